@@ -1,0 +1,164 @@
+using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Azure;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Notifications.Articles;
+using Notifications.Local;
+using Notifications.Storage;
+using Notifications.Subscribers;
+using Notifications.Templates;
+
+namespace Notifications.Cli;
+
+/// <summary>
+/// What every command shares: configuration (local defaults, then <c>local.settings.json</c>, then environment variables),
+/// the host with the Core composition, stable JSON output, and turning failures into one clear line and a non-zero exit.
+/// </summary>
+public sealed class CliContext(TextWriter output, TextWriter error, IReadOnlyDictionary<string, string?> overrides)
+{
+    public static readonly Option<bool> VerboseOption = new("--verbose", "-v") { Description = "Log what the pipeline does (to stderr).", Recursive = true };
+    public static readonly Option<bool> JsonOption = new("--json") { Description = "Print JSON (stable field names, for scripts)." };
+
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+    };
+
+    /// <summary>Local defaults: Azurite and the outbox. Anything set in local.settings.json or the environment wins.</summary>
+    private static readonly Dictionary<string, string?> LocalDefaults = new()
+    {
+        ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
+        ["Delivery:Mode"] = "Outbox",
+        ["Delivery:FromEmail"] = "digests@secretariat.example",
+        ["Delivery:FromName"] = "Secretariat digests (local)",
+        ["Digest:Sender"] = "PTC Secretariat",
+        ["Digest:Organization"] = "the Permanent Technical Committee's session reports",
+    };
+
+    public TextWriter Out { get; } = output;
+    public TextWriter Error { get; } = error;
+
+    /// <summary>Runs a command body against a started host; failures become one line on stderr and exit code 1.</summary>
+    public async Task<int> RunAsync(ParseResult parse, Func<IServiceProvider, Task<int>> body, IReadOnlyDictionary<string, string?>? commandSettings = null, bool startStorage = false)
+    {
+        try
+        {
+            var configuration = BuildConfiguration(commandSettings);
+            if (startStorage)
+                await StartLocalStorageIfNeededAsync(configuration);
+            else
+                await RequireLocalStorageAsync(configuration);
+
+            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, Configuration = configuration });
+            builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+            builder.Logging.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+            builder.Logging.SetMinimumLevel(parse.GetValue(VerboseOption) ? LogLevel.Information : LogLevel.Error);
+            builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
+            builder.Services.AddNotifications(builder.Configuration);
+            using var host = builder.Build();
+            await host.StartAsync();
+            try
+            {
+                return await body(host.Services);
+            }
+            finally
+            {
+                await host.StopAsync();
+            }
+        }
+        catch (Exception e) when (Describe(e) is { } message)
+        {
+            await Error.WriteLineAsync("error: " + message);
+            return 1;
+        }
+    }
+
+    public Task WriteJsonAsync<T>(T value) => Out.WriteLineAsync(JsonSerializer.Serialize(value, Json));
+
+    private ConfigurationManager BuildConfiguration(IReadOnlyDictionary<string, string?>? commandSettings)
+    {
+        var configuration = new ConfigurationManager();
+        configuration.AddInMemoryCollection(LocalDefaults);
+        if (FindLocalSettings() is { } file)
+            configuration.AddInMemoryCollection(ReadLocalSettingsValues(file));
+        configuration.AddEnvironmentVariables();
+        configuration.AddInMemoryCollection(overrides);
+        if (commandSettings is not null)
+            configuration.AddInMemoryCollection(commandSettings);
+        return configuration;
+    }
+
+    /// <summary>The "Values" of local.settings.json (the file <c>func start</c> reads), with <c>__</c> as the section separator.</summary>
+    private static Dictionary<string, string?> ReadLocalSettingsValues(string file)
+    {
+        using var document = JsonDocument.Parse(File.ReadAllText(file), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        var values = new Dictionary<string, string?>();
+        if (document.RootElement.TryGetProperty("Values", out var section))
+            foreach (var property in section.EnumerateObject())
+                values[property.Name.Replace("__", ":")] = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString() : property.Value.GetRawText();
+        return values;
+    }
+
+    private static string? FindLocalSettings()
+    {
+        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "local.settings.json");
+            if (File.Exists(candidate)) return candidate;
+            if (File.Exists(Path.Combine(dir.FullName, "Notifications.sln"))) return null;
+        }
+        return null;
+    }
+
+    /// <summary>Local storage (Azurite) that does not answer: start it, detached, so the next command sees the same state.</summary>
+    private async Task StartLocalStorageIfNeededAsync(IConfiguration configuration)
+    {
+        if (LocalStorageEndpoint.From(configuration) is not { } local || await AzuriteLauncher.IsListeningAsync(local.BlobPort)) return;
+        using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
+        var launcher = new AzuriteLauncher(loggers.CreateLogger<AzuriteLauncher>());
+        await Out.WriteLineAsync($"Storage: nothing answers at 127.0.0.1:{local.BlobPort}; starting Azurite {AzuriteLauncher.Version} (in-memory, loopback)...");
+        var azurite = await launcher.StartAsync(local.BlobPort, local.QueuePort, local.TablePort, detached: true);
+        await Out.WriteLineAsync($"Storage: Azurite is running in the background (pid {azurite.ProcessId}); it keeps this session's state until `notify azurite stop`.");
+    }
+
+    private static async Task RequireLocalStorageAsync(IConfiguration configuration)
+    {
+        if (LocalStorageEndpoint.From(configuration) is { } local && !await AzuriteLauncher.IsListeningAsync(local.BlobPort))
+            throw new StorageUnavailableException($"no storage answers at 127.0.0.1:{local.BlobPort} (AzureWebJobsStorage). Start Azurite, or run `notify demo`, which starts it for you.");
+    }
+
+    private static string? Describe(Exception e) => e switch
+    {
+        InvalidSubscriberException or ArticleRejectedException or TemplateException or StorageUnavailableException => e.Message,
+        OptionsValidationException o => "configuration: " + string.Join(" ", o.Failures),
+        FileNotFoundException f => $"file not found: {f.FileName}",
+        ArgumentException a => a.Message,
+        RequestFailedException r => $"storage answered {r.Status} {r.ErrorCode}: {r.Message.Split('\n')[0]}",
+        InvalidOperationException or TimeoutException => e.Message,
+        _ => null,
+    };
+}
+
+public sealed class StorageUnavailableException(string message) : Exception(message);
+
+/// <summary>The loopback ports of a local (Azurite) storage connection string; null for a real storage account.</summary>
+public sealed record LocalStorageEndpoint(int BlobPort, int QueuePort, int TablePort)
+{
+    public static LocalStorageEndpoint? From(IConfiguration configuration)
+    {
+        var connection = configuration[StorageOptions.ConnectionSetting] ?? configuration[$"{StorageOptions.Section}:ConnectionString"] ?? "";
+        if (connection.Contains("UseDevelopmentStorage=true", StringComparison.OrdinalIgnoreCase))
+            return new LocalStorageEndpoint(10000, 10001, 10002);
+        var parts = connection.Split(';', StringSplitOptions.RemoveEmptyEntries)
+            .Select(p => p.Split('=', 2)).Where(p => p.Length == 2)
+            .ToDictionary(p => p[0].Trim(), p => p[1].Trim(), StringComparer.OrdinalIgnoreCase);
+        int? PortOf(string key) => parts.TryGetValue(key, out var url) && Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.IsLoopback ? uri.Port : null;
+        return PortOf("BlobEndpoint") is { } blob ? new LocalStorageEndpoint(blob, PortOf("QueueEndpoint") ?? blob + 1, PortOf("TableEndpoint") ?? blob + 2) : null;
+    }
+}

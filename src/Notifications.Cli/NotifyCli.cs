@@ -1,0 +1,24 @@
+using System.CommandLine;
+using Notifications.Cli.Commands;
+
+namespace Notifications.Cli;
+
+/// <summary>The <c>notify</c> command: the operator's tool and the local runner, over the same Core composition as the functions.</summary>
+public static class NotifyCli
+{
+    /// <param name="settings">Settings that override every other source (tests use them).</param>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var context = new CliContext(output, error, settings ?? new Dictionary<string, string?>());
+        var root = new RootCommand("notify: publish articles, manage subscribers and run digests of the Notifications pipeline.")
+        {
+            CliContext.VerboseOption,
+            DemoCommand.Create(context),
+            ArticlesCommands.Create(context),
+            SubscribersCommands.Create(context),
+            DigestCommands.Create(context),
+            AzuriteCommands.Create(context),
+        };
+        return await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+    }
+}

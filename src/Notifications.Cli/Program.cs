@@ -1,0 +1,3 @@
+using Notifications.Cli;
+
+return await NotifyCli.RunAsync(args, Console.Out, Console.Error);

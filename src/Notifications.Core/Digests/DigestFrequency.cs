@@ -1,0 +1,3 @@
+namespace Notifications.Digests;
+
+public enum DigestFrequency { Daily, Weekly }

@@ -1,0 +1,29 @@
+using Azure;
+
+namespace Notifications.Digests;
+
+public enum DigestRunStatus
+{
+    /// <summary>Created; its window is fixed, nothing planned yet.</summary>
+    Open,
+    /// <summary>One worker is rendering and writing the batches (a lease: stale after <see cref="DigestRunner.PlanningLease"/>).</summary>
+    Planning,
+    /// <summary>Batches are in the ledger; sending may be under way.</summary>
+    Planned,
+    /// <summary>Every batch was sent, or there was nothing to send.</summary>
+    Completed,
+}
+
+/// <summary>A digest run: one per frequency and period, with the article window it covers.</summary>
+public sealed record DigestRun(
+    string RunId,
+    DigestFrequency Frequency,
+    string PeriodKey,
+    DateTimeOffset WindowStart,
+    DateTimeOffset WindowEnd,
+    DigestRunStatus Status,
+    int ArticleCount,
+    int RecipientCount,
+    int BatchCount,
+    DateTimeOffset UpdatedAt,
+    ETag ETag);

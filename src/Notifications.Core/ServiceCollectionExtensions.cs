@@ -1,0 +1,66 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Notifications.Articles;
+using Notifications.Delivery;
+using Notifications.Digests;
+using Notifications.Local;
+using Notifications.Storage;
+using Notifications.Subscribers;
+using Notifications.Templates;
+
+namespace Notifications;
+
+public static class ServiceCollectionExtensions
+{
+    /// <summary>The whole pipeline, as both hosts (Functions and the <c>notify</c> CLI) use it. Options are validated when the host starts.</summary>
+    public static IServiceCollection AddNotifications(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<StorageOptions>()
+            .Bind(configuration.GetSection(StorageOptions.Section))
+            .Configure(o =>
+            {
+                if (configuration[StorageOptions.ConnectionSetting] is { Length: > 0 } connection)
+                    o.ConnectionString = connection;
+            })
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DeliveryOptions>().Bind(configuration.GetSection(DeliveryOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SendGridOptions>().Bind(configuration.GetSection(SendGridOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SendGridOptions>, SendGridOptionsValidator>();
+        services.AddOptions<DigestOptions>().Bind(configuration.GetSection(DigestOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<StorageResources>();
+
+        services.AddSingleton<ArticleParser>();
+        services.AddSingleton<ArticleIndex>();
+        services.AddSingleton<ArticleIngestor>();
+        services.AddSingleton<ArticlePublisher>();
+
+        services.AddSingleton<SubscriberStore>();
+
+        services.AddSingleton<TemplateSet>();
+        services.AddHostedService<TemplateCheck>();
+
+        services.AddSingleton<DigestRenderer>();
+        services.AddSingleton<DigestArchive>();
+        services.AddSingleton<DigestRunStore>();
+        services.AddSingleton<DigestRunner>();
+
+        services.AddHttpClient(SendGridTransport.HttpClientName);
+        services.AddSingleton<SendGridTransport>();
+        services.AddSingleton<OutboxTransport>();
+        services.AddSingleton<IMailTransport>(sp => sp.GetRequiredService<IOptions<DeliveryOptions>>().Value.Mode switch
+        {
+            DeliveryMode.Outbox => sp.GetRequiredService<OutboxTransport>(),
+            _ => sp.GetRequiredService<SendGridTransport>(),
+        });
+        services.AddSingleton<DeliveryLedger>();
+        services.AddSingleton<BatchSender>();
+
+        services.AddSingleton<DemoScenario>();
+        services.AddSingleton<AzuriteLauncher>();
+        return services;
+    }
+}

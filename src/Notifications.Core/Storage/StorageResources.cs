@@ -1,0 +1,51 @@
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Microsoft.Extensions.Options;
+
+namespace Notifications.Storage;
+
+/// <summary>
+/// The containers and tables the pipeline uses, created on first use (idempotent, once per process).
+/// </summary>
+public sealed class StorageResources
+{
+    private readonly Lazy<Task> _created;
+
+    public StorageResources(IOptions<StorageOptions> options)
+    {
+        var o = options.Value;
+        var blobs = new BlobServiceClient(o.ConnectionString);
+        var tables = new TableServiceClient(o.ConnectionString);
+        Articles = blobs.GetBlobContainerClient(o.ArticlesContainer);
+        RejectedArticles = blobs.GetBlobContainerClient(o.RejectedArticlesContainer);
+        Digests = blobs.GetBlobContainerClient(o.DigestsContainer);
+        ArticleIndex = tables.GetTableClient(o.ArticleIndexTable);
+        Subscribers = tables.GetTableClient(o.SubscribersTable);
+        DigestRuns = tables.GetTableClient(o.DigestRunsTable);
+        DeliveryLedger = tables.GetTableClient(o.DeliveryLedgerTable);
+        _created = new Lazy<Task>(CreateAllAsync);
+    }
+
+    public BlobContainerClient Articles { get; }
+    public BlobContainerClient RejectedArticles { get; }
+    public BlobContainerClient Digests { get; }
+    public TableClient ArticleIndex { get; }
+    public TableClient Subscribers { get; }
+    public TableClient DigestRuns { get; }
+    public TableClient DeliveryLedger { get; }
+
+    /// <summary>Creates every container and table that does not exist yet.</summary>
+    public Task EnsureCreatedAsync() => _created.Value;
+
+    private async Task CreateAllAsync()
+    {
+        await Task.WhenAll(
+            Articles.CreateIfNotExistsAsync(),
+            RejectedArticles.CreateIfNotExistsAsync(),
+            Digests.CreateIfNotExistsAsync(),
+            ArticleIndex.CreateIfNotExistsAsync(),
+            Subscribers.CreateIfNotExistsAsync(),
+            DigestRuns.CreateIfNotExistsAsync(),
+            DeliveryLedger.CreateIfNotExistsAsync());
+    }
+}

@@ -1,0 +1,7 @@
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Extensions.Hosting;
+using Notifications;
+
+var builder = FunctionsApplication.CreateBuilder(args);
+builder.Services.AddNotifications(builder.Configuration);
+builder.Build().Run();

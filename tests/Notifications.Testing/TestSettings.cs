@@ -1,0 +1,36 @@
+namespace Notifications.Testing;
+
+/// <summary>Settings for one test: its own containers and tables in the shared Azurite, and the outbox in a temp folder.</summary>
+public static class TestSettings
+{
+    public static Dictionary<string, string?> For(AzuriteFixture azurite, string? outboxPath = null)
+    {
+        var p = "t" + Guid.NewGuid().ToString("N")[..10];
+        return new Dictionary<string, string?>
+        {
+            ["AzureWebJobsStorage"] = azurite.ConnectionString,
+            ["Storage:ArticlesContainer"] = p + "-articles",
+            ["Storage:RejectedArticlesContainer"] = p + "-articles-rejected",
+            ["Storage:DigestsContainer"] = p + "-digests",
+            ["Storage:ArticleIndexTable"] = p + "ArticleIndex",
+            ["Storage:SubscribersTable"] = p + "Subscribers",
+            ["Storage:DigestRunsTable"] = p + "DigestRuns",
+            ["Storage:DeliveryLedgerTable"] = p + "DeliveryLedger",
+            ["Delivery:Mode"] = "Outbox",
+            ["Delivery:OutboxPath"] = outboxPath ?? Path.Combine(Path.GetTempPath(), "notifications-tests", p, "outbox"),
+            ["Delivery:FromEmail"] = "digests@secretariat.example",
+            ["Delivery:FromName"] = "PTC Secretariat",
+            ["Digest:Sender"] = "PTC Secretariat",
+            ["Digest:Organization"] = "the Permanent Technical Committee's session reports",
+        };
+    }
+
+    /// <summary>Sends through the fake SendGrid instead of the outbox.</summary>
+    public static Dictionary<string, string?> WithSendGrid(this Dictionary<string, string?> settings, FakeSendGrid sendGrid)
+    {
+        settings["Delivery:Mode"] = "SendGrid";
+        settings["SendGrid:Host"] = sendGrid.BaseAddress;
+        settings["SendGrid:ApiKey"] = FakeSendGrid.ApiKey;
+        return settings;
+    }
+}
