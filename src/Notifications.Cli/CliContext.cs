@@ -105,13 +105,18 @@ public sealed class CliContext(TextWriter output, TextWriter error, IReadOnlyDic
         return values;
     }
 
+    /// <summary>local.settings.json in the current folder or above it, or where <c>func start</c> reads it (the function project).</summary>
     private static string? FindLocalSettings()
     {
         for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
         {
             var candidate = Path.Combine(dir.FullName, "local.settings.json");
             if (File.Exists(candidate)) return candidate;
-            if (File.Exists(Path.Combine(dir.FullName, "Notifications.sln"))) return null;
+            if (File.Exists(Path.Combine(dir.FullName, "Notifications.sln")))
+            {
+                var functions = Path.Combine(dir.FullName, "src", "Notifications.Functions", "local.settings.json");
+                return File.Exists(functions) ? functions : null;
+            }
         }
         return null;
     }
@@ -137,6 +142,8 @@ public sealed class CliContext(TextWriter output, TextWriter error, IReadOnlyDic
     {
         InvalidSubscriberException or ArticleRejectedException or TemplateException or StorageUnavailableException => e.Message,
         OptionsValidationException o => "configuration: " + string.Join(" ", o.Failures),
+        AggregateException a when a.InnerExceptions.All(i => i is OptionsValidationException) =>
+            "configuration: " + string.Join(" ", a.InnerExceptions.Cast<OptionsValidationException>().SelectMany(o => o.Failures)),
         FileNotFoundException f => $"file not found: {f.FileName}",
         ArgumentException a => a.Message,
         RequestFailedException r => $"storage answered {r.Status} {r.ErrorCode}: {r.Message.Split('\n')[0]}",

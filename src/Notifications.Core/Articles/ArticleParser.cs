@@ -84,6 +84,14 @@ public sealed class ArticleParser
             throw Reject("invalid-front-matter", $"The front matter is not valid YAML at line {line}: {e.InnerException?.Message ?? e.Message}", line,
                 "Check the indentation and quote values that contain ':' or start with a special character.");
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet fails this way (without a position) on some unclosed brackets: find the line ourselves.
+            var line = FirstUnbalancedLine(yaml) is { } l ? l + 1 : (int?)null;
+            throw Reject("invalid-front-matter",
+                $"The front matter is not valid YAML{(line is { } n ? $" at line {n}" : "")}: a bracket or quote is opened and never closed.", line,
+                "Close every [ with ] and every { with } on the same line, and every quote you open.");
+        }
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode map)
             throw Reject("invalid-front-matter", "The front matter must be a list of 'name: value' fields.", 2, "Write one field per line, e.g. 'title: ...'.");
         return new FrontMatter(map);
@@ -112,11 +120,23 @@ public sealed class ArticleParser
         throw Reject($"invalid-{name}", $"{name} '{value}' is not a date.", fields.LineOf(name), "Write the date as YYYY-MM-DD, e.g. 2026-11-26.");
     }
 
+    private static int? FirstUnbalancedLine(string yaml)
+    {
+        var lines = yaml.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var l = lines[i];
+            if (l.Count(c => c == '[') != l.Count(c => c == ']') || l.Count(c => c == '{') != l.Count(c => c == '}') || l.Count(c => c == '"') % 2 == 1)
+                return i + 1;
+        }
+        return null;
+    }
+
     private static string FirstParagraph(string markdown)
     {
-        var plain = Markdig.Markdown.ToPlainText(markdown, Markdown);
-        var paragraph = plain.Split(["\n\n", "\r\n\r\n"], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "";
-        paragraph = string.Join(' ', paragraph.Split((char[])['\r', '\n', ' ', '\t'], StringSplitOptions.RemoveEmptyEntries));
+        var first = markdown.Split(["\n\n", "\r\n\r\n"], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "";
+        var plain = Markdig.Markdown.ToPlainText(first, Markdown);
+        var paragraph = string.Join(' ', plain.Split((char[])['\r', '\n', ' ', '\t'], StringSplitOptions.RemoveEmptyEntries));
         return paragraph.Length <= SummaryLength ? paragraph : paragraph[..SummaryLength].TrimEnd() + "…";
     }
 

@@ -43,18 +43,19 @@ public sealed class SendGridOptions
     public string Host { get; set; } = "https://api.sendgrid.com";
 }
 
-/// <summary>SendGrid settings are only required when mail goes through SendGrid.</summary>
-public sealed class SendGridOptionsValidator(IOptions<DeliveryOptions> delivery) : IValidateOptions<SendGridOptions>
+/// <summary>Delivery through SendGrid needs SendGrid's settings; the outbox does not.</summary>
+public sealed class DeliveryOptionsValidator(IOptions<SendGridOptions> sendGrid) : IValidateOptions<DeliveryOptions>
 {
-    public ValidateOptionsResult Validate(string? name, SendGridOptions options)
+    public ValidateOptionsResult Validate(string? name, DeliveryOptions options)
     {
-        if (delivery.Value.Mode != DeliveryMode.SendGrid)
+        if (options.Mode != DeliveryMode.SendGrid)
             return ValidateOptionsResult.Success;
+        var sg = sendGrid.Value;
         var errors = new List<string>();
-        if (string.IsNullOrWhiteSpace(options.ApiKey))
+        if (string.IsNullOrWhiteSpace(sg.ApiKey))
             errors.Add("SendGrid:ApiKey is empty while Delivery:Mode is SendGrid: set the API key (a Key Vault reference in Azure), or set Delivery:Mode to Outbox for local runs.");
-        if (!Uri.TryCreate(options.Host, UriKind.Absolute, out var host) || (host.Scheme != Uri.UriSchemeHttps && host.Scheme != Uri.UriSchemeHttp))
-            errors.Add($"SendGrid:Host '{options.Host}' is not an absolute http(s) address, e.g. https://api.sendgrid.com.");
+        if (!Uri.TryCreate(sg.Host, UriKind.Absolute, out var host) || (host.Scheme != Uri.UriSchemeHttps && host.Scheme != Uri.UriSchemeHttp))
+            errors.Add($"SendGrid:Host '{sg.Host}' is not an absolute http(s) address, e.g. https://api.sendgrid.com.");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -61,6 +61,13 @@ public sealed class DigestRunner(
             run = planned;
         }
 
+        if (run.Status is DigestRunStatus.Completed)
+        {
+            // Report what the ledger says was sent, so a rerun reads "already sent", not "nothing to send".
+            var sent = (await ledger.ListAsync(run.RunId, ct)).Select(b => new BatchResult(b.BatchId, BatchOutcome.AlreadySent, 0, 0, null)).ToList();
+            logger.LogInformation("Run {RunId} is completed: {BatchCount} batches already sent, nothing to send", run.RunId, sent.Count);
+            return Result(run, sent);
+        }
         if (run.Status is not DigestRunStatus.Planned)
         {
             logger.LogInformation("Run {RunId} is {Status}: nothing to send", run.RunId, run.Status);

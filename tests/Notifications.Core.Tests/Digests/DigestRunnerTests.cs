@@ -1,0 +1,276 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Notifications.Articles;
+using Notifications.Delivery;
+using Notifications.Digests;
+using Notifications.Subscribers;
+using Notifications.Testing;
+
+namespace Notifications.Core.Tests.Digests;
+
+/// <summary>Publish → ingest → digest run → SendGrid, on Azurite and a strict SendGrid-compatible endpoint.</summary>
+public sealed class DigestRunnerTests(AzuriteFixture azurite)
+{
+    private static readonly DateTimeOffset Morning = new(2026, 11, 26, 6, 0, 0, TimeSpan.Zero);
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static async Task PublishAsync(TestHost host, string name, string title)
+    {
+        var content = $"---\ntitle: {title}\npublished: 2026-11-20\ntopics: [e-commerce]\nsummary: What the committee decided about {title}.\n---\nBody.\n";
+        await host.Get<ArticlePublisher>().PublishAsync(name, new MemoryStream(Encoding.UTF8.GetBytes(content)), Ct);
+        Assert.Equal(IngestOutcome.Accepted, (await host.Get<ArticleIngestor>().IngestAsync(name, Ct)).Outcome);
+    }
+
+    private static Task SeedAsync(TestHost host, int count, DigestFrequency frequency = DigestFrequency.Daily, SubscriberStatus status = SubscriberStatus.Active, string prefix = "official")
+        => host.Get<SubscriberStore>().UpsertManyAsync(Enumerable.Range(0, count).Select(i =>
+            new NewSubscriber($"{prefix}{i:D5}@customs.example", $"Official {i}", "Customs Administration", "en", frequency, status)), Ct);
+
+    private static Task<DigestRunResult> RunDailyAsync(TestHost host) => host.Get<DigestRunner>().RunAsync(DigestFrequency.Daily, ct: Ct);
+
+    [Fact]
+    public async Task PublishedArticleReachesEveryActiveSubscriberInOneExactRequest()
+    {
+        await using var sendGrid = await FakeSendGrid.StartAsync();
+        await using var host = await TestHost.StartAsync(TestSettings.For(azurite).WithSendGrid(sendGrid), Morning);
+        await host.Get<SubscriberStore>().UpsertManyAsync([
+            new("a.dupont@douane.example", "Anne Dupont", "Customs Administration of Belgium", "fr"),
+            new("r.aliyev@customs.az.example", "Rashad Aliyev", "State Customs Committee of Azerbaijan", "ru"),
+            new("j.smith@hmrc.example", "Jane Smith", "HM Revenue and Customs"),
+            new("left@customs.example", "Left", "Org", Status: SubscriberStatus.Unsubscribed),
+            new("pending@customs.example", "Pending", "Org", Status: SubscriberStatus.Pending),
+            new("weekly@customs.example", "Weekly", "Org", Frequency: DigestFrequency.Weekly),
+        ], Ct);
+        await PublishAsync(host, "2026/ptc-241.md", "PTC closes its 241st session");
+        host.Time.Advance(TimeSpan.FromHours(1));
+
+        var result = await RunDailyAsync(host);
+
+        Assert.Equal(DigestRunStatus.Completed, result.Status);
+        Assert.Equal("daily-2026-11-26", result.RunId);
+        Assert.Equal((1, 3, 1, 3), (result.Articles, result.PlannedRecipients, result.Batches, result.RecipientsSentNow));
+        var request = Assert.Single(sendGrid.Requests);
+        Assert.Equal(202, request.Status);
+        Assert.Equal("Bearer " + FakeSendGrid.ApiKey, request.Authorization);
+        var body = request.Body;
+        Assert.Equal("digests@secretariat.example", body.GetProperty("from").GetProperty("email").GetString());
+        Assert.Equal("PTC Secretariat", body.GetProperty("from").GetProperty("name").GetString());
+        Assert.Equal("1 new report from PTC Secretariat: 26 November 2026", body.GetProperty("subject").GetString());
+        var content = body.GetProperty("content").EnumerateArray().ToList();
+        Assert.Equal(["text/plain", "text/html"], content.Select(c => c.GetProperty("type").GetString()));
+        Assert.Contains("PTC closes its 241st session", content[0].GetProperty("value").GetString());
+        Assert.Contains("PTC closes its 241st session", content[1].GetProperty("value").GetString());
+        var personalizations = body.GetProperty("personalizations").EnumerateArray().ToList();
+        Assert.All(personalizations, p => Assert.Equal(1, p.GetProperty("to").GetArrayLength()));
+        Assert.Equal(
+            [("a.dupont@douane.example", "Anne Dupont"), ("j.smith@hmrc.example", "Jane Smith"), ("r.aliyev@customs.az.example", "Rashad Aliyev")],
+            personalizations.Select(p => p.GetProperty("to")[0]).Select(t => (t.GetProperty("email").GetString()!, t.GetProperty("name").GetString()!)).Order());
+        Assert.Equal("daily-2026-11-26", body.GetProperty("custom_args").GetProperty("run_id").GetString());
+        Assert.Equal("b00000", body.GetProperty("custom_args").GetProperty("batch_id").GetString());
+        Assert.Equal(["daily", "digest"], body.GetProperty("categories").EnumerateArray().Select(c => c.GetString()).Order());
+    }
+
+    [Fact]
+    public async Task TwoThousandFiveHundredSubscribersAreSentInThreeRequests()
+    {
+        await using var sendGrid = await FakeSendGrid.StartAsync();
+        await using var host = await TestHost.StartAsync(TestSettings.For(azurite).WithSendGrid(sendGrid), Morning);
+        await SeedAsync(host, 2500);
+        await PublishAsync(host, "ptc.md", "PTC session");
+        host.Time.Advance(TimeSpan.FromHours(1));
+
+        var result = await RunDailyAsync(host);
+
+        Assert.Equal(3, result.Batches);
+        Assert.Equal([1000, 1000, 500], sendGrid.Accepted.Select(r => r.Body.GetProperty("personalizations").GetArrayLength()));
+        var recipients = sendGrid.Accepted.SelectMany(r => r.Recipients).ToList();
+        Assert.Equal(2500, recipients.Count);
+        Assert.Equal(2500, recipients.Distinct().Count());
+        Assert.Equal(["b00000", "b00001", "b00002"], sendGrid.Accepted.Select(r => r.Body.GetProperty("custom_args").GetProperty("batch_id").GetString()));
+    }
+
+    [Fact]
+    public async Task RerunningTheSameRunSendsNothing()
+    {
+        await using var sendGrid = await FakeSendGrid.StartAsync();
+        await using var host = await TestHost.StartAsync(TestSettings.For(azurite).WithSendGrid(sendGrid), Morning);
+        await SeedAsync(host, 3);
+        await PublishAsync(host, "ptc.md", "PTC session");
+        host.Time.Advance(TimeSpan.FromHours(1));
+        await RunDailyAsync(host);
+
+        host.Time.Advance(TimeSpan.FromHours(3));
+        var again = await RunDailyAsync(host);
+
+        Assert.Equal("daily-2026-11-26", again.RunId);
+        Assert.Equal(DigestRunStatus.Completed, again.Status);
+        Assert.Equal((0, 1), (again.RecipientsSentNow, again.BatchesAlreadySent));
+        Assert.Single(sendGrid.Requests);
+    }
+
+    [Fact]
+    public async Task ConcurrentTriggersOfOneRunMailEveryoneExactlyOnce()
+    {
+        await using var sendGrid = await FakeSendGrid.StartAsync();
+        await using var host = await TestHost.StartAsync(TestSettings.For(azurite).WithSendGrid(sendGrid), Morning);
+        await SeedAsync(host, 2500);
+        await PublishAsync(host, "ptc.md", "PTC session");
+        host.Time.Advance(TimeSpan.FromHours(1));
+
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => RunDailyAsync(host)));
+        var settled = await RunDailyAsync(host);
+
+        var recipients = sendGrid.Accepted.SelectMany(r => r.Recipients).ToList();
+        Assert.Equal(2500, recipients.Distinct().Count());
+        Assert.Equal(recipients.Count, recipients.Distinct().Count());
+        Assert.Equal(DigestRunStatus.Completed, settled.Status);
+    }
+
+    [Fact]
+    public async Task RefusedBatchIsFailedAndTheRerunSendsOnlyIt()
+    {
+        await using var sendGrid = await FakeSendGrid.StartAsync();
+        var settings = TestSettings.For(azurite).WithSendGrid(sendGrid);
+        settings["Delivery:BatchSize"] = "2";
+        await using var host = await TestHost.StartAsync(settings, Morning);
+        await SeedAsync(host, 3);
+        await PublishAsync(host, "ptc.md", "PTC session");
+        host.Time.Advance(TimeSpan.FromHours(1));
+        sendGrid.EnqueueAnswer(500, "Internal server error, try again later");
+
+        var first = await RunDailyAsync(host);
+
+        Assert.Equal((1, 1), (first.BatchesFailed, first.BatchesSentNow));
+        Assert.Equal(DigestRunStatus.Planned, first.Status);
+        Assert.Contains("500", first.BatchResults.Single(b => b.Outcome == BatchOutcome.Failed).Error);
+        Assert.Contains("Internal server error", first.BatchResults.Single(b => b.Outcome == BatchOutcome.Failed).Error);
+
+        var second = await RunDailyAsync(host);
+
+        Assert.Equal((1, 1, 0), (second.BatchesSentNow, second.BatchesAlreadySent, second.BatchesFailed));
+        Assert.Equal(DigestRunStatus.Completed, second.Status);
+        var recipients = sendGrid.Accepted.SelectMany(r => r.Recipients).ToList();
+        Assert.Equal(3, recipients.Count);
+        Assert.Equal(3, recipients.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task SubscriberWhoLeftBeforeTheRetryIsNotMailed()
+    {
+        await using var sendGrid = await FakeSendGrid.StartAsync();
+        await using var host = await TestHost.StartAsync(TestSettings.For(azurite).WithSendGrid(sendGrid), Morning);
+        await SeedAsync(host, 3);
+        await PublishAsync(host, "ptc.md", "PTC session");
+        host.Time.Advance(TimeSpan.FromHours(1));
+        sendGrid.EnqueueAnswer(503, "Service unavailable");
+        Assert.Equal(1, (await RunDailyAsync(host)).BatchesFailed);
+
+        await host.Get<SubscriberStore>().UpsertManyAsync(
+            [new("official00001@customs.example", "Official 1", "Customs Administration", Status: SubscriberStatus.Unsubscribed)], Ct);
+        var retry = await RunDailyAsync(host);
+
+        Assert.Equal(1, retry.BatchResults.Single().RecipientsSkipped);
+        Assert.Equal(["official00000@customs.example", "official00002@customs.example"], sendGrid.Accepted.Single().Recipients.Order());
+    }
+
+    [Fact]
+    public async Task BatchLeftInSendingByACrashIsReportedUncertainAndNeverResent()
+    {
+        await using var sendGrid = await FakeSendGrid.StartAsync();
+        var settings = TestSettings.For(azurite).WithSendGrid(sendGrid);
+        await using (var crashing = await TestHost.StartAsync(settings, Morning,
+            services => services.AddSingleton<IMailTransport>(new TransportThatDiesMidRequest())))
+        {
+            await SeedAsync(crashing, 3);
+            await PublishAsync(crashing, "ptc.md", "PTC session");
+            crashing.Time.Advance(TimeSpan.FromHours(1));
+            await Assert.ThrowsAsync<IOException>(() => RunDailyAsync(crashing));
+        }
+
+        await using var restarted = await TestHost.StartAsync(settings, Morning.AddHours(2));
+        var resumed = await RunDailyAsync(restarted);
+
+        Assert.Equal(1, resumed.BatchesUncertain);
+        Assert.Equal(DigestRunStatus.Planned, resumed.Status);
+        Assert.Empty(sendGrid.Requests);
+    }
+
+    [Fact]
+    public async Task EachArticleIsMailedOnceAcrossConsecutiveDays()
+    {
+        await using var sendGrid = await FakeSendGrid.StartAsync();
+        await using var host = await TestHost.StartAsync(TestSettings.For(azurite).WithSendGrid(sendGrid), Morning);
+        await SeedAsync(host, 1);
+        await PublishAsync(host, "monday.md", "Before the first digest");
+        host.Time.Advance(TimeSpan.FromHours(1));
+        Assert.Equal(1, (await RunDailyAsync(host)).Articles);
+
+        host.Time.Advance(TimeSpan.FromMinutes(30));
+        await PublishAsync(host, "later.md", "Just after the first digest");
+        host.Time.Advance(TimeSpan.FromDays(1) - TimeSpan.FromMinutes(30));
+        var day2 = await RunDailyAsync(host);
+        host.Time.Advance(TimeSpan.FromDays(1));
+        var day3 = await RunDailyAsync(host);
+
+        Assert.Equal(("daily-2026-11-27", 1), (day2.RunId, day2.Articles));
+        Assert.Equal(("daily-2026-11-28", 0, DigestRunStatus.Completed), (day3.RunId, day3.Articles, day3.Status));
+        Assert.Equal(2, sendGrid.Requests.Count);
+        var secondHtml = sendGrid.Requests[1].Body.GetProperty("content")[1].GetProperty("value").GetString();
+        Assert.Contains("Just after the first digest", secondHtml);
+        Assert.DoesNotContain("Before the first digest", secondHtml);
+    }
+
+    [Fact]
+    public async Task FirstRunLooksBackOnePeriodOnly()
+    {
+        await using var sendGrid = await FakeSendGrid.StartAsync();
+        await using var host = await TestHost.StartAsync(TestSettings.For(azurite).WithSendGrid(sendGrid), Morning);
+        await SeedAsync(host, 1);
+        await PublishAsync(host, "old.md", "Two days old");
+        host.Time.Advance(TimeSpan.FromDays(2));
+
+        var result = await RunDailyAsync(host);
+
+        Assert.Equal((0, DigestRunStatus.Completed), (result.Articles, result.Status));
+        Assert.Empty(sendGrid.Requests);
+    }
+
+    [Fact]
+    public async Task WeeklyRunMailsOnlyWeeklySubscribers()
+    {
+        await using var sendGrid = await FakeSendGrid.StartAsync();
+        await using var host = await TestHost.StartAsync(TestSettings.For(azurite).WithSendGrid(sendGrid), Morning);
+        await SeedAsync(host, 2, DigestFrequency.Daily, prefix: "daily");
+        await SeedAsync(host, 2, DigestFrequency.Weekly, prefix: "weekly");
+        await PublishAsync(host, "ptc.md", "PTC session");
+        host.Time.Advance(TimeSpan.FromHours(1));
+
+        var result = await host.Get<DigestRunner>().RunAsync(DigestFrequency.Weekly, ct: Ct);
+
+        Assert.Equal("weekly-2026-W48", result.RunId);
+        Assert.Equal(["weekly00000@customs.example", "weekly00001@customs.example"], sendGrid.Accepted.Single().Recipients.Order());
+        Assert.StartsWith("1 new report from PTC Secretariat: week of 23 November 2026", sendGrid.Accepted.Single().Body.GetProperty("subject").GetString());
+    }
+
+    [Fact]
+    public async Task RenderedDigestIsArchivedForTheRun()
+    {
+        await using var host = await TestHost.StartAsync(TestSettings.For(azurite), Morning);
+        await SeedAsync(host, 1);
+        await PublishAsync(host, "ptc.md", "PTC session");
+        host.Time.Advance(TimeSpan.FromHours(1));
+
+        await RunDailyAsync(host);
+
+        var archived = await host.Get<DigestArchive>().LoadAsync("daily-2026-11-26", Ct);
+        Assert.NotNull(archived);
+        Assert.Equal("1 new report from PTC Secretariat: 26 November 2026", archived.Subject);
+        Assert.Contains("PTC session", archived.Html);
+    }
+
+    /// <summary>The process dies while the request is in flight: nobody knows whether SendGrid got it.</summary>
+    private sealed class TransportThatDiesMidRequest : IMailTransport
+    {
+        public Task<string> SendAsync(MailBatch batch, CancellationToken ct) => throw new IOException("connection reset while waiting for the response");
+    }
+}

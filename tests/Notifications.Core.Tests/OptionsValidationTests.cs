@@ -1,0 +1,43 @@
+using Microsoft.Extensions.Options;
+using Notifications.Testing;
+
+namespace Notifications.Core.Tests;
+
+public sealed class OptionsValidationTests(AzuriteFixture azurite)
+{
+    [Fact]
+    public async Task SendGridModeWithoutApiKeyFailsTheStartNamingTheSetting()
+    {
+        var settings = TestSettings.For(azurite);
+        settings["Delivery:Mode"] = "SendGrid";
+        var e = await Assert.ThrowsAsync<OptionsValidationException>(() => TestHost.StartAsync(settings));
+        Assert.Contains("SendGrid:ApiKey", e.Message);
+    }
+
+    [Fact]
+    public async Task BatchSizeAboveSendGridsLimitFailsTheStart()
+    {
+        var settings = TestSettings.For(azurite);
+        settings["Delivery:BatchSize"] = "1001";
+        var e = await Assert.ThrowsAsync<OptionsValidationException>(() => TestHost.StartAsync(settings));
+        Assert.Contains("Delivery:BatchSize", e.Message);
+    }
+
+    [Fact]
+    public async Task MissingSenderAddressFailsTheStart()
+    {
+        var settings = TestSettings.For(azurite);
+        settings["Delivery:FromEmail"] = "";
+        var e = await Assert.ThrowsAsync<OptionsValidationException>(() => TestHost.StartAsync(settings));
+        Assert.Contains("Delivery:FromEmail", e.Message);
+    }
+
+    [Fact]
+    public async Task InvalidContainerNameFailsTheStart()
+    {
+        var settings = TestSettings.For(azurite);
+        settings["Storage:ArticlesContainer"] = "Articles_With_Capitals";
+        var e = await Assert.ThrowsAsync<OptionsValidationException>(() => TestHost.StartAsync(settings));
+        Assert.Contains("Storage:ArticlesContainer", e.Message);
+    }
+}

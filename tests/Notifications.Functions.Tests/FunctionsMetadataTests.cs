@@ -1,0 +1,96 @@
+using System.Reflection;
+using System.Text.Json;
+using Notifications.Testing;
+
+namespace Notifications.Functions.Tests;
+
+/// <summary>
+/// The <c>functions.metadata</c> the Worker SDK generates is what the Functions host reads to wire triggers:
+/// these tests pin the triggers the code declares, as the host will see them.
+/// </summary>
+public sealed class FunctionsMetadataTests
+{
+    private static readonly JsonDocumentOptions Lenient = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+
+    [Fact]
+    public void MetadataDeclaresExactlyTheThreeFunctions()
+    {
+        var names = Functions().Select(f => f.GetProperty("name").GetString()).Order(StringComparer.Ordinal).ToArray();
+
+        Assert.Equal(["ArticlePublished", "DailyDigest", "WeeklyDigest"], names);
+    }
+
+    [Fact]
+    public void ArticlePublishedIsAnEventGridBlobTriggerOnTheArticlesContainer()
+    {
+        var function = Function("ArticlePublished");
+
+        Assert.Equal("Notifications.Functions.Articles.ArticlePublished.Run", function.GetProperty("entryPoint").GetString());
+        Assert.Equal("Notifications.Functions.dll", function.GetProperty("scriptFile").GetString());
+        var binding = Assert.Single(function.GetProperty("bindings").EnumerateArray());
+        Assert.Equal("blobTrigger", binding.GetProperty("type").GetString());
+        Assert.Equal("In", binding.GetProperty("direction").GetString());
+        Assert.Equal("articles/{name}", binding.GetProperty("path").GetString());
+        Assert.Equal("EventGrid", binding.GetProperty("source").GetString());
+        Assert.Equal("AzureWebJobsStorage", binding.GetProperty("connection").GetString());
+    }
+
+    [Theory]
+    [InlineData("DailyDigest", "Notifications.Functions.Digests.DailyDigest.Run", "%DailyDigestSchedule%")]
+    [InlineData("WeeklyDigest", "Notifications.Functions.Digests.WeeklyDigest.Run", "%WeeklyDigestSchedule%")]
+    public void DigestFunctionsAreTimerTriggersOnTheirScheduleSetting(string name, string entryPoint, string schedule)
+    {
+        var function = Function(name);
+
+        Assert.Equal(entryPoint, function.GetProperty("entryPoint").GetString());
+        var binding = Assert.Single(function.GetProperty("bindings").EnumerateArray());
+        Assert.Equal("timerTrigger", binding.GetProperty("type").GetString());
+        Assert.Equal(schedule, binding.GetProperty("schedule").GetString());
+    }
+
+    [Theory]
+    [InlineData("DailyDigestSchedule")]
+    [InlineData("WeeklyDigestSchedule")]
+    public void SampleLocalSettingsDefineTheScheduleThePlaceholderNames(string setting)
+    {
+        var sample = Path.Combine(Repository.Root, "local.settings.sample.json");
+        Assert.True(File.Exists(sample), $"{sample} does not exist: the %{setting}% placeholder has nothing to resolve to locally.");
+
+        using var document = JsonDocument.Parse(File.ReadAllText(sample), Lenient);
+        Assert.True(document.RootElement.TryGetProperty("Values", out var values), "local.settings.sample.json has no Values section.");
+        Assert.True(values.TryGetProperty(setting, out var value), $"local.settings.sample.json does not define Values.{setting}.");
+        var schedule = value.GetString();
+        Assert.False(string.IsNullOrWhiteSpace(schedule), $"Values.{setting} is empty.");
+        // The timer trigger takes a six-field NCRONTAB expression (with seconds) or a TimeSpan.
+        Assert.True(schedule.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length == 6 || TimeSpan.TryParse(schedule, out _),
+            $"Values.{setting} '{schedule}' is neither a six-field NCRONTAB expression nor a TimeSpan.");
+    }
+
+    private static JsonElement Function(string name)
+        => Assert.Single(Functions(), f => f.GetProperty("name").GetString() == name);
+
+    private static IReadOnlyList<JsonElement> Functions()
+    {
+        using var document = JsonDocument.Parse(File.ReadAllText(MetadataFile()));
+        return document.RootElement.EnumerateArray().Select(e => e.Clone()).ToList();
+    }
+
+    /// <summary>The metadata generated for the configuration this test assembly was built in; otherwise the newest one there is.</summary>
+    private static string MetadataFile()
+    {
+        var bin = Path.Combine(Repository.Root, "src", "Notifications.Functions", "bin");
+        var configuration = typeof(FunctionsMetadataTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration;
+        if (configuration is { Length: > 0 })
+        {
+            var own = Path.Combine(bin, configuration, "net10.0", "functions.metadata");
+            if (File.Exists(own)) return own;
+        }
+        var newest = new[] { "Debug", "Release" }
+            .Select(c => new FileInfo(Path.Combine(bin, c, "net10.0", "functions.metadata")))
+            .Where(f => f.Exists)
+            .OrderByDescending(f => f.LastWriteTimeUtc)
+            .FirstOrDefault();
+        Assert.True(newest is not null, $"No functions.metadata under {bin}: build src/Notifications.Functions first.");
+        return newest.FullName;
+    }
+}
