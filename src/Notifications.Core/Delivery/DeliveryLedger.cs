@@ -16,9 +16,10 @@ public enum BatchStatus
     Failed,
 }
 
-/// <summary>A planned send batch: up to 1000 subscriber ids (hashes, never addresses).</summary>
+/// <summary>A planned send batch: up to 1000 subscriber ids (hashes, never addresses). Its row key is <c>&lt;plan id&gt;.&lt;batch id&gt;</c>.</summary>
 public sealed record DeliveryBatch(
     string RunId,
+    string PlanId,
     string BatchId,
     IReadOnlyList<string> RecipientIds,
     BatchStatus Status,
@@ -33,12 +34,13 @@ public sealed record DeliveryBatch(
 /// </summary>
 public sealed class DeliveryLedger(StorageResources storage, TimeProvider time)
 {
-    /// <summary>Writes a run's plan (replacing a plan that was never sent), 100 batches per table transaction.</summary>
-    public async Task WritePlanAsync(string runId, IReadOnlyList<IReadOnlyList<string>> batches, CancellationToken ct = default)
+    /// <summary>Writes a run's plan under a fresh plan id (insert only: no existing row is ever replaced), 100 batches per table transaction.</summary>
+    public async Task WritePlanAsync(string runId, string planId, IReadOnlyList<IReadOnlyList<string>> batches, CancellationToken ct = default)
     {
         await storage.EnsureCreatedAsync();
-        var entities = batches.Select((ids, i) => new TableEntity(runId, BatchIdOf(i))
+        var entities = batches.Select((ids, i) => new TableEntity(runId, RowKeyOf(planId, BatchIdOf(i)))
         {
+            ["BatchId"] = BatchIdOf(i),
             ["Status"] = nameof(BatchStatus.Planned),
             ["Recipients"] = PackIds(ids),
             ["RecipientCount"] = ids.Count,
@@ -46,14 +48,17 @@ public sealed class DeliveryLedger(StorageResources storage, TimeProvider time)
             ["UpdatedAt"] = time.GetUtcNow(),
         });
         foreach (var chunk in entities.Chunk(100))
-            await storage.DeliveryLedger.SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertReplace, e)), ct);
+            await storage.DeliveryLedger.SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.Add, e)), ct);
     }
 
-    public async Task<IReadOnlyList<DeliveryBatch>> ListAsync(string runId, CancellationToken ct = default)
+    /// <summary>The batches of one plan of a run, in batch order.</summary>
+    public async Task<IReadOnlyList<DeliveryBatch>> ListAsync(string runId, string planId, CancellationToken ct = default)
     {
         await storage.EnsureCreatedAsync();
+        // Row keys of the plan are "<plan id>.<batch id>": everything from "<plan id>." up to "<plan id>/" ('/' follows '.').
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {runId} and RowKey gt {planId + "."} and RowKey lt {planId + "/"}");
         var list = new List<DeliveryBatch>();
-        await foreach (var e in storage.DeliveryLedger.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {runId}"), cancellationToken: ct))
+        await foreach (var e in storage.DeliveryLedger.QueryAsync<TableEntity>(filter, cancellationToken: ct))
             list.Add(FromEntity(e));
         return list.OrderBy(b => b.BatchId, StringComparer.Ordinal).ToList();
     }
@@ -62,7 +67,7 @@ public sealed class DeliveryLedger(StorageResources storage, TimeProvider time)
     public async Task<DeliveryBatch?> TryMoveAsync(DeliveryBatch batch, BatchStatus to, string? messageId = null, string? error = null, CancellationToken ct = default)
     {
         var attempts = batch.Attempts + (to == BatchStatus.Sending ? 1 : 0);
-        var entity = new TableEntity(batch.RunId, batch.BatchId)
+        var entity = new TableEntity(batch.RunId, RowKeyOf(batch.PlanId, batch.BatchId))
         {
             ["Status"] = to.ToString(),
             ["MessageId"] = messageId ?? batch.MessageId,
@@ -84,6 +89,8 @@ public sealed class DeliveryLedger(StorageResources storage, TimeProvider time)
 
     private static string BatchIdOf(int index) => $"b{index:D5}";
 
+    private static string RowKeyOf(string planId, string batchId) => planId + "." + batchId;
+
     private static byte[] PackIds(IReadOnlyList<string> ids)
     {
         var bytes = new byte[ids.Count * 16];
@@ -97,7 +104,8 @@ public sealed class DeliveryLedger(StorageResources storage, TimeProvider time)
 
     private static DeliveryBatch FromEntity(TableEntity e) => new(
         e.PartitionKey,
-        e.RowKey,
+        e.RowKey[..e.RowKey.IndexOf('.')],
+        e.GetString("BatchId"),
         UnpackIds(e.GetBinary("Recipients") ?? []),
         Enum.Parse<BatchStatus>(e.GetString("Status")),
         e.GetString("MessageId"),

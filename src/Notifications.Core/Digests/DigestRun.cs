@@ -14,7 +14,10 @@ public enum DigestRunStatus
     Completed,
 }
 
-/// <summary>A digest run: one per frequency and period, with the article window it covers.</summary>
+/// <summary>
+/// A digest run: one per frequency and period, with the article window it covers. <see cref="PlanId"/> names the plan
+/// (the batches in the ledger) that this run sends; a planner that lost its claim writes rows under another id, which nobody sends.
+/// </summary>
 public sealed record DigestRun(
     string RunId,
     DigestFrequency Frequency,
@@ -25,5 +28,6 @@ public sealed record DigestRun(
     int ArticleCount,
     int RecipientCount,
     int BatchCount,
+    string PlanId,
     DateTimeOffset UpdatedAt,
     ETag ETag);

@@ -36,6 +36,7 @@ public sealed class DigestRunStore(StorageResources storage, TimeProvider time)
             ["ArticleCount"] = 0,
             ["RecipientCount"] = 0,
             ["BatchCount"] = 0,
+            ["PlanId"] = "",
             ["UpdatedAt"] = time.GetUtcNow(),
         };
         try
@@ -69,6 +70,7 @@ public sealed class DigestRunStore(StorageResources storage, TimeProvider time)
             ["ArticleCount"] = run.ArticleCount,
             ["RecipientCount"] = run.RecipientCount,
             ["BatchCount"] = run.BatchCount,
+            ["PlanId"] = run.PlanId,
             ["UpdatedAt"] = updated.UpdatedAt,
         };
         try
@@ -94,6 +96,7 @@ public sealed class DigestRunStore(StorageResources storage, TimeProvider time)
         e.GetInt32("ArticleCount") ?? 0,
         e.GetInt32("RecipientCount") ?? 0,
         e.GetInt32("BatchCount") ?? 0,
+        e.GetString("PlanId") ?? "",
         e.GetDateTimeOffset("UpdatedAt") ?? default,
         e.ETag);
 }

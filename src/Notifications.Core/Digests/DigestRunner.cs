@@ -64,7 +64,7 @@ public sealed class DigestRunner(
         if (run.Status is DigestRunStatus.Completed)
         {
             // Report what the ledger says was sent, so a rerun reads "already sent", not "nothing to send".
-            var sent = (await ledger.ListAsync(run.RunId, ct)).Select(b => new BatchResult(b.BatchId, BatchOutcome.AlreadySent, 0, 0, null)).ToList();
+            var sent = (await ledger.ListAsync(run.RunId, run.PlanId, ct)).Select(b => new BatchResult(b.BatchId, BatchOutcome.AlreadySent, 0, 0, null)).ToList();
             logger.LogInformation("Run {RunId} is completed: {BatchCount} batches already sent, nothing to send", run.RunId, sent.Count);
             return Result(run, sent);
         }
@@ -79,7 +79,8 @@ public sealed class DigestRunner(
     /// <summary>Claims the run, renders the digest once, and writes the batches. Null when another worker holds the claim.</summary>
     private async Task<DigestRun?> PlanAsync(DigestPeriod period, DigestRun run, CancellationToken ct)
     {
-        var claimed = await runs.TryUpdateAsync(run with { Status = DigestRunStatus.Planning }, ct);
+        // A fresh plan id: if this planner is slow and loses its claim, the rows it still writes belong to no run.
+        var claimed = await runs.TryUpdateAsync(run with { Status = DigestRunStatus.Planning, PlanId = Guid.NewGuid().ToString("N")[..12] }, ct);
         if (claimed is null) return null;
 
         var window = await articles.ListAcceptedAsync(run.WindowStart, run.WindowEnd, ct);
@@ -97,7 +98,7 @@ public sealed class DigestRunner(
             .Order(StringComparer.Ordinal)
             .ToList();
         var batches = recipients.Chunk(delivery.Value.BatchSize).Select(c => (IReadOnlyList<string>)c).ToList();
-        await ledger.WritePlanAsync(run.RunId, batches, ct);
+        await ledger.WritePlanAsync(run.RunId, claimed.PlanId, batches, ct);
 
         logger.LogInformation("Run {RunId} planned: {ArticleCount} articles, {RecipientCount} recipients in {BatchCount} batches",
             run.RunId, window.Count, recipients.Count, batches.Count);
@@ -116,7 +117,7 @@ public sealed class DigestRunner(
             ?? throw new InvalidOperationException($"Run {run.RunId} is planned but its rendered digest is missing from the digests container.");
         var everyone = (await subscribers.ListAsync(ct)).ToDictionary(s => s.Id);
         var results = new List<BatchResult>();
-        foreach (var batch in await ledger.ListAsync(run.RunId, ct))
+        foreach (var batch in await ledger.ListAsync(run.RunId, run.PlanId, ct))
             results.Add(await sender.SendAsync(batch, run.Frequency, content, everyone, ct));
 
         if (results.All(r => r.Outcome is BatchOutcome.Sent or BatchOutcome.AlreadySent))

@@ -10,28 +10,32 @@ public sealed class StorageOptions
 {
     public const string Section = "Storage";
     public const string ConnectionSetting = "AzureWebJobsStorage";
+    /// <summary>Blob container names: 3-63 lowercase letters, digits and single hyphens.</summary>
+    private const string ContainerName = "^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$";
+    /// <summary>Table names: 3-63 letters and digits, starting with a letter.</summary>
+    private const string TableName = "^[A-Za-z][A-Za-z0-9]{2,62}$";
 
     [Required(ErrorMessage = "AzureWebJobsStorage is not set: give a storage connection string, or UseDevelopmentStorage=true for Azurite.")]
     public string ConnectionString { get; set; } = "UseDevelopmentStorage=true";
 
-    [Required, RegularExpression("^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$", ErrorMessage = "Storage:ArticlesContainer must be a valid blob container name (3-63 lowercase letters, digits, hyphens).")]
+    [Required, RegularExpression(ContainerName, ErrorMessage = "Storage:ArticlesContainer must be a valid blob container name (3-63 lowercase letters, digits, hyphens).")]
     public string ArticlesContainer { get; set; } = "articles";
 
-    [Required, RegularExpression("^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$", ErrorMessage = "Storage:RejectedArticlesContainer must be a valid blob container name.")]
+    [Required, RegularExpression(ContainerName, ErrorMessage = "Storage:RejectedArticlesContainer must be a valid blob container name.")]
     public string RejectedArticlesContainer { get; set; } = "articles-rejected";
 
-    [Required, RegularExpression("^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$", ErrorMessage = "Storage:DigestsContainer must be a valid blob container name.")]
+    [Required, RegularExpression(ContainerName, ErrorMessage = "Storage:DigestsContainer must be a valid blob container name.")]
     public string DigestsContainer { get; set; } = "digests";
 
-    [Required, RegularExpression("^[A-Za-z][A-Za-z0-9]{2,62}$", ErrorMessage = "Storage:ArticleIndexTable must be a valid table name (3-63 letters and digits, starting with a letter).")]
+    [Required, RegularExpression(TableName, ErrorMessage = "Storage:ArticleIndexTable must be a valid table name (3-63 letters and digits, starting with a letter).")]
     public string ArticleIndexTable { get; set; } = "ArticleIndex";
 
-    [Required, RegularExpression("^[A-Za-z][A-Za-z0-9]{2,62}$", ErrorMessage = "Storage:SubscribersTable must be a valid table name.")]
+    [Required, RegularExpression(TableName, ErrorMessage = "Storage:SubscribersTable must be a valid table name.")]
     public string SubscribersTable { get; set; } = "Subscribers";
 
-    [Required, RegularExpression("^[A-Za-z][A-Za-z0-9]{2,62}$", ErrorMessage = "Storage:DigestRunsTable must be a valid table name.")]
+    [Required, RegularExpression(TableName, ErrorMessage = "Storage:DigestRunsTable must be a valid table name.")]
     public string DigestRunsTable { get; set; } = "DigestRuns";
 
-    [Required, RegularExpression("^[A-Za-z][A-Za-z0-9]{2,62}$", ErrorMessage = "Storage:DeliveryLedgerTable must be a valid table name.")]
+    [Required, RegularExpression(TableName, ErrorMessage = "Storage:DeliveryLedgerTable must be a valid table name.")]
     public string DeliveryLedgerTable { get; set; } = "DeliveryLedger";
 }

@@ -9,7 +9,8 @@ namespace Notifications.Storage;
 /// </summary>
 public sealed class StorageResources
 {
-    private readonly Lazy<Task> _created;
+    private readonly Lock _gate = new();
+    private Task? _created;
 
     public StorageResources(IOptions<StorageOptions> options)
     {
@@ -23,7 +24,6 @@ public sealed class StorageResources
         Subscribers = tables.GetTableClient(o.SubscribersTable);
         DigestRuns = tables.GetTableClient(o.DigestRunsTable);
         DeliveryLedger = tables.GetTableClient(o.DeliveryLedgerTable);
-        _created = new Lazy<Task>(CreateAllAsync);
     }
 
     public BlobContainerClient Articles { get; }
@@ -34,8 +34,16 @@ public sealed class StorageResources
     public TableClient DigestRuns { get; }
     public TableClient DeliveryLedger { get; }
 
-    /// <summary>Creates every container and table that does not exist yet.</summary>
-    public Task EnsureCreatedAsync() => _created.Value;
+    /// <summary>Creates every container and table that does not exist yet: once per process, again after a failure.</summary>
+    public Task EnsureCreatedAsync()
+    {
+        lock (_gate)
+        {
+            if (_created is null || _created.IsFaulted || _created.IsCanceled)
+                _created = CreateAllAsync();
+            return _created;
+        }
+    }
 
     private async Task CreateAllAsync()
     {

@@ -196,6 +196,56 @@ public sealed class DigestRunnerTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task RunInPlanningWithinTheLeaseIsLeftToItsPlanner()
+    {
+        await using var sendGrid = await FakeSendGrid.StartAsync();
+        await using var host = await TestHost.StartAsync(TestSettings.For(azurite).WithSendGrid(sendGrid), Morning);
+        await SeedAsync(host, 3);
+        await PublishAsync(host, "ptc.md", "PTC session");
+        host.Time.Advance(TimeSpan.FromHours(1));
+        await ClaimAsIfAPlannerIsWorkingAsync(host);
+
+        host.Time.Advance(DigestRunner.PlanningLease - TimeSpan.FromMinutes(1));
+        var result = await RunDailyAsync(host);
+
+        Assert.Equal(DigestRunStatus.Planning, result.Status);
+        Assert.Empty(sendGrid.Requests);
+    }
+
+    [Fact]
+    public async Task RunLeftInPlanningByACrashIsReplannedAfterTheLeaseAndSentOnce()
+    {
+        await using var sendGrid = await FakeSendGrid.StartAsync();
+        await using var host = await TestHost.StartAsync(TestSettings.For(azurite).WithSendGrid(sendGrid), Morning);
+        await SeedAsync(host, 3);
+        await PublishAsync(host, "ptc.md", "PTC session");
+        host.Time.Advance(TimeSpan.FromHours(1));
+        var crashed = await ClaimAsIfAPlannerIsWorkingAsync(host);
+
+        host.Time.Advance(DigestRunner.PlanningLease + TimeSpan.FromMinutes(1));
+        var result = await RunDailyAsync(host);
+        // The crashed planner wakes up and writes its plan late: that plan belongs to no run.
+        var everyone = (await host.Get<SubscriberStore>().ListAsync(Ct)).Select(s => s.Id).ToList();
+        await host.Get<DeliveryLedger>().WritePlanAsync(crashed.RunId, crashed.PlanId, [everyone], Ct);
+        var rerun = await RunDailyAsync(host);
+
+        Assert.Equal((DigestRunStatus.Completed, 3), (result.Status, result.RecipientsSentNow));
+        Assert.NotEqual(crashed.PlanId, (await host.Get<DigestRunStore>().GetAsync(DigestFrequency.Daily, "2026-11-26", Ct))!.PlanId);
+        Assert.Equal((0, 1), (rerun.RecipientsSentNow, rerun.BatchesAlreadySent));
+        Assert.Equal(3, sendGrid.Accepted.SelectMany(r => r.Recipients).Distinct().Count());
+        Assert.Single(sendGrid.Requests);
+    }
+
+    /// <summary>What a planner that claimed the run and then stopped leaves behind.</summary>
+    private static async Task<DigestRun> ClaimAsIfAPlannerIsWorkingAsync(TestHost host)
+    {
+        var runs = host.Get<DigestRunStore>();
+        var now = host.Time.GetUtcNow();
+        var run = await runs.GetOrCreateAsync(DigestPeriod.For(DigestFrequency.Daily, now), now, Ct);
+        return (await runs.TryUpdateAsync(run with { Status = DigestRunStatus.Planning, PlanId = "crashedplan" }, Ct))!;
+    }
+
+    [Fact]
     public async Task EachArticleIsMailedOnceAcrossConsecutiveDays()
     {
         await using var sendGrid = await FakeSendGrid.StartAsync();
