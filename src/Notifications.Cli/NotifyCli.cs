@@ -18,6 +18,7 @@ public static class NotifyCli
             SubscribersCommands.Create(context),
             DigestCommands.Create(context),
             AzuriteCommands.Create(context),
+            BenchCommands.Create(context),
         };
         return await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
     }

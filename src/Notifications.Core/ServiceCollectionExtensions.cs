@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Notifications.Articles;
+using Notifications.Benchmarks;
 using Notifications.Delivery;
 using Notifications.Digests;
 using Notifications.Local;
@@ -28,15 +29,19 @@ public static class ServiceCollectionExtensions
         services.AddOptions<DeliveryOptions>().Bind(configuration.GetSection(DeliveryOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<DeliveryOptions>, DeliveryOptionsValidator>();
         services.AddOptions<SendGridOptions>().Bind(configuration.GetSection(SendGridOptions.Section));
+        services.AddOptions<ArticleOptions>().Bind(configuration.GetSection(ArticleOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DigestOptions>().Bind(configuration.GetSection(DigestOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<StorageResources>();
 
+        services.AddSingleton<HtmlArticleReader>();
+        services.AddSingleton<TopicClassifier>();
         services.AddSingleton<ArticleParser>();
         services.AddSingleton<ArticleIndex>();
         services.AddSingleton<ArticleIngestor>();
         services.AddSingleton<ArticlePublisher>();
+        services.AddSingleton<ArticleRejectionNotifier>();
 
         services.AddSingleton<SubscriberStore>();
 
@@ -60,6 +65,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<BatchSender>();
 
         services.AddSingleton<DemoScenario>();
+        services.AddSingleton<IngestBenchmark>();
         services.AddSingleton<AzuriteLauncher>();
         return services;
     }

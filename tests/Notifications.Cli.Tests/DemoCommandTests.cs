@@ -40,8 +40,9 @@ public sealed class DemoCommandTests(AzuriteFixture azurite) : IDisposable
         var outbox = _temp.Combine("outbox");
         var run = await CliRun.RunAsync(TestSettings.For(azurite, outbox), "demo");
         Assert.True(run.ExitCode == 0, run.ToString());
-        var parser = new ArticleParser();
-        var titles = DemoScenario.SampleArticles().Select(a => parser.Parse(a.Content).Title).ToList();
+        var options = Microsoft.Extensions.Options.Options.Create(new ArticleOptions());
+        var parser = new ArticleParser(new HtmlArticleReader(), new TopicClassifier(options), options);
+        var titles = DemoScenario.SampleArticles().Select(a => parser.Parse(a.Name, a.Content).Title).ToList();
         Assert.NotEmpty(titles);
 
         var emls = Directory.GetFiles(Assert.Single(Directory.GetDirectories(outbox)), "*.eml");

@@ -6,11 +6,22 @@ namespace Notifications.Cli.Commands;
 
 public static class ArticlesCommands
 {
+    /// <summary>The statuses `list --status` takes: the index's, plus "held" (accepted, waiting for its publication date).</summary>
+    private static readonly string[] Statuses = ["accepted", "held", "draft", "duplicate", "rejected", "withdrawn"];
+
     public static Command Create(CliContext cli)
     {
         var articles = new Command("articles", "Publish and inspect articles.");
+        articles.Subcommands.Add(Publish(cli));
+        articles.Subcommands.Add(List(cli));
+        articles.Subcommands.Add(Show(cli));
+        articles.Subcommands.Add(Reingest(cli));
+        return articles;
+    }
 
-        var files = new Argument<FileInfo[]>("file") { Description = "Markdown files with front matter.", Arity = ArgumentArity.OneOrMore };
+    private static Command Publish(CliContext cli)
+    {
+        var files = new Argument<FileInfo[]>("file") { Description = "Article files: Markdown with front matter, HTML, or text copied from a web page.", Arity = ArgumentArity.OneOrMore };
         var publish = new Command("publish", "Upload files into the articles container and ingest them, as the blob trigger would.") { files };
         publish.SetAction((parse, ct) => cli.RunAsync(parse, async services =>
         {
@@ -23,35 +34,120 @@ public static class ArticlesCommands
                 await using (var stream = file.OpenRead())
                     await publisher.PublishAsync(file.Name, stream, ct);
                 var result = await ingestor.IngestAsync(file.Name, ct);
-                if (result.Article?.Rejection is { } r)
-                {
-                    rejected++;
-                    await cli.Error.WriteLineAsync($"error: {file.Name} rejected ({r.Code}{(r.Line is { } l ? $", line {l}" : "")}): {r.Message} {r.Hint}");
-                }
-                else
-                    await cli.Out.WriteLineAsync($"{file.Name}: {result.Outcome.ToString().ToLowerInvariant()} - {result.Article?.Title}");
+                if (await WriteResultAsync(cli, result)) rejected++;
             }
             return rejected == 0 ? 0 : 1;
         }));
+        return publish;
+    }
 
-        var list = new Command("list", "List the article index.") { CliContext.JsonOption };
+    private static Command List(CliContext cli)
+    {
+        var status = new Option<string?>("--status") { Description = "Only articles with this status: " + string.Join(", ", Statuses) + "." };
+        status.AcceptOnlyFromAmong(Statuses);
+        var list = new Command("list", "List the article index.") { status, CliContext.JsonOption };
         list.SetAction((parse, ct) => cli.RunAsync(parse, async services =>
         {
-            var all = (await services.GetRequiredService<ArticleIndex>().ListAsync(ct: ct)).OrderBy(a => a.BlobName, StringComparer.Ordinal).ToList();
+            var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+            var wanted = parse.GetValue(status);
+            var all = (await services.GetRequiredService<ArticleIndex>().ListAsync(ct: ct))
+                .Where(a => wanted is null || StatusOf(a, now) == wanted)
+                .OrderBy(a => a.BlobName, StringComparer.Ordinal).ToList();
             if (parse.GetValue(CliContext.JsonOption))
-                await cli.WriteJsonAsync(all.Select(a => new
-                {
-                    name = a.BlobName, status = a.Status, title = a.Title, language = a.Language, topics = a.Topics,
-                    published = a.Published, acceptedAt = a.AcceptedAt, rejection = a.Rejection,
-                }));
+                await cli.WriteJsonAsync(all.Select(a => ToJson(a, now)));
             else
                 foreach (var a in all)
-                    await cli.Out.WriteLineAsync($"{a.Status.ToString().ToLowerInvariant(),-8} {a.BlobName}  {(a.Rejection is { } r ? r.Code + ": " + r.Message : a.Title)}");
+                    await cli.Out.WriteLineAsync($"{StatusOf(a, now),-9} {a.BlobName}  {(a.Rejection is { } r ? r.Code + ": " + r.Message : a.Title)}");
             return 0;
         }));
-
-        articles.Subcommands.Add(publish);
-        articles.Subcommands.Add(list);
-        return articles;
+        return list;
     }
+
+    private static Command Show(CliContext cli)
+    {
+        var name = new Argument<string>("name") { Description = "The blob name in the articles container." };
+        var show = new Command("show", "Show one article as the index knows it, with its session metadata and translations.") { name, CliContext.JsonOption };
+        show.SetAction((parse, ct) => cli.RunAsync(parse, async services =>
+        {
+            var index = services.GetRequiredService<ArticleIndex>();
+            var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+            var found = await index.GetAsync(parse.GetValue(name)!, ct)
+                ?? throw new ArgumentException($"No article named '{parse.GetValue(name)}' in the index; `notify articles list` shows what there is.");
+            var a = found.Article;
+            var translations = a.TranslationKey is null ? [] : (await index.ListAsync(ct: ct))
+                .Where(o => o.TranslationKey == a.TranslationKey && o.BlobName != a.BlobName).Select(o => $"{o.BlobName} ({o.Language})").ToList();
+            if (parse.GetValue(CliContext.JsonOption))
+            {
+                await cli.WriteJsonAsync(new { article = ToJson(a, now), translations });
+                return 0;
+            }
+            var s = a.SessionOrNone;
+            foreach (var (label, value) in new (string, object?)[]
+            {
+                ("name", a.BlobName), ("status", StatusOf(a, now)), ("title", a.Title), ("summary", a.Summary), ("language", a.Language),
+                ("topics", string.Join(", ", a.Topics)), ("format", a.Format.ToString().ToLowerInvariant()), ("published", a.Published?.ToString("yyyy-MM-dd")),
+                ("accepted at", a.AcceptedAt?.ToString("u")), ("in digests from", a.AvailableAt?.ToString("u")), ("url", a.Url),
+                ("organization", Join(s.Organization, s.OrganizationAbbreviation)), ("committee", Join(s.Committee, s.CommitteeAbbreviation)),
+                ("sessions", s.Sessions.Count > 0 ? string.Join("/", s.Sessions) : null),
+                ("dates", s.StartDate is { } start ? start == s.EndDate ? $"{start:yyyy-MM-dd}" : $"{start:yyyy-MM-dd} to {s.EndDate:yyyy-MM-dd}" : null),
+                ("place", s.Place), ("participation", s.Participation == Participation.Unknown ? null : s.Participation.ToString().ToLowerInvariant()),
+                ("duplicate of", a.DuplicateOf), ("translations", translations.Count > 0 ? string.Join(", ", translations) : null),
+                ("rejected", a.Rejection is { } r ? $"{r.Code}{(r.Line is { } l ? $" (line {l})" : "")}: {r.Message} {r.Hint}" : null),
+            })
+                if (value is not null and not "")
+                    await cli.Out.WriteLineAsync($"{label + ":",-17}{value}");
+            return 0;
+        }));
+        return show;
+    }
+
+    private static Command Reingest(CliContext cli)
+    {
+        var all = new Option<bool>("--all") { Description = "Process every blob again, not only those the index does not know (unchanged ones are no-ops)." };
+        var reingest = new Command("reingest", "Process the blobs in the articles container that the index does not know yet, as the trigger would; withdraw articles whose file was deleted.") { all };
+        reingest.SetAction((parse, ct) => cli.RunAsync(parse, async services =>
+        {
+            var results = await services.GetRequiredService<ArticleIngestor>().ReingestAsync(parse.GetValue(all), ct);
+            var rejected = 0;
+            foreach (var result in results)
+                if (await WriteResultAsync(cli, result)) rejected++;
+            await cli.Out.WriteLineAsync($"{results.Count} processed: " + string.Join(", ",
+                results.GroupBy(r => r.Outcome).OrderBy(g => g.Key).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}")));
+            return rejected == 0 ? 0 : 1;
+        }));
+        return reingest;
+    }
+
+    /// <summary>One line per ingested file; true when it was rejected (printed on stderr).</summary>
+    private static async Task<bool> WriteResultAsync(CliContext cli, IngestResult result)
+    {
+        if (result.Article?.Rejection is { } r && result.Outcome == IngestOutcome.Rejected)
+        {
+            await cli.Error.WriteLineAsync($"error: {result.BlobName} rejected ({r.Code}{(r.Line is { } l ? $", line {l}" : "")}): {r.Message} {r.Hint}");
+            return true;
+        }
+        var detail = result.Outcome switch
+        {
+            IngestOutcome.Duplicate => $" - same content as {result.Article?.DuplicateOf}; not sent again",
+            IngestOutcome.Draft => $" - {result.Article?.Title} (draft: not sent)",
+            IngestOutcome.Withdrawn => " - the file was deleted; withdrawn from digests not yet sent",
+            IngestOutcome.Missing => " - no such file",
+            _ => $" - {result.Article?.Title}",
+        };
+        await cli.Out.WriteLineAsync($"{result.BlobName}: {result.Outcome.ToString().ToLowerInvariant()}{detail}");
+        return false;
+    }
+
+    private static string StatusOf(IndexedArticle a, DateTimeOffset now)
+        => a.Status == ArticleStatus.Accepted && a.AvailableAt > now ? "held" : a.Status.ToString().ToLowerInvariant();
+
+    private static string? Join(string? name, string? abbreviation)
+        => (name, abbreviation) switch { (null, null) => null, (null, _) => abbreviation, (_, null) => name, _ => $"{name} ({abbreviation})" };
+
+    private static object ToJson(IndexedArticle a, DateTimeOffset now) => new
+    {
+        name = a.BlobName, status = StatusOf(a, now), title = a.Title, summary = a.Summary, language = a.Language, topics = a.Topics,
+        format = a.Format, published = a.Published, acceptedAt = a.AcceptedAt, availableAt = a.AvailableAt, url = a.Url,
+        session = a.Session, translationKey = a.TranslationKey, duplicateOf = a.DuplicateOf, rejection = a.Rejection,
+    };
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using Notifications.Storage;
@@ -5,12 +6,17 @@ using Notifications.Storage;
 namespace Notifications.Articles;
 
 /// <summary>
-/// The article index table: one row per blob in <c>articles</c>, keyed by the blob name.
-/// Digests read the accepted articles of a window from here.
+/// The article index table. Partition <c>article</c>: one row per blob in <c>articles</c>, keyed by the blob name.
+/// Partition <c>content</c>: one row per content hash, naming the blob that owns that content (so the same file under
+/// two names is one article). Digests read the available articles of a window from here.
 /// </summary>
-public sealed class ArticleIndex(StorageResources storage)
+public sealed class ArticleIndex(StorageResources storage, TimeProvider time)
 {
     private const string Partition = "article";
+    private const string ContentPartition = "content";
+    /// <summary>How long a content claim whose owner has no index row yet counts as "being ingested".</summary>
+    private static readonly TimeSpan ClaimGrace = TimeSpan.FromMinutes(5);
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public async Task<(IndexedArticle Article, ETag ETag)?> GetAsync(string blobName, CancellationToken ct = default)
     {
@@ -37,16 +43,61 @@ public sealed class ArticleIndex(StorageResources storage)
         }
     }
 
-    /// <summary>Accepted articles whose acceptance falls in [from, to), oldest first.</summary>
-    public async Task<IReadOnlyList<IndexedArticle>> ListAcceptedAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default)
+    /// <summary>
+    /// Claims a content hash for a blob and returns the blob that owns it: this one, or the other article with the same content.
+    /// A claim is taken over when its owner no longer has that content (edited, withdrawn, rejected) or never got indexed.
+    /// </summary>
+    public async Task<string> ClaimContentAsync(string contentHash, string blobName, CancellationToken ct = default)
+    {
+        await storage.EnsureCreatedAsync();
+        while (true)
+        {
+            var row = await storage.ArticleIndex.GetEntityIfExistsAsync<TableEntity>(ContentPartition, contentHash, cancellationToken: ct);
+            var claim = new TableEntity(ContentPartition, contentHash) { ["BlobName"] = blobName, ["ClaimedAt"] = time.GetUtcNow() };
+            try
+            {
+                if (!row.HasValue || row.Value is null)
+                {
+                    await storage.ArticleIndex.AddEntityAsync(claim, ct);
+                    return blobName;
+                }
+                var owner = row.Value.GetString("BlobName");
+                if (owner == blobName) return blobName;
+                var ownerRow = await GetAsync(owner, ct);
+                var ownerHolds = ownerRow is { Article: var a }
+                    ? a.ContentHash == contentHash && a.Status is ArticleStatus.Accepted or ArticleStatus.Draft
+                    : time.GetUtcNow() - (row.Value.GetDateTimeOffset("ClaimedAt") ?? default) < ClaimGrace;
+                if (ownerHolds) return owner;
+                await storage.ArticleIndex.UpdateEntityAsync(claim, row.Value.ETag, TableUpdateMode.Replace, ct);
+                return blobName;
+            }
+            catch (RequestFailedException e) when (e.Status is 409 or 412)
+            {
+                // Someone claimed or took over at the same moment: read again.
+            }
+        }
+    }
+
+    /// <summary>
+    /// Accepted articles that enter digests in [from, to), oldest first. An article whose file was deleted meanwhile is
+    /// marked Withdrawn here and left out: a deletion withdraws it from every digest not yet planned.
+    /// </summary>
+    public async Task<IReadOnlyList<IndexedArticle>> ListAvailableAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default)
     {
         await storage.EnsureCreatedAsync();
         var filter = TableClient.CreateQueryFilter(
-            $"PartitionKey eq {Partition} and Status eq {nameof(ArticleStatus.Accepted)} and AcceptedAt ge {from.UtcDateTime} and AcceptedAt lt {to.UtcDateTime}");
-        var list = new List<IndexedArticle>();
+            $"PartitionKey eq {Partition} and Status eq {nameof(ArticleStatus.Accepted)} and AvailableAt ge {from.UtcDateTime} and AvailableAt lt {to.UtcDateTime}");
+        var candidates = new List<(IndexedArticle Article, ETag ETag)>();
         await foreach (var e in storage.ArticleIndex.QueryAsync<TableEntity>(filter, cancellationToken: ct))
-            list.Add(ToArticle(e));
-        return list.OrderBy(a => a.AcceptedAt).ThenBy(a => a.BlobName, StringComparer.Ordinal).ToList();
+            candidates.Add((ToArticle(e), e.ETag));
+
+        var stillPublished = await Task.WhenAll(candidates.Select(async c =>
+        {
+            if (await storage.Articles.GetBlobClient(c.Article.BlobName).ExistsAsync(ct)) return c.Article;
+            await TryWriteAsync(c.Article with { Status = ArticleStatus.Withdrawn, AvailableAt = null }, c.ETag, ct);
+            return null;
+        }));
+        return stillPublished.OfType<IndexedArticle>().OrderBy(a => a.AvailableAt).ThenBy(a => a.BlobName, StringComparer.Ordinal).ToList();
     }
 
     public async Task<IReadOnlyList<IndexedArticle>> ListAsync(ArticleStatus? status = null, CancellationToken ct = default)
@@ -73,6 +124,12 @@ public sealed class ArticleIndex(StorageResources storage)
         ["Url"] = a.Url,
         ["ContentHash"] = a.ContentHash,
         ["AcceptedAt"] = a.AcceptedAt,
+        ["AvailableAt"] = a.AvailableAt,
+        ["Format"] = a.Format.ToString(),
+        ["Session"] = a.Session is { IsEmpty: false } session ? JsonSerializer.Serialize(session, Json) : null,
+        ["TranslationKey"] = a.TranslationKey,
+        ["DuplicateOf"] = a.DuplicateOf,
+        ["Editor"] = a.Editor,
         ["RejectionCode"] = a.Rejection?.Code,
         ["RejectionMessage"] = a.Rejection?.Message,
         ["RejectionLine"] = a.Rejection?.Line,
@@ -92,5 +149,11 @@ public sealed class ArticleIndex(StorageResources storage)
         e.GetDateTimeOffset("AcceptedAt"),
         e.GetString("RejectionCode") is { } code
             ? new ArticleRejection(code, e.GetString("RejectionMessage") ?? "", e.GetInt32("RejectionLine"), e.GetString("RejectionHint") ?? "")
-            : null);
+            : null,
+        e.GetDateTimeOffset("AvailableAt"),
+        Enum.TryParse<ArticleFormat>(e.GetString("Format"), out var format) ? format : ArticleFormat.Markdown,
+        e.GetString("Session") is { Length: > 0 } session ? JsonSerializer.Deserialize<SessionInfo>(session, Json) : null,
+        e.GetString("TranslationKey"),
+        e.GetString("DuplicateOf"),
+        e.GetString("Editor"));
 }

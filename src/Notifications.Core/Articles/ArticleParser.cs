@@ -1,13 +1,17 @@
 using System.Globalization;
-using System.Text;
 using Markdig;
+using Microsoft.Extensions.Options;
+using Notifications.Subscribers;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace Notifications.Articles;
 
 /// <summary>
-/// Parses a Markdown article with YAML front matter:
+/// Turns a file from the <c>articles</c> container into an <see cref="Article"/>, or rejects it with a reason for the editor.
+/// The format comes from the extension and the content: Markdown (with or without YAML front matter), HTML saved from the
+/// site, or text copied from a web page. What the front matter does not say is found in the text: the session
+/// (committee, numbers, dates, place, participation), the topics and the language.
 /// <code>
 /// ---
 /// title: The 241st/242nd sessions of the Permanent Technical Committee
@@ -15,146 +19,174 @@ namespace Notifications.Articles;
 /// language: en
 /// topics: [e-commerce, data model]
 /// summary: One or two sentences for the digest.
+/// editor: press@secretariat.example
 /// ---
 /// Body in Markdown.
 /// </code>
 /// </summary>
-public sealed class ArticleParser
+public sealed class ArticleParser(HtmlArticleReader html, TopicClassifier topics, IOptions<ArticleOptions> options)
 {
     private static readonly MarkdownPipeline Markdown = new MarkdownPipelineBuilder().DisableHtml().Build();
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+    public const int MaxTitleLength = 300;
     private const int SummaryLength = 300;
 
-    public Article Parse(ReadOnlySpan<byte> content)
+    public Article Parse(string blobName, ReadOnlySpan<byte> content)
     {
-        if (content.IsEmpty)
-            throw Reject("empty", "The file is empty.", null, "Write the article with a front matter block (--- title: ... ---) and a body.");
-
-        string text;
-        try
+        var text = ArticleText.Decode(content, options.Value.MaxBytes).Replace("\r\n", "\n");
+        return FormatOf(blobName, text) switch
         {
-            text = StrictUtf8.GetString(content.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? content[3..] : content);
-        }
-        catch (DecoderFallbackException)
-        {
-            throw Reject("undecodable", "The file is not valid UTF-8 text.", null, "Save the file as UTF-8 and upload it again.");
-        }
-        if (text.Contains('\0'))
-            throw Reject("not-text", "The file is not text (it contains NUL bytes).", null, "Upload a Markdown (.md) file.");
-
-        var (frontMatter, body) = SplitFrontMatter(text);
-        var fields = ReadFrontMatter(frontMatter);
-
-        var title = RequiredSingleLine(fields, "title");
-        var summary = OptionalSingleLine(fields, "summary") ?? FirstParagraph(body);
-        var language = (OptionalSingleLine(fields, "language") ?? "en").ToLowerInvariant();
-        if (!IsLanguageCode(language))
-            throw Reject("invalid-language", $"language '{language}' is not a two-letter language code.", fields.LineOf("language"), "Use a code such as en, ru or fr.");
-        var published = OptionalDate(fields, "published");
-        var url = OptionalSingleLine(fields, "url");
-        if (url is not null && !(Uri.TryCreate(url, UriKind.Absolute, out var u) && (u.Scheme == Uri.UriSchemeHttps || u.Scheme == Uri.UriSchemeHttp)))
-            throw Reject("invalid-url", $"url '{url}' is not an absolute http(s) address.", fields.LineOf("url"), "Give the full address of the article, starting with https://.");
-
-        return new Article(title, summary, language, fields.Topics(), published, url, Markdig.Markdown.ToHtml(body, Markdown));
+            ArticleFormat.Html => FromExtracted(ArticleFormat.Html, html.Read(text), "Give the page an <h1> heading (or a <title>)."),
+            ArticleFormat.Text => FromExtracted(ArticleFormat.Text, PlainTextArticleReader.Read(text), "Put the title on the first line of the text."),
+            _ => FromMarkdown(text),
+        };
     }
 
-    private static (string FrontMatter, string Body) SplitFrontMatter(string text)
+    /// <summary>By extension, unless the content clearly says otherwise (an HTML page saved as .txt, front matter in a .txt).</summary>
+    public static ArticleFormat FormatOf(string blobName, string text)
     {
-        var lines = text.Replace("\r\n", "\n").Split('\n');
-        if (lines.Length == 0 || lines[0].TrimEnd() != "---")
-            throw Reject("missing-front-matter", "The file does not start with a front matter block.", 1,
-                "Start the file with a line '---', then 'title: ...', then a closing line '---'.");
+        var head = text.TrimStart('\uFEFF', ' ', '\t', '\n');
+        var looksLikeHtml = head.StartsWith("<!doctype html", StringComparison.OrdinalIgnoreCase) || head.StartsWith("<html", StringComparison.OrdinalIgnoreCase);
+        if (looksLikeHtml) return ArticleFormat.Html;
+        if (head.StartsWith("---\n", StringComparison.Ordinal)) return ArticleFormat.Markdown;
+        return Path.GetExtension(blobName).ToLowerInvariant() switch
+        {
+            ".md" or ".markdown" => ArticleFormat.Markdown,
+            ".html" or ".htm" => ArticleFormat.Html,
+            ".txt" or ".text" => ArticleFormat.Text,
+            _ when head.Contains("<body", StringComparison.OrdinalIgnoreCase) || head.Contains("<article", StringComparison.OrdinalIgnoreCase) => ArticleFormat.Html,
+            _ when text.Split('\n').Any(l => l.StartsWith("# ", StringComparison.Ordinal)) => ArticleFormat.Markdown,
+            _ => ArticleFormat.Text,
+        };
+    }
+
+    private Article FromMarkdown(string text)
+    {
+        var (fields, body) = text.StartsWith("---\n", StringComparison.Ordinal) ? SplitFrontMatter(text) : (FrontMatter.Empty, text);
+        string? editor = null;
+        try
+        {
+            editor = fields.Editor();
+            var title = fields.SingleLine("title");
+            var titleLine = fields.LineOf("title");
+            if (title is null && FirstHeading(body) is { } heading)
+            {
+                title = heading.Text;
+                body = body.Remove(heading.Start, heading.Length);
+            }
+            var bodyHtml = html.Sanitize(Markdig.Markdown.ToHtml(body, Markdown));
+            // Block by block, so paragraphs stay separated by blank lines (Markdig's plain text joins them with one newline).
+            var bodyText = string.Join("\n\n", body.Split("\n\n", StringSplitOptions.RemoveEmptyEntries)
+                .Select(block => Markdig.Markdown.ToPlainText(block, Markdown).Trim()).Where(block => block.Length > 0));
+            return Build(ArticleFormat.Markdown, fields, title, titleLine, bodyHtml, bodyText, editor,
+                "Add a line 'title: ...' to the front matter, or start the text with a '# Title' heading.");
+        }
+        catch (ArticleRejectedException e) when (e.Editor is null && editor is not null)
+        {
+            throw new ArticleRejectedException(e.Rejection, editor);
+        }
+    }
+
+    private Article FromExtracted(ArticleFormat format, ExtractedContent content, string titleHint)
+        => Build(format, FrontMatter.Empty, content.Title, null, content.BodyHtml, content.BodyText, null, titleHint);
+
+    private Article Build(ArticleFormat format, FrontMatter fields, string? title, int? titleLine, string bodyHtml, string bodyText, string? editor, string titleHint)
+    {
+        if (string.IsNullOrWhiteSpace(title))
+            throw Reject("missing-title", "The article has no title.", fields.IsPresent ? 2 : null, titleHint);
+        title = title.Trim();
+        if (title.Length > MaxTitleLength)
+            throw Reject("title-too-long", $"The title is {title.Length} characters long; at most {MaxTitleLength} are allowed.", titleLine,
+                "Put a short title first; the rest belongs in the summary or the text.");
+
+        var summary = fields.SingleLine("summary") ?? FirstParagraph(bodyText);
+        var language = fields.SingleLine("language")?.ToLowerInvariant() ?? LanguageDetector.Detect(title + "\n" + bodyText);
+        if (!IsLanguageCode(language))
+            throw Reject("invalid-language", $"language '{language}' is not a two-letter language code.", fields.LineOf("language"), "Use a code such as en, ru or fr.");
+        var topicList = fields.Topics() is { Count: > 0 } given ? given : topics.Classify(title + "\n" + bodyText);
+        var url = fields.SingleLine("url");
+        if (url is not null && !(Uri.TryCreate(url, UriKind.Absolute, out var u) && (u.Scheme == Uri.UriSchemeHttps || u.Scheme == Uri.UriSchemeHttp)))
+            throw Reject("invalid-url", $"url '{url}' is not an absolute http(s) address.", fields.LineOf("url"), "Give the full address of the article, starting with https://.");
+        var session = fields.Session(SessionMetadataExtractor.Extract(title, bodyText));
+
+        return new Article(title, summary, language, topicList, fields.Date("published"), url, bodyHtml, format, session,
+            Draft: fields.Bool("draft"), Resend: fields.Bool("resend"), Editor: editor,
+            Slug: fields.SingleLine("slug"), TranslationOf: fields.SingleLine("translation_of"));
+    }
+
+    private static (FrontMatter Fields, string Body) SplitFrontMatter(string text)
+    {
+        var lines = text.Split('\n');
         var end = Array.FindIndex(lines, 1, l => l.TrimEnd() is "---" or "...");
         if (end < 0)
             throw Reject("unclosed-front-matter", "The front matter block is never closed.", 1, "Add a line '---' after the last front matter field.");
-        return (string.Join('\n', lines[1..end]), string.Join('\n', lines[(end + 1)..]));
+        return (FrontMatter.Read(string.Join('\n', lines[1..end])), string.Join('\n', lines[(end + 1)..]));
     }
 
-    private static FrontMatter ReadFrontMatter(string yaml)
+    private static (string Text, int Start, int Length)? FirstHeading(string markdown)
     {
-        var stream = new YamlStream();
-        try
+        var offset = 0;
+        foreach (var line in markdown.Split('\n'))
         {
-            stream.Load(new StringReader(yaml));
-        }
-        catch (YamlException e)
-        {
-            // +1: the opening '---' is line 1 of the file.
-            var line = (int)e.Start.Line + 1;
-            throw Reject("invalid-front-matter", $"The front matter is not valid YAML at line {line}: {e.InnerException?.Message ?? e.Message}", line,
-                "Check the indentation and quote values that contain ':' or start with a special character.");
-        }
-        catch (InvalidOperationException)
-        {
-            // YamlDotNet fails this way (without a position) on some unclosed brackets: find the line ourselves.
-            var line = FirstUnbalancedLine(yaml) is { } l ? l + 1 : (int?)null;
-            throw Reject("invalid-front-matter",
-                $"The front matter is not valid YAML{(line is { } n ? $" at line {n}" : "")}: a bracket or quote is opened and never closed.", line,
-                "Close every [ with ] and every { with } on the same line, and every quote you open.");
-        }
-        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode map)
-            throw Reject("invalid-front-matter", "The front matter must be a list of 'name: value' fields.", 2, "Write one field per line, e.g. 'title: ...'.");
-        return new FrontMatter(map);
-    }
-
-    private static string RequiredSingleLine(FrontMatter fields, string name)
-        => OptionalSingleLine(fields, name)
-           ?? throw Reject($"missing-{name}", $"The front matter has no {name}.", 2, $"Add a line '{name}: ...' to the front matter.");
-
-    private static string? OptionalSingleLine(FrontMatter fields, string name)
-    {
-        var value = fields.Scalar(name);
-        if (value is null) return null;
-        if (value.IndexOfAny(['\r', '\n', '\u2028', '\u2029', '\u0085']) >= 0)
-            throw Reject($"multiline-{name}", $"The {name} spans more than one line.", fields.LineOf(name), $"Write the {name} on a single line.");
-        var trimmed = value.Trim();
-        return trimmed.Length == 0 ? null : trimmed;
-    }
-
-    private static DateTimeOffset? OptionalDate(FrontMatter fields, string name)
-    {
-        var value = OptionalSingleLine(fields, name);
-        if (value is null) return null;
-        if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date))
-            return date;
-        throw Reject($"invalid-{name}", $"{name} '{value}' is not a date.", fields.LineOf(name), "Write the date as YYYY-MM-DD, e.g. 2026-11-26.");
-    }
-
-    private static int? FirstUnbalancedLine(string yaml)
-    {
-        var lines = yaml.Split('\n');
-        for (var i = 0; i < lines.Length; i++)
-        {
-            var l = lines[i];
-            if (l.Count(c => c == '[') != l.Count(c => c == ']') || l.Count(c => c == '{') != l.Count(c => c == '}') || l.Count(c => c == '"') % 2 == 1)
-                return i + 1;
+            if (line.StartsWith("# ", StringComparison.Ordinal))
+                return (line[2..].Trim().TrimEnd('#').Trim(), offset, Math.Min(line.Length + 1, markdown.Length - offset));
+            offset += line.Length + 1;
         }
         return null;
     }
 
-    private static string FirstParagraph(string markdown)
+    private static string FirstParagraph(string bodyText)
     {
-        var first = markdown.Split(["\n\n", "\r\n\r\n"], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "";
-        var plain = Markdig.Markdown.ToPlainText(first, Markdown);
-        var paragraph = string.Join(' ', plain.Split((char[])['\r', '\n', ' ', '\t'], StringSplitOptions.RemoveEmptyEntries));
+        var first = bodyText.Split("\n\n", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "";
+        var paragraph = string.Join(' ', first.Split((char[])['\r', '\n', ' ', '\t', '\u2028', '\u2029'], StringSplitOptions.RemoveEmptyEntries));
         return paragraph.Length <= SummaryLength ? paragraph : paragraph[..SummaryLength].TrimEnd() + "…";
     }
 
     private static bool IsLanguageCode(string value) => value.Length == 2 && value.All(char.IsAsciiLetterLower);
 
-    private static ArticleRejectedException Reject(string code, string message, int? line, string hint)
-        => new(new ArticleRejection(code, message, line, hint));
+    private static ArticleRejectedException Reject(string code, string message, int? line, string hint) => new(new ArticleRejection(code, message, line, hint));
 
-    private sealed class FrontMatter(YamlMappingNode map)
+    /// <summary>The YAML front matter's fields, each read with a rejection that names its line when it is wrong.</summary>
+    private sealed class FrontMatter(YamlMappingNode? map)
     {
-        public string? Scalar(string name) => Node(name) switch
-        {
-            null => null,
-            YamlScalarNode s => s.Value,
-            var other => throw Reject($"invalid-{name}", $"{name} must be a single value.", LineOf(other), $"Write '{name}: value' on one line."),
-        };
+        public static FrontMatter Empty { get; } = new(null);
 
-        public IReadOnlyList<string> Topics() => Node("topics") switch
+        /// <summary>The file has a front matter block (its fields start at line 2).</summary>
+        public bool IsPresent => map is not null;
+
+        public static FrontMatter Read(string yaml)
+        {
+            var stream = new YamlStream();
+            try
+            {
+                stream.Load(new StringReader(yaml));
+            }
+            catch (YamlException e)
+            {
+                // +1: the opening '---' is line 1 of the file.
+                var line = (int)e.Start.Line + 1;
+                throw Reject("invalid-front-matter", $"The front matter is not valid YAML at line {line}: {e.InnerException?.Message ?? e.Message}", line,
+                    "Check the indentation and quote values that contain ':' or start with a special character.");
+            }
+            catch (InvalidOperationException)
+            {
+                // YamlDotNet fails this way (without a position) on some unclosed brackets: find the line ourselves.
+                var line = FirstUnbalancedLine(yaml) is { } l ? l + 1 : (int?)null;
+                throw Reject("invalid-front-matter",
+                    $"The front matter is not valid YAML{(line is { } n ? $" at line {n}" : "")}: a bracket or quote is opened and never closed.", line,
+                    "Close every [ with ] and every { with } on the same line, and every quote you open.");
+            }
+            if (stream.Documents.Count == 0)
+                return Empty;
+            if (stream.Documents[0].RootNode is not YamlMappingNode root)
+                throw Reject("invalid-front-matter", "The front matter must be a list of 'name: value' fields.", 2, "Write one field per line, e.g. 'title: ...'.");
+            return new FrontMatter(root);
+        }
+
+        public string? SingleLine(string name) => SingleLine(map, name);
+
+        public int? LineOf(string name) => Node(map, name) is { } n ? LineOf(n) : null;
+
+        public IReadOnlyList<string> Topics() => Node(map, "topics") switch
         {
             null => [],
             YamlScalarNode s => Split(s.Value),
@@ -162,15 +194,114 @@ public sealed class ArticleParser
             var other => throw Reject("invalid-topics", "topics must be a list, e.g. [e-commerce, data model].", LineOf(other), "Write 'topics: [first topic, second topic]'."),
         };
 
-        public int? LineOf(string name) => Node(name) is { } n ? LineOf(n) : null;
+        public DateTimeOffset? Date(string name) => Date(map, name);
+
+        public bool Bool(string name) => SingleLine(name)?.ToLowerInvariant() switch
+        {
+            null or "false" or "no" or "off" => false,
+            "true" or "yes" or "on" => true,
+            var other => throw Reject($"invalid-{name}", $"{name} '{other}' is not true or false.", LineOf(name), $"Write '{name}: true' or '{name}: false'."),
+        };
+
+        public string? Editor()
+        {
+            if (SingleLine("editor") is not { } value) return null;
+            try
+            {
+                return EmailAddress.Normalize(value);
+            }
+            catch (InvalidSubscriberException)
+            {
+                throw Reject("invalid-editor", $"editor '{value}' is not an email address.", LineOf("editor"), "Give the address the rejection reports should go to, e.g. press@secretariat.example.");
+            }
+        }
+
+        /// <summary>The front matter's <c>session:</c> block, field by field over what the text says.</summary>
+        public SessionInfo Session(SessionInfo fromText)
+        {
+            if (Node(map, "session") is not { } node) return fromText;
+            if (node is not YamlMappingNode s)
+                throw Reject("invalid-session", "session must be a block of fields (committee, numbers, start, end, place, participation).", LineOf(node),
+                    "Indent the session fields under 'session:', one per line.");
+            var numbers = Node(s, "numbers") switch
+            {
+                null => fromText.Sessions,
+                YamlScalarNode n => Numbers([n]),
+                YamlSequenceNode seq => Numbers(seq.Children),
+                var other => throw Reject("invalid-session", "session numbers must be a list, e.g. [239, 240].", LineOf(other), "Write 'numbers: [239, 240]'."),
+            };
+            var participation = SingleLine(s, "participation") is { } p
+                ? Enum.TryParse<Participation>(p.Replace("-", "").Replace(" ", ""), ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)
+                    ? parsed
+                    : throw Reject("invalid-session", $"participation '{p}' is not one of in-person, online, hybrid.", LineOf(Node(s, "participation")!), "Write 'participation: hybrid' (or in-person, online).")
+                : fromText.Participation;
+            var start = Date(s, "start") is { } st ? DateOnly.FromDateTime(st.UtcDateTime) : fromText.StartDate;
+            var end = Date(s, "end") is { } en ? DateOnly.FromDateTime(en.UtcDateTime) : start is not null && Node(s, "start") is not null ? start : fromText.EndDate;
+            if (start > end)
+                throw Reject("invalid-session", $"The session ends ({end:yyyy-MM-dd}) before it starts ({start:yyyy-MM-dd}).", LineOf(Node(s, "end") ?? node), "Check the start and end dates.");
+            return new SessionInfo(
+                SingleLine(s, "organization") ?? fromText.Organization,
+                SingleLine(s, "organization_abbreviation") ?? fromText.OrganizationAbbreviation,
+                SingleLine(s, "committee") ?? fromText.Committee,
+                SingleLine(s, "committee_abbreviation") ?? fromText.CommitteeAbbreviation,
+                numbers, start, end,
+                SingleLine(s, "place") ?? fromText.Place,
+                participation);
+        }
+
+        private static IReadOnlyList<int> Numbers(IEnumerable<YamlNode> nodes)
+        {
+            var list = new List<int>();
+            foreach (var node in nodes)
+                foreach (var part in ((node as YamlScalarNode)?.Value ?? "").Split(['/', ',', ' '], StringSplitOptions.RemoveEmptyEntries))
+                    list.Add(int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0
+                        ? n
+                        : throw Reject("invalid-session", $"session number '{part}' is not a positive whole number.", LineOf(node), "Write the numbers only, e.g. [239, 240]."));
+            return list.Distinct().Order().ToList();
+        }
+
+        private static string? SingleLine(YamlMappingNode? map, string name)
+        {
+            var value = Node(map, name) switch
+            {
+                null => null,
+                YamlScalarNode s => s.Value,
+                var other => throw Reject($"invalid-{name.Replace('_', '-')}", $"{name} must be a single value.", LineOf(other), $"Write '{name}: value' on one line."),
+            };
+            if (value is null) return null;
+            if (value.IndexOfAny(['\r', '\n', '\u2028', '\u2029', '\u0085']) >= 0)
+                throw Reject($"multiline-{name.Replace('_', '-')}", $"The {name} spans more than one line.", LineOf(Node(map, name)!), $"Write the {name} on a single line.");
+            var trimmed = value.Trim();
+            return trimmed.Length == 0 ? null : trimmed;
+        }
+
+        private static DateTimeOffset? Date(YamlMappingNode? map, string name)
+        {
+            var value = SingleLine(map, name);
+            if (value is null) return null;
+            if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date))
+                return date;
+            throw Reject($"invalid-{name}", $"{name} '{value}' is not a date.", LineOf(Node(map, name)!), "Write the date as YYYY-MM-DD, e.g. 2026-11-26.");
+        }
 
         private static int LineOf(YamlNode node) => (int)node.Start.Line + 1;
 
-        private YamlNode? Node(string name)
-            => map.Children.FirstOrDefault(kv => kv.Key is YamlScalarNode k && string.Equals(k.Value, name, StringComparison.OrdinalIgnoreCase)).Value;
+        private static YamlNode? Node(YamlMappingNode? map, string name)
+            => map?.Children.FirstOrDefault(kv => kv.Key is YamlScalarNode k && string.Equals(k.Value, name, StringComparison.OrdinalIgnoreCase)).Value;
 
         private static List<string> Split(string? value)
-            => (value ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                .Select(t => t.ToLowerInvariant()).ToList();
+            => (value ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(t => t.ToLowerInvariant()).ToList();
+
+        private static int? FirstUnbalancedLine(string yaml)
+        {
+            var lines = yaml.Split('\n');
+            for (var i = 0; i < lines.Length; i++)
+            {
+                var l = lines[i];
+                if (l.Count(c => c == '[') != l.Count(c => c == ']') || l.Count(c => c == '{') != l.Count(c => c == '}') || l.Count(c => c == '"') % 2 == 1)
+                    return i + 1;
+            }
+            return null;
+        }
     }
 }

@@ -25,7 +25,7 @@ public sealed record BatchResult(string BatchId, BatchOutcome Outcome, int Recip
 public sealed class BatchSender(DeliveryLedger ledger, IMailTransport transport, ILogger<BatchSender> logger)
 {
     public async Task<BatchResult> SendAsync(
-        DeliveryBatch batch, DigestFrequency frequency, RenderedDigest content, IReadOnlyDictionary<string, Subscriber> subscribers, CancellationToken ct)
+        DeliveryBatch batch, DigestFrequency frequency, MailContent content, IReadOnlyDictionary<string, Subscriber> subscribers, CancellationToken ct)
     {
         switch (batch.Status)
         {

@@ -5,7 +5,7 @@ namespace Notifications.Delivery;
 public sealed record Recipient(string SubscriberId, string Email, string Name);
 
 /// <summary>One request's worth of mail: the same content to up to 1000 recipients, each in a personalization of their own.</summary>
-public sealed record MailBatch(string RunId, string BatchId, string Category, RenderedDigest Content, IReadOnlyList<Recipient> Recipients);
+public sealed record MailBatch(string RunId, string BatchId, string Category, MailContent Content, IReadOnlyList<Recipient> Recipients);
 
 /// <summary>Sends a batch; returns the provider's message id.</summary>
 public interface IMailTransport

@@ -1,3 +1,4 @@
+using Notifications.Delivery;
 using Azure;
 using Azure.Storage.Blobs.Models;
 using Notifications.Storage;
@@ -7,7 +8,7 @@ namespace Notifications.Digests;
 /// <summary>Rendered digests in the <c>digests</c> container (<c>&lt;run id&gt;/subject.txt, digest.html, digest.txt</c>): rendered once, sent by every batch.</summary>
 public sealed class DigestArchive(StorageResources storage)
 {
-    public async Task SaveAsync(string runId, RenderedDigest digest, CancellationToken ct = default)
+    public async Task SaveAsync(string runId, MailContent digest, CancellationToken ct = default)
     {
         await storage.EnsureCreatedAsync();
         await Task.WhenAll(
@@ -16,13 +17,13 @@ public sealed class DigestArchive(StorageResources storage)
             Upload($"{runId}/digest.txt", digest.Text, "text/plain; charset=utf-8", ct));
     }
 
-    public async Task<RenderedDigest?> LoadAsync(string runId, CancellationToken ct = default)
+    public async Task<MailContent?> LoadAsync(string runId, CancellationToken ct = default)
     {
         await storage.EnsureCreatedAsync();
         try
         {
             var parts = await Task.WhenAll(Download($"{runId}/subject.txt", ct), Download($"{runId}/digest.html", ct), Download($"{runId}/digest.txt", ct));
-            return new RenderedDigest(parts[0], parts[1], parts[2]);
+            return new MailContent(parts[0], parts[1], parts[2]);
         }
         catch (RequestFailedException e) when (e.ErrorCode == BlobErrorCode.BlobNotFound)
         {

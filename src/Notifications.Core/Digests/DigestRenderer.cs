@@ -1,3 +1,4 @@
+using Notifications.Delivery;
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using Notifications.Articles;
@@ -9,7 +10,7 @@ namespace Notifications.Digests;
 /// <summary>Renders a digest's subject, HTML and plain text from the built-in templates.</summary>
 public sealed class DigestRenderer(TemplateSet templates, IOptions<DigestOptions> options)
 {
-    public RenderedDigest Render(DigestPeriod period, IReadOnlyList<IndexedArticle> articles)
+    public MailContent Render(DigestPeriod period, IReadOnlyList<IndexedArticle> articles)
     {
         var o = options.Value;
         var model = new ScriptObject
@@ -25,7 +26,7 @@ public sealed class DigestRenderer(TemplateSet templates, IOptions<DigestOptions
         var subject = OneLine(templates.RenderText("digest.subject.sbn", model));
         model["subject"] = subject;
         model["preheader"] = string.Join(" · ", articles.Take(3).Select(a => a.Title));
-        return new RenderedDigest(subject, templates.RenderHtml("digest.html.sbn", model), templates.RenderText("digest.txt.sbn", model));
+        return new MailContent(subject, templates.RenderHtml("digest.html.sbn", model), templates.RenderText("digest.txt.sbn", model));
     }
 
     private static ScriptObject ToModel(IndexedArticle a) => new()

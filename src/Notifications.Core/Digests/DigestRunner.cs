@@ -83,7 +83,7 @@ public sealed class DigestRunner(
         var claimed = await runs.TryUpdateAsync(run with { Status = DigestRunStatus.Planning, PlanId = Guid.NewGuid().ToString("N")[..12] }, ct);
         if (claimed is null) return null;
 
-        var window = await articles.ListAcceptedAsync(run.WindowStart, run.WindowEnd, ct);
+        var window = await articles.ListAvailableAsync(run.WindowStart, run.WindowEnd, ct);
         if (window.Count == 0)
         {
             logger.LogInformation("Run {RunId}: no new articles between {WindowStart} and {WindowEnd}", run.RunId, run.WindowStart, run.WindowEnd);

@@ -45,6 +45,20 @@ public sealed class StorageResources
         }
     }
 
+    /// <summary>Deletes every container and table (benchmarks clean up after themselves with this).</summary>
+    public async Task DeleteAllAsync()
+    {
+        await Task.WhenAll(
+            Articles.DeleteIfExistsAsync(),
+            RejectedArticles.DeleteIfExistsAsync(),
+            Digests.DeleteIfExistsAsync(),
+            ArticleIndex.DeleteAsync(),
+            Subscribers.DeleteAsync(),
+            DigestRuns.DeleteAsync(),
+            DeliveryLedger.DeleteAsync());
+        lock (_gate) _created = null;
+    }
+
     private async Task CreateAllAsync()
     {
         await Task.WhenAll(

@@ -1,18 +1,20 @@
 using System.Text;
+using Microsoft.Extensions.Options;
 using Notifications.Articles;
 
 namespace Notifications.Core.Tests.Articles;
 
 public sealed class ArticleParserTests
 {
-    private static readonly ArticleParser Parser = new();
+    private static readonly IOptions<ArticleOptions> Options = Microsoft.Extensions.Options.Options.Create(new ArticleOptions { MaxBytes = 4096 });
+    private static readonly ArticleParser Parser = new(new HtmlArticleReader(), new TopicClassifier(Options), Options);
 
-    private static Article Parse(string text) => Parser.Parse(Encoding.UTF8.GetBytes(text));
+    private static Article Parse(string text, string name = "article.md") => Parser.Parse(name, Encoding.UTF8.GetBytes(text));
 
-    private static ArticleRejection Rejection(string text) => Rejection(Encoding.UTF8.GetBytes(text));
+    private static ArticleRejection Rejection(string text, string name = "article.md") => Rejection(Encoding.UTF8.GetBytes(text), name);
 
-    private static ArticleRejection Rejection(byte[] bytes)
-        => Assert.Throws<ArticleRejectedException>(() => Parser.Parse(bytes)).Rejection;
+    private static ArticleRejection Rejection(byte[] bytes, string name = "article.md")
+        => Assert.Throws<ArticleRejectedException>(() => Parser.Parse(name, bytes)).Rejection;
 
     [Fact]
     public void ReadsEveryFrontMatterField()
@@ -50,7 +52,6 @@ public sealed class ArticleParserTests
     {
         var a = Parse("---\ntitle: T\n---\nBody.\n");
         Assert.Equal("en", a.Language);
-        Assert.Empty(a.Topics);
         Assert.Null(a.Published);
     }
 
@@ -58,7 +59,7 @@ public sealed class ArticleParserTests
     public void AcceptsUtf8ByteOrderMark()
     {
         var bytes = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes("---\ntitle: Заседание ПТК\n---\nТекст.\n")).ToArray();
-        Assert.Equal("Заседание ПТК", Parser.Parse(bytes).Title);
+        Assert.Equal("Заседание ПТК", Parser.Parse("a.md", bytes).Title);
     }
 
     [Fact]
@@ -90,12 +91,17 @@ public sealed class ArticleParserTests
         => Assert.Equal("not-text", Rejection([0x2D, 0x2D, 0x2D, 0x0A, 0x00, 0x01, 0x02]).Code);
 
     [Fact]
-    public void RejectsFileWithoutFrontMatter()
+    public void MarkdownWithoutFrontMatterTakesItsTitleFromTheFirstHeading()
     {
-        var r = Rejection("# Just a heading\n\nText.\n");
-        Assert.Equal("missing-front-matter", r.Code);
-        Assert.Equal(1, r.Line);
+        var a = Parse("# Just a heading\n\nThe text of the report.\n");
+        Assert.Equal("Just a heading", a.Title);
+        Assert.Equal("The text of the report.", a.Summary);
+        Assert.DoesNotContain("Just a heading", a.BodyHtml);
     }
+
+    [Fact]
+    public void RejectsMarkdownWithNeitherTitleNorHeading()
+        => Assert.Equal("missing-title", Rejection("Some text without a heading.\n", "notes.md").Code);
 
     [Fact]
     public void RejectsUnclosedFrontMatter()

@@ -17,7 +17,7 @@ public sealed class OutboxTransportTests : IDisposable
         NullLogger<OutboxTransport>.Instance);
 
     private static MailBatch Batch(params Recipient[] recipients)
-        => new("daily-2026-11-26", "b00000", "daily", new RenderedDigest("2 новых отчёта: 26 ноября 2026", "<p>Привет &amp; hello</p>", "Привет & hello"), recipients);
+        => new("daily-2026-11-26", "b00000", "daily", new MailContent("2 новых отчёта: 26 ноября 2026", "<p>Привет &amp; hello</p>", "Привет & hello"), recipients);
 
     [Fact]
     public async Task WritesOneEmlAndOneHtmlPerRecipient()

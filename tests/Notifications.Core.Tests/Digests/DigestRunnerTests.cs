@@ -303,7 +303,7 @@ public sealed class DigestRunnerTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task RenderedDigestIsArchivedForTheRun()
+    public async Task MailContentIsArchivedForTheRun()
     {
         await using var host = await TestHost.StartAsync(TestSettings.For(azurite), Morning);
         await SeedAsync(host, 1);

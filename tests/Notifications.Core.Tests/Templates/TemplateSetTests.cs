@@ -54,5 +54,5 @@ public sealed class TemplateSetTests
 
     [Fact]
     public void BuiltinTemplatesParse()
-        => Assert.Equal(["digest.html.sbn", "digest.subject.sbn", "digest.txt.sbn"], new TemplateSet().Names.Order());
+        => Assert.Equal(["article-rejected.html.sbn", "article-rejected.subject.sbn", "article-rejected.txt.sbn", "digest.html.sbn", "digest.subject.sbn", "digest.txt.sbn"], new TemplateSet().Names.Order());
 }
