@@ -90,7 +90,7 @@ public static class ArticlesCommands
                 ("organization", Join(s.Organization, s.OrganizationAbbreviation)), ("committee", Join(s.Committee, s.CommitteeAbbreviation)),
                 ("sessions", s.Sessions.Count > 0 ? string.Join("/", s.Sessions) : null),
                 ("dates", s.StartDate is { } start ? start == s.EndDate ? $"{start:yyyy-MM-dd}" : $"{start:yyyy-MM-dd} to {s.EndDate:yyyy-MM-dd}" : null),
-                ("place", s.Place), ("participation", s.Participation == Participation.Unknown ? null : s.Participation.ToString().ToLowerInvariant()),
+                ("place", s.Place), ("participation", s.Participation switch { Participation.Unknown => null, Participation.InPerson => "in person", var p => p.ToString().ToLowerInvariant() }),
                 ("duplicate of", a.DuplicateOf), ("translations", translations.Count > 0 ? string.Join(", ", translations) : null),
                 ("rejected", a.Rejection is { } r ? $"{r.Code}{(r.Line is { } l ? $" (line {l})" : "")}: {r.Message} {r.Hint}" : null),
             })
@@ -111,8 +111,10 @@ public static class ArticlesCommands
             var rejected = 0;
             foreach (var result in results)
                 if (await WriteResultAsync(cli, result)) rejected++;
-            await cli.Out.WriteLineAsync($"{results.Count} processed: " + string.Join(", ",
-                results.GroupBy(r => r.Outcome).OrderBy(g => g.Key).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}")));
+            await cli.Out.WriteLineAsync(results.Count == 0
+                ? "Nothing to reingest: the index knows every file."
+                : $"{results.Count} processed: " + string.Join(", ",
+                    results.GroupBy(r => r.Outcome).OrderBy(g => g.Key).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}")));
             return rejected == 0 ? 0 : 1;
         }));
         return reingest;

@@ -50,10 +50,19 @@ public sealed class ArticleIndex(StorageResources storage, TimeProvider time)
     public async Task<string> ClaimContentAsync(string contentHash, string blobName, CancellationToken ct = default)
     {
         await storage.EnsureCreatedAsync();
+        var claim = new TableEntity(ContentPartition, contentHash) { ["BlobName"] = blobName, ["ClaimedAt"] = time.GetUtcNow() };
+        try
+        {
+            // New content is the common case: claim it in one request, and read the claim only when it exists.
+            await storage.ArticleIndex.AddEntityAsync(claim, ct);
+            return blobName;
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+        }
         while (true)
         {
             var row = await storage.ArticleIndex.GetEntityIfExistsAsync<TableEntity>(ContentPartition, contentHash, cancellationToken: ct);
-            var claim = new TableEntity(ContentPartition, contentHash) { ["BlobName"] = blobName, ["ClaimedAt"] = time.GetUtcNow() };
             try
             {
                 if (!row.HasValue || row.Value is null)

@@ -51,7 +51,7 @@ public sealed class ArticleIngestor(
             var (record, outcome) = await EvaluateAsync(blobName, content, hash, existing?.Article, ct);
             if (await index.TryWriteAsync(record, existing?.ETag, ct))
             {
-                await UpdateRejectionReportAsync(record, ct);
+                await UpdateRejectionReportAsync(record, existing?.Article, ct);
                 if (record.Rejection is { } r)
                 {
                     logger.LogWarning("Article {BlobName} rejected: {Code} {Reason}", blobName, r.Code, r.Message);
@@ -159,12 +159,14 @@ public sealed class ArticleIngestor(
         }
     }
 
-    private async Task UpdateRejectionReportAsync(IndexedArticle record, CancellationToken ct)
+    /// <summary>Writes the report next to a rejected file; removes a stale one when a rejected file was fixed.</summary>
+    private async Task UpdateRejectionReportAsync(IndexedArticle record, IndexedArticle? previous, CancellationToken ct)
     {
         var report = storage.RejectedArticles.GetBlobClient(record.BlobName + ".rejected.json");
         if (record.Rejection is not { } r)
         {
-            await report.DeleteIfExistsAsync(cancellationToken: ct);
+            if (previous?.Status == ArticleStatus.Rejected)
+                await report.DeleteIfExistsAsync(cancellationToken: ct);
             return;
         }
         var json = JsonSerializer.SerializeToUtf8Bytes(new

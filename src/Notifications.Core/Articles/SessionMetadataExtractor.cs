@@ -136,7 +136,7 @@ public static partial class SessionMetadataExtractor
     [GeneratedRegex(@"\b(?:sessions?|meetings?|conference|сесси[а-яё]*|заседани[а-яё]*|совещани[а-яё]*|réunions?)(?!\p{L})", Ci, TimeoutMs)]
     private static partial Regex MeetingWords();
 
-    [GeneratedRegex(@"\bhybrid\b|\b(?:online|remote|virtual)\s+participa|\bparticipat[a-z]*\s+(?:online|remotely|virtually)\b|\bjoined\s+(?:online|remotely|virtually)\b"
+    [GeneratedRegex(@"\bhybrid\b|\b(?:online|remote|virtual)\s+participa|\bparticipat[a-z]*\s+(?:online|remotely|virtually)\b|\b(?:join|follow|attend|connect)[a-z]*\s+(?:also\s+)?(?:the\s+(?:meeting|session|discussions?|proceedings)\s+)?(?:online|remotely|virtually)\b"
         + @"|\bin[\s-]person\s+and\s+(?:online|virtual(?:ly)?|remote(?:ly)?)\b|\b(?:online|virtual(?:ly)?|remote(?:ly)?)\s+and\s+in[\s-]person\b"
         + @"|гибридн|смешанн[а-яё]*\s+формат|онлайн[\s-]участи|дистанционн[а-яё]*\s+участи|участием\s+(?:в\s+режиме\s+)?онлайн|очно\s+и\s+(?:онлайн|дистанционно|в\s+режиме\s+онлайн)"
         + @"|\bhybride\b|participation\s+(?:en\s+ligne|à\s+distance|virtuelle)|en\s+présentiel\s+et\s+(?:en\s+ligne|à\s+distance|virtuellement)|(?:en\s+ligne|à\s+distance)\s+et\s+en\s+présentiel", Ci, TimeoutMs)]

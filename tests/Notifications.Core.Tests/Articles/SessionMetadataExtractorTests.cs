@@ -465,6 +465,8 @@ public sealed class SessionMetadataExtractorTests
     [InlineData("The hybrid session was held in Brussels.", Participation.Hybrid)]
     [InlineData("The session was held in person and online.", Participation.Hybrid)]
     [InlineData("The session was held in Brussels; some delegates joined remotely.", Participation.Hybrid)]
+    [InlineData("The session took place in Brussels, with delegations also joining online.", Participation.Hybrid)]
+    [InlineData("The Committee met in Brussels, with several delegations following the discussions online.", Participation.Hybrid)]
     [InlineData("The session was held online.", Participation.Online)]
     [InlineData("The session took place as a virtual meeting.", Participation.Online)]
     [InlineData("The session was held by videoconference.", Participation.Online)]

@@ -47,6 +47,20 @@ public sealed class DigestRendererTests
     }
 
     [Fact]
+    public void SessionMetadataIsShownAsOneLineAndMatchesGoldenFiles()
+    {
+        var session = new SessionInfo("World Customs Organization", "WCO", "Permanent Technical Committee", "PTC", [239, 240],
+            new DateOnly(2023, 4, 25), new DateOnly(2023, 4, 27), "Brussels", Participation.Hybrid);
+        var crossMonth = new SessionInfo(null, null, "Policy Commission", null, [], new DateOnly(2026, 9, 30), new DateOnly(2026, 10, 2), null, Participation.Online);
+        var digest = Renderer.Render(Day, [Articles[0] with { Session = session }, Articles[1] with { Session = crossMonth }]);
+
+        Assert.Contains("PTC 239th/240th sessions · 25–27 April 2023 · Brussels and online", digest.Text);
+        Assert.Contains("Policy Commission · 30 September – 2 October 2026 · online", digest.Text);
+        GoldenFile.Matches("tests/Notifications.Core.Tests/Golden/daily-en-sessions.html", digest.Html);
+        GoldenFile.Matches("tests/Notifications.Core.Tests/Golden/daily-en-sessions.txt", digest.Text);
+    }
+
+    [Fact]
     public void SubjectCountsTheArticlesAndNamesTheDay()
         => Assert.Equal("2 new reports from PTC Secretariat: 26 November 2026", Renderer.Render(Day, Articles).Subject);
 
