@@ -79,12 +79,29 @@ public sealed class CliContext(TextWriter output, TextWriter error, IReadOnlyDic
         }
     }
 
+    /// <summary>For commands that build their own host (`serve`): the configuration, local storage checked, failures as one line.</summary>
+    public async Task<int> RunWithConfigurationAsync(ParseResult parse, Func<IConfiguration, Task<int>> body)
+    {
+        try
+        {
+            var configuration = BuildConfiguration(null);
+            await RequireLocalStorageAsync(configuration);
+            return await body(configuration);
+        }
+        catch (Exception e) when (Describe(e) is { } message)
+        {
+            await Error.WriteLineAsync("error: " + message);
+            return 1;
+        }
+    }
+
     public Task WriteJsonAsync<T>(T value) => Out.WriteLineAsync(JsonSerializer.Serialize(value, Json));
 
     private ConfigurationManager BuildConfiguration(IReadOnlyDictionary<string, string?>? commandSettings)
     {
         var configuration = new ConfigurationManager();
         configuration.AddInMemoryCollection(LocalDefaults);
+        configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Tokens:Keys:local"] = LocalTokenKey(), ["Tokens:CurrentKeyId"] = "local" });
         if (FindLocalSettings() is { } file)
             configuration.AddInMemoryCollection(ReadLocalSettingsValues(file));
         configuration.AddEnvironmentVariables();
@@ -92,6 +109,20 @@ public sealed class CliContext(TextWriter output, TextWriter error, IReadOnlyDic
         if (commandSettings is not null)
             configuration.AddInMemoryCollection(commandSettings);
         return configuration;
+    }
+
+    /// <summary>
+    /// The key that signs links in local runs: made once on this machine and kept in the git-ignored .tools folder, so links
+    /// in the outbox keep working with `notify serve`. Deployed apps get theirs from Key Vault (Tokens:Keys).
+    /// </summary>
+    private static string LocalTokenKey()
+    {
+        var file = Path.Combine(Path.GetDirectoryName(AzuriteLauncher.ToolFolder)!, "local-token.key");
+        if (File.Exists(file)) return File.ReadAllText(file).Trim();
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        var key = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        File.WriteAllText(file, key);
+        return key;
     }
 
     /// <summary>The "Values" of local.settings.json (the file <c>func start</c> reads), with <c>__</c> as the section separator.</summary>
@@ -148,6 +179,7 @@ public sealed class CliContext(TextWriter output, TextWriter error, IReadOnlyDic
         ArgumentException a => a.Message,
         RequestFailedException r => $"storage answered {r.Status} {r.ErrorCode}: {r.Message.Split('\n')[0]}",
         InvalidOperationException or TimeoutException => e.Message,
+        IOException io when io.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase) => io.Message + " Use --port to choose another.",
         _ => null,
     };
 }

@@ -7,7 +7,8 @@ namespace Notifications.Cli;
 public static class NotifyCli
 {
     /// <param name="settings">Settings that override every other source (tests use them).</param>
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <param name="ct">Cancels a long-running command (`serve`); Ctrl+C does the same from a terminal.</param>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, IReadOnlyDictionary<string, string?>? settings = null, CancellationToken ct = default)
     {
         var context = new CliContext(output, error, settings ?? new Dictionary<string, string?>());
         var root = new RootCommand("notify: publish articles, manage subscribers and run digests of the Notifications pipeline.")
@@ -19,7 +20,8 @@ public static class NotifyCli
             DigestCommands.Create(context),
             AzuriteCommands.Create(context),
             BenchCommands.Create(context),
+            ServeCommand.Create(context),
         };
-        return await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+        return await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, ct);
     }
 }

@@ -43,7 +43,24 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ArticlePublisher>();
         services.AddSingleton<ArticleRejectionNotifier>();
 
+        services.AddSingleton<SubscriberRules>();
         services.AddSingleton<SubscriberStore>();
+        services.AddSingleton<SubscriberAudit>();
+        services.AddSingleton<SubscriberAdmin>();
+        services.AddSingleton<SubscriberCsv>();
+        services.AddSingleton<CoverageReport>();
+        services.AddOptions<MemberOptions>().Bind(configuration.GetSection(MemberOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<MemberOptions>, MemberOptionsValidator>();
+        services.AddSingleton<SubscriberApi>();
+        services.AddOptions<TokenOptions>().Bind(configuration.GetSection(TokenOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TokenOptions>, TokenOptionsValidator>();
+        services.AddSingleton<SubscriptionTokens>();
+        services.AddOptions<LinkOptions>().Bind(configuration.GetSection(LinkOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<LinkOptions>, LinkOptionsValidator>();
+        services.AddOptions<SelfServiceOptions>().Bind(configuration.GetSection(SelfServiceOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<SubscriptionLinks>();
+        services.AddSingleton<SubscriptionSelfService>();
+        services.AddSingleton<SubscriptionPages>();
 
         services.AddSingleton<TemplateSet>();
         services.AddHostedService<TemplateCheck>();

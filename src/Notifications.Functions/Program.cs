@@ -3,5 +3,6 @@ using Microsoft.Extensions.Hosting;
 using Notifications;
 
 var builder = FunctionsApplication.CreateBuilder(args);
+builder.ConfigureFunctionsWebApplication();
 builder.Services.AddNotifications(builder.Configuration);
 builder.Build().Run();

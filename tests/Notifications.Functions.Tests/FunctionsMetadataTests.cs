@@ -12,12 +12,50 @@ public sealed class FunctionsMetadataTests
 {
     private static readonly JsonDocumentOptions Lenient = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
 
+    /// <summary>Every HTTP function: route (under /api), methods, authorization level.</summary>
+    public static TheoryData<string, string, string, string> HttpFunctions() => new()
+    {
+        { "ListSubscribers", "manage/subscribers", "get", "Function" },
+        { "CreateSubscriber", "manage/subscribers", "post", "Function" },
+        { "GetSubscriber", "manage/subscribers/{id}", "get", "Function" },
+        { "UpdateSubscriber", "manage/subscribers/{id}", "patch", "Function" },
+        { "EraseSubscriber", "manage/subscribers/{id}", "delete", "Function" },
+        { "Subscribe", "subscribe", "get,post", "Anonymous" },
+        { "Confirm", "confirm", "get", "Anonymous" },
+        { "Unsubscribe", "unsubscribe", "get,post", "Anonymous" },
+        { "Preferences", "preferences", "get,post", "Anonymous" },
+    };
+
     [Fact]
-    public void MetadataDeclaresExactlyTheThreeFunctions()
+    public void MetadataDeclaresExactlyTheExpectedFunctions()
     {
         var names = Functions().Select(f => f.GetProperty("name").GetString()).Order(StringComparer.Ordinal).ToArray();
 
-        Assert.Equal(["ArticlePublished", "DailyDigest", "WeeklyDigest"], names);
+        Assert.Equal(HttpFunctions().Select(row => row.Data.Item1).Concat(["ArticlePublished", "DailyDigest", "WeeklyDigest"]).Order(StringComparer.Ordinal), names);
+    }
+
+    [Theory]
+    [MemberData(nameof(HttpFunctions))]
+    public void HttpFunctionHasItsRouteMethodAndKey(string name, string route, string methods, string authLevel)
+    {
+        var binding = Function(name).GetProperty("bindings").EnumerateArray().Single(b => b.GetProperty("type").GetString() == "httpTrigger");
+
+        Assert.Equal(route, binding.GetProperty("route").GetString());
+        Assert.Equal(methods.Split(','), binding.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
+        Assert.Equal(authLevel, binding.GetProperty("authLevel").GetString());
+    }
+
+    [Fact]
+    public void NoFunctionNameOrRouteStartsWithAdmin()
+    {
+        // The Functions host reserves "admin" for its own API and refuses such functions at start-up.
+        foreach (var function in Functions())
+        {
+            Assert.False(function.GetProperty("name").GetString()!.StartsWith("admin", StringComparison.OrdinalIgnoreCase));
+            foreach (var binding in function.GetProperty("bindings").EnumerateArray())
+                if (binding.TryGetProperty("route", out var route))
+                    Assert.False(route.GetString()!.StartsWith("admin", StringComparison.OrdinalIgnoreCase), route.GetString());
+        }
     }
 
     [Fact]

@@ -16,12 +16,15 @@ public static class TestSettings
             ["Storage:SubscribersTable"] = p + "Subscribers",
             ["Storage:DigestRunsTable"] = p + "DigestRuns",
             ["Storage:DeliveryLedgerTable"] = p + "DeliveryLedger",
+            ["Storage:AuditTable"] = p + "Audit",
             ["Delivery:Mode"] = "Outbox",
             ["Delivery:OutboxPath"] = outboxPath ?? Path.Combine(Path.GetTempPath(), "notifications-tests", p, "outbox"),
             ["Delivery:FromEmail"] = "digests@secretariat.example",
             ["Delivery:FromName"] = "PTC Secretariat",
             ["Digest:Sender"] = "PTC Secretariat",
             ["Digest:Organization"] = "the Permanent Technical Committee's session reports",
+            ["Tokens:Keys:t1"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+            ["Tokens:CurrentKeyId"] = "t1",
         };
     }
 

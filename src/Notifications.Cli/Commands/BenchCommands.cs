@@ -46,6 +46,7 @@ public static class BenchCommands
             ["Storage:SubscribersTable"] = prefix + "Subscribers",
             ["Storage:DigestRunsTable"] = prefix + "DigestRuns",
             ["Storage:DeliveryLedgerTable"] = prefix + "DeliveryLedger",
+            ["Storage:AuditTable"] = prefix + "Audit",
             ["Delivery:Mode"] = "Outbox",
             ["Delivery:OutboxPath"] = Path.Combine(Path.GetTempPath(), prefix),
         }, startStorage: true));

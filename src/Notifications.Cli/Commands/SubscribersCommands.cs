@@ -1,35 +1,65 @@
 using System.CommandLine;
+using System.Text;
 using Microsoft.Extensions.DependencyInjection;
-using Notifications.Digests;
 using Notifications.Subscribers;
 
 namespace Notifications.Cli.Commands;
 
+/// <summary>
+/// <c>notify subscribers</c>: add, list, show, update, remove, suspend, activate, import, export and coverage.
+/// A subscriber is named by address or by id (the 32 hex characters of a hash of the address). Changes are audited as "cli:" + the user name.
+/// </summary>
 public static class SubscribersCommands
 {
+    private static string Actor => "cli:" + Environment.UserName;
+
     public static Command Create(CliContext cli)
     {
-        var subscribers = new Command("subscribers", "Manage subscribers.");
+        var subscribers = new Command("subscribers", "Manage subscribers: the officials of member administrations who receive digests.");
+        subscribers.Subcommands.Add(Add(cli));
+        subscribers.Subcommands.Add(List(cli));
+        subscribers.Subcommands.Add(Show(cli));
+        subscribers.Subcommands.Add(Update(cli));
+        subscribers.Subcommands.Add(Remove(cli));
+        subscribers.Subcommands.Add(SetStatus(cli, "suspend", "Stop sending to a subscriber (an admin's decision; activate undoes it).", SubscriberStatus.Suspended));
+        subscribers.Subcommands.Add(SetStatus(cli, "activate", "Send to a subscriber again (or for the first time, without waiting for confirmation).", SubscriberStatus.Active));
+        subscribers.Subcommands.Add(Import(cli));
+        subscribers.Subcommands.Add(Export(cli));
+        subscribers.Subcommands.Add(Coverage(cli));
+        return subscribers;
+    }
 
+    private static Command Add(CliContext cli)
+    {
         var email = new Option<string>("--email") { Description = "The subscriber's address.", Required = true };
         var name = new Option<string>("--name") { Description = "Full name.", Required = true };
         var organization = new Option<string>("--organization") { Description = "The member administration, e.g. 'Customs Committee of Uzbekistan'.", Required = true };
         var language = new Option<string>("--language") { Description = "en, ru or fr.", DefaultValueFactory = _ => "en" };
-        var frequency = new Option<string>("--frequency") { Description = "daily or weekly.", DefaultValueFactory = _ => "daily" };
-        var add = new Command("add", "Add an active subscriber.") { email, name, organization, language, frequency };
+        var frequency = new Option<string>("--frequency") { Description = "instant, daily or weekly.", DefaultValueFactory = _ => "daily" };
+        var country = new Option<string?>("--country") { Description = "ISO 3166-1 alpha-2 code of the administration's country, e.g. UZ." };
+        var topics = new Option<string?>("--topics") { Description = "Topics, comma separated, e.g. 'e-commerce,data model'; all topics when not given." };
+        var timeZone = new Option<string?>("--time-zone") { Description = "IANA time zone, e.g. Asia/Tashkent; UTC when not given." };
+        var add = new Command("add", "Add an active subscriber.") { email, name, organization, language, frequency, country, topics, timeZone };
         add.SetAction((parse, ct) => cli.RunAsync(parse, async services =>
         {
-            var added = await services.GetRequiredService<SubscriberStore>().AddAsync(new NewSubscriber(
+            var added = await services.GetRequiredService<SubscriberAdmin>().CreateAsync(new NewSubscriber(
                 parse.GetValue(email)!, parse.GetValue(name)!, parse.GetValue(organization)!,
-                parse.GetValue(language)!, DigestPeriod.ParseFrequency(parse.GetValue(frequency)!)), ct);
-            await cli.Out.WriteLineAsync($"Added {added.Email} ({added.Organization}), {added.Frequency.ToString().ToLowerInvariant()}, {added.Language}, id {added.Id}.");
+                parse.GetValue(language)!, SubscriberRules.Frequency(parse.GetValue(frequency)), SubscriberStatus.Active,
+                parse.GetValue(country), Split(parse.GetValue(topics)), parse.GetValue(timeZone)), Actor, ct);
+            await cli.Out.WriteLineAsync($"Added {added.Email} ({added.Organization}), {Lower(added.Frequency)}, {added.Language}, id {added.Id}.");
             return 0;
         }));
+        return add;
+    }
 
-        var list = new Command("list", "List subscribers.") { CliContext.JsonOption };
+    private static Command List(CliContext cli)
+    {
+        var filters = new Filters();
+        var list = new Command("list", "List subscribers, optionally only some.") { CliContext.JsonOption };
+        filters.AddTo(list);
         list.SetAction((parse, ct) => cli.RunAsync(parse, async services =>
         {
-            var all = (await services.GetRequiredService<SubscriberStore>().ListAsync(ct)).OrderBy(s => s.Email, StringComparer.Ordinal).ToList();
+            var all = (await QueryAllAsync(services, filters.Parse(parse, services), ct)).OrderBy(s => s.Email, StringComparer.Ordinal).ToList();
             if (parse.GetValue(CliContext.JsonOption))
                 await cli.WriteJsonAsync(all.Select(s => new
                 {
@@ -38,12 +68,277 @@ public static class SubscribersCommands
                 }));
             else
                 foreach (var s in all)
-                    await cli.Out.WriteLineAsync($"{s.Status.ToString().ToLowerInvariant(),-12} {s.Frequency.ToString().ToLowerInvariant(),-7} {s.Language}  {s.Email}  {s.Name} ({s.Organization})");
+                    await cli.Out.WriteLineAsync($"{Lower(s.Status),-12} {Lower(s.Frequency),-7} {s.Language} {(s.Country.Length > 0 ? s.Country : "--")}  {s.Email}  {s.Name} ({s.Organization})");
             return 0;
         }));
-
-        subscribers.Subcommands.Add(add);
-        subscribers.Subcommands.Add(list);
-        return subscribers;
+        return list;
     }
+
+    private static Command Show(CliContext cli)
+    {
+        var who = SubscriberArgument();
+        var show = new Command("show", "Show a subscriber and the history of changes to them.") { who, CliContext.JsonOption };
+        show.SetAction((parse, ct) => cli.RunAsync(parse, async services =>
+        {
+            var s = await FindAsync(services, parse.GetValue(who)!, ct);
+            var history = await services.GetRequiredService<SubscriberAudit>().ListAsync(s.Id, ct);
+            if (parse.GetValue(CliContext.JsonOption))
+            {
+                await cli.WriteJsonAsync(new
+                {
+                    subscriber = ToJson(s),
+                    history = history.Select(h => new { at = h.At, actor = h.Actor, action = h.Action, changes = h.Changes }),
+                });
+                return 0;
+            }
+            foreach (var (label, value) in new (string, string?)[]
+            {
+                ("id", s.Id), ("email", s.Email), ("name", s.Name), ("organization", s.Organization), ("country", s.Country),
+                ("language", s.Language), ("frequency", Lower(s.Frequency)), ("topics", s.TopicList.Count > 0 ? string.Join(", ", s.TopicList) : "all"),
+                ("time zone", s.TimeZone), ("status", Lower(s.Status)), ("created", Time(s.CreatedAt)), ("updated", Time(s.UpdatedAt)),
+                ("consent", s.Consent is { } c ? $"{c.Source}, given {Time(c.GivenAt)}" + (c.ConfirmedAt is { } at ? $", confirmed {Time(at)}" : ", not confirmed") : null),
+            })
+                if (!string.IsNullOrEmpty(value))
+                    await cli.Out.WriteLineAsync($"{label + ":",-14}{value}");
+            await cli.Out.WriteLineAsync(history.Count == 0 ? "history:      none" : "history:");
+            foreach (var h in history)
+                await cli.Out.WriteLineAsync($"  {Time(h.At)}  {h.Actor}  {h.Action}" +
+                    (h.Changes.Count > 0 ? "  " + string.Join(", ", h.Changes.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key}: {c.Value}")) : ""));
+            return 0;
+        }));
+        return show;
+    }
+
+    private static Command Update(CliContext cli)
+    {
+        var who = SubscriberArgument();
+        var name = new Option<string?>("--name") { Description = "Full name." };
+        var organization = new Option<string?>("--organization") { Description = "The member administration." };
+        var country = new Option<string?>("--country") { Description = "ISO 3166-1 alpha-2 code, e.g. UZ." };
+        var language = new Option<string?>("--language") { Description = "en, ru or fr." };
+        var frequency = new Option<string?>("--frequency") { Description = "instant, daily or weekly." };
+        var topics = new Option<string?>("--topics") { Description = "Topics, comma separated; \"\" for all topics." };
+        var timeZone = new Option<string?>("--time-zone") { Description = "IANA time zone, e.g. Asia/Tashkent." };
+        var update = new Command("update", "Change a subscriber's details; only the options given change.") { who, name, organization, country, language, frequency, topics, timeZone };
+        update.SetAction((parse, ct) => cli.RunAsync(parse, async services =>
+        {
+            var patch = new SubscriberPatch(parse.GetValue(name), parse.GetValue(organization), parse.GetValue(country), parse.GetValue(language),
+                parse.GetValue(frequency), parse.GetValue(topics) is { } t ? Split(t) : null, parse.GetValue(timeZone));
+            if (patch == new SubscriberPatch())
+                throw new ArgumentException("nothing to update: give at least one of --name, --organization, --country, --language, --frequency, --topics, --time-zone.");
+            var idOrEmail = parse.GetValue(who)!;
+            var before = await FindAsync(services, idOrEmail, ct);
+            var after = await services.GetRequiredService<SubscriberAdmin>().UpdateAsync(before.Id, patch, Actor, ct) ?? throw Unknown(idOrEmail);
+            var changes = SubscriberAudit.Diff(before, after);
+            await cli.Out.WriteLineAsync(changes.Count == 0
+                ? $"No change to {after.Email} (id {after.Id})."
+                : $"Updated {after.Email} (id {after.Id}): " + string.Join(", ", changes.Select(c => $"{c.Key} {c.Value}")) + ".");
+            return 0;
+        }));
+        return update;
+    }
+
+    private static Command Remove(CliContext cli)
+    {
+        var who = SubscriberArgument();
+        var remove = new Command("remove", "Erase a subscriber (GDPR erasure): the record with the address and name goes; only the hashed id stays in the audit and the delivery ledger.") { who };
+        remove.SetAction((parse, ct) => cli.RunAsync(parse, async services =>
+        {
+            var idOrEmail = parse.GetValue(who)!;
+            var id = IdOf(idOrEmail);
+            if (!await services.GetRequiredService<SubscriberAdmin>().EraseAsync(id, Actor, ct))
+                throw Unknown(idOrEmail);
+            await cli.Out.WriteLineAsync($"Erased subscriber {id}: the record, with the address and the name, is gone.");
+            await cli.Out.WriteLineAsync($"What remains holds no address: the audit history and the delivery ledger know the subscriber only as {id}, a hash of the address.");
+            return 0;
+        }));
+        return remove;
+    }
+
+    private static Command SetStatus(CliContext cli, string verb, string description, SubscriberStatus status)
+    {
+        var who = SubscriberArgument();
+        var command = new Command(verb, description) { who };
+        command.SetAction((parse, ct) => cli.RunAsync(parse, async services =>
+        {
+            var idOrEmail = parse.GetValue(who)!;
+            var admin = services.GetRequiredService<SubscriberAdmin>();
+            var before = await FindAsync(services, idOrEmail, ct);
+            var after = (status == SubscriberStatus.Suspended ? await admin.SuspendAsync(before.Id, Actor, ct) : await admin.ActivateAsync(before.Id, Actor, ct))
+                ?? throw Unknown(idOrEmail);
+            await cli.Out.WriteLineAsync(before.Status == after.Status
+                ? $"{after.Email} (id {after.Id}) is already {Lower(after.Status)}."
+                : $"{after.Email} (id {after.Id}) is now {Lower(after.Status)} (was {Lower(before.Status)}).");
+            return 0;
+        }));
+        return command;
+    }
+
+    private static Command Import(CliContext cli)
+    {
+        var file = new Argument<FileInfo>("file") { Description = "A CSV file (UTF-8, header row): email, name, organization, country, language, frequency, topics (';' separated), time_zone, status." };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Check every row and say what would change; write nothing." };
+        var import = new Command("import", string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Add or update subscribers from a CSV file (at most {SubscriberCsv.MaxRows:N0} rows); rows with errors are skipped and reported. Exit code 1 when any row has an error."))
+        {
+            file, dryRun, CliContext.JsonOption,
+        };
+        import.SetAction((parse, ct) => cli.RunAsync(parse, async services =>
+        {
+            var path = parse.GetValue(file)!;
+            if (!path.Exists) throw new FileNotFoundException(null, path.FullName);
+            ImportReport report;
+            await using (var stream = path.OpenRead())
+                report = await services.GetRequiredService<SubscriberCsv>().ImportAsync(stream, parse.GetValue(dryRun), Actor, ct);
+            if (parse.GetValue(CliContext.JsonOption))
+            {
+                await cli.WriteJsonAsync(report);
+                return report.Errors.Count == 0 ? 0 : 1;
+            }
+            if (report.Errors.Any(e => e.Field == "file" || e.Row <= 1))
+                await cli.Out.WriteLineAsync($"Nothing imported from {path.Name}: the file was refused.");
+            else
+                await cli.Out.WriteLineAsync(report.DryRun
+                    ? $"Dry run of {path.Name}: {report.Rows} rows; {report.Created} to create, {report.Updated} to update, {report.Unchanged} unchanged, {report.Skipped} with errors. Nothing was written."
+                    : $"Imported {path.Name}: {report.Rows} rows; {report.Created} created, {report.Updated} updated, {report.Unchanged} unchanged, {report.Skipped} skipped for errors.");
+            foreach (var e in report.Errors)
+                await cli.Error.WriteLineAsync(e.Row <= 1 && e.Email is null
+                    ? $"error: {path.Name}{(e.Row == 1 ? " (header)" : "")}: {e.Message}"
+                    : $"error: row {e.Row}{(e.Email is { } m ? $" ({m})" : "")}, {e.Field}: {e.Message}");
+            return report.Errors.Count == 0 ? 0 : 1;
+        }));
+        return import;
+    }
+
+    private static Command Export(CliContext cli)
+    {
+        var output = new Option<FileInfo?>("--out", "-o") { Description = "Write to this file (UTF-8 with BOM, for Excel); standard output when not given." };
+        var filters = new Filters();
+        var export = new Command("export", "Write subscribers as CSV, in the columns import reads plus id, created_at, updated_at, consent_source and confirmed_at.") { output };
+        filters.AddTo(export);
+        export.SetAction((parse, ct) => cli.RunAsync(parse, async services =>
+        {
+            var csv = services.GetRequiredService<SubscriberCsv>();
+            var filter = filters.Parse(parse, services);
+            if (parse.GetValue(output) is { } file)
+            {
+                int count;
+                await using (var stream = file.Create())
+                    count = await csv.ExportAsync(stream, filter, ct);
+                await cli.Out.WriteLineAsync($"Exported {count} subscribers to {file.FullName}.");
+                return 0;
+            }
+            using var buffer = new MemoryStream();
+            await csv.ExportAsync(buffer, filter, ct);
+            buffer.Position = 0;
+            // The byte order mark is for spreadsheets opening a file; a terminal or a pipe gets the text alone.
+            using var reader = new StreamReader(buffer, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+            await cli.Out.WriteAsync(await reader.ReadToEndAsync(ct));
+            return 0;
+        }));
+        return export;
+    }
+
+    private static Command Coverage(CliContext cli)
+    {
+        var coverage = new Command("coverage", "How many officials of each member administration subscribe, including configured administrations (Members:Administrations) with none.") { CliContext.JsonOption };
+        coverage.SetAction((parse, ct) => cli.RunAsync(parse, async services =>
+        {
+            var rows = await services.GetRequiredService<CoverageReport>().BuildAsync(ct);
+            if (parse.GetValue(CliContext.JsonOption))
+            {
+                await cli.WriteJsonAsync(rows);
+                return 0;
+            }
+            await cli.Out.WriteLineAsync($"{"country",-8}{"active",7}{"pending",8}{"other",6}  organization");
+            foreach (var r in rows)
+                await cli.Out.WriteLineAsync($"{(r.Country.Length > 0 ? r.Country : "--"),-8}{r.Active,7}{r.Pending,8}{r.Other,6}  {r.Organization}{(r.Configured ? "" : " *")}");
+            var withoutActive = rows.Count(r => r.Configured && r.Active == 0);
+            var members = rows.Count(r => r.Configured);
+            await cli.Out.WriteLineAsync($"{members} member administrations configured, {withoutActive} of them without an active subscriber.");
+            if (rows.Any(r => !r.Configured))
+                await cli.Out.WriteLineAsync("* named by subscribers but not in the configured list (Members:Administrations): a new member, or a misspelt organization?");
+            return 0;
+        }));
+        return coverage;
+    }
+
+    /// <summary>The list filters, shared by list and export.</summary>
+    private sealed class Filters
+    {
+        private readonly Option<string?> _status = new("--status") { Description = "Only this status: " + string.Join(", ", Enum.GetNames<SubscriberStatus>().Select(n => n.ToLowerInvariant())) + "." };
+        private readonly Option<string?> _frequency = new("--frequency") { Description = "Only this frequency: instant, daily or weekly." };
+        private readonly Option<string?> _language = new("--language") { Description = "Only this language: en, ru or fr." };
+        private readonly Option<string?> _country = new("--country") { Description = "Only this country (ISO 3166-1 alpha-2, e.g. UZ)." };
+        private readonly Option<string?> _organization = new("--organization") { Description = "Only this organization (exactly as recorded)." };
+        private readonly Option<string?> _topic = new("--topic") { Description = "Only subscribers who get this topic (those who chose it or chose all topics)." };
+
+        public void AddTo(Command command)
+        {
+            foreach (var option in new Option[] { _status, _frequency, _language, _country, _organization, _topic })
+                command.Options.Add(option);
+        }
+
+        /// <summary>The filter; a value that is not valid is an error naming the option's field.</summary>
+        public SubscriberFilter Parse(ParseResult parse, IServiceProvider services) => new(
+            parse.GetValue(_status) is { } status ? SubscriberRules.Status(status) : null,
+            parse.GetValue(_frequency) is { } frequency ? SubscriberRules.Frequency(frequency) : null,
+            parse.GetValue(_language) is { } language ? SubscriberRules.Language(language) : null,
+            parse.GetValue(_organization) is { Length: > 0 } organization ? organization.Trim() : null,
+            parse.GetValue(_country) is { Length: > 0 } country ? SubscriberRules.Country(country) : null,
+            parse.GetValue(_topic) is { Length: > 0 } topic ? services.GetRequiredService<SubscriberRules>().Topics([topic]).Single() : null);
+    }
+
+    private static Argument<string> SubscriberArgument() => new("subscriber") { Description = "The subscriber's address, or their id (32 hex characters)." };
+
+    private static async Task<IReadOnlyList<Subscriber>> QueryAllAsync(IServiceProvider services, SubscriberFilter filter, CancellationToken ct)
+    {
+        var store = services.GetRequiredService<SubscriberStore>();
+        var all = new List<Subscriber>();
+        string? continuation = null;
+        do
+        {
+            var (items, next) = await store.QueryAsync(filter, continuation, 1000, ct);
+            all.AddRange(items);
+            continuation = next;
+        }
+        while (continuation is not null);
+        return all;
+    }
+
+    private static async Task<Subscriber> FindAsync(IServiceProvider services, string idOrEmail, CancellationToken ct)
+    {
+        IdOf(idOrEmail); // rejects what is neither an address nor an id
+        return await services.GetRequiredService<SubscriberAdmin>().FindAsync(idOrEmail.Trim(), ct) ?? throw Unknown(idOrEmail);
+    }
+
+    /// <summary>The id of an address or an id; what is neither is an error.</summary>
+    private static string IdOf(string idOrEmail)
+    {
+        var value = idOrEmail.Trim();
+        if (value.Length == 32 && value.All(char.IsAsciiHexDigitLower)) return value;
+        if (!value.Contains('@'))
+            throw new ArgumentException($"'{value}' is neither an address nor a subscriber id (32 hex characters); `notify subscribers list` shows both.");
+        return EmailAddress.IdOf(EmailAddress.Normalize(value));
+    }
+
+    private static ArgumentException Unknown(string idOrEmail)
+    {
+        var value = idOrEmail.Trim();
+        var name = value.Contains('@') ? EmailAddress.Mask(value) : value;
+        return new ArgumentException($"no subscriber {name}; `notify subscribers list` shows who there is.");
+    }
+
+    private static object ToJson(Subscriber s) => new
+    {
+        id = s.Id, email = s.Email, name = s.Name, organization = s.Organization, country = s.Country, language = s.Language,
+        frequency = s.Frequency, topics = s.TopicList, timeZone = s.TimeZone, status = s.Status, createdAt = s.CreatedAt, updatedAt = s.UpdatedAt,
+        consent = s.Consent is { } c ? new { source = c.Source, givenAt = c.GivenAt, confirmedAt = c.ConfirmedAt } : null,
+    };
+
+    private static IReadOnlyList<string>? Split(string? commaSeparated)
+        => commaSeparated is null ? null : commaSeparated.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+
+    private static string Lower<T>(T value) where T : Enum => value.ToString().ToLowerInvariant();
+
+    private static string Time(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
 }

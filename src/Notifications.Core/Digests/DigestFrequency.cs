@@ -1,3 +1,4 @@
 namespace Notifications.Digests;
 
-public enum DigestFrequency { Daily, Weekly }
+/// <summary>How often a subscriber hears from us. Daily and weekly are digest runs; instant alerts go out per article.</summary>
+public enum DigestFrequency { Daily, Weekly, Instant }

@@ -21,6 +21,8 @@ public sealed record DigestPeriod(DigestFrequency Frequency, string Key, DateOnl
 
     public static DigestPeriod For(DigestFrequency frequency, DateTimeOffset at)
     {
+        if (frequency is not (DigestFrequency.Daily or DigestFrequency.Weekly))
+            throw new ArgumentException($"{frequency} subscribers get alerts per article, not digest runs; run daily or weekly digests.");
         var day = DateOnly.FromDateTime(at.UtcDateTime);
         if (frequency == DigestFrequency.Daily)
             return new DigestPeriod(frequency, day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), day);
@@ -34,6 +36,7 @@ public sealed record DigestPeriod(DigestFrequency Frequency, string Key, DateOnl
     {
         "daily" => DigestFrequency.Daily,
         "weekly" => DigestFrequency.Weekly,
-        _ => throw new ArgumentException($"frequency '{value}' is not supported; use daily or weekly."),
+        "instant" => DigestFrequency.Instant,
+        _ => throw new ArgumentException($"frequency '{value}' is not supported; use instant, daily or weekly."),
     };
 }

@@ -38,4 +38,7 @@ public sealed class StorageOptions
 
     [Required, RegularExpression(TableName, ErrorMessage = "Storage:DeliveryLedgerTable must be a valid table name.")]
     public string DeliveryLedgerTable { get; set; } = "DeliveryLedger";
+
+    [Required, RegularExpression(TableName, ErrorMessage = "Storage:AuditTable must be a valid table name.")]
+    public string AuditTable { get; set; } = "SubscriberAudit";
 }

@@ -24,6 +24,7 @@ public sealed class StorageResources
         Subscribers = tables.GetTableClient(o.SubscribersTable);
         DigestRuns = tables.GetTableClient(o.DigestRunsTable);
         DeliveryLedger = tables.GetTableClient(o.DeliveryLedgerTable);
+        Audit = tables.GetTableClient(o.AuditTable);
     }
 
     public BlobContainerClient Articles { get; }
@@ -33,6 +34,7 @@ public sealed class StorageResources
     public TableClient Subscribers { get; }
     public TableClient DigestRuns { get; }
     public TableClient DeliveryLedger { get; }
+    public TableClient Audit { get; }
 
     /// <summary>Creates every container and table that does not exist yet: once per process, again after a failure.</summary>
     public Task EnsureCreatedAsync()
@@ -55,7 +57,8 @@ public sealed class StorageResources
             ArticleIndex.DeleteAsync(),
             Subscribers.DeleteAsync(),
             DigestRuns.DeleteAsync(),
-            DeliveryLedger.DeleteAsync());
+            DeliveryLedger.DeleteAsync(),
+            Audit.DeleteAsync());
         lock (_gate) _created = null;
     }
 
@@ -68,6 +71,7 @@ public sealed class StorageResources
             ArticleIndex.CreateIfNotExistsAsync(),
             Subscribers.CreateIfNotExistsAsync(),
             DigestRuns.CreateIfNotExistsAsync(),
-            DeliveryLedger.CreateIfNotExistsAsync());
+            DeliveryLedger.CreateIfNotExistsAsync(),
+            Audit.CreateIfNotExistsAsync());
     }
 }

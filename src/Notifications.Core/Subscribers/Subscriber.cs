@@ -4,7 +4,14 @@ namespace Notifications.Subscribers;
 
 public enum SubscriberStatus { Pending, Active, Unsubscribed, Bounced, Complained, Suspended }
 
+/// <summary>How the subscriber's consent was given: by whom (admin, import, self-service) and when; when they confirmed it.</summary>
+public sealed record Consent(string Source, DateTimeOffset GivenAt, DateTimeOffset? ConfirmedAt);
+
 /// <summary>One official of a member administration who receives digests. One record per (normalised) email address.</summary>
+/// <param name="Country">ISO 3166-1 alpha-2 of the member administration, or empty when not known.</param>
+/// <param name="Topics">Topics they want; empty means all.</param>
+/// <param name="TimeZone">IANA time zone id, e.g. Asia/Tashkent.</param>
+/// <param name="ConfirmationSentAt">When the last confirmation email (double opt-in) went out; limits resends across restarts.</param>
 public sealed record Subscriber(
     string Id,
     string Email,
@@ -14,16 +21,27 @@ public sealed record Subscriber(
     DigestFrequency Frequency,
     SubscriberStatus Status,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    string Country = "",
+    IReadOnlyList<string>? Topics = null,
+    string TimeZone = "UTC",
+    Consent? Consent = null,
+    DateTimeOffset? ConfirmationSentAt = null)
+{
+    public IReadOnlyList<string> TopicList => Topics ?? [];
+}
 
-/// <summary>What an admin gives to add a subscriber.</summary>
+/// <summary>What an admin (or an import row, or a subscribe form) gives to create a subscriber.</summary>
 public sealed record NewSubscriber(
     string Email,
     string Name,
     string Organization,
     string Language = "en",
     DigestFrequency Frequency = DigestFrequency.Daily,
-    SubscriberStatus Status = SubscriberStatus.Active);
+    SubscriberStatus Status = SubscriberStatus.Active,
+    string? Country = null,
+    IReadOnlyList<string>? Topics = null,
+    string? TimeZone = null);
 
 /// <summary>Input that cannot become a subscriber; the message names the field and what to do.</summary>
 public sealed class InvalidSubscriberException(string field, string message) : Exception(message)

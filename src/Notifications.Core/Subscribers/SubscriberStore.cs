@@ -5,16 +5,29 @@ using Notifications.Storage;
 
 namespace Notifications.Subscribers;
 
-/// <summary>The subscribers table. One partition: the list is small enough, and it lets imports write 100 rows per transaction.</summary>
-public sealed class SubscriberStore(StorageResources storage, TimeProvider time)
+/// <summary>Which subscribers to list; every part is optional. A topic matches subscribers who chose it or chose no topic (all).</summary>
+public sealed record SubscriberFilter(
+    SubscriberStatus? Status = null,
+    DigestFrequency? Frequency = null,
+    string? Language = null,
+    string? Organization = null,
+    string? Country = null,
+    string? Topic = null);
+
+/// <summary>
+/// The subscribers table, keyed by the subscriber id (a hash of the address). One partition: the list is small enough,
+/// and it lets imports write 100 rows per transaction. Changes are ETag-guarded read-modify-writes.
+/// </summary>
+public sealed class SubscriberStore(StorageResources storage, SubscriberRules rules, TimeProvider time)
 {
     private const string Partition = "subscriber";
-    private static readonly string[] Languages = ["en", "ru", "fr"];
 
-    /// <summary>Adds one subscriber; an address that already exists is an error.</summary>
-    public async Task<Subscriber> AddAsync(NewSubscriber input, CancellationToken ct = default)
+    /// <summary>Adds one subscriber (consent given by an admin); an address that already exists is an error.</summary>
+    public Task<Subscriber> AddAsync(NewSubscriber input, CancellationToken ct = default) => AddAsync(Create(input, "admin"), ct);
+
+    /// <summary>Adds a record built with <see cref="Create"/>; an address that already exists is an error.</summary>
+    public async Task<Subscriber> AddAsync(Subscriber subscriber, CancellationToken ct = default)
     {
-        var subscriber = Validate(input);
         await storage.EnsureCreatedAsync();
         try
         {
@@ -29,8 +42,11 @@ public sealed class SubscriberStore(StorageResources storage, TimeProvider time)
 
     /// <summary>Adds or replaces many subscribers, 100 rows per table transaction.</summary>
     public async Task<int> UpsertManyAsync(IEnumerable<NewSubscriber> inputs, CancellationToken ct = default)
+        => await WriteManyAsync(inputs.Select(i => Create(i, "admin")).DistinctBy(s => s.Id).ToList(), ct);
+
+    /// <summary>Writes whole records (replacing existing ones), 100 per table transaction.</summary>
+    public async Task<int> WriteManyAsync(IReadOnlyList<Subscriber> subscribers, CancellationToken ct = default)
     {
-        var subscribers = inputs.Select(Validate).DistinctBy(s => s.Id).ToList();
         await storage.EnsureCreatedAsync();
         foreach (var chunk in subscribers.Chunk(100))
             await storage.Subscribers.SubmitTransactionAsync(
@@ -38,14 +54,97 @@ public sealed class SubscriberStore(StorageResources storage, TimeProvider time)
         return subscribers.Count;
     }
 
+    /// <summary>Builds a valid record from input (normalising every field) without writing it.</summary>
+    public Subscriber Create(NewSubscriber input, string consentSource)
+    {
+        var email = EmailAddress.Normalize(input.Email);
+        if (!Enum.IsDefined(input.Frequency))
+            throw new InvalidSubscriberException("frequency", $"frequency '{input.Frequency}' is not supported; use instant, daily or weekly.");
+        var now = time.GetUtcNow();
+        return new Subscriber(EmailAddress.IdOf(email), email, rules.Name(input.Name), rules.Organization(input.Organization),
+            SubscriberRules.Language(input.Language), input.Frequency, input.Status, now, now,
+            SubscriberRules.Country(input.Country), rules.Topics(input.Topics), SubscriberRules.TimeZone(input.TimeZone),
+            new Consent(consentSource, now, input.Status == SubscriberStatus.Active ? now : null));
+    }
+
+    public async Task<Subscriber?> GetAsync(string id, CancellationToken ct = default)
+        => (await GetWithETagAsync(id, ct))?.Subscriber;
+
+    public Task<Subscriber?> FindByEmailAsync(string email, CancellationToken ct = default)
+        => GetAsync(EmailAddress.IdOf(EmailAddress.Normalize(email)), ct);
+
+    /// <summary>
+    /// Applies a change to a subscriber, again on a fresh read if someone else wrote in between.
+    /// Returns the record before and after, or null when there is no such subscriber.
+    /// </summary>
+    public async Task<(Subscriber Before, Subscriber After)?> UpdateAsync(string id, Func<Subscriber, Subscriber> change, CancellationToken ct = default)
+    {
+        while (true)
+        {
+            if (await GetWithETagAsync(id, ct) is not { } current) return null;
+            var after = change(current.Subscriber) with { Id = current.Subscriber.Id, Email = current.Subscriber.Email, CreatedAt = current.Subscriber.CreatedAt };
+            if (after == current.Subscriber) return (current.Subscriber, after);
+            after = after with { UpdatedAt = time.GetUtcNow() };
+            try
+            {
+                await storage.Subscribers.UpdateEntityAsync(ToEntity(after), current.ETag, TableUpdateMode.Replace, ct);
+                return (current.Subscriber, after);
+            }
+            catch (RequestFailedException e) when (e.Status is 412 or 404)
+            {
+                // Changed or removed meanwhile: read again.
+            }
+        }
+    }
+
+    /// <summary>Erases the subscriber record. False when there was none.</summary>
+    public async Task<bool> DeleteAsync(string id, CancellationToken ct = default)
+    {
+        await storage.EnsureCreatedAsync();
+        // The SDK answers a missing entity with its 404 response rather than an exception.
+        var response = await storage.Subscribers.DeleteEntityAsync(Partition, id, ETag.All, ct);
+        return response.Status != 404;
+    }
+
     public async Task<IReadOnlyList<Subscriber>> ListAsync(CancellationToken ct = default)
-        => await QueryAsync(TableClient.CreateQueryFilter($"PartitionKey eq {Partition}"), ct);
+        => await QueryAllAsync(TableClient.CreateQueryFilter($"PartitionKey eq {Partition}"), ct);
 
     /// <summary>Every subscriber of a frequency, whatever the status (senders check the status at send time).</summary>
     public async Task<IReadOnlyList<Subscriber>> ListByFrequencyAsync(DigestFrequency frequency, CancellationToken ct = default)
-        => await QueryAsync(TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and Frequency eq {frequency.ToString()}"), ct);
+        => await QueryAllAsync(TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and Frequency eq {frequency.ToString()}"), ct);
 
-    private async Task<IReadOnlyList<Subscriber>> QueryAsync(string filter, CancellationToken ct)
+    /// <summary>One page of subscribers matching the filter, and the token for the next page (null on the last).</summary>
+    public async Task<(IReadOnlyList<Subscriber> Items, string? Continuation)> QueryAsync(
+        SubscriberFilter filter, string? continuation, int pageSize, CancellationToken ct = default)
+    {
+        await storage.EnsureCreatedAsync();
+        var parts = new List<string> { TableClient.CreateQueryFilter($"PartitionKey eq {Partition}") };
+        if (filter.Status is { } status) parts.Add(TableClient.CreateQueryFilter($"Status eq {status.ToString()}"));
+        if (filter.Frequency is { } frequency) parts.Add(TableClient.CreateQueryFilter($"Frequency eq {frequency.ToString()}"));
+        if (filter.Language is { Length: > 0 } language) parts.Add(TableClient.CreateQueryFilter($"Language eq {language.ToLowerInvariant()}"));
+        if (filter.Organization is { Length: > 0 } organization) parts.Add(TableClient.CreateQueryFilter($"Organization eq {organization}"));
+        if (filter.Country is { Length: > 0 } country) parts.Add(TableClient.CreateQueryFilter($"Country eq {country.ToUpperInvariant()}"));
+
+        var pages = storage.Subscribers.QueryAsync<TableEntity>(string.Join(" and ", parts), maxPerPage: pageSize, cancellationToken: ct)
+            .AsPages(string.IsNullOrEmpty(continuation) ? null : continuation, pageSize);
+        try
+        {
+            await foreach (var page in pages)
+            {
+                var items = page.Values.Select(FromEntity)
+                    .Where(s => filter.Topic is not { Length: > 0 } topic || s.TopicList.Count == 0 || s.TopicList.Contains(topic.ToLowerInvariant()))
+                    .ToList();
+                return (items, page.ContinuationToken);
+            }
+        }
+        catch (RequestFailedException e) when (e.Status == 400 && continuation is not null)
+        {
+            throw new InvalidSubscriberException("continuation", "The continuation token is not valid: start again without it.");
+        }
+        return ([], null);
+    }
+
+    private async Task<IReadOnlyList<Subscriber>> QueryAllAsync(string filter, CancellationToken ct)
     {
         await storage.EnsureCreatedAsync();
         var list = new List<Subscriber>();
@@ -54,30 +153,12 @@ public sealed class SubscriberStore(StorageResources storage, TimeProvider time)
         return list;
     }
 
-    private Subscriber Validate(NewSubscriber input)
+    private async Task<(Subscriber Subscriber, ETag ETag)?> GetWithETagAsync(string id, CancellationToken ct)
     {
-        var email = EmailAddress.Normalize(input.Email);
-        var name = SingleLine(input.Name, "name", 200);
-        var organization = SingleLine(input.Organization, "organization", 200);
-        var language = (input.Language ?? "").Trim().ToLowerInvariant();
-        if (!Languages.Contains(language))
-            throw new InvalidSubscriberException("language", $"language '{input.Language}' is not supported; use one of {string.Join(", ", Languages)}.");
-        if (!Enum.IsDefined(input.Frequency))
-            throw new InvalidSubscriberException("frequency", $"frequency '{input.Frequency}' is not supported; use daily or weekly.");
-        var now = time.GetUtcNow();
-        return new Subscriber(EmailAddress.IdOf(email), email, name, organization, language, input.Frequency, input.Status, now, now);
-    }
-
-    private static string SingleLine(string? value, string field, int max)
-    {
-        var v = (value ?? "").Trim();
-        if (v.Length == 0)
-            throw new InvalidSubscriberException(field, $"{field} is empty: give the subscriber's {field}.");
-        if (v.Length > max)
-            throw new InvalidSubscriberException(field, $"{field} is {v.Length} characters long; at most {max} are allowed.");
-        if (v.Any(char.IsControl) || v.IndexOfAny(['\u2028', '\u2029']) >= 0)
-            throw new InvalidSubscriberException(field, $"{field} contains a line break or control character; write it on one line.");
-        return v;
+        await storage.EnsureCreatedAsync();
+        if (id.Length != 32 || !id.All(char.IsAsciiHexDigitLower)) return null;
+        var row = await storage.Subscribers.GetEntityIfExistsAsync<TableEntity>(Partition, id, cancellationToken: ct);
+        return row.HasValue && row.Value is { } e ? (FromEntity(e), e.ETag) : null;
     }
 
     private static TableEntity ToEntity(Subscriber s) => new(Partition, s.Id)
@@ -85,11 +166,18 @@ public sealed class SubscriberStore(StorageResources storage, TimeProvider time)
         ["Email"] = s.Email,
         ["Name"] = s.Name,
         ["Organization"] = s.Organization,
+        ["Country"] = s.Country,
         ["Language"] = s.Language,
         ["Frequency"] = s.Frequency.ToString(),
+        ["Topics"] = string.Join(',', s.TopicList),
+        ["TimeZone"] = s.TimeZone,
         ["Status"] = s.Status.ToString(),
+        ["ConsentSource"] = s.Consent?.Source,
+        ["ConsentAt"] = s.Consent?.GivenAt,
+        ["ConfirmedAt"] = s.Consent?.ConfirmedAt,
         ["CreatedAt"] = s.CreatedAt,
         ["UpdatedAt"] = s.UpdatedAt,
+        ["ConfirmationSentAt"] = s.ConfirmationSentAt,
     };
 
     private static Subscriber FromEntity(TableEntity e) => new(
@@ -101,5 +189,12 @@ public sealed class SubscriberStore(StorageResources storage, TimeProvider time)
         Enum.Parse<DigestFrequency>(e.GetString("Frequency")),
         Enum.Parse<SubscriberStatus>(e.GetString("Status")),
         e.GetDateTimeOffset("CreatedAt") ?? default,
-        e.GetDateTimeOffset("UpdatedAt") ?? default);
+        e.GetDateTimeOffset("UpdatedAt") ?? default,
+        e.GetString("Country") ?? "",
+        (e.GetString("Topics") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries),
+        e.GetString("TimeZone") ?? "UTC",
+        e.GetString("ConsentSource") is { } source
+            ? new Consent(source, e.GetDateTimeOffset("ConsentAt") ?? default, e.GetDateTimeOffset("ConfirmedAt"))
+            : null,
+        e.GetDateTimeOffset("ConfirmationSentAt"));
 }

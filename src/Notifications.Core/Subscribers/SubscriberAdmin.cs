@@ -1,0 +1,104 @@
+using Notifications.Digests;
+
+namespace Notifications.Subscribers;
+
+/// <summary>A partial update: only the fields that are set change. The address cannot change (it is the identity).</summary>
+public sealed record SubscriberPatch(
+    string? Name = null,
+    string? Organization = null,
+    string? Country = null,
+    string? Language = null,
+    string? Frequency = null,
+    IReadOnlyList<string>? Topics = null,
+    string? TimeZone = null,
+    string? Status = null);
+
+/// <summary>
+/// What admins do to subscribers, from the HTTP API and the CLI alike: create, change, suspend, activate, erase.
+/// Every change is validated field by field and recorded in the audit table with who made it.
+/// </summary>
+public sealed class SubscriberAdmin(SubscriberStore store, SubscriberRules rules, SubscriberAudit audit)
+{
+    public async Task<Subscriber> CreateAsync(NewSubscriber input, string actor, CancellationToken ct = default)
+    {
+        var added = await store.AddAsync(input, ct);
+        await audit.RecordAsync(added.Id, actor, "created", new Dictionary<string, string>
+        {
+            ["status"] = added.Status.ToString().ToLowerInvariant(),
+            ["frequency"] = added.Frequency.ToString().ToLowerInvariant(),
+            ["consent"] = added.Consent?.Source ?? "",
+        }, ct);
+        return added;
+    }
+
+    /// <summary>By id (32 hex characters) or by address.</summary>
+    public Task<Subscriber?> FindAsync(string idOrEmail, CancellationToken ct = default)
+        => IsId(idOrEmail) ? store.GetAsync(idOrEmail, ct) : store.FindByEmailAsync(idOrEmail, ct);
+
+    /// <summary>Applies the patch; null when there is no such subscriber.</summary>
+    public async Task<Subscriber?> UpdateAsync(string idOrEmail, SubscriberPatch patch, string actor, CancellationToken ct = default)
+    {
+        // Validate everything before touching the record, so a bad field changes nothing.
+        var name = patch.Name is null ? null : rules.Name(patch.Name);
+        var organization = patch.Organization is null ? null : rules.Organization(patch.Organization);
+        var country = patch.Country is null ? null : SubscriberRules.Country(patch.Country);
+        var language = patch.Language is null ? null : SubscriberRules.Language(patch.Language);
+        DigestFrequency? frequency = patch.Frequency is null ? null : SubscriberRules.Frequency(patch.Frequency);
+        var topics = patch.Topics is null ? null : rules.Topics(patch.Topics);
+        var timeZone = patch.TimeZone is null ? null : SubscriberRules.TimeZone(patch.TimeZone);
+        SubscriberStatus? status = patch.Status is null ? null : SubscriberRules.Status(patch.Status);
+
+        var id = await IdOfAsync(idOrEmail, ct);
+        if (id is null) return null;
+        var result = await store.UpdateAsync(id, s => EnsureConsent(s, status) with
+        {
+            Name = name ?? s.Name,
+            Organization = organization ?? s.Organization,
+            Country = country ?? s.Country,
+            Language = language ?? s.Language,
+            Frequency = frequency ?? s.Frequency,
+            Topics = topics ?? s.Topics,
+            TimeZone = timeZone ?? s.TimeZone,
+            Status = status ?? s.Status,
+        }, ct);
+        if (result is not { } r) return null;
+        var changes = SubscriberAudit.Diff(r.Before, r.After);
+        if (changes.Count > 0)
+            await audit.RecordAsync(id, actor, "updated", changes, ct);
+        return r.After;
+    }
+
+    public Task<Subscriber?> SuspendAsync(string idOrEmail, string actor, CancellationToken ct = default)
+        => UpdateAsync(idOrEmail, new SubscriberPatch(Status: nameof(SubscriberStatus.Suspended)), actor, ct);
+
+    public Task<Subscriber?> ActivateAsync(string idOrEmail, string actor, CancellationToken ct = default)
+        => UpdateAsync(idOrEmail, new SubscriberPatch(Status: nameof(SubscriberStatus.Active)), actor, ct);
+
+    /// <summary>
+    /// Erasure (GDPR): the subscriber record goes. What stays elsewhere holds no address: the delivery ledger and the
+    /// audit know the subscriber only by id, a hash of the address. False when there was no such subscriber.
+    /// </summary>
+    public async Task<bool> EraseAsync(string idOrEmail, string actor, CancellationToken ct = default)
+    {
+        var id = await IdOfAsync(idOrEmail, ct);
+        if (id is null || !await store.DeleteAsync(id, ct)) return false;
+        await audit.RecordAsync(id, actor, "erased", new Dictionary<string, string>(), ct);
+        return true;
+    }
+
+    /// <summary>
+    /// Consent is the subscriber's: an admin may lift a suspension or a bounce, but never re-subscribe someone who
+    /// unsubscribed or reported spam. Only they can, through the subscribe form and its confirmation.
+    /// </summary>
+    private static Subscriber EnsureConsent(Subscriber current, SubscriberStatus? to)
+        => to is SubscriberStatus.Active or SubscriberStatus.Pending && current.Status is SubscriberStatus.Unsubscribed or SubscriberStatus.Complained
+            ? throw new InvalidSubscriberException("status",
+                $"This subscriber {(current.Status == SubscriberStatus.Complained ? "reported the digest as spam" : "unsubscribed")}; " +
+                "an admin cannot subscribe them again. They can subscribe themselves at /api/subscribe and confirm by email.")
+            : current;
+
+    private async Task<string?> IdOfAsync(string idOrEmail, CancellationToken ct)
+        => IsId(idOrEmail) ? idOrEmail : (await store.FindByEmailAsync(idOrEmail, ct))?.Id;
+
+    private static bool IsId(string value) => value.Length == 32 && value.All(char.IsAsciiHexDigitLower);
+}

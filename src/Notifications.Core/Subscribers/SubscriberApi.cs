@@ -1,0 +1,179 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Notifications.Digests;
+using Notifications.Http;
+
+namespace Notifications.Subscribers;
+
+/// <summary>
+/// The admin HTTP API over subscribers (<c>/api/manage/subscribers</c>): JSON in, JSON out, every error an RFC 7807 problem
+/// that names the field. The functions and <c>notify serve</c> call these methods; the logic behind them is <see cref="SubscriberAdmin"/>.
+/// </summary>
+public sealed class SubscriberApi(SubscriberAdmin admin, SubscriberStore store)
+{
+    private const int DefaultPageSize = 100;
+    private const int MaxPageSize = 1000;
+    private static readonly string[] PatchFields = ["name", "organization", "country", "language", "frequency", "topics", "timeZone", "status"];
+    private static readonly string[] CreateFields = ["email", .. PatchFields];
+
+    /// <summary>GET: one page of subscribers, filtered by status, frequency, language, organization, country, topic.</summary>
+    public async Task<IResult> ListAsync(HttpRequest request, CancellationToken ct)
+    {
+        try
+        {
+            var q = request.Query;
+            var filter = new SubscriberFilter(
+                Optional(q["status"], v => (SubscriberStatus?)SubscriberRules.Status(v)),
+                Optional(q["frequency"], v => (DigestFrequency?)SubscriberRules.Frequency(v)),
+                Optional(q["language"], SubscriberRules.Language),
+                NullIfEmpty(q["organization"]),
+                Optional(q["country"], SubscriberRules.Country),
+                NullIfEmpty(q["topic"]));
+            var pageSize = DefaultPageSize;
+            if (NullIfEmpty(q["pageSize"]) is { } size && (!int.TryParse(size, out pageSize) || pageSize is < 1 or > MaxPageSize))
+                return Problems.BadRequest("pageSize", $"pageSize '{size}' must be a whole number from 1 to {MaxPageSize}.");
+            var (items, continuation) = await store.QueryAsync(filter, NullIfEmpty(q["continuation"]), pageSize, ct);
+            return Results.Json(new { items = items.Select(ToJson), continuation }, Problems.Json);
+        }
+        catch (InvalidSubscriberException e)
+        {
+            return Problems.BadRequest(e.Field, e.Message);
+        }
+    }
+
+    /// <summary>POST: creates an active subscriber (the admin vouches for consent). 201 with its location; 409 when the address exists.</summary>
+    public async Task<IResult> CreateAsync(HttpRequest request, CancellationToken ct)
+    {
+        var (body, problem) = await ReadObjectAsync(request, CreateFields, ct);
+        if (problem is not null) return problem;
+        try
+        {
+            var input = new NewSubscriber(
+                Text(body, "email") ?? "",
+                Text(body, "name") ?? "",
+                Text(body, "organization") ?? "",
+                Text(body, "language") ?? "en",
+                Text(body, "frequency") is { } f ? SubscriberRules.Frequency(f) : DigestFrequency.Daily,
+                Text(body, "status") is { } s ? SubscriberRules.Status(s) : SubscriberStatus.Active,
+                Text(body, "country"),
+                Topics(body),
+                Text(body, "timeZone"));
+            if (await store.FindByEmailAsync(input.Email, ct) is not null)
+                return Problems.Conflict("email", $"A subscriber with email '{EmailAddress.Mask(EmailAddress.Normalize(input.Email))}' already exists; change it with PATCH.");
+            var created = await admin.CreateAsync(input, ActorOf(request), ct);
+            return Results.Created($"/api/manage/subscribers/{created.Id}", ToJson(created));
+        }
+        catch (InvalidSubscriberException e)
+        {
+            return e.Message.Contains("already exists", StringComparison.Ordinal) ? Problems.Conflict(e.Field, e.Message) : Problems.BadRequest(e.Field, e.Message);
+        }
+    }
+
+    /// <summary>GET: one subscriber, by id or address.</summary>
+    public async Task<IResult> GetAsync(HttpRequest request, string id, CancellationToken ct)
+        => await FindAsync(id, ct) is { } s ? Results.Json(ToJson(s), Problems.Json) : NotFound(id);
+
+    /// <summary>PATCH: changes the fields given; the address cannot change.</summary>
+    public async Task<IResult> UpdateAsync(HttpRequest request, string id, CancellationToken ct)
+    {
+        var (body, problem) = await ReadObjectAsync(request, PatchFields, ct);
+        if (problem is not null) return problem;
+        try
+        {
+            var patch = new SubscriberPatch(Text(body, "name"), Text(body, "organization"), Text(body, "country"), Text(body, "language"),
+                Text(body, "frequency"), Topics(body), Text(body, "timeZone"), Text(body, "status"));
+            return await admin.UpdateAsync(Uri.UnescapeDataString(id), patch, ActorOf(request), ct) is { } updated
+                ? Results.Json(ToJson(updated), Problems.Json)
+                : NotFound(id);
+        }
+        catch (InvalidSubscriberException e)
+        {
+            return Problems.BadRequest(e.Field, e.Message);
+        }
+    }
+
+    /// <summary>DELETE: erasure. 204; the ledger and the audit keep only the hashed id.</summary>
+    public async Task<IResult> EraseAsync(HttpRequest request, string id, CancellationToken ct)
+        => await admin.EraseAsync(Uri.UnescapeDataString(id), ActorOf(request), ct) ? Results.NoContent() : NotFound(id);
+
+    /// <summary>
+    /// Who made a change, for the audit: the signed-in principal that App Service authentication (Entra ID) passes on,
+    /// else the function key (the Functions host does not say which one).
+    /// </summary>
+    public static string ActorOf(HttpRequest request)
+        => request.Headers["X-MS-CLIENT-PRINCIPAL-NAME"].ToString() is { Length: > 0 } principal ? "user:" + principal : "function-key";
+
+    public static object ToJson(Subscriber s) => new
+    {
+        id = s.Id,
+        email = s.Email,
+        name = s.Name,
+        organization = s.Organization,
+        country = s.Country,
+        language = s.Language,
+        frequency = s.Frequency.ToString().ToLowerInvariant(),
+        topics = s.TopicList,
+        timeZone = s.TimeZone,
+        status = s.Status.ToString().ToLowerInvariant(),
+        consent = s.Consent is { } c ? new { source = c.Source, givenAt = c.GivenAt, confirmedAt = c.ConfirmedAt } : null,
+        createdAt = s.CreatedAt,
+        updatedAt = s.UpdatedAt,
+    };
+
+    private Task<Subscriber?> FindAsync(string id, CancellationToken ct)
+    {
+        try
+        {
+            return admin.FindAsync(Uri.UnescapeDataString(id), ct);
+        }
+        catch (InvalidSubscriberException)
+        {
+            return Task.FromResult<Subscriber?>(null);
+        }
+    }
+
+    private static IResult NotFound(string id)
+        => Problems.NotFound($"No subscriber '{(id.Contains('@') ? EmailAddress.Mask(Uri.UnescapeDataString(id)) : id)}'.");
+
+    /// <summary>The body as a JSON object with only known fields; a problem naming what is wrong otherwise.</summary>
+    private static async Task<(JsonElement Body, IResult? Problem)> ReadObjectAsync(HttpRequest request, string[] allowed, CancellationToken ct)
+    {
+        JsonElement body;
+        try
+        {
+            using var document = await JsonDocument.ParseAsync(request.Body, cancellationToken: ct);
+            body = document.RootElement.Clone();
+        }
+        catch (JsonException e)
+        {
+            return (default, Problems.BadRequest("body", $"The body is not valid JSON: {e.Message}"));
+        }
+        if (body.ValueKind != JsonValueKind.Object)
+            return (default, Problems.BadRequest("body", "The body must be a JSON object."));
+        foreach (var property in body.EnumerateObject())
+        {
+            if (property.Name == "email" && !allowed.Contains("email"))
+                return (default, Problems.BadRequest("email", "The address cannot change (it is the subscriber's identity): erase the subscriber and create a new one."));
+            if (!allowed.Contains(property.Name))
+                return (default, Problems.BadRequest(property.Name, $"'{property.Name}' is not a field; use {string.Join(", ", allowed)}."));
+            var ok = property.Name == "topics"
+                ? property.Value.ValueKind is JsonValueKind.Array && property.Value.EnumerateArray().All(t => t.ValueKind == JsonValueKind.String)
+                : property.Value.ValueKind == JsonValueKind.String;
+            if (!ok)
+                return (default, Problems.BadRequest(property.Name, property.Name == "topics" ? "topics must be an array of strings." : $"{property.Name} must be a string."));
+        }
+        return (body, null);
+    }
+
+    private static string? Text(JsonElement body, string name) => body.TryGetProperty(name, out var v) ? v.GetString() : null;
+
+    private static IReadOnlyList<string>? Topics(JsonElement body)
+        => body.TryGetProperty("topics", out var v) ? v.EnumerateArray().Select(t => t.GetString()!).ToList() : null;
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
+    /// <summary>Parses a query value that may be absent; T must be nullable (a value type's default would become a filter).</summary>
+    private static T? Optional<T>(string? value, Func<string, T?> parse) where T : class? => NullIfEmpty(value) is { } v ? parse(v) : null;
+
+    private static T? Optional<T>(string? value, Func<string, T?> parse) where T : struct => NullIfEmpty(value) is { } v ? parse(v) : null;
+}

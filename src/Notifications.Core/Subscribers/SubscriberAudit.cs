@@ -1,0 +1,59 @@
+using System.Text.Json;
+using Azure.Data.Tables;
+using Notifications.Storage;
+
+namespace Notifications.Subscribers;
+
+/// <summary>One change to a subscriber: who, when, what. Personal fields (name, organization) say only that they changed.</summary>
+public sealed record AuditEntry(string SubscriberId, DateTimeOffset At, string Actor, string Action, IReadOnlyDictionary<string, string> Changes);
+
+/// <summary>
+/// The audit table: every admin change (and every self-service change) to a subscriber, newest first.
+/// Partition = subscriber id (a hash of the address), so an erased subscriber's history holds no address.
+/// </summary>
+public sealed class SubscriberAudit(StorageResources storage, TimeProvider time)
+{
+    public async Task RecordAsync(string subscriberId, string actor, string action, IReadOnlyDictionary<string, string> changes, CancellationToken ct = default)
+    {
+        await storage.EnsureCreatedAsync();
+        var now = time.GetUtcNow();
+        // Newest first: row keys sort ascending, so invert the time.
+        var rowKey = $"{DateTimeOffset.MaxValue.UtcTicks - now.UtcTicks:D19}-{Guid.NewGuid():N}";
+        await storage.Audit.AddEntityAsync(new TableEntity(subscriberId, rowKey)
+        {
+            ["At"] = now,
+            ["Actor"] = actor,
+            ["Action"] = action,
+            ["Changes"] = JsonSerializer.Serialize(changes),
+        }, ct);
+    }
+
+    public async Task<IReadOnlyList<AuditEntry>> ListAsync(string subscriberId, CancellationToken ct = default)
+    {
+        await storage.EnsureCreatedAsync();
+        var list = new List<AuditEntry>();
+        await foreach (var e in storage.Audit.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {subscriberId}"), cancellationToken: ct))
+            list.Add(new AuditEntry(e.PartitionKey, e.GetDateTimeOffset("At") ?? default, e.GetString("Actor"), e.GetString("Action"),
+                JsonSerializer.Deserialize<Dictionary<string, string>>(e.GetString("Changes") ?? "{}") ?? []));
+        return list;
+    }
+
+    /// <summary>What differs between two versions of a record, in the audit's words.</summary>
+    public static IReadOnlyDictionary<string, string> Diff(Subscriber before, Subscriber after)
+    {
+        var changes = new Dictionary<string, string>();
+        void Personal(string field, string a, string b) { if (a != b) changes[field] = "changed"; }
+        void Plain(string field, string a, string b) { if (a != b) changes[field] = $"{a} → {b}"; }
+        Personal("name", before.Name, after.Name);
+        Personal("organization", before.Organization, after.Organization);
+        Plain("country", before.Country, after.Country);
+        Plain("language", before.Language, after.Language);
+        Plain("frequency", Lower(before.Frequency), Lower(after.Frequency));
+        Plain("topics", string.Join(",", before.TopicList), string.Join(",", after.TopicList));
+        Plain("time_zone", before.TimeZone, after.TimeZone);
+        Plain("status", Lower(before.Status), Lower(after.Status));
+        return changes;
+    }
+
+    private static string Lower<T>(T value) where T : Enum => value.ToString().ToLowerInvariant();
+}

@@ -1,0 +1,92 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using Notifications.Articles;
+using Notifications.Digests;
+
+namespace Notifications.Subscribers;
+
+/// <summary>What makes subscriber fields valid; every message names the field and what to do.</summary>
+public sealed class SubscriberRules(IOptions<ArticleOptions> articles)
+{
+    public static readonly string[] Languages = ["en", "ru", "fr"];
+
+    public string Name(string? value) => SingleLine(value, "name", 200);
+
+    public string Organization(string? value) => SingleLine(value, "organization", 200);
+
+    public static string Language(string? value)
+    {
+        var language = (value ?? "").Trim().ToLowerInvariant();
+        return Languages.Contains(language)
+            ? language
+            : throw new InvalidSubscriberException("language", $"language '{value}' is not supported; use one of {string.Join(", ", Languages)}.");
+    }
+
+    public static DigestFrequency Frequency(string? value)
+    {
+        try
+        {
+            return DigestPeriod.ParseFrequency(value ?? "");
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidSubscriberException("frequency", e.Message);
+        }
+    }
+
+    public static SubscriberStatus Status(string? value)
+        => Enum.TryParse<SubscriberStatus>(value, ignoreCase: true, out var status) && Enum.IsDefined(status) && !int.TryParse(value, out _)
+            ? status
+            : throw new InvalidSubscriberException("status", $"status '{value}' is not one of {string.Join(", ", Enum.GetNames<SubscriberStatus>().Select(n => n.ToLowerInvariant()))}.");
+
+    /// <summary>ISO 3166-1 alpha-2 ("UZ"), upper-cased; empty when not given.</summary>
+    public static string Country(string? value)
+    {
+        var code = (value ?? "").Trim().ToUpperInvariant();
+        if (code.Length == 0) return "";
+        try
+        {
+            if (code.Length == 2 && code.All(char.IsAsciiLetterUpper) && new RegionInfo(code).TwoLetterISORegionName == code)
+                return code;
+        }
+        catch (ArgumentException)
+        {
+        }
+        throw new InvalidSubscriberException("country", $"country '{value}' is not an ISO 3166-1 alpha-2 code; use two letters such as UZ, AZ or BE.");
+    }
+
+    /// <summary>An IANA time zone id ("Asia/Tashkent"); UTC when not given.</summary>
+    public static string TimeZone(string? value)
+    {
+        var id = (value ?? "").Trim();
+        if (id.Length == 0) return "UTC";
+        if (TimeZoneInfo.TryFindSystemTimeZoneById(id, out _) && (id.Contains('/') || id == "UTC"))
+            return id;
+        if (TimeZoneInfo.TryConvertWindowsIdToIanaId(id, out var iana))
+            return iana;
+        throw new InvalidSubscriberException("time_zone", $"time zone '{value}' is not an IANA time zone id; use one such as Europe/Brussels or Asia/Tashkent.");
+    }
+
+    /// <summary>Known topics (those articles are classified into), lower-cased and distinct; empty means all.</summary>
+    public IReadOnlyList<string> Topics(IEnumerable<string>? values)
+    {
+        var topics = (values ?? []).Select(t => (t ?? "").Trim().ToLowerInvariant()).Where(t => t.Length > 0).Distinct().ToList();
+        var known = articles.Value.Topics.Keys.Select(k => k.ToLowerInvariant()).ToHashSet();
+        var unknown = topics.Where(t => !known.Contains(t)).ToList();
+        return unknown.Count == 0
+            ? topics
+            : throw new InvalidSubscriberException("topics", $"topic '{unknown[0]}' is not known; use any of: {string.Join(", ", known.Order())}.");
+    }
+
+    private static string SingleLine(string? value, string field, int max)
+    {
+        var v = (value ?? "").Trim();
+        if (v.Length == 0)
+            throw new InvalidSubscriberException(field, $"{field} is empty: give the subscriber's {field}.");
+        if (v.Length > max)
+            throw new InvalidSubscriberException(field, $"{field} is {v.Length} characters long; at most {max} are allowed.");
+        if (v.Any(char.IsControl) || v.IndexOfAny(['\u2028', '\u2029']) >= 0)
+            throw new InvalidSubscriberException(field, $"{field} contains a line break or control character; write it on one line.");
+        return v;
+    }
+}

@@ -1,0 +1,29 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+using Notifications.Subscribers;
+
+namespace Notifications.Functions.Subscribers;
+
+/// <summary>
+/// The subscriber's own pages, anonymous: every link carries a signed token, and the subscribe form is rate-limited and
+/// double opt-in. Unsubscribe also answers the RFC 8058 one-click POST that mailbox providers send.
+/// The logic is <see cref="SubscriptionPages"/> over <see cref="SubscriptionSelfService"/>.
+/// </summary>
+public sealed class Subscriptions(SubscriptionPages pages)
+{
+    [Function("Subscribe")]
+    public Task<IResult> Subscribe([HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", Route = "subscribe")] HttpRequest request, CancellationToken ct)
+        => pages.SubscribeAsync(request, ct);
+
+    [Function("Confirm")]
+    public Task<IResult> Confirm([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "confirm")] HttpRequest request, CancellationToken ct)
+        => pages.ConfirmAsync(request, ct);
+
+    [Function("Unsubscribe")]
+    public Task<IResult> Unsubscribe([HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", Route = "unsubscribe")] HttpRequest request, CancellationToken ct)
+        => pages.UnsubscribeAsync(request, ct);
+
+    [Function("Preferences")]
+    public Task<IResult> Preferences([HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", Route = "preferences")] HttpRequest request, CancellationToken ct)
+        => pages.PreferencesAsync(request, ct);
+}

@@ -1,0 +1,208 @@
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Notifications.Functions.Subscribers;
+using Notifications.Subscribers;
+using Notifications.Testing;
+
+namespace Notifications.Functions.Tests;
+
+/// <summary>The admin API through the function classes, on Azurite: JSON in and out, RFC 7807 problems naming the field, an audit of every change.</summary>
+public sealed class ManageSubscribersTests(AzuriteFixture azurite)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private const string Karimov = """
+        {"email":"A.Karimov@Customs.UZ.example","name":"Aziz Karimov","organization":"Customs Committee of Uzbekistan",
+         "country":"uz","language":"ru","frequency":"weekly","topics":["e-commerce"],"timeZone":"Asia/Tashkent"}
+        """;
+
+    private static async Task<(TestHost Host, ManageSubscribers Api)> StartAsync(AzuriteFixture azurite)
+    {
+        var host = await TestHost.StartAsync(TestSettings.For(azurite));
+        return (host, ActivatorUtilities.CreateInstance<ManageSubscribers>(host.Services));
+    }
+
+    [Fact]
+    public async Task CreateReturnsTheRecordAndItsLocation()
+    {
+        var (host, api) = await StartAsync(azurite);
+        await using var _ = host;
+
+        var created = await HttpCall.InvokeAsync(host.Services, r => api.Create(r, Ct), "POST", body: Karimov);
+
+        Assert.Equal(201, created.Status);
+        var json = created.Json;
+        var id = json.GetProperty("id").GetString()!;
+        Assert.Equal($"/api/manage/subscribers/{id}", created.Headers.Location.ToString());
+        Assert.Equal("a.karimov@customs.uz.example", json.GetProperty("email").GetString());
+        Assert.Equal(("UZ", "ru", "weekly", "active", "Asia/Tashkent"), (json.GetProperty("country").GetString(), json.GetProperty("language").GetString(),
+            json.GetProperty("frequency").GetString(), json.GetProperty("status").GetString(), json.GetProperty("timeZone").GetString()));
+        Assert.Equal("admin", json.GetProperty("consent").GetProperty("source").GetString());
+    }
+
+    [Fact]
+    public async Task CreatingAnExistingAddressIsAConflict()
+    {
+        var (host, api) = await StartAsync(azurite);
+        await using var _ = host;
+        await HttpCall.InvokeAsync(host.Services, r => api.Create(r, Ct), "POST", body: Karimov);
+
+        var again = await HttpCall.InvokeAsync(host.Services, r => api.Create(r, Ct), "POST", body: Karimov.Replace("A.Karimov", "a.karimov"));
+
+        Assert.Equal(409, again.Status);
+        Assert.Equal("email", again.Json.GetProperty("field").GetString());
+        Assert.Equal("application/problem+json", again.Headers.ContentType.ToString());
+    }
+
+    [Theory]
+    [InlineData("""{"email":"not-an-address","name":"A","organization":"O"}""", "email")]
+    [InlineData("""{"email":"a@x.example","name":"","organization":"O"}""", "name")]
+    [InlineData("""{"email":"a@x.example","name":"A","organization":"O","country":"Atlantis"}""", "country")]
+    [InlineData("""{"email":"a@x.example","name":"A","organization":"O","language":"de"}""", "language")]
+    [InlineData("""{"email":"a@x.example","name":"A","organization":"O","frequency":"hourly"}""", "frequency")]
+    [InlineData("""{"email":"a@x.example","name":"A","organization":"O","topics":["astrology"]}""", "topics")]
+    [InlineData("""{"email":"a@x.example","name":"A","organization":"O","timeZone":"Moon/Base"}""", "time_zone")]
+    [InlineData("""{"email":"a@x.example","name":"A","organization":"O","nickname":"x"}""", "nickname")]
+    [InlineData("""{"email":"a@x.example","name":"A","organization":"O","topics":"e-commerce"}""", "topics")]
+    [InlineData("""[1,2]""", "body")]
+    [InlineData("""{"email": """, "body")]
+    public async Task InvalidInputIsAProblemNamingTheField(string body, string field)
+    {
+        var (host, api) = await StartAsync(azurite);
+        await using var _ = host;
+
+        var answer = await HttpCall.InvokeAsync(host.Services, r => api.Create(r, Ct), "POST", body: body);
+
+        Assert.Equal(400, answer.Status);
+        Assert.Equal(field, answer.Json.GetProperty("field").GetString());
+        Assert.False(string.IsNullOrWhiteSpace(answer.Json.GetProperty("detail").GetString()));
+        Assert.Empty(await host.Get<SubscriberStore>().ListAsync(Ct));
+    }
+
+    [Fact]
+    public async Task GetFindsBySubscriberIdOrAddress()
+    {
+        var (host, api) = await StartAsync(azurite);
+        await using var _ = host;
+        var id = (await HttpCall.InvokeAsync(host.Services, r => api.Create(r, Ct), "POST", body: Karimov)).Json.GetProperty("id").GetString()!;
+
+        var byId = await HttpCall.InvokeAsync(host.Services, r => api.Get(r, id, Ct), "GET");
+        var byAddress = await HttpCall.InvokeAsync(host.Services, r => api.Get(r, Uri.EscapeDataString("A.KARIMOV@customs.uz.example"), Ct), "GET");
+        var missing = await HttpCall.InvokeAsync(host.Services, r => api.Get(r, "nobody@x.example", Ct), "GET");
+
+        Assert.Equal((200, 200, 404), (byId.Status, byAddress.Status, missing.Status));
+        Assert.Equal(byId.Body, byAddress.Body);
+        Assert.DoesNotContain("nobody@x.example", missing.Body);
+    }
+
+    [Fact]
+    public async Task PatchChangesOnlyTheGivenFieldsAndIsAudited()
+    {
+        var (host, api) = await StartAsync(azurite);
+        await using var _ = host;
+        var id = (await HttpCall.InvokeAsync(host.Services, r => api.Create(r, Ct), "POST", body: Karimov)).Json.GetProperty("id").GetString()!;
+        host.Time.Advance(TimeSpan.FromMinutes(1));
+
+        var patched = await HttpCall.InvokeAsync(host.Services, r => api.Update(r, id, Ct), "PATCH",
+            body: """{"frequency":"daily","topics":[],"name":"Aziz K. Karimov"}""", headers: new Dictionary<string, string> { ["X-MS-CLIENT-PRINCIPAL-NAME"] = "officer@secretariat.example" });
+
+        Assert.Equal(200, patched.Status);
+        Assert.Equal(("daily", "ru", 0), (patched.Json.GetProperty("frequency").GetString(), patched.Json.GetProperty("language").GetString(),
+            patched.Json.GetProperty("topics").GetArrayLength()));
+        var entries = await host.Get<SubscriberAudit>().ListAsync(id, Ct);
+        Assert.Equal(["updated", "created"], entries.Select(e => e.Action));
+        Assert.Equal("user:officer@secretariat.example", entries[0].Actor);
+        Assert.Equal("weekly → daily", entries[0].Changes["frequency"]);
+        Assert.Equal("changed", entries[0].Changes["name"]);
+        Assert.DoesNotContain(entries.SelectMany(e => e.Changes.Values), v => v.Contains("Karimov"));
+    }
+
+    [Fact]
+    public async Task PatchRefusesToChangeTheAddressAndChangesNothingOnABadField()
+    {
+        var (host, api) = await StartAsync(azurite);
+        await using var _ = host;
+        var id = (await HttpCall.InvokeAsync(host.Services, r => api.Create(r, Ct), "POST", body: Karimov)).Json.GetProperty("id").GetString()!;
+
+        var email = await HttpCall.InvokeAsync(host.Services, r => api.Update(r, id, Ct), "PATCH", body: """{"email":"other@x.example"}""");
+        var bad = await HttpCall.InvokeAsync(host.Services, r => api.Update(r, id, Ct), "PATCH", body: """{"frequency":"daily","status":"sleeping"}""");
+
+        Assert.Equal((400, "email"), (email.Status, email.Json.GetProperty("field").GetString()));
+        Assert.Equal((400, "status"), (bad.Status, bad.Json.GetProperty("field").GetString()));
+        Assert.Equal(Notifications.Digests.DigestFrequency.Weekly, (await host.Get<SubscriberStore>().GetAsync(id, Ct))!.Frequency);
+    }
+
+    [Theory]
+    [InlineData(SubscriberStatus.Unsubscribed, "unsubscribed")]
+    [InlineData(SubscriberStatus.Complained, "spam")]
+    public async Task AnAdminCannotResubscribeSomeoneWhoLeft(SubscriberStatus left, string reason)
+    {
+        var (host, api) = await StartAsync(azurite);
+        await using var _ = host;
+        await host.Get<SubscriberStore>().UpsertManyAsync([new NewSubscriber("gone@x.example", "Gone", "Org", Status: left)], Ct);
+
+        var answer = await HttpCall.InvokeAsync(host.Services, r => api.Update(r, "gone@x.example", Ct), "PATCH", body: """{"status":"active"}""");
+
+        Assert.Equal((400, "status"), (answer.Status, answer.Json.GetProperty("field").GetString()));
+        Assert.Contains(reason, answer.Json.GetProperty("detail").GetString());
+        Assert.Equal(left, (await host.Get<SubscriberStore>().FindByEmailAsync("gone@x.example", Ct))!.Status);
+    }
+
+    [Fact]
+    public async Task AnAdminCanLiftASuspension()
+    {
+        var (host, api) = await StartAsync(azurite);
+        await using var _ = host;
+        await host.Get<SubscriberStore>().UpsertManyAsync([new NewSubscriber("paused@x.example", "P", "Org", Status: SubscriberStatus.Suspended)], Ct);
+
+        var answer = await HttpCall.InvokeAsync(host.Services, r => api.Update(r, "paused@x.example", Ct), "PATCH", body: """{"status":"active"}""");
+
+        Assert.Equal("active", answer.Json.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task DeleteErasesTheRecordAndKeepsOnlyTheHashedId()
+    {
+        var (host, api) = await StartAsync(azurite);
+        await using var _ = host;
+        var id = (await HttpCall.InvokeAsync(host.Services, r => api.Create(r, Ct), "POST", body: Karimov)).Json.GetProperty("id").GetString()!;
+        host.Time.Advance(TimeSpan.FromMinutes(1));
+
+        var erased = await HttpCall.InvokeAsync(host.Services, r => api.Erase(r, id, Ct), "DELETE");
+        var again = await HttpCall.InvokeAsync(host.Services, r => api.Erase(r, id, Ct), "DELETE");
+
+        Assert.Equal((204, 404), (erased.Status, again.Status));
+        Assert.Null(await host.Get<SubscriberStore>().GetAsync(id, Ct));
+        var audit = await host.Get<SubscriberAudit>().ListAsync(id, Ct);
+        Assert.Equal("erased", audit[0].Action);
+        Assert.DoesNotContain(audit, e => JsonSerializer.Serialize(e).Contains("karimov", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Fact]
+    public async Task ListFiltersAndPagesWithAContinuationToken()
+    {
+        var (host, api) = await StartAsync(azurite);
+        await using var _ = host;
+        await host.Get<SubscriberStore>().UpsertManyAsync(Enumerable.Range(0, 12).Select(i =>
+            new NewSubscriber($"o{i:D2}@customs.example", $"Official {i}", i < 8 ? "Customs Committee of Uzbekistan" : "Belgian Customs",
+                Country: i < 8 ? "UZ" : "BE", Status: i % 4 == 0 ? SubscriberStatus.Suspended : SubscriberStatus.Active)), Ct);
+
+        var emails = new List<string>();
+        string? continuation = null;
+        do
+        {
+            var page = await HttpCall.InvokeAsync(host.Services, r => api.List(r, Ct), "GET",
+                $"country=uz&status=active&pageSize=2{(continuation is null ? "" : "&continuation=" + Uri.EscapeDataString(continuation))}");
+            Assert.Equal(200, page.Status);
+            emails.AddRange(page.Json.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("email").GetString()!));
+            continuation = page.Json.GetProperty("continuation").GetString();
+        } while (continuation is not null);
+        var all = await HttpCall.InvokeAsync(host.Services, r => api.List(r, Ct), "GET");
+        var badPage = await HttpCall.InvokeAsync(host.Services, r => api.List(r, Ct), "GET", "pageSize=5000");
+
+        Assert.Equal(6, emails.Count);
+        Assert.Equal(6, emails.Distinct().Count());
+        Assert.Equal(12, all.Json.GetProperty("items").GetArrayLength());
+        Assert.Equal((400, "pageSize"), (badPage.Status, badPage.Json.GetProperty("field").GetString()));
+    }
+}

@@ -1,0 +1,142 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Playwright;
+using Notifications.Digests;
+using Notifications.Subscribers;
+using Notifications.Testing;
+
+namespace Notifications.Functions.Tests;
+
+/// <summary>
+/// The preferences page in a real browser (Debian's Chromium driven by Playwright, never a downloaded browser), served by a
+/// small Kestrel app over the Core composition and a real Azurite. Screenshots go to TestResults/screenshots.
+/// </summary>
+public sealed class PreferencesBrowserTests(AzuriteFixture azurite)
+{
+    private const string Chromium = "/usr/bin/chromium";
+
+    private static readonly string[] ChromiumArgs =
+        ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+
+    [Fact]
+    public async Task SubscriberChangesFrequencyAndLanguageWithTheFormAndThePageFitsA320PixelScreen()
+    {
+        RequireChromium();
+        var ct = TestContext.Current.CancellationToken;
+        await using var app = await StartServerAsync(ct);
+        var store = app.Services.GetRequiredService<SubscriberStore>();
+        var subscriber = await store.AddAsync(new NewSubscriber("l.peeters@douane.example", "Lotte Peeters", "Belgian Customs"), ct);
+        var links = app.Services.GetRequiredService<SubscriptionLinks>();
+        var preferencesLink = links.Preferences(subscriber.Id);
+        Assert.StartsWith(BaseAddress(app) + "/api/preferences?token=", preferencesLink);
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Chromium,
+            Headless = true,
+            Args = ChromiumArgs,
+        });
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            ViewportSize = new ViewportSize { Width = 1024, Height = 768 },
+            Locale = "en-GB",
+        });
+        var page = await context.NewPageAsync();
+        var failedRequests = new List<string>();
+        page.RequestFailed += (_, request) => failedRequests.Add(request.Url);
+
+        var opened = await page.GotoAsync(preferencesLink);
+        Assert.Equal(200, opened!.Status);
+        Assert.Equal("en", await page.Locator("html").GetAttributeAsync("lang"));
+        await AssertEveryControlHasALabelAsync(page);
+
+        await page.GetByLabel("Once a week").CheckAsync();
+        await page.GetByLabel("Language of emails and pages").SelectOptionAsync(new SelectOptionValue { Label = "Русский" });
+        await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Save preferences" }).ClickAsync();
+        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
+
+        // The saved form, now in Russian, shows the new state.
+        Assert.Equal("ru", await page.Locator("html").GetAttributeAsync("lang"));
+        Assert.Equal("Настройки сохранены.", (await page.Locator("#saved").InnerTextAsync()).Trim());
+        Assert.True(await page.GetByLabel("Раз в неделю").IsCheckedAsync());
+        Assert.False(await page.GetByLabel("Раз в день").IsCheckedAsync());
+        Assert.Equal("ru", await page.GetByLabel("Язык писем и страниц").InputValueAsync());
+        Assert.StartsWith(BaseAddress(app) + "/api/preferences?token=", page.Url);
+        await AssertEveryControlHasALabelAsync(page);
+
+        var after = await store.GetAsync(subscriber.Id, ct);
+        Assert.Equal(DigestFrequency.Weekly, after!.Frequency);
+        Assert.Equal("ru", after.Language);
+        Assert.Equal(SubscriberStatus.Active, after.Status);
+        Assert.Empty(await context.CookiesAsync());
+        Assert.Empty(failedRequests);
+
+        var screenshots = Path.Combine(Repository.Root, "TestResults", "screenshots");
+        Directory.CreateDirectory(screenshots);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(screenshots, "preferences.png"), FullPage = true });
+
+        await page.SetViewportSizeAsync(320, 640);
+        var scrollWidth = await page.EvaluateAsync<int>("document.documentElement.scrollWidth");
+        Assert.True(scrollWidth <= 320, $"At 320 px the page is {scrollWidth} px wide: something overflows horizontally.");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(screenshots, "preferences-320.png"), FullPage = true });
+
+        // The unsubscribe page's one button works in the browser too (a same-origin POST, allowed by form-action 'self').
+        await page.GotoAsync(links.Unsubscribe(subscriber.Id));
+        Assert.Equal(1, await page.GetByRole(AriaRole.Button).CountAsync());
+        await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Отписаться" }).ClickAsync();
+        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
+        Assert.Equal("Вы отписаны", (await page.Locator("h1").InnerTextAsync()).Trim());
+        Assert.Equal(SubscriberStatus.Unsubscribed, (await store.GetAsync(subscriber.Id, ct))!.Status);
+    }
+
+    private static void RequireChromium()
+    {
+        if (File.Exists(Chromium)) return;
+        if (Environment.GetEnvironmentVariable("REQUIRE_BROWSER") == "1")
+            Assert.Fail($"REQUIRE_BROWSER=1 but {Chromium} does not exist: install Debian chromium: apt-get install -y chromium");
+        Assert.Skip($"{Chromium} does not exist: install Debian chromium: apt-get install -y chromium (set REQUIRE_BROWSER=1 to fail instead of skipping).");
+    }
+
+    /// <summary>Every visible input and select has exactly one label pointing at it.</summary>
+    private static async Task AssertEveryControlHasALabelAsync(IPage page)
+    {
+        var ids = await page.Locator("input:not([type=hidden]), select").EvaluateAllAsync<string[]>("els => els.map(e => e.id)");
+        Assert.NotEmpty(ids);
+        foreach (var id in ids)
+        {
+            Assert.False(string.IsNullOrEmpty(id), "A form control has no id, so no label can point at it.");
+            Assert.Equal(1, await page.Locator($"label[for=\"{id}\"]").CountAsync());
+        }
+    }
+
+    /// <summary>The pages on Kestrel at a free loopback port, over the Core composition; Links:BaseUrl is the server's address.</summary>
+    private async Task<WebApplication> StartServerAsync(CancellationToken ct)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Configuration.AddInMemoryCollection(TestSettings.For(azurite));
+        builder.Services.AddNotifications(builder.Configuration);
+        var app = builder.Build();
+        var pages = app.Services.GetRequiredService<SubscriptionPages>();
+        app.MapMethods("/api/preferences", [HttpMethods.Get, HttpMethods.Post], (HttpRequest request, CancellationToken token) => pages.PreferencesAsync(request, token));
+        app.MapMethods("/api/unsubscribe", [HttpMethods.Get, HttpMethods.Post], (HttpRequest request, CancellationToken token) => pages.UnsubscribeAsync(request, token));
+        await app.StartAsync(ct);
+
+        // The port is known only now: point the links at it (SubscriptionLinks reads the setting on every call).
+        var configuration = (IConfigurationRoot)app.Configuration;
+        configuration[$"{LinkOptions.Section}:{nameof(LinkOptions.BaseUrl)}"] = BaseAddress(app);
+        configuration.Reload();
+        return app;
+    }
+
+    private static string BaseAddress(WebApplication app)
+        => app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+}

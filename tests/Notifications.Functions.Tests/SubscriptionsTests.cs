@@ -1,0 +1,613 @@
+using System.Net;
+using System.Reflection;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Notifications.Digests;
+using Notifications.Functions.Subscribers;
+using Notifications.Subscribers;
+using Notifications.Testing;
+
+namespace Notifications.Functions.Tests;
+
+/// <summary>
+/// The subscriber self-service functions called as plain methods with a <see cref="DefaultHttpContext"/>, over the real Core
+/// composition, a real Azurite and the outbox (so the confirmation email can be opened and its link followed).
+/// </summary>
+public sealed partial class SubscriptionsTests(AzuriteFixture azurite)
+{
+    private const string BaseUrl = "https://notify.secretariat.example";
+    private const string Email = "a.karimov@customs.example";
+    private const string SubscribeForm = "email=a.karimov%40customs.example&name=Aziz+Karimov&organization=State+Customs+Committee&country=uz&language=en&frequency=daily&topics=e-commerce";
+
+    private sealed record Response(int Status, string Body, IHeaderDictionary Headers)
+    {
+        /// <summary>The body with character references decoded (the HTML encoder writes é as &amp;#233;).</summary>
+        public string Text => WebUtility.HtmlDecode(Body);
+    }
+
+    private sealed class Context(TestHost host, string outbox) : IAsyncDisposable
+    {
+        public TestHost Host { get; } = host;
+        public string Outbox { get; } = outbox;
+        public SubscriberStore Store => Host.Get<SubscriberStore>();
+        public ValueTask DisposeAsync() => Host.DisposeAsync();
+    }
+
+    private async Task<Context> StartAsync(Action<Dictionary<string, string?>>? configure = null)
+    {
+        var outbox = Path.Combine(Path.GetTempPath(), "notifications-tests", "subscriptions-" + Guid.NewGuid().ToString("N")[..10]);
+        var settings = TestSettings.For(azurite, outbox);
+        settings["Links:BaseUrl"] = BaseUrl;
+        configure?.Invoke(settings);
+        return new Context(await TestHost.StartAsync(settings), outbox);
+    }
+
+    [Fact]
+    public async Task SubscribeMakesAPendingSubscriberAndSendsOneConfirmationWhoseLinkConfirms()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var c = await StartAsync();
+
+        var answer = await CallAsync(c, (f, r, t) => f.Subscribe(r, t), "POST", body: SubscribeForm);
+
+        Assert.Equal(200, answer.Status);
+        Assert.Contains("Check your inbox", answer.Body);
+        Assert.DoesNotContain(Email, answer.Body);
+        var pending = await c.Store.FindByEmailAsync(Email, ct);
+        Assert.NotNull(pending);
+        Assert.Equal(SubscriberStatus.Pending, pending.Status);
+        Assert.Equal("self-service", pending.Consent?.Source);
+        Assert.Null(pending.Consent?.ConfirmedAt);
+        Assert.Equal(c.Host.Time.GetUtcNow(), pending.ConfirmationSentAt);
+        Assert.Equal("Aziz Karimov", pending.Name);
+        Assert.Equal("UZ", pending.Country);
+        Assert.Equal(["e-commerce"], pending.TopicList);
+
+        var mail = Assert.Single(Mails(c));
+        Assert.Contains("To: Aziz Karimov <a.karimov@customs.example>", mail.Raw);
+        Assert.Contains("Subject: Confirm your subscription to PTC Secretariat digests", mail.Raw);
+        var link = ConfirmLink(mail);
+        Assert.StartsWith(BaseUrl + "/api/confirm?token=", link);
+        Assert.Contains($"href=\"{link}\"", mail.Html);
+
+        var confirmed = await CallAsync(c, (f, r, t) => f.Confirm(r, t), "GET", new Uri(link).Query);
+
+        Assert.Equal(200, confirmed.Status);
+        Assert.Contains("Subscription confirmed", confirmed.Body);
+        Assert.Matches("href=\"preferences\\?token=[A-Za-z0-9_-]+\"", confirmed.Body);
+        var active = await c.Store.FindByEmailAsync(Email, ct);
+        Assert.Equal(SubscriberStatus.Active, active!.Status);
+        Assert.Equal(c.Host.Time.GetUtcNow(), active.Consent?.ConfirmedAt);
+        var audit = await c.Host.Get<SubscriberAudit>().ListAsync(active.Id, ct);
+        Assert.Equal(["confirmed", "subscribed"], audit.Select(a => a.Action).Order());
+        Assert.All(audit, a => Assert.Equal("subscriber", a.Actor));
+
+        // The link again: friendly, and nothing changes.
+        c.Host.Time.Advance(TimeSpan.FromMinutes(1));
+        var again = await CallAsync(c, (f, r, t) => f.Confirm(r, t), "GET", new Uri(link).Query);
+        Assert.Equal(200, again.Status);
+        Assert.Contains("Already confirmed", again.Body);
+        Assert.Equivalent(active, await c.Store.FindByEmailAsync(Email, ct), strict: true);
+    }
+
+    [Fact]
+    public async Task ConfirmationIsResentAtMostOncePerTenMinutesEvenAcrossARestart()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var outbox = Path.Combine(Path.GetTempPath(), "notifications-tests", "subscriptions-" + Guid.NewGuid().ToString("N")[..10]);
+        var settings = TestSettings.For(azurite, outbox);
+        settings["Links:BaseUrl"] = BaseUrl;
+        Response first;
+        DateTimeOffset now;
+        await using (var c = new Context(await TestHost.StartAsync(settings), outbox))
+        {
+            first = await CallAsync(c, (f, r, t) => f.Subscribe(r, t), "POST", body: SubscribeForm);
+            c.Host.Time.Advance(TimeSpan.FromMinutes(5));
+            var second = await CallAsync(c, (f, r, t) => f.Subscribe(r, t), "POST", body: SubscribeForm);
+            Assert.Equal(first.Status, second.Status);
+            Assert.Equal(first.Body, second.Body);
+            Assert.Single(Mails(c));
+            now = c.Host.Time.GetUtcNow();
+        }
+
+        // Another instance (or a restart) at the same moment: the limit is on the record, not in memory.
+        await using (var c = new Context(await TestHost.StartAsync(settings, now.AddMinutes(1)), outbox))
+        {
+            var third = await CallAsync(c, (f, r, t) => f.Subscribe(r, t), "POST", body: SubscribeForm);
+            Assert.Equal(first.Body, third.Body);
+            Assert.Single(Mails(c));
+
+            // 11 minutes after the first email: a second one, with a link that works too.
+            c.Host.Time.Advance(TimeSpan.FromMinutes(5));
+            var fourth = await CallAsync(c, (f, r, t) => f.Subscribe(r, t), "POST", body: SubscribeForm);
+            Assert.Equal(first.Body, fourth.Body);
+            var mails = Mails(c);
+            Assert.Equal(2, mails.Count);
+            var newest = mails.OrderBy(m => m.Path, StringComparer.Ordinal).Last();
+            var confirmed = await CallAsync(c, (f, r, t) => f.Confirm(r, t), "GET", new Uri(ConfirmLink(newest)).Query);
+            Assert.Contains("Subscription confirmed", confirmed.Body);
+            Assert.Equal(SubscriberStatus.Active, (await c.Store.FindByEmailAsync(Email, ct))!.Status);
+        }
+    }
+
+    [Fact]
+    public async Task UnknownPendingAndActiveAddressesGetByteIdenticalAnswers()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var c = await StartAsync();
+        await c.Store.AddAsync(new NewSubscriber("known@customs.example", "Known Reader", "Customs of Known"), ct);
+        await CallAsync(c, (f, r, t) => f.Subscribe(r, t), "POST", body: Form("pending@customs.example"));
+        var mailsBefore = Mails(c).Count;
+
+        var unknown = await CallAsync(c, (f, r, t) => f.Subscribe(r, t), "POST", body: Form("unknown@customs.example"));
+        var known = await CallAsync(c, (f, r, t) => f.Subscribe(r, t), "POST", body: Form("known@customs.example"));
+        var pending = await CallAsync(c, (f, r, t) => f.Subscribe(r, t), "POST", body: Form("pending@customs.example"));
+
+        Assert.Equal(unknown.Status, known.Status);
+        Assert.Equal(unknown.Status, pending.Status);
+        Assert.Equal(Encoding.UTF8.GetBytes(unknown.Body), Encoding.UTF8.GetBytes(known.Body));
+        Assert.Equal(Encoding.UTF8.GetBytes(unknown.Body), Encoding.UTF8.GetBytes(pending.Body));
+        Assert.Equal(HeaderText(unknown), HeaderText(known));
+        Assert.Equal(HeaderText(unknown), HeaderText(pending));
+        // Only the unknown address was mailed; the active one was left alone.
+        Assert.Equal(mailsBefore + 1, Mails(c).Count);
+        Assert.Equal(SubscriberStatus.Active, (await c.Store.FindByEmailAsync("known@customs.example", ct))!.Status);
+
+        // The JSON form of the API answers the same way for all.
+        var jsonUnknown = await CallAsync(c, (f, r, t) => f.Subscribe(r, t), "POST", contentType: "application/json",
+            body: """{"email":"other@customs.example","name":"Other Reader","organization":"Customs of Other"}""");
+        var jsonKnown = await CallAsync(c, (f, r, t) => f.Subscribe(r, t), "POST", contentType: "application/json",
+            body: """{"email":"known@customs.example","name":"Known Reader","organization":"Customs of Known"}""");
+        Assert.Equal(202, jsonUnknown.Status);
+        Assert.Equal(jsonUnknown.Body, jsonKnown.Body);
+        using var json = JsonDocument.Parse(jsonUnknown.Body);
+        Assert.Equal("pending-confirmation", json.RootElement.GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task InvalidFormIsShownAgainWithTheFieldMarkedAndNothingIsStored()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var c = await StartAsync();
+
+        var answer = await CallAsync(c, (f, r, t) => f.Subscribe(r, t), "POST",
+            body: "email=a.karimov%40customs.example&name=&organization=State+Customs+Committee&language=en&frequency=daily");
+
+        Assert.Equal(400, answer.Status);
+        Assert.Contains("Enter your name", answer.Body);
+        Assert.Matches("id=\"name\"[^>]*aria-invalid=\"true\"", answer.Body);
+        Assert.Contains("value=\"a.karimov@customs.example\"", answer.Body);
+        Assert.Null(await c.Store.FindByEmailAsync(Email, ct));
+        Assert.Empty(Mails(c));
+    }
+
+    [Fact]
+    public async Task TamperedTokenShowsAnErrorPageAndChangesNothing()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var c = await StartAsync();
+        await CallAsync(c, (f, r, t) => f.Subscribe(r, t), "POST", body: SubscribeForm);
+        var token = TokenOf(ConfirmLink(Assert.Single(Mails(c))));
+        var tampered = token[..20] + (token[20] == 'A' ? 'B' : 'A') + token[21..];
+
+        var answer = await CallAsync(c, (f, r, t) => f.Confirm(r, t), "GET", "?token=" + tampered);
+
+        Assert.Equal(400, answer.Status);
+        Assert.Contains("This link cannot be used", answer.Body);
+        Assert.Contains(WebUtility.HtmlEncode(new InvalidTokenException(TokenProblem.BadSignature, "This link is not valid. Copy the whole link from the email, or ask for a new one.").Message), answer.Body);
+        Assert.DoesNotContain(tampered, answer.Body);
+        Assert.Equal(SubscriberStatus.Pending, (await c.Store.FindByEmailAsync(Email, ct))!.Status);
+
+        var empty = await CallAsync(c, (f, r, t) => f.Confirm(r, t), "GET");
+        Assert.Equal(400, empty.Status);
+        Assert.Contains("incomplete or damaged", empty.Body);
+    }
+
+    [Fact]
+    public async Task ExpiredConfirmationLinkShowsAnErrorPage()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var c = await StartAsync();
+        await CallAsync(c, (f, r, t) => f.Subscribe(r, t), "POST", body: SubscribeForm);
+        var link = ConfirmLink(Assert.Single(Mails(c)));
+        c.Host.Time.Advance(TimeSpan.FromDays(8));
+
+        var answer = await CallAsync(c, (f, r, t) => f.Confirm(r, t), "GET", new Uri(link).Query);
+
+        Assert.Equal(410, answer.Status);
+        Assert.Contains("This link has expired. Ask for a new confirmation email.", answer.Body);
+        Assert.Contains("href=\"subscribe?lang=en\"", answer.Body);
+        Assert.Equal(SubscriberStatus.Pending, (await c.Store.FindByEmailAsync(Email, ct))!.Status);
+    }
+
+    [Fact]
+    public async Task UnsubscribeTokenIsRefusedOnConfirm()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var c = await StartAsync();
+        await CallAsync(c, (f, r, t) => f.Subscribe(r, t), "POST", body: SubscribeForm);
+        var id = (await c.Store.FindByEmailAsync(Email, ct))!.Id;
+        var token = c.Host.Get<SubscriptionTokens>().Issue(id, TokenPurpose.Unsubscribe);
+
+        var answer = await CallAsync(c, (f, r, t) => f.Confirm(r, t), "GET", "?token=" + token);
+
+        Assert.Equal(400, answer.Status);
+        Assert.Contains("This link is meant for a different action.", answer.Body);
+        Assert.Equal(SubscriberStatus.Pending, (await c.Store.GetAsync(id, ct))!.Status);
+    }
+
+    [Fact]
+    public async Task ConfirmationLinkDoesNotReactivateAnUnsubscribedAddress()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var c = await StartAsync();
+        await CallAsync(c, (f, r, t) => f.Subscribe(r, t), "POST", body: SubscribeForm);
+        var link = ConfirmLink(Assert.Single(Mails(c)));
+        var id = (await c.Store.FindByEmailAsync(Email, ct))!.Id;
+        await c.Store.UpdateAsync(id, s => s with { Status = SubscriberStatus.Unsubscribed }, ct);
+
+        var answer = await CallAsync(c, (f, r, t) => f.Confirm(r, t), "GET", new Uri(link).Query);
+
+        Assert.Equal(200, answer.Status);
+        Assert.Contains("This subscription is not active", answer.Body);
+        Assert.Equal(SubscriberStatus.Unsubscribed, (await c.Store.GetAsync(id, ct))!.Status);
+    }
+
+    [Fact]
+    public async Task OneClickPostUnsubscribesAtOnceAndIsIdempotent()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var c = await StartAsync();
+        var subscriber = await c.Store.AddAsync(new NewSubscriber(Email, "Aziz Karimov", "State Customs Committee"), ct);
+        var link = c.Host.Get<SubscriptionLinks>().Unsubscribe(subscriber.Id);
+        Assert.StartsWith(BaseUrl + "/api/unsubscribe?token=", link);
+
+        // What a mailbox provider sends (RFC 8058): a POST with this form body, no cookie, no script, no further step.
+        var answer = await CallAsync(c, (f, r, t) => f.Unsubscribe(r, t), "POST", new Uri(link).Query, body: "List-Unsubscribe=One-Click");
+
+        Assert.Equal(200, answer.Status);
+        Assert.Contains("You are unsubscribed", answer.Body);
+        Assert.False(answer.Headers.ContainsKey("Set-Cookie"));
+        Assert.Equal(SubscriberStatus.Unsubscribed, (await c.Store.GetAsync(subscriber.Id, ct))!.Status);
+        var entry = Assert.Single(await c.Host.Get<SubscriberAudit>().ListAsync(subscriber.Id, ct));
+        Assert.Equal(("subscriber", "unsubscribed"), (entry.Actor, entry.Action));
+        Assert.Equal("active → unsubscribed", entry.Changes["status"]);
+        Assert.Equal("one-click", entry.Changes["via"]);
+
+        var again = await CallAsync(c, (f, r, t) => f.Unsubscribe(r, t), "POST", new Uri(link).Query, body: "List-Unsubscribe=One-Click");
+        Assert.Equal(200, again.Status);
+        Assert.Single(await c.Host.Get<SubscriberAudit>().ListAsync(subscriber.Id, ct));
+
+        var forged = await CallAsync(c, (f, r, t) => f.Unsubscribe(r, t), "POST", "?token=" + c.Host.Get<SubscriptionTokens>().Issue(subscriber.Id, TokenPurpose.Preferences), body: "List-Unsubscribe=One-Click");
+        Assert.Equal(400, forged.Status);
+    }
+
+    [Fact]
+    public async Task UnsubscribePageShowsOneButtonThatPostsBackAndChangesNothingByItself()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var c = await StartAsync();
+        var subscriber = await c.Store.AddAsync(new NewSubscriber(Email, "Aziz Karimov", "State Customs Committee"), ct);
+        var token = c.Host.Get<SubscriptionTokens>().Issue(subscriber.Id, TokenPurpose.Unsubscribe);
+
+        var page = await CallAsync(c, (f, r, t) => f.Unsubscribe(r, t), "GET", "?token=" + token);
+
+        Assert.Equal(200, page.Status);
+        Assert.Equal(1, Regex.Count(page.Body, "<button"));
+        Assert.Equal(1, Regex.Count(page.Body, "<form"));
+        Assert.Contains($"<form method=\"post\" action=\"unsubscribe?token={token}\">", page.Body);
+        Assert.Contains("a***@customs.example", page.Body);
+        Assert.DoesNotContain(Email, page.Body);
+        Assert.DoesNotContain("<script", page.Body);
+        Assert.Equal(SubscriberStatus.Active, (await c.Store.GetAsync(subscriber.Id, ct))!.Status);
+
+        // Pressing the button.
+        var done = await CallAsync(c, (f, r, t) => f.Unsubscribe(r, t), "POST", "?token=" + token, body: "List-Unsubscribe=One-Click&via=page");
+        Assert.Equal(200, done.Status);
+        Assert.Equal(SubscriberStatus.Unsubscribed, (await c.Store.GetAsync(subscriber.Id, ct))!.Status);
+        Assert.Equal("page", Assert.Single(await c.Host.Get<SubscriberAudit>().ListAsync(subscriber.Id, ct)).Changes["via"]);
+    }
+
+    [Fact]
+    public async Task PreferencesFormChangesFrequencyLanguageTopicsAndTimeZoneAndIsAudited()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var c = await StartAsync();
+        var subscriber = await c.Store.AddAsync(new NewSubscriber(Email, "Aziz Karimov", "State Customs Committee"), ct);
+        var token = c.Host.Get<SubscriptionTokens>().Issue(subscriber.Id, TokenPurpose.Preferences);
+
+        var form = await CallAsync(c, (f, r, t) => f.Preferences(r, t), "GET", "?token=" + token);
+        Assert.Equal(200, form.Status);
+        Assert.Contains($"action=\"preferences?token={token}\"", form.Body);
+        Assert.Contains("<input type=\"radio\" id=\"frequency-daily\" name=\"frequency\" value=\"daily\" checked>", form.Body);
+        Assert.Contains("value=\"green customs\"", form.Body);
+        Assert.Contains("<option value=\"Asia/Tashkent\">", form.Body);
+        Assert.Contains("<option value=\"UTC\" selected>", form.Body);
+
+        var saved = await CallAsync(c, (f, r, t) => f.Preferences(r, t), "POST", "?token=" + token,
+            body: "frequency=weekly&topics=e-commerce&topics=data+model&language=fr&time_zone=Asia%2FTashkent");
+
+        Assert.Equal(200, saved.Status);
+        Assert.Contains("<html lang=\"fr\"", saved.Body);
+        Assert.Contains("Vos préférences sont enregistrées.", saved.Text);
+        Assert.Contains("value=\"weekly\" checked>", saved.Body);
+        Assert.Contains("<option value=\"Asia/Tashkent\" selected>", saved.Body);
+        var after = (await c.Store.GetAsync(subscriber.Id, ct))!;
+        Assert.Equal(DigestFrequency.Weekly, after.Frequency);
+        Assert.Equal("fr", after.Language);
+        Assert.Equal(["e-commerce", "data model"], after.TopicList);
+        Assert.Equal("Asia/Tashkent", after.TimeZone);
+        Assert.Equal(SubscriberStatus.Active, after.Status);
+        var entry = Assert.Single(await c.Host.Get<SubscriberAudit>().ListAsync(subscriber.Id, ct));
+        Assert.Equal(("subscriber", "updated"), (entry.Actor, entry.Action));
+        Assert.Equal("daily → weekly", entry.Changes["frequency"]);
+        Assert.Equal("en → fr", entry.Changes["language"]);
+        Assert.Equal(" → e-commerce,data model", entry.Changes["topics"]);
+        Assert.Equal("UTC → Asia/Tashkent", entry.Changes["time_zone"]);
+
+        // An unknown time zone: an error on the form, and nothing changes.
+        var bad = await CallAsync(c, (f, r, t) => f.Preferences(r, t), "POST", "?token=" + token, body: "frequency=daily&language=en&time_zone=Mars%2FOlympus");
+        Assert.Equal(400, bad.Status);
+        Assert.Contains("Choisissez un fuseau horaire dans la liste.", bad.Text);
+        Assert.Equivalent(after, await c.Store.GetAsync(subscriber.Id, ct), strict: true);
+    }
+
+    [Fact]
+    public async Task PreferencesCanUnsubscribeFromEverything()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var c = await StartAsync();
+        var subscriber = await c.Store.AddAsync(new NewSubscriber(Email, "Aziz Karimov", "State Customs Committee"), ct);
+        var token = c.Host.Get<SubscriptionTokens>().Issue(subscriber.Id, TokenPurpose.Preferences);
+
+        var saved = await CallAsync(c, (f, r, t) => f.Preferences(r, t), "POST", "?token=" + token,
+            body: "frequency=daily&language=en&time_zone=UTC&unsubscribe=all");
+
+        Assert.Equal(200, saved.Status);
+        Assert.Contains("you are unsubscribed", saved.Body);
+        Assert.Equal(SubscriberStatus.Unsubscribed, (await c.Store.GetAsync(subscriber.Id, ct))!.Status);
+        var entry = Assert.Single(await c.Host.Get<SubscriberAudit>().ListAsync(subscriber.Id, ct));
+        Assert.Equal(("subscriber", "unsubscribed"), (entry.Actor, entry.Action));
+        Assert.Equal("preferences", entry.Changes["via"]);
+    }
+
+    [Fact]
+    public async Task TooManySubscribeRequestsFromOneClientGet429()
+    {
+        await using var c = await StartAsync();
+        var client = IPAddress.Parse("198.51.100.23");
+
+        for (var i = 0; i < 10; i++)
+        {
+            var ok = await CallAsync(c, (f, r, t) => f.Subscribe(r, t), "POST", body: Form($"reader{i}@customs.example"), remote: client);
+            Assert.Equal(200, ok.Status);
+        }
+        var limited = await CallAsync(c, (f, r, t) => f.Subscribe(r, t), "POST", body: Form("reader10@customs.example"), remote: client);
+
+        Assert.Equal(429, limited.Status);
+        Assert.Equal("3600", limited.Headers.RetryAfter.ToString());
+        Assert.Contains("Too many requests", limited.Body);
+        Assert.Equal(10, Mails(c).Count);
+        Assert.Null(await c.Store.FindByEmailAsync("reader10@customs.example", TestContext.Current.CancellationToken));
+
+        // Another client is not affected; and after an hour this one may go on.
+        Assert.Equal(200, (await CallAsync(c, (f, r, t) => f.Subscribe(r, t), "POST", body: Form("other@customs.example"), remote: IPAddress.Parse("198.51.100.24"))).Status);
+        c.Host.Time.Advance(TimeSpan.FromMinutes(61));
+        Assert.Equal(200, (await CallAsync(c, (f, r, t) => f.Subscribe(r, t), "POST", body: Form("reader10@customs.example"), remote: client)).Status);
+    }
+
+    [Fact]
+    public async Task EveryPageHasTheSecurityHeadersAndALanguage()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var c = await StartAsync(s => s["SelfService:SubscribeRequestsPerHour"] = "2");
+        var subscriber = await c.Store.AddAsync(new NewSubscriber(Email, "Aziz Karimov", "State Customs Committee"), ct);
+        var tokens = c.Host.Get<SubscriptionTokens>();
+        var unsubscribe = "?token=" + tokens.Issue(subscriber.Id, TokenPurpose.Unsubscribe);
+        var preferences = "?token=" + tokens.Issue(subscriber.Id, TokenPurpose.Preferences);
+
+        var pages = new List<Response>
+        {
+            await CallAsync(c, (f, r, t) => f.Subscribe(r, t), "GET"),
+            await CallAsync(c, (f, r, t) => f.Subscribe(r, t), "POST", body: Form("new@customs.example")),
+            await CallAsync(c, (f, r, t) => f.Subscribe(r, t), "POST", body: "email=bad"),
+            await CallAsync(c, (f, r, t) => f.Subscribe(r, t), "POST", body: Form("other@customs.example")),
+            await CallAsync(c, (f, r, t) => f.Confirm(r, t), "GET", "?token=" + tokens.Issue(subscriber.Id, TokenPurpose.Confirm)),
+            await CallAsync(c, (f, r, t) => f.Confirm(r, t), "GET", "?token=broken"),
+            await CallAsync(c, (f, r, t) => f.Confirm(r, t), "POST"),
+            await CallAsync(c, (f, r, t) => f.Preferences(r, t), "GET", preferences),
+            await CallAsync(c, (f, r, t) => f.Preferences(r, t), "POST", preferences, body: "frequency=weekly&language=en&time_zone=UTC"),
+            await CallAsync(c, (f, r, t) => f.Unsubscribe(r, t), "GET", unsubscribe),
+            await CallAsync(c, (f, r, t) => f.Unsubscribe(r, t), "POST", unsubscribe, body: "List-Unsubscribe=One-Click"),
+        };
+
+        Assert.Contains(pages, p => p.Status == 429);
+        Assert.Contains(pages, p => p.Status == 405);
+        Assert.All(pages, p =>
+        {
+            Assert.Equal("default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'", p.Headers.ContentSecurityPolicy.ToString());
+            Assert.Equal("nosniff", p.Headers.XContentTypeOptions.ToString());
+            Assert.Equal("no-referrer", p.Headers["Referrer-Policy"].ToString());
+            Assert.Equal("no-store", p.Headers.CacheControl.ToString());
+            Assert.Equal("text/html; charset=utf-8", p.Headers.ContentType.ToString());
+            Assert.False(p.Headers.ContainsKey("Set-Cookie"));
+            Assert.Matches("^<!DOCTYPE html>\n<html lang=\"(en|ru|fr)\"", p.Body);
+            Assert.Contains("<meta name=\"viewport\"", p.Body);
+            Assert.DoesNotContain("<script", p.Body);
+            Assert.DoesNotMatch("(src|href)=\"(https?:)?//", p.Body);
+        });
+
+        var json = await CallAsync(c, (f, r, t) => f.Subscribe(r, t), "POST", contentType: "application/json", body: "{}");
+        Assert.Equal("nosniff", json.Headers.XContentTypeOptions.ToString());
+        Assert.Equal("no-store", json.Headers.CacheControl.ToString());
+    }
+
+    [Fact]
+    public async Task PagesAndTheConfirmationEmailAreInRussianAndFrench()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var c = await StartAsync();
+
+        var ru = await CallAsync(c, (f, r, t) => f.Subscribe(r, t), "GET", "?lang=ru");
+        Assert.Contains("<html lang=\"ru\"", ru.Body);
+        Assert.Contains("Подписка на обзоры", ru.Body);
+        Assert.Contains("Адрес электронной почты", ru.Body);
+        Assert.Contains("Электронная торговля", ru.Body);
+
+        var fr = await CallAsync(c, (f, r, t) => f.Subscribe(r, t), "GET", acceptLanguage: "de-CH, fr-CH;q=0.9, en;q=0.5");
+        Assert.Contains("<html lang=\"fr\"", fr.Body);
+        Assert.Contains("Adresse électronique", fr.Text);
+        Assert.Contains("Une fois par semaine", fr.Text);
+
+        var pending = await CallAsync(c, (f, r, t) => f.Subscribe(r, t), "POST", "?lang=ru",
+            body: "email=i.petrov%40customs.example&name=%D0%98%D0%B2%D0%B0%D0%BD+%D0%9F%D0%B5%D1%82%D1%80%D0%BE%D0%B2&organization=FCS&language=ru&frequency=weekly");
+        Assert.Equal(200, pending.Status);
+        Assert.Contains("Проверьте почту", pending.Body);
+        var mail = Assert.Single(Mails(c));
+        Assert.Contains("Здравствуйте, Иван Петров!", mail.Text);
+        Assert.Contains("Ссылка действует 7 дней.", mail.Text);
+        Assert.Contains("<html lang=\"ru\">", mail.Html);
+        Assert.Contains("Подтвердить подписку", mail.Html);
+
+        var confirmed = await CallAsync(c, (f, r, t) => f.Confirm(r, t), "GET", new Uri(ConfirmLink(mail)).Query + "&lang=en");
+        Assert.Contains("<html lang=\"ru\"", confirmed.Body);
+        Assert.Contains("Подписка подтверждена", confirmed.Body);
+
+        var subscriber = (await c.Store.FindByEmailAsync("i.petrov@customs.example", ct))!;
+        var token = c.Host.Get<SubscriptionTokens>().Issue(subscriber.Id, TokenPurpose.Preferences);
+        var preferences = await CallAsync(c, (f, r, t) => f.Preferences(r, t), "GET", "?token=" + token);
+        Assert.Contains("Настройки подписки", preferences.Body);
+        Assert.Contains("Часовой пояс", preferences.Body);
+
+        var expiredFr = await CallAsync(c, (f, r, t) => f.Confirm(r, t), "GET", "?token=x&lang=fr");
+        Assert.Contains("Ce lien ne peut pas être utilisé", expiredFr.Text);
+        Assert.Contains("Ce lien est incomplet ou endommagé.", expiredFr.Text);
+    }
+
+    [Fact]
+    public void EveryLanguageHasEveryPageText()
+    {
+        var english = SubscriptionPages.Texts["en"].Keys.Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(["en", "fr", "ru"], SubscriptionPages.Texts.Keys.Order(StringComparer.Ordinal));
+        Assert.All(SubscriptionPages.Texts, t =>
+        {
+            Assert.Equal(english, t.Value.Keys.Order(StringComparer.Ordinal));
+            Assert.All(t.Value, w => Assert.False(string.IsNullOrWhiteSpace(w.Value), $"{t.Key}:{w.Key} is empty."));
+        });
+    }
+
+    [Fact]
+    public async Task LinksBaseUrlIsValidatedOnStart()
+    {
+        var settings = TestSettings.For(azurite);
+        settings["Links:BaseUrl"] = "ftp://notify.example";
+        var e = await Assert.ThrowsAsync<OptionsValidationException>(() => TestHost.StartAsync(settings));
+        Assert.Contains("Links:BaseUrl", e.Message);
+    }
+
+    [Fact]
+    public void SelfServiceFunctionsAreAnonymousHttpTriggersOutsideTheAdminRoutes()
+    {
+        var metadata = MetadataFile();
+        using var document = JsonDocument.Parse(File.ReadAllText(metadata));
+        var expected = new Dictionary<string, (string Route, string[] Methods)>
+        {
+            ["Subscribe"] = ("subscribe", ["get", "post"]),
+            ["Confirm"] = ("confirm", ["get"]),
+            ["Unsubscribe"] = ("unsubscribe", ["get", "post"]),
+            ["Preferences"] = ("preferences", ["get", "post"]),
+        };
+        foreach (var (name, (route, methods)) in expected)
+        {
+            var function = Assert.Single(document.RootElement.EnumerateArray(), f => f.GetProperty("name").GetString() == name);
+            var trigger = Assert.Single(function.GetProperty("bindings").EnumerateArray(), b => b.GetProperty("type").GetString() == "httpTrigger");
+            Assert.Equal("Anonymous", trigger.GetProperty("authLevel").GetString());
+            Assert.Equal(route, trigger.GetProperty("route").GetString());
+            Assert.Equal(methods, trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()!).ToArray());
+        }
+        Assert.DoesNotContain(document.RootElement.EnumerateArray(), f =>
+            f.GetProperty("name").GetString()!.StartsWith("admin", StringComparison.OrdinalIgnoreCase)
+            || f.GetProperty("bindings").EnumerateArray().Any(b => b.TryGetProperty("route", out var r) && r.GetString()!.StartsWith("admin", StringComparison.OrdinalIgnoreCase)));
+    }
+
+    // ---- Helpers ----
+
+    private static string Form(string email)
+        => $"email={Uri.EscapeDataString(email)}&name=Test+Reader&organization=Customs+Administration&language=en&frequency=daily";
+
+    private static async Task<Response> CallAsync(
+        Context c, Func<Subscriptions, HttpRequest, CancellationToken, Task<IResult>> function, string method, string query = "",
+        string? contentType = null, string? body = null, IPAddress? remote = null, string? acceptLanguage = null)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var context = new DefaultHttpContext { RequestServices = c.Host.Services };
+        context.Request.Method = method;
+        context.Request.Scheme = "https";
+        context.Request.Host = new HostString("notify.secretariat.example");
+        context.Request.Path = "/api/x";
+        context.Request.QueryString = new QueryString(query.Length == 0 || query.StartsWith('?') ? query : "?" + query);
+        context.Connection.RemoteIpAddress = remote ?? IPAddress.Parse("203.0.113.7");
+        if (acceptLanguage is not null) context.Request.Headers.AcceptLanguage = acceptLanguage;
+        if (body is not null)
+        {
+            var bytes = Encoding.UTF8.GetBytes(body);
+            context.Request.ContentType = contentType ?? "application/x-www-form-urlencoded";
+            context.Request.ContentLength = bytes.Length;
+            context.Request.Body = new MemoryStream(bytes);
+        }
+        var response = new MemoryStream();
+        context.Response.Body = response;
+        var functions = ActivatorUtilities.CreateInstance<Subscriptions>(c.Host.Services);
+
+        var result = await function(functions, context.Request, ct);
+        await result.ExecuteAsync(context);
+
+        return new Response(context.Response.StatusCode, Encoding.UTF8.GetString(response.ToArray()), context.Response.Headers);
+    }
+
+    private static string HeaderText(Response r)
+        => string.Join("\n", r.Headers.OrderBy(h => h.Key, StringComparer.Ordinal).Select(h => $"{h.Key}: {h.Value}"));
+
+    private sealed record Mail(string Path, string Raw, string Text, string Html);
+
+    private static IReadOnlyList<Mail> Mails(Context c)
+    {
+        if (!Directory.Exists(c.Outbox)) return [];
+        return Directory.GetFiles(c.Outbox, "*.eml", SearchOption.AllDirectories).Select(path =>
+        {
+            var raw = File.ReadAllText(path);
+            return new Mail(path, raw, Part(raw, "text/plain"), Part(raw, "text/html"));
+        }).ToList();
+    }
+
+    private static string Part(string raw, string type)
+    {
+        var match = Regex.Match(raw, $"Content-Type: {Regex.Escape(type)}; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n(?<b64>[A-Za-z0-9+/=\r\n]+?)\r\n--");
+        Assert.True(match.Success, $"No {type} part in the message.");
+        return Encoding.UTF8.GetString(Convert.FromBase64String(match.Groups["b64"].Value.Replace("\r\n", "")));
+    }
+
+    private static string ConfirmLink(Mail mail)
+    {
+        var links = ConfirmLinkPattern().Matches(mail.Text).Select(m => m.Value).Distinct().ToList();
+        return Assert.Single(links);
+    }
+
+    private static string TokenOf(string link) => link[(link.IndexOf("token=", StringComparison.Ordinal) + "token=".Length)..];
+
+    [GeneratedRegex(@"https?://[^\s""<>]+/api/confirm\?token=[A-Za-z0-9_-]+")]
+    private static partial Regex ConfirmLinkPattern();
+
+    private static string MetadataFile()
+    {
+        var bin = Path.Combine(Repository.Root, "src", "Notifications.Functions", "bin");
+        var configuration = typeof(SubscriptionsTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+        var path = Path.Combine(bin, configuration, "net10.0", "functions.metadata");
+        Assert.True(File.Exists(path), $"No {path}: build src/Notifications.Functions first.");
+        return path;
+    }
+}
