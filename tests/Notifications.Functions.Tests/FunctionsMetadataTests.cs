@@ -21,7 +21,7 @@ public sealed class FunctionsMetadataTests
         { "UpdateSubscriber", "manage/subscribers/{id}", "patch", "Function" },
         { "EraseSubscriber", "manage/subscribers/{id}", "delete", "Function" },
         { "Subscribe", "subscribe", "get,post", "Anonymous" },
-        { "Confirm", "confirm", "get", "Anonymous" },
+        { "Confirm", "confirm", "get,post", "Anonymous" },
         { "Unsubscribe", "unsubscribe", "get,post", "Anonymous" },
         { "Preferences", "preferences", "get,post", "Anonymous" },
     };

@@ -74,7 +74,7 @@ public sealed partial class SubscriptionsTests(AzuriteFixture azurite)
         Assert.StartsWith(BaseUrl + "/api/confirm?token=", link);
         Assert.Contains($"href=\"{link}\"", mail.Html);
 
-        var confirmed = await CallAsync(c, (f, r, t) => f.Confirm(r, t), "GET", new Uri(link).Query);
+        var confirmed = await CallAsync(c, (f, r, t) => f.Confirm(r, t), "POST", new Uri(link).Query);
 
         Assert.Equal(200, confirmed.Status);
         Assert.Contains("Subscription confirmed", confirmed.Body);
@@ -88,10 +88,45 @@ public sealed partial class SubscriptionsTests(AzuriteFixture azurite)
 
         // The link again: friendly, and nothing changes.
         c.Host.Time.Advance(TimeSpan.FromMinutes(1));
-        var again = await CallAsync(c, (f, r, t) => f.Confirm(r, t), "GET", new Uri(link).Query);
+        var again = await CallAsync(c, (f, r, t) => f.Confirm(r, t), "POST", new Uri(link).Query);
         Assert.Equal(200, again.Status);
         Assert.Contains("Already confirmed", again.Body);
         Assert.Equivalent(active, await c.Store.FindByEmailAsync(Email, ct), strict: true);
+    }
+
+    [Fact]
+    public async Task OpeningTheConfirmationLinkDoesNotConfirmUntilTheButtonIsPressed()
+    {
+        // Mailbox link scanners open every link in a message: a GET must never confirm on the subscriber's behalf.
+        var ct = TestContext.Current.CancellationToken;
+        await using var c = await StartAsync();
+        await CallAsync(c, (f, r, t) => f.Subscribe(r, t), "POST", body: Form(Email));
+        var query = new Uri(ConfirmLink(Assert.Single(Mails(c)))).Query;
+
+        var opened = await CallAsync(c, (f, r, t) => f.Confirm(r, t), "GET", query);
+
+        Assert.Equal(200, opened.Status);
+        Assert.Contains("<form method=\"post\" action=\"confirm" + query + "\">", opened.Body);
+        Assert.Equal(SubscriberStatus.Pending, (await c.Store.FindByEmailAsync(Email, ct))!.Status);
+        var pressed = await CallAsync(c, (f, r, t) => f.Confirm(r, t), "POST", query);
+        Assert.Contains("Subscription confirmed", pressed.Body);
+        Assert.Equal(SubscriberStatus.Active, (await c.Store.FindByEmailAsync(Email, ct))!.Status);
+    }
+
+    [Fact]
+    public async Task SomeoneWhoUnsubscribedCanSubscribeAgainWithAFreshConfirmation()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var c = await StartAsync();
+        await c.Store.UpsertManyAsync([new NewSubscriber(Email, "Aziz Karimov", "Customs Committee of Uzbekistan", Status: SubscriberStatus.Unsubscribed)], ct);
+
+        var answer = await CallAsync(c, (f, r, t) => f.Subscribe(r, t), "POST", body: Form(Email));
+
+        Assert.Equal(200, answer.Status);
+        var pending = (await c.Store.FindByEmailAsync(Email, ct))!;
+        Assert.Equal((SubscriberStatus.Pending, "self-service", (DateTimeOffset?)null), (pending.Status, pending.Consent?.Source, pending.Consent?.ConfirmedAt));
+        await CallAsync(c, (f, r, t) => f.Confirm(r, t), "POST", new Uri(ConfirmLink(Assert.Single(Mails(c)))).Query);
+        Assert.Equal(SubscriberStatus.Active, (await c.Store.FindByEmailAsync(Email, ct))!.Status);
     }
 
     [Fact]
@@ -128,7 +163,7 @@ public sealed partial class SubscriptionsTests(AzuriteFixture azurite)
             var mails = Mails(c);
             Assert.Equal(2, mails.Count);
             var newest = mails.OrderBy(m => m.Path, StringComparer.Ordinal).Last();
-            var confirmed = await CallAsync(c, (f, r, t) => f.Confirm(r, t), "GET", new Uri(ConfirmLink(newest)).Query);
+            var confirmed = await CallAsync(c, (f, r, t) => f.Confirm(r, t), "POST", new Uri(ConfirmLink(newest)).Query);
             Assert.Contains("Subscription confirmed", confirmed.Body);
             Assert.Equal(SubscriberStatus.Active, (await c.Store.FindByEmailAsync(Email, ct))!.Status);
         }
@@ -250,7 +285,7 @@ public sealed partial class SubscriptionsTests(AzuriteFixture azurite)
         var id = (await c.Store.FindByEmailAsync(Email, ct))!.Id;
         await c.Store.UpdateAsync(id, s => s with { Status = SubscriberStatus.Unsubscribed }, ct);
 
-        var answer = await CallAsync(c, (f, r, t) => f.Confirm(r, t), "GET", new Uri(link).Query);
+        var answer = await CallAsync(c, (f, r, t) => f.Confirm(r, t), "POST", new Uri(link).Query);
 
         Assert.Equal(200, answer.Status);
         Assert.Contains("This subscription is not active", answer.Body);
@@ -418,7 +453,7 @@ public sealed partial class SubscriptionsTests(AzuriteFixture azurite)
             await CallAsync(c, (f, r, t) => f.Subscribe(r, t), "POST", body: Form("other@customs.example")),
             await CallAsync(c, (f, r, t) => f.Confirm(r, t), "GET", "?token=" + tokens.Issue(subscriber.Id, TokenPurpose.Confirm)),
             await CallAsync(c, (f, r, t) => f.Confirm(r, t), "GET", "?token=broken"),
-            await CallAsync(c, (f, r, t) => f.Confirm(r, t), "POST"),
+            await CallAsync(c, (f, r, t) => f.Confirm(r, t), "DELETE"),
             await CallAsync(c, (f, r, t) => f.Preferences(r, t), "GET", preferences),
             await CallAsync(c, (f, r, t) => f.Preferences(r, t), "POST", preferences, body: "frequency=weekly&language=en&time_zone=UTC"),
             await CallAsync(c, (f, r, t) => f.Unsubscribe(r, t), "GET", unsubscribe),
@@ -473,7 +508,7 @@ public sealed partial class SubscriptionsTests(AzuriteFixture azurite)
         Assert.Contains("<html lang=\"ru\">", mail.Html);
         Assert.Contains("Подтвердить подписку", mail.Html);
 
-        var confirmed = await CallAsync(c, (f, r, t) => f.Confirm(r, t), "GET", new Uri(ConfirmLink(mail)).Query + "&lang=en");
+        var confirmed = await CallAsync(c, (f, r, t) => f.Confirm(r, t), "POST", new Uri(ConfirmLink(mail)).Query + "&lang=en");
         Assert.Contains("<html lang=\"ru\"", confirmed.Body);
         Assert.Contains("Подписка подтверждена", confirmed.Body);
 
@@ -517,7 +552,7 @@ public sealed partial class SubscriptionsTests(AzuriteFixture azurite)
         var expected = new Dictionary<string, (string Route, string[] Methods)>
         {
             ["Subscribe"] = ("subscribe", ["get", "post"]),
-            ["Confirm"] = ("confirm", ["get"]),
+            ["Confirm"] = ("confirm", ["get", "post"]),
             ["Unsubscribe"] = ("unsubscribe", ["get", "post"]),
             ["Preferences"] = ("preferences", ["get", "post"]),
         };

@@ -134,15 +134,15 @@ public sealed class SubscriberCsv(SubscriberStore store, SubscriberRules rules, 
         var now = time.GetUtcNow();
         var errors = new List<ImportError>();
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
-        var toWrite = new List<Subscriber>();
+        var toWrite = new List<(Subscriber Subscriber, bool SetsStatus)>();
         int created = 0, updated = 0, unchanged = 0;
         foreach (var row in rows)
         {
             var result = Apply(row, existing, seen, now, errors);
             switch (result.Outcome)
             {
-                case Outcome.Created: created++; toWrite.Add(result.Subscriber!); break;
-                case Outcome.Updated: updated++; toWrite.Add(result.Subscriber!); break;
+                case Outcome.Created: created++; toWrite.Add((result.Subscriber!, true)); break;
+                case Outcome.Updated: updated++; toWrite.Add((result.Subscriber!, result.SetsStatus)); break;
                 case Outcome.Unchanged: unchanged++; break;
             }
         }
@@ -156,7 +156,7 @@ public sealed class SubscriberCsv(SubscriberStore store, SubscriberRules rules, 
             await Parallel.ForEachAsync(toWrite.Chunk(100), new ParallelOptions { MaxDegreeOfParallelism = WritersAtOnce, CancellationToken = ct },
                 async (chunk, token) =>
                 {
-                    await store.WriteManyAsync(chunk, token);
+                    await store.MergeImportedAsync(chunk, token);
                     Interlocked.Add(ref written, chunk.Length);
                 });
         }
@@ -236,7 +236,7 @@ public sealed class SubscriberCsv(SubscriberStore store, SubscriberRules rules, 
         }
     }
 
-    private (Outcome Outcome, Subscriber? Subscriber) Apply(RawRow row, Dictionary<string, Subscriber> existing, Dictionary<string, int> seen, DateTimeOffset now, List<ImportError> errors)
+    private (Outcome Outcome, Subscriber? Subscriber, bool SetsStatus) Apply(RawRow row, Dictionary<string, Subscriber> existing, Dictionary<string, int> seen, DateTimeOffset now, List<ImportError> errors)
     {
         var before = errors.Count;
         string? masked = null;
@@ -291,7 +291,7 @@ public sealed class SubscriberCsv(SubscriberStore store, SubscriberRules rules, 
                 ? $"the subscriber unsubscribed; an import cannot make them {Lower(s)}: they must subscribe again themselves. Leave the cell empty (or '{Lower(current.Status)}') to import the rest of the row."
                 : $"the subscriber marked a digest as spam; an import cannot make them {Lower(s)}. Leave the cell empty (or '{Lower(current.Status)}') to import the rest of the row.");
 
-        if (errors.Count > before) return (Outcome.Error, null);
+        if (errors.Count > before) return (Outcome.Error, null, false);
 
         if (current is null)
         {
@@ -300,12 +300,12 @@ public sealed class SubscriberCsv(SubscriberStore store, SubscriberRules rules, 
                 var added = store.Create(new NewSubscriber(email!, name!, organization!, language ?? "en", frequency ?? DigestFrequency.Daily,
                     status ?? SubscriberStatus.Active, country, topics, timeZone), "import");
                 existing[added.Id] = added;
-                return (Outcome.Created, added);
+                return (Outcome.Created, added, true);
             }
             catch (InvalidSubscriberException e)
             {
                 Error(e.Field, e.Message);
-                return (Outcome.Error, null);
+                return (Outcome.Error, null, false);
             }
         }
 
@@ -320,10 +320,10 @@ public sealed class SubscriberCsv(SubscriberStore store, SubscriberRules rules, 
             TimeZone = timeZone ?? current.TimeZone,
             Status = status ?? current.Status,
         };
-        if (Same(current, after)) return (Outcome.Unchanged, null);
+        if (Same(current, after)) return (Outcome.Unchanged, null, false);
         after = after with { UpdatedAt = now };
         existing[after.Id] = after;
-        return (Outcome.Updated, after);
+        return (Outcome.Updated, after, status is not null);
 
         string? Required(string field)
         {

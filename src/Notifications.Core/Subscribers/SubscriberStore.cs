@@ -54,6 +54,24 @@ public sealed class SubscriberStore(StorageResources storage, SubscriberRules ru
         return subscribers.Count;
     }
 
+    /// <summary>
+    /// Writes imported records, 100 per transaction, merging into existing rows. A row whose import did not set the status
+    /// leaves the stored status (and consent) alone, so an unsubscribe that lands while a long import runs is not undone.
+    /// </summary>
+    public async Task MergeImportedAsync(IReadOnlyList<(Subscriber Subscriber, bool SetsStatus)> rows, CancellationToken ct = default)
+    {
+        await storage.EnsureCreatedAsync();
+        foreach (var chunk in rows.Chunk(100))
+            await storage.Subscribers.SubmitTransactionAsync(chunk.Select(row =>
+            {
+                var entity = ToEntity(row.Subscriber);
+                if (!row.SetsStatus)
+                    foreach (var field in new[] { "Status", "ConsentSource", "ConsentAt", "ConfirmedAt", "CreatedAt" })
+                        entity.Remove(field);
+                return new TableTransactionAction(TableTransactionActionType.UpsertMerge, entity);
+            }), ct);
+    }
+
     /// <summary>Builds a valid record from input (normalising every field) without writing it.</summary>
     public Subscriber Create(NewSubscriber input, string consentSource)
     {

@@ -75,16 +75,34 @@ public sealed class SubscriptionPages(
         }
     }
 
-    /// <summary>GET: the confirmation link. Pending → active; active → "already confirmed"; anything else stays as it is.</summary>
+    /// <summary>
+    /// GET: the link from the confirmation email shows a page with one button; nothing changes yet, because mailbox
+    /// link scanners open every link in a message and would otherwise confirm on the subscriber's behalf.
+    /// POST (the button): pending → active; active → "already confirmed"; anything else stays as it is.
+    /// </summary>
     public async Task<IResult> ConfirmAsync(HttpRequest request, CancellationToken ct)
     {
         var fallback = PageLanguage(request, null);
-        if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method))
-            return MethodNotAllowed(fallback, "GET");
+        var token = TokenOf(request);
+        if (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
+        {
+            try
+            {
+                tokens.Verify(token, TokenPurpose.Confirm);
+            }
+            catch (InvalidTokenException e)
+            {
+                return InvalidLink(fallback, e, TokenPurpose.Confirm);
+            }
+            var t0 = Text(fallback);
+            return Page(200, fallback, t0["confirm_title"], "page-confirm.html.sbn", new ScriptObject { ["token"] = token });
+        }
+        if (!HttpMethods.IsPost(request.Method))
+            return MethodNotAllowed(fallback, "GET, POST");
         ConfirmResult result;
         try
         {
-            result = await service.ConfirmAsync(TokenOf(request), ct);
+            result = await service.ConfirmAsync(token, ct);
         }
         catch (InvalidTokenException e)
         {
@@ -580,6 +598,9 @@ public sealed class SubscriptionPages(
             ["error_frequency"] = "Choose how often you want to receive digests.",
             ["error_topics"] = "Choose topics from the list.",
             ["error_time_zone"] = "Choose a time zone from the list.",
+            ["confirm_title"] = "Confirm your subscription",
+            ["confirm_text"] = "Press the button to start receiving the digests.",
+            ["confirm_button"] = "Confirm my subscription",
             ["confirmed_title"] = "Subscription confirmed",
             ["confirmed_text"] = "Thank you. Your subscription is active: the next digest will come to your inbox.",
             ["already_title"] = "Already confirmed",
@@ -656,6 +677,9 @@ public sealed class SubscriptionPages(
             ["error_frequency"] = "Выберите, как часто получать обзоры.",
             ["error_topics"] = "Выберите темы из списка.",
             ["error_time_zone"] = "Выберите часовой пояс из списка.",
+            ["confirm_title"] = "Подтвердите подписку",
+            ["confirm_text"] = "Нажмите кнопку, чтобы начать получать дайджесты.",
+            ["confirm_button"] = "Подтвердить подписку",
             ["confirmed_title"] = "Подписка подтверждена",
             ["confirmed_text"] = "Спасибо! Подписка активна: следующий обзор придёт на вашу почту.",
             ["already_title"] = "Подписка уже подтверждена",
@@ -732,6 +756,9 @@ public sealed class SubscriptionPages(
             ["error_frequency"] = "Choisissez la fréquence des synthèses.",
             ["error_topics"] = "Choisissez des thèmes dans la liste.",
             ["error_time_zone"] = "Choisissez un fuseau horaire dans la liste.",
+            ["confirm_title"] = "Confirmez votre abonnement",
+            ["confirm_text"] = "Appuyez sur le bouton pour commencer à recevoir les digests.",
+            ["confirm_button"] = "Confirmer mon abonnement",
             ["confirmed_title"] = "Abonnement confirmé",
             ["confirmed_text"] = "Merci. Votre abonnement est actif : la prochaine synthèse arrivera dans votre boîte de réception.",
             ["already_title"] = "Déjà confirmé",

@@ -155,6 +155,22 @@ public sealed class SubscriptionSelfService
             }
         }
 
+        if (existing.Status == SubscriberStatus.Unsubscribed)
+        {
+            // They left and want back in: pending again, with fresh consent, confirmed by email like the first time.
+            var at = time.GetUtcNow();
+            var again = await store.UpdateAsync(existing.Id, s => s.Status == SubscriberStatus.Unsubscribed
+                ? candidate with { Status = SubscriberStatus.Pending, ConfirmationSentAt = at, Consent = new Consent(ConsentSource, at, null) }
+                : s, ct);
+            if (again is { } a && a.Before.Status == SubscriberStatus.Unsubscribed)
+            {
+                await audit.RecordAsync(existing.Id, Actor, "subscribed again", SubscriberAudit.Diff(a.Before, a.After), ct);
+                logger.LogInformation("Unsubscribed {Email} asked to subscribe again: pending confirmation", masked);
+                await SendConfirmationAsync(a.After, previousSentAt: null, ct);
+            }
+            return SubscribeOutcome.Accepted;
+        }
+
         if (existing.Status != SubscriberStatus.Pending)
         {
             logger.LogInformation("Subscribe request for {Email}, which is {Status}: nothing sent", masked, existing.Status);

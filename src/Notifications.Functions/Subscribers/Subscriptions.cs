@@ -16,7 +16,7 @@ public sealed class Subscriptions(SubscriptionPages pages)
         => pages.SubscribeAsync(request, ct);
 
     [Function("Confirm")]
-    public Task<IResult> Confirm([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "confirm")] HttpRequest request, CancellationToken ct)
+    public Task<IResult> Confirm([HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", Route = "confirm")] HttpRequest request, CancellationToken ct)
         => pages.ConfirmAsync(request, ct);
 
     [Function("Unsubscribe")]

@@ -55,6 +55,6 @@ public sealed class TemplateSetTests
     [Fact]
     public void BuiltinTemplatesParse()
         => Assert.Equal(["article-rejected.html.sbn", "article-rejected.subject.sbn", "article-rejected.txt.sbn", "digest.html.sbn", "digest.subject.sbn", "digest.txt.sbn",
-            "page-layout.html.sbn", "page-message.html.sbn", "page-preferences.html.sbn", "page-subscribe.html.sbn", "page-unsubscribe.html.sbn",
+            "page-confirm.html.sbn", "page-layout.html.sbn", "page-message.html.sbn", "page-preferences.html.sbn", "page-subscribe.html.sbn", "page-unsubscribe.html.sbn",
             "subscribe-confirm.html.sbn", "subscribe-confirm.subject.sbn", "subscribe-confirm.txt.sbn"], new TemplateSet().Names.Order());
 }
