@@ -179,6 +179,48 @@ public sealed class ManageSubscribersTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task CsvImportDryRunReportsRowErrorsAndWritesNothingThenTheRealRunWritesTheValidRows()
+    {
+        var (host, api) = await StartAsync(azurite);
+        await using var _ = host;
+        const string file = "email,name,organization,country,language,frequency\n" +
+                            "a@customs.example,Anne,Belgian Customs,BE,fr,daily\n" +
+                            "not-an-address,Bad,Org,BE,en,daily\n" +
+                            "b@customs.example,Ben,Belgian Customs,ZZ,en,daily\n";
+
+        var dry = await HttpCall.InvokeAsync(host.Services, r => api.Import(r, Ct), "POST", "dryRun=true", file, "text/csv");
+        var countAfterDryRun = (await host.Get<SubscriberStore>().ListAsync(Ct)).Count;
+        var real = await HttpCall.InvokeAsync(host.Services, r => api.Import(r, Ct), "POST", "", file, "text/csv");
+
+        Assert.Equal((422, true, 3), (dry.Status, dry.Json.GetProperty("dryRun").GetBoolean(), dry.Json.GetProperty("rows").GetInt32()));
+        Assert.Equal(["email", "country"], dry.Json.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("field").GetString()));
+        Assert.Equal([3, 4], dry.Json.GetProperty("errors").EnumerateArray().Select(e => e.GetProperty("row").GetInt32()));
+        Assert.Equal(0, countAfterDryRun);
+        Assert.Equal((422, 1), (real.Status, real.Json.GetProperty("created").GetInt32()));
+        Assert.Equal("a@customs.example", Assert.Single(await host.Get<SubscriberStore>().ListAsync(Ct)).Email);
+    }
+
+    [Fact]
+    public async Task CsvExportNeutralisesFormulasAndCoverageCountsEveryAdministration()
+    {
+        var settings = TestSettings.For(azurite);
+        settings["Members:Administrations:0:Organization"] = "Customs Committee of Uzbekistan";
+        settings["Members:Administrations:0:Country"] = "UZ";
+        await using var host = await TestHost.StartAsync(settings);
+        var api = ActivatorUtilities.CreateInstance<ManageSubscribers>(host.Services);
+        await host.Get<SubscriberStore>().UpsertManyAsync([new NewSubscriber("x@customs.example", "=HYPERLINK(\"http://evil.example\")", "Belgian Customs", Country: "BE")], Ct);
+
+        var export = await HttpCall.InvokeAsync(host.Services, r => api.Export(r, Ct), "GET");
+        var coverage = await HttpCall.InvokeAsync(host.Services, r => api.Coverage(r, Ct), "GET");
+
+        Assert.Equal(200, export.Status);
+        Assert.StartsWith("text/csv", export.Headers.ContentType.ToString());
+        Assert.Contains("'=HYPERLINK", export.Body);
+        var rows = coverage.Json.EnumerateArray().Select(r => (r.GetProperty("country").GetString(), r.GetProperty("active").GetInt32())).ToList();
+        Assert.Equal([("BE", 1), ("UZ", 0)], rows);
+    }
+
+    [Fact]
     public async Task ListFiltersAndPagesWithAContinuationToken()
     {
         var (host, api) = await StartAsync(azurite);

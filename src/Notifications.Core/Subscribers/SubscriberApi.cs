@@ -9,7 +9,7 @@ namespace Notifications.Subscribers;
 /// The admin HTTP API over subscribers (<c>/api/manage/subscribers</c>): JSON in, JSON out, every error an RFC 7807 problem
 /// that names the field. The functions and <c>notify serve</c> call these methods; the logic behind them is <see cref="SubscriberAdmin"/>.
 /// </summary>
-public sealed class SubscriberApi(SubscriberAdmin admin, SubscriberStore store)
+public sealed class SubscriberApi(SubscriberAdmin admin, SubscriberStore store, SubscriberCsv csv, CoverageReport coverage)
 {
     private const int DefaultPageSize = 100;
     private const int MaxPageSize = 1000;
@@ -95,6 +95,62 @@ public sealed class SubscriberApi(SubscriberAdmin admin, SubscriberStore store)
     /// <summary>DELETE: erasure. 204; the ledger and the audit keep only the hashed id.</summary>
     public async Task<IResult> EraseAsync(HttpRequest request, string id, CancellationToken ct)
         => await admin.EraseAsync(Uri.UnescapeDataString(id), ActorOf(request), ct) ? Results.NoContent() : NotFound(id);
+
+    /// <summary>
+    /// POST text/csv: upsert by email, up to 10,000 rows in one call; <c>?dryRun=true</c> validates every row and writes nothing.
+    /// 200 with the report (row-level errors included) when every row is valid, 422 with the same report when some are not.
+    /// </summary>
+    public async Task<IResult> ImportAsync(HttpRequest request, CancellationToken ct)
+    {
+        var dryRunText = NullIfEmpty(request.Query["dryRun"]);
+        if (dryRunText is not null && !bool.TryParse(dryRunText, out _))
+            return Problems.BadRequest("dryRun", $"dryRun '{dryRunText}' must be true or false.");
+        var dryRun = dryRunText is not null && bool.Parse(dryRunText);
+        try
+        {
+            var report = await csv.ImportAsync(request.Body, dryRun, ActorOf(request), ct);
+            var json = new
+            {
+                dryRun = report.DryRun, rows = report.Rows, created = report.Created, updated = report.Updated, unchanged = report.Unchanged,
+                errors = report.Errors.Select(e => new { row = e.Row, email = e.Email, field = e.Field, message = e.Message }),
+            };
+            return Results.Json(json, Problems.Json, statusCode: report.Errors.Count == 0 ? 200 : 422);
+        }
+        catch (InvalidSubscriberException e)
+        {
+            return Problems.BadRequest(e.Field, e.Message);
+        }
+    }
+
+    /// <summary>GET: every subscriber matching the list filters as CSV (UTF-8, formula injection neutralised).</summary>
+    public async Task<IResult> ExportAsync(HttpRequest request, CancellationToken ct)
+    {
+        try
+        {
+            var q = request.Query;
+            var filter = new SubscriberFilter(
+                Optional(q["status"], v => (SubscriberStatus?)SubscriberRules.Status(v)),
+                Optional(q["frequency"], v => (DigestFrequency?)SubscriberRules.Frequency(v)),
+                Optional(q["language"], SubscriberRules.Language),
+                NullIfEmpty(q["organization"]),
+                Optional(q["country"], SubscriberRules.Country),
+                NullIfEmpty(q["topic"]));
+            var buffer = new MemoryStream();
+            await csv.ExportAsync(buffer, filter, ct);
+            return Results.File(buffer.ToArray(), "text/csv; charset=utf-8", "subscribers.csv");
+        }
+        catch (InvalidSubscriberException e)
+        {
+            return Problems.BadRequest(e.Field, e.Message);
+        }
+    }
+
+    /// <summary>GET: every member administration with its subscriber counts, those with none included.</summary>
+    public async Task<IResult> CoverageAsync(HttpRequest request, CancellationToken ct)
+        => Results.Json((await coverage.BuildAsync(ct)).Select(r => new
+        {
+            organization = r.Organization, country = r.Country, active = r.Active, pending = r.Pending, other = r.Other, configured = r.Configured,
+        }), Problems.Json);
 
     /// <summary>
     /// Who made a change, for the audit: the signed-in principal that App Service authentication (Entra ID) passes on,

@@ -19,6 +19,18 @@ public sealed class ManageSubscribers(SubscriberApi api)
     public Task<IResult> Create([HttpTrigger(AuthorizationLevel.Function, "post", Route = "manage/subscribers")] HttpRequest request, CancellationToken ct)
         => api.CreateAsync(request, ct);
 
+    [Function("ImportSubscribers")]
+    public Task<IResult> Import([HttpTrigger(AuthorizationLevel.Function, "post", Route = "manage/subscribers/import")] HttpRequest request, CancellationToken ct)
+        => api.ImportAsync(request, ct);
+
+    [Function("ExportSubscribers")]
+    public Task<IResult> Export([HttpTrigger(AuthorizationLevel.Function, "get", Route = "manage/subscribers/export")] HttpRequest request, CancellationToken ct)
+        => api.ExportAsync(request, ct);
+
+    [Function("Coverage")]
+    public Task<IResult> Coverage([HttpTrigger(AuthorizationLevel.Function, "get", Route = "manage/coverage")] HttpRequest request, CancellationToken ct)
+        => api.CoverageAsync(request, ct);
+
     [Function("GetSubscriber")]
     public Task<IResult> Get([HttpTrigger(AuthorizationLevel.Function, "get", Route = "manage/subscribers/{id}")] HttpRequest request, string id, CancellationToken ct)
         => api.GetAsync(request, id, ct);
