@@ -18,6 +18,7 @@ public static class NotifyCli
             ArticlesCommands.Create(context),
             SubscribersCommands.Create(context),
             DigestCommands.Create(context),
+            DeliverCommand.Create(context),
             AzuriteCommands.Create(context),
             BenchCommands.Create(context),
             ServeCommand.Create(context),

@@ -70,7 +70,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<DigestRunStore>();
         services.AddSingleton<DigestRunner>();
 
-        services.AddHttpClient(SendGridTransport.HttpClientName);
+        services.AddSendGridHttpClient();
+        services.AddSingleton<SendGridMessageBuilder>();
         services.AddSingleton<SendGridTransport>();
         services.AddSingleton<OutboxTransport>();
         services.AddSingleton<IMailTransport>(sp => sp.GetRequiredService<IOptions<DeliveryOptions>>().Value.Mode switch
@@ -80,6 +81,11 @@ public static class ServiceCollectionExtensions
         });
         services.AddSingleton<DeliveryLedger>();
         services.AddSingleton<BatchSender>();
+        services.AddSingleton<SendBatchQueue>();
+        services.AddOptions<SendGridOptions>().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SendGridOptions>, SendGridWebhookKeyValidator>();
+        services.AddSingleton<DeliveryEvents>();
+        services.AddSingleton<SendGridEventWebhook>();
 
         services.AddSingleton<DemoScenario>();
         services.AddSingleton<IngestBenchmark>();

@@ -2,6 +2,8 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.DependencyInjection;
 using Notifications.Articles;
 using Notifications.Digests;
+using Notifications.Delivery;
+using Notifications.Functions.Delivery;
 using Notifications.Functions.Digests;
 using Notifications.Subscribers;
 using Notifications.Testing;
@@ -35,6 +37,9 @@ public sealed class DigestFunctionTests(AzuriteFixture azurite)
 
         await function.Run(new TimerInfo(), ct);
 
+        // The timer only plans and queues: the SendBatch function sends, as the host would run it off the queue.
+        Assert.Empty(sendGrid.Requests);
+        Assert.Equal(1, await DeliverQueuedAsync(host, ct));
         var request = Assert.Single(sendGrid.Requests);
         Assert.Equal(202, request.Status);
         Assert.Equal(["a.dupont@douane.example"], request.Recipients);
@@ -45,6 +50,7 @@ public sealed class DigestFunctionTests(AzuriteFixture azurite)
         // The timer fires again (a retry, or a second instance): nobody is mailed twice.
         host.Time.Advance(TimeSpan.FromMinutes(5));
         await function.Run(new TimerInfo(), ct);
+        await DeliverQueuedAsync(host, ct);
 
         Assert.Single(sendGrid.Requests);
         Assert.Single(sendGrid.Accepted);
@@ -64,6 +70,7 @@ public sealed class DigestFunctionTests(AzuriteFixture azurite)
         var function = ActivatorUtilities.CreateInstance<WeeklyDigest>(host.Services);
 
         await function.Run(new TimerInfo(), ct);
+        await DeliverQueuedAsync(host, ct);
 
         var request = Assert.Single(sendGrid.Accepted);
         Assert.Equal(["weekly@customs.example"], request.Recipients);
@@ -81,6 +88,7 @@ public sealed class DigestFunctionTests(AzuriteFixture azurite)
         host.Time.Advance(TimeSpan.FromHours(1));
 
         await ActivatorUtilities.CreateInstance<DailyDigest>(host.Services).Run(new TimerInfo(), ct);
+        await DeliverQueuedAsync(host, ct);
 
         Assert.Empty(sendGrid.Requests);
     }
@@ -91,5 +99,12 @@ public sealed class DigestFunctionTests(AzuriteFixture azurite)
             await host.Get<ArticlePublisher>().PublishAsync(name, content, ct);
         var result = await host.Get<ArticleIngestor>().IngestAsync(name, ct);
         Assert.Equal(IngestOutcome.Accepted, result.Outcome);
+    }
+
+    /// <summary>Runs the SendBatch function on every message the timer queued, as the Functions host would; returns how many.</summary>
+    private static Task<int> DeliverQueuedAsync(TestHost host, CancellationToken ct)
+    {
+        var sendBatch = ActivatorUtilities.CreateInstance<SendBatch>(host.Services);
+        return host.Get<SendBatchQueue>().DrainAsync((m, token) => sendBatch.Run(SendBatchQueue.Serialize(m), token), TimeSpan.FromMinutes(1), ct);
     }
 }

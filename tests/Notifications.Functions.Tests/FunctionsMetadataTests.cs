@@ -27,6 +27,7 @@ public sealed class FunctionsMetadataTests
         { "Confirm", "confirm", "get,post", "Anonymous" },
         { "Unsubscribe", "unsubscribe", "get,post", "Anonymous" },
         { "Preferences", "preferences", "get,post", "Anonymous" },
+        { "SendGridEvents", "sendgrid/events", "post", "Anonymous" },
     };
 
     [Fact]
@@ -34,7 +35,17 @@ public sealed class FunctionsMetadataTests
     {
         var names = Functions().Select(f => f.GetProperty("name").GetString()).Order(StringComparer.Ordinal).ToArray();
 
-        Assert.Equal(HttpFunctions().Select(row => row.Data.Item1).Concat(["ArticlePublished", "DailyDigest", "WeeklyDigest"]).Order(StringComparer.Ordinal), names);
+        Assert.Equal(HttpFunctions().Select(row => row.Data.Item1).Concat(["ArticlePublished", "DailyDigest", "SendBatch", "WeeklyDigest"]).Order(StringComparer.Ordinal), names);
+    }
+
+    [Fact]
+    public void SendBatchIsAQueueTriggerOnTheSendBatchesQueue()
+    {
+        var binding = Assert.Single(Function("SendBatch").GetProperty("bindings").EnumerateArray());
+
+        Assert.Equal("queueTrigger", binding.GetProperty("type").GetString());
+        Assert.Equal("send-batches", binding.GetProperty("queueName").GetString());
+        Assert.Equal("AzureWebJobsStorage", binding.GetProperty("connection").GetString());
     }
 
     [Theory]

@@ -7,14 +7,21 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Notifications.Testing;
 
-/// <summary>A request the fake accepted or refused, as it arrived.</summary>
+/// <summary>
+/// A request the fake accepted or refused, as it arrived. <see cref="Status"/> is the answer given (or, for a slow answer, about to be
+/// given); 0 when the connection was dropped without an answer (<see cref="FakeSendGrid.EnqueueDropAfterBody"/>).
+/// </summary>
 public sealed record SendGridRequest(JsonElement Body, string? Authorization, int Status)
 {
+    /// <summary>When the whole request had been read (the real clock).</summary>
+    public DateTimeOffset ReceivedAt { get; init; } = DateTimeOffset.UtcNow;
+
     public IReadOnlyList<string> Recipients => Body.GetProperty("personalizations").EnumerateArray()
         .SelectMany(p => p.GetProperty("to").EnumerateArray()).Select(t => t.GetProperty("email").GetString()!).ToList();
 }
@@ -23,13 +30,15 @@ public sealed record SendGridRequest(JsonElement Body, string? Authorization, in
 /// A strict SendGrid v3 Mail Send endpoint on 127.0.0.1 for tests: it validates every request against SendGrid's documented rules
 /// (bearer key, at most 1000 personalizations and recipients, each address once, from and subject present, text/plain before
 /// text/html, custom_args under 10,000 bytes, no line breaks in the subject) and answers 400 with SendGrid's error shape when one
-/// is broken, 202 with an X-Message-Id otherwise. Answers can be scripted (<see cref="EnqueueAnswer"/>) to inject failures.
+/// is broken, 202 with an X-Message-Id otherwise. Answers can be scripted to inject failures (<see cref="EnqueueAnswer"/>,
+/// <see cref="EnqueueRateLimit"/>, <see cref="EnqueueServerError"/>, <see cref="EnqueueSlowAnswer"/>, <see cref="EnqueueDropAfterBody"/>):
+/// each applies to the next valid request, in the order they were enqueued.
 /// </summary>
 public sealed class FakeSendGrid : IAsyncDisposable
 {
     public const string ApiKey = "SG.fake-test-key";
     private readonly WebApplication _app;
-    private readonly ConcurrentQueue<(int Status, string Body)> _scripted = new();
+    private readonly ConcurrentQueue<Scripted> _scripted = new();
     private readonly ConcurrentQueue<SendGridRequest> _requests = new();
     private int _messageCounter;
 
@@ -45,7 +54,40 @@ public sealed class FakeSendGrid : IAsyncDisposable
 
     /// <summary>The next valid request gets this answer instead of 202.</summary>
     public void EnqueueAnswer(int status, string message)
-        => _scripted.Enqueue((status, JsonSerializer.Serialize(new { errors = new[] { new { message, field = (string?)null, help = (string?)null } } })));
+        => _scripted.Enqueue(new Scripted(status, ErrorBody(message)));
+
+    /// <summary>
+    /// The next valid request gets SendGrid's 429, with X-RateLimit-Reset = now + <paramref name="resetIn"/> in unix seconds, rounded
+    /// up to the next whole second (so waiting until the reset waits at least <paramref name="resetIn"/>).
+    /// </summary>
+    public void EnqueueRateLimit(TimeSpan resetIn)
+        => _scripted.Enqueue(new Scripted(429, ErrorBody("too many requests"), Headers: () =>
+        {
+            var reset = DateTimeOffset.UtcNow + resetIn;
+            var unix = (long)Math.Ceiling(reset.ToUnixTimeMilliseconds() / 1000.0);
+            return new Dictionary<string, string>
+            {
+                ["X-RateLimit-Limit"] = "600",
+                ["X-RateLimit-Remaining"] = "0",
+                ["X-RateLimit-Reset"] = unix.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            };
+        }));
+
+    /// <summary>The next valid request gets a server error (SendGrid's error shape): it was not accepted.</summary>
+    public void EnqueueServerError(int status = 500)
+        => _scripted.Enqueue(new Scripted(status, ErrorBody(ReasonPhrases.GetReasonPhrase(status) is { Length: > 0 } phrase ? phrase.ToLowerInvariant() : "internal error")));
+
+    /// <summary>
+    /// The next valid request is received and recorded (as accepted: SendGrid would send it), then answered 202 only after
+    /// <paramref name="delay"/>: a client timeout shorter than that fires after the request arrived.
+    /// </summary>
+    public void EnqueueSlowAnswer(TimeSpan delay) => _scripted.Enqueue(new Scripted(202, "", Delay: delay));
+
+    /// <summary>The next valid request is read whole and recorded (status 0), then its connection is aborted without an answer.</summary>
+    public void EnqueueDropAfterBody() => _scripted.Enqueue(new Scripted(0, "", Drop: true));
+
+    private static string ErrorBody(string message)
+        => JsonSerializer.Serialize(new { errors = new[] { new { message, field = (string?)null, help = (string?)null } } });
 
     public static async Task<FakeSendGrid> StartAsync()
     {
@@ -81,12 +123,32 @@ public sealed class FakeSendGrid : IAsyncDisposable
         if (_scripted.TryDequeue(out var answer))
         {
             _requests.Enqueue(new SendGridRequest(body, authorization, answer.Status));
-            return Results.Content(answer.Body, "application/json", Encoding.UTF8, answer.Status);
+            if (answer.Drop)
+            {
+                request.HttpContext.Abort();
+                return Results.Empty;
+            }
+            if (answer.Delay is { } delay)
+            {
+                var slowId = NextMessageId();
+                try
+                {
+                    await Task.Delay(delay, request.HttpContext.RequestAborted);
+                }
+                catch (OperationCanceledException)
+                {
+                    // The client gave up (as a timeout should): nobody is left to answer.
+                    return Results.Empty;
+                }
+                return new AcceptedAnswer(slowId);
+            }
+            return new ScriptedAnswer(answer.Status, answer.Body, answer.Headers?.Invoke());
         }
         _requests.Enqueue(new SendGridRequest(body, authorization, 202));
-        var id = $"fake{Interlocked.Increment(ref _messageCounter):D6}";
-        return new AcceptedAnswer(id);
+        return new AcceptedAnswer(NextMessageId());
     }
+
+    private string NextMessageId() => $"fake{Interlocked.Increment(ref _messageCounter):D6}";
 
     private IResult Record(JsonElement body, string authorization, int status, string message, string? field)
     {
@@ -146,6 +208,21 @@ public sealed class FakeSendGrid : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+    }
+
+    /// <summary>A scripted answer: status and body, extra headers, or a delay before 202, or a dropped connection.</summary>
+    private sealed record Scripted(int Status, string Body, Func<IReadOnlyDictionary<string, string>>? Headers = null, TimeSpan? Delay = null, bool Drop = false);
+
+    private sealed class ScriptedAnswer(int status, string body, IReadOnlyDictionary<string, string>? headers) : IResult
+    {
+        public async Task ExecuteAsync(HttpContext context)
+        {
+            context.Response.StatusCode = status;
+            foreach (var (name, value) in headers ?? new Dictionary<string, string>())
+                context.Response.Headers[name] = value;
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(body, Encoding.UTF8);
+        }
     }
 
     private sealed class AcceptedAnswer(string messageId) : IResult

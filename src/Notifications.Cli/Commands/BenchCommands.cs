@@ -47,6 +47,7 @@ public static class BenchCommands
             ["Storage:DigestRunsTable"] = prefix + "DigestRuns",
             ["Storage:DeliveryLedgerTable"] = prefix + "DeliveryLedger",
             ["Storage:AuditTable"] = prefix + "Audit",
+            ["Storage:SendBatchesQueue"] = prefix + "-send-batches",
             ["Delivery:Mode"] = "Outbox",
             ["Delivery:OutboxPath"] = Path.Combine(Path.GetTempPath(), prefix),
         }, startStorage: true));

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Notifications.Digests;
 using Notifications.Subscribers;
 
@@ -12,38 +13,52 @@ public enum BatchOutcome
     AlreadySent,
     /// <summary>Provably not sent; a rerun tries again.</summary>
     Failed,
-    /// <summary>Left in Sending by an earlier attempt, or claimed by another sender right now: not resent.</summary>
+    /// <summary>May or may not have left: recorded Uncertain, never resent automatically.</summary>
     Uncertain,
+    /// <summary>Another sender holds it right now (Sending within its lease): left alone.</summary>
+    InProgress,
 }
 
 public sealed record BatchResult(string BatchId, BatchOutcome Outcome, int RecipientsSent, int RecipientsSkipped, string? Error);
 
 /// <summary>
 /// Sends one planned batch: claim it (Planned/Failed → Sending, ETag-guarded), send it, record Sent with the message id.
-/// Recipients are checked at send time: whoever is no longer active is left out.
+/// Recipients are checked at send time: whoever is no longer active is left out. A batch whose request may have left
+/// without an answer becomes Uncertain, and so does one left in Sending past the lease (its sender crashed): neither is
+/// resent unless <paramref name="resendUncertain"/> says an admin decided so.
 /// </summary>
-public sealed class BatchSender(DeliveryLedger ledger, IMailTransport transport, ILogger<BatchSender> logger)
+public sealed class BatchSender(DeliveryLedger ledger, IMailTransport transport, SubscriptionLinks links, IOptions<DeliveryOptions> options,
+    TimeProvider time, ILogger<BatchSender> logger)
 {
     public async Task<BatchResult> SendAsync(
-        DeliveryBatch batch, DigestFrequency frequency, MailContent content, IReadOnlyDictionary<string, Subscriber> subscribers, CancellationToken ct)
+        DeliveryBatch batch, DigestFrequency frequency, MailContent content, IReadOnlyDictionary<string, Subscriber> subscribers, CancellationToken ct,
+        bool resendUncertain = false)
     {
         switch (batch.Status)
         {
             case BatchStatus.Sent:
                 return new BatchResult(batch.BatchId, BatchOutcome.AlreadySent, 0, 0, null);
+            case BatchStatus.Sending when time.GetUtcNow() - batch.UpdatedAt < options.Value.SendingLease:
+                return new BatchResult(batch.BatchId, BatchOutcome.InProgress, 0, 0, null);
             case BatchStatus.Sending:
-                logger.LogWarning("Batch {BatchId} of run {RunId} was left in Sending by an earlier attempt; it is not resent automatically", batch.BatchId, batch.RunId);
-                return new BatchResult(batch.BatchId, BatchOutcome.Uncertain, 0, 0, "left in Sending by an earlier attempt");
+                logger.LogWarning("Batch {BatchId} of run {RunId} was left in Sending past its lease: recorded Uncertain, not resent", batch.BatchId, batch.RunId);
+                var stale = await ledger.TryMoveAsync(batch, BatchStatus.Uncertain, error: "left in Sending by a sender that stopped", ct: ct);
+                if (stale is null || !resendUncertain)
+                    return new BatchResult(batch.BatchId, BatchOutcome.Uncertain, 0, 0, "left in Sending by a sender that stopped");
+                batch = stale;
+                break;
+            case BatchStatus.Uncertain when !resendUncertain:
+                return new BatchResult(batch.BatchId, BatchOutcome.Uncertain, 0, 0, batch.Error ?? "outcome unknown");
         }
 
         var claimed = await ledger.TryMoveAsync(batch, BatchStatus.Sending, ct: ct);
         if (claimed is null)
-            return new BatchResult(batch.BatchId, BatchOutcome.Uncertain, 0, 0, "claimed by another sender");
+            return new BatchResult(batch.BatchId, BatchOutcome.InProgress, 0, 0, null);
 
         var recipients = batch.RecipientIds
             .Select(id => subscribers.GetValueOrDefault(id))
             .Where(s => s is { Status: SubscriberStatus.Active })
-            .Select(s => new Recipient(s!.Id, s.Email, s.Name))
+            .Select(s => new Recipient(s!.Id, s.Email, s.Name, links.Unsubscribe(s.Id), links.Preferences(s.Id)))
             .ToList();
         var skipped = batch.RecipientIds.Count - recipients.Count;
 
@@ -59,6 +74,13 @@ public sealed class BatchSender(DeliveryLedger ledger, IMailTransport transport,
             logger.LogError("Batch {BatchId} of run {RunId} was not sent: {Reason}", batch.BatchId, batch.RunId, e.Message);
             await ledger.TryMoveAsync(claimed, BatchStatus.Failed, error: e.Message, ct: CancellationToken.None);
             return new BatchResult(batch.BatchId, BatchOutcome.Failed, 0, 0, e.Message);
+        }
+        catch (MailOutcomeUnknownException e)
+        {
+            logger.LogError("Batch {BatchId} of run {RunId} may or may not have been sent: {Reason}. Recorded Uncertain; not resent automatically",
+                batch.BatchId, batch.RunId, e.Message);
+            await ledger.TryMoveAsync(claimed, BatchStatus.Uncertain, error: e.Message, ct: CancellationToken.None);
+            return new BatchResult(batch.BatchId, BatchOutcome.Uncertain, 0, 0, e.Message);
         }
 
         // The mail has left: record it even if the caller is cancelling.

@@ -14,6 +14,11 @@ public enum BatchStatus
     Sent,
     /// <summary>Provably not sent (the provider refused it, or was unreachable): a rerun tries again.</summary>
     Failed,
+    /// <summary>
+    /// The request may or may not have reached the provider (a timeout after sending, a crash left it in Sending past the lease).
+    /// Never resent automatically; <c>notify digest resume &lt;run&gt; --resend-uncertain</c> lets an admin decide.
+    /// </summary>
+    Uncertain,
 }
 
 /// <summary>A planned send batch: up to 1000 subscriber ids (hashes, never addresses). Its row key is <c>&lt;plan id&gt;.&lt;batch id&gt;</c>.</summary>
@@ -26,7 +31,8 @@ public sealed record DeliveryBatch(
     string? MessageId,
     string? Error,
     int Attempts,
-    ETag ETag);
+    ETag ETag,
+    DateTimeOffset UpdatedAt = default);
 
 /// <summary>
 /// The delivery ledger: partition = run id, row = batch id. What guarantees nobody is mailed twice:
@@ -79,12 +85,20 @@ public sealed class DeliveryLedger(StorageResources storage, TimeProvider time)
         {
             // Merge: the recipient list written by the plan stays as it is.
             var response = await storage.DeliveryLedger.UpdateEntityAsync(entity, batch.ETag, TableUpdateMode.Merge, ct);
-            return batch with { Status = to, MessageId = messageId ?? batch.MessageId, Error = error, Attempts = attempts, ETag = response.Headers.ETag ?? default };
+            return batch with { Status = to, MessageId = messageId ?? batch.MessageId, Error = error, Attempts = attempts, ETag = response.Headers.ETag ?? default, UpdatedAt = (DateTimeOffset)entity["UpdatedAt"] };
         }
         catch (RequestFailedException e) when (e.Status == 412)
         {
             return null;
         }
+    }
+
+    /// <summary>One batch of a plan, fresh from the table; null if there is no such batch.</summary>
+    public async Task<DeliveryBatch?> GetAsync(string runId, string planId, string batchId, CancellationToken ct = default)
+    {
+        await storage.EnsureCreatedAsync();
+        var row = await storage.DeliveryLedger.GetEntityIfExistsAsync<TableEntity>(runId, RowKeyOf(planId, batchId), cancellationToken: ct);
+        return row.HasValue && row.Value is { } e ? FromEntity(e) : null;
     }
 
     private static string BatchIdOf(int index) => $"b{index:D5}";
@@ -111,5 +125,6 @@ public sealed class DeliveryLedger(StorageResources storage, TimeProvider time)
         e.GetString("MessageId"),
         e.GetString("Error") is { Length: > 0 } error ? error : null,
         e.GetInt32("Attempts") ?? 0,
-        e.ETag);
+        e.ETag,
+        e.GetDateTimeOffset("UpdatedAt") ?? default);
 }

@@ -24,12 +24,56 @@ public sealed class DeliveryOptions
 
     public string FromName { get; set; } = "";
 
+    /// <summary>An address whose mail unsubscribes (the mailto: part of List-Unsubscribe); empty: the https link only.</summary>
+    [EmailAddress(ErrorMessage = "Delivery:UnsubscribeMailto is not an email address.")]
+    public string? UnsubscribeMailto { get; set; }
+
     /// <summary>Where the Outbox mode writes messages.</summary>
     public string OutboxPath { get; set; } = "./out/outbox";
+
+    /// <summary>How long a batch may stay in Sending before it counts as abandoned (its sender crashed) and becomes Uncertain.</summary>
+    public TimeSpan SendingLease { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>After this many batches in a row fail, the run pauses instead of burning through the list.</summary>
+    [Range(1, 1000, ErrorMessage = "Delivery:PauseAfterFailures must be between 1 and 1000.")]
+    public int PauseAfterFailures { get; set; } = 3;
 
     /// <summary>Recipients per SendGrid request (one personalization each); SendGrid allows at most 1000.</summary>
     [Range(1, 1000, ErrorMessage = "Delivery:BatchSize must be between 1 and 1000 (SendGrid's limit of personalizations per request).")]
     public int BatchSize { get; set; } = 1000;
+
+    // How SendGrid requests are retried and paced: see SendGridResilience for what is retried and what never is.
+
+    /// <summary>Retries after the first attempt of a SendGrid request, for 429, 5xx and a connection that could not be made.</summary>
+    [Range(0, 10, ErrorMessage = "Delivery:MaxRetries must be between 0 and 10 (retries of a SendGrid request after its first attempt; 0 = no retry).")]
+    public int MaxRetries { get; set; } = 3;
+
+    /// <summary>The first retry's delay after a 5xx or an unreachable SendGrid; doubled for each further retry, with jitter.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:00:30", ParseLimitsInInvariantCulture = true,
+        ErrorMessage = "Delivery:RetryBaseDelay must be between 00:00:00.001 and 00:00:30 (the first retry's delay, doubled for each further retry), e.g. 00:00:01.")]
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest a 429 answer is waited out (until X-RateLimit-Reset or Retry-After); longer, and the batch is given up as not sent.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00", ParseLimitsInInvariantCulture = true,
+        ErrorMessage = "Delivery:MaxRateLimitWait must be between 00:00:00 and 01:00:00 (the longest wait for SendGrid's rate limit to reset), e.g. 00:01:00.")]
+    public TimeSpan MaxRateLimitWait { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// How long one SendGrid request may take, connection included. When it runs out after the request was sent, the batch's outcome
+    /// is unknown and it is never resent automatically.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:10:00", ParseLimitsInInvariantCulture = true,
+        ErrorMessage = "Delivery:RequestTimeout must be between 00:00:00.050 and 00:10:00 (how long one SendGrid request may take), e.g. 00:00:30.")]
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long establishing the connection to SendGrid may take (nothing has been sent yet, so it is retried).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:02:00", ParseLimitsInInvariantCulture = true,
+        ErrorMessage = "Delivery:ConnectTimeout must be between 00:00:00.050 and 00:02:00 (how long connecting to SendGrid may take), e.g. 00:00:10.")]
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>SendGrid requests per second from this process, retries included (a token bucket shared by all sends); 0 = unlimited.</summary>
+    [Range(0.0, 10_000.0, ErrorMessage = "Delivery:RequestsPerSecond must be between 0 and 10000 (SendGrid requests per second from this process; 0 = unlimited).")]
+    public double RequestsPerSecond { get; set; } = 10;
 }
 
 /// <summary>The SendGrid client's settings (section <c>SendGrid</c>).</summary>
@@ -41,6 +85,12 @@ public sealed class SendGridOptions
 
     /// <summary>The API host. Override for EU data residency (https://api.eu.sendgrid.com) or a local test endpoint.</summary>
     public string Host { get; set; } = "https://api.sendgrid.com";
+
+    /// <summary>
+    /// The Signed Event Webhook's verification key, as SendGrid shows it: base64 of the DER SubjectPublicKeyInfo of an ECDSA P-256 key.
+    /// Empty: the event webhook (<c>POST /api/sendgrid/events</c>) answers 503. Checked at start by <see cref="SendGridWebhookKeyValidator"/>.
+    /// </summary>
+    public string WebhookPublicKey { get; set; } = "";
 }
 
 /// <summary>Delivery through SendGrid needs SendGrid's settings; the outbox does not.</summary>

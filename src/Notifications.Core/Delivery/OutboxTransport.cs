@@ -9,7 +9,7 @@ namespace Notifications.Delivery;
 /// Local delivery: each recipient's message is written as <c>&lt;outbox&gt;/&lt;run&gt;/&lt;subscriber id&gt;.eml</c>
 /// (a complete MIME message any mail client opens) plus the same HTML as <c>.html</c> for a browser.
 /// </summary>
-public sealed class OutboxTransport(IOptions<DeliveryOptions> options, TimeProvider time, ILogger<OutboxTransport> logger) : IMailTransport
+public sealed class OutboxTransport(IOptions<DeliveryOptions> options, SendGridMessageBuilder builder, TimeProvider time, ILogger<OutboxTransport> logger) : IMailTransport
 {
     public string OutboxPath => Path.GetFullPath(options.Value.OutboxPath);
 
@@ -19,14 +19,17 @@ public sealed class OutboxTransport(IOptions<DeliveryOptions> options, TimeProvi
         Directory.CreateDirectory(folder);
         foreach (var recipient in batch.Recipients)
         {
-            await WriteAtomicallyAsync(Path.Combine(folder, recipient.SubscriberId + ".eml"), ToEml(batch, recipient), ct);
-            await WriteAtomicallyAsync(Path.Combine(folder, recipient.SubscriberId + ".html"), batch.Content.Html, ct);
+            // What SendGrid does per personalization: each recipient's own name and links in place of the placeholders.
+            var values = recipient.Substitutions;
+            var content = batch.Content with { Html = MailPlaceholders.Apply(batch.Content.Html, values), Text = MailPlaceholders.Apply(batch.Content.Text, values) };
+            await WriteAtomicallyAsync(Path.Combine(folder, recipient.SubscriberId + ".eml"), ToEml(batch, content, recipient), ct);
+            await WriteAtomicallyAsync(Path.Combine(folder, recipient.SubscriberId + ".html"), content.Html, ct);
         }
         logger.LogInformation("Wrote batch {BatchId} of run {RunId} to the outbox: {RecipientCount} messages", batch.BatchId, batch.RunId, batch.Recipients.Count);
         return $"outbox:{batch.RunId}/{batch.BatchId}";
     }
 
-    private string ToEml(MailBatch batch, Recipient to)
+    private string ToEml(MailBatch batch, MailContent content, Recipient to)
     {
         var o = options.Value;
         var boundary = "=_" + batch.RunId + "_" + batch.BatchId;
@@ -37,10 +40,15 @@ public sealed class OutboxTransport(IOptions<DeliveryOptions> options, TimeProvi
         sb.Append("Date: ").Append(time.GetUtcNow().ToString("ddd, dd MMM yyyy HH:mm:ss +0000", CultureInfo.InvariantCulture)).Append("\r\n");
         sb.Append("Message-ID: <").Append(batch.RunId).Append('.').Append(to.SubscriberId).Append("@outbox.local>\r\n");
         sb.Append("X-Digest-Run: ").Append(batch.RunId).Append("\r\n");
+        if (to.UnsubscribeUrl is { } unsubscribe)
+        {
+            sb.Append("List-Unsubscribe: ").Append(builder.ListUnsubscribe(unsubscribe)).Append("\r\n");
+            sb.Append("List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n");
+        }
         sb.Append("MIME-Version: 1.0\r\n");
         sb.Append("Content-Type: multipart/alternative; boundary=\"").Append(boundary).Append("\"\r\n\r\n");
-        AppendPart(sb, boundary, "text/plain", batch.Content.Text);
-        AppendPart(sb, boundary, "text/html", batch.Content.Html);
+        AppendPart(sb, boundary, "text/plain", content.Text);
+        AppendPart(sb, boundary, "text/html", content.Html);
         sb.Append("--").Append(boundary).Append("--\r\n");
         return sb.ToString();
     }

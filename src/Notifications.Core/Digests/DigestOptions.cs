@@ -15,6 +15,6 @@ public sealed class DigestOptions
     [Required(ErrorMessage = "Digest:Organization is empty: name the organisation whose reports these are.")]
     public string Organization { get; set; } = "the secretariat's session reports";
 
-    /// <summary>The last line of every digest.</summary>
-    public string Footer { get; set; } = "To change or cancel your subscription, reply to this message.";
+    /// <summary>An extra last line for every digest (the preference and unsubscribe links are always there).</summary>
+    public string Footer { get; set; } = "";
 }

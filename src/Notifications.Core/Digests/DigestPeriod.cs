@@ -32,6 +32,21 @@ public sealed record DigestPeriod(DigestFrequency Frequency, string Key, DateOnl
         return new DigestPeriod(frequency, $"{year}-W{week:D2}", monday);
     }
 
+    /// <summary>"daily-2026-11-26" → (Daily, "2026-11-26"); a clear error for anything else.</summary>
+    public static (DigestFrequency Frequency, string PeriodKey) ParseRunId(string runId)
+    {
+        var dash = runId.IndexOf('-');
+        if (dash > 0 && ParseFrequencyOrNull(runId[..dash]) is { } f and (DigestFrequency.Daily or DigestFrequency.Weekly) && runId.Length > dash + 1)
+            return (f, runId[(dash + 1)..]);
+        throw new ArgumentException($"'{runId}' is not a digest run id; run ids look like daily-2026-11-26 or weekly-2026-W48.");
+    }
+
+    private static DigestFrequency? ParseFrequencyOrNull(string value)
+    {
+        try { return ParseFrequency(value); }
+        catch (ArgumentException) { return null; }
+    }
+
     public static DigestFrequency ParseFrequency(string value) => value.Trim().ToLowerInvariant() switch
     {
         "daily" => DigestFrequency.Daily,

@@ -22,6 +22,14 @@ public sealed class DigestRenderer(TemplateSet templates, IOptions<DigestOptions
             ["period_label"] = period.Label,
             ["article_count"] = articles.Count,
             ["articles"] = articles.Select(ToModel).ToList(),
+            // Rendered once for everyone: each recipient's own values replace these placeholders at send time.
+            ["recipient"] = new ScriptObject
+            {
+                ["name_html"] = new RawHtml(MailPlaceholders.NameHtml),
+                ["name_text"] = MailPlaceholders.NameText,
+                ["unsubscribe_url"] = new RawHtml(MailPlaceholders.UnsubscribeUrl),
+                ["preferences_url"] = new RawHtml(MailPlaceholders.PreferencesUrl),
+            },
         };
         var subject = OneLine(templates.RenderText("digest.subject.sbn", model));
         model["subject"] = subject;

@@ -12,6 +12,8 @@ public enum DigestRunStatus
     Planned,
     /// <summary>Every batch was sent, or there was nothing to send.</summary>
     Completed,
+    /// <summary>Too many batches failed in a row: sending stopped until <c>notify digest resume</c>.</summary>
+    Paused,
 }
 
 /// <summary>
@@ -30,4 +32,5 @@ public sealed record DigestRun(
     int BatchCount,
     string PlanId,
     DateTimeOffset UpdatedAt,
-    ETag ETag);
+    ETag ETag,
+    int ConsecutiveFailures = 0);

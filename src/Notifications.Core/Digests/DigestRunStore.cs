@@ -71,6 +71,7 @@ public sealed class DigestRunStore(StorageResources storage, TimeProvider time)
             ["RecipientCount"] = run.RecipientCount,
             ["BatchCount"] = run.BatchCount,
             ["PlanId"] = run.PlanId,
+            ["ConsecutiveFailures"] = run.ConsecutiveFailures,
             ["UpdatedAt"] = updated.UpdatedAt,
         };
         try
@@ -98,5 +99,6 @@ public sealed class DigestRunStore(StorageResources storage, TimeProvider time)
         e.GetInt32("BatchCount") ?? 0,
         e.GetString("PlanId") ?? "",
         e.GetDateTimeOffset("UpdatedAt") ?? default,
-        e.ETag);
+        e.ETag,
+        e.GetInt32("ConsecutiveFailures") ?? 0);
 }

@@ -22,7 +22,15 @@ public sealed record DigestRunResult(
     public int BatchesAlreadySent => BatchResults.Count(b => b.Outcome == BatchOutcome.AlreadySent);
     public int BatchesFailed => BatchResults.Count(b => b.Outcome == BatchOutcome.Failed);
     public int BatchesUncertain => BatchResults.Count(b => b.Outcome == BatchOutcome.Uncertain);
+    public int BatchesInProgress => BatchResults.Count(b => b.Outcome == BatchOutcome.InProgress);
 }
+
+/// <summary>Where a run stands (<c>notify digest status</c>): its batches by state, its recipients, and SendGrid's event counters.</summary>
+public sealed record DigestRunStatusReport(
+    DigestRun Run,
+    IReadOnlyDictionary<BatchStatus, int> Batches,
+    IReadOnlyList<DeliveryBatch> Problems,
+    IReadOnlyDictionary<string, long> Events);
 
 /// <summary>
 /// A digest run, start to end (the timer functions and <c>notify digest run</c>): fix the run's window, render the digest once,
@@ -37,6 +45,7 @@ public sealed class DigestRunner(
     DigestArchive archive,
     DeliveryLedger ledger,
     BatchSender sender,
+    SendBatchQueue queue,
     IOptions<DeliveryOptions> delivery,
     TimeProvider time,
     ILogger<DigestRunner> logger)
@@ -44,23 +53,75 @@ public sealed class DigestRunner(
     /// <summary>A run left in Planning longer than this (its planner crashed) may be planned again.</summary>
     public static readonly TimeSpan PlanningLease = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// What the timer functions do: plan the run of the period (once), then put one message per unsent batch on the
+    /// send-batches queue, so the SendBatch function sends them, scaled out across instances.
+    /// </summary>
+    public async Task<DigestRunResult> PlanAsync(DigestFrequency frequency, DateTimeOffset? at = null, CancellationToken ct = default)
+    {
+        var run = await PlannedRunAsync(frequency, at, ct);
+        if (run.Status is not DigestRunStatus.Planned) return Result(run, []);
+        var unsent = (await ledger.ListAsync(run.RunId, run.PlanId, ct)).Where(b => b.Status is BatchStatus.Planned or BatchStatus.Failed).ToList();
+        await queue.EnqueueAsync(unsent.Select(b => new SendBatchMessage(run.RunId, run.PlanId, b.BatchId)), ct);
+        logger.LogInformation("Run {RunId}: {Count} batches queued for sending", run.RunId, unsent.Count);
+        return Result(run, []);
+    }
+
+    /// <summary>
+    /// What the SendBatch function and <c>notify deliver</c> do with one queue message: send that batch, unless its run is
+    /// paused, finished, or has been planned again since (a message for another plan is stale). Null when nothing was done.
+    /// </summary>
+    public async Task<BatchResult?> SendQueuedAsync(SendBatchMessage message, CancellationToken ct = default)
+    {
+        var (frequency, key) = DigestPeriod.ParseRunId(message.RunId);
+        var run = await runs.GetAsync(frequency, key, ct);
+        if (run is not { Status: DigestRunStatus.Planned } || run.PlanId != message.PlanId)
+        {
+            logger.LogInformation("Batch {BatchId} of run {RunId}: the run is {Status}; the message is dropped", message.BatchId, message.RunId, run?.Status);
+            return null;
+        }
+        var batch = await ledger.GetAsync(run.RunId, run.PlanId, message.BatchId, ct);
+        if (batch is null) return null;
+        var content = await archive.LoadAsync(run.RunId, ct)
+            ?? throw new InvalidOperationException($"Run {run.RunId} is planned but its rendered digest is missing from the digests container.");
+        var result = await sender.SendAsync(batch, run.Frequency, content, await subscribers.GetManyAsync(batch.RecipientIds, ct), ct);
+        await RecordAsync(run, [result], ct);
+        return result;
+    }
+
+    /// <summary>
+    /// <c>notify digest resume &lt;run&gt;</c>: a paused run sends again; failed batches are retried. Uncertain batches are resent
+    /// only with <paramref name="resendUncertain"/>: an admin's decision, since their recipients may have the digest already.
+    /// </summary>
+    public async Task<DigestRunResult> ResumeAsync(string runId, bool resendUncertain, CancellationToken ct = default)
+    {
+        var (frequency, key) = DigestPeriod.ParseRunId(runId);
+        var run = await runs.GetAsync(frequency, key, ct) ?? throw new ArgumentException($"There is no run {runId}; `notify digest status` lists the runs.");
+        if (run.Status is DigestRunStatus.Paused)
+            run = await runs.TryUpdateAsync(run with { Status = DigestRunStatus.Planned, ConsecutiveFailures = 0 }, ct)
+                  ?? throw new InvalidOperationException($"Run {runId} changed while resuming; try again.");
+        if (run.Status is not DigestRunStatus.Planned)
+            return await RunAsync(frequency, run.WindowEnd, ct);
+        logger.LogWarning("Run {RunId} resumed{Resend}", runId, resendUncertain ? ", resending uncertain batches" : "");
+        return await SendAsync(run, ct, resendUncertain);
+    }
+
+    /// <summary>The run's batches by state, those that need attention, and the event counters SendGrid reported.</summary>
+    public async Task<DigestRunStatusReport?> StatusAsync(string runId, Func<string, CancellationToken, Task<IReadOnlyDictionary<string, long>>>? events = null, CancellationToken ct = default)
+    {
+        var (frequency, key) = DigestPeriod.ParseRunId(runId);
+        if (await runs.GetAsync(frequency, key, ct) is not { } run) return null;
+        var batches = run.PlanId.Length == 0 ? [] : await ledger.ListAsync(run.RunId, run.PlanId, ct);
+        return new DigestRunStatusReport(run,
+            batches.GroupBy(b => b.Status).ToDictionary(g => g.Key, g => g.Count()),
+            batches.Where(b => b.Status is BatchStatus.Failed or BatchStatus.Uncertain or BatchStatus.Sending).ToList(),
+            events is null ? new Dictionary<string, long>() : await events(run.RunId, ct));
+    }
+
+    /// <summary>Plans (if needed) and sends every unsent batch here and now: <c>notify digest run</c>, and the tests.</summary>
     public async Task<DigestRunResult> RunAsync(DigestFrequency frequency, DateTimeOffset? at = null, CancellationToken ct = default)
     {
-        var now = at ?? time.GetUtcNow();
-        var period = DigestPeriod.For(frequency, now);
-        var run = await runs.GetOrCreateAsync(period, now, ct);
-
-        if (run.Status is DigestRunStatus.Open || (run.Status is DigestRunStatus.Planning && time.GetUtcNow() - run.UpdatedAt > PlanningLease))
-        {
-            var planned = await PlanAsync(period, run, ct);
-            if (planned is null)
-            {
-                logger.LogInformation("Run {RunId} is being planned by another worker", run.RunId);
-                return Result(await runs.GetAsync(frequency, period.Key, ct) ?? run, []);
-            }
-            run = planned;
-        }
-
+        var run = await PlannedRunAsync(frequency, at, ct);
         if (run.Status is DigestRunStatus.Completed)
         {
             // Report what the ledger says was sent, so a rerun reads "already sent", not "nothing to send".
@@ -76,8 +137,28 @@ public sealed class DigestRunner(
         return await SendAsync(run, ct);
     }
 
+    /// <summary>The run of the period, planned if it was not yet (or if its planner died past the lease).</summary>
+    private async Task<DigestRun> PlannedRunAsync(DigestFrequency frequency, DateTimeOffset? at, CancellationToken ct)
+    {
+        var now = at ?? time.GetUtcNow();
+        var period = DigestPeriod.For(frequency, now);
+        var run = await runs.GetOrCreateAsync(period, now, ct);
+
+        if (run.Status is DigestRunStatus.Open || (run.Status is DigestRunStatus.Planning && time.GetUtcNow() - run.UpdatedAt > PlanningLease))
+        {
+            var planned = await PlanRunAsync(period, run, ct);
+            if (planned is null)
+            {
+                logger.LogInformation("Run {RunId} is being planned by another worker", run.RunId);
+                return await runs.GetAsync(frequency, period.Key, ct) ?? run;
+            }
+            run = planned;
+        }
+        return run;
+    }
+
     /// <summary>Claims the run, renders the digest once, and writes the batches. Null when another worker holds the claim.</summary>
-    private async Task<DigestRun?> PlanAsync(DigestPeriod period, DigestRun run, CancellationToken ct)
+    private async Task<DigestRun?> PlanRunAsync(DigestPeriod period, DigestRun run, CancellationToken ct)
     {
         // A fresh plan id: if this planner is slow and loses its claim, the rows it still writes belong to no run.
         var claimed = await runs.TryUpdateAsync(run with { Status = DigestRunStatus.Planning, PlanId = Guid.NewGuid().ToString("N")[..12] }, ct);
@@ -111,24 +192,53 @@ public sealed class DigestRunner(
         }, ct);
     }
 
-    private async Task<DigestRunResult> SendAsync(DigestRun run, CancellationToken ct)
+    private async Task<DigestRunResult> SendAsync(DigestRun run, CancellationToken ct, bool resendUncertain = false)
     {
         var content = await archive.LoadAsync(run.RunId, ct)
             ?? throw new InvalidOperationException($"Run {run.RunId} is planned but its rendered digest is missing from the digests container.");
         var everyone = (await subscribers.ListAsync(ct)).ToDictionary(s => s.Id);
         var results = new List<BatchResult>();
         foreach (var batch in await ledger.ListAsync(run.RunId, run.PlanId, ct))
-            results.Add(await sender.SendAsync(batch, run.Frequency, content, everyone, ct));
-
-        if (results.All(r => r.Outcome is BatchOutcome.Sent or BatchOutcome.AlreadySent))
         {
-            // Losing this race is harmless: whoever won recorded the same completion.
-            run = await runs.TryUpdateAsync(run with { Status = DigestRunStatus.Completed }, ct) ?? run with { Status = DigestRunStatus.Completed };
+            var result0 = await sender.SendAsync(batch, run.Frequency, content, everyone, ct, resendUncertain);
+            results.Add(result0);
+            run = await RecordAsync(run, [result0], ct);
+            if (run.Status is DigestRunStatus.Paused) break;
         }
         var result = Result(run, results);
         logger.LogInformation("Run {RunId}: {BatchesSent} batches sent now ({RecipientsSent} recipients), {AlreadySent} already sent, {Failed} failed, {Uncertain} uncertain",
             run.RunId, result.BatchesSentNow, result.RecipientsSentNow, result.BatchesAlreadySent, result.BatchesFailed, result.BatchesUncertain);
         return result;
+    }
+
+    /// <summary>
+    /// Counts failures in a row on the run (ETag-guarded, so concurrent senders add up) and pauses it at
+    /// Delivery:PauseAfterFailures; marks it completed once every batch of its plan is sent.
+    /// </summary>
+    private async Task<DigestRun> RecordAsync(DigestRun run, IReadOnlyList<BatchResult> results, CancellationToken ct)
+    {
+        for (var attempt = 0; attempt < 10; attempt++)
+        {
+            var failures = results.Aggregate(run.ConsecutiveFailures, (n, r) => r.Outcome switch
+            {
+                BatchOutcome.Failed => n + 1,
+                BatchOutcome.Sent => 0,
+                _ => n,
+            });
+            var status = run.Status;
+            if (status is DigestRunStatus.Planned && failures >= delivery.Value.PauseAfterFailures)
+            {
+                status = DigestRunStatus.Paused;
+                logger.LogError("Run {RunId} paused: {Failures} batches failed in a row. Fix the cause, then `notify digest resume {RunId}`", run.RunId, failures, run.RunId);
+            }
+            else if (status is DigestRunStatus.Planned && results.Any(r => r.Outcome is BatchOutcome.Sent or BatchOutcome.AlreadySent)
+                     && (await ledger.ListAsync(run.RunId, run.PlanId, ct)).All(b => b.Status == BatchStatus.Sent))
+                status = DigestRunStatus.Completed;
+            if (failures == run.ConsecutiveFailures && status == run.Status) return run;
+            if (await runs.TryUpdateAsync(run with { ConsecutiveFailures = failures, Status = status }, ct) is { } updated) return updated;
+            run = await runs.GetAsync(run.Frequency, run.PeriodKey, ct) ?? run;
+        }
+        return run;
     }
 
     private static DigestRunResult Result(DigestRun run, IReadOnlyList<BatchResult> batches)

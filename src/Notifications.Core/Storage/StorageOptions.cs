@@ -39,6 +39,16 @@ public sealed class StorageOptions
     [Required, RegularExpression(TableName, ErrorMessage = "Storage:DeliveryLedgerTable must be a valid table name.")]
     public string DeliveryLedgerTable { get; set; } = "DeliveryLedger";
 
+    /// <summary>The queue of send batches. The SendBatch trigger names "send-batches" itself; change both together.</summary>
+    [Required, RegularExpression(ContainerName, ErrorMessage = "Storage:SendBatchesQueue must be a valid queue name (3-63 lowercase letters, digits, hyphens).")]
+    public string SendBatchesQueue { get; set; } = "send-batches";
+
     [Required, RegularExpression(TableName, ErrorMessage = "Storage:AuditTable must be a valid table name.")]
     public string AuditTable { get; set; } = "SubscriberAudit";
+
+    [Required, RegularExpression(TableName, ErrorMessage = "Storage:DeliveryEventsTable must be a valid table name.")]
+    public string DeliveryEventsTable { get; set; } = "DeliveryEvents";
+
+    [Required, RegularExpression(TableName, ErrorMessage = "Storage:DeliveryCountersTable must be a valid table name.")]
+    public string DeliveryCountersTable { get; set; } = "DeliveryCounters";
 }

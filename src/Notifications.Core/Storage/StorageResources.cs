@@ -1,5 +1,6 @@
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
 using Microsoft.Extensions.Options;
 
 namespace Notifications.Storage;
@@ -17,6 +18,10 @@ public sealed class StorageResources
         var o = options.Value;
         var blobs = new BlobServiceClient(o.ConnectionString);
         var tables = new TableServiceClient(o.ConnectionString);
+        // Base64, as the Functions queue trigger expects by default.
+        var queues = new QueueServiceClient(o.ConnectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        SendBatches = queues.GetQueueClient(o.SendBatchesQueue);
+        SendBatchesPoison = queues.GetQueueClient(o.SendBatchesQueue + "-poison");
         Articles = blobs.GetBlobContainerClient(o.ArticlesContainer);
         RejectedArticles = blobs.GetBlobContainerClient(o.RejectedArticlesContainer);
         Digests = blobs.GetBlobContainerClient(o.DigestsContainer);
@@ -25,8 +30,12 @@ public sealed class StorageResources
         DigestRuns = tables.GetTableClient(o.DigestRunsTable);
         DeliveryLedger = tables.GetTableClient(o.DeliveryLedgerTable);
         Audit = tables.GetTableClient(o.AuditTable);
+        DeliveryEvents = tables.GetTableClient(o.DeliveryEventsTable);
+        DeliveryCounters = tables.GetTableClient(o.DeliveryCountersTable);
     }
 
+    public QueueClient SendBatches { get; }
+    public QueueClient SendBatchesPoison { get; }
     public BlobContainerClient Articles { get; }
     public BlobContainerClient RejectedArticles { get; }
     public BlobContainerClient Digests { get; }
@@ -35,6 +44,10 @@ public sealed class StorageResources
     public TableClient DigestRuns { get; }
     public TableClient DeliveryLedger { get; }
     public TableClient Audit { get; }
+    /// <summary>SendGrid webhook events as received (deduplication by sg_event_id), kept 30 days.</summary>
+    public TableClient DeliveryEvents { get; }
+    /// <summary>SendGrid event counts per digest run.</summary>
+    public TableClient DeliveryCounters { get; }
 
     /// <summary>Creates every container and table that does not exist yet: once per process, again after a failure.</summary>
     public Task EnsureCreatedAsync()
@@ -58,7 +71,11 @@ public sealed class StorageResources
             Subscribers.DeleteAsync(),
             DigestRuns.DeleteAsync(),
             DeliveryLedger.DeleteAsync(),
-            Audit.DeleteAsync());
+            Audit.DeleteAsync(),
+            SendBatches.DeleteIfExistsAsync(),
+            SendBatchesPoison.DeleteIfExistsAsync(),
+            DeliveryEvents.DeleteAsync(),
+            DeliveryCounters.DeleteAsync());
         lock (_gate) _created = null;
     }
 
@@ -72,6 +89,10 @@ public sealed class StorageResources
             Subscribers.CreateIfNotExistsAsync(),
             DigestRuns.CreateIfNotExistsAsync(),
             DeliveryLedger.CreateIfNotExistsAsync(),
-            Audit.CreateIfNotExistsAsync());
+            Audit.CreateIfNotExistsAsync(),
+            SendBatches.CreateIfNotExistsAsync(),
+            SendBatchesPoison.CreateIfNotExistsAsync(),
+            DeliveryEvents.CreateIfNotExistsAsync(),
+            DeliveryCounters.CreateIfNotExistsAsync());
     }
 }

@@ -88,6 +88,17 @@ public sealed class SubscriberStore(StorageResources storage, SubscriberRules ru
     public async Task<Subscriber?> GetAsync(string id, CancellationToken ct = default)
         => (await GetWithETagAsync(id, ct))?.Subscriber;
 
+    /// <summary>The subscribers with these ids that still exist (point reads, a few at a time: a batch has at most 1000).</summary>
+    public async Task<IReadOnlyDictionary<string, Subscriber>> GetManyAsync(IReadOnlyList<string> ids, CancellationToken ct = default)
+    {
+        var found = new System.Collections.Concurrent.ConcurrentDictionary<string, Subscriber>();
+        await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct }, async (id, token) =>
+        {
+            if (await GetAsync(id, token) is { } s) found[id] = s;
+        });
+        return found;
+    }
+
     public Task<Subscriber?> FindByEmailAsync(string email, CancellationToken ct = default)
         => GetAsync(EmailAddress.IdOf(EmailAddress.Normalize(email)), ct);
 

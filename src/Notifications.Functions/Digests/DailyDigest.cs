@@ -3,10 +3,10 @@ using Notifications.Digests;
 
 namespace Notifications.Functions.Digests;
 
-/// <summary>The daily digest on the <c>DailyDigestSchedule</c> app setting. CLI twin: <c>notify digest run --frequency daily</c>.</summary>
+/// <summary>The daily digest on the <c>DailyDigestSchedule</c> app setting: plans the run and queues its batches for SendBatch. CLI twin: <c>notify digest run --frequency daily</c>.</summary>
 public sealed class DailyDigest(DigestRunner runner)
 {
     [Function(nameof(DailyDigest))]
     public Task Run([TimerTrigger("%DailyDigestSchedule%")] TimerInfo timer, CancellationToken cancellationToken)
-        => runner.RunAsync(DigestFrequency.Daily, ct: cancellationToken);
+        => runner.PlanAsync(DigestFrequency.Daily, ct: cancellationToken);
 }

@@ -13,6 +13,7 @@ public sealed class OutboxTransportTests : IDisposable
 
     private OutboxTransport Transport() => new(
         Options.Create(new DeliveryOptions { Mode = DeliveryMode.Outbox, OutboxPath = _folder, FromEmail = "digests@secretariat.example", FromName = "PTC Secretariat" }),
+        new SendGridMessageBuilder(Options.Create(new DeliveryOptions { FromEmail = "digests@secretariat.example" })),
         new FakeTimeProvider(new DateTimeOffset(2026, 11, 26, 7, 0, 0, TimeSpan.Zero)),
         NullLogger<OutboxTransport>.Instance);
 

@@ -136,14 +136,15 @@ public sealed class DigestRunnerTests(AzuriteFixture azurite)
         await SeedAsync(host, 3);
         await PublishAsync(host, "ptc.md", "PTC session");
         host.Time.Advance(TimeSpan.FromHours(1));
-        sendGrid.EnqueueAnswer(500, "Internal server error, try again later");
+        // A refusal (4xx) is not retried: the batch is Failed at once. (A 5xx is retried with backoff; see SendGridResilienceTests.)
+        sendGrid.EnqueueAnswer(400, "The from address does not match a verified Sender Identity.");
 
         var first = await RunDailyAsync(host);
 
         Assert.Equal((1, 1), (first.BatchesFailed, first.BatchesSentNow));
         Assert.Equal(DigestRunStatus.Planned, first.Status);
-        Assert.Contains("500", first.BatchResults.Single(b => b.Outcome == BatchOutcome.Failed).Error);
-        Assert.Contains("Internal server error", first.BatchResults.Single(b => b.Outcome == BatchOutcome.Failed).Error);
+        Assert.Contains("400", first.BatchResults.Single(b => b.Outcome == BatchOutcome.Failed).Error);
+        Assert.Contains("verified Sender Identity", first.BatchResults.Single(b => b.Outcome == BatchOutcome.Failed).Error);
 
         var second = await RunDailyAsync(host);
 
@@ -162,7 +163,7 @@ public sealed class DigestRunnerTests(AzuriteFixture azurite)
         await SeedAsync(host, 3);
         await PublishAsync(host, "ptc.md", "PTC session");
         host.Time.Advance(TimeSpan.FromHours(1));
-        sendGrid.EnqueueAnswer(503, "Service unavailable");
+        sendGrid.EnqueueAnswer(401, "The provided authorization grant is invalid, expired, or revoked");
         Assert.Equal(1, (await RunDailyAsync(host)).BatchesFailed);
 
         await host.Get<SubscriberStore>().UpsertManyAsync(

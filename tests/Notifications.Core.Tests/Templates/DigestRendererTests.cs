@@ -13,7 +13,7 @@ public sealed class DigestRendererTests
     {
         Sender = "PTC Secretariat",
         Organization = "the Permanent Technical Committee's session reports",
-        Footer = "To change or cancel your subscription, reply to this message.",
+
     }));
 
     private static readonly DigestPeriod Day = DigestPeriod.For(DigestFrequency.Daily, new DateTimeOffset(2026, 11, 26, 7, 0, 0, TimeSpan.Zero));

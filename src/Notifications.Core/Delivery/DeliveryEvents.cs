@@ -1,0 +1,251 @@
+using System.Globalization;
+using Azure;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Logging;
+using Notifications.Storage;
+
+namespace Notifications.Delivery;
+
+/// <summary>
+/// One event from SendGrid's Event Webhook, as this pipeline reads it. <see cref="RunId"/>, <see cref="BatchId"/> and
+/// <see cref="SubscriberId"/> are the custom_args every digest carries (SendGrid puts them at the top level of the event).
+/// </summary>
+/// <param name="EventId">SendGrid's sg_event_id; for an event without one, a hash of its JSON.</param>
+/// <param name="Event">The event name, lower case: delivered, open, click, deferred, bounce, dropped, spamreport, unsubscribe…</param>
+/// <param name="Type">For a bounce: "bounce" (hard) or "blocked".</param>
+/// <param name="Raw">The event's JSON exactly as received.</param>
+public sealed record DeliveryEvent(
+    string EventId,
+    string Event,
+    string? Type,
+    string? Reason,
+    string? Email,
+    DateTimeOffset Timestamp,
+    string? RunId,
+    string? BatchId,
+    string? SubscriberId,
+    string Raw)
+{
+    /// <summary>The counter the event adds to: its name, except that a bounce of type "blocked" counts as "blocked".</summary>
+    public string CounterName
+    {
+        get
+        {
+            if (Event == "bounce" && string.Equals(Type, "blocked", StringComparison.OrdinalIgnoreCase)) return "blocked";
+            return Event.Length is > 0 and <= 40 && Event.All(c => c is >= 'a' and <= 'z' or '_') ? Event : "other";
+        }
+    }
+}
+
+/// <summary>An event this delivery claimed for processing; the ETag is the claim row's.</summary>
+public sealed record EventClaim(DeliveryEvent Event, ETag ETag);
+
+/// <summary>
+/// Storage of SendGrid's webhook events.
+/// <para>
+/// Raw events (deduplication): partition = the event's UTC day (yyyy-MM-dd), row = sg_event_id (table-key encoded), with the
+/// JSON as received. Adding the row claims the event; 409 means another delivery of it has been, or is being, processed.
+/// A claim left unfinished for <see cref="ClaimTimeout"/> (a delivery that died half-way) may be taken over. Rows are kept
+/// <see cref="Retention"/>: older days are deleted, at most once a day per instance.
+/// </para>
+/// <para>
+/// Counters: partition = run id (table-key encoded), one row per counter (event name), property <c>Count</c>, incremented with
+/// ETag-guarded read-modify-writes retried on conflict, so concurrent deliveries never lose an increment.
+/// </para>
+/// </summary>
+public sealed class DeliveryEvents(StorageResources storage, TimeProvider time, ILogger<DeliveryEvents> logger)
+{
+    public static readonly TimeSpan Retention = TimeSpan.FromDays(30);
+    public static readonly TimeSpan ClaimTimeout = TimeSpan.FromMinutes(5);
+
+    /// <summary>Counters every run reports, zero when no such event arrived; others appear when they did.</summary>
+    public static readonly IReadOnlyList<string> StandardCounters =
+        ["delivered", "open", "click", "deferred", "bounce", "blocked", "dropped", "spamreport", "unsubscribe", "group_unsubscribe"];
+
+    private const string Claimed = "Claimed";
+    private const string Processed = "Processed";
+    /// <summary>A table string property holds at most 32K UTF-16 characters; a longer event is stored cut, and says so.</summary>
+    private const int MaxRawChars = 30_000;
+
+    private readonly Lock _pruneGate = new();
+    private DateOnly? _prunedOn;
+
+    /// <summary>The raw-events partition of an event: its UTC day.</summary>
+    public static string DayOf(DateTimeOffset timestamp) => timestamp.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Claims an event for processing: the claim, or null when the event was processed already or another delivery of it is
+    /// being processed now (a duplicate: skip it).
+    /// </summary>
+    public async Task<EventClaim?> TryClaimAsync(DeliveryEvent e, CancellationToken ct = default)
+    {
+        await storage.EnsureCreatedAsync();
+        var partition = DayOf(e.Timestamp);
+        var row = TableKey.Encode(e.EventId);
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            var entity = ClaimEntity(e, partition, row);
+            try
+            {
+                var added = await storage.DeliveryEvents.AddEntityAsync(entity, ct);
+                return new EventClaim(e, added.Headers.ETag ?? default);
+            }
+            catch (RequestFailedException x) when (x.Status == 409)
+            {
+                // Seen before: below.
+            }
+            var existing = await storage.DeliveryEvents.GetEntityIfExistsAsync<TableEntity>(partition, row, cancellationToken: ct);
+            if (!existing.HasValue || existing.Value is not { } current)
+                continue; // Released by a delivery that failed, just now: claim it again.
+            if (current.GetString("State") == Processed)
+                return null;
+            var claimedAt = current.GetDateTimeOffset("ClaimedAt") ?? DateTimeOffset.MinValue;
+            if (time.GetUtcNow() - claimedAt < ClaimTimeout)
+                return null; // Another delivery of this event is under way.
+            try
+            {
+                var taken = await storage.DeliveryEvents.UpdateEntityAsync(entity, current.ETag, TableUpdateMode.Replace, ct);
+                logger.LogWarning("Took over SendGrid event {EventId}, left unfinished since {ClaimedAt:u}", e.EventId, claimedAt);
+                return new EventClaim(e, taken.Headers.ETag ?? default);
+            }
+            catch (RequestFailedException x) when (x.Status is 412 or 404)
+            {
+                // Someone else moved it meanwhile: look again.
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Marks claimed events done, 100 per table transaction.</summary>
+    public async Task MarkProcessedAsync(IReadOnlyCollection<EventClaim> claims, CancellationToken ct = default)
+    {
+        var now = time.GetUtcNow();
+        foreach (var day in claims.GroupBy(c => DayOf(c.Event.Timestamp)))
+            foreach (var chunk in day.Chunk(100))
+                await storage.DeliveryEvents.SubmitTransactionAsync(chunk.Select(c => new TableTransactionAction(TableTransactionActionType.UpsertMerge,
+                    new TableEntity(day.Key, TableKey.Encode(c.Event.EventId)) { ["State"] = Processed, ["ProcessedAt"] = now })), ct);
+    }
+
+    /// <summary>Gives up claims (their processing failed) so that SendGrid's retry processes the events again. Best effort.</summary>
+    public async Task ReleaseAsync(IEnumerable<EventClaim> claims)
+    {
+        foreach (var c in claims)
+        {
+            try
+            {
+                await storage.DeliveryEvents.DeleteEntityAsync(DayOf(c.Event.Timestamp), TableKey.Encode(c.Event.EventId), c.ETag);
+            }
+            catch (RequestFailedException x)
+            {
+                // The claim times out instead.
+                logger.LogWarning("Could not release SendGrid event {EventId} ({Status})", c.Event.EventId, x.Status);
+            }
+        }
+    }
+
+    /// <summary>The event as received, while it is kept; null when it is not (never received, or pruned).</summary>
+    public async Task<string?> GetRawAsync(DateTimeOffset timestamp, string eventId, CancellationToken ct = default)
+    {
+        await storage.EnsureCreatedAsync();
+        var row = await storage.DeliveryEvents.GetEntityIfExistsAsync<TableEntity>(DayOf(timestamp), TableKey.Encode(eventId), cancellationToken: ct);
+        return row.HasValue && row.Value is { } e ? e.GetString("Raw") : null;
+    }
+
+    /// <summary>Adds to a run's counter, safe against concurrent increments (ETag retries).</summary>
+    public async Task IncrementAsync(string runId, string counter, long by, CancellationToken ct = default)
+    {
+        await storage.EnsureCreatedAsync();
+        var partition = TableKey.Encode(runId);
+        for (var attempt = 1; ; attempt++)
+        {
+            var row = await storage.DeliveryCounters.GetEntityIfExistsAsync<TableEntity>(partition, counter, cancellationToken: ct);
+            try
+            {
+                if (row.HasValue && row.Value is { } current)
+                    await storage.DeliveryCounters.UpdateEntityAsync(new TableEntity(partition, counter)
+                    {
+                        ["Count"] = (current.GetInt64("Count") ?? 0) + by,
+                        ["UpdatedAt"] = time.GetUtcNow(),
+                    }, current.ETag, TableUpdateMode.Replace, ct);
+                else
+                    await storage.DeliveryCounters.AddEntityAsync(new TableEntity(partition, counter)
+                    {
+                        ["Count"] = by,
+                        ["UpdatedAt"] = time.GetUtcNow(),
+                    }, ct);
+                return;
+            }
+            catch (RequestFailedException x) when (x.Status is 409 or 412 or 404)
+            {
+                // Another delivery wrote it first: read again, after a short random pause so that contenders spread out.
+                await Task.Delay(Random.Shared.Next(1, Math.Min(10 * attempt, 200)), ct);
+            }
+        }
+    }
+
+    /// <summary>A run's event counts by event name (the standard ones always present, zero when none arrived).</summary>
+    public async Task<IReadOnlyDictionary<string, long>> CountersAsync(string runId, CancellationToken ct = default)
+    {
+        await storage.EnsureCreatedAsync();
+        var counts = StandardCounters.ToDictionary(c => c, _ => 0L);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {TableKey.Encode(runId)}");
+        await foreach (var e in storage.DeliveryCounters.QueryAsync<TableEntity>(filter, select: ["RowKey", "Count"], cancellationToken: ct))
+            counts[e.RowKey] = e.GetInt64("Count") ?? 0;
+        return counts;
+    }
+
+    /// <summary>Deletes the raw events of every day before the retention window (whole days: a day is kept until it is entirely older than 30 days). Returns how many rows.</summary>
+    public async Task<int> PruneAsync(CancellationToken ct = default)
+    {
+        await storage.EnsureCreatedAsync();
+        var cutoff = DayOf(time.GetUtcNow() - Retention);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey lt {cutoff}");
+        var old = new List<(string Partition, string Row)>();
+        await foreach (var e in storage.DeliveryEvents.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: ct))
+            old.Add((e.PartitionKey, e.RowKey));
+        foreach (var day in old.GroupBy(k => k.Partition))
+            foreach (var chunk in day.Chunk(100))
+                await storage.DeliveryEvents.SubmitTransactionAsync(
+                    chunk.Select(k => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(k.Partition, k.Row), ETag.All)), ct);
+        if (old.Count > 0)
+            logger.LogInformation("Pruned {Count} SendGrid events received before {Cutoff}", old.Count, cutoff);
+        return old.Count;
+    }
+
+    /// <summary>Runs <see cref="PruneAsync"/> if this instance has not yet today (UTC). A failure is logged and tried again on a later call.</summary>
+    public async Task PruneIfDueAsync(CancellationToken ct = default)
+    {
+        var today = DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+        lock (_pruneGate)
+        {
+            if (_prunedOn == today) return;
+            _prunedOn = today;
+        }
+        try
+        {
+            await PruneAsync(ct);
+        }
+        catch (Exception e) when (e is RequestFailedException or OperationCanceledException)
+        {
+            logger.LogWarning(e, "Pruning old SendGrid events failed; trying again later");
+            lock (_pruneGate) _prunedOn = null;
+        }
+    }
+
+    private TableEntity ClaimEntity(DeliveryEvent e, string partition, string row)
+    {
+        var now = time.GetUtcNow();
+        return new TableEntity(partition, row)
+        {
+            ["Event"] = e.Event,
+            ["RunId"] = e.RunId,
+            ["BatchId"] = e.BatchId,
+            ["SubscriberId"] = e.SubscriberId,
+            ["Raw"] = e.Raw.Length <= MaxRawChars ? e.Raw : e.Raw[..MaxRawChars],
+            ["RawTruncated"] = e.Raw.Length > MaxRawChars,
+            ["State"] = Claimed,
+            ["ClaimedAt"] = now,
+            ["ReceivedAt"] = now,
+        };
+    }
+}

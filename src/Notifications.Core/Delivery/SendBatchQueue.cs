@@ -1,0 +1,70 @@
+using System.Text.Json;
+using Azure.Storage.Queues.Models;
+using Microsoft.Extensions.Logging;
+using Notifications.Storage;
+
+namespace Notifications.Delivery;
+
+/// <summary>One message on the send-batches queue: which batch of which plan of which run to send.</summary>
+public sealed record SendBatchMessage(string RunId, string PlanId, string BatchId);
+
+/// <summary>
+/// The send-batches queue: planning puts one message per batch on it; the SendBatch function (or <c>notify deliver</c>)
+/// takes them off and sends. At-least-once is fine: the ledger's ETag claim decides who sends a batch.
+/// </summary>
+public sealed class SendBatchQueue(StorageResources storage, ILogger<SendBatchQueue> logger)
+{
+    /// <summary>Like the Functions host (host.json maxDequeueCount): a message that failed this often goes to the poison queue.</summary>
+    public const int MaxDequeueCount = 5;
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public async Task EnqueueAsync(IEnumerable<SendBatchMessage> messages, CancellationToken ct = default)
+    {
+        await storage.EnsureCreatedAsync();
+        foreach (var message in messages)
+            await storage.SendBatches.SendMessageAsync(Serialize(message), ct);
+    }
+
+    public static string Serialize(SendBatchMessage message) => JsonSerializer.Serialize(message, Json);
+
+    public static SendBatchMessage Deserialize(string text)
+        => JsonSerializer.Deserialize<SendBatchMessage>(text, Json) is { RunId.Length: > 0, PlanId.Length: > 0, BatchId.Length: > 0 } m
+            ? m
+            : throw new FormatException("A send-batches message needs runId, planId and batchId.");
+
+    /// <summary>
+    /// Takes every message off the queue and hands it to <paramref name="send"/>, as the queue trigger would: deleted when
+    /// handled, left to reappear when it throws, and moved to the poison queue after <see cref="MaxDequeueCount"/> tries.
+    /// Returns how many messages were handled.
+    /// </summary>
+    public async Task<int> DrainAsync(Func<SendBatchMessage, CancellationToken, Task> send, TimeSpan visibilityTimeout, CancellationToken ct = default)
+    {
+        await storage.EnsureCreatedAsync();
+        var handled = 0;
+        while (true)
+        {
+            QueueMessage[] messages = (await storage.SendBatches.ReceiveMessagesAsync(16, visibilityTimeout, ct)).Value;
+            if (messages.Length == 0) return handled;
+            foreach (var m in messages)
+            {
+                if (m.DequeueCount > MaxDequeueCount)
+                {
+                    logger.LogError("Send-batches message {MessageId} failed {Count} times: moved to the poison queue", m.MessageId, m.DequeueCount - 1);
+                    await storage.SendBatchesPoison.SendMessageAsync(m.Body.ToString(), ct);
+                    await storage.SendBatches.DeleteMessageAsync(m.MessageId, m.PopReceipt, ct);
+                    continue;
+                }
+                try
+                {
+                    await send(Deserialize(m.Body.ToString()), ct);
+                    await storage.SendBatches.DeleteMessageAsync(m.MessageId, m.PopReceipt, ct);
+                    handled++;
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    logger.LogError(e, "Send-batches message {MessageId} failed (try {Count}); it will be tried again", m.MessageId, m.DequeueCount);
+                }
+            }
+        }
+    }
+}

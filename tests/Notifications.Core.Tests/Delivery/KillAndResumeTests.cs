@@ -1,0 +1,209 @@
+using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Notifications.Articles;
+using Notifications.Delivery;
+using Notifications.Digests;
+using Notifications.Subscribers;
+using Notifications.Testing;
+
+namespace Notifications.Core.Tests.Delivery;
+
+/// <summary>
+/// The process dies at each point of a run (simulated by stopping between steps, or by a transport that dies), and a new
+/// process picks the run up: every recipient gets the digest exactly once, or is reported Uncertain, never twice.
+/// </summary>
+public sealed class KillAndResumeTests(AzuriteFixture azurite)
+{
+    private static readonly DateTimeOffset Morning = new(2026, 11, 26, 6, 0, 0, TimeSpan.Zero);
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private sealed record Setup(FakeSendGrid SendGrid, Dictionary<string, string?> Settings) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => SendGrid.DisposeAsync();
+    }
+
+    private async Task<Setup> SetupAsync(int subscribers = 5, int batchSize = 2, int pauseAfter = 3)
+    {
+        var sendGrid = await FakeSendGrid.StartAsync();
+        var settings = TestSettings.For(azurite).WithSendGrid(sendGrid);
+        settings["Delivery:BatchSize"] = batchSize.ToString();
+        settings["Delivery:PauseAfterFailures"] = pauseAfter.ToString();
+        settings["Delivery:RequestsPerSecond"] = "0";
+        settings["Delivery:RetryBaseDelay"] = "00:00:00.010";
+        await using var host = await TestHost.StartAsync(settings, Morning);
+        await host.Get<SubscriberStore>().UpsertManyAsync(Enumerable.Range(0, subscribers).Select(i =>
+            new NewSubscriber($"official{i:D2}@customs.example", $"Official {i}", "Customs Administration")), Ct);
+        await host.Get<ArticlePublisher>().PublishAsync("ptc.md", new MemoryStream(Encoding.UTF8.GetBytes("---\ntitle: PTC session\n---\nBody.\n")), Ct);
+        await host.Get<ArticleIngestor>().IngestAsync("ptc.md", Ct);
+        return new Setup(sendGrid, settings);
+    }
+
+    /// <summary>A new process, an hour (or more) after the article, on the same storage.</summary>
+    private static Task<TestHost> RestartAsync(Setup s, TimeSpan? after = null, Action<IServiceCollection>? configure = null)
+        => TestHost.StartAsync(s.Settings, Morning + TimeSpan.FromHours(1) + (after ?? TimeSpan.Zero), configure);
+
+    private static void EveryoneExactlyOnce(Setup s, int subscribers)
+    {
+        var recipients = s.SendGrid.Accepted.SelectMany(r => r.Recipients).ToList();
+        Assert.Equal(subscribers, recipients.Count);
+        Assert.Equal(subscribers, recipients.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task DiesAfterCreatingTheRun()
+    {
+        await using var s = await SetupAsync();
+        await using (var first = await RestartAsync(s))
+        {
+            var now = first.Time.GetUtcNow();
+            await first.Get<DigestRunStore>().GetOrCreateAsync(DigestPeriod.For(DigestFrequency.Daily, now), now, Ct);
+        }
+
+        await using var second = await RestartAsync(s, TimeSpan.FromMinutes(5));
+        var result = await second.Get<DigestRunner>().RunAsync(DigestFrequency.Daily, ct: Ct);
+
+        Assert.Equal(DigestRunStatus.Completed, result.Status);
+        EveryoneExactlyOnce(s, 5);
+    }
+
+    [Fact]
+    public async Task DiesAfterPlanningBeforeSending()
+    {
+        await using var s = await SetupAsync();
+        await using (var first = await RestartAsync(s))
+            await first.Get<DigestRunner>().PlanAsync(DigestFrequency.Daily, ct: Ct);   // planned and queued, nothing sent
+        Assert.Empty(s.SendGrid.Requests);
+
+        await using var second = await RestartAsync(s, TimeSpan.FromMinutes(5));
+        var result = await second.Get<DigestRunner>().RunAsync(DigestFrequency.Daily, ct: Ct);
+        // The queued messages arrive after the run was sent inline: they send nothing.
+        await second.Get<SendBatchQueue>().DrainAsync((m, t) => second.Get<DigestRunner>().SendQueuedAsync(m, t), TimeSpan.FromMinutes(1), Ct);
+
+        Assert.Equal(DigestRunStatus.Completed, result.Status);
+        EveryoneExactlyOnce(s, 5);
+    }
+
+    [Fact]
+    public async Task DiesAfterClaimingABatchBeforeItsRequest()
+    {
+        await using var s = await SetupAsync();
+        await using (var first = await RestartAsync(s, configure: services => services.AddSingleton<IMailTransport>(new DiesBeforeTheRequest())))
+            await Assert.ThrowsAsync<ProcessDiedException>(() => first.Get<DigestRunner>().RunAsync(DigestFrequency.Daily, ct: Ct));
+
+        // Within the lease the batch may still be in flight: left alone; the other batches go out.
+        await using (var soon = await RestartAsync(s, TimeSpan.FromMinutes(1)))
+        {
+            var result = await soon.Get<DigestRunner>().RunAsync(DigestFrequency.Daily, ct: Ct);
+            Assert.Equal((1, 2), (result.BatchesInProgress, result.BatchesSentNow));
+        }
+        // Past the lease: Uncertain, reported, not resent.
+        await using (var later = await RestartAsync(s, TimeSpan.FromMinutes(15)))
+        {
+            var result = await later.Get<DigestRunner>().RunAsync(DigestFrequency.Daily, ct: Ct);
+            Assert.Equal((1, 0, 2), (result.BatchesUncertain, result.BatchesSentNow, result.BatchesAlreadySent));
+            Assert.Equal(3, s.SendGrid.Accepted.SelectMany(r => r.Recipients).Count());
+        }
+        // An admin decides to resend it: its two recipients get it, once.
+        await using var admin = await RestartAsync(s, TimeSpan.FromMinutes(20));
+        var resumed = await admin.Get<DigestRunner>().ResumeAsync("daily-2026-11-26", resendUncertain: true, Ct);
+
+        Assert.Equal(DigestRunStatus.Completed, resumed.Status);
+        EveryoneExactlyOnce(s, 5);
+    }
+
+    [Fact]
+    public async Task DiesAfterSendGridAcceptedBeforeTheLedgerSaidSent()
+    {
+        await using var s = await SetupAsync();
+        await using (var first = await RestartAsync(s, configure: services => services.AddSingleton<IMailTransport>(sp =>
+            new DiesAfterTheRequest(sp.GetRequiredService<SendGridTransport>()))))
+            await Assert.ThrowsAsync<ProcessDiedException>(() => first.Get<DigestRunner>().RunAsync(DigestFrequency.Daily, ct: Ct));
+        Assert.Single(s.SendGrid.Accepted);
+
+        await using var later = await RestartAsync(s, TimeSpan.FromMinutes(15));
+        var result = await later.Get<DigestRunner>().RunAsync(DigestFrequency.Daily, ct: Ct);
+
+        // The first batch reached SendGrid but the ledger cannot know: Uncertain, not resent. Nobody twice.
+        Assert.Equal(1, result.BatchesUncertain);
+        var recipients = s.SendGrid.Accepted.SelectMany(r => r.Recipients).ToList();
+        Assert.Equal(5, recipients.Count);
+        Assert.Equal(5, recipients.Distinct().Count());
+        var status = (await later.Get<DigestRunner>().StatusAsync("daily-2026-11-26", ct: Ct))!;
+        Assert.Equal(BatchStatus.Uncertain, Assert.Single(status.Problems).Status);
+    }
+
+    [Fact]
+    public async Task DiesAfterTheLastBatchWasSentBeforeTheRunCompleted()
+    {
+        await using var s = await SetupAsync();
+        await using (var first = await RestartAsync(s))
+        {
+            await first.Get<DigestRunner>().RunAsync(DigestFrequency.Daily, ct: Ct);
+            // Put the run back as if the process died before recording its completion.
+            var runs = first.Get<DigestRunStore>();
+            var run = (await runs.GetAsync(DigestFrequency.Daily, "2026-11-26", Ct))!;
+            await runs.TryUpdateAsync(run with { Status = DigestRunStatus.Planned }, Ct);
+        }
+
+        await using var second = await RestartAsync(s, TimeSpan.FromMinutes(5));
+        var result = await second.Get<DigestRunner>().RunAsync(DigestFrequency.Daily, ct: Ct);
+
+        Assert.Equal((DigestRunStatus.Completed, 0, 3), (result.Status, result.BatchesSentNow, result.BatchesAlreadySent));
+        EveryoneExactlyOnce(s, 5);
+    }
+
+    [Fact]
+    public async Task RepeatedFailuresPauseTheRunAndResumeFinishesIt()
+    {
+        await using var s = await SetupAsync(subscribers: 6, batchSize: 1, pauseAfter: 3);
+        for (var i = 0; i < 3; i++) s.SendGrid.EnqueueAnswer(400, "The from address does not match a verified Sender Identity.");
+        await using (var first = await RestartAsync(s))
+        {
+            var paused = await first.Get<DigestRunner>().RunAsync(DigestFrequency.Daily, ct: Ct);
+            Assert.Equal((DigestRunStatus.Paused, 3), (paused.Status, paused.BatchesFailed));
+            Assert.Equal(3, s.SendGrid.Requests.Count);   // it stopped instead of burning through the list
+            var again = await first.Get<DigestRunner>().RunAsync(DigestFrequency.Daily, ct: Ct);
+            Assert.Equal(DigestRunStatus.Paused, again.Status);
+            Assert.Equal(3, s.SendGrid.Requests.Count);
+        }
+
+        await using var admin = await RestartAsync(s, TimeSpan.FromMinutes(30));
+        var resumed = await admin.Get<DigestRunner>().ResumeAsync("daily-2026-11-26", resendUncertain: false, Ct);
+
+        Assert.Equal(DigestRunStatus.Completed, resumed.Status);
+        EveryoneExactlyOnce(s, 6);
+    }
+
+    [Fact]
+    public async Task QueuedBatchesAreSentOnceEvenWhenMessagesAreDelivered()
+    {
+        await using var s = await SetupAsync(subscribers: 7, batchSize: 2);
+        await using var host = await RestartAsync(s);
+        var runner = host.Get<DigestRunner>();
+        await runner.PlanAsync(DigestFrequency.Daily, ct: Ct);
+        await runner.PlanAsync(DigestFrequency.Daily, ct: Ct);   // the timer fires twice: every message is queued twice
+
+        var handled = await host.Get<SendBatchQueue>().DrainAsync((m, t) => runner.SendQueuedAsync(m, t), TimeSpan.FromMinutes(1), Ct);
+
+        Assert.Equal(8, handled);
+        Assert.Equal(4, s.SendGrid.Accepted.Count);
+        EveryoneExactlyOnce(s, 7);
+        Assert.Equal(DigestRunStatus.Completed, (await host.Get<DigestRunStore>().GetAsync(DigestFrequency.Daily, "2026-11-26", Ct))!.Status);
+    }
+
+    private sealed class ProcessDiedException() : Exception("the process died");
+
+    private sealed class DiesBeforeTheRequest : IMailTransport
+    {
+        public Task<string> SendAsync(MailBatch batch, CancellationToken ct) => throw new ProcessDiedException();
+    }
+
+    private sealed class DiesAfterTheRequest(IMailTransport inner) : IMailTransport
+    {
+        public async Task<string> SendAsync(MailBatch batch, CancellationToken ct)
+        {
+            await inner.SendAsync(batch, ct);
+            throw new ProcessDiedException();
+        }
+    }
+}
