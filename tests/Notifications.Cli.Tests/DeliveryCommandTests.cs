@@ -1,0 +1,44 @@
+using System.Globalization;
+using System.Text.Json;
+using Notifications.Testing;
+
+namespace Notifications.Cli.Tests;
+
+public sealed class DeliveryCommandTests(AzuriteFixture azurite) : IDisposable
+{
+    private readonly TempFolder _temp = new();
+
+    [Fact]
+    public async Task StatusShowsTheBatchesOfARunAndDeliverDrainsTheQueue()
+    {
+        var settings = TestSettings.For(azurite, _temp.Combine("outbox"));
+        settings["Delivery:BatchSize"] = "1";
+        foreach (var who in new[] { "a", "b", "c" })
+            Assert.Equal(0, (await CliRun.RunAsync(settings, "subscribers", "add", "--email", $"{who}@customs.example", "--name", who, "--organization", "Org")).ExitCode);
+        Assert.Equal(0, (await CliRun.RunAsync(settings, "articles", "publish", _temp.Write("ptc.md", "---\ntitle: PTC session\n---\nBody.\n"))).ExitCode);
+        var at = DateTimeOffset.UtcNow.AddMinutes(1);
+        var runId = "daily-" + at.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+        var run = await CliRun.RunAsync(settings, "digest", "run", "--frequency", "daily", "--at", at.ToString("O"));
+        var status = await CliRun.RunAsync(settings, "digest", "status", runId, "--json");
+        var text = await CliRun.RunAsync(settings, "digest", "status", runId);
+        var deliver = await CliRun.RunAsync(settings, "deliver");
+        var resume = await CliRun.RunAsync(settings, "digest", "resume", runId);
+        var unknown = await CliRun.RunAsync(settings, "digest", "status", "monthly-2026-11");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var json = JsonDocument.Parse(status.Output).RootElement;
+        Assert.Equal(("completed", 3, 3, 0), (json.GetProperty("status").GetString(), json.GetProperty("recipients").GetInt32(),
+            json.GetProperty("batches").GetProperty("sent").GetInt32(), json.GetProperty("batches").GetProperty("uncertain").GetInt32()));
+        Assert.Equal(0, json.GetProperty("events").GetProperty("delivered").GetInt64());
+        Assert.Contains("1 articles, 3 recipients in 3 batches: 3 sent, 0 planned, 0 sending, 0 failed, 0 uncertain.", text.OutputLines);
+        Assert.Equal(("The send-batches queue is empty.", 0), (Assert.Single(deliver.OutputLines), deliver.ExitCode));
+        Assert.True(resume.ExitCode == 0, resume.ToString());
+        Assert.Contains("already sent: 3", resume.Output);
+        Assert.Equal(3, Directory.GetFiles(Path.Combine(_temp.Combine("outbox"), runId), "*.eml").Length);
+        Assert.Equal(1, unknown.ExitCode);
+        Assert.Contains("not a digest run id", unknown.Error);
+    }
+
+    public void Dispose() => _temp.Dispose();
+}
