@@ -66,9 +66,14 @@ public static class ServiceCollectionExtensions
         services.AddHostedService<TemplateCheck>();
 
         services.AddSingleton<DigestRenderer>();
+        services.AddSingleton<DigestTemplateOverrides>();
+        services.AddSingleton<ITemplateSource>(sp => sp.GetRequiredService<DigestTemplateOverrides>());
+        services.AddHostedService<DigestTemplateRefresher>();
         services.AddSingleton<DigestArchive>();
         services.AddSingleton<DigestRunStore>();
         services.AddSingleton<DigestRunner>();
+        services.AddOptions<ScheduleOptions>().Bind(configuration.GetSection(ScheduleOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<DigestSchedule>();
 
         services.AddSendGridHttpClient();
         services.AddSingleton<SendGridMessageBuilder>();

@@ -23,6 +23,7 @@ public sealed class FunctionsMetadataTests
         { "Coverage", "manage/coverage", "get", "Function" },
         { "UpdateSubscriber", "manage/subscribers/{id}", "patch", "Function" },
         { "EraseSubscriber", "manage/subscribers/{id}", "delete", "Function" },
+        { "ViewDigest", "digests/{run}/{variant}", "get", "Anonymous" },
         { "Subscribe", "subscribe", "get,post", "Anonymous" },
         { "Confirm", "confirm", "get,post", "Anonymous" },
         { "Unsubscribe", "unsubscribe", "get,post", "Anonymous" },

@@ -12,6 +12,7 @@ public static class TestSettings
             ["Storage:ArticlesContainer"] = p + "-articles",
             ["Storage:RejectedArticlesContainer"] = p + "-articles-rejected",
             ["Storage:DigestsContainer"] = p + "-digests",
+            ["Storage:TemplatesContainer"] = p + "-templates",
             ["Storage:ArticleIndexTable"] = p + "ArticleIndex",
             ["Storage:SubscribersTable"] = p + "Subscribers",
             ["Storage:DigestRunsTable"] = p + "DigestRuns",

@@ -14,6 +14,8 @@ public static class DigestCommands
         digest.Subcommands.Add(Run(cli));
         digest.Subcommands.Add(Resume(cli));
         digest.Subcommands.Add(Status(cli));
+        digest.Subcommands.Add(DigestPreviewCommands.Preview(cli));
+        digest.Subcommands.Add(DigestPreviewCommands.SendTest(cli));
         return digest;
     }
 

@@ -32,7 +32,8 @@ public sealed record DeliveryBatch(
     string? Error,
     int Attempts,
     ETag ETag,
-    DateTimeOffset UpdatedAt = default);
+    DateTimeOffset UpdatedAt = default,
+    string Variant = Notifications.Digests.DigestVariant.Default);
 
 /// <summary>
 /// The delivery ledger: partition = run id, row = batch id. What guarantees nobody is mailed twice:
@@ -40,16 +41,21 @@ public sealed record DeliveryBatch(
 /// </summary>
 public sealed class DeliveryLedger(StorageResources storage, TimeProvider time)
 {
+    /// <summary>Writes a run's plan with one variant for every batch.</summary>
+    public Task WritePlanAsync(string runId, string planId, IReadOnlyList<IReadOnlyList<string>> batches, CancellationToken ct = default)
+        => WritePlanAsync(runId, planId, batches.Select(ids => (Notifications.Digests.DigestVariant.Default, ids)).ToList(), ct);
+
     /// <summary>Writes a run's plan under a fresh plan id (insert only: no existing row is ever replaced), 100 batches per table transaction.</summary>
-    public async Task WritePlanAsync(string runId, string planId, IReadOnlyList<IReadOnlyList<string>> batches, CancellationToken ct = default)
+    public async Task WritePlanAsync(string runId, string planId, IReadOnlyList<(string Variant, IReadOnlyList<string> Ids)> batches, CancellationToken ct = default)
     {
         await storage.EnsureCreatedAsync();
-        var entities = batches.Select((ids, i) => new TableEntity(runId, RowKeyOf(planId, BatchIdOf(i)))
+        var entities = batches.Select((b, i) => (Variant: b.Variant, ids: b.Ids, i)).Select(b => new TableEntity(runId, RowKeyOf(planId, BatchIdOf(b.i)))
         {
-            ["BatchId"] = BatchIdOf(i),
+            ["BatchId"] = BatchIdOf(b.i),
+            ["Variant"] = b.Variant,
             ["Status"] = nameof(BatchStatus.Planned),
-            ["Recipients"] = PackIds(ids),
-            ["RecipientCount"] = ids.Count,
+            ["Recipients"] = PackIds(b.ids),
+            ["RecipientCount"] = b.ids.Count,
             ["Attempts"] = 0,
             ["UpdatedAt"] = time.GetUtcNow(),
         });
@@ -126,5 +132,6 @@ public sealed class DeliveryLedger(StorageResources storage, TimeProvider time)
         e.GetString("Error") is { Length: > 0 } error ? error : null,
         e.GetInt32("Attempts") ?? 0,
         e.ETag,
-        e.GetDateTimeOffset("UpdatedAt") ?? default);
+        e.GetDateTimeOffset("UpdatedAt") ?? default,
+        e.GetString("Variant") ?? Notifications.Digests.DigestVariant.Default);
 }

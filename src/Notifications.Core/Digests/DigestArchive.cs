@@ -2,33 +2,57 @@ using Notifications.Delivery;
 using Azure;
 using Azure.Storage.Blobs.Models;
 using Notifications.Storage;
+using Notifications.Subscribers;
 
 namespace Notifications.Digests;
 
-/// <summary>Rendered digests in the <c>digests</c> container (<c>&lt;run id&gt;/subject.txt, digest.html, digest.txt</c>): rendered once, sent by every batch.</summary>
+/// <summary>
+/// Rendered digests in the <c>digests</c> container (<c>&lt;run id&gt;/&lt;variant&gt;/subject.txt, digest.html, digest.txt</c>):
+/// rendered once per variant (language and topic set), sent by every batch of that variant.
+/// </summary>
 public sealed class DigestArchive(StorageResources storage)
 {
-    public async Task SaveAsync(string runId, MailContent digest, CancellationToken ct = default)
+    public async Task SaveAsync(string runId, string variant, MailContent digest, CancellationToken ct = default)
     {
         await storage.EnsureCreatedAsync();
         await Task.WhenAll(
-            Upload($"{runId}/subject.txt", digest.Subject, "text/plain; charset=utf-8", ct),
-            Upload($"{runId}/digest.html", digest.Html, "text/html; charset=utf-8", ct),
-            Upload($"{runId}/digest.txt", digest.Text, "text/plain; charset=utf-8", ct));
+            Upload($"{runId}/{variant}/subject.txt", digest.Subject, "text/plain; charset=utf-8", ct),
+            Upload($"{runId}/{variant}/digest.html", digest.Html, "text/html; charset=utf-8", ct),
+            Upload($"{runId}/{variant}/digest.txt", digest.Text, "text/plain; charset=utf-8", ct));
     }
 
-    public async Task<MailContent?> LoadAsync(string runId, CancellationToken ct = default)
+    /// <summary>The variant's rendering; the English variant without topics when <paramref name="variant"/> is not given.</summary>
+    public async Task<MailContent?> LoadAsync(string runId, string variant = DigestVariant.Default, CancellationToken ct = default)
     {
         await storage.EnsureCreatedAsync();
         try
         {
-            var parts = await Task.WhenAll(Download($"{runId}/subject.txt", ct), Download($"{runId}/digest.html", ct), Download($"{runId}/digest.txt", ct));
+            var parts = await Task.WhenAll(Download($"{runId}/{variant}/subject.txt", ct), Download($"{runId}/{variant}/digest.html", ct), Download($"{runId}/{variant}/digest.txt", ct));
             return new MailContent(parts[0], parts[1], parts[2]);
         }
         catch (RequestFailedException e) when (e.ErrorCode == BlobErrorCode.BlobNotFound)
         {
             return null;
         }
+    }
+
+    /// <summary>
+    /// GET /api/digests/{run}/{variant}: the archived HTML as a page ("view in browser"). The placeholders for one recipient's
+    /// name and links become neutral ones: the page is the same for everyone and must not act on anyone's subscription.
+    /// </summary>
+    public async Task<Microsoft.AspNetCore.Http.IResult> ViewAsync(string runId, string variant, SubscriptionLinks links, CancellationToken ct)
+    {
+        var valid = System.Text.RegularExpressions.Regex.IsMatch(runId, "^(daily|weekly)-[0-9A-Z-]{4,20}$") && System.Text.RegularExpressions.Regex.IsMatch(variant, "^[a-z]{2}(-t[0-9a-f]{8})?$");
+        if (!valid || await LoadAsync(runId, variant, ct) is not { } digest)
+            return Microsoft.AspNetCore.Http.Results.Problem(statusCode: 404, title: "Not found.", detail: "There is no such digest.");
+        var html = MailPlaceholders.Apply(digest.Html, new Dictionary<string, string>
+        {
+            [MailPlaceholders.NameHtml] = "subscriber",
+            [MailPlaceholders.NameText] = "subscriber",
+            [MailPlaceholders.UnsubscribeUrl] = links.Subscribe(),
+            [MailPlaceholders.PreferencesUrl] = links.Subscribe(),
+        });
+        return Microsoft.AspNetCore.Http.Results.Content(html, "text/html; charset=utf-8");
     }
 
     private Task Upload(string name, string content, string contentType, CancellationToken ct)

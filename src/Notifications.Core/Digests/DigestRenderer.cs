@@ -1,5 +1,4 @@
 using Notifications.Delivery;
-using System.Globalization;
 using Microsoft.Extensions.Options;
 using Notifications.Articles;
 using Notifications.Templates;
@@ -7,22 +6,74 @@ using Scriban.Runtime;
 
 namespace Notifications.Digests;
 
-/// <summary>Renders a digest's subject, HTML and plain text from the built-in templates.</summary>
-public sealed class DigestRenderer(TemplateSet templates, IOptions<DigestOptions> options)
+/// <summary>
+/// Renders a digest's subject, HTML and plain text in one language, from the digest templates (built-in, or an admin's
+/// override: see <see cref="DigestTemplateOverrides"/>). It renders once per variant: the recipient's name and links are
+/// <see cref="MailPlaceholders"/> that each message fills in at send time.
+/// <para>
+/// Templates: <c>digest.subject.sbn</c>, <c>digest.txt.sbn</c> and the layout <c>digest.html.sbn</c>, which includes the
+/// partials <c>digest-header.html.sbn</c>, <c>digest-article.html.sbn</c> (once per article) and <c>digest-footer.html.sbn</c>
+/// (the text body includes <c>digest-article.txt.sbn</c>). The layout's CSS is written in a &lt;style&gt; block and moved
+/// inline here (PreMailer.Net), keeping the media queries for small screens in a &lt;style&gt; block.
+/// </para>
+/// </summary>
+public sealed class DigestRenderer(ITemplateSource templates, IOptions<DigestOptions> options)
 {
-    public MailContent Render(DigestPeriod period, IReadOnlyList<IndexedArticle> articles)
+    public const string SubjectTemplate = "digest.subject.sbn";
+    public const string HtmlTemplate = "digest.html.sbn";
+    public const string TextTemplate = "digest.txt.sbn";
+
+    /// <summary>The digest of <paramref name="articles"/> in <paramref name="language"/> (en, ru or fr; anything else renders in English).</summary>
+    /// <param name="viewUrl">The absolute address where this rendering can be read in a browser (the "view in browser" link); none: no link.</param>
+    public MailContent Render(DigestPeriod period, IReadOnlyList<IndexedArticle> articles, string language = "en", string? viewUrl = null)
+        => Render(templates.Templates, period, articles, language, viewUrl);
+
+    /// <summary>The same with a given template set: how an override is test-rendered before it is used.</summary>
+    public MailContent Render(TemplateSet set, DigestPeriod period, IReadOnlyList<IndexedArticle> articles, string language, string? viewUrl = null)
+    {
+        var model = Model(period, articles, DigestLocale.For(language), viewUrl);
+        var subject = OneLine(set.RenderText(SubjectTemplate, model));
+        model["subject"] = subject;
+        var html = Inline(set.RenderHtml(HtmlTemplate, model));
+        return new MailContent(subject, html, set.RenderText(TextTemplate, model));
+    }
+
+    /// <summary>Everything the templates see. Names are snake_case; <c>t</c> holds the fixed texts of the language.</summary>
+    private ScriptObject Model(DigestPeriod period, IReadOnlyList<IndexedArticle> articles, DigestLocale locale, string? viewUrl)
     {
         var o = options.Value;
-        var model = new ScriptObject
+        var lang = locale.Language;
+        var digestName = locale.Text(period.Frequency == DigestFrequency.Weekly ? "weekly_digest" : "daily_digest");
+        var organization = o.OrganizationIn(lang);
+        var t = new ScriptObject();
+        foreach (var (key, value) in locale.Texts) t[key] = value;
+
+        var greeting = locale.Text("greeting").Split("{0}");
+        return new ScriptObject
         {
-            ["sender"] = o.Sender,
-            ["organization"] = o.Organization,
-            ["footer"] = o.Footer,
+            ["lang"] = lang,
+            ["sender"] = o.SenderIn(lang),
+            ["organization"] = organization,
+            ["footer"] = o.FooterIn(lang),
+            ["frequency"] = period.Frequency.ToString().ToLowerInvariant(),
             ["frequency_label"] = period.Frequency.ToString().ToLowerInvariant(),
-            ["period_label"] = period.Label,
+            ["digest_name"] = digestName,
+            ["period_label"] = locale.PeriodLabel(period),
+            // For a heading: "Week of 23 November 2026".
+            ["period_title"] = Capitalized(locale.PeriodLabel(period)),
             ["article_count"] = articles.Count,
-            ["articles"] = articles.Select(ToModel).ToList(),
+            ["new_reports"] = locale.NewReports(articles.Count),
+            ["new_session_reports"] = locale.NewSessionReports(articles.Count),
+            ["intro"] = locale.Format("intro", locale.NewReports(articles.Count)),
+            ["why"] = locale.Format("why", digestName.ToLowerInvariant(), organization),
             // Rendered once for everyone: each recipient's own values replace these placeholders at send time.
+            ["greeting_html"] = new RawHtml(string.Join(MailPlaceholders.NameHtml, greeting.Select(System.Net.WebUtility.HtmlEncode))),
+            ["greeting_text"] = string.Join(MailPlaceholders.NameText, greeting),
+            ["view_url"] = viewUrl ?? "",
+            ["preheader"] = Preheader(articles),
+            ["subject"] = "",
+            ["articles"] = articles.Select(a => ArticleModel(a, locale)).ToList(),
+            ["t"] = t,
             ["recipient"] = new ScriptObject
             {
                 ["name_html"] = new RawHtml(MailPlaceholders.NameHtml),
@@ -31,58 +82,52 @@ public sealed class DigestRenderer(TemplateSet templates, IOptions<DigestOptions
                 ["preferences_url"] = new RawHtml(MailPlaceholders.PreferencesUrl),
             },
         };
-        var subject = OneLine(templates.RenderText("digest.subject.sbn", model));
-        model["subject"] = subject;
-        model["preheader"] = string.Join(" · ", articles.Take(3).Select(a => a.Title));
-        return new MailContent(subject, templates.RenderHtml("digest.html.sbn", model), templates.RenderText("digest.txt.sbn", model));
     }
 
-    private static ScriptObject ToModel(IndexedArticle a) => new()
+    private static ScriptObject ArticleModel(IndexedArticle a, DigestLocale locale) => new()
     {
         ["title"] = a.Title,
         ["summary"] = a.Summary,
         ["url"] = a.Url ?? "",
-        ["topics"] = string.Join(", ", a.Topics),
+        ["topics"] = string.Join(", ", a.Topics.Select(locale.Topic)),
+        ["topic_list"] = a.Topics.Select(locale.Topic).ToList(),
         ["language"] = a.Language,
-        ["published_label"] = a.Published?.ToString("d MMMM yyyy", CultureInfo.InvariantCulture) ?? "",
-        ["session"] = SessionModel(a.SessionOrNone),
+        ["language_note"] = locale.LanguageNote(a.Language),
+        ["published_label"] = a.Published is { } p ? locale.Date(DateOnly.FromDateTime(p.UtcDateTime)) : "",
+        ["session"] = SessionModel(a.SessionOrNone, locale),
     };
 
     /// <summary>The session an article reports on, for templates: each field, and <c>label</c>, one line that says it all.</summary>
-    private static ScriptObject SessionModel(SessionInfo s)
+    private static ScriptObject SessionModel(SessionInfo s, DigestLocale locale) => new()
     {
-        var committee = s.CommitteeAbbreviation ?? s.Committee ?? "";
-        var numbers = s.Sessions.Count == 0 ? "" : string.Join("/", s.Sessions.Select(Ordinal)) + (s.Sessions.Count == 1 ? " session" : " sessions");
-        var dates = DateRange(s.StartDate, s.EndDate);
-        var place = s.Place is null ? "" : s.Participation == Participation.Hybrid ? $"{s.Place} and online" : s.Place;
-        if (s.Place is null && s.Participation == Participation.Online) place = "online";
-        return new ScriptObject
-        {
-            ["committee"] = s.Committee ?? "",
-            ["committee_abbreviation"] = s.CommitteeAbbreviation ?? "",
-            ["organization"] = s.Organization ?? "",
-            ["organization_abbreviation"] = s.OrganizationAbbreviation ?? "",
-            ["numbers"] = numbers,
-            ["dates"] = dates,
-            ["place"] = s.Place ?? "",
-            ["participation"] = s.Participation == Participation.Unknown ? "" : s.Participation.ToString().ToLowerInvariant(),
-            ["label"] = string.Join(" · ", new[] { string.Join(" ", new[] { committee, numbers }.Where(p => p != "")), dates, place }.Where(p => p != "")),
-        };
+        ["committee"] = s.Committee ?? "",
+        ["committee_abbreviation"] = s.CommitteeAbbreviation ?? "",
+        ["organization"] = s.Organization ?? "",
+        ["organization_abbreviation"] = s.OrganizationAbbreviation ?? "",
+        ["numbers"] = locale.SessionNumbers(s.Sessions),
+        ["dates"] = s.StartDate is { } start ? locale.DateRange(start, s.EndDate) : "",
+        ["place"] = s.Place ?? "",
+        ["participation"] = s.Participation == Participation.Unknown ? "" : s.Participation.ToString().ToLowerInvariant(),
+        ["label"] = locale.SessionLine(s),
+    };
+
+    private static string Capitalized(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
+
+    /// <summary>What mail clients show after the subject: the first titles, cut at a word near 150 characters.</summary>
+    private static string Preheader(IReadOnlyList<IndexedArticle> articles)
+    {
+        var text = string.Join(" · ", articles.Take(3).Select(a => OneLine(a.Title)));
+        if (text.Length <= 150) return text;
+        var cut = text.LastIndexOf(' ', 150);
+        return text[..(cut > 80 ? cut : 150)].TrimEnd(' ', '·') + "…";
     }
 
-    private static string Ordinal(int n) => n + ((n % 100) is 11 or 12 or 13 ? "th" : (n % 10) switch { 1 => "st", 2 => "nd", 3 => "rd", _ => "th" });
-
-    /// <summary>"25–27 April 2023", "30 September – 2 October 2023", "30 December 2026 – 2 January 2027", "27 April 2023".</summary>
-    private static string DateRange(DateOnly? start, DateOnly? end)
-    {
-        if (start is not { } a) return "";
-        var b = end ?? a;
-        var c = CultureInfo.InvariantCulture;
-        if (a == b) return a.ToString("d MMMM yyyy", c);
-        if (a.Year != b.Year) return $"{a.ToString("d MMMM yyyy", c)} – {b.ToString("d MMMM yyyy", c)}";
-        if (a.Month != b.Month) return $"{a.ToString("d MMMM", c)} – {b.ToString("d MMMM yyyy", c)}";
-        return $"{a.Day}–{b.ToString("d MMMM yyyy", c)}";
-    }
+    /// <summary>
+    /// Moves the layout's CSS into style attributes (Gmail and Outlook drop or ignore much of a &lt;style&gt; block);
+    /// media queries cannot be inlined and stay in a &lt;style&gt; block for the clients that honour them.
+    /// </summary>
+    private static string Inline(string html)
+        => PreMailer.Net.PreMailer.MoveCssInline(html, removeStyleElements: true, preserveMediaQueries: true).Html;
 
     /// <summary>A subject is one header line: any line break a template or an article brings in is folded to a space.</summary>
     private static string OneLine(string text)

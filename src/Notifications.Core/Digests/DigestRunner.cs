@@ -46,6 +46,7 @@ public sealed class DigestRunner(
     DeliveryLedger ledger,
     BatchSender sender,
     SendBatchQueue queue,
+    SubscriptionLinks links,
     IOptions<DeliveryOptions> delivery,
     TimeProvider time,
     ILogger<DigestRunner> logger)
@@ -82,8 +83,7 @@ public sealed class DigestRunner(
         }
         var batch = await ledger.GetAsync(run.RunId, run.PlanId, message.BatchId, ct);
         if (batch is null) return null;
-        var content = await archive.LoadAsync(run.RunId, ct)
-            ?? throw new InvalidOperationException($"Run {run.RunId} is planned but its rendered digest is missing from the digests container.");
+        var content = await ContentAsync(run.RunId, batch.Variant, ct);
         var result = await sender.SendAsync(batch, run.Frequency, content, await subscribers.GetManyAsync(batch.RecipientIds, ct), ct);
         await RecordAsync(run, [result], ct);
         return result;
@@ -171,14 +171,24 @@ public sealed class DigestRunner(
             return await runs.TryUpdateAsync(claimed with { Status = DigestRunStatus.Completed }, ct);
         }
 
-        await archive.SaveAsync(run.RunId, renderer.Render(period, window), ct);
-
-        var recipients = (await subscribers.ListByFrequencyAsync(period.Frequency, ct))
+        // One rendering per variant (language × topic set), never per subscriber; a variant with nothing for it sends nothing.
+        var batches = new List<(string Variant, IReadOnlyList<string> Ids)>();
+        var recipients = new List<string>();
+        var groups = (await subscribers.ListByFrequencyAsync(period.Frequency, ct))
             .Where(s => s.Status == SubscriberStatus.Active)
-            .Select(s => s.Id)
-            .Order(StringComparer.Ordinal)
-            .ToList();
-        var batches = recipients.Chunk(delivery.Value.BatchSize).Select(c => (IReadOnlyList<string>)c).ToList();
+            // By id: the variant holds a topic list, and record equality would compare the lists by reference.
+            .GroupBy(s => DigestVariant.Of(s.Language, s.TopicList).Id, StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal);
+        foreach (var group in groups)
+        {
+            var variant = DigestVariant.Of(group.First().Language, group.First().TopicList);
+            var articlesForVariant = variant.Select(window);
+            if (articlesForVariant.Count == 0) continue;
+            await archive.SaveAsync(run.RunId, variant.Id, renderer.Render(period, articlesForVariant, variant.Language, links.ViewDigest(run.RunId, variant.Id)), ct);
+            var ids = group.Select(s => s.Id).Order(StringComparer.Ordinal).ToList();
+            recipients.AddRange(ids);
+            batches.AddRange(ids.Chunk(delivery.Value.BatchSize).Select(c => (variant.Id, (IReadOnlyList<string>)c)));
+        }
         await ledger.WritePlanAsync(run.RunId, claimed.PlanId, batches, ct);
 
         logger.LogInformation("Run {RunId} planned: {ArticleCount} articles, {RecipientCount} recipients in {BatchCount} batches",
@@ -194,12 +204,13 @@ public sealed class DigestRunner(
 
     private async Task<DigestRunResult> SendAsync(DigestRun run, CancellationToken ct, bool resendUncertain = false)
     {
-        var content = await archive.LoadAsync(run.RunId, ct)
-            ?? throw new InvalidOperationException($"Run {run.RunId} is planned but its rendered digest is missing from the digests container.");
         var everyone = (await subscribers.ListAsync(ct)).ToDictionary(s => s.Id);
+        var contents = new Dictionary<string, MailContent>(StringComparer.Ordinal);
         var results = new List<BatchResult>();
         foreach (var batch in await ledger.ListAsync(run.RunId, run.PlanId, ct))
         {
+            if (!contents.TryGetValue(batch.Variant, out var content))
+                contents[batch.Variant] = content = await ContentAsync(run.RunId, batch.Variant, ct);
             var result0 = await sender.SendAsync(batch, run.Frequency, content, everyone, ct, resendUncertain);
             results.Add(result0);
             run = await RecordAsync(run, [result0], ct);
@@ -210,6 +221,10 @@ public sealed class DigestRunner(
             run.RunId, result.BatchesSentNow, result.RecipientsSentNow, result.BatchesAlreadySent, result.BatchesFailed, result.BatchesUncertain);
         return result;
     }
+
+    private async Task<MailContent> ContentAsync(string runId, string variant, CancellationToken ct)
+        => await archive.LoadAsync(runId, variant, ct)
+           ?? throw new InvalidOperationException($"Run {runId} is planned but its rendered digest ({variant}) is missing from the digests container.");
 
     /// <summary>
     /// Counts failures in a row on the run (ETag-guarded, so concurrent senders add up) and pauses it at

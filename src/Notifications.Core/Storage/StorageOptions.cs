@@ -27,6 +27,10 @@ public sealed class StorageOptions
     [Required, RegularExpression(ContainerName, ErrorMessage = "Storage:DigestsContainer must be a valid blob container name.")]
     public string DigestsContainer { get; set; } = "digests";
 
+    /// <summary>Admins' overrides of the digest templates (<c>digest.html.sbn</c>, ...), checked before use; rejection reports go next to them.</summary>
+    [Required, RegularExpression(ContainerName, ErrorMessage = "Storage:TemplatesContainer must be a valid blob container name.")]
+    public string TemplatesContainer { get; set; } = "templates";
+
     [Required, RegularExpression(TableName, ErrorMessage = "Storage:ArticleIndexTable must be a valid table name (3-63 letters and digits, starting with a letter).")]
     public string ArticleIndexTable { get; set; } = "ArticleIndex";
 

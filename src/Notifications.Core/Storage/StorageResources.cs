@@ -25,6 +25,7 @@ public sealed class StorageResources
         Articles = blobs.GetBlobContainerClient(o.ArticlesContainer);
         RejectedArticles = blobs.GetBlobContainerClient(o.RejectedArticlesContainer);
         Digests = blobs.GetBlobContainerClient(o.DigestsContainer);
+        Templates = blobs.GetBlobContainerClient(o.TemplatesContainer);
         ArticleIndex = tables.GetTableClient(o.ArticleIndexTable);
         Subscribers = tables.GetTableClient(o.SubscribersTable);
         DigestRuns = tables.GetTableClient(o.DigestRunsTable);
@@ -39,6 +40,8 @@ public sealed class StorageResources
     public BlobContainerClient Articles { get; }
     public BlobContainerClient RejectedArticles { get; }
     public BlobContainerClient Digests { get; }
+    /// <summary>Template overrides uploaded by admins, and the reports on those that were rejected.</summary>
+    public BlobContainerClient Templates { get; }
     public TableClient ArticleIndex { get; }
     public TableClient Subscribers { get; }
     public TableClient DigestRuns { get; }
@@ -67,6 +70,7 @@ public sealed class StorageResources
             Articles.DeleteIfExistsAsync(),
             RejectedArticles.DeleteIfExistsAsync(),
             Digests.DeleteIfExistsAsync(),
+            Templates.DeleteIfExistsAsync(),
             ArticleIndex.DeleteAsync(),
             Subscribers.DeleteAsync(),
             DigestRuns.DeleteAsync(),
@@ -85,6 +89,7 @@ public sealed class StorageResources
             Articles.CreateIfNotExistsAsync(),
             RejectedArticles.CreateIfNotExistsAsync(),
             Digests.CreateIfNotExistsAsync(),
+            Templates.CreateIfNotExistsAsync(),
             ArticleIndex.CreateIfNotExistsAsync(),
             Subscribers.CreateIfNotExistsAsync(),
             DigestRuns.CreateIfNotExistsAsync(),

@@ -52,6 +52,9 @@ public sealed class SubscriptionLinks(IOptionsMonitor<LinkOptions> options, Subs
     /// <summary>The value of the <c>List-Unsubscribe</c> header: the one-click unsubscribe address in angle brackets.</summary>
     public string ListUnsubscribe(string subscriberId) => $"<{Unsubscribe(subscriberId)}>";
 
+    /// <summary>"View in browser": the archived rendering of a run's variant (the same for everyone who got it).</summary>
+    public string ViewDigest(string runId, string variant) => $"{BaseUrl}/api/digests/{Uri.EscapeDataString(runId)}/{Uri.EscapeDataString(variant)}";
+
     /// <summary>The subscribe form, in a language when given.</summary>
     public string Subscribe(string? language = null)
         => $"{BaseUrl}/api/subscribe" + (language is { Length: > 0 } ? "?lang=" + Uri.EscapeDataString(language) : "");

@@ -1,6 +1,8 @@
 using System.Net;
 using Scriban;
 using Scriban.Parsing;
+using Scriban.Runtime;
+using Scriban.Syntax;
 
 namespace Notifications.Templates;
 
@@ -12,11 +14,23 @@ public sealed record RawHtml(string Value)
 
 /// <summary>
 /// A Scriban context for HTML: every value a template writes is HTML-encoded unless it is <see cref="RawHtml"/>.
-/// The template's own literal text is not touched. Strict variables and loop/recursion limits are always on.
+/// The template's own literal text is not touched. Strict variables (and members) and loop/recursion limits are always on.
+/// <para>
+/// Includes: Scriban's <c>include</c> renders the partial into a nested output (where the partial's own values are
+/// escaped by <see cref="Write"/>) and returns the result as a string, which the caller's statement then writes through
+/// <see cref="Write"/> again, which would escape the partial's markup. So this context replaces <c>include</c> with one that
+/// returns the partial's output as <see cref="RawHtml"/>: escaping applies once, to values, wherever they are written.
+/// The output of an include assigned to a variable and piped through a function becomes a plain string again, and is escaped.
+/// </para>
 /// </summary>
 public sealed class HtmlEscapingTemplateContext : TemplateContext
 {
-    public HtmlEscapingTemplateContext() => ApplyLimits(this);
+    public HtmlEscapingTemplateContext()
+    {
+        ApplyLimits(this);
+        if (BuiltinObject["include"] is IScriptCustomFunction include)
+            BuiltinObject.SetValue("include", new RawIncludeFunction(include), readOnly: true);
+    }
 
     public override TemplateContext Write(SourceSpan span, object? textAsObject)
         => textAsObject is RawHtml raw
@@ -27,10 +41,28 @@ public sealed class HtmlEscapingTemplateContext : TemplateContext
     public static TemplateContext ApplyLimits(TemplateContext context)
     {
         context.StrictVariables = true;
+        // A misspelt member (article.titel) fails like a misspelt variable, instead of rendering as nothing.
+        context.EnableRelaxedMemberAccess = false;
         context.LoopLimit = 10_000;
         context.RecursiveLimit = 20;
         context.ObjectRecursionLimit = 20;
         context.LimitToString = 100_000;
         return context;
+    }
+
+    /// <summary>Scriban's include, whose result (markup already escaped inside the partial) is marked as not to be escaped again.</summary>
+    private sealed class RawIncludeFunction(IScriptCustomFunction include) : IScriptCustomFunction
+    {
+        public object? Invoke(TemplateContext context, ScriptNode? callerContext, ScriptArray arguments, ScriptBlockStatement? blockStatement)
+            => include.Invoke(context, callerContext, arguments, blockStatement) is { } result ? new RawHtml(context.ObjectToString(result) ?? "") : null;
+
+        public ValueTask<object?> InvokeAsync(TemplateContext context, ScriptNode? callerContext, ScriptArray arguments, ScriptBlockStatement? blockStatement)
+            => ValueTask.FromResult(Invoke(context, callerContext, arguments, blockStatement));
+
+        public int RequiredParameterCount => include.RequiredParameterCount;
+        public int ParameterCount => include.ParameterCount;
+        public ScriptVarParamKind VarParamKind => include.VarParamKind;
+        public Type ReturnType => typeof(object);
+        public ScriptParameterInfo GetParameterInfo(int index) => include.GetParameterInfo(index);
     }
 }

@@ -34,7 +34,7 @@ public sealed class ArticleLifecycleTests(AzuriteFixture azurite)
         host.Time.Advance(TimeSpan.FromDays(1));
         var result = await host.Get<DigestRunner>().RunAsync(DigestFrequency.Daily, ct: Ct);
         if (result.Articles == 0) return [];
-        var text = (await host.Get<DigestArchive>().LoadAsync(result.RunId, Ct))!.Text;
+        var text = (await host.Get<DigestArchive>().LoadAsync(result.RunId, ct: Ct))!.Text;
         return candidates.Where(text.Contains).ToList();
     }
 

@@ -29,7 +29,7 @@ public sealed class DigestRunnerTests(AzuriteFixture azurite)
     private static Task<DigestRunResult> RunDailyAsync(TestHost host) => host.Get<DigestRunner>().RunAsync(DigestFrequency.Daily, ct: Ct);
 
     [Fact]
-    public async Task PublishedArticleReachesEveryActiveSubscriberInOneExactRequest()
+    public async Task PublishedArticleReachesEveryActiveSubscriberOnceRenderedPerLanguage()
     {
         await using var sendGrid = await FakeSendGrid.StartAsync();
         await using var host = await TestHost.StartAsync(TestSettings.For(azurite).WithSendGrid(sendGrid), Morning);
@@ -37,6 +37,7 @@ public sealed class DigestRunnerTests(AzuriteFixture azurite)
             new("a.dupont@douane.example", "Anne Dupont", "Customs Administration of Belgium", "fr"),
             new("r.aliyev@customs.az.example", "Rashad Aliyev", "State Customs Committee of Azerbaijan", "ru"),
             new("j.smith@hmrc.example", "Jane Smith", "HM Revenue and Customs"),
+            new("m.rossi@adm.example", "Marco Rossi", "Customs and Monopolies Agency of Italy"),
             new("left@customs.example", "Left", "Org", Status: SubscriberStatus.Unsubscribed),
             new("pending@customs.example", "Pending", "Org", Status: SubscriberStatus.Pending),
             new("weekly@customs.example", "Weekly", "Org", Frequency: DigestFrequency.Weekly),
@@ -48,14 +49,19 @@ public sealed class DigestRunnerTests(AzuriteFixture azurite)
 
         Assert.Equal(DigestRunStatus.Completed, result.Status);
         Assert.Equal("daily-2026-11-26", result.RunId);
-        Assert.Equal((1, 3, 1, 3), (result.Articles, result.PlannedRecipients, result.Batches, result.RecipientsSentNow));
-        var request = Assert.Single(sendGrid.Requests);
-        Assert.Equal(202, request.Status);
-        Assert.Equal("Bearer " + FakeSendGrid.ApiKey, request.Authorization);
-        var body = request.Body;
+        // One rendering per language (variant), never per subscriber: en (2 people), fr, ru.
+        Assert.Equal((1, 4, 3, 4), (result.Articles, result.PlannedRecipients, result.Batches, result.RecipientsSentNow));
+        Assert.Equal(3, sendGrid.Requests.Count);
+        Assert.All(sendGrid.Requests, r => Assert.Equal(202, r.Status));
+        Assert.Equal(["a.dupont@douane.example", "j.smith@hmrc.example", "m.rossi@adm.example", "r.aliyev@customs.az.example"],
+            sendGrid.Accepted.SelectMany(r => r.Recipients).Order());
+
+        var english = sendGrid.Requests.Single(r => r.Recipients.Contains("j.smith@hmrc.example"));
+        Assert.Equal("Bearer " + FakeSendGrid.ApiKey, english.Authorization);
+        var body = english.Body;
         Assert.Equal("digests@secretariat.example", body.GetProperty("from").GetProperty("email").GetString());
         Assert.Equal("PTC Secretariat", body.GetProperty("from").GetProperty("name").GetString());
-        Assert.Equal("1 new report from PTC Secretariat: 26 November 2026", body.GetProperty("subject").GetString());
+        Assert.Contains("26 November 2026", body.GetProperty("subject").GetString());
         var content = body.GetProperty("content").EnumerateArray().ToList();
         Assert.Equal(["text/plain", "text/html"], content.Select(c => c.GetProperty("type").GetString()));
         Assert.Contains("PTC closes its 241st session", content[0].GetProperty("value").GetString());
@@ -63,11 +69,41 @@ public sealed class DigestRunnerTests(AzuriteFixture azurite)
         var personalizations = body.GetProperty("personalizations").EnumerateArray().ToList();
         Assert.All(personalizations, p => Assert.Equal(1, p.GetProperty("to").GetArrayLength()));
         Assert.Equal(
-            [("a.dupont@douane.example", "Anne Dupont"), ("j.smith@hmrc.example", "Jane Smith"), ("r.aliyev@customs.az.example", "Rashad Aliyev")],
+            [("j.smith@hmrc.example", "Jane Smith"), ("m.rossi@adm.example", "Marco Rossi")],
             personalizations.Select(p => p.GetProperty("to")[0]).Select(t => (t.GetProperty("email").GetString()!, t.GetProperty("name").GetString()!)).Order());
         Assert.Equal("daily-2026-11-26", body.GetProperty("custom_args").GetProperty("run_id").GetString());
-        Assert.Equal("b00000", body.GetProperty("custom_args").GetProperty("batch_id").GetString());
+        Assert.StartsWith("b0000", body.GetProperty("custom_args").GetProperty("batch_id").GetString());
         Assert.Equal(["daily", "digest"], body.GetProperty("categories").EnumerateArray().Select(c => c.GetString()).Order());
+    }
+
+    [Fact]
+    public async Task SubscribersGetTheirLanguagesTranslationOrTheOriginalAndOnlyTheirTopics()
+    {
+        await using var sendGrid = await FakeSendGrid.StartAsync();
+        await using var host = await TestHost.StartAsync(TestSettings.For(azurite).WithSendGrid(sendGrid), Morning);
+        await host.Get<SubscriberStore>().UpsertManyAsync([
+            new("ru@customs.example", "Ru", "Org", "ru"),
+            new("fr@customs.example", "Fr", "Org", "fr"),
+            new("nii@customs.example", "Nii", "Org", "en", Topics: ["non-intrusive inspection"]),
+        ], Ct);
+        async Task Publish(string name, string front)
+        {
+            await host.Get<ArticlePublisher>().PublishAsync(name, new MemoryStream(Encoding.UTF8.GetBytes($"---\n{front}\n---\nBody.\n")), Ct);
+            Assert.Equal(IngestOutcome.Accepted, (await host.Get<ArticleIngestor>().IngestAsync(name, Ct)).Outcome);
+        }
+        await Publish("ptc.en.md", "title: PTC closes its session\nlanguage: en\ntopics: [e-commerce]");
+        await Publish("ptc.ru.md", "title: ПТК завершил сессию\nlanguage: ru\ntopics: [e-commerce]");
+        await Publish("nii.md", "title: NII workshop\nlanguage: en\ntopics: [non-intrusive inspection]");
+        host.Time.Advance(TimeSpan.FromHours(1));
+
+        await RunDailyAsync(host);
+
+        string TextFor(string email) => sendGrid.Accepted.Single(r => r.Recipients.Contains(email)).Body.GetProperty("content")[0].GetProperty("value").GetString()!;
+        Assert.Contains("ПТК завершил сессию", TextFor("ru@customs.example"));
+        Assert.DoesNotContain("PTC closes its session", TextFor("ru@customs.example"));
+        Assert.Contains("PTC closes its session", TextFor("fr@customs.example"));     // no French translation: the original
+        Assert.Contains("NII workshop", TextFor("nii@customs.example"));
+        Assert.DoesNotContain("PTC closes its session", TextFor("nii@customs.example")); // not their topic
     }
 
     [Fact]
@@ -300,7 +336,7 @@ public sealed class DigestRunnerTests(AzuriteFixture azurite)
 
         Assert.Equal("weekly-2026-W48", result.RunId);
         Assert.Equal(["weekly00000@customs.example", "weekly00001@customs.example"], sendGrid.Accepted.Single().Recipients.Order());
-        Assert.StartsWith("1 new report from PTC Secretariat: week of 23 November 2026", sendGrid.Accepted.Single().Body.GetProperty("subject").GetString());
+        Assert.Contains("week of 23 November 2026", sendGrid.Accepted.Single().Body.GetProperty("subject").GetString());
     }
 
     [Fact]
@@ -313,10 +349,35 @@ public sealed class DigestRunnerTests(AzuriteFixture azurite)
 
         await RunDailyAsync(host);
 
-        var archived = await host.Get<DigestArchive>().LoadAsync("daily-2026-11-26", Ct);
+        var archived = await host.Get<DigestArchive>().LoadAsync("daily-2026-11-26", ct: Ct);
         Assert.NotNull(archived);
-        Assert.Equal("1 new report from PTC Secretariat: 26 November 2026", archived.Subject);
+        Assert.Contains("26 November 2026", archived.Subject);   // the wording itself is under the renderer's golden files
         Assert.Contains("PTC session", archived.Html);
+    }
+
+    [Fact]
+    public async Task ViewInBrowserLinkShowsTheArchivedDigestWithoutAnyonesLinks()
+    {
+        await using var sendGrid = await FakeSendGrid.StartAsync();
+        await using var host = await TestHost.StartAsync(TestSettings.For(azurite).WithSendGrid(sendGrid), Morning);
+        await SeedAsync(host, 1);
+        await PublishAsync(host, "ptc.md", "PTC session");
+        host.Time.Advance(TimeSpan.FromHours(1));
+        await RunDailyAsync(host);
+        var html = sendGrid.Accepted.Single().Body.GetProperty("content")[1].GetProperty("value").GetString()!;
+        var view = System.Text.RegularExpressions.Regex.Match(html, "href=\"(http://127\\.0\\.0\\.1:7071/api/digests/[^\"]+)\"").Groups[1].Value;
+        Assert.Equal("http://127.0.0.1:7071/api/digests/daily-2026-11-26/en", view);
+
+        var archive = host.Get<DigestArchive>();
+        var page = await HttpCall.InvokeAsync(host.Services, _ => archive.ViewAsync("daily-2026-11-26", "en", host.Get<SubscriptionLinks>(), Ct), "GET");
+        var missing = await HttpCall.InvokeAsync(host.Services, _ => archive.ViewAsync("daily-2026-11-27", "en", host.Get<SubscriptionLinks>(), Ct), "GET");
+        var hostile = await HttpCall.InvokeAsync(host.Services, _ => archive.ViewAsync("../secrets", "en", host.Get<SubscriptionLinks>(), Ct), "GET");
+
+        Assert.Equal((200, 404, 404), (page.Status, missing.Status, hostile.Status));
+        Assert.Contains("PTC session", page.Body);
+        Assert.DoesNotContain("%recipient_", page.Body);
+        Assert.DoesNotContain("%unsubscribe_url%", page.Body);
+        Assert.DoesNotContain("token=", page.Body);
     }
 
     /// <summary>The process dies while the request is in flight: nobody knows whether SendGrid got it.</summary>

@@ -1,85 +1,248 @@
 using Microsoft.Extensions.Options;
 using Notifications.Articles;
+using Notifications.Delivery;
 using Notifications.Digests;
 using Notifications.Templates;
 using Notifications.Testing;
 
 namespace Notifications.Core.Tests.Templates;
 
-/// <summary>The built-in digest templates under golden files (tests/Notifications.Core.Tests/Golden).</summary>
+/// <summary>
+/// The built-in digest templates under golden files (tests/Notifications.Core.Tests/Golden): every language × daily/weekly ×
+/// HTML, text and subject. Run with UPDATE_GOLDEN=1 to accept a deliberate change, then review the diff.
+/// </summary>
 public sealed class DigestRendererTests
 {
-    private static readonly DigestRenderer Renderer = new(new TemplateSet(), Options.Create(new DigestOptions
+    internal static readonly DigestRenderer Renderer = new(new TemplateSet(), Options.Create(new DigestOptions
     {
         Sender = "PTC Secretariat",
         Organization = "the Permanent Technical Committee's session reports",
-
+        Languages =
+        {
+            ["ru"] = new DigestTexts { Sender = "Секретариат ПТК", Organization = "отчёты о сессиях Постоянного технического комитета" },
+            ["fr"] = new DigestTexts { Sender = "Secrétariat du CTP", Organization = "les rapports de session du Comité technique permanent" },
+        },
     }));
 
-    private static readonly DigestPeriod Day = DigestPeriod.For(DigestFrequency.Daily, new DateTimeOffset(2026, 11, 26, 7, 0, 0, TimeSpan.Zero));
+    private static readonly DateTimeOffset Now = new(2026, 11, 26, 7, 0, 0, TimeSpan.Zero);
+    internal static readonly DigestPeriod Day = DigestPeriod.For(DigestFrequency.Daily, Now);
+    private static readonly DigestPeriod Week = DigestPeriod.For(DigestFrequency.Weekly, Now);
 
-    private static IndexedArticle Article(string title, string summary, string? url, params string[] topics) => new(
-        title.ToLowerInvariant().Replace(' ', '-') + ".md", ArticleStatus.Accepted, title, summary, "en", topics,
-        new DateTimeOffset(2026, 10, 16, 0, 0, 0, TimeSpan.Zero), url, "hash", new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero), null);
+    private static IndexedArticle Article(string blob, string language, string title, string summary, string? url, SessionInfo? session, params string[] topics) => new(
+        blob, ArticleStatus.Accepted, title, summary, language, topics,
+        new DateTimeOffset(2026, 10, 16, 0, 0, 0, TimeSpan.Zero), url, "hash", new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero), null, Session: session);
 
-    private static readonly IndexedArticle[] Articles =
+    private static readonly SessionInfo Ptc = new("World Customs Organization", "WCO", "Permanent Technical Committee", "PTC", [239, 240],
+        new DateOnly(2023, 4, 25), new DateOnly(2023, 4, 27), "Brussels", Participation.Hybrid);
+
+    /// <summary>The report on the PTC sessions in each language, as its translations would carry it.</summary>
+    private static IndexedArticle PtcReport(string language) => language switch
+    {
+        "ru" => Article("ptc.ru.md", "ru", "Постоянный технический комитет завершил 239-ю и 240-ю сессии",
+            "Делегаты одобрили версию модели данных и согласовали шаги по <электронной торговле> & трансграничным посылкам.",
+            "https://secretariat.example/ru/news/ptc-239?lang=ru&ref=digest",
+            Ptc with { CommitteeAbbreviation = "ПТК", Place = "Брюссель" }, "e-commerce", "data model"),
+        "fr" => Article("ptc.fr.md", "fr", "Le Comité technique permanent clôt ses 239e et 240e sessions",
+            "Les délégués ont approuvé une version du modèle de données & convenu des étapes sur le <commerce électronique>.",
+            "https://secretariat.example/fr/news/ptc-239?lang=fr&ref=digest",
+            Ptc with { CommitteeAbbreviation = "CTP", Place = "Bruxelles" }, "e-commerce", "data model"),
+        _ => Article("ptc.en.md", "en", "PTC closes its 239th and 240th sessions",
+            "Delegates endorsed a data model release & agreed next steps on <e-commerce>.",
+            "https://secretariat.example/news/ptc-239?lang=en&ref=digest", Ptc, "e-commerce", "data model"),
+    };
+
+    /// <summary>A daily digest: the PTC report in the digest's language, one in English only, one in Russian only (no link).</summary>
+    private static IndexedArticle[] DailyArticles(string language) =>
     [
-        Article("PTC closes its 241st and 242nd sessions", "Delegates endorsed a data model release & agreed next steps on <e-commerce>.", "https://secretariat.example/news/ptc-241?lang=en&ref=digest", "e-commerce", "data model"),
-        Article("NII workshop in Tashkent", "Experts from nine administrations compared scanner procurement.", null),
+        PtcReport(language),
+        Article("hsc.en.txt", "en", "Harmonized System Committee holds its 78th session",
+            "Members settled classification questions and prepared amendments to the nomenclature.", "https://secretariat.example/news/hsc-78",
+            new SessionInfo(null, null, "Harmonized System Committee", "HSC", [78], new DateOnly(2026, 9, 30), new DateOnly(2026, 10, 2), null, Participation.Online),
+            "data exchange"),
+        Article("nii.ru.md", "ru", "Семинар по неинтрузивному досмотру прошёл в Ташкенте",
+            "Эксперты девяти администраций сравнили практику закупки сканеров.", null,
+            new SessionInfo(null, null, null, null, [], new DateOnly(2026, 12, 30), new DateOnly(2027, 1, 2), "Ташкент", Participation.InPerson),
+            "non-intrusive inspection"),
     ];
 
-    [Fact]
-    public void DailyDigestHtmlMatchesGoldenFile()
-        => GoldenFile.Matches("tests/Notifications.Core.Tests/Golden/daily-en.html", Renderer.Render(Day, Articles).Html);
+    private const string ViewUrl = "https://notify.secretariat.example/api/digests/daily-2026-11-26/";
 
-    [Fact]
-    public void DailyDigestTextMatchesGoldenFile()
-        => GoldenFile.Matches("tests/Notifications.Core.Tests/Golden/daily-en.txt", Renderer.Render(Day, Articles).Text);
+    public static TheoryData<string> Languages => new("en", "ru", "fr");
 
-    [Fact]
-    public void WeeklyDigestWithOneArticleMatchesGoldenFiles()
+    [Theory]
+    [MemberData(nameof(Languages))]
+    public void DailyDigestMatchesGoldenFiles(string language)
     {
-        var week = DigestPeriod.For(DigestFrequency.Weekly, new DateTimeOffset(2026, 11, 26, 7, 0, 0, TimeSpan.Zero));
-        var digest = Renderer.Render(week, Articles[..1]);
-        GoldenFile.Matches("tests/Notifications.Core.Tests/Golden/weekly-en.html", digest.Html);
-        GoldenFile.Matches("tests/Notifications.Core.Tests/Golden/weekly-en.txt", digest.Text);
-        Assert.Equal("1 new report from PTC Secretariat: week of 23 November 2026", digest.Subject);
+        var digest = Renderer.Render(Day, DailyArticles(language), language, ViewUrl + language);
+        GoldenFile.Matches($"tests/Notifications.Core.Tests/Golden/daily-{language}.html", digest.Html);
+        GoldenFile.Matches($"tests/Notifications.Core.Tests/Golden/daily-{language}.txt", digest.Text);
+        GoldenFile.Matches($"tests/Notifications.Core.Tests/Golden/daily-{language}.subject.txt", digest.Subject + "\n");
+    }
+
+    [Theory]
+    [MemberData(nameof(Languages))]
+    public void WeeklyDigestWithOneArticleAndNoBrowserLinkMatchesGoldenFiles(string language)
+    {
+        var digest = Renderer.Render(Week, [PtcReport(language)], language);
+        GoldenFile.Matches($"tests/Notifications.Core.Tests/Golden/weekly-{language}.html", digest.Html);
+        GoldenFile.Matches($"tests/Notifications.Core.Tests/Golden/weekly-{language}.txt", digest.Text);
+        GoldenFile.Matches($"tests/Notifications.Core.Tests/Golden/weekly-{language}.subject.txt", digest.Subject + "\n");
+        Assert.DoesNotContain("/api/digests/", digest.Html);
     }
 
     [Fact]
-    public void SessionMetadataIsShownAsOneLineAndMatchesGoldenFiles()
+    public void TheDefaultLanguageIsEnglishAsBefore()
     {
-        var session = new SessionInfo("World Customs Organization", "WCO", "Permanent Technical Committee", "PTC", [239, 240],
-            new DateOnly(2023, 4, 25), new DateOnly(2023, 4, 27), "Brussels", Participation.Hybrid);
-        var crossMonth = new SessionInfo(null, null, "Policy Commission", null, [], new DateOnly(2026, 9, 30), new DateOnly(2026, 10, 2), null, Participation.Online);
-        var digest = Renderer.Render(Day, [Articles[0] with { Session = session }, Articles[1] with { Session = crossMonth }]);
-
-        Assert.Contains("PTC 239th/240th sessions · 25–27 April 2023 · Brussels and online", digest.Text);
-        Assert.Contains("Policy Commission · 30 September – 2 October 2026 · online", digest.Text);
-        GoldenFile.Matches("tests/Notifications.Core.Tests/Golden/daily-en-sessions.html", digest.Html);
-        GoldenFile.Matches("tests/Notifications.Core.Tests/Golden/daily-en-sessions.txt", digest.Text);
+        var digest = Renderer.Render(Day, DailyArticles("en"));
+        Assert.Equal("3 new session reports: 26 November 2026", digest.Subject);
+        Assert.Contains("<html lang=\"en\"", digest.Html);
+        Assert.Contains("3 new reports since the last digest.", digest.Text);
     }
 
     [Fact]
-    public void SubjectCountsTheArticlesAndNamesTheDay()
-        => Assert.Equal("2 new reports from PTC Secretariat: 26 November 2026", Renderer.Render(Day, Articles).Subject);
+    public void SubjectsAreLocalisedWithPluralsAndThePeriod()
+    {
+        Assert.Equal("1 new session report: week of 23 November 2026", Renderer.Render(Week, [PtcReport("en")], "en").Subject);
+        Assert.Equal("3 новых отчёта о сессиях: 26 ноября 2026", Renderer.Render(Day, DailyArticles("ru"), "ru").Subject);
+        Assert.Equal("1 новый отчёт о сессиях: неделя с 23 ноября 2026", Renderer.Render(Week, [PtcReport("ru")], "ru").Subject);
+        Assert.Equal("3 nouveaux rapports de session\u00A0: 26 novembre 2026", Renderer.Render(Day, DailyArticles("fr"), "fr").Subject);
+        Assert.Equal("1 nouveau rapport de session\u00A0: semaine du 23 novembre 2026", Renderer.Render(Week, [PtcReport("fr")], "fr").Subject);
+    }
+
+    [Fact]
+    public void SessionLinesAreLocalised()
+    {
+        Assert.Contains("PTC 239th/240th sessions · 25–27 April 2023 · Brussels and online", Renderer.Render(Day, DailyArticles("en"), "en").Text);
+        Assert.Contains("HSC 78th session · 30 September – 2 October 2026 · online", Renderer.Render(Day, DailyArticles("en"), "en").Text);
+        Assert.Contains("30 December 2026 – 2 January 2027 · Ташкент", Renderer.Render(Day, DailyArticles("en"), "en").Text);
+
+        var ru = Renderer.Render(Day, DailyArticles("ru"), "ru").Text;
+        Assert.Contains("ПТК 239-я/240-я сессии · 25–27 апреля 2023 · Брюссель и онлайн", ru);
+        Assert.Contains("HSC 78-я сессия · 30 сентября – 2 октября 2026 · онлайн", ru);
+
+        var fr = Renderer.Render(Day, DailyArticles("fr"), "fr").Text;
+        Assert.Contains("CTP 239e/240e sessions · 25–27 avril 2023 · Bruxelles et en ligne", fr);
+        Assert.Contains("HSC 78e session · 30 septembre – 2 octobre 2026 · en ligne", fr);
+    }
+
+    [Fact]
+    public void AnArticleInAnotherLanguageSaysSo()
+    {
+        var en = Renderer.Render(Day, DailyArticles("en"), "en");
+        Assert.Contains("Семинар по неинтрузивному досмотру прошёл в Ташкенте (in Russian)", en.Text);
+        Assert.DoesNotContain("(in English)", en.Text);
+        Assert.Contains("<span class=\"lang-note\"", en.Html);
+
+        var ru = Renderer.Render(Day, DailyArticles("ru"), "ru").Text;
+        Assert.Contains("Harmonized System Committee holds its 78th session (на английском языке)", ru);
+        Assert.DoesNotContain("(на русском языке)", ru);
+
+        var fr = Renderer.Render(Day, DailyArticles("fr"), "fr").Text;
+        Assert.Contains("Harmonized System Committee holds its 78th session (en anglais)", fr);
+        Assert.Contains("Семинар по неинтрузивному досмотру прошёл в Ташкенте (en russe)", fr);
+    }
+
+    [Fact]
+    public void FixedTextsComeFromTheLanguage()
+    {
+        var ru = Renderer.Render(Day, DailyArticles("ru"), "ru", ViewUrl + "ru");
+        Assert.Contains("<html lang=\"ru\"", ru.Html);
+        Assert.Contains("Здравствуйте, %recipient_name_html%!", ru.Html);
+        Assert.Contains("Здравствуйте, %recipient_name_text%!", ru.Text);
+        Assert.Contains("3 новых отчёта с момента предыдущего обзора.", ru.Text);
+        Assert.Contains("Открыть обзор в браузере", ru.Html);
+        Assert.Contains("Отписаться: %unsubscribe_url%", ru.Text);
+        Assert.Contains("Секретариат ПТК · Ежедневный обзор · 26 ноября 2026", ru.Text);
+        Assert.Contains("Опубликовано 16 октября 2026 · Электронная торговля, Модель данных", ru.Text);
+        Assert.DoesNotContain("Published", ru.Text);
+        Assert.DoesNotContain("Unsubscribe", ru.Html);
+
+        var fr = Renderer.Render(Day, DailyArticles("fr"), "fr");
+        Assert.Contains("Bonjour %recipient_name_text%,", fr.Text);
+        Assert.Contains("3 nouveaux rapports depuis la dernière synthèse.", fr.Text);
+        Assert.Contains("Publié le 16 octobre 2026", fr.Text);
+        Assert.Contains("Se désabonner\u00A0: %unsubscribe_url%", fr.Text);
+    }
+
+    [Fact]
+    public void TheBrowserLinkIsThereOnlyWhenGiven()
+    {
+        var with = Renderer.Render(Day, DailyArticles("en"), "en", "https://notify.example/api/digests/daily-2026-11-26/en?a=1&b=2");
+        Assert.Contains("href=\"https://notify.example/api/digests/daily-2026-11-26/en?a=1&amp;b=2\"", with.Html);
+        Assert.Contains("View this digest in your browser: https://notify.example/api/digests/daily-2026-11-26/en?a=1&b=2", with.Text);
+        var without = Renderer.Render(Day, DailyArticles("en"), "en");
+        Assert.DoesNotContain("View this digest in your browser", without.Html);
+        Assert.DoesNotContain("View this digest in your browser", without.Text);
+    }
+
+    [Fact]
+    public void HtmlIsInlinedResponsiveAndHasAHiddenPreheader()
+    {
+        var html = Renderer.Render(Day, DailyArticles("en"), "en").Html;
+        // The <style> block was moved into style attributes; only the media query for small screens stays in a <style>.
+        Assert.Contains("style=\"", html);
+        Assert.Contains("max-width: 640px", html);
+        Assert.Contains("@media only screen and (max-width: 480px)", html);
+        Assert.DoesNotContain(".summary {", html);
+        Assert.Contains("<div class=\"preheader\" style=\"display: none", html);
+        Assert.Contains("PTC closes its 239th and 240th sessions · Harmonized System Committee holds its 78th session", html);
+        Assert.Contains("role=\"presentation\"", html);
+        Assert.Contains("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">", html);
+    }
 
     [Fact]
     public void ArticleTextIsEscapedInHtmlButNotInText()
     {
-        var digest = Renderer.Render(Day, Articles);
+        var digest = Renderer.Render(Day, DailyArticles("en"));
         Assert.Contains("&amp; agreed next steps on &lt;e-commerce&gt;.", digest.Html);
         Assert.DoesNotContain("<e-commerce>", digest.Html);
-        Assert.Contains("href=\"https://secretariat.example/news/ptc-241?lang=en&amp;ref=digest\"", digest.Html);
+        Assert.Contains("href=\"https://secretariat.example/news/ptc-239?lang=en&amp;ref=digest\"", digest.Html);
         Assert.Contains("& agreed next steps on <e-commerce>.", digest.Text);
     }
 
     [Fact]
-    public void SubjectStaysOneLineWhateverTheSenderSays()
+    public void AScriptInATitleIsEscapedInsideThePartialWhileTheLayoutAndPartialMarkupStay()
     {
-        var renderer = new DigestRenderer(new TemplateSet(), Options.Create(new DigestOptions { Sender = "PTC\r\nBcc: all@x.example", Organization = "o" }));
-        var subject = renderer.Render(Day, Articles).Subject;
-        Assert.DoesNotContain('\r', subject);
-        Assert.DoesNotContain('\n', subject);
+        var hostile = PtcReport("en") with { Title = "<script>alert('x')</script>", Summary = "<b>bold</b> & \"quoted\"" };
+        var html = Renderer.Render(Day, [hostile]).Html;
+
+        Assert.DoesNotContain("<script>", html);
+        Assert.DoesNotContain("<b>bold</b>", html);
+        Assert.Contains("&lt;script&gt;alert('x')&lt;/script&gt;</a>", html);
+        Assert.Contains("&lt;b&gt;bold&lt;/b&gt; &amp; \"quoted\"", html);
+        // Never escaped twice, and the markup of the layout and of the partials is markup.
+        Assert.DoesNotContain("&amp;lt;", html);
+        Assert.DoesNotContain("&lt;tr", html);
+        Assert.DoesNotContain("&lt;td", html);
+        Assert.Contains("<table role=\"presentation\" class=\"card\"", html);
+        Assert.Contains("<h2 class=\"article-title\"", html);
+        Assert.Contains("<td class=\"footer break\"", html);
+    }
+
+    [Fact]
+    public void UnknownLanguageFallsBackToEnglish()
+        => Assert.Equal("3 new session reports: 26 November 2026", Renderer.Render(Day, DailyArticles("en"), "de").Subject);
+
+    [Fact]
+    public void SubjectStaysOneLineWhateverTheTemplateSays()
+    {
+        var set = new TemplateSet().WithOverrides(new Dictionary<string, (Scriban.Template, string)>
+        {
+            [DigestRenderer.SubjectTemplate] = (Scriban.Template.Parse("{{ sender }}\r\nBcc: all@x.example\n{{ period_label }}", DigestRenderer.SubjectTemplate), ""),
+        });
+        var renderer = new DigestRenderer(set, Options.Create(new DigestOptions { Sender = "PTC\r\nSecretariat", Organization = "o" }));
+        var subject = renderer.Render(Day, DailyArticles("en")).Subject;
+        Assert.Equal("PTC Secretariat Bcc: all@x.example 26 November 2026", subject);
+    }
+
+    [Fact]
+    public void PlaceholdersStayForTheSendTimeSubstitution()
+    {
+        var digest = Renderer.Render(Day, DailyArticles("en"));
+        Assert.Contains(MailPlaceholders.NameHtml, digest.Html);
+        Assert.Contains(MailPlaceholders.UnsubscribeUrl, digest.Html);
+        Assert.Contains(MailPlaceholders.PreferencesUrl, digest.Html);
+        Assert.Contains(MailPlaceholders.NameText, digest.Text);
+        Assert.DoesNotContain(MailPlaceholders.NameText, digest.Html);
     }
 }

@@ -54,7 +54,95 @@ public sealed class TemplateSetTests
 
     [Fact]
     public void BuiltinTemplatesParse()
-        => Assert.Equal(["article-rejected.html.sbn", "article-rejected.subject.sbn", "article-rejected.txt.sbn", "digest.html.sbn", "digest.subject.sbn", "digest.txt.sbn",
+        => Assert.Equal(["article-rejected.html.sbn", "article-rejected.subject.sbn", "article-rejected.txt.sbn",
+            "digest-article.html.sbn", "digest-article.txt.sbn", "digest-footer.html.sbn", "digest-header.html.sbn",
+            "digest.html.sbn", "digest.subject.sbn", "digest.txt.sbn",
             "page-confirm.html.sbn", "page-layout.html.sbn", "page-message.html.sbn", "page-preferences.html.sbn", "page-subscribe.html.sbn", "page-unsubscribe.html.sbn",
             "subscribe-confirm.html.sbn", "subscribe-confirm.subject.sbn", "subscribe-confirm.txt.sbn"], new TemplateSet().Names.Order());
+
+    private static TemplateSet Set(params (string Name, string Source)[] templates) => new(templates.ToDictionary(t => t.Name, t => t.Source));
+
+    [Fact]
+    public void AnIncludedPartialIsWrittenAsMarkupWhileItsValuesAreEscapedOnce()
+    {
+        var set = Set(("layout.sbn", "<main>{{ include 'item.sbn' }}</main>"), ("item.sbn", "<p class=\"x\">{{ v }}</p>"));
+        var html = set.RenderHtml("layout.sbn", new ScriptObject { ["v"] = "<script>alert(1)</script> & more" });
+        Assert.Equal("<main><p class=\"x\">&lt;script&gt;alert(1)&lt;/script&gt; &amp; more</p></main>", html);
+    }
+
+    [Fact]
+    public void PartialsSeeTheLoopVariableOfTheirCaller()
+    {
+        var set = Set(("list.sbn", "<ul>{{ for a in items }}{{ include 'li.sbn' }}{{ end }}</ul>"), ("li.sbn", "<li>{{ a }}</li>"));
+        Assert.Equal("<ul><li>&lt;b&gt;</li><li>x&amp;y</li></ul>", set.RenderHtml("list.sbn", new ScriptObject { ["items"] = new[] { "<b>", "x&y" } }));
+    }
+
+    [Fact]
+    public void AnIncludeNestedInAPartialIsNotEscapedEither()
+    {
+        var set = Set(("a.sbn", "[{{ include 'b.sbn' }}]"), ("b.sbn", "<b>{{ include 'c.sbn' }}</b>"), ("c.sbn", "<i>{{ v }}</i>"));
+        Assert.Equal("[<b><i>&lt;&gt;</i></b>]", set.RenderHtml("a.sbn", new ScriptObject { ["v"] = "<>" }));
+    }
+
+    [Fact]
+    public void IncludeOutputPassedThroughAFunctionIsTextAgainAndEscaped()
+    {
+        var set = Set(("a.sbn", "{{ x = include 'b.sbn' }}{{ x | string.upcase }}"), ("b.sbn", "<b>ok</b>"));
+        Assert.Equal("&lt;B&gt;OK&lt;/B&gt;", set.RenderHtml("a.sbn", new ScriptObject()));
+    }
+
+    [Fact]
+    public void IncludesWorkInTextTemplatesWithoutEscaping()
+    {
+        var set = Set(("a.txt.sbn", "{{ include 'b.txt.sbn' }}!"), ("b.txt.sbn", "{{ v }}"));
+        Assert.Equal("a < b & c!", set.RenderText("a.txt.sbn", new ScriptObject { ["v"] = "a < b & c" }));
+    }
+
+    [Fact]
+    public void IncludingAnUnknownTemplateFailsWithTheCallersNameAndLine()
+    {
+        var set = Set(("a.sbn", "line one\n{{ include 'missing.sbn' }}"));
+        var e = Assert.Throws<TemplateException>(() => set.RenderHtml("a.sbn", new ScriptObject()));
+        Assert.Contains("missing.sbn", e.Message);
+        Assert.Equal("a.sbn", e.TemplateName);
+        Assert.Equal(2, e.Line);
+    }
+
+    [Fact]
+    public void AnUnknownVariableInAPartialIsReportedInThePartial()
+    {
+        var set = Set(("a.sbn", "{{ include 'b.sbn' }}"), ("b.sbn", "ok\n{{ nmae }}"));
+        var e = Assert.Throws<TemplateException>(() => set.RenderHtml("a.sbn", new ScriptObject { ["name"] = "x" }));
+        Assert.Equal("b.sbn", e.TemplateName);
+        Assert.Equal(2, e.Line);
+        Assert.Contains("nmae", e.Message);
+    }
+
+    [Fact]
+    public void APartialThatIncludesItselfIsStoppedByTheRecursionLimit()
+    {
+        var set = Set(("a.sbn", "x{{ include 'a.sbn' }}"));
+        Assert.Throws<TemplateException>(() => set.RenderHtml("a.sbn", new ScriptObject()));
+    }
+
+    [Fact]
+    public void OverridesReplaceOneTemplateAndLeaveTheOthers()
+    {
+        var set = Set(("a.sbn", "[{{ include 'b.sbn' }}]"), ("b.sbn", "old"));
+        var (b, errors) = TemplateSet.Parse("b.sbn", "new {{ v }}");
+        Assert.Empty(errors);
+        var changed = set.WithOverrides(new Dictionary<string, (Scriban.Template, string)> { ["b.sbn"] = (b!, "new {{ v }}") });
+        Assert.Equal("[new 1]", changed.RenderHtml("a.sbn", new ScriptObject { ["v"] = 1 }));
+        Assert.Equal("[old]", set.RenderHtml("a.sbn", new ScriptObject()));
+    }
+
+    [Fact]
+    public void ParseReportsOneBasedLinesAndColumns()
+    {
+        var (template, errors) = TemplateSet.Parse("t.sbn", "ok\n  {{ x = }}");
+        Assert.Null(template);
+        var error = errors[0];
+        Assert.Equal(("t.sbn", 2), (error.Template, error.Line));
+        Assert.True(error.Column > 1);
+    }
 }

@@ -1,0 +1,33 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Notifications.Digests;
+
+/// <summary>
+/// When digests go out in each subscriber's own time zone (section <c>Schedule</c>). An hourly UTC timer asks
+/// <see cref="DigestSchedule"/> who is due; the host's time zone (and WEBSITE_TIME_ZONE, which Flex Consumption ignores) plays no part.
+/// </summary>
+public sealed class ScheduleOptions
+{
+    public const string Section = "Schedule";
+
+    /// <summary>The local hour (0–23) digests go out at, in the subscriber's time zone, unless the subscriber has their own.</summary>
+    [Range(0, 23, ErrorMessage = "Schedule:DeliveryHour must be between 0 and 23 (the local hour digests go out at in each subscriber's time zone), e.g. 8.")]
+    public int DeliveryHour { get; set; } = 8;
+
+    /// <summary>The local day weekly digests go out on.</summary>
+    [EnumDataType(typeof(DayOfWeek), ErrorMessage = "Schedule:WeeklyDay must be a day of the week (Monday … Sunday), e.g. Monday.")]
+    public DayOfWeek WeeklyDay { get; set; } = DayOfWeek.Monday;
+
+    /// <summary>How far before a subscriber's creation their first digest reaches back; it never includes older articles.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "31.00:00:00", ParseLimitsInInvariantCulture = true,
+        ErrorMessage = "Schedule:FirstDigestLookBack must be between 00:00:00 and 31.00:00:00 (how far before a subscriber's creation their first digest reaches back), e.g. 7.00:00:00.")]
+    public TimeSpan FirstDigestLookBack { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>
+    /// A digest more than this late after its slot is not sent stale; its articles go into the subscriber's next digest instead.
+    /// At least an hour, since the timer runs hourly.
+    /// </summary>
+    [Range(typeof(TimeSpan), "01:00:00", "7.00:00:00", ParseLimitsInInvariantCulture = true,
+        ErrorMessage = "Schedule:LatenessLimit must be between 01:00:00 and 7.00:00:00 (how late after its slot a digest may still go out; the timer runs hourly), e.g. 1.00:00:00.")]
+    public TimeSpan LatenessLimit { get; set; } = TimeSpan.FromHours(24);
+}
