@@ -39,6 +39,10 @@ public sealed class CliContext(TextWriter output, TextWriter error, IReadOnlyDic
         ["Delivery:FromName"] = "Secretariat digests (local)",
         ["Digest:Sender"] = "PTC Secretariat",
         ["Digest:Organization"] = "the Permanent Technical Committee's session reports",
+        ["Digest:Languages:ru:Sender"] = "Секретариат ПТК",
+        ["Digest:Languages:ru:Organization"] = "отчётов о сессиях Постоянного технического комитета",
+        ["Digest:Languages:fr:Sender"] = "Secrétariat du CTP",
+        ["Digest:Languages:fr:Organization"] = "des comptes rendus des sessions du Comité technique permanent",
     };
 
     public TextWriter Out { get; } = output;

@@ -95,19 +95,6 @@ public sealed class DigestLocale
         ["fr"] = new() { ["en"] = "en anglais", ["ru"] = "en russe", ["fr"] = "en français" },
     };
 
-    /// <summary>Topic keys (lower-case, as articles carry them) and their names; an unknown topic shows as its key.</summary>
-    private static readonly Dictionary<string, Dictionary<string, string>> TopicNames = new(StringComparer.Ordinal)
-    {
-        ["e-commerce"] = new() { ["en"] = "E-commerce", ["ru"] = "Электронная торговля", ["fr"] = "Commerce électronique" },
-        ["data model"] = new() { ["en"] = "Data model", ["ru"] = "Модель данных", ["fr"] = "Modèle de données" },
-        ["non-intrusive inspection"] = new() { ["en"] = "Non-intrusive inspection", ["ru"] = "Неинтрузивный досмотр", ["fr"] = "Inspection non intrusive" },
-        ["trade facilitation"] = new() { ["en"] = "Trade facilitation", ["ru"] = "Упрощение процедур торговли", ["fr"] = "Facilitation des échanges" },
-        ["green customs"] = new() { ["en"] = "Green customs", ["ru"] = "Зелёная таможня", ["fr"] = "Douane verte" },
-        ["performance management"] = new() { ["en"] = "Performance management", ["ru"] = "Управление эффективностью", ["fr"] = "Gestion de la performance" },
-        ["time release study"] = new() { ["en"] = "Time release study", ["ru"] = "Изучение времени выпуска", ["fr"] = "Étude sur le temps nécessaire à la mainlevée" },
-        ["data exchange"] = new() { ["en"] = "Data exchange", ["ru"] = "Обмен данными", ["fr"] = "Échange de données" },
-        ["disaster relief"] = new() { ["en"] = "Disaster relief", ["ru"] = "Помощь при стихийных бедствиях", ["fr"] = "Secours en cas de catastrophe" },
-    };
 
     private readonly string[] _months;
 
@@ -243,5 +230,5 @@ public sealed class DigestLocale
     }
 
     public string Topic(string topic)
-        => TopicNames.TryGetValue(topic.Trim().ToLowerInvariant(), out var names) && names.TryGetValue(Language, out var name) ? name : topic;
+        => Articles.TopicNames.Label(topic, Language);
 }

@@ -534,20 +534,8 @@ public sealed class SubscriptionPages(
     private static readonly Dictionary<string, string> LanguageNames = new() { ["en"] = "English", ["ru"] = "Русский", ["fr"] = "Français" };
 
     private static string TopicLabel(string lang, string topic)
-        => TopicNames.TryGetValue(topic, out var names) && names.TryGetValue(lang, out var name) ? name : topic;
+        => Articles.TopicNames.Label(topic, lang);
 
-    private static readonly Dictionary<string, Dictionary<string, string>> TopicNames = new(StringComparer.Ordinal)
-    {
-        ["e-commerce"] = new() { ["en"] = "E-commerce", ["ru"] = "Электронная торговля", ["fr"] = "Commerce électronique" },
-        ["data model"] = new() { ["en"] = "Data model", ["ru"] = "Модель данных", ["fr"] = "Modèle de données" },
-        ["non-intrusive inspection"] = new() { ["en"] = "Non-intrusive inspection", ["ru"] = "Неинтрузивный досмотр", ["fr"] = "Inspection non intrusive" },
-        ["trade facilitation"] = new() { ["en"] = "Trade facilitation", ["ru"] = "Упрощение процедур торговли", ["fr"] = "Facilitation des échanges" },
-        ["green customs"] = new() { ["en"] = "Green customs", ["ru"] = "Зелёная таможня", ["fr"] = "Douane verte" },
-        ["performance management"] = new() { ["en"] = "Performance management", ["ru"] = "Управление эффективностью", ["fr"] = "Gestion de la performance" },
-        ["time release study"] = new() { ["en"] = "Time release study", ["ru"] = "Изучение времени выпуска", ["fr"] = "Étude sur le temps nécessaire à la mainlevée" },
-        ["data exchange"] = new() { ["en"] = "Data exchange", ["ru"] = "Обмен данными", ["fr"] = "Échange de données" },
-        ["disaster relief"] = new() { ["en"] = "Disaster relief", ["ru"] = "Помощь при стихийных бедствиях", ["fr"] = "Secours en cas de catastrophe" },
-    };
 
     private static IReadOnlyDictionary<string, string> Text(string lang) => Texts.TryGetValue(lang, out var t) ? t : Texts["en"];
 
