@@ -24,6 +24,16 @@ public sealed class OptionsValidationTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task ASendingLeaseShorterThanTheSlowestSendFailsTheStart()
+    {
+        var settings = TestSettings.For(azurite);
+        settings["Delivery:SendingLease"] = "00:02:00";   // defaults: 4 × 30 s requests + 3 × 60 s waits = 5 min
+        var e = await Assert.ThrowsAsync<OptionsValidationException>(() => TestHost.StartAsync(settings));
+        Assert.Contains("Delivery:SendingLease", e.Message);
+        Assert.Contains("00:05:00", e.Message);
+    }
+
+    [Fact]
     public async Task MissingSenderAddressFailsTheStart()
     {
         var settings = TestSettings.For(azurite);

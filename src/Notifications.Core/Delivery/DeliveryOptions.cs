@@ -96,12 +96,22 @@ public sealed class SendGridOptions
 /// <summary>Delivery through SendGrid needs SendGrid's settings; the outbox does not.</summary>
 public sealed class DeliveryOptionsValidator(IOptions<SendGridOptions> sendGrid) : IValidateOptions<DeliveryOptions>
 {
+    /// <summary>The longest one send can take with these settings: every attempt timing out, every wait at its longest.</summary>
+    public static TimeSpan WorstCaseSend(DeliveryOptions o)
+        => o.RequestTimeout * (o.MaxRetries + 1) + Max(o.MaxRateLimitWait, TimeSpan.FromSeconds(30)) * o.MaxRetries;
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
     public ValidateOptionsResult Validate(string? name, DeliveryOptions options)
     {
-        if (options.Mode != DeliveryMode.SendGrid)
-            return ValidateOptionsResult.Success;
-        var sg = sendGrid.Value;
         var errors = new List<string>();
+        // A send still in flight must never look abandoned: the lease has to outlast the slowest possible send.
+        if (options.SendingLease <= WorstCaseSend(options))
+            errors.Add($"Delivery:SendingLease ({options.SendingLease}) must be longer than the slowest possible send with these retry settings " +
+                       $"({WorstCaseSend(options)}: RequestTimeout × (MaxRetries + 1) + the longest wait × MaxRetries); raise the lease or lower the retries.");
+        if (options.Mode != DeliveryMode.SendGrid)
+            return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+        var sg = sendGrid.Value;
         if (string.IsNullOrWhiteSpace(sg.ApiKey))
             errors.Add("SendGrid:ApiKey is empty while Delivery:Mode is SendGrid: set the API key (a Key Vault reference in Azure), or set Delivery:Mode to Outbox for local runs.");
         if (!Uri.TryCreate(sg.Host, UriKind.Absolute, out var host) || (host.Scheme != Uri.UriSchemeHttps && host.Scheme != Uri.UriSchemeHttp))
