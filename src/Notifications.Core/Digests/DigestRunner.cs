@@ -207,13 +207,16 @@ public sealed class DigestRunner(
         var everyone = (await subscribers.ListAsync(ct)).ToDictionary(s => s.Id);
         var contents = new Dictionary<string, MailContent>(StringComparer.Ordinal);
         var results = new List<BatchResult>();
-        foreach (var batch in await ledger.ListAsync(run.RunId, run.PlanId, ct))
+        var batches = await ledger.ListAsync(run.RunId, run.PlanId, ct);
+        foreach (var (batch, index) in batches.Select((b, i) => (b, i)))
         {
             if (!contents.TryGetValue(batch.Variant, out var content))
                 contents[batch.Variant] = content = await ContentAsync(run.RunId, batch.Variant, ct);
             var result0 = await sender.SendAsync(batch, run.Frequency, content, everyone, ct, resendUncertain);
             results.Add(result0);
-            run = await RecordAsync(run, [result0], ct);
+            // Complete only after the last batch, and only if every one was sent (now or before).
+            var last = index == batches.Count - 1;
+            run = await RecordAsync(run, [result0], ct, allSentSoFar: last && results.All(r => r.Outcome is BatchOutcome.Sent or BatchOutcome.AlreadySent));
             if (run.Status is DigestRunStatus.Paused) break;
         }
         var result = Result(run, results);
@@ -230,7 +233,11 @@ public sealed class DigestRunner(
     /// Counts failures in a row on the run (ETag-guarded, so concurrent senders add up) and pauses it at
     /// Delivery:PauseAfterFailures; marks it completed once every batch of its plan is sent.
     /// </summary>
-    private async Task<DigestRun> RecordAsync(DigestRun run, IReadOnlyList<BatchResult> results, CancellationToken ct)
+    /// <param name="allSentSoFar">
+    /// For the inline loop, which knows the outcome of every batch it went through: true when all were sent, so the plan need
+    /// not be listed again after every batch. Null (queue consumers, each seeing one batch) lists the plan to find out.
+    /// </param>
+    private async Task<DigestRun> RecordAsync(DigestRun run, IReadOnlyList<BatchResult> results, CancellationToken ct, bool? allSentSoFar = null)
     {
         for (var attempt = 0; attempt < 10; attempt++)
         {
@@ -247,7 +254,7 @@ public sealed class DigestRunner(
                 logger.LogError("Run {RunId} paused: {Failures} batches failed in a row. Fix the cause, then `notify digest resume {RunId}`", run.RunId, failures, run.RunId);
             }
             else if (status is DigestRunStatus.Planned && results.Any(r => r.Outcome is BatchOutcome.Sent or BatchOutcome.AlreadySent)
-                     && (await ledger.ListAsync(run.RunId, run.PlanId, ct)).All(b => b.Status == BatchStatus.Sent))
+                     && (allSentSoFar ?? (await ledger.ListAsync(run.RunId, run.PlanId, ct)).All(b => b.Status == BatchStatus.Sent)))
                 status = DigestRunStatus.Completed;
             if (failures == run.ConsecutiveFailures && status == run.Status) return run;
             if (await runs.TryUpdateAsync(run with { ConsecutiveFailures = failures, Status = status }, ct) is { } updated) return updated;
