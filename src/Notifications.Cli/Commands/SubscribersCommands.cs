@@ -59,7 +59,7 @@ public static class SubscribersCommands
         filters.AddTo(list);
         list.SetAction((parse, ct) => cli.RunAsync(parse, async services =>
         {
-            var all = (await QueryAllAsync(services, filters.Parse(parse, services), ct)).OrderBy(s => s.Email, StringComparer.Ordinal).ToList();
+            var all = (await services.GetRequiredService<SubscriberStore>().ListAsync(filters.Parse(parse, services), ct)).OrderBy(s => s.Email, StringComparer.Ordinal).ToList();
             if (parse.GetValue(CliContext.JsonOption))
                 await cli.WriteJsonAsync(all.Select(s => new
                 {
@@ -289,21 +289,6 @@ public static class SubscribersCommands
     }
 
     private static Argument<string> SubscriberArgument() => new("subscriber") { Description = "The subscriber's address, or their id (32 hex characters)." };
-
-    private static async Task<IReadOnlyList<Subscriber>> QueryAllAsync(IServiceProvider services, SubscriberFilter filter, CancellationToken ct)
-    {
-        var store = services.GetRequiredService<SubscriberStore>();
-        var all = new List<Subscriber>();
-        string? continuation = null;
-        do
-        {
-            var (items, next) = await store.QueryAsync(filter, continuation, 1000, ct);
-            all.AddRange(items);
-            continuation = next;
-        }
-        while (continuation is not null);
-        return all;
-    }
 
     private static async Task<Subscriber> FindAsync(IServiceProvider services, string idOrEmail, CancellationToken ct)
     {

@@ -29,6 +29,21 @@ public sealed record Subscriber(
     DateTimeOffset? ConfirmationSentAt = null)
 {
     public IReadOnlyList<string> TopicList => Topics ?? [];
+
+    /// <summary>This record with each given (already validated) value in place; a null leaves the field as it is.</summary>
+    public Subscriber With(string? name = null, string? organization = null, string? country = null, string? language = null,
+        DigestFrequency? frequency = null, IReadOnlyList<string>? topics = null, string? timeZone = null, SubscriberStatus? status = null)
+        => this with
+        {
+            Name = name ?? Name,
+            Organization = organization ?? Organization,
+            Country = country ?? Country,
+            Language = language ?? Language,
+            Frequency = frequency ?? Frequency,
+            Topics = topics ?? Topics,
+            TimeZone = timeZone ?? TimeZone,
+            Status = status ?? Status,
+        };
 }
 
 /// <summary>What an admin (or an import row, or a subscribe form) gives to create a subscriber.</summary>
@@ -44,7 +59,10 @@ public sealed record NewSubscriber(
     string? TimeZone = null);
 
 /// <summary>Input that cannot become a subscriber; the message names the field and what to do.</summary>
-public sealed class InvalidSubscriberException(string field, string message) : Exception(message)
+public class InvalidSubscriberException(string field, string message) : Exception(message)
 {
     public string Field { get; } = field;
 }
+
+/// <summary>The address is already a subscriber's (a conflict, not invalid input).</summary>
+public sealed class SubscriberExistsException(string message) : InvalidSubscriberException("email", message);

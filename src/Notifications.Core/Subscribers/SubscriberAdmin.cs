@@ -50,17 +50,7 @@ public sealed class SubscriberAdmin(SubscriberStore store, SubscriberRules rules
 
         var id = await IdOfAsync(idOrEmail, ct);
         if (id is null) return null;
-        var result = await store.UpdateAsync(id, s => EnsureConsent(s, status) with
-        {
-            Name = name ?? s.Name,
-            Organization = organization ?? s.Organization,
-            Country = country ?? s.Country,
-            Language = language ?? s.Language,
-            Frequency = frequency ?? s.Frequency,
-            Topics = topics ?? s.Topics,
-            TimeZone = timeZone ?? s.TimeZone,
-            Status = status ?? s.Status,
-        }, ct);
+        var result = await store.UpdateAsync(id, s => EnsureConsent(s, status).With(name, organization, country, language, frequency, topics, timeZone, status), ct);
         if (result is not { } r) return null;
         var changes = SubscriberAudit.Diff(r.Before, r.After);
         if (changes.Count > 0)

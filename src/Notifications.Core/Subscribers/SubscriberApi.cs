@@ -22,13 +22,7 @@ public sealed class SubscriberApi(SubscriberAdmin admin, SubscriberStore store, 
         try
         {
             var q = request.Query;
-            var filter = new SubscriberFilter(
-                Optional(q["status"], v => (SubscriberStatus?)SubscriberRules.Status(v)),
-                Optional(q["frequency"], v => (DigestFrequency?)SubscriberRules.Frequency(v)),
-                Optional(q["language"], SubscriberRules.Language),
-                NullIfEmpty(q["organization"]),
-                Optional(q["country"], SubscriberRules.Country),
-                NullIfEmpty(q["topic"]));
+            var filter = FilterOf(q);
             var pageSize = DefaultPageSize;
             if (NullIfEmpty(q["pageSize"]) is { } size && (!int.TryParse(size, out pageSize) || pageSize is < 1 or > MaxPageSize))
                 return Problems.BadRequest("pageSize", $"pageSize '{size}' must be a whole number from 1 to {MaxPageSize}.");
@@ -58,14 +52,16 @@ public sealed class SubscriberApi(SubscriberAdmin admin, SubscriberStore store, 
                 Text(body, "country"),
                 Topics(body),
                 Text(body, "timeZone"));
-            if (await store.FindByEmailAsync(input.Email, ct) is not null)
-                return Problems.Conflict("email", $"A subscriber with email '{EmailAddress.Mask(EmailAddress.Normalize(input.Email))}' already exists; change it with PATCH.");
             var created = await admin.CreateAsync(input, ActorOf(request), ct);
             return Results.Created($"/api/manage/subscribers/{created.Id}", ToJson(created));
         }
+        catch (SubscriberExistsException e)
+        {
+            return Problems.Conflict(e.Field, e.Message + " Change it with PATCH.");
+        }
         catch (InvalidSubscriberException e)
         {
-            return e.Message.Contains("already exists", StringComparison.Ordinal) ? Problems.Conflict(e.Field, e.Message) : Problems.BadRequest(e.Field, e.Message);
+            return Problems.BadRequest(e.Field, e.Message);
         }
     }
 
@@ -127,14 +123,7 @@ public sealed class SubscriberApi(SubscriberAdmin admin, SubscriberStore store, 
     {
         try
         {
-            var q = request.Query;
-            var filter = new SubscriberFilter(
-                Optional(q["status"], v => (SubscriberStatus?)SubscriberRules.Status(v)),
-                Optional(q["frequency"], v => (DigestFrequency?)SubscriberRules.Frequency(v)),
-                Optional(q["language"], SubscriberRules.Language),
-                NullIfEmpty(q["organization"]),
-                Optional(q["country"], SubscriberRules.Country),
-                NullIfEmpty(q["topic"]));
+            var filter = FilterOf(request.Query);
             var buffer = new MemoryStream();
             await csv.ExportAsync(buffer, filter, ct);
             return Results.File(buffer.ToArray(), "text/csv; charset=utf-8", "subscribers.csv");
@@ -225,6 +214,15 @@ public sealed class SubscriberApi(SubscriberAdmin admin, SubscriberStore store, 
 
     private static IReadOnlyList<string>? Topics(JsonElement body)
         => body.TryGetProperty("topics", out var v) ? v.EnumerateArray().Select(t => t.GetString()!).ToList() : null;
+
+    /// <summary>The list filters (status, frequency, language, organization, country, topic) from the query string; each optional.</summary>
+    private static SubscriberFilter FilterOf(IQueryCollection q) => new(
+        Optional(q["status"], v => (SubscriberStatus?)SubscriberRules.Status(v)),
+        Optional(q["frequency"], v => (DigestFrequency?)SubscriberRules.Frequency(v)),
+        Optional(q["language"], SubscriberRules.Language),
+        NullIfEmpty(q["organization"]),
+        Optional(q["country"], SubscriberRules.Country),
+        NullIfEmpty(q["topic"]));
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 

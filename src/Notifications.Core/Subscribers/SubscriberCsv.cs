@@ -187,15 +187,7 @@ public sealed class SubscriberCsv(SubscriberStore store, SubscriberRules rules, 
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(filter);
-        var all = new List<Subscriber>();
-        string? continuation = null;
-        do
-        {
-            var (items, next) = await store.QueryAsync(filter, continuation, 1000, ct);
-            all.AddRange(items);
-            continuation = next;
-        }
-        while (continuation is not null);
+        var all = await store.ListAsync(filter, ct);
 
         await using var writer = CsvWriter.Create(output, CsvWriterOptions.Default with { WriteByteOrderMark = true }, leaveOpen: true);
         writer.WriteHeader([.. ExportColumns]);
@@ -309,17 +301,7 @@ public sealed class SubscriberCsv(SubscriberStore store, SubscriberRules rules, 
             }
         }
 
-        var after = current with
-        {
-            Name = name ?? current.Name,
-            Organization = organization ?? current.Organization,
-            Country = country ?? current.Country,
-            Language = language ?? current.Language,
-            Frequency = frequency ?? current.Frequency,
-            Topics = topics ?? current.Topics,
-            TimeZone = timeZone ?? current.TimeZone,
-            Status = status ?? current.Status,
-        };
+        var after = current.With(name, organization, country, language, frequency, topics, timeZone, status);
         if (Same(current, after)) return (Outcome.Unchanged, null, false);
         after = after with { UpdatedAt = now };
         existing[after.Id] = after;

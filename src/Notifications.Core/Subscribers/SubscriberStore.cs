@@ -35,7 +35,7 @@ public sealed class SubscriberStore(StorageResources storage, SubscriberRules ru
         }
         catch (RequestFailedException e) when (e.Status == 409)
         {
-            throw new InvalidSubscriberException("email", $"A subscriber with email '{EmailAddress.Mask(subscriber.Email)}' already exists.");
+            throw new SubscriberExistsException($"A subscriber with email '{EmailAddress.Mask(subscriber.Email)}' already exists.");
         }
         return subscriber;
     }
@@ -141,6 +141,21 @@ public sealed class SubscriberStore(StorageResources storage, SubscriberRules ru
     /// <summary>Every subscriber of a frequency, whatever the status (senders check the status at send time).</summary>
     public async Task<IReadOnlyList<Subscriber>> ListByFrequencyAsync(DigestFrequency frequency, CancellationToken ct = default)
         => await QueryAllAsync(TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and Frequency eq {frequency.ToString()}"), ct);
+
+    /// <summary>Every subscriber matching the filter, all pages.</summary>
+    public async Task<IReadOnlyList<Subscriber>> ListAsync(SubscriberFilter filter, CancellationToken ct = default)
+    {
+        var all = new List<Subscriber>();
+        string? continuation = null;
+        do
+        {
+            var (items, next) = await QueryAsync(filter, continuation, 1000, ct);
+            all.AddRange(items);
+            continuation = next;
+        }
+        while (continuation is not null);
+        return all;
+    }
 
     /// <summary>One page of subscribers matching the filter, and the token for the next page (null on the last).</summary>
     public async Task<(IReadOnlyList<Subscriber> Items, string? Continuation)> QueryAsync(
