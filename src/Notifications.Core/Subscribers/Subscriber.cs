@@ -59,10 +59,10 @@ public sealed record NewSubscriber(
     string? TimeZone = null);
 
 /// <summary>Input that cannot become a subscriber; the message names the field and what to do.</summary>
-public class InvalidSubscriberException(string field, string message) : Exception(message)
+public sealed class InvalidSubscriberException(string field, string message) : Exception(message)
 {
     public string Field { get; } = field;
-}
 
-/// <summary>The address is already a subscriber's (a conflict, not invalid input).</summary>
-public sealed class SubscriberExistsException(string message) : InvalidSubscriberException("email", message);
+    /// <summary>The address is already a subscriber's: a conflict with what is stored, not invalid input.</summary>
+    public bool IsConflict { get; init; }
+}

@@ -55,13 +55,9 @@ public sealed class SubscriberApi(SubscriberAdmin admin, SubscriberStore store, 
             var created = await admin.CreateAsync(input, ActorOf(request), ct);
             return Results.Created($"/api/manage/subscribers/{created.Id}", ToJson(created));
         }
-        catch (SubscriberExistsException e)
-        {
-            return Problems.Conflict(e.Field, e.Message + " Change it with PATCH.");
-        }
         catch (InvalidSubscriberException e)
         {
-            return Problems.BadRequest(e.Field, e.Message);
+            return e.IsConflict ? Problems.Conflict(e.Field, e.Message + " Change it with PATCH.") : Problems.BadRequest(e.Field, e.Message);
         }
     }
 

@@ -35,7 +35,7 @@ public sealed class SubscriberStore(StorageResources storage, SubscriberRules ru
         }
         catch (RequestFailedException e) when (e.Status == 409)
         {
-            throw new SubscriberExistsException($"A subscriber with email '{EmailAddress.Mask(subscriber.Email)}' already exists.");
+            throw new InvalidSubscriberException("email", $"A subscriber with email '{EmailAddress.Mask(subscriber.Email)}' already exists.") { IsConflict = true };
         }
         return subscriber;
     }

@@ -147,7 +147,7 @@ public sealed class SubscriptionSelfService
                 await SendConfirmationAsync(record, previousSentAt: null, ct);
                 return SubscribeOutcome.Accepted;
             }
-            catch (SubscriberExistsException)
+            catch (InvalidSubscriberException e) when (e.IsConflict)
             {
                 // Added by a concurrent request meanwhile: go on as for an existing address.
                 existing = await store.GetAsync(candidate.Id, ct);
