@@ -72,6 +72,9 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<DigestArchive>();
         services.AddSingleton<DigestRunStore>();
         services.AddSingleton<DigestRunner>();
+        services.AddSingleton<DigestPlanner>();
+        services.AddSingleton<DigestWatermarks>();
+        services.AddSingleton<InstantAlerts>();
         services.AddOptions<ScheduleOptions>().Bind(configuration.GetSection(ScheduleOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<DigestSchedule>();
 

@@ -82,6 +82,75 @@ public sealed class SubscribersAdminCommandTests(AzuriteFixture azurite) : IDisp
     }
 
     [Fact]
+    public async Task CliAddsSubscriberWithDeliveryHour()
+    {
+        var settings = Settings();
+
+        var add = await Run(settings, "subscribers", "add", "--email", Karimova, "--name", "Dilnoza Karimova",
+            "--organization", "Customs Committee of Uzbekistan", "--time-zone", "Asia/Tashkent", "--delivery-hour", "7");
+        var other = await Run(settings, "subscribers", "add", "--email", "j.peeters@fin.be.example", "--name", "Jan Peeters", "--organization", "Belgian Customs");
+
+        Assert.True(add.ExitCode == 0, add.ToString());
+        Assert.True(other.ExitCode == 0, other.ToString());
+        var show = await Run(settings, "subscribers", "show", Karimova, "--json");
+        Assert.Equal(7, JsonDocument.Parse(show.Output).RootElement.GetProperty("subscriber").GetProperty("deliveryHour").GetInt32());
+        var listed = JsonDocument.Parse((await Run(settings, "subscribers", "list", "--json")).Output).RootElement.EnumerateArray()
+            .ToDictionary(i => i.GetProperty("email").GetString()!, i => i.GetProperty("deliveryHour"));
+        Assert.Equal(7, listed[Karimova].GetInt32());
+        Assert.Equal(JsonValueKind.Null, listed["j.peeters@fin.be.example"].ValueKind);
+        var text = await Run(settings, "subscribers", "show", Karimova);
+        Assert.Contains("delivery at:  07:00", text.OutputLines);
+        var defaultText = await Run(settings, "subscribers", "show", "j.peeters@fin.be.example");
+        Assert.Contains("delivery at:  default (08:00)", defaultText.OutputLines);
+    }
+
+    [Fact]
+    public async Task CliUpdatesAndClearsDeliveryHour()
+    {
+        var settings = Settings();
+        settings["Schedule:DeliveryHour"] = "9";
+        await AddKarimovaAsync(settings);
+
+        var set = await Run(settings, "subscribers", "update", Karimova, "--delivery-hour", "06:00");
+        var afterSet = JsonDocument.Parse((await Run(settings, "subscribers", "show", Karimova, "--json")).Output).RootElement;
+        var clear = await Run(settings, "subscribers", "update", Karimova, "--delivery-hour", "");
+        var afterClear = JsonDocument.Parse((await Run(settings, "subscribers", "show", Karimova, "--json")).Output).RootElement;
+        var text = await Run(settings, "subscribers", "show", Karimova);
+
+        Assert.True(set.ExitCode == 0, set.ToString());
+        Assert.Contains("deliveryHour default → 6", set.Output);
+        Assert.Equal(6, afterSet.GetProperty("subscriber").GetProperty("deliveryHour").GetInt32());
+        Assert.True(clear.ExitCode == 0, clear.ToString());
+        Assert.Contains("deliveryHour 6 → default", clear.Output);
+        Assert.Equal(JsonValueKind.Null, afterClear.GetProperty("subscriber").GetProperty("deliveryHour").ValueKind);
+        Assert.Equal(["6 → default", "default → 6"], afterClear.GetProperty("history").EnumerateArray()
+            .Where(h => h.GetProperty("changes").TryGetProperty("deliveryHour", out _))
+            .Select(h => h.GetProperty("changes").GetProperty("deliveryHour").GetString()));
+        Assert.Contains("delivery at:  default (09:00)", text.OutputLines);
+    }
+
+    [Theory]
+    [InlineData("add")]
+    [InlineData("update")]
+    public async Task CliRejectsDeliveryHourOutsideTheDay(string verb)
+    {
+        var settings = Settings();
+        await AddKarimovaAsync(settings);
+        string[] args = verb == "add"
+            ? ["subscribers", "add", "--email", "new@customs.example", "--name", "New Reader", "--organization", "Customs", "--delivery-hour", "24"]
+            : ["subscribers", "update", Karimova, "--delivery-hour", "24", "--frequency", "weekly"];
+
+        var run = await Run(settings, args);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.StartsWith("error: deliveryHour must be a whole hour from 0 to 23", Assert.Single(run.ErrorLines));
+        var listed = JsonDocument.Parse((await Run(settings, "subscribers", "list", "--json")).Output).RootElement.EnumerateArray().ToList();
+        var karimova = Assert.Single(listed);
+        Assert.Equal((Karimova, JsonValueKind.Null, "daily"),
+            (karimova.GetProperty("email").GetString(), karimova.GetProperty("deliveryHour").ValueKind, karimova.GetProperty("frequency").GetString()));
+    }
+
+    [Fact]
     public async Task SuspendAndActivateChangeTheStatus()
     {
         var settings = Settings();

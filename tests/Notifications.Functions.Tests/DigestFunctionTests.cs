@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Notifications.Articles;
 using Notifications.Digests;
 using Notifications.Delivery;
+using Notifications.Functions.Articles;
 using Notifications.Functions.Delivery;
 using Notifications.Functions.Digests;
 using Notifications.Subscribers;
@@ -24,17 +25,23 @@ public sealed class DigestFunctionTests(AzuriteFixture azurite)
         Body of the workshop report.
         """;
 
+    // The test clock starts at 2026-11-26 07:00 UTC, a Thursday.
+
     [Fact]
-    public async Task DailyDigestMailsTheDailySubscriberOnce()
+    public async Task HourlyTimerMailsTheDailySubscriberAtEightInTheirZoneOnce()
     {
         var ct = TestContext.Current.CancellationToken;
         await using var sendGrid = await FakeSendGrid.StartAsync();
         await using var host = await TestHost.StartAsync(TestSettings.For(azurite).WithSendGrid(sendGrid));
-        await host.Get<SubscriberStore>().AddAsync(new NewSubscriber("a.dupont@douane.example", "Anne Dupont", "Customs Administration of Belgium"), ct);
+        await host.Get<SubscriberStore>().AddAsync(new NewSubscriber("a.dupont@douane.example", "Anne Dupont", "Customs Administration of Belgium", TimeZone: "Europe/Brussels"), ct);
         await IngestAsync(host, "workshop.md", ct);
-        host.Time.Advance(TimeSpan.FromHours(1));
-        var function = ActivatorUtilities.CreateInstance<DailyDigest>(host.Services);
+        var function = ActivatorUtilities.CreateInstance<HourlyDigests>(host.Services);
 
+        // 07:00 UTC the next day is 08:00 in Brussels: due. An hour earlier it is not.
+        host.Time.SetUtcNow(new DateTimeOffset(2026, 11, 27, 6, 0, 5, TimeSpan.Zero));
+        await function.Run(new TimerInfo(), ct);
+        Assert.Equal(0, await DeliverQueuedAsync(host, ct));
+        host.Time.SetUtcNow(new DateTimeOffset(2026, 11, 27, 7, 0, 5, TimeSpan.Zero));
         await function.Run(new TimerInfo(), ct);
 
         // The timer only plans and queues: the SendBatch function sends, as the host would run it off the queue.
@@ -46,51 +53,84 @@ public sealed class DigestFunctionTests(AzuriteFixture azurite)
         var text = request.Body.GetProperty("content")[0];
         Assert.Equal("text/plain", text.GetProperty("type").GetString());
         Assert.Contains(ArticleTitle, text.GetProperty("value").GetString());
+        Assert.Equal(DigestRunStatus.Completed, (await host.Get<DigestRunStore>().GetAsync(DigestFrequency.Daily, "2026-11-27T07", ct))!.Status);
 
-        // The timer fires again (a retry, or a second instance): nobody is mailed twice.
-        host.Time.Advance(TimeSpan.FromMinutes(5));
-        await function.Run(new TimerInfo(), ct);
-        await DeliverQueuedAsync(host, ct);
+        // The timer fires again within the hour (a retry, or a second instance), and the next hours: nobody is mailed twice.
+        foreach (var later in (int[])[5, 60, 120])
+        {
+            host.Time.SetUtcNow(new DateTimeOffset(2026, 11, 27, 7, 0, 5, TimeSpan.Zero).AddMinutes(later));
+            await function.Run(new TimerInfo(), ct);
+            await DeliverQueuedAsync(host, ct);
+        }
 
         Assert.Single(sendGrid.Requests);
         Assert.Single(sendGrid.Accepted);
     }
 
     [Fact]
-    public async Task WeeklyDigestMailsWeeklySubscribersOnly()
+    public async Task HourlyTimerMailsWeeklySubscribersOnTheWeeklyDayOnly()
     {
         var ct = TestContext.Current.CancellationToken;
         await using var sendGrid = await FakeSendGrid.StartAsync();
         await using var host = await TestHost.StartAsync(TestSettings.For(azurite).WithSendGrid(sendGrid));
         var subscribers = host.Get<SubscriberStore>();
-        await subscribers.AddAsync(new NewSubscriber("daily@customs.example", "Daily Reader", "Customs of Daily", Frequency: DigestFrequency.Daily), ct);
         await subscribers.AddAsync(new NewSubscriber("weekly@customs.example", "Weekly Reader", "Customs of Weekly", Frequency: DigestFrequency.Weekly), ct);
         await IngestAsync(host, "workshop.md", ct);
-        host.Time.Advance(TimeSpan.FromHours(1));
-        var function = ActivatorUtilities.CreateInstance<WeeklyDigest>(host.Services);
+        var function = ActivatorUtilities.CreateInstance<HourlyDigests>(host.Services);
 
+        // Every hour from Thursday to Monday 08:00 UTC (the weekly day, at the default hour, in UTC).
+        var mondayEight = new DateTimeOffset(2026, 11, 30, 8, 0, 0, TimeSpan.Zero);
+        for (var at = new DateTimeOffset(2026, 11, 26, 8, 0, 0, TimeSpan.Zero); at < mondayEight; at = at.AddHours(1))
+        {
+            host.Time.SetUtcNow(at);
+            await function.Run(new TimerInfo(), ct);
+        }
+        Assert.Equal(0, await DeliverQueuedAsync(host, ct));
+
+        host.Time.SetUtcNow(mondayEight);
         await function.Run(new TimerInfo(), ct);
         await DeliverQueuedAsync(host, ct);
 
         var request = Assert.Single(sendGrid.Accepted);
         Assert.Equal(["weekly@customs.example"], request.Recipients);
-        Assert.DoesNotContain(sendGrid.Requests, r => r.Recipients.Contains("daily@customs.example"));
     }
 
     [Fact]
-    public async Task DailyDigestDoesNotMailWeeklySubscribers()
+    public async Task HourlyTimerDoesNotMailWeeklySubscribersDaily()
     {
         var ct = TestContext.Current.CancellationToken;
         await using var sendGrid = await FakeSendGrid.StartAsync();
         await using var host = await TestHost.StartAsync(TestSettings.For(azurite).WithSendGrid(sendGrid));
         await host.Get<SubscriberStore>().AddAsync(new NewSubscriber("weekly@customs.example", "Weekly Reader", "Customs of Weekly", Frequency: DigestFrequency.Weekly), ct);
         await IngestAsync(host, "workshop.md", ct);
-        host.Time.Advance(TimeSpan.FromHours(1));
+        host.Time.SetUtcNow(new DateTimeOffset(2026, 11, 27, 8, 0, 0, TimeSpan.Zero)); // Friday 08:00 UTC: a daily slot, not the weekly day
 
-        await ActivatorUtilities.CreateInstance<DailyDigest>(host.Services).Run(new TimerInfo(), ct);
+        await ActivatorUtilities.CreateInstance<HourlyDigests>(host.Services).Run(new TimerInfo(), ct);
         await DeliverQueuedAsync(host, ct);
 
         Assert.Empty(sendGrid.Requests);
+    }
+
+    [Fact]
+    public async Task PublishedArticleReachesInstantSubscribersThroughTheQueueWithinMinutes()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var sendGrid = await FakeSendGrid.StartAsync();
+        await using var host = await TestHost.StartAsync(TestSettings.For(azurite).WithSendGrid(sendGrid));
+        await host.Get<SubscriberStore>().AddAsync(new NewSubscriber("instant@customs.example", "Instant Reader", "Customs of Instant", Frequency: DigestFrequency.Instant), ct);
+        await host.Get<SubscriberStore>().AddAsync(new NewSubscriber("daily@customs.example", "Daily Reader", "Customs of Daily"), ct);
+        await using (var content = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(Article)))
+            await host.Get<ArticlePublisher>().PublishAsync("workshop.md", content, ct);
+
+        // The blob trigger, called as the host would: it ingests and queues the alert; SendBatch sends it.
+        var blob = host.Get<Notifications.Storage.StorageResources>().Articles.GetBlobClient("workshop.md");
+        await ActivatorUtilities.CreateInstance<ArticlePublished>(host.Services).Run(blob, ct);
+        await ActivatorUtilities.CreateInstance<ArticlePublished>(host.Services).Run(blob, ct); // delivered twice
+        await DeliverQueuedAsync(host, ct);
+
+        var request = Assert.Single(sendGrid.Accepted);
+        Assert.Equal(["instant@customs.example"], request.Recipients);
+        Assert.Contains(ArticleTitle, request.Body.GetProperty("subject").GetString() + request.Body.GetProperty("content")[0].GetProperty("value").GetString());
     }
 
     private static async Task IngestAsync(TestHost host, string name, CancellationToken ct)

@@ -36,7 +36,7 @@ public sealed class FunctionsMetadataTests
     {
         var names = Functions().Select(f => f.GetProperty("name").GetString()).Order(StringComparer.Ordinal).ToArray();
 
-        Assert.Equal(HttpFunctions().Select(row => row.Data.Item1).Concat(["ArticlePublished", "DailyDigest", "SendBatch", "WeeklyDigest"]).Order(StringComparer.Ordinal), names);
+        Assert.Equal(HttpFunctions().Select(row => row.Data.Item1).Concat(["ArticlePublished", "HourlyDigests", "SendBatch"]).Order(StringComparer.Ordinal), names);
     }
 
     [Fact]
@@ -89,10 +89,10 @@ public sealed class FunctionsMetadataTests
     }
 
     [Theory]
-    [InlineData("DailyDigest", "Notifications.Functions.Digests.DailyDigest.Run", "%DailyDigestSchedule%")]
-    [InlineData("WeeklyDigest", "Notifications.Functions.Digests.WeeklyDigest.Run", "%WeeklyDigestSchedule%")]
-    public void DigestFunctionsAreTimerTriggersOnTheirScheduleSetting(string name, string entryPoint, string schedule)
+    [InlineData("HourlyDigests", "Notifications.Functions.Digests.HourlyDigests.Run", "%DigestScheduleCron%")]
+    public void DigestFunctionIsOneTimerTriggerOnItsScheduleSetting(string name, string entryPoint, string schedule)
     {
+        Assert.Single(Functions(), f => f.GetProperty("bindings").EnumerateArray().Any(b => b.GetProperty("type").GetString() == "timerTrigger"));
         var function = Function(name);
 
         Assert.Equal(entryPoint, function.GetProperty("entryPoint").GetString());
@@ -102,8 +102,7 @@ public sealed class FunctionsMetadataTests
     }
 
     [Theory]
-    [InlineData("DailyDigestSchedule")]
-    [InlineData("WeeklyDigestSchedule")]
+    [InlineData("DigestScheduleCron")]
     public void SampleLocalSettingsDefineTheScheduleThePlaceholderNames(string setting)
     {
         var sample = Path.Combine(Repository.Root, "local.settings.sample.json");
@@ -117,6 +116,8 @@ public sealed class FunctionsMetadataTests
         // The timer trigger takes a six-field NCRONTAB expression (with seconds) or a TimeSpan.
         Assert.True(schedule.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length == 6 || TimeSpan.TryParse(schedule, out _),
             $"Values.{setting} '{schedule}' is neither a six-field NCRONTAB expression nor a TimeSpan.");
+        // Hourly, at minute 0: digests go out at each subscriber's local hour.
+        Assert.Equal("0 0 * * * *", schedule);
     }
 
     private static JsonElement Function(string name)

@@ -132,6 +132,75 @@ public sealed class ManageSubscribersTests(AzuriteFixture azurite)
         Assert.Equal(Notifications.Digests.DigestFrequency.Weekly, (await host.Get<SubscriberStore>().GetAsync(id, Ct))!.Frequency);
     }
 
+    [Fact]
+    public async Task AdminSetsAndClearsDeliveryHour()
+    {
+        var (host, api) = await StartAsync(azurite);
+        await using var _ = host;
+        var store = host.Get<SubscriberStore>();
+        var created = await HttpCall.InvokeAsync(host.Services, r => api.Create(r, Ct), "POST", body: Karimov.Replace("}", ""","deliveryHour":7}"""));
+        Assert.Equal(201, created.Status);
+        var id = created.Json.GetProperty("id").GetString()!;
+        Assert.Equal(7, created.Json.GetProperty("deliveryHour").GetInt32());
+        Assert.Equal(7, (await store.GetAsync(id, Ct))!.DeliveryHour);
+
+        host.Time.Advance(TimeSpan.FromMinutes(1));
+        var set = await HttpCall.InvokeAsync(host.Services, r => api.Update(r, id, Ct), "PATCH", body: """{"deliveryHour":9}""");
+        var got = await HttpCall.InvokeAsync(host.Services, r => api.Get(r, id, Ct), "GET");
+        Assert.Equal((200, 9, 9), (set.Status, set.Json.GetProperty("deliveryHour").GetInt32(), got.Json.GetProperty("deliveryHour").GetInt32()));
+        Assert.Equal(9, (await store.GetAsync(id, Ct))!.DeliveryHour);
+
+        // Leaving the field out leaves the hour; JSON null clears it, and so does an empty string.
+        host.Time.Advance(TimeSpan.FromMinutes(1));
+        await HttpCall.InvokeAsync(host.Services, r => api.Update(r, id, Ct), "PATCH", body: """{"language":"en"}""");
+        Assert.Equal(9, (await store.GetAsync(id, Ct))!.DeliveryHour);
+        host.Time.Advance(TimeSpan.FromMinutes(1));
+        var cleared = await HttpCall.InvokeAsync(host.Services, r => api.Update(r, id, Ct), "PATCH", body: """{"deliveryHour":null}""");
+        Assert.Equal((200, JsonValueKind.Null), (cleared.Status, cleared.Json.GetProperty("deliveryHour").ValueKind));
+        Assert.Null((await store.GetAsync(id, Ct))!.DeliveryHour);
+        host.Time.Advance(TimeSpan.FromMinutes(1));
+        await HttpCall.InvokeAsync(host.Services, r => api.Update(r, id, Ct), "PATCH", body: """{"deliveryHour":"06:00"}""");
+        Assert.Equal(6, (await store.GetAsync(id, Ct))!.DeliveryHour);
+        host.Time.Advance(TimeSpan.FromMinutes(1));
+        await HttpCall.InvokeAsync(host.Services, r => api.Update(r, id, Ct), "PATCH", body: """{"deliveryHour":""}""");
+        Assert.Null((await store.GetAsync(id, Ct))!.DeliveryHour);
+
+        var changes = (await host.Get<SubscriberAudit>().ListAsync(id, Ct)).Where(e => e.Changes.ContainsKey("deliveryHour")).Select(e => e.Changes["deliveryHour"]);
+        Assert.Equal(["6 → default", "default → 6", "9 → default", "7 → 9"], changes);
+    }
+
+    [Theory]
+    [InlineData("24")]
+    [InlineData("-1")]
+    [InlineData("8.5")]
+    [InlineData("\"25:00\"")]
+    [InlineData("\"eight\"")]
+    [InlineData("true")]
+    [InlineData("[8]")]
+    public async Task RejectsDeliveryHourOutsideTheDay(string json)
+    {
+        var (host, api) = await StartAsync(azurite);
+        await using var _ = host;
+        var store = host.Get<SubscriberStore>();
+        var id = (await HttpCall.InvokeAsync(host.Services, r => api.Create(r, Ct), "POST", body: Karimov.Replace("}", ""","deliveryHour":7}"""))).Json.GetProperty("id").GetString()!;
+
+        var created = await HttpCall.InvokeAsync(host.Services, r => api.Create(r, Ct), "POST",
+            body: $$"""{"email":"other@customs.example","name":"Other","organization":"Org","deliveryHour":{{json}}}""");
+        var patched = await HttpCall.InvokeAsync(host.Services, r => api.Update(r, id, Ct), "PATCH", body: $$"""{"frequency":"daily","deliveryHour":{{json}}}""");
+
+        foreach (var answer in new[] { created, patched })
+        {
+            Assert.Equal(400, answer.Status);
+            Assert.Equal("application/problem+json", answer.Headers.ContentType.ToString());
+            Assert.Equal("deliveryHour", answer.Json.GetProperty("field").GetString());
+            Assert.StartsWith("deliveryHour must be a whole hour from 0 to 23 (the local hour digests go out in the subscriber's time zone), or empty for the default",
+                answer.Json.GetProperty("detail").GetString());
+        }
+        Assert.Null(await store.FindByEmailAsync("other@customs.example", Ct));
+        var stored = (await store.GetAsync(id, Ct))!;
+        Assert.Equal((7, Notifications.Digests.DigestFrequency.Weekly), (stored.DeliveryHour, stored.Frequency));
+    }
+
     [Theory]
     [InlineData(SubscriberStatus.Unsubscribed, "unsubscribed")]
     [InlineData(SubscriberStatus.Complained, "spam")]

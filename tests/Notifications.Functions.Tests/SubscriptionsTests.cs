@@ -392,6 +392,74 @@ public sealed partial class SubscriptionsTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task PreferencesPageSavesDeliveryHour()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var c = await StartAsync(s => s["Schedule:DeliveryHour"] = "7");
+        var subscriber = await c.Store.AddAsync(new NewSubscriber(Email, "Aziz Karimov", "State Customs Committee", TimeZone: "Asia/Tashkent"), ct);
+        var token = c.Host.Get<SubscriptionTokens>().Issue(subscriber.Id, TokenPurpose.Preferences);
+
+        // The select: the configured default first (chosen while the subscriber has no hour of their own), then 00:00 to 23:00.
+        var form = await CallAsync(c, (f, r, t) => f.Preferences(r, t), "GET", "?token=" + token);
+        Assert.Equal(200, form.Status);
+        Assert.Contains("<label for=\"delivery_hour\">Delivery time</label>", form.Body);
+        var options = DeliveryHourOptions(form.Body);
+        Assert.Equal(25, options.Count);
+        Assert.Equal(("", "Default (07:00)", true), options[0]);
+        Assert.Equal(Enumerable.Range(0, 24).Select(h => (h.ToString(System.Globalization.CultureInfo.InvariantCulture), $"{h:00}:00", false)), options.Skip(1));
+
+        c.Host.Time.Advance(TimeSpan.FromMinutes(1));
+        var saved = await CallAsync(c, (f, r, t) => f.Preferences(r, t), "POST", "?token=" + token,
+            body: "frequency=daily&language=en&time_zone=Asia%2FTashkent&delivery_hour=6");
+
+        Assert.Equal(200, saved.Status);
+        Assert.Contains("Your preferences are saved.", saved.Body);
+        Assert.Equal(("6", "06:00", true), Assert.Single(DeliveryHourOptions(saved.Body), o => o.Selected));
+        Assert.Equal(6, (await c.Store.GetAsync(subscriber.Id, ct))!.DeliveryHour);
+        var entry = Assert.Single(await c.Host.Get<SubscriberAudit>().ListAsync(subscriber.Id, ct));
+        Assert.Equal(("subscriber", "updated"), (entry.Actor, entry.Action));
+        Assert.Equal(new Dictionary<string, string> { ["deliveryHour"] = "default → 6" }, entry.Changes);
+
+        // A form without the field (a page rendered before it existed) leaves the hour alone; an invalid hour changes nothing.
+        await CallAsync(c, (f, r, t) => f.Preferences(r, t), "POST", "?token=" + token, body: "frequency=weekly&language=en&time_zone=Asia%2FTashkent");
+        Assert.Equal(6, (await c.Store.GetAsync(subscriber.Id, ct))!.DeliveryHour);
+        var bad = await CallAsync(c, (f, r, t) => f.Preferences(r, t), "POST", "?token=" + token, body: "frequency=daily&language=en&time_zone=UTC&delivery_hour=24");
+        Assert.Equal(400, bad.Status);
+        Assert.Contains("Choose a delivery time from the list.", bad.Body);
+        var unchanged = (await c.Store.GetAsync(subscriber.Id, ct))!;
+        Assert.Equal((6, DigestFrequency.Weekly, "Asia/Tashkent"), (unchanged.DeliveryHour, unchanged.Frequency, unchanged.TimeZone));
+
+        // "Default" clears the subscriber's own hour.
+        c.Host.Time.Advance(TimeSpan.FromMinutes(1));
+        var reset = await CallAsync(c, (f, r, t) => f.Preferences(r, t), "POST", "?token=" + token,
+            body: "frequency=weekly&language=en&time_zone=Asia%2FTashkent&delivery_hour=");
+        Assert.Equal(200, reset.Status);
+        Assert.Equal(("", "Default (07:00)", true), Assert.Single(DeliveryHourOptions(reset.Body), o => o.Selected));
+        Assert.Null((await c.Store.GetAsync(subscriber.Id, ct))!.DeliveryHour);
+        Assert.Equal("6 → default", (await c.Host.Get<SubscriberAudit>().ListAsync(subscriber.Id, ct))[0].Changes["deliveryHour"]);
+    }
+
+    [Theory]
+    [InlineData("ru", "Время отправки", "По умолчанию (08:00)", "Выберите время отправки из списка.")]
+    [InlineData("fr", "Heure d'envoi", "Par défaut (08:00)", "Choisissez une heure d'envoi dans la liste.")]
+    public async Task PreferencesPageLabelsDeliveryTimeInTheSubscribersLanguage(string language, string label, string byDefault, string error)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var c = await StartAsync();
+        var subscriber = await c.Store.AddAsync(new NewSubscriber(Email, "Aziz Karimov", "State Customs Committee", language), ct);
+        var token = c.Host.Get<SubscriptionTokens>().Issue(subscriber.Id, TokenPurpose.Preferences);
+
+        var form = await CallAsync(c, (f, r, t) => f.Preferences(r, t), "GET", "?token=" + token);
+        var bad = await CallAsync(c, (f, r, t) => f.Preferences(r, t), "POST", "?token=" + token, body: $"language={language}&delivery_hour=noon");
+
+        Assert.Contains($"<label for=\"delivery_hour\">{label}</label>", form.Text);
+        Assert.Equal(("", byDefault, true), DeliveryHourOptions(form.Text)[0]);
+        Assert.Equal(400, bad.Status);
+        Assert.Contains(error, bad.Text);
+        Assert.Null((await c.Store.GetAsync(subscriber.Id, ct))!.DeliveryHour);
+    }
+
+    [Fact]
     public async Task PreferencesCanUnsubscribeFromEverything()
     {
         var ct = TestContext.Current.CancellationToken;
@@ -602,6 +670,16 @@ public sealed partial class SubscriptionsTests(AzuriteFixture azurite)
         await result.ExecuteAsync(context);
 
         return new Response(context.Response.StatusCode, Encoding.UTF8.GetString(response.ToArray()), context.Response.Headers);
+    }
+
+    /// <summary>The options of the delivery time select: value, label, selected.</summary>
+    private static List<(string Value, string Label, bool Selected)> DeliveryHourOptions(string html)
+    {
+        var select = Regex.Match(html, "<select id=\"delivery_hour\" name=\"delivery_hour\"[^>]*>(?<options>.*?)</select>", RegexOptions.Singleline);
+        Assert.True(select.Success, "No delivery time select on the page.");
+        return Regex.Matches(select.Groups["options"].Value, "<option value=\"(?<value>[^\"]*)\"(?<selected> selected)?>(?<label>[^<]*)</option>")
+            .Select(m => (m.Groups["value"].Value, WebUtility.HtmlDecode(m.Groups["label"].Value), m.Groups["selected"].Success))
+            .ToList();
     }
 
     private static string HeaderText(Response r)

@@ -16,6 +16,7 @@ public static class TestSettings
             ["Storage:ArticleIndexTable"] = p + "ArticleIndex",
             ["Storage:SubscribersTable"] = p + "Subscribers",
             ["Storage:DigestRunsTable"] = p + "DigestRuns",
+            ["Storage:DigestWatermarksTable"] = p + "DigestWatermarks",
             ["Storage:DeliveryLedgerTable"] = p + "DeliveryLedger",
             ["Storage:AuditTable"] = p + "Audit",
             ["Storage:SendBatchesQueue"] = p + "-send-batches",

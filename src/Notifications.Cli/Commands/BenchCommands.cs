@@ -45,6 +45,7 @@ public static class BenchCommands
             ["Storage:ArticleIndexTable"] = prefix + "ArticleIndex",
             ["Storage:SubscribersTable"] = prefix + "Subscribers",
             ["Storage:DigestRunsTable"] = prefix + "DigestRuns",
+            ["Storage:DigestWatermarksTable"] = prefix + "DigestWatermarks",
             ["Storage:DeliveryLedgerTable"] = prefix + "DeliveryLedger",
             ["Storage:AuditTable"] = prefix + "Audit",
             ["Storage:SendBatchesQueue"] = prefix + "-send-batches",

@@ -21,11 +21,19 @@ public static class DigestCommands
 
     private static Command Run(CliContext cli)
     {
-        var frequency = new Option<string>("--frequency") { Description = "daily or weekly.", Required = true };
+        var frequency = new Option<string?>("--frequency") { Description = "daily or weekly: every active subscriber of that frequency gets the articles since their last digest, now." };
         frequency.AcceptOnlyFromAmong("daily", "weekly");
+        var due = new Option<bool>("--due") { Description = "What the hourly timer does: the digests due at this UTC hour in each subscriber's time zone, and pending alerts." };
         var at = new Option<string?>("--at") { Description = "Run as if it were this instant (ISO-8601, e.g. 2026-11-26T07:00:00Z). Default: now." };
-        var run = new Command("run", "Plan the digest of the period containing --at and send its batches here and now (the timers and SendBatch in one go). Running it again sends nothing twice.")
-            { frequency, at, CliContext.JsonOption };
+        var run = new Command("run",
+            "Plan digests and send their batches here and now (the timer and SendBatch in one go). --frequency: the run of the UTC day (or ISO week) for everyone " +
+            "of that frequency; --due: the hourly timer's runs. Running it again sends nothing twice.")
+            { frequency, due, at, CliContext.JsonOption };
+        run.Validators.Add(result =>
+        {
+            if ((result.GetResult(frequency) is null) == (result.GetResult(due) is null))
+                result.AddError("Give either --frequency daily|weekly (everyone of that frequency, now) or --due (what the hourly timer would plan).");
+        });
         run.SetAction((parse, ct) => cli.RunAsync(parse, async services =>
         {
             DateTimeOffset? instant = parse.GetValue(at) is { } text
@@ -33,8 +41,21 @@ public static class DigestCommands
                     ? parsed
                     : throw new ArgumentException($"--at '{text}' is not an ISO-8601 instant, e.g. 2026-11-26T07:00:00Z.")
                 : null;
-            var r = await services.GetRequiredService<DigestRunner>().RunAsync(DigestPeriod.ParseFrequency(parse.GetValue(frequency)!), instant, ct);
-            return await WriteResultAsync(cli, parse, r);
+            var runner = services.GetRequiredService<DigestRunner>();
+            if (!parse.GetValue(due))
+                return await WriteResultAsync(cli, parse, await runner.RunAsync(DigestPeriod.ParseFrequency(parse.GetValue(frequency)!), instant, ct));
+            var results = await runner.RunDueAsync(instant, ct);
+            var asJson = parse.GetValue(CliContext.JsonOption);
+            if (asJson)
+                await cli.WriteJsonAsync(results.Select(Json));
+            var exit = 0;
+            // In text, the runs that mailed someone or need attention; the hour's empty runs in one line.
+            var quiet = results.Where(r => r.PlannedRecipients == 0 && r.Status == DigestRunStatus.Completed).ToList();
+            foreach (var r in results.Except(quiet))
+                exit = Math.Max(exit, await WriteResultAsync(cli, parse, r, json: false, quiet: asJson));
+            if (!asJson && quiet.Count > 0)
+                await cli.Out.WriteLineAsync($"Nothing due for anyone in {quiet.Count} run{(quiet.Count == 1 ? "" : "s")}: {string.Join(", ", quiet.Select(r => r.RunId))}.");
+            return exit;
         }));
         return run;
     }
@@ -53,11 +74,23 @@ public static class DigestCommands
 
     private static Command Status(CliContext cli)
     {
-        var runId = new Argument<string?>("run") { Description = "The run id; default: today's daily run.", Arity = ArgumentArity.ZeroOrOne };
+        var runId = new Argument<string?>("run") { Description = "The run id, e.g. daily-2026-11-26T07; none: the runs of the last 2 days that mailed someone or are not finished.", Arity = ArgumentArity.ZeroOrOne };
         var status = new Command("status", "Where a run stands: batches planned, sent, failed, uncertain; recipients; SendGrid event counters.") { runId, CliContext.JsonOption };
         status.SetAction((parse, ct) => cli.RunAsync(parse, async services =>
         {
-            var id = parse.GetValue(runId) ?? DigestPeriod.For(DigestFrequency.Daily, services.GetRequiredService<TimeProvider>().GetUtcNow()).RunId;
+            if (parse.GetValue(runId) is not { } id)
+            {
+                var recent = (await services.GetRequiredService<DigestRunStore>().ListRecentAsync(services.GetRequiredService<TimeProvider>().GetUtcNow().AddDays(-2), ct))
+                    .Where(r => r.RecipientCount > 0 || r.Status is not DigestRunStatus.Completed).ToList();
+                if (parse.GetValue(CliContext.JsonOption))
+                    await cli.WriteJsonAsync(recent.Select(r => new { runId = r.RunId, status = r.Status, updatedAt = r.UpdatedAt, articles = r.ArticleCount, recipients = r.RecipientCount, batches = r.BatchCount }));
+                else if (recent.Count == 0)
+                    await cli.Out.WriteLineAsync("No run in the last 2 days mailed anyone or is unfinished.");
+                else
+                    foreach (var r in recent)
+                        await cli.Out.WriteLineAsync($"{r.RunId}  {r.Status.ToString().ToLowerInvariant()}  {r.ArticleCount} articles, {r.RecipientCount} recipients, {r.BatchCount} batches  (updated {r.UpdatedAt:u})");
+                return 0;
+            }
             var events = services.GetRequiredService<DeliveryEvents>();
             var report = await services.GetRequiredService<DigestRunner>().StatusAsync(id, events.CountersAsync, ct)
                 ?? throw new ArgumentException($"There is no run {id}.");
@@ -91,17 +124,21 @@ public static class DigestCommands
         return status;
     }
 
-    /// <summary>Prints a run's result; exit 1 when a batch failed or is uncertain, or the run paused.</summary>
-    private static async Task<int> WriteResultAsync(CliContext cli, ParseResult parse, DigestRunResult r)
+    private static object Json(DigestRunResult r) => new
     {
-        if (parse.GetValue(CliContext.JsonOption))
-            await cli.WriteJsonAsync(new
-            {
-                runId = r.RunId, status = r.Status, windowStart = r.WindowStart, windowEnd = r.WindowEnd,
-                articles = r.Articles, recipients = r.PlannedRecipients, batches = r.Batches,
-                sentNow = new { batches = r.BatchesSentNow, recipients = r.RecipientsSentNow },
-                alreadySent = r.BatchesAlreadySent, failed = r.BatchesFailed, uncertain = r.BatchesUncertain,
-            });
+        runId = r.RunId, status = r.Status, windowStart = r.WindowStart, windowEnd = r.WindowEnd,
+        articles = r.Articles, recipients = r.PlannedRecipients, batches = r.Batches,
+        sentNow = new { batches = r.BatchesSentNow, recipients = r.RecipientsSentNow },
+        alreadySent = r.BatchesAlreadySent, failed = r.BatchesFailed, uncertain = r.BatchesUncertain,
+    };
+
+    /// <summary>Prints a run's result; exit 1 when a batch failed or is uncertain, or the run paused.</summary>
+    /// <param name="quiet">Only the errors (the results were written as one JSON array).</param>
+    private static async Task<int> WriteResultAsync(CliContext cli, ParseResult parse, DigestRunResult r, bool? json = null, bool quiet = false)
+    {
+        if (quiet) { }
+        else if (json ?? parse.GetValue(CliContext.JsonOption))
+            await cli.WriteJsonAsync(Json(r));
         else
         {
             await cli.Out.WriteLineAsync($"Run {r.RunId}: {r.Status.ToString().ToLowerInvariant()}, window {r.WindowStart:u} to {r.WindowEnd:u}.");

@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Notifications.Digests;
 using Notifications.Subscribers;
 
 namespace Notifications.Cli.Commands;
@@ -39,13 +41,15 @@ public static class SubscribersCommands
         var country = new Option<string?>("--country") { Description = "ISO 3166-1 alpha-2 code of the administration's country, e.g. UZ." };
         var topics = new Option<string?>("--topics") { Description = "Topics, comma separated, e.g. 'e-commerce,data model'; all topics when not given." };
         var timeZone = new Option<string?>("--time-zone") { Description = "IANA time zone, e.g. Asia/Tashkent; UTC when not given." };
-        var add = new Command("add", "Add an active subscriber.") { email, name, organization, language, frequency, country, topics, timeZone };
+        var deliveryHour = new Option<string?>("--delivery-hour") { Description = "The local hour (0-23, in their time zone) digests go out; the default (Schedule:DeliveryHour) when not given." };
+        var add = new Command("add", "Add an active subscriber.") { email, name, organization, language, frequency, country, topics, timeZone, deliveryHour };
         add.SetAction((parse, ct) => cli.RunAsync(parse, async services =>
         {
             var added = await services.GetRequiredService<SubscriberAdmin>().CreateAsync(new NewSubscriber(
                 parse.GetValue(email)!, parse.GetValue(name)!, parse.GetValue(organization)!,
                 parse.GetValue(language)!, SubscriberRules.Frequency(parse.GetValue(frequency)), SubscriberStatus.Active,
-                parse.GetValue(country), Split(parse.GetValue(topics)), parse.GetValue(timeZone)), Actor, ct);
+                parse.GetValue(country), Split(parse.GetValue(topics)), parse.GetValue(timeZone),
+                SubscriberRules.DeliveryHour(parse.GetValue(deliveryHour))), Actor, ct);
             await cli.Out.WriteLineAsync($"Added {added.Email} ({added.Organization}), {Lower(added.Frequency)}, {added.Language}, id {added.Id}.");
             return 0;
         }));
@@ -64,7 +68,7 @@ public static class SubscribersCommands
                 await cli.WriteJsonAsync(all.Select(s => new
                 {
                     id = s.Id, email = s.Email, name = s.Name, organization = s.Organization, language = s.Language,
-                    frequency = s.Frequency, status = s.Status, createdAt = s.CreatedAt, updatedAt = s.UpdatedAt,
+                    frequency = s.Frequency, status = s.Status, deliveryHour = s.DeliveryHour, createdAt = s.CreatedAt, updatedAt = s.UpdatedAt,
                 }));
             else
                 foreach (var s in all)
@@ -95,7 +99,7 @@ public static class SubscribersCommands
             {
                 ("id", s.Id), ("email", s.Email), ("name", s.Name), ("organization", s.Organization), ("country", s.Country),
                 ("language", s.Language), ("frequency", Lower(s.Frequency)), ("topics", s.TopicList.Count > 0 ? string.Join(", ", s.TopicList) : "all"),
-                ("time zone", s.TimeZone), ("status", Lower(s.Status)), ("created", Time(s.CreatedAt)), ("updated", Time(s.UpdatedAt)),
+                ("time zone", s.TimeZone), ("delivery at", DeliveryHour(s, services)), ("status", Lower(s.Status)), ("created", Time(s.CreatedAt)), ("updated", Time(s.UpdatedAt)),
                 ("consent", s.Consent is { } c ? $"{c.Source}, given {Time(c.GivenAt)}" + (c.ConfirmedAt is { } at ? $", confirmed {Time(at)}" : ", not confirmed") : null),
             })
                 if (!string.IsNullOrEmpty(value))
@@ -119,13 +123,14 @@ public static class SubscribersCommands
         var frequency = new Option<string?>("--frequency") { Description = "instant, daily or weekly." };
         var topics = new Option<string?>("--topics") { Description = "Topics, comma separated; \"\" for all topics." };
         var timeZone = new Option<string?>("--time-zone") { Description = "IANA time zone, e.g. Asia/Tashkent." };
-        var update = new Command("update", "Change a subscriber's details; only the options given change.") { who, name, organization, country, language, frequency, topics, timeZone };
+        var deliveryHour = new Option<string?>("--delivery-hour") { Description = "The local hour (0-23, in their time zone) digests go out; \"\" for the default (Schedule:DeliveryHour)." };
+        var update = new Command("update", "Change a subscriber's details; only the options given change.") { who, name, organization, country, language, frequency, topics, timeZone, deliveryHour };
         update.SetAction((parse, ct) => cli.RunAsync(parse, async services =>
         {
             var patch = new SubscriberPatch(parse.GetValue(name), parse.GetValue(organization), parse.GetValue(country), parse.GetValue(language),
-                parse.GetValue(frequency), parse.GetValue(topics) is { } t ? Split(t) : null, parse.GetValue(timeZone));
+                parse.GetValue(frequency), parse.GetValue(topics) is { } t ? Split(t) : null, parse.GetValue(timeZone), DeliveryHour: parse.GetValue(deliveryHour));
             if (patch == new SubscriberPatch())
-                throw new ArgumentException("nothing to update: give at least one of --name, --organization, --country, --language, --frequency, --topics, --time-zone.");
+                throw new ArgumentException("nothing to update: give at least one of --name, --organization, --country, --language, --frequency, --topics, --time-zone, --delivery-hour.");
             var idOrEmail = parse.GetValue(who)!;
             var before = await FindAsync(services, idOrEmail, ct);
             var after = await services.GetRequiredService<SubscriberAdmin>().UpdateAsync(before.Id, patch, Actor, ct) ?? throw Unknown(idOrEmail);
@@ -176,7 +181,7 @@ public static class SubscribersCommands
 
     private static Command Import(CliContext cli)
     {
-        var file = new Argument<FileInfo>("file") { Description = "A CSV file (UTF-8, header row): email, name, organization, country, language, frequency, topics (';' separated), time_zone, status." };
+        var file = new Argument<FileInfo>("file") { Description = "A CSV file (UTF-8, header row): email, name, organization, country, language, frequency, topics (';' separated), time_zone, status, delivery_hour." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Check every row and say what would change; write nothing." };
         var import = new Command("import", string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Add or update subscribers from a CSV file (at most {SubscriberCsv.MaxRows:N0} rows); rows with errors are skipped and reported. Exit code 1 when any row has an error."))
         {
@@ -213,7 +218,7 @@ public static class SubscribersCommands
     {
         var output = new Option<FileInfo?>("--out", "-o") { Description = "Write to this file (UTF-8 with BOM, for Excel); standard output when not given." };
         var filters = new Filters();
-        var export = new Command("export", "Write subscribers as CSV, in the columns import reads plus id, created_at, updated_at, consent_source and confirmed_at.") { output };
+        var export = new Command("export", "Write subscribers as CSV, in the columns import reads plus id, created_at, updated_at, consent_source and confirmed_at (delivery_hour last).") { output };
         filters.AddTo(export);
         export.SetAction((parse, ct) => cli.RunAsync(parse, async services =>
         {
@@ -316,9 +321,15 @@ public static class SubscribersCommands
     private static object ToJson(Subscriber s) => new
     {
         id = s.Id, email = s.Email, name = s.Name, organization = s.Organization, country = s.Country, language = s.Language,
-        frequency = s.Frequency, topics = s.TopicList, timeZone = s.TimeZone, status = s.Status, createdAt = s.CreatedAt, updatedAt = s.UpdatedAt,
+        frequency = s.Frequency, topics = s.TopicList, timeZone = s.TimeZone, deliveryHour = s.DeliveryHour, status = s.Status, createdAt = s.CreatedAt, updatedAt = s.UpdatedAt,
         consent = s.Consent is { } c ? new { source = c.Source, givenAt = c.GivenAt, confirmedAt = c.ConfirmedAt } : null,
     };
+
+    /// <summary>"09:00", or "default (08:00)" with the configured Schedule:DeliveryHour.</summary>
+    private static string DeliveryHour(Subscriber s, IServiceProvider services)
+        => s.DeliveryHour is { } hour ? Clock(hour) : $"default ({Clock(services.GetRequiredService<IOptions<ScheduleOptions>>().Value.DeliveryHour)})";
+
+    private static string Clock(int hour) => hour.ToString("00", System.Globalization.CultureInfo.InvariantCulture) + ":00";
 
     private static IReadOnlyList<string>? Split(string? commaSeparated)
         => commaSeparated is null ? null : commaSeparated.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);

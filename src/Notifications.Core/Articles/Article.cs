@@ -17,7 +17,8 @@ public sealed record Article(
     bool Resend = false,
     string? Editor = null,
     string? Slug = null,
-    string? TranslationOf = null);
+    string? TranslationOf = null,
+    bool Alert = false);
 
 public enum ArticleStatus
 {
@@ -37,6 +38,7 @@ public enum ArticleStatus
 /// <param name="AcceptedAt">When the pipeline first accepted it.</param>
 /// <param name="AvailableAt">When it enters digests: acceptance, or a future <c>published</c> date; null for drafts, duplicates, rejections.</param>
 /// <param name="TranslationKey">Articles with the same key are translations of each other (front matter <c>slug</c> or <c>translation_of</c>).</param>
+/// <param name="Alert">Front matter <c>alert: true</c>: goes at once to every subscriber of its topics, whatever their frequency.</param>
 public sealed record IndexedArticle(
     string BlobName,
     ArticleStatus Status,
@@ -54,7 +56,8 @@ public sealed record IndexedArticle(
     SessionInfo? Session = null,
     string? TranslationKey = null,
     string? DuplicateOf = null,
-    string? Editor = null)
+    string? Editor = null,
+    bool Alert = false)
 {
     public SessionInfo SessionOrNone => Session ?? SessionInfo.None;
 }

@@ -91,11 +91,14 @@ public sealed class ArticleIndex(StorageResources storage, TimeProvider time)
     /// Accepted articles that enter digests in [from, to), oldest first. An article whose file was deleted meanwhile is
     /// marked Withdrawn here and left out: a deletion withdraws it from every digest not yet planned.
     /// </summary>
-    public async Task<IReadOnlyList<IndexedArticle>> ListAvailableAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default)
+    /// <param name="translationKey">Only this article and its translations (an instant alert).</param>
+    public async Task<IReadOnlyList<IndexedArticle>> ListAvailableAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default, string? translationKey = null)
     {
         await storage.EnsureCreatedAsync();
         var filter = TableClient.CreateQueryFilter(
             $"PartitionKey eq {Partition} and Status eq {nameof(ArticleStatus.Accepted)} and AvailableAt ge {from.UtcDateTime} and AvailableAt lt {to.UtcDateTime}");
+        if (translationKey is not null)
+            filter += " and " + TableClient.CreateQueryFilter($"TranslationKey eq {translationKey}");
         var candidates = new List<(IndexedArticle Article, ETag ETag)>();
         await foreach (var e in storage.ArticleIndex.QueryAsync<TableEntity>(filter, cancellationToken: ct))
             candidates.Add((ToArticle(e), e.ETag));
@@ -139,6 +142,7 @@ public sealed class ArticleIndex(StorageResources storage, TimeProvider time)
         ["TranslationKey"] = a.TranslationKey,
         ["DuplicateOf"] = a.DuplicateOf,
         ["Editor"] = a.Editor,
+        ["Alert"] = a.Alert,
         ["RejectionCode"] = a.Rejection?.Code,
         ["RejectionMessage"] = a.Rejection?.Message,
         ["RejectionLine"] = a.Rejection?.Line,
@@ -164,5 +168,6 @@ public sealed class ArticleIndex(StorageResources storage, TimeProvider time)
         e.GetString("Session") is { Length: > 0 } session ? JsonSerializer.Deserialize<SessionInfo>(session, Json) : null,
         e.GetString("TranslationKey"),
         e.GetString("DuplicateOf"),
-        e.GetString("Editor"));
+        e.GetString("Editor"),
+        e.GetBoolean("Alert") ?? false);
 }

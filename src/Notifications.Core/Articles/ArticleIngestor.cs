@@ -103,7 +103,7 @@ public sealed class ArticleIngestor(
 
         var now = time.GetUtcNow();
         var record = new IndexedArticle(blobName, ArticleStatus.Accepted, a.Title, a.Summary, a.Language, a.Topics, a.Published, a.Url, hash,
-            previous?.AcceptedAt, null, null, a.Format, a.Session, a.Slug ?? a.TranslationOf ?? TranslationKeyOf(blobName), null, a.Editor);
+            previous?.AcceptedAt, null, null, a.Format, a.Session, a.Slug ?? a.TranslationOf ?? TranslationKeyOf(blobName), null, a.Editor, a.Alert);
 
         var owner = await index.ClaimContentAsync(hash, blobName, ct);
         if (owner != blobName)

@@ -110,7 +110,7 @@ public sealed class ArticleParser(HtmlArticleReader html, TopicClassifier topics
 
         return new Article(title, summary, language, topicList, fields.Date("published"), url, bodyHtml, format, session,
             Draft: fields.Bool("draft"), Resend: fields.Bool("resend"), Editor: editor,
-            Slug: fields.SingleLine("slug"), TranslationOf: fields.SingleLine("translation_of"));
+            Slug: fields.SingleLine("slug"), TranslationOf: fields.SingleLine("translation_of"), Alert: fields.Bool("alert"));
     }
 
     private static (FrontMatter Fields, string Body) SplitFrontMatter(string text)

@@ -42,7 +42,7 @@ public sealed class DigestArchive(StorageResources storage)
     /// </summary>
     public async Task<Microsoft.AspNetCore.Http.IResult> ViewAsync(string runId, string variant, SubscriptionLinks links, CancellationToken ct)
     {
-        var valid = System.Text.RegularExpressions.Regex.IsMatch(runId, "^(daily|weekly)-[0-9A-Z-]{4,20}$") && System.Text.RegularExpressions.Regex.IsMatch(variant, "^[a-z]{2}(-t[0-9a-f]{8})?$");
+        var valid = System.Text.RegularExpressions.Regex.IsMatch(runId, "^((daily|weekly)-[0-9TW-]{8,13}|instant-[0-9a-f]{16})$") && System.Text.RegularExpressions.Regex.IsMatch(variant, "^[a-z]{2}(-t[0-9a-f]{8})?(-[0-9]{1,5})?$");
         if (!valid || await LoadAsync(runId, variant, ct) is not { } digest)
             return Microsoft.AspNetCore.Http.Results.Problem(statusCode: 404, title: "Not found.", detail: "There is no such digest.");
         var html = MailPlaceholders.Apply(digest.Html, new Dictionary<string, string>

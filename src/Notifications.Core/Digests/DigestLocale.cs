@@ -26,6 +26,7 @@ public sealed class DigestLocale
             {
                 ["daily_digest"] = "Daily digest",
                 ["weekly_digest"] = "Weekly digest",
+                ["alert"] = "Alert",
                 ["greeting"] = "Dear {0},",
                 ["intro"] = "{0} since the last digest.",
                 ["published"] = "Published",
@@ -48,6 +49,7 @@ public sealed class DigestLocale
             {
                 ["daily_digest"] = "Ежедневный обзор",
                 ["weekly_digest"] = "Еженедельный обзор",
+                ["alert"] = "Оперативный выпуск",
                 ["greeting"] = "Здравствуйте, {0}!",
                 ["intro"] = "{0} с момента предыдущего обзора.",
                 ["published"] = "Опубликовано",
@@ -69,6 +71,7 @@ public sealed class DigestLocale
             {
                 ["daily_digest"] = "Synthèse quotidienne",
                 ["weekly_digest"] = "Synthèse hebdomadaire",
+                ["alert"] = "Alerte",
                 ["greeting"] = "Bonjour {0},",
                 ["intro"] = "{0} depuis la dernière synthèse.",
                 ["published"] = "Publié le",

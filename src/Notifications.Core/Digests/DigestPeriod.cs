@@ -3,9 +3,15 @@ using System.Globalization;
 namespace Notifications.Digests;
 
 /// <summary>
-/// The period a digest run belongs to: a UTC day for daily digests, an ISO week for weekly ones.
-/// The run id is derived from it (e.g. <c>daily-2026-11-26</c>, <c>weekly-2026-W48</c>), so a timer that fires
-/// twice, or a run that is retried, is the same run.
+/// What a digest run is for, and so its id: a timer that fires twice, or a run that is retried, is the same run.
+/// <list type="bullet">
+/// <item>the hourly timer's runs, one per frequency and UTC hour: <c>daily-2026-11-26T07</c>, <c>weekly-2026-11-30T07</c>
+/// (<see cref="Hourly"/>, <see cref="IsScheduled"/>): whoever is due at that hour in their own time zone;</item>
+/// <item>runs started by hand, one per UTC day or ISO week: <c>daily-2026-11-26</c>, <c>weekly-2026-W48</c> (<see cref="For"/>):
+/// every active subscriber of the frequency, now;</item>
+/// <item>instant alerts, one per article (and its translations): <c>instant-3f9a…</c> (<see cref="Alert"/>).</item>
+/// </list>
+/// Also what digests say they cover (<see cref="FirstDay"/>, the label).
 /// </summary>
 public sealed record DigestPeriod(DigestFrequency Frequency, string Key, DateOnly FirstDay)
 {
@@ -19,6 +25,42 @@ public sealed record DigestPeriod(DigestFrequency Frequency, string Key, DateOnl
         ? FirstDay.ToString("d MMMM yyyy", CultureInfo.InvariantCulture)
         : "week of " + FirstDay.ToString("d MMMM yyyy", CultureInfo.InvariantCulture);
 
+    /// <summary>A run of the hourly timer (also <see cref="DigestFrequency.Instant"/> is refused: alerts are per article).</summary>
+    public bool IsScheduled => Key.Length == 13 && Key[10] == 'T';
+
+    public bool IsAlert => Frequency == DigestFrequency.Instant;
+
+    /// <summary>The hourly timer's run for <paramref name="frequency"/> at the UTC hour of <paramref name="at"/>: <c>daily-2026-11-26T07</c>.</summary>
+    public static DigestPeriod Hourly(DigestFrequency frequency, DateTimeOffset at)
+    {
+        _ = For(frequency, at); // the same check of the frequency
+        var hour = TopOfHour(at);
+        return new DigestPeriod(frequency, hour.ToString("yyyy-MM-dd'T'HH", CultureInfo.InvariantCulture), DateOnly.FromDateTime(hour.UtcDateTime));
+    }
+
+    /// <summary>The top of the UTC hour <paramref name="at"/> is in: the instant the hourly timer was scheduled for.</summary>
+    public static DateTimeOffset TopOfHour(DateTimeOffset at)
+    {
+        var utc = at.ToUniversalTime();
+        return new DateTimeOffset(utc.Year, utc.Month, utc.Day, utc.Hour, 0, 0, TimeSpan.Zero);
+    }
+
+    /// <summary>The alert run of an article and its translations (<paramref name="groupKey"/>: the translation key or the blob name).</summary>
+    public static DigestPeriod Alert(string groupKey, DateTimeOffset availableAt)
+        => new(DigestFrequency.Instant,
+            Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(groupKey)))[..16],
+            DateOnly.FromDateTime(availableAt.UtcDateTime));
+
+    /// <summary>The period of an existing run (to plan it again).</summary>
+    public static DigestPeriod Of(DigestRun run)
+    {
+        if (run.Frequency == DigestFrequency.Instant)
+            return new DigestPeriod(run.Frequency, run.PeriodKey, DateOnly.FromDateTime(run.WindowEnd.UtcDateTime));
+        var period = run.PeriodKey.Length == 13 && run.PeriodKey[10] == 'T' ? Hourly(run.Frequency, run.WindowEnd) : For(run.Frequency, run.WindowEnd);
+        return period.Key == run.PeriodKey ? period : throw new InvalidOperationException($"Run {run.RunId} ends at {run.WindowEnd:u}, outside its period.");
+    }
+
+    /// <summary>The run started by hand for the UTC day (daily) or ISO week (weekly) of <paramref name="at"/>.</summary>
     public static DigestPeriod For(DigestFrequency frequency, DateTimeOffset at)
     {
         if (frequency is not (DigestFrequency.Daily or DigestFrequency.Weekly))
@@ -32,13 +74,13 @@ public sealed record DigestPeriod(DigestFrequency Frequency, string Key, DateOnl
         return new DigestPeriod(frequency, $"{year}-W{week:D2}", monday);
     }
 
-    /// <summary>"daily-2026-11-26" → (Daily, "2026-11-26"); a clear error for anything else.</summary>
+    /// <summary>"daily-2026-11-26T07" → (Daily, "2026-11-26T07"); a clear error for anything else.</summary>
     public static (DigestFrequency Frequency, string PeriodKey) ParseRunId(string runId)
     {
         var dash = runId.IndexOf('-');
-        if (dash > 0 && ParseFrequencyOrNull(runId[..dash]) is { } f and (DigestFrequency.Daily or DigestFrequency.Weekly) && runId.Length > dash + 1)
+        if (dash > 0 && ParseFrequencyOrNull(runId[..dash]) is { } f && runId.Length > dash + 1)
             return (f, runId[(dash + 1)..]);
-        throw new ArgumentException($"'{runId}' is not a digest run id; run ids look like daily-2026-11-26 or weekly-2026-W48.");
+        throw new ArgumentException($"'{runId}' is not a digest run id; run ids look like daily-2026-11-26T07, weekly-2026-W48 or instant-3f9a0c1d2e4b5a69 (`notify digest status` lists them).");
     }
 
     private static DigestFrequency? ParseFrequencyOrNull(string value)

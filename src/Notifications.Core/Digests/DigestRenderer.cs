@@ -43,7 +43,12 @@ public sealed class DigestRenderer(ITemplateSource templates, IOptions<DigestOpt
     {
         var o = options.Value;
         var lang = locale.Language;
-        var digestName = locale.Text(period.Frequency == DigestFrequency.Weekly ? "weekly_digest" : "daily_digest");
+        var digestName = locale.Text(period.Frequency switch
+        {
+            DigestFrequency.Weekly => "weekly_digest",
+            DigestFrequency.Instant => "alert",
+            _ => "daily_digest",
+        });
         var organization = o.OrganizationIn(lang);
         var t = new ScriptObject();
         foreach (var (key, value) in locale.Texts) t[key] = value;

@@ -17,7 +17,9 @@ public enum DigestRunStatus
 }
 
 /// <summary>
-/// A digest run: one per frequency and period, with the article window it covers. <see cref="PlanId"/> names the plan
+/// A digest run (<see cref="DigestPeriod"/> says which kind): the hourly timer's, one started by hand, or an article's instant alert
+/// (<see cref="ArticleGroup"/>: the article's translation key). <see cref="WindowStart"/> is the earliest window start of its recipients,
+/// <see cref="WindowEnd"/> the latest end. <see cref="PlanId"/> names the plan
 /// (the batches in the ledger) that this run sends; a planner that lost its claim writes rows under another id, which nobody sends.
 /// </summary>
 public sealed record DigestRun(
@@ -33,4 +35,5 @@ public sealed record DigestRun(
     string PlanId,
     DateTimeOffset UpdatedAt,
     ETag ETag,
-    int ConsecutiveFailures = 0);
+    int ConsecutiveFailures = 0,
+    string ArticleGroup = "");

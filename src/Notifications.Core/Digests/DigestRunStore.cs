@@ -8,30 +8,23 @@ namespace Notifications.Digests;
 public sealed class DigestRunStore(StorageResources storage, TimeProvider time)
 {
     /// <summary>
-    /// The run of this period, created if new. A new run's window starts where the latest earlier run of the
-    /// frequency ended (or one period back for the first run) and ends at <paramref name="at"/>; once created it never changes.
+    /// The run of this period, created if new, as of <paramref name="at"/> (the instant its recipients' windows end; the planner
+    /// sets <see cref="DigestRun.WindowStart"/> to the earliest of their starts). Once created, <paramref name="at"/> never changes:
+    /// a retried run covers what it covered the first time.
     /// </summary>
-    public async Task<DigestRun> GetOrCreateAsync(DigestPeriod period, DateTimeOffset at, CancellationToken ct = default)
+    public async Task<DigestRun> GetOrCreateAsync(DigestPeriod period, DateTimeOffset at, CancellationToken ct = default, string articleGroup = "")
     {
         await storage.EnsureCreatedAsync();
         var partition = PartitionOf(period.Frequency);
         if (await GetAsync(period.Frequency, period.Key, ct) is { } existing)
             return existing;
 
-        // Windows are contiguous: a new run starts where the latest earlier run of its frequency ended, whatever became of
-        // that run (its window stays its own, to be resumed). Only the very first run looks back one period.
-        DateTimeOffset? previousEnd = null;
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey lt {period.Key}");
-        await foreach (var e in storage.DigestRuns.QueryAsync<TableEntity>(filter, select: ["WindowEnd"], cancellationToken: ct))
-            if (e.GetDateTimeOffset("WindowEnd") is { } end && end <= at && (previousEnd is null || end > previousEnd))
-                previousEnd = end;
-        var start = previousEnd ?? at - period.Length;
-
         var entity = new TableEntity(partition, period.Key)
         {
             ["RunId"] = period.RunId,
-            ["WindowStart"] = start,
+            ["WindowStart"] = at,
             ["WindowEnd"] = at,
+            ["ArticleGroup"] = articleGroup,
             ["Status"] = nameof(DigestRunStatus.Open),
             ["ArticleCount"] = 0,
             ["RecipientCount"] = 0,
@@ -48,6 +41,33 @@ public sealed class DigestRunStore(StorageResources storage, TimeProvider time)
             // Another trigger created it first: theirs is the run.
         }
         return await GetAsync(period.Frequency, period.Key, ct) ?? throw new InvalidOperationException($"Run {period.RunId} vanished after it was created.");
+    }
+
+    /// <summary>
+    /// Runs updated since <paramref name="since"/> that were never planned to the end (Open, or Planning past the lease because their
+    /// planner stopped): the hourly timer plans them again, so a crash does not lose a run.
+    /// </summary>
+    public async Task<IReadOnlyList<DigestRun>> ListUnplannedAsync(DateTimeOffset since, TimeSpan planningLease, CancellationToken ct = default)
+    {
+        await storage.EnsureCreatedAsync();
+        var filter = TableClient.CreateQueryFilter(
+            $"UpdatedAt ge {since.UtcDateTime} and (Status eq {nameof(DigestRunStatus.Open)} or Status eq {nameof(DigestRunStatus.Planning)})");
+        var list = new List<DigestRun>();
+        var now = time.GetUtcNow();
+        await foreach (var e in storage.DigestRuns.QueryAsync<TableEntity>(filter, cancellationToken: ct))
+            if (FromEntity(e) is var run && (run.Status is DigestRunStatus.Open || now - run.UpdatedAt > planningLease))
+                list.Add(run);
+        return list;
+    }
+
+    /// <summary>The latest runs, newest first (by last change): <c>notify digest status</c> without a run id.</summary>
+    public async Task<IReadOnlyList<DigestRun>> ListRecentAsync(DateTimeOffset since, CancellationToken ct = default)
+    {
+        await storage.EnsureCreatedAsync();
+        var list = new List<DigestRun>();
+        await foreach (var e in storage.DigestRuns.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"UpdatedAt ge {since.UtcDateTime}"), cancellationToken: ct))
+            list.Add(FromEntity(e));
+        return list.OrderByDescending(r => r.UpdatedAt).ToList();
     }
 
     public async Task<DigestRun?> GetAsync(DigestFrequency frequency, string periodKey, CancellationToken ct = default)
@@ -72,6 +92,7 @@ public sealed class DigestRunStore(StorageResources storage, TimeProvider time)
             ["BatchCount"] = run.BatchCount,
             ["PlanId"] = run.PlanId,
             ["ConsecutiveFailures"] = run.ConsecutiveFailures,
+            ["ArticleGroup"] = run.ArticleGroup,
             ["UpdatedAt"] = updated.UpdatedAt,
         };
         try
@@ -100,5 +121,6 @@ public sealed class DigestRunStore(StorageResources storage, TimeProvider time)
         e.GetString("PlanId") ?? "",
         e.GetDateTimeOffset("UpdatedAt") ?? default,
         e.ETag,
-        e.GetInt32("ConsecutiveFailures") ?? 0);
+        e.GetInt32("ConsecutiveFailures") ?? 0,
+        e.GetString("ArticleGroup") ?? "");
 }

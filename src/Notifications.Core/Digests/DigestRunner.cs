@@ -33,21 +33,21 @@ public sealed record DigestRunStatusReport(
     IReadOnlyDictionary<string, long> Events);
 
 /// <summary>
-/// A digest run, start to end (the timer functions and <c>notify digest run</c>): fix the run's window, render the digest once,
-/// plan the recipients into batches in the ledger, then send every batch that is not sent yet.
-/// Running the same run again sends nothing that was sent.
+/// Digest runs, start to end: the hourly timer (<see cref="PlanDueAsync"/>), instant alerts (<see cref="PlanAlertAsync"/>), a run started by
+/// hand (<see cref="RunAsync"/>), and the sending of their batches. <see cref="DigestPlanner"/> decides who gets what; running the same
+/// run again sends nothing that was sent.
 /// </summary>
 public sealed class DigestRunner(
     DigestRunStore runs,
+    DigestPlanner planner,
     ArticleIndex articles,
     SubscriberStore subscribers,
-    DigestRenderer renderer,
     DigestArchive archive,
     DeliveryLedger ledger,
     BatchSender sender,
     SendBatchQueue queue,
-    SubscriptionLinks links,
     IOptions<DeliveryOptions> delivery,
+    IOptions<ScheduleOptions> schedule,
     TimeProvider time,
     ILogger<DigestRunner> logger)
 {
@@ -55,17 +55,39 @@ public sealed class DigestRunner(
     public static readonly TimeSpan PlanningLease = TimeSpan.FromMinutes(10);
 
     /// <summary>
-    /// What the timer functions do: plan the run of the period (once), then put one message per unsent batch on the
-    /// send-batches queue, so the SendBatch function sends them, scaled out across instances.
+    /// The hourly timer (<c>DigestSchedule</c> function; CLI twin <c>notify digest run --due</c> sends inline): plans the daily and
+    /// weekly runs of the UTC hour of <paramref name="at"/> (whoever is due then in their own time zone), the alerts of articles that
+    /// became available without one (held articles whose date came), and any run whose planner stopped; then puts one message per
+    /// unsent batch on the send-batches queue, so the SendBatch function sends them, scaled out across instances.
     /// </summary>
-    public async Task<DigestRunResult> PlanAsync(DigestFrequency frequency, DateTimeOffset? at = null, CancellationToken ct = default)
+    /// <param name="at">When the timer was due; the top of its UTC hour is the run's instant, whatever the timer's lateness.</param>
+    public async Task<IReadOnlyList<DigestRunResult>> PlanDueAsync(DateTimeOffset? at = null, CancellationToken ct = default)
     {
-        var run = await PlannedRunAsync(frequency, at, ct);
-        if (run.Status is not DigestRunStatus.Planned) return Result(run, []);
-        var unsent = (await ledger.ListAsync(run.RunId, run.PlanId, ct)).Where(b => b.Status is BatchStatus.Planned or BatchStatus.Failed).ToList();
-        await queue.EnqueueAsync(unsent.Select(b => new SendBatchMessage(run.RunId, run.PlanId, b.BatchId)), ct);
-        logger.LogInformation("Run {RunId}: {Count} batches queued for sending", run.RunId, unsent.Count);
-        return Result(run, []);
+        var results = new List<DigestRunResult>();
+        foreach (var run in await DueRunsAsync(at ?? time.GetUtcNow(), ct))
+            results.Add(await EnqueueAsync(run, ct));
+        return results;
+    }
+
+    /// <summary>The same as <see cref="PlanDueAsync"/>, sending every batch here and now: <c>notify digest run --due</c>.</summary>
+    public async Task<IReadOnlyList<DigestRunResult>> RunDueAsync(DateTimeOffset? at = null, CancellationToken ct = default)
+    {
+        var results = new List<DigestRunResult>();
+        foreach (var run in await DueRunsAsync(at ?? time.GetUtcNow(), ct))
+            results.Add(await SendOrReportAsync(run, ct));
+        return results;
+    }
+
+    /// <summary>
+    /// An accepted article's instant alert, planned and queued (once per article and its translations): what ingesting an article
+    /// does (<see cref="InstantAlerts"/>). Null when the article is not available yet (held): the hourly timer alerts it when it is.
+    /// </summary>
+    public async Task<DigestRunResult?> PlanAlertAsync(IndexedArticle article, CancellationToken ct = default)
+    {
+        if (article is not { Status: ArticleStatus.Accepted, AvailableAt: { } available } || available > time.GetUtcNow()) return null;
+        var group = article.TranslationKey ?? article.BlobName;
+        var run = await PlannedRunAsync(DigestPeriod.Alert(group, available), time.GetUtcNow(), group, ct);
+        return await EnqueueAsync(run, ct);
     }
 
     /// <summary>
@@ -101,7 +123,7 @@ public sealed class DigestRunner(
             run = await runs.TryUpdateAsync(run with { Status = DigestRunStatus.Planned, ConsecutiveFailures = 0 }, ct)
                   ?? throw new InvalidOperationException($"Run {runId} changed while resuming; try again.");
         if (run.Status is not DigestRunStatus.Planned)
-            return await RunAsync(frequency, run.WindowEnd, ct);
+            return await SendOrReportAsync(await PlannedRunAsync(DigestPeriod.Of(run), run.WindowEnd, run.ArticleGroup, ct), ct);
         logger.LogWarning("Run {RunId} resumed{Resend}", runId, resendUncertain ? ", resending uncertain batches" : "");
         return await SendAsync(run, ct, resendUncertain);
     }
@@ -118,14 +140,60 @@ public sealed class DigestRunner(
             events is null ? new Dictionary<string, long>() : await events(run.RunId, ct));
     }
 
-    /// <summary>Plans (if needed) and sends every unsent batch here and now: <c>notify digest run</c>, and the tests.</summary>
+    /// <summary>
+    /// <c>notify digest run --frequency daily</c> (and the tests): the run started by hand for the UTC day (or ISO week) of
+    /// <paramref name="at"/>, for every active subscriber of the frequency, each with the articles since their last digest; planned if
+    /// needed and sent here and now. Again the same day, it reports what was sent and sends nothing.
+    /// </summary>
     public async Task<DigestRunResult> RunAsync(DigestFrequency frequency, DateTimeOffset? at = null, CancellationToken ct = default)
     {
-        var run = await PlannedRunAsync(frequency, at, ct);
+        var now = at ?? time.GetUtcNow();
+        return await SendOrReportAsync(await PlannedRunAsync(DigestPeriod.For(frequency, now), now, "", ct), ct);
+    }
+
+    /// <summary>The runs the hourly timer is due to plan at <paramref name="at"/>, planned; each once.</summary>
+    private async Task<IReadOnlyList<DigestRun>> DueRunsAsync(DateTimeOffset at, CancellationToken ct)
+    {
+        var hour = DigestPeriod.TopOfHour(at);
+        var due = new Dictionary<string, DigestRun>(StringComparer.Ordinal);
+        var lateness = schedule.Value.LatenessLimit;
+
+        // A run whose planner stopped is planned again (it covers what it covered the first time).
+        foreach (var stale in await runs.ListUnplannedAsync(hour - lateness, PlanningLease, ct))
+            due[stale.RunId] = await PlannedRunAsync(DigestPeriod.Of(stale), stale.WindowEnd, stale.ArticleGroup, ct);
+
+        foreach (var frequency in (DigestFrequency[])[DigestFrequency.Daily, DigestFrequency.Weekly])
+        {
+            var run = await PlannedRunAsync(DigestPeriod.Hourly(frequency, hour), hour, "", ct);
+            due[run.RunId] = run;
+        }
+
+        // Alerts that ingesting did not plan: articles held until their date, or a trigger that stopped after ingesting.
+        foreach (var article in await articles.ListAvailableAsync(hour - lateness, at.AddSeconds(1), ct))
+        {
+            var group = article.TranslationKey ?? article.BlobName;
+            var period = DigestPeriod.Alert(group, article.AvailableAt!.Value);
+            if (due.ContainsKey(period.RunId)) continue;
+            due[period.RunId] = await PlannedRunAsync(period, at, group, ct);
+        }
+        return due.Values.ToList();
+    }
+
+    private async Task<DigestRunResult> EnqueueAsync(DigestRun run, CancellationToken ct)
+    {
+        if (run.Status is not DigestRunStatus.Planned) return Result(run, []);
+        var unsent = (await ledger.ListAsync(run.RunId, run.PlanId, ct)).Where(b => b.Status is BatchStatus.Planned or BatchStatus.Failed).ToList();
+        await queue.EnqueueAsync(unsent.Select(b => new SendBatchMessage(run.RunId, run.PlanId, b.BatchId)), ct);
+        logger.LogInformation("Run {RunId}: {Count} batches queued for sending", run.RunId, unsent.Count);
+        return Result(run, []);
+    }
+
+    private async Task<DigestRunResult> SendOrReportAsync(DigestRun run, CancellationToken ct)
+    {
         if (run.Status is DigestRunStatus.Completed)
         {
             // Report what the ledger says was sent, so a rerun reads "already sent", not "nothing to send".
-            var sent = (await ledger.ListAsync(run.RunId, run.PlanId, ct)).Select(b => new BatchResult(b.BatchId, BatchOutcome.AlreadySent, 0, 0, null)).ToList();
+            var sent = run.PlanId.Length == 0 ? [] : (await ledger.ListAsync(run.RunId, run.PlanId, ct)).Select(b => new BatchResult(b.BatchId, BatchOutcome.AlreadySent, 0, 0, null)).ToList();
             logger.LogInformation("Run {RunId} is completed: {BatchCount} batches already sent, nothing to send", run.RunId, sent.Count);
             return Result(run, sent);
         }
@@ -137,69 +205,21 @@ public sealed class DigestRunner(
         return await SendAsync(run, ct);
     }
 
-    /// <summary>The run of the period, planned if it was not yet (or if its planner died past the lease).</summary>
-    private async Task<DigestRun> PlannedRunAsync(DigestFrequency frequency, DateTimeOffset? at, CancellationToken ct)
+    /// <summary>The run, planned if it was not yet (or if its planner died past the lease).</summary>
+    private async Task<DigestRun> PlannedRunAsync(DigestPeriod period, DateTimeOffset at, string articleGroup, CancellationToken ct)
     {
-        var now = at ?? time.GetUtcNow();
-        var period = DigestPeriod.For(frequency, now);
-        var run = await runs.GetOrCreateAsync(period, now, ct);
-
+        var run = await runs.GetOrCreateAsync(period, at, ct, articleGroup);
         if (run.Status is DigestRunStatus.Open || (run.Status is DigestRunStatus.Planning && time.GetUtcNow() - run.UpdatedAt > PlanningLease))
         {
-            var planned = await PlanRunAsync(period, run, ct);
+            var planned = await planner.PlanAsync(period, run, ct);
             if (planned is null)
             {
                 logger.LogInformation("Run {RunId} is being planned by another worker", run.RunId);
-                return await runs.GetAsync(frequency, period.Key, ct) ?? run;
+                return await runs.GetAsync(period.Frequency, period.Key, ct) ?? run;
             }
             run = planned;
         }
         return run;
-    }
-
-    /// <summary>Claims the run, renders the digest once, and writes the batches. Null when another worker holds the claim.</summary>
-    private async Task<DigestRun?> PlanRunAsync(DigestPeriod period, DigestRun run, CancellationToken ct)
-    {
-        // A fresh plan id: if this planner is slow and loses its claim, the rows it still writes belong to no run.
-        var claimed = await runs.TryUpdateAsync(run with { Status = DigestRunStatus.Planning, PlanId = Guid.NewGuid().ToString("N")[..12] }, ct);
-        if (claimed is null) return null;
-
-        var window = await articles.ListAvailableAsync(run.WindowStart, run.WindowEnd, ct);
-        if (window.Count == 0)
-        {
-            logger.LogInformation("Run {RunId}: no new articles between {WindowStart} and {WindowEnd}", run.RunId, run.WindowStart, run.WindowEnd);
-            return await runs.TryUpdateAsync(claimed with { Status = DigestRunStatus.Completed }, ct);
-        }
-
-        // One rendering per variant (language × topic set), never per subscriber; a variant with nothing for it sends nothing.
-        var batches = new List<(string Variant, IReadOnlyList<string> Ids)>();
-        var recipients = new List<string>();
-        var groups = (await subscribers.ListByFrequencyAsync(period.Frequency, ct))
-            .Where(s => s.Status == SubscriberStatus.Active)
-            // By id: the variant holds a topic list, and record equality would compare the lists by reference.
-            .GroupBy(s => DigestVariant.Of(s.Language, s.TopicList).Id, StringComparer.Ordinal)
-            .OrderBy(g => g.Key, StringComparer.Ordinal);
-        foreach (var group in groups)
-        {
-            var variant = DigestVariant.Of(group.First().Language, group.First().TopicList);
-            var articlesForVariant = variant.Select(window);
-            if (articlesForVariant.Count == 0) continue;
-            await archive.SaveAsync(run.RunId, variant.Id, renderer.Render(period, articlesForVariant, variant.Language, links.ViewDigest(run.RunId, variant.Id)), ct);
-            var ids = group.Select(s => s.Id).Order(StringComparer.Ordinal).ToList();
-            recipients.AddRange(ids);
-            batches.AddRange(ids.Chunk(delivery.Value.BatchSize).Select(c => (variant.Id, (IReadOnlyList<string>)c)));
-        }
-        await ledger.WritePlanAsync(run.RunId, claimed.PlanId, batches, ct);
-
-        logger.LogInformation("Run {RunId} planned: {ArticleCount} articles, {RecipientCount} recipients in {BatchCount} batches",
-            run.RunId, window.Count, recipients.Count, batches.Count);
-        return await runs.TryUpdateAsync(claimed with
-        {
-            Status = batches.Count == 0 ? DigestRunStatus.Completed : DigestRunStatus.Planned,
-            ArticleCount = window.Count,
-            RecipientCount = recipients.Count,
-            BatchCount = batches.Count,
-        }, ct);
     }
 
     private async Task<DigestRunResult> SendAsync(DigestRun run, CancellationToken ct, bool resendUncertain = false)

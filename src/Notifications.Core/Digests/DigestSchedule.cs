@@ -8,7 +8,8 @@ namespace Notifications.Digests;
 /// <param name="WindowStart">Articles that became available after this instant (exclusive) …</param>
 /// <param name="WindowEnd">… up to and including this one (the slot). Store it as the subscriber's last window end once the digest is planned.</param>
 /// <param name="SlotKey">The slot in the subscriber's local calendar: <c>daily-2026-11-26</c>, or <c>weekly-2026-W48</c> by local ISO week.</param>
-public sealed record DueDigest(DateTimeOffset Slot, DateTimeOffset WindowStart, DateTimeOffset WindowEnd, string SlotKey);
+/// <param name="Day">The subscriber's local day of the slot.</param>
+public sealed record DueDigest(DateTimeOffset Slot, DateTimeOffset WindowStart, DateTimeOffset WindowEnd, string SlotKey, DateOnly Day = default);
 
 /// <summary>
 /// Decides, for an hourly UTC timer, which subscribers are due for a digest and which window of articles it covers. Pure: all time comes in
@@ -51,7 +52,7 @@ public sealed class DigestSchedule(IOptions<ScheduleOptions> options)
             return null; // stale: the next slot's window starts at lastWindowEnd and takes these articles
         var floor = createdAt - o.FirstDigestLookBack;
         var start = lastWindowEnd is { } last && last > floor ? last : floor; // before the slot: last < slot, floor <= createdAt < slot
-        return new DueDigest(slot.Instant, start, slot.Instant, Key(frequency, slot.Day));
+        return new DueDigest(slot.Instant, start, slot.Instant, Key(frequency, slot.Day), slot.Day);
     }
 
     /// <summary>The subscriber's latest slot at or before <paramref name="at"/>.</summary>

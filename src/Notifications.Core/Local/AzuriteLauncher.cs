@@ -41,8 +41,24 @@ public sealed class AzuriteLauncher(ILogger<AzuriteLauncher> logger)
     private static string EntryPoint => Path.Combine(ToolFolder, "node_modules", "azurite", "dist", "src", "azurite.js");
 
     /// <summary>Starts Azurite on three free loopback ports and waits until it answers. Disposing the instance stops it.</summary>
-    public Task<AzuriteInstance> StartOnFreePortsAsync(CancellationToken ct = default)
-        => StartAsync(FreePort(), FreePort(), FreePort(), detached: false, ct);
+    /// <remarks>
+    /// A port found free can be taken by another process (another test run) before Azurite binds it: then Azurite exits at once,
+    /// and this tries again on other ports, up to three times.
+    /// </remarks>
+    public async Task<AzuriteInstance> StartOnFreePortsAsync(CancellationToken ct = default)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartAsync(FreePort(), FreePort(), FreePort(), detached: false, ct);
+            }
+            catch (AzuriteExitedException) when (attempt < 3)
+            {
+                logger.LogWarning("Azurite exited while starting (attempt {Attempt}); trying other ports", attempt);
+            }
+        }
+    }
 
     /// <summary>
     /// Starts Azurite on the given ports. A detached Azurite outlives this process (the demo leaves it running, so a second
@@ -78,7 +94,7 @@ public sealed class AzuriteLauncher(ILogger<AzuriteLauncher> logger)
         while (!(await IsListeningAsync(blobPort) && await IsListeningAsync(queuePort) && await IsListeningAsync(tablePort)))
         {
             if (process.HasExited)
-                throw new InvalidOperationException($"Azurite exited with code {process.ExitCode} while starting (ports {blobPort}, {queuePort}, {tablePort}); is another program using them?");
+                throw new AzuriteExitedException($"Azurite exited with code {process.ExitCode} while starting (ports {blobPort}, {queuePort}, {tablePort}); is another program using them?");
             if (DateTime.UtcNow > deadline)
             {
                 process.Kill(entireProcessTree: true);
@@ -195,3 +211,6 @@ public sealed class AzuriteLauncher(ILogger<AzuriteLauncher> logger)
         return null;
     }
 }
+
+/// <summary>Azurite stopped while starting: usually a port that another program took.</summary>
+public sealed class AzuriteExitedException(string message) : InvalidOperationException(message);

@@ -40,6 +40,10 @@ public sealed class StorageOptions
     [Required, RegularExpression(TableName, ErrorMessage = "Storage:DigestRunsTable must be a valid table name.")]
     public string DigestRunsTable { get; set; } = "DigestRuns";
 
+    /// <summary>Per subscriber: up to when their digests have covered the articles (so nobody gets an article twice).</summary>
+    [Required, RegularExpression(TableName, ErrorMessage = "Storage:DigestWatermarksTable must be a valid table name.")]
+    public string DigestWatermarksTable { get; set; } = "DigestWatermarks";
+
     [Required, RegularExpression(TableName, ErrorMessage = "Storage:DeliveryLedgerTable must be a valid table name.")]
     public string DeliveryLedgerTable { get; set; } = "DeliveryLedger";
 

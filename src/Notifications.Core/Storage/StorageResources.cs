@@ -29,6 +29,7 @@ public sealed class StorageResources
         ArticleIndex = tables.GetTableClient(o.ArticleIndexTable);
         Subscribers = tables.GetTableClient(o.SubscribersTable);
         DigestRuns = tables.GetTableClient(o.DigestRunsTable);
+        DigestWatermarks = tables.GetTableClient(o.DigestWatermarksTable);
         DeliveryLedger = tables.GetTableClient(o.DeliveryLedgerTable);
         Audit = tables.GetTableClient(o.AuditTable);
         DeliveryEvents = tables.GetTableClient(o.DeliveryEventsTable);
@@ -45,6 +46,8 @@ public sealed class StorageResources
     public TableClient ArticleIndex { get; }
     public TableClient Subscribers { get; }
     public TableClient DigestRuns { get; }
+    /// <summary>Per subscriber, the end of the last window their digests covered.</summary>
+    public TableClient DigestWatermarks { get; }
     public TableClient DeliveryLedger { get; }
     public TableClient Audit { get; }
     /// <summary>SendGrid webhook events as received (deduplication by sg_event_id), kept 30 days.</summary>
@@ -74,6 +77,7 @@ public sealed class StorageResources
             ArticleIndex.DeleteAsync(),
             Subscribers.DeleteAsync(),
             DigestRuns.DeleteAsync(),
+            DigestWatermarks.DeleteAsync(),
             DeliveryLedger.DeleteAsync(),
             Audit.DeleteAsync(),
             SendBatches.DeleteIfExistsAsync(),
@@ -93,6 +97,7 @@ public sealed class StorageResources
             ArticleIndex.CreateIfNotExistsAsync(),
             Subscribers.CreateIfNotExistsAsync(),
             DigestRuns.CreateIfNotExistsAsync(),
+            DigestWatermarks.CreateIfNotExistsAsync(),
             DeliveryLedger.CreateIfNotExistsAsync(),
             Audit.CreateIfNotExistsAsync(),
             SendBatches.CreateIfNotExistsAsync(),

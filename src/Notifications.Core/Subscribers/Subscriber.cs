@@ -12,6 +12,7 @@ public sealed record Consent(string Source, DateTimeOffset GivenAt, DateTimeOffs
 /// <param name="Topics">Topics they want; empty means all.</param>
 /// <param name="TimeZone">IANA time zone id, e.g. Asia/Tashkent.</param>
 /// <param name="ConfirmationSentAt">When the last confirmation email (double opt-in) went out; limits resends across restarts.</param>
+/// <param name="DeliveryHour">Their own local hour (0–23) for digests; null: Schedule:DeliveryHour.</param>
 public sealed record Subscriber(
     string Id,
     string Email,
@@ -26,13 +27,19 @@ public sealed record Subscriber(
     IReadOnlyList<string>? Topics = null,
     string TimeZone = "UTC",
     Consent? Consent = null,
-    DateTimeOffset? ConfirmationSentAt = null)
+    DateTimeOffset? ConfirmationSentAt = null,
+    int? DeliveryHour = null)
 {
     public IReadOnlyList<string> TopicList => Topics ?? [];
 
-    /// <summary>This record with each given (already validated) value in place; a null leaves the field as it is.</summary>
+    /// <summary>
+    /// This record with each given (already validated) value in place; a null leaves the field as it is. The delivery hour, whose
+    /// own null means "the default", is given as a <see cref="FieldChange{T}"/>: <c>new(9)</c> sets it, <c>new(null)</c> resets it
+    /// to the default (<c>Schedule:DeliveryHour</c>), and a null leaves it as it is like every other field.
+    /// </summary>
     public Subscriber With(string? name = null, string? organization = null, string? country = null, string? language = null,
-        DigestFrequency? frequency = null, IReadOnlyList<string>? topics = null, string? timeZone = null, SubscriberStatus? status = null)
+        DigestFrequency? frequency = null, IReadOnlyList<string>? topics = null, string? timeZone = null, SubscriberStatus? status = null,
+        FieldChange<int?>? deliveryHour = null)
         => this with
         {
             Name = name ?? Name,
@@ -43,10 +50,18 @@ public sealed record Subscriber(
             Topics = topics ?? Topics,
             TimeZone = timeZone ?? TimeZone,
             Status = status ?? Status,
+            DeliveryHour = deliveryHour is { } hour ? hour.Value : DeliveryHour,
         };
 }
 
+/// <summary>
+/// A new value for a field where null is itself a value (a null <see cref="Subscriber.DeliveryHour"/> means the default hour):
+/// <c>new FieldChange&lt;int?&gt;(null)</c> empties the field, whereas a null <c>FieldChange</c> leaves it as it is.
+/// </summary>
+public readonly record struct FieldChange<T>(T Value);
+
 /// <summary>What an admin (or an import row, or a subscribe form) gives to create a subscriber.</summary>
+/// <param name="DeliveryHour">The subscriber's own local hour (0–23) for digests; null: the default, <c>Schedule:DeliveryHour</c>.</param>
 public sealed record NewSubscriber(
     string Email,
     string Name,
@@ -56,7 +71,8 @@ public sealed record NewSubscriber(
     SubscriberStatus Status = SubscriberStatus.Active,
     string? Country = null,
     IReadOnlyList<string>? Topics = null,
-    string? TimeZone = null);
+    string? TimeZone = null,
+    int? DeliveryHour = null);
 
 /// <summary>Input that cannot become a subscriber; the message names the field and what to do.</summary>
 public sealed class InvalidSubscriberException(string field, string message) : Exception(message)

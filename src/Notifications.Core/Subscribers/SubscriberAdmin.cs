@@ -3,6 +3,10 @@ using Notifications.Digests;
 namespace Notifications.Subscribers;
 
 /// <summary>A partial update: only the fields that are set change. The address cannot change (it is the identity).</summary>
+/// <param name="DeliveryHour">
+/// The subscriber's own local delivery hour, as text: <c>"0"</c> to <c>"23"</c> (or <c>"08:00"</c>) sets it; an empty string
+/// resets it to the default (<c>Schedule:DeliveryHour</c>); null leaves it as it is.
+/// </param>
 public sealed record SubscriberPatch(
     string? Name = null,
     string? Organization = null,
@@ -11,7 +15,8 @@ public sealed record SubscriberPatch(
     string? Frequency = null,
     IReadOnlyList<string>? Topics = null,
     string? TimeZone = null,
-    string? Status = null);
+    string? Status = null,
+    string? DeliveryHour = null);
 
 /// <summary>
 /// What admins do to subscribers, from the HTTP API and the CLI alike: create, change, suspend, activate, erase.
@@ -47,10 +52,11 @@ public sealed class SubscriberAdmin(SubscriberStore store, SubscriberRules rules
         var topics = patch.Topics is null ? null : rules.Topics(patch.Topics);
         var timeZone = patch.TimeZone is null ? null : SubscriberRules.TimeZone(patch.TimeZone);
         SubscriberStatus? status = patch.Status is null ? null : SubscriberRules.Status(patch.Status);
+        FieldChange<int?>? deliveryHour = patch.DeliveryHour is null ? null : new(SubscriberRules.DeliveryHour(patch.DeliveryHour));
 
         var id = await IdOfAsync(idOrEmail, ct);
         if (id is null) return null;
-        var result = await store.UpdateAsync(id, s => EnsureConsent(s, status).With(name, organization, country, language, frequency, topics, timeZone, status), ct);
+        var result = await store.UpdateAsync(id, s => EnsureConsent(s, status).With(name, organization, country, language, frequency, topics, timeZone, status, deliveryHour), ct);
         if (result is not { } r) return null;
         var changes = SubscriberAudit.Diff(r.Before, r.After);
         if (changes.Count > 0)

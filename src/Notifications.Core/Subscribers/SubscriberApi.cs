@@ -8,12 +8,18 @@ namespace Notifications.Subscribers;
 /// <summary>
 /// The admin HTTP API over subscribers (<c>/api/manage/subscribers</c>): JSON in, JSON out, every error an RFC 7807 problem
 /// that names the field. The functions and <c>notify serve</c> call these methods; the logic behind them is <see cref="SubscriberAdmin"/>.
+/// <para>
+/// Every field is a string (topics an array of strings) except <c>deliveryHour</c>, the subscriber's own local hour for digests:
+/// a whole number from 0 to 23 (a string such as <c>"8"</c> or <c>"08:00"</c> is taken too). <c>null</c> or <c>""</c> means the
+/// default (<c>Schedule:DeliveryHour</c>): on POST, as when the field is left out; on PATCH, it clears the subscriber's own hour,
+/// while leaving the field out leaves the hour as it is. The representation has <c>deliveryHour</c> as a number, or null for the default.
+/// </para>
 /// </summary>
 public sealed class SubscriberApi(SubscriberAdmin admin, SubscriberStore store, SubscriberCsv csv, CoverageReport coverage)
 {
     private const int DefaultPageSize = 100;
     private const int MaxPageSize = 1000;
-    private static readonly string[] PatchFields = ["name", "organization", "country", "language", "frequency", "topics", "timeZone", "status"];
+    private static readonly string[] PatchFields = ["name", "organization", "country", "language", "frequency", "topics", "timeZone", "status", "deliveryHour"];
     private static readonly string[] CreateFields = ["email", .. PatchFields];
 
     /// <summary>GET: one page of subscribers, filtered by status, frequency, language, organization, country, topic.</summary>
@@ -51,7 +57,8 @@ public sealed class SubscriberApi(SubscriberAdmin admin, SubscriberStore store, 
                 Text(body, "status") is { } s ? SubscriberRules.Status(s) : SubscriberStatus.Active,
                 Text(body, "country"),
                 Topics(body),
-                Text(body, "timeZone"));
+                Text(body, "timeZone"),
+                SubscriberRules.DeliveryHour(DeliveryHour(body)));
             var created = await admin.CreateAsync(input, ActorOf(request), ct);
             return Results.Created($"/api/manage/subscribers/{created.Id}", ToJson(created));
         }
@@ -73,7 +80,7 @@ public sealed class SubscriberApi(SubscriberAdmin admin, SubscriberStore store, 
         try
         {
             var patch = new SubscriberPatch(Text(body, "name"), Text(body, "organization"), Text(body, "country"), Text(body, "language"),
-                Text(body, "frequency"), Topics(body), Text(body, "timeZone"), Text(body, "status"));
+                Text(body, "frequency"), Topics(body), Text(body, "timeZone"), Text(body, "status"), DeliveryHour(body));
             return await admin.UpdateAsync(Uri.UnescapeDataString(id), patch, ActorOf(request), ct) is { } updated
                 ? Results.Json(ToJson(updated), Problems.Json)
                 : NotFound(id);
@@ -155,6 +162,7 @@ public sealed class SubscriberApi(SubscriberAdmin admin, SubscriberStore store, 
         frequency = s.Frequency.ToString().ToLowerInvariant(),
         topics = s.TopicList,
         timeZone = s.TimeZone,
+        deliveryHour = s.DeliveryHour,
         status = s.Status.ToString().ToLowerInvariant(),
         consent = s.Consent is { } c ? new { source = c.Source, givenAt = c.GivenAt, confirmedAt = c.ConfirmedAt } : null,
         createdAt = s.CreatedAt,
@@ -197,6 +205,12 @@ public sealed class SubscriberApi(SubscriberAdmin admin, SubscriberStore store, 
                 return (default, Problems.BadRequest("email", "The address cannot change (it is the subscriber's identity): erase the subscriber and create a new one."));
             if (!allowed.Contains(property.Name))
                 return (default, Problems.BadRequest(property.Name, $"'{property.Name}' is not a field; use {string.Join(", ", allowed)}."));
+            if (property.Name == "deliveryHour")
+            {
+                if (property.Value.ValueKind is not (JsonValueKind.Number or JsonValueKind.String or JsonValueKind.Null))
+                    return (default, Problems.BadRequest("deliveryHour", SubscriberRules.DeliveryHourRule + "; give a number such as 8, or null."));
+                continue;
+            }
             var ok = property.Name == "topics"
                 ? property.Value.ValueKind is JsonValueKind.Array && property.Value.EnumerateArray().All(t => t.ValueKind == JsonValueKind.String)
                 : property.Value.ValueKind == JsonValueKind.String;
@@ -207,6 +221,19 @@ public sealed class SubscriberApi(SubscriberAdmin admin, SubscriberStore store, 
     }
 
     private static string? Text(JsonElement body, string name) => body.TryGetProperty(name, out var v) ? v.GetString() : null;
+
+    /// <summary>
+    /// The delivery hour as the text <see cref="SubscriberRules.DeliveryHour(string?)"/> reads: null when the field is absent (leave it),
+    /// "" for JSON null (the default), the number's digits (or its JSON text, which the rule refuses, for 8.5 or 1e1) or the string.
+    /// </summary>
+    private static string? DeliveryHour(JsonElement body)
+        => !body.TryGetProperty("deliveryHour", out var v) ? null
+            : v.ValueKind switch
+            {
+                JsonValueKind.Null => "",
+                JsonValueKind.Number => v.TryGetInt32(out var hour) ? hour.ToString(System.Globalization.CultureInfo.InvariantCulture) : v.GetRawText(),
+                _ => v.GetString(),
+            };
 
     private static IReadOnlyList<string>? Topics(JsonElement body)
         => body.TryGetProperty("topics", out var v) ? v.EnumerateArray().Select(t => t.GetString()!).ToList() : null;

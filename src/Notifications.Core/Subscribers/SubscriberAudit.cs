@@ -52,8 +52,12 @@ public sealed class SubscriberAudit(StorageResources storage, TimeProvider time)
         Plain("topics", string.Join(",", before.TopicList), string.Join(",", after.TopicList));
         Plain("time_zone", before.TimeZone, after.TimeZone);
         Plain("status", Lower(before.Status), Lower(after.Status));
+        Plain("deliveryHour", Hour(before.DeliveryHour), Hour(after.DeliveryHour));
         return changes;
     }
+
+    /// <summary>"8", or "default" when the subscriber has no hour of their own.</summary>
+    private static string Hour(int? hour) => hour is { } h ? h.ToString(System.Globalization.CultureInfo.InvariantCulture) : "default";
 
     private static string Lower<T>(T value) where T : Enum => value.ToString().ToLowerInvariant();
 }

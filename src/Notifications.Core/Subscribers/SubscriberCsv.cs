@@ -33,16 +33,18 @@ public sealed record ImportError(int Row, string? Email, string Field, string Me
 /// Subscribers to and from CSV (UTF-8, comma separated, a header row), for admins who keep the list in a spreadsheet.
 /// <para>
 /// Import columns: <c>email</c> (required), <c>name</c>, <c>organization</c>, <c>country</c>, <c>language</c>, <c>frequency</c>,
-/// <c>topics</c> (separated by ';'), <c>time_zone</c>, <c>status</c>, in any order; names match ignoring case, surrounding spaces,
-/// and spaces or hyphens for underscores. The columns that only an export has (<c>id</c>, <c>created_at</c>, <c>updated_at</c>,
+/// <c>topics</c> (separated by ';'), <c>time_zone</c>, <c>status</c>, <c>delivery_hour</c> (the subscriber's own local hour for
+/// digests, 0 to 23; empty for the default, <c>Schedule:DeliveryHour</c>), in any order; names match ignoring case, surrounding
+/// spaces, and spaces or hyphens for underscores. The columns that only an export has (<c>id</c>, <c>created_at</c>, <c>updated_at</c>,
 /// <c>consent_source</c>, <c>confirmed_at</c>) are accepted and ignored, so an exported file imports as it is; any other column is
 /// an error (a misspelt column would otherwise be ignored silently).
 /// </para>
 /// <para>
 /// An address not known yet creates a subscriber (consent source "import"; name and organization required; defaults as for an
-/// admin: en, daily, active, all topics, UTC). A known address updates only the columns that are present and not empty: an empty
-/// cell keeps the value (topics cannot be cleared by import), and CreatedAt and the consent stay. The status of a subscriber who
-/// unsubscribed or complained is theirs: an import that would change it is an error on that row.
+/// admin: en, daily, active, all topics, UTC, the default delivery hour). A known address updates only the columns that are present
+/// and not empty: an empty cell keeps the value (topics and a delivery hour cannot be cleared by import: use the API or the CLI), and
+/// CreatedAt and the consent stay. The status of a subscriber who unsubscribed or complained is theirs: an import that would change
+/// it is an error on that row.
 /// </para>
 /// <para>
 /// Writes: one listing of the existing subscribers, then table transactions of 100 rows. The audit gets ONE entry per import
@@ -58,9 +60,14 @@ public sealed class SubscriberCsv(SubscriberStore store, SubscriberRules rules, 
     /// <summary>The audit partition of import entries.</summary>
     public const string AuditId = "import";
 
-    public static readonly IReadOnlyList<string> ImportColumns = ["email", "name", "organization", "country", "language", "frequency", "topics", "time_zone", "status"];
+    public static readonly IReadOnlyList<string> ImportColumns = ["email", "name", "organization", "country", "language", "frequency", "topics", "time_zone", "status", "delivery_hour"];
     public static readonly IReadOnlyList<string> ExportOnlyColumns = ["id", "created_at", "updated_at", "consent_source", "confirmed_at"];
-    public static readonly IReadOnlyList<string> ExportColumns = [.. ImportColumns, .. ExportOnlyColumns];
+
+    /// <summary>
+    /// The export's columns: the import columns as they were first, then <see cref="ExportOnlyColumns"/>, then <c>delivery_hour</c>,
+    /// which came later and goes last so that no column an existing spreadsheet or script reads by position moves.
+    /// </summary>
+    public static readonly IReadOnlyList<string> ExportColumns = [.. ImportColumns.Where(c => c != "delivery_hour"), .. ExportOnlyColumns, "delivery_hour"];
 
     /// <summary>What a spreadsheet runs as a formula when a cell starts with it (OWASP: CSV injection).</summary>
     private const string FormulaStarts = "=+-@\t\r";
@@ -73,6 +80,7 @@ public sealed class SubscriberCsv(SubscriberStore store, SubscriberRules rules, 
     {
         ["e_mail"] = "email",
         ["timezone"] = "time_zone",
+        ["deliveryhour"] = "delivery_hour",
     };
 
     public async Task<ImportReport> ImportAsync(Stream csv, bool dryRun, string actor, CancellationToken ct = default)
@@ -178,7 +186,7 @@ public sealed class SubscriberCsv(SubscriberStore store, SubscriberRules rules, 
     }
 
     /// <summary>
-    /// Writes the subscribers that match the filter, ordered by address: the import columns, then <see cref="ExportOnlyColumns"/>.
+    /// Writes the subscribers that match the filter, ordered by address, in the <see cref="ExportColumns"/>.
     /// UTF-8 with a byte order mark (so Excel reads accents and Cyrillic right), comma separated, CRLF. A cell that a spreadsheet
     /// would run as a formula (one starting with = + - @, tab or CR) gets a leading single quote; import removes it again.
     /// </summary>
@@ -197,6 +205,7 @@ public sealed class SubscriberCsv(SubscriberStore store, SubscriberRules rules, 
             [
                 s.Email, s.Name, s.Organization, s.Country, s.Language, Lower(s.Frequency), string.Join(';', s.TopicList), s.TimeZone, Lower(s.Status),
                 s.Id, Timestamp(s.CreatedAt), Timestamp(s.UpdatedAt), s.Consent?.Source ?? "", s.Consent?.ConfirmedAt is { } confirmed ? Timestamp(confirmed) : "",
+                s.DeliveryHour is { } hour ? hour.ToString(CultureInfo.InvariantCulture) : "",
             ];
             for (var i = 0; i < cells.Length; i++)
                 cells[i] = Neutralise(cells[i]);
@@ -277,6 +286,7 @@ public sealed class SubscriberCsv(SubscriberStore store, SubscriberRules rules, 
         var topics = Check("topics", v => rules.Topics(v.Split(';')));
         var timeZone = Check("time_zone", SubscriberRules.TimeZone);
         var status = Check<SubscriberStatus?>("status", v => SubscriberRules.Status(v));
+        var deliveryHour = Check<int?>("delivery_hour", DeliveryHour);
 
         if (current is not null && status is { } s && s != current.Status && current.Status is SubscriberStatus.Unsubscribed or SubscriberStatus.Complained)
             Error("status", current.Status == SubscriberStatus.Unsubscribed
@@ -290,7 +300,7 @@ public sealed class SubscriberCsv(SubscriberStore store, SubscriberRules rules, 
             try
             {
                 var added = store.Create(new NewSubscriber(email!, name!, organization!, language ?? "en", frequency ?? DigestFrequency.Daily,
-                    status ?? SubscriberStatus.Active, country, topics, timeZone), "import");
+                    status ?? SubscriberStatus.Active, country, topics, timeZone, deliveryHour), "import");
                 existing[added.Id] = added;
                 return (Outcome.Created, added, true);
             }
@@ -301,7 +311,9 @@ public sealed class SubscriberCsv(SubscriberStore store, SubscriberRules rules, 
             }
         }
 
-        var after = current.With(name, organization, country, language, frequency, topics, timeZone, status);
+        // An empty cell keeps the hour (deliveryHour is null): a row cannot reset it to the default.
+        var after = current.With(name, organization, country, language, frequency, topics, timeZone, status,
+            deliveryHour is { } hour ? new FieldChange<int?>(hour) : null);
         if (Same(current, after)) return (Outcome.Unchanged, null, false);
         after = after with { UpdatedAt = now };
         existing[after.Id] = after;
@@ -314,9 +326,23 @@ public sealed class SubscriberCsv(SubscriberStore store, SubscriberRules rules, 
         }
     }
 
+    /// <summary>The rule, with the error naming the column (delivery_hour) rather than the API field (deliveryHour).</summary>
+    private static int? DeliveryHour(string value)
+    {
+        try
+        {
+            return SubscriberRules.DeliveryHour(value);
+        }
+        catch (InvalidSubscriberException e)
+        {
+            throw new InvalidSubscriberException("delivery_hour", e.Message.Replace("deliveryHour", "delivery_hour", StringComparison.Ordinal));
+        }
+    }
+
     private static bool Same(Subscriber a, Subscriber b)
         => a.Name == b.Name && a.Organization == b.Organization && a.Country == b.Country && a.Language == b.Language
-           && a.Frequency == b.Frequency && a.TopicList.SequenceEqual(b.TopicList) && a.TimeZone == b.TimeZone && a.Status == b.Status;
+           && a.Frequency == b.Frequency && a.TopicList.SequenceEqual(b.TopicList) && a.TimeZone == b.TimeZone && a.Status == b.Status
+           && a.DeliveryHour == b.DeliveryHour;
 
     private static Dictionary<string, string> Counts(ImportReport report, int written) => new()
     {

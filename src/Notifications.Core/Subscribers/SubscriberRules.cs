@@ -67,6 +67,31 @@ public sealed class SubscriberRules(IOptions<ArticleOptions> articles)
         throw new InvalidSubscriberException("time_zone", $"time zone '{value}' is not an IANA time zone id; use one such as Europe/Brussels or Asia/Tashkent.");
     }
 
+    /// <summary>What a delivery hour must be; the error of every surface (API, CSV, CLI, preferences) says it.</summary>
+    public const string DeliveryHourRule =
+        "deliveryHour must be a whole hour from 0 to 23 (the local hour digests go out in the subscriber's time zone), or empty for the default";
+
+    /// <summary>
+    /// The subscriber's own local delivery hour from text: a whole hour from 0 to 23, written <c>8</c>, <c>08</c> or <c>08:00</c>;
+    /// null (the default, <c>Schedule:DeliveryHour</c>) when empty.
+    /// </summary>
+    public static int? DeliveryHour(string? value)
+    {
+        var text = (value ?? "").Trim();
+        if (text.Length == 0) return null;
+        var digits = text.EndsWith(":00", StringComparison.Ordinal) ? text[..^3] : text;
+        if (digits.Length is 1 or 2 && digits.All(char.IsAsciiDigit) && int.Parse(digits, CultureInfo.InvariantCulture) is var hour and <= 23)
+            return hour;
+        throw InvalidDeliveryHour(value);
+    }
+
+    /// <summary>A delivery hour given as a number: 0 to 23, or null for the default.</summary>
+    public static int? DeliveryHour(int? value)
+        => value is null or (>= 0 and <= 23) ? value : throw InvalidDeliveryHour(value.Value.ToString(CultureInfo.InvariantCulture));
+
+    public static InvalidSubscriberException InvalidDeliveryHour(string? value)
+        => new("deliveryHour", $"{DeliveryHourRule}; '{value}' is not.");
+
     /// <summary>Known topics (those articles are classified into), lower-cased and distinct; empty means all.</summary>
     public IReadOnlyList<string> Topics(IEnumerable<string>? values)
     {

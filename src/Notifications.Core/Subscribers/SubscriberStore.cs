@@ -82,7 +82,8 @@ public sealed class SubscriberStore(StorageResources storage, SubscriberRules ru
         return new Subscriber(EmailAddress.IdOf(email), email, rules.Name(input.Name), rules.Organization(input.Organization),
             SubscriberRules.Language(input.Language), input.Frequency, input.Status, now, now,
             SubscriberRules.Country(input.Country), rules.Topics(input.Topics), SubscriberRules.TimeZone(input.TimeZone),
-            new Consent(consentSource, now, input.Status == SubscriberStatus.Active ? now : null));
+            new Consent(consentSource, now, input.Status == SubscriberStatus.Active ? now : null),
+            DeliveryHour: SubscriberRules.DeliveryHour(input.DeliveryHour));
     }
 
     public async Task<Subscriber?> GetAsync(string id, CancellationToken ct = default)
@@ -222,6 +223,8 @@ public sealed class SubscriberStore(StorageResources storage, SubscriberRules ru
         ["CreatedAt"] = s.CreatedAt,
         ["UpdatedAt"] = s.UpdatedAt,
         ["ConfirmationSentAt"] = s.ConfirmationSentAt,
+        // Null (the default hour) leaves the row without the property, so an update (a replace) removes a stored hour.
+        ["DeliveryHour"] = s.DeliveryHour,
     };
 
     private static Subscriber FromEntity(TableEntity e) => new(
@@ -240,5 +243,6 @@ public sealed class SubscriberStore(StorageResources storage, SubscriberRules ru
         e.GetString("ConsentSource") is { } source
             ? new Consent(source, e.GetDateTimeOffset("ConsentAt") ?? default, e.GetDateTimeOffset("ConfirmedAt"))
             : null,
-        e.GetDateTimeOffset("ConfirmationSentAt"));
+        e.GetDateTimeOffset("ConfirmationSentAt"),
+        e.GetInt32("DeliveryHour"));
 }

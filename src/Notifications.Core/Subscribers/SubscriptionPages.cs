@@ -27,6 +27,7 @@ public sealed class SubscriptionPages(
     TemplateSet templates,
     IOptions<ArticleOptions> articles,
     IOptions<DigestOptions> digest,
+    IOptions<ScheduleOptions> schedule,
     TimeProvider time,
     ILogger<SubscriptionPages> logger)
 {
@@ -205,7 +206,9 @@ public sealed class SubscriptionPages(
                 form["topics"].Where(t => !string.IsNullOrEmpty(t)).Select(t => t!).ToList(),
                 NullIfEmpty(form["language"]),
                 NullIfEmpty(form["time_zone"]),
-                form["unsubscribe"].ToString() == "all");
+                form["unsubscribe"].ToString() == "all",
+                // Present and empty is "Default"; a form without the field (an older page) leaves the hour as it is.
+                form.ContainsKey("delivery_hour") ? form["delivery_hour"].ToString() : null);
             try
             {
                 var result = await service.UpdatePreferencesAsync(token, change, ct);
@@ -361,6 +364,7 @@ public sealed class SubscriptionPages(
             ["topics"] = TopicChoices(lang, subscriber.TopicList.ToHashSet()),
             ["languages"] = LanguageChoices(subscriber.Language),
             ["time_zones"] = TimeZoneChoices(subscriber.TimeZone),
+            ["delivery_hours"] = DeliveryHourChoices(t, subscriber.DeliveryHour),
         });
     }
 
@@ -449,6 +453,20 @@ public sealed class SubscriptionPages(
                 ["selected"] = selected.Contains(k.Key),
             }).ToList();
 
+    /// <summary>"Default (08:00)", with the configured Schedule:DeliveryHour, then every hour of the day, 00:00 to 23:00.</summary>
+    private List<ScriptObject> DeliveryHourChoices(IReadOnlyDictionary<string, string> t, int? current)
+    {
+        var choices = new List<ScriptObject>
+        {
+            new() { ["value"] = "", ["label"] = t["delivery_hour_default"].Replace("{time}", Clock(schedule.Value.DeliveryHour), StringComparison.Ordinal), ["selected"] = current is null },
+        };
+        for (var hour = 0; hour < 24; hour++)
+            choices.Add(new ScriptObject { ["value"] = hour.ToString(CultureInfo.InvariantCulture), ["label"] = Clock(hour), ["selected"] = current == hour });
+        return choices;
+
+        static string Clock(int hour) => hour.ToString("00", CultureInfo.InvariantCulture) + ":00";
+    }
+
     /// <summary>Member administrations' zones from Western Europe to Central Asia, and the subscriber's own if it is not among them.</summary>
     private List<ScriptObject> TimeZoneChoices(string current)
     {
@@ -483,7 +501,7 @@ public sealed class SubscriptionPages(
     ];
 
     private static string FieldError(string lang, string field)
-        => Text(lang).TryGetValue("error_" + field, out var message) ? message : Text(lang)["error_body"];
+        => Text(lang).TryGetValue("error_" + (field == "deliveryHour" ? "delivery_hour" : field), out var message) ? message : Text(lang)["error_body"];
 
     private static IResult Secure(IResult inner) => new SecuredResult(inner, null, null);
 
@@ -586,6 +604,7 @@ public sealed class SubscriptionPages(
             ["error_frequency"] = "Choose how often you want to receive digests.",
             ["error_topics"] = "Choose topics from the list.",
             ["error_time_zone"] = "Choose a time zone from the list.",
+            ["error_delivery_hour"] = "Choose a delivery time from the list.",
             ["confirm_title"] = "Confirm your subscription",
             ["confirm_text"] = "Press the button to start receiving the digests.",
             ["confirm_button"] = "Confirm my subscription",
@@ -617,6 +636,9 @@ public sealed class SubscriptionPages(
             ["preferences_for"] = "Preferences for",
             ["time_zone_label"] = "Time zone",
             ["time_zone_hint"] = "Your local time zone.",
+            ["delivery_hour_label"] = "Delivery time",
+            ["delivery_hour_hint"] = "When daily and weekly digests arrive, in your time zone.",
+            ["delivery_hour_default"] = "Default ({time})",
             ["stop_legend"] = "Stop all emails",
             ["stop_label"] = "Unsubscribe from all digests",
             ["save_button"] = "Save preferences",
@@ -665,6 +687,7 @@ public sealed class SubscriptionPages(
             ["error_frequency"] = "Выберите, как часто получать обзоры.",
             ["error_topics"] = "Выберите темы из списка.",
             ["error_time_zone"] = "Выберите часовой пояс из списка.",
+            ["error_delivery_hour"] = "Выберите время отправки из списка.",
             ["confirm_title"] = "Подтвердите подписку",
             ["confirm_text"] = "Нажмите кнопку, чтобы начать получать дайджесты.",
             ["confirm_button"] = "Подтвердить подписку",
@@ -696,6 +719,9 @@ public sealed class SubscriptionPages(
             ["preferences_for"] = "Настройки для",
             ["time_zone_label"] = "Часовой пояс",
             ["time_zone_hint"] = "Ваш местный часовой пояс.",
+            ["delivery_hour_label"] = "Время отправки",
+            ["delivery_hour_hint"] = "Когда приходят ежедневные и еженедельные обзоры, по вашему часовому поясу.",
+            ["delivery_hour_default"] = "По умолчанию ({time})",
             ["stop_legend"] = "Прекратить все письма",
             ["stop_label"] = "Отписаться от всех обзоров",
             ["save_button"] = "Сохранить настройки",
@@ -744,6 +770,7 @@ public sealed class SubscriptionPages(
             ["error_frequency"] = "Choisissez la fréquence des synthèses.",
             ["error_topics"] = "Choisissez des thèmes dans la liste.",
             ["error_time_zone"] = "Choisissez un fuseau horaire dans la liste.",
+            ["error_delivery_hour"] = "Choisissez une heure d'envoi dans la liste.",
             ["confirm_title"] = "Confirmez votre abonnement",
             ["confirm_text"] = "Appuyez sur le bouton pour commencer à recevoir les digests.",
             ["confirm_button"] = "Confirmer mon abonnement",
@@ -775,6 +802,9 @@ public sealed class SubscriptionPages(
             ["preferences_for"] = "Préférences pour",
             ["time_zone_label"] = "Fuseau horaire",
             ["time_zone_hint"] = "Votre fuseau horaire local.",
+            ["delivery_hour_label"] = "Heure d'envoi",
+            ["delivery_hour_hint"] = "L'heure à laquelle arrivent les synthèses quotidiennes et hebdomadaires, dans votre fuseau horaire.",
+            ["delivery_hour_default"] = "Par défaut ({time})",
             ["stop_legend"] = "Arrêter tous les courriels",
             ["stop_label"] = "Me désabonner de toutes les synthèses",
             ["save_button"] = "Enregistrer les préférences",

@@ -49,7 +49,12 @@ public sealed record ConfirmResult(ConfirmOutcome Outcome, Subscriber? Subscribe
 public sealed record UnsubscribeResult(Subscriber? Subscriber, bool Changed);
 
 /// <summary>Everything the preferences form sets. Topics empty = all topics.</summary>
-public sealed record PreferencesChange(string? Frequency, IReadOnlyList<string>? Topics, string? Language, string? TimeZone, bool UnsubscribeAll);
+/// <param name="DeliveryHour">
+/// The local hour digests go out: <c>"0"</c> to <c>"23"</c> sets it, an empty string means the default (<c>Schedule:DeliveryHour</c>),
+/// null (a form without the field) leaves it as it is.
+/// </param>
+public sealed record PreferencesChange(string? Frequency, IReadOnlyList<string>? Topics, string? Language, string? TimeZone, bool UnsubscribeAll,
+    string? DeliveryHour = null);
 
 /// <summary>The record before and after a preferences change, and the audit's words for what changed (empty when nothing did).</summary>
 public sealed record PreferencesResult(Subscriber Before, Subscriber After, IReadOnlyDictionary<string, string> Changes);
@@ -255,7 +260,7 @@ public sealed class SubscriptionSelfService
         => store.GetAsync(tokens.Verify(token, TokenPurpose.Preferences).SubscriberId, ct);
 
     /// <summary>
-    /// Saves the preferences form: frequency, topics, language, time zone, and optionally "unsubscribe from everything".
+    /// Saves the preferences form: frequency, topics, language, time zone, delivery hour, and optionally "unsubscribe from everything".
     /// Everything is validated before the record is touched. Null when the record is gone.
     /// </summary>
     /// <exception cref="InvalidTokenException">The token is damaged or for another purpose: nothing changes.</exception>
@@ -267,6 +272,7 @@ public sealed class SubscriptionSelfService
         var topics = change.Topics is null ? null : rules.Topics(change.Topics);
         var language = change.Language is null ? null : SubscriberRules.Language(change.Language);
         var timeZone = change.TimeZone is null ? null : SubscriberRules.TimeZone(change.TimeZone);
+        FieldChange<int?>? deliveryHour = change.DeliveryHour is null ? null : new(SubscriberRules.DeliveryHour(change.DeliveryHour));
 
         var result = await store.UpdateAsync(verified.SubscriberId, s => s with
         {
@@ -274,6 +280,7 @@ public sealed class SubscriptionSelfService
             Topics = topics is null || topics.SequenceEqual(s.TopicList) ? s.Topics : topics,
             Language = language ?? s.Language,
             TimeZone = timeZone ?? s.TimeZone,
+            DeliveryHour = deliveryHour is { } hour ? hour.Value : s.DeliveryHour,
             Status = change.UnsubscribeAll ? SubscriberStatus.Unsubscribed : s.Status,
         }, ct);
         if (result is not { } r) return null;

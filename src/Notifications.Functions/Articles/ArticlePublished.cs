@@ -1,15 +1,15 @@
 using Azure.Storage.Blobs;
 using Microsoft.Azure.Functions.Worker;
-using Notifications.Articles;
+using Notifications.Digests;
 
 namespace Notifications.Functions.Articles;
 
 /// <summary>A file lands in the <c>articles</c> container: ingest it. CLI twin: <c>notify articles publish</c>.</summary>
-public sealed class ArticlePublished(ArticleIngestor ingestor)
+public sealed class ArticlePublished(InstantAlerts alerts)
 {
     [Function(nameof(ArticlePublished))]
     public Task Run(
         [BlobTrigger("articles/{name}", Source = BlobTriggerSource.EventGrid, Connection = "AzureWebJobsStorage")] BlobClient blob,
         CancellationToken cancellationToken)
-        => ingestor.IngestAsync(blob.Name, cancellationToken);
+        => alerts.IngestAsync(blob.Name, cancellationToken);
 }

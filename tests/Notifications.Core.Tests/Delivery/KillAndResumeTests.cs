@@ -15,6 +15,8 @@ namespace Notifications.Core.Tests.Delivery;
 public sealed class KillAndResumeTests(AzuriteFixture azurite)
 {
     private static readonly DateTimeOffset Morning = new(2026, 11, 26, 6, 0, 0, TimeSpan.Zero);
+    /// <summary>The subscribers' delivery time (08:00 in their zone, UTC): the hourly timer's run of that hour mails them.</summary>
+    private static readonly DateTimeOffset Eight = new(2026, 11, 26, 8, 0, 0, TimeSpan.Zero);
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private sealed record Setup(FakeSendGrid SendGrid, Dictionary<string, string?> Settings) : IAsyncDisposable
@@ -71,11 +73,11 @@ public sealed class KillAndResumeTests(AzuriteFixture azurite)
     {
         await using var s = await SetupAsync();
         await using (var first = await RestartAsync(s))
-            await first.Get<DigestRunner>().PlanAsync(DigestFrequency.Daily, ct: Ct);   // planned and queued, nothing sent
+            await first.Get<DigestRunner>().PlanDueAsync(Eight, Ct);   // the hourly timer: planned and queued, nothing sent
         Assert.Empty(s.SendGrid.Requests);
 
         await using var second = await RestartAsync(s, TimeSpan.FromMinutes(5));
-        var result = await second.Get<DigestRunner>().RunAsync(DigestFrequency.Daily, ct: Ct);
+        var result = (await second.Get<DigestRunner>().RunDueAsync(Eight, Ct)).Single(r => r.RunId == "daily-2026-11-26T08");
         // The queued messages arrive after the run was sent inline: they send nothing.
         await second.Get<SendBatchQueue>().DrainAsync((m, t) => second.Get<DigestRunner>().SendQueuedAsync(m, t), TimeSpan.FromMinutes(1), Ct);
 
@@ -180,15 +182,15 @@ public sealed class KillAndResumeTests(AzuriteFixture azurite)
         await using var s = await SetupAsync(subscribers: 7, batchSize: 2);
         await using var host = await RestartAsync(s);
         var runner = host.Get<DigestRunner>();
-        await runner.PlanAsync(DigestFrequency.Daily, ct: Ct);
-        await runner.PlanAsync(DigestFrequency.Daily, ct: Ct);   // the timer fires twice: every message is queued twice
+        await runner.PlanDueAsync(Eight, Ct);
+        await runner.PlanDueAsync(Eight.AddMinutes(20), Ct);   // the timer fires twice in the hour: every message is queued twice
 
         var handled = await host.Get<SendBatchQueue>().DrainAsync((m, t) => runner.SendQueuedAsync(m, t), TimeSpan.FromMinutes(1), Ct);
 
         Assert.Equal(8, handled);
         Assert.Equal(4, s.SendGrid.Accepted.Count);
         EveryoneExactlyOnce(s, 7);
-        Assert.Equal(DigestRunStatus.Completed, (await host.Get<DigestRunStore>().GetAsync(DigestFrequency.Daily, "2026-11-26", Ct))!.Status);
+        Assert.Equal(DigestRunStatus.Completed, (await host.Get<DigestRunStore>().GetAsync(DigestFrequency.Daily, "2026-11-26T08", Ct))!.Status);
     }
 
     private sealed class ProcessDiedException() : Exception("the process died");

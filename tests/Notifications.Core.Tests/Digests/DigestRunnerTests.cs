@@ -308,21 +308,6 @@ public sealed class DigestRunnerTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task FirstRunLooksBackOnePeriodOnly()
-    {
-        await using var sendGrid = await FakeSendGrid.StartAsync();
-        await using var host = await TestHost.StartAsync(TestSettings.For(azurite).WithSendGrid(sendGrid), Morning);
-        await SeedAsync(host, 1);
-        await PublishAsync(host, "old.md", "Two days old");
-        host.Time.Advance(TimeSpan.FromDays(2));
-
-        var result = await RunDailyAsync(host);
-
-        Assert.Equal((0, DigestRunStatus.Completed), (result.Articles, result.Status));
-        Assert.Empty(sendGrid.Requests);
-    }
-
-    [Fact]
     public async Task WeeklyRunMailsOnlyWeeklySubscribers()
     {
         await using var sendGrid = await FakeSendGrid.StartAsync();

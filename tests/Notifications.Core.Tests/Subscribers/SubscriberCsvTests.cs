@@ -265,7 +265,7 @@ public sealed class SubscriberCsvTests(AzuriteFixture azurite)
         Assert.Equal(new byte[] { 0xEF, 0xBB, 0xBF }, bytes[..3]);
         var text = Encoding.UTF8.GetString(bytes[3..]);
         var lines = text.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("email,name,organization,country,language,frequency,topics,time_zone,status,id,created_at,updated_at,consent_source,confirmed_at", lines[0]);
+        Assert.Equal("email,name,organization,country,language,frequency,topics,time_zone,status,id,created_at,updated_at,consent_source,confirmed_at,delivery_hour", lines[0]);
         Assert.Equal(4, lines.Length);
         Assert.StartsWith("'-dash@x.example,'+plus,'quoted already,BE,en,daily,,UTC,active,", lines[1]);
         Assert.Contains("\"Таможенный комитет, Узбекистан\",UZ,ru,weekly,e-commerce;data model,Asia/Tashkent,active,", lines[2]);
@@ -287,6 +287,87 @@ public sealed class SubscriberCsvTests(AzuriteFixture azurite)
             before.Select(s => (s.Id, s.Email, s.Name, s.Organization, s.Country, s.Language, s.Frequency, s.Status, s.TimeZone, string.Join(";", s.TopicList))),
             copied.Select(s => (s.Id, s.Email, s.Name, s.Organization, s.Country, s.Language, s.Frequency, s.Status, s.TimeZone, string.Join(";", s.TopicList))));
         Assert.Equal(formula, copied.Single(s => s.Email == "x@evil.example").Name);
+    }
+
+    [Fact]
+    public async Task CsvRoundTripKeepsDeliveryHour()
+    {
+        await using var host = await TestHost.StartAsync(TestSettings.For(azurite));
+        var csv = host.Get<SubscriberCsv>();
+        var imported = await csv.ImportAsync(Csv(
+            Header + ",delivery_hour",
+            "d.karimova@customs.uz.example,Dilnoza Karimova,Customs Committee of Uzbekistan,UZ,ru,weekly,,Asia/Tashkent,,7",
+            "j.peeters@fin.be.example,Jan Peeters,Belgian Customs,BE,fr,daily,,Europe/Brussels,,18:00",
+            "m.dubois@douane.example,Marie Dubois,French Customs,FR,fr,daily,,Europe/Paris,,"), dryRun: false, Actor, Ct);
+        Assert.Empty(imported.Errors);
+        var before = (await host.Get<SubscriberStore>().ListAsync(Ct)).ToDictionary(s => s.Email, s => s.DeliveryHour);
+        Assert.Equal(7, before["d.karimova@customs.uz.example"]);
+        Assert.Equal(18, before["j.peeters@fin.be.example"]);
+        Assert.Null(before["m.dubois@douane.example"]);
+
+        using var exported = new MemoryStream();
+        await csv.ExportAsync(exported, new SubscriberFilter(), Ct);
+        var bytes = exported.ToArray();
+        var lines = Encoding.UTF8.GetString(bytes[3..]).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+
+        // delivery_hour is the last column: the columns before it keep their positions.
+        Assert.EndsWith(",confirmed_at,delivery_hour", lines[0]);
+        Assert.EndsWith(",7", lines.Single(l => l.StartsWith("d.karimova@", StringComparison.Ordinal)));
+        Assert.EndsWith(",18", lines.Single(l => l.StartsWith("j.peeters@", StringComparison.Ordinal)));
+        Assert.EndsWith(",", lines.Single(l => l.StartsWith("m.dubois@", StringComparison.Ordinal)));
+
+        // The same file again changes nothing; into an empty list it gives the same hours.
+        host.Time.Advance(TimeSpan.FromHours(1));
+        var again = await csv.ImportAsync(new MemoryStream(bytes), dryRun: false, Actor, Ct);
+        Assert.Equal((3, 0, 0, 3), (again.Rows, again.Created, again.Updated, again.Unchanged));
+        await using var other = await TestHost.StartAsync(TestSettings.For(azurite), host.Time.GetUtcNow());
+        var fresh = await other.Get<SubscriberCsv>().ImportAsync(new MemoryStream(bytes), dryRun: false, Actor, Ct);
+        Assert.Equal(3, fresh.Created);
+        Assert.Equal(before, (await other.Get<SubscriberStore>().ListAsync(Ct)).ToDictionary(s => s.Email, s => s.DeliveryHour));
+    }
+
+    [Fact]
+    public async Task ReimportChangesTheDeliveryHourAndAnEmptyCellKeepsIt()
+    {
+        await using var host = await TestHost.StartAsync(TestSettings.For(azurite));
+        var store = host.Get<SubscriberStore>();
+        await store.UpsertManyAsync([
+            new NewSubscriber("early@customs.example", "Early Reader", "Customs", DeliveryHour: 6),
+            new NewSubscriber("late@customs.example", "Late Reader", "Customs", DeliveryHour: 20),
+        ], Ct);
+        host.Time.Advance(TimeSpan.FromHours(1));
+
+        var report = await host.Get<SubscriberCsv>().ImportAsync(Csv(
+            "email,Delivery Hour",
+            "early@customs.example,9",
+            "late@customs.example,"), dryRun: false, Actor, Ct);
+
+        Assert.Empty(report.Errors);
+        Assert.Equal((2, 0, 1, 1), (report.Rows, report.Created, report.Updated, report.Unchanged));
+        Assert.Equal(9, (await store.FindByEmailAsync("early@customs.example", Ct))!.DeliveryHour);
+        Assert.Equal(20, (await store.FindByEmailAsync("late@customs.example", Ct))!.DeliveryHour);
+    }
+
+    [Fact]
+    public async Task CsvRejectsDeliveryHourOutsideTheDayNamingTheColumn()
+    {
+        await using var host = await TestHost.StartAsync(TestSettings.For(azurite));
+        var store = host.Get<SubscriberStore>();
+        await store.UpsertManyAsync([new NewSubscriber("known@customs.example", "Known Reader", "Customs", DeliveryHour: 6)], Ct);
+
+        var report = await host.Get<SubscriberCsv>().ImportAsync(Csv(
+            "email,name,organization,delivery_hour",
+            "new@customs.example,New Reader,Customs,24",
+            "known@customs.example,Renamed Reader,,8.5",
+            "fine@customs.example,Fine Reader,Customs,0"), dryRun: false, Actor, Ct);
+
+        Assert.Equal([(2, "delivery_hour"), (3, "delivery_hour")], report.Errors.Select(e => (e.Row, e.Field)));
+        Assert.All(report.Errors, e => Assert.StartsWith("delivery_hour must be a whole hour from 0 to 23", e.Message));
+        Assert.Contains("'24'", report.Errors[0].Message);
+        Assert.Null(await store.FindByEmailAsync("new@customs.example", Ct));
+        var known = (await store.FindByEmailAsync("known@customs.example", Ct))!;
+        Assert.Equal((6, "Known Reader"), (known.DeliveryHour, known.Name));
+        Assert.Equal(0, (await store.FindByEmailAsync("fine@customs.example", Ct))!.DeliveryHour);
     }
 
     [Fact]
