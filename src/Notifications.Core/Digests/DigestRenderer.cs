@@ -69,7 +69,7 @@ public sealed class DigestRenderer(ITemplateSource templates, IOptions<DigestOpt
             ["article_count"] = articles.Count,
             ["new_reports"] = locale.NewReports(articles.Count),
             ["new_session_reports"] = locale.NewSessionReports(articles.Count),
-            ["intro"] = locale.Format("intro", locale.NewReports(articles.Count)),
+            ["intro"] = locale.Format(period.Frequency == DigestFrequency.Instant ? "alert_intro" : "intro", locale.NewReports(articles.Count)),
             ["why"] = locale.Format("why", digestName.ToLowerInvariant(), organization),
             // Rendered once for everyone: each recipient's own values replace these placeholders at send time.
             ["greeting_html"] = new RawHtml(string.Join(MailPlaceholders.NameHtml, greeting.Select(System.Net.WebUtility.HtmlEncode))),

@@ -90,6 +90,17 @@ public sealed class DigestRendererTests
         Assert.DoesNotContain("/api/digests/", digest.Html);
     }
 
+    [Theory]
+    [MemberData(nameof(Languages))]
+    public void InstantAlertMatchesGoldenFiles(string language)
+    {
+        var alert = Renderer.Render(DigestPeriod.Alert("ptc-241-242", new DateTimeOffset(2026, 11, 26, 9, 30, 0, TimeSpan.Zero)), [PtcReport(language)], language,
+            "https://notify.secretariat.example/api/digests/instant-0123456789abcdef/" + language);
+        GoldenFile.Matches($"tests/Notifications.Core.Tests/Golden/alert-{language}.html", alert.Html);
+        GoldenFile.Matches($"tests/Notifications.Core.Tests/Golden/alert-{language}.txt", alert.Text);
+        GoldenFile.Matches($"tests/Notifications.Core.Tests/Golden/alert-{language}.subject.txt", alert.Subject + "\n");
+    }
+
     [Fact]
     public void TheDefaultLanguageIsEnglishAsBefore()
     {
