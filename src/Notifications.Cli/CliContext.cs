@@ -33,7 +33,8 @@ public sealed class CliContext(TextWriter output, TextWriter error, IReadOnlyDic
     /// <summary>Local defaults: Azurite and the outbox. Anything set in local.settings.json or the environment wins.</summary>
     private static readonly Dictionary<string, string?> LocalDefaults = new()
     {
-        ["AzureWebJobsStorage"] = "UseDevelopmentStorage=true",
+        // The fallback, not AzureWebJobsStorage itself: an identity-based AzureWebJobsStorage__accountName (a deployed account) must win over it.
+        ["Storage:ConnectionString"] = "UseDevelopmentStorage=true",
         ["Delivery:Mode"] = "Outbox",
         ["Delivery:FromEmail"] = "digests@secretariat.example",
         ["Delivery:FromName"] = "Secretariat digests (local)",
@@ -195,7 +196,10 @@ public sealed record LocalStorageEndpoint(int BlobPort, int QueuePort, int Table
 {
     public static LocalStorageEndpoint? From(IConfiguration configuration)
     {
-        var connection = configuration[StorageOptions.ConnectionSetting] ?? configuration[$"{StorageOptions.Section}:ConnectionString"] ?? "";
+        var connection = configuration[StorageOptions.ConnectionSetting];
+        if (string.IsNullOrEmpty(connection) && configuration.GetSection(StorageOptions.ConnectionSetting).GetChildren().Any())
+            return null; // identity-based: AzureWebJobsStorage__accountName, __blobServiceUri, ... name a real account
+        connection = string.IsNullOrEmpty(connection) ? configuration[$"{StorageOptions.Section}:ConnectionString"] ?? "" : connection;
         if (connection.Contains("UseDevelopmentStorage=true", StringComparison.OrdinalIgnoreCase))
             return new LocalStorageEndpoint(10000, 10001, 10002);
         var parts = connection.Split(';', StringSplitOptions.RemoveEmptyEntries)

@@ -9,6 +9,7 @@ using Notifications.Digests;
 using Notifications.Local;
 using Notifications.Storage;
 using Notifications.Subscribers;
+using Notifications.Telemetry;
 using Notifications.Templates;
 
 namespace Notifications;
@@ -20,11 +21,7 @@ public static class ServiceCollectionExtensions
     {
         services.AddOptions<StorageOptions>()
             .Bind(configuration.GetSection(StorageOptions.Section))
-            .Configure(o =>
-            {
-                if (configuration[StorageOptions.ConnectionSetting] is { Length: > 0 } connection)
-                    o.ConnectionString = connection;
-            })
+            .Configure(o => o.UseConnectionSettings(configuration))
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DeliveryOptions>().Bind(configuration.GetSection(DeliveryOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IValidateOptions<DeliveryOptions>, DeliveryOptionsValidator>();
@@ -33,6 +30,7 @@ public static class ServiceCollectionExtensions
         services.AddOptions<DigestOptions>().Bind(configuration.GetSection(DigestOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
+        services.AddPipelineTelemetry();
         services.AddSingleton<StorageResources>();
 
         services.AddSingleton<HtmlArticleReader>();

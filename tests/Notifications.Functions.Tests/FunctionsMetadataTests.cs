@@ -125,26 +125,7 @@ public sealed class FunctionsMetadataTests
 
     private static IReadOnlyList<JsonElement> Functions()
     {
-        using var document = JsonDocument.Parse(File.ReadAllText(MetadataFile()));
+        using var document = JsonDocument.Parse(File.ReadAllText(FunctionsMetadata.File()));
         return document.RootElement.EnumerateArray().Select(e => e.Clone()).ToList();
-    }
-
-    /// <summary>The metadata generated for the configuration this test assembly was built in; otherwise the newest one there is.</summary>
-    private static string MetadataFile()
-    {
-        var bin = Path.Combine(Repository.Root, "src", "Notifications.Functions", "bin");
-        var configuration = typeof(FunctionsMetadataTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration;
-        if (configuration is { Length: > 0 })
-        {
-            var own = Path.Combine(bin, configuration, "net10.0", "functions.metadata");
-            if (File.Exists(own)) return own;
-        }
-        var newest = new[] { "Debug", "Release" }
-            .Select(c => new FileInfo(Path.Combine(bin, c, "net10.0", "functions.metadata")))
-            .Where(f => f.Exists)
-            .OrderByDescending(f => f.LastWriteTimeUtc)
-            .FirstOrDefault();
-        Assert.True(newest is not null, $"No functions.metadata under {bin}: build src/Notifications.Functions first.");
-        return newest.FullName;
     }
 }

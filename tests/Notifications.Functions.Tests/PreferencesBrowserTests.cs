@@ -60,7 +60,8 @@ public sealed class PreferencesBrowserTests(AzuriteFixture azurite)
         await page.GetByLabel("Once a week").CheckAsync();
         await page.GetByLabel("Language of emails and pages").SelectOptionAsync(new SelectOptionValue { Label = "Русский" });
         await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Save preferences" }).ClickAsync();
-        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
+        // Wait for the page the submit leads to (its confirmation), not for the load state of the page being left.
+        await page.Locator("#saved").WaitForAsync();
 
         // The saved form, now in Russian, shows the new state.
         Assert.Equal("ru", await page.Locator("html").GetAttributeAsync("lang"));
@@ -91,7 +92,7 @@ public sealed class PreferencesBrowserTests(AzuriteFixture azurite)
         await page.GotoAsync(links.Unsubscribe(subscriber.Id));
         Assert.Equal(1, await page.GetByRole(AriaRole.Button).CountAsync());
         await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Отписаться" }).ClickAsync();
-        await page.WaitForLoadStateAsync(LoadState.DOMContentLoaded);
+        await page.GetByRole(AriaRole.Heading, new PageGetByRoleOptions { Name = "Вы отписаны" }).WaitForAsync();
         Assert.Equal("Вы отписаны", (await page.Locator("h1").InnerTextAsync()).Trim());
         Assert.Equal(SubscriberStatus.Unsubscribed, (await store.GetAsync(subscriber.Id, ct))!.Status);
     }

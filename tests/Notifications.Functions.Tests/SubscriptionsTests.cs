@@ -615,7 +615,7 @@ public sealed partial class SubscriptionsTests(AzuriteFixture azurite)
     [Fact]
     public void SelfServiceFunctionsAreAnonymousHttpTriggersOutsideTheAdminRoutes()
     {
-        var metadata = MetadataFile();
+        var metadata = FunctionsMetadata.File();
         using var document = JsonDocument.Parse(File.ReadAllText(metadata));
         var expected = new Dictionary<string, (string Route, string[] Methods)>
         {
@@ -714,13 +714,4 @@ public sealed partial class SubscriptionsTests(AzuriteFixture azurite)
 
     [GeneratedRegex(@"https?://[^\s""<>]+/api/confirm\?token=[A-Za-z0-9_-]+")]
     private static partial Regex ConfirmLinkPattern();
-
-    private static string MetadataFile()
-    {
-        var bin = Path.Combine(Repository.Root, "src", "Notifications.Functions", "bin");
-        var configuration = typeof(SubscriptionsTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
-        var path = Path.Combine(bin, configuration, "net10.0", "functions.metadata");
-        Assert.True(File.Exists(path), $"No {path}: build src/Notifications.Functions first.");
-        return path;
-    }
 }

@@ -5,6 +5,7 @@ using Azure.Storage.Blobs.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Notifications.Storage;
+using Notifications.Telemetry;
 
 namespace Notifications.Articles;
 
@@ -26,11 +27,15 @@ public sealed class ArticleIngestor(
     ArticleRejectionNotifier notifier,
     IOptions<ArticleOptions> options,
     TimeProvider time,
-    ILogger<ArticleIngestor> logger)
+    ILogger<ArticleIngestor> logger,
+    PipelineTelemetry telemetry)
 {
     private static readonly JsonSerializerOptions ReportJson = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
-    public async Task<IngestResult> IngestAsync(string blobName, CancellationToken ct = default)
+    public Task<IngestResult> IngestAsync(string blobName, CancellationToken ct = default)
+        => telemetry.TraceIngestAsync(blobName, () => IngestOnceAsync(blobName, ct));
+
+    private async Task<IngestResult> IngestOnceAsync(string blobName, CancellationToken ct)
     {
         await storage.EnsureCreatedAsync();
         var content = await DownloadAsync(blobName, options.Value.MaxBytes + 1, ct);
@@ -54,7 +59,7 @@ public sealed class ArticleIngestor(
                 await UpdateRejectionReportAsync(record, existing?.Article, ct);
                 if (record.Rejection is { } r)
                 {
-                    logger.LogWarning("Article {BlobName} rejected: {Code} {Reason}", blobName, r.Code, r.Message);
+                    PipelineLog.ArticleRejected(logger, blobName, r.Code, r.Message, record.Editor ?? options.Value.EditorsEmail);
                     await notifier.NotifyAsync(record, ct);
                 }
                 else

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Notifications.Digests;
 using Notifications.Subscribers;
+using Notifications.Telemetry;
 
 namespace Notifications.Delivery;
 
@@ -28,11 +29,16 @@ public sealed record BatchResult(string BatchId, BatchOutcome Outcome, int Recip
 /// resent unless <paramref name="resendUncertain"/> says an admin decided so.
 /// </summary>
 public sealed class BatchSender(DeliveryLedger ledger, IMailTransport transport, SubscriptionLinks links, IOptions<DeliveryOptions> options,
-    TimeProvider time, ILogger<BatchSender> logger)
+    TimeProvider time, ILogger<BatchSender> logger, PipelineTelemetry telemetry)
 {
-    public async Task<BatchResult> SendAsync(
+    public Task<BatchResult> SendAsync(
         DeliveryBatch batch, DigestFrequency frequency, MailContent content, IReadOnlyDictionary<string, Subscriber> subscribers, CancellationToken ct,
         bool resendUncertain = false)
+        => telemetry.TraceBatchAsync(batch, frequency, resendUncertain, () => SendOnceAsync(batch, frequency, content, subscribers, ct, resendUncertain));
+
+    private async Task<BatchResult> SendOnceAsync(
+        DeliveryBatch batch, DigestFrequency frequency, MailContent content, IReadOnlyDictionary<string, Subscriber> subscribers, CancellationToken ct,
+        bool resendUncertain)
     {
         switch (batch.Status)
         {

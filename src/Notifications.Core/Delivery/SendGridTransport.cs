@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Notifications.Telemetry;
 using Polly;
 using SendGrid;
 using SendGrid.Helpers.Reliability;
@@ -21,7 +22,8 @@ public sealed class SendGridTransport(
     IOptions<DeliveryOptions> delivery,
     SendGridMessageBuilder builder,
     SendGridResilience resilience,
-    ILogger<SendGridTransport> logger) : IMailTransport
+    ILogger<SendGridTransport> logger,
+    PipelineTelemetry telemetry) : IMailTransport
 {
     public const string HttpClientName = "SendGrid";
 
@@ -97,7 +99,7 @@ public sealed class SendGridTransport(
         Response response;
         try
         {
-            response = await client.RequestAsync(BaseClient.Method.POST, body, urlPath: "mail/send", cancellationToken: timeout.Token);
+            response = await telemetry.TimeSendGridAsync(() => client.RequestAsync(BaseClient.Method.POST, body, urlPath: "mail/send", cancellationToken: timeout.Token));
         }
         catch (Exception e) when (probe.HandlerReached && !probe.BodyStarted)
         {

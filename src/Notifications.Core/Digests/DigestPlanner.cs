@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using Notifications.Articles;
 using Notifications.Delivery;
 using Notifications.Subscribers;
+using Notifications.Telemetry;
 
 namespace Notifications.Digests;
 
@@ -30,13 +31,17 @@ public sealed class DigestPlanner(
     SubscriptionLinks links,
     IOptions<DeliveryOptions> delivery,
     IOptions<ScheduleOptions> scheduleOptions,
-    ILogger<DigestPlanner> logger)
+    ILogger<DigestPlanner> logger,
+    PipelineTelemetry telemetry)
 {
     /// <summary>One subscriber's digest in this run: the articles available in [<see cref="Start"/>, <see cref="End"/>), shown as <see cref="Shown"/>.</summary>
     private sealed record Due(Subscriber Subscriber, DateTimeOffset Start, DateTimeOffset End, DigestPeriod Shown, DigestWatermark? Mark, DateTimeOffset? MarkStart);
 
     /// <summary>Claims the run, decides who gets what, renders each variant once and writes the batches. Null when another worker holds the claim.</summary>
-    public async Task<DigestRun?> PlanAsync(DigestPeriod period, DigestRun run, CancellationToken ct)
+    public Task<DigestRun?> PlanAsync(DigestPeriod period, DigestRun run, CancellationToken ct)
+        => telemetry.TracePlanAsync(period, run, () => PlanOnceAsync(period, run, ct));
+
+    private async Task<DigestRun?> PlanOnceAsync(DigestPeriod period, DigestRun run, CancellationToken ct)
     {
         // A fresh plan id: if this planner is slow and loses its claim, the rows it still writes belong to no run.
         var claimed = await runs.TryUpdateAsync(run with { Status = DigestRunStatus.Planning, PlanId = Guid.NewGuid().ToString("N")[..12] }, ct);

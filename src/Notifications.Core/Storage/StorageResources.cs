@@ -1,3 +1,4 @@
+using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
@@ -6,7 +7,8 @@ using Microsoft.Extensions.Options;
 namespace Notifications.Storage;
 
 /// <summary>
-/// The containers and tables the pipeline uses, created on first use (idempotent, once per process).
+/// The containers and tables the pipeline uses, created on first use (idempotent, once per process), reached with a connection
+/// string or, in Azure, with the function app's managed identity (see <see cref="StorageConnection"/>).
 /// </summary>
 public sealed class StorageResources
 {
@@ -16,10 +18,26 @@ public sealed class StorageResources
     public StorageResources(IOptions<StorageOptions> options)
     {
         var o = options.Value;
-        var blobs = new BlobServiceClient(o.ConnectionString);
-        var tables = new TableServiceClient(o.ConnectionString);
+        Connection = o.Connection;
         // Base64, as the Functions queue trigger expects by default.
-        var queues = new QueueServiceClient(o.ConnectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+        var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+        BlobServiceClient blobs;
+        TableServiceClient tables;
+        QueueServiceClient queues;
+        if (Connection.ConnectionString is { } connectionString)
+        {
+            blobs = new BlobServiceClient(connectionString);
+            tables = new TableServiceClient(connectionString);
+            queues = new QueueServiceClient(connectionString, queueOptions);
+        }
+        else
+        {
+            // Identity-based (Azure: the function app's managed identity; shared keys are off on the account).
+            Credential = Connection.CreateCredential();
+            blobs = new BlobServiceClient(Connection.BlobServiceUri, Credential);
+            tables = new TableServiceClient(Connection.TableServiceUri, Credential);
+            queues = new QueueServiceClient(Connection.QueueServiceUri, Credential, queueOptions);
+        }
         SendBatches = queues.GetQueueClient(o.SendBatchesQueue);
         SendBatchesPoison = queues.GetQueueClient(o.SendBatchesQueue + "-poison");
         Articles = blobs.GetBlobContainerClient(o.ArticlesContainer);
@@ -35,6 +53,12 @@ public sealed class StorageResources
         DeliveryEvents = tables.GetTableClient(o.DeliveryEventsTable);
         DeliveryCounters = tables.GetTableClient(o.DeliveryCountersTable);
     }
+
+    /// <summary>How the clients reach the account: a connection string, or service URIs with <see cref="Credential"/>.</summary>
+    public StorageConnection Connection { get; }
+
+    /// <summary>The token credential of an identity-based connection; null for a connection string.</summary>
+    public TokenCredential? Credential { get; }
 
     public QueueClient SendBatches { get; }
     public QueueClient SendBatchesPoison { get; }
