@@ -95,6 +95,7 @@ public static class ServiceCollectionExtensions
 
         services.AddSingleton<DemoScenario>();
         services.AddSingleton<IngestBenchmark>();
+        services.AddSingleton<FanoutBenchmark>();
         services.AddSingleton<AzuriteLauncher>();
         return services;
     }

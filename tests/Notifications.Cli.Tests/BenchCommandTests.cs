@@ -21,6 +21,30 @@ public sealed class BenchCommandTests(AzuriteFixture azurite)
         Assert.Equal(before, await CountBenchTablesAsync(tables));
     }
 
+    [Fact]
+    public async Task FanoutBenchmarkSendsEveryoneInTheFewestRequestsAndLeavesNoTablesBehind()
+    {
+        var settings = TestSettings.For(azurite);
+        var tables = new TableServiceClient(azurite.ConnectionString);
+        var before = await CountBenchTablesAsync(tables);
+
+        // 2,500 subscribers in three languages: 834 + 833 + 833, one request each, however fast.
+        var run = await CliRun.RunAsync(settings, "bench", "fanout", "--subscribers", "2500", "--naive-sample", "20", "--json");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        using var json = System.Text.Json.JsonDocument.Parse(run.Output);
+        var r = json.RootElement;
+        Assert.Equal(2500, r.GetProperty("subscribers").GetInt32());
+        Assert.Equal(3, r.GetProperty("variants").GetInt32());
+        Assert.Equal(3, r.GetProperty("expectedRequests").GetInt32());
+        Assert.Equal(3, r.GetProperty("pipeline").GetProperty("requests").GetInt32());
+        Assert.Equal(2500, r.GetProperty("pipeline").GetProperty("recipients").GetInt64());
+        Assert.Equal(3, r.GetProperty("floor").GetProperty("requests").GetInt32());
+        Assert.Equal(20, r.GetProperty("naive").GetProperty("requests").GetInt32());
+        Assert.True(r.GetProperty("pipeline").GetProperty("peakWorkingSet").GetInt64() > 0);
+        Assert.Equal(before, await CountBenchTablesAsync(tables));
+    }
+
     private static async Task<int> CountBenchTablesAsync(TableServiceClient tables)
     {
         var count = 0;

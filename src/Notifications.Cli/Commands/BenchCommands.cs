@@ -37,8 +37,69 @@ public static class BenchCommands
                 await services.GetRequiredService<StorageResources>().DeleteAllAsync();
             }
             return 0;
-        }, commandSettings: new Dictionary<string, string?>
+        }, commandSettings: OwnStorage(prefix), startStorage: true));
+        bench.Subcommands.Add(ingest);
+        bench.Subcommands.Add(Fanout(cli));
+        return bench;
+    }
+
+    private static Command Fanout(CliContext cli)
+    {
+        var subscribers = new Option<int>("--subscribers") { Description = "How many active daily subscribers (en, ru, fr in turn).", DefaultValueFactory = _ => 100_000 };
+        var naiveSample = new Option<int>("--naive-sample") { Description = "Recipients the naive baseline (one rendering and request each) really sends; extrapolated to all.", DefaultValueFactory = _ => 5_000 };
+        var fanoutRounds = new Option<int>("--rounds") { Description = "Floor and pipeline alternate this many times (each pipeline round is another day's run); the best round of each counts.", DefaultValueFactory = _ => 2 };
+        var latency = new Option<int>("--latency-ms") { Description = "How long the local endpoint takes to answer each request (SendGrid's own time), in ms.", DefaultValueFactory = _ => 0 };
+        var fanout = new Command("fanout",
+            "Plan and send a digest to N subscribers through a local SendGrid-compatible endpoint (202), against a floor (read the subscribers, " +
+            "post ready payloads) and a naive baseline (one request per recipient), measured in the same run.") { subscribers, naiveSample, fanoutRounds, latency, CliContext.JsonOption };
+        var prefix = "bench" + Guid.NewGuid().ToString("N")[..8];
+        var port = Notifications.Local.AzuriteLauncher.FreePort();
+        var settings = new Dictionary<string, string?>(OwnStorage(prefix))
         {
+            ["Delivery:Mode"] = "SendGrid",
+            ["SendGrid:Host"] = $"http://127.0.0.1:{port}",
+            ["SendGrid:ApiKey"] = "SG.bench-not-a-real-key",
+            // What is measured is the pipeline's own cost: no throttle (SendGrid's real limits are handled by the resilience pipeline).
+            ["Delivery:RequestsPerSecond"] = "0",
+        };
+        fanout.SetAction((parse, ct) => cli.RunAsync(parse, async services =>
+        {
+            var n = parse.GetValue(subscribers);
+            var sample = parse.GetValue(naiveSample);
+            if (n < 1) throw new ArgumentException("--subscribers must be at least 1.");
+            if (sample < 1) throw new ArgumentException("--naive-sample must be at least 1.");
+            if (parse.GetValue(latency) is < 0 or > 10_000) throw new ArgumentException("--latency-ms must be between 0 and 10000.");
+            await using var sink = await SendGridSink.StartAsync(port, TimeSpan.FromMilliseconds(parse.GetValue(latency)));
+            try
+            {
+                if (parse.GetValue(fanoutRounds) is < 1 or > 10) throw new ArgumentException("--rounds must be between 1 and 10.");
+                var r = await services.GetRequiredService<FanoutBenchmark>().RunAsync(sink, n, sample, parse.GetValue(fanoutRounds),
+                    line => cli.Error.WriteLine(line), ct);
+                if (parse.GetValue(CliContext.JsonOption))
+                {
+                    await cli.WriteJsonAsync(r);
+                    return 0;
+                }
+                static string Mb(long bytes) => $"{bytes / 1048576.0,7:F0} MB";
+                await cli.Out.WriteLineAsync($"{r.Subscribers:N0} subscribers, {r.Variants} variants, endpoint latency {parse.GetValue(latency)} ms; requests expected (⌈recipients/1000⌉ per variant): {r.ExpectedRequests}");
+                await cli.Out.WriteLineAsync($"pipeline (plan + deliver): {r.Pipeline.Wall.TotalSeconds,8:F2} s  {r.Pipeline.Requests,6} requests  {r.Pipeline.RecipientsPerSecond,9:N0} recipients/s  peak {Mb(r.Pipeline.PeakWorkingSet)}");
+                await cli.Out.WriteLineAsync($"floor (read + post):       {r.Floor.Wall.TotalSeconds,8:F2} s  {r.Floor.Requests,6} requests  {r.Floor.RecipientsPerSecond,9:N0} recipients/s  peak {Mb(r.Floor.PeakWorkingSet)}");
+                await cli.Out.WriteLineAsync($"floor reading only:        {r.FloorRead.TotalSeconds,8:F2} s");
+                await cli.Out.WriteLineAsync($"naive (read + {r.NaiveSample:N0} sent, extrapolated): {r.NaiveExtrapolated.TotalSeconds,8:F2} s  {r.Subscribers,6} requests  {r.Subscribers / r.NaiveExtrapolated.TotalSeconds,9:N0} recipients/s  peak {Mb(r.Naive.PeakWorkingSet)}");
+                await cli.Out.WriteLineAsync($"pipeline/floor: {r.PipelineOverFloor:F2}x   naive/pipeline: {r.NaiveOverPipeline:F1}x   naive/pipeline beyond reading the subscribers: {r.NaiveOverPipelineBeyondReading:F1}x");
+                return r.Pipeline.Requests == r.ExpectedRequests ? 0 : 1;
+            }
+            finally
+            {
+                await services.GetRequiredService<StorageResources>().DeleteAllAsync();
+            }
+        }, commandSettings: settings, startStorage: true));
+        return fanout;
+    }
+
+    /// <summary>Containers, tables and a queue of the benchmark's own, removed afterwards.</summary>
+    private static Dictionary<string, string?> OwnStorage(string prefix) => new()
+    {
             ["Storage:ArticlesContainer"] = prefix + "-articles",
             ["Storage:RejectedArticlesContainer"] = prefix + "-rejected",
             ["Storage:DigestsContainer"] = prefix + "-digests",
@@ -48,11 +109,11 @@ public static class BenchCommands
             ["Storage:DigestWatermarksTable"] = prefix + "DigestWatermarks",
             ["Storage:DeliveryLedgerTable"] = prefix + "DeliveryLedger",
             ["Storage:AuditTable"] = prefix + "Audit",
+            ["Storage:DeliveryEventsTable"] = prefix + "DeliveryEvents",
+            ["Storage:DeliveryCountersTable"] = prefix + "DeliveryCounters",
+            ["Storage:TemplatesContainer"] = prefix + "-templates",
             ["Storage:SendBatchesQueue"] = prefix + "-send-batches",
             ["Delivery:Mode"] = "Outbox",
             ["Delivery:OutboxPath"] = Path.Combine(Path.GetTempPath(), prefix),
-        }, startStorage: true));
-        bench.Subcommands.Add(ingest);
-        return bench;
-    }
+    };
 }

@@ -28,17 +28,13 @@ public sealed record BatchResult(string BatchId, BatchOutcome Outcome, int Recip
 /// without an answer becomes Uncertain, and so does one left in Sending past the lease (its sender crashed): neither is
 /// resent unless <paramref name="resendUncertain"/> says an admin decided so.
 /// </summary>
-public sealed class BatchSender(DeliveryLedger ledger, IMailTransport transport, SubscriptionLinks links, IOptions<DeliveryOptions> options,
+public sealed class BatchSender(DeliveryLedger ledger, SubscriberStore subscribers, IMailTransport transport, SubscriptionLinks links, IOptions<DeliveryOptions> options,
     TimeProvider time, ILogger<BatchSender> logger, PipelineTelemetry telemetry)
 {
-    public Task<BatchResult> SendAsync(
-        DeliveryBatch batch, DigestFrequency frequency, MailContent content, IReadOnlyDictionary<string, Subscriber> subscribers, CancellationToken ct,
-        bool resendUncertain = false)
-        => telemetry.TraceBatchAsync(batch, frequency, resendUncertain, () => SendOnceAsync(batch, frequency, content, subscribers, ct, resendUncertain));
+    public Task<BatchResult> SendAsync(DeliveryBatch batch, DigestFrequency frequency, MailContent content, CancellationToken ct, bool resendUncertain = false)
+        => telemetry.TraceBatchAsync(batch, frequency, resendUncertain, () => SendOnceAsync(batch, frequency, content, ct, resendUncertain));
 
-    private async Task<BatchResult> SendOnceAsync(
-        DeliveryBatch batch, DigestFrequency frequency, MailContent content, IReadOnlyDictionary<string, Subscriber> subscribers, CancellationToken ct,
-        bool resendUncertain)
+    private async Task<BatchResult> SendOnceAsync(DeliveryBatch batch, DigestFrequency frequency, MailContent content, CancellationToken ct, bool resendUncertain)
     {
         switch (batch.Status)
         {
@@ -61,11 +57,7 @@ public sealed class BatchSender(DeliveryLedger ledger, IMailTransport transport,
         if (claimed is null)
             return new BatchResult(batch.BatchId, BatchOutcome.InProgress, 0, 0, null);
 
-        var recipients = batch.RecipientIds
-            .Select(id => subscribers.GetValueOrDefault(id))
-            .Where(s => s is { Status: SubscriberStatus.Active })
-            .Select(s => new Recipient(s!.Id, s.Email, s.Name, links.Unsubscribe(s.Id), links.Preferences(s.Id)))
-            .ToList();
+        var recipients = await RecipientsAsync(claimed, ct);
         var skipped = batch.RecipientIds.Count - recipients.Count;
 
         string messageId;
@@ -92,5 +84,46 @@ public sealed class BatchSender(DeliveryLedger ledger, IMailTransport transport,
         // The mail has left: record it even if the caller is cancelling.
         await ledger.TryMoveAsync(claimed, BatchStatus.Sent, messageId: messageId, ct: CancellationToken.None);
         return new BatchResult(batch.BatchId, BatchOutcome.Sent, recipients.Count, skipped, null);
+    }
+
+    /// <summary>
+    /// Who the batch goes to now: the recipients as planned, except those changed since (re-read: whoever is no longer active, or was
+    /// erased, is left out; a new name or address is used). A batch planned without addresses reads all its recipients.
+    /// </summary>
+    private async Task<List<Recipient>> RecipientsAsync(DeliveryBatch batch, CancellationToken ct)
+    {
+        if (batch.Planned is null && batch.AddressChunks > 0)
+            batch = await ledger.GetAsync(batch.RunId, batch.PlanId, batch.BatchId, ct) ?? batch;
+        IReadOnlySet<string> changed;
+        IReadOnlyList<PlannedRecipient> planned;
+        if (batch is { Planned: { } addresses, PlannedAt: { } plannedAt })
+        {
+            planned = addresses;
+            var since = await subscribers.ChangedSinceAsync(plannedAt, ct);
+            changed = since.Count == 0
+                ? new HashSet<string>()
+                : planned.Where(p => since.TryGetValue(p.SubscriberId, out var at) && at > p.Version).Select(p => p.SubscriberId).ToHashSet(StringComparer.Ordinal);
+        }
+        else
+        {
+            planned = [];
+            changed = batch.RecipientIds.ToHashSet(StringComparer.Ordinal);
+        }
+        var current = changed.Count == 0 ? new Dictionary<string, Subscriber>() : await subscribers.GetManyAsync(changed.ToList(), ct);
+
+        var asPlanned = planned.ToDictionary(p => p.SubscriberId, StringComparer.Ordinal);
+        var recipients = new List<Recipient>(batch.RecipientIds.Count);
+        foreach (var id in batch.RecipientIds)
+        {
+            if (changed.Contains(id))
+            {
+                if (current.GetValueOrDefault(id) is { Status: SubscriberStatus.Active } s)
+                    recipients.Add(new Recipient(s.Id, s.Email, s.Name, links.Unsubscribe(s.Id), links.Preferences(s.Id)));
+            }
+            else if (asPlanned.TryGetValue(id, out var p))
+                // Unchanged since planning: as planned (the planner plans active subscribers only).
+                recipients.Add(new Recipient(p.SubscriberId, p.Email, p.Name, links.Unsubscribe(p.SubscriberId), links.Preferences(p.SubscriberId)));
+        }
+        return recipients;
     }
 }

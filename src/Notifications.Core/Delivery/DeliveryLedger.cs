@@ -21,7 +21,18 @@ public enum BatchStatus
     Uncertain,
 }
 
-/// <summary>A planned send batch: up to 1000 subscriber ids (hashes, never addresses). Its row key is <c>&lt;plan id&gt;.&lt;batch id&gt;</c>.</summary>
+/// <summary>A recipient as the planner read them: what the sender needs, so that it need not read the subscriber again.</summary>
+/// <param name="Version">The version of the subscriber row the planner read (the storage's time of its last change).</param>
+public sealed record PlannedRecipient(string SubscriberId, string Email, string Name, DateTimeOffset Version);
+
+/// <summary>A batch the planner hands to the ledger: its variant and recipients (at most 1000).</summary>
+public sealed record PlannedBatch(string Variant, IReadOnlyList<PlannedRecipient> Recipients);
+
+/// <summary>
+/// A planned send batch: up to 1000 subscriber ids (hashes). Until it is sent it also carries its recipients' addresses and names as
+/// the planner read them (<see cref="Planned"/>; dropped when the batch is Sent), and when it was planned (<see cref="PlannedAt"/>),
+/// so that the sender re-reads only the recipients who changed since. Its row key is <c>&lt;plan id&gt;.&lt;batch id&gt;</c>.
+/// </summary>
 public sealed record DeliveryBatch(
     string RunId,
     string PlanId,
@@ -33,7 +44,10 @@ public sealed record DeliveryBatch(
     int Attempts,
     ETag ETag,
     DateTimeOffset UpdatedAt = default,
-    string Variant = Notifications.Digests.DigestVariant.Default);
+    string Variant = Notifications.Digests.DigestVariant.Default,
+    IReadOnlyList<PlannedRecipient>? Planned = null,
+    DateTimeOffset? PlannedAt = null,
+    int AddressChunks = 0);
 
 /// <summary>
 /// The delivery ledger: partition = run id, row = batch id. What guarantees nobody is mailed twice:
@@ -63,14 +77,46 @@ public sealed class DeliveryLedger(StorageResources storage, TimeProvider time)
             await storage.DeliveryLedger.SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.Add, e)), ct);
     }
 
-    /// <summary>The batches of one plan of a run, in batch order.</summary>
+    /// <summary>
+    /// Writes batches of a plan as the planner fills them (insert only), numbered from <paramref name="firstIndex"/>; each carries its
+    /// recipients' addresses until it is sent. <paramref name="plannedAt"/>: when the planner started reading the subscribers.
+    /// </summary>
+    public async Task WriteBatchesAsync(string runId, string planId, int firstIndex, IReadOnlyList<PlannedBatch> batches, DateTimeOffset plannedAt, CancellationToken ct = default)
+    {
+        await storage.EnsureCreatedAsync();
+        var entities = batches.Select((b, i) =>
+        {
+            var entity = new TableEntity(runId, RowKeyOf(planId, BatchIdOf(firstIndex + i)))
+            {
+                ["BatchId"] = BatchIdOf(firstIndex + i),
+                ["Variant"] = b.Variant,
+                ["Status"] = nameof(BatchStatus.Planned),
+                ["Recipients"] = PackIds(b.Recipients.Select(r => r.SubscriberId).ToList()),
+                ["RecipientCount"] = b.Recipients.Count,
+                ["Attempts"] = 0,
+                ["PlannedAt"] = plannedAt,
+                ["UpdatedAt"] = time.GetUtcNow(),
+            };
+            TableBinary.Write(entity, "Addresses", PackAddresses(b.Recipients));
+            return entity;
+        });
+        // A row with its addresses is up to a few hundred KiB: a few per transaction stay under its 4 MiB.
+        foreach (var chunk in entities.Chunk(8))
+            await storage.DeliveryLedger.SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.Add, e)), ct);
+    }
+
+    /// <summary>
+    /// The batches of one plan of a run, in batch order, without their addresses (<see cref="DeliveryBatch.Planned"/> is null:
+    /// <see cref="GetAsync"/> reads one batch whole), so that listing a plan of 300,000 recipients holds no addresses.
+    /// </summary>
     public async Task<IReadOnlyList<DeliveryBatch>> ListAsync(string runId, string planId, CancellationToken ct = default)
     {
         await storage.EnsureCreatedAsync();
         // Row keys of the plan are "<plan id>.<batch id>": everything from "<plan id>." up to "<plan id>/" ('/' follows '.').
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {runId} and RowKey gt {planId + "."} and RowKey lt {planId + "/"}");
         var list = new List<DeliveryBatch>();
-        await foreach (var e in storage.DeliveryLedger.QueryAsync<TableEntity>(filter, cancellationToken: ct))
+        string[] columns = ["PartitionKey", "RowKey", "BatchId", "Variant", "Status", "Recipients", "MessageId", "Error", "Attempts", "UpdatedAt", "PlannedAt", "AddressesChunks"];
+        await foreach (var e in storage.DeliveryLedger.QueryAsync<TableEntity>(filter, select: columns, cancellationToken: ct))
             list.Add(FromEntity(e));
         return list.OrderBy(b => b.BatchId, StringComparer.Ordinal).ToList();
     }
@@ -87,11 +133,15 @@ public sealed class DeliveryLedger(StorageResources storage, TimeProvider time)
             ["Attempts"] = attempts,
             ["UpdatedAt"] = time.GetUtcNow(),
         };
+        // Sent: the addresses have done their job; only the subscriber ids stay, as the record of who was sent what.
+        if (to == BatchStatus.Sent && batch.AddressChunks > 0)
+            TableBinary.Clear(entity, "Addresses", batch.AddressChunks);
         try
         {
             // Merge: the recipient list written by the plan stays as it is.
             var response = await storage.DeliveryLedger.UpdateEntityAsync(entity, batch.ETag, TableUpdateMode.Merge, ct);
-            return batch with { Status = to, MessageId = messageId ?? batch.MessageId, Error = error, Attempts = attempts, ETag = response.Headers.ETag ?? default, UpdatedAt = (DateTimeOffset)entity["UpdatedAt"] };
+            var moved = batch with { Status = to, MessageId = messageId ?? batch.MessageId, Error = error, Attempts = attempts, ETag = response.Headers.ETag ?? default, UpdatedAt = (DateTimeOffset)entity["UpdatedAt"] };
+            return to == BatchStatus.Sent ? moved with { Planned = null, AddressChunks = 0 } : moved;
         }
         catch (RequestFailedException e) when (e.Status == 412)
         {
@@ -119,6 +169,30 @@ public sealed class DeliveryLedger(StorageResources storage, TimeProvider time)
         return bytes;
     }
 
+    private static byte[] PackAddresses(IReadOnlyList<PlannedRecipient> recipients)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
+            foreach (var r in recipients)
+            {
+                writer.Write(Convert.FromHexString(r.SubscriberId));
+                writer.Write(r.Email);
+                writer.Write(r.Name);
+                writer.Write(r.Version.UtcTicks);
+            }
+        return buffer.ToArray();
+    }
+
+    private static List<PlannedRecipient>? UnpackAddresses(byte[]? bytes)
+    {
+        if (bytes is null) return null;
+        var list = new List<PlannedRecipient>();
+        using var reader = new BinaryReader(new MemoryStream(bytes), System.Text.Encoding.UTF8);
+        while (reader.BaseStream.Position < reader.BaseStream.Length)
+            list.Add(new PlannedRecipient(Convert.ToHexStringLower(reader.ReadBytes(16)), reader.ReadString(), reader.ReadString(), new DateTimeOffset(reader.ReadInt64(), TimeSpan.Zero)));
+        return list;
+    }
+
     private static string[] UnpackIds(byte[] bytes)
         => Enumerable.Range(0, bytes.Length / 16).Select(i => Convert.ToHexStringLower(bytes, i * 16, 16)).ToArray();
 
@@ -133,5 +207,8 @@ public sealed class DeliveryLedger(StorageResources storage, TimeProvider time)
         e.GetInt32("Attempts") ?? 0,
         e.ETag,
         e.GetDateTimeOffset("UpdatedAt") ?? default,
-        e.GetString("Variant") ?? Notifications.Digests.DigestVariant.Default);
+        e.GetString("Variant") ?? Notifications.Digests.DigestVariant.Default,
+        e.GetInt32("AddressesChunks") is > 0 && e.ContainsKey("Addresses0") ? UnpackAddresses(TableBinary.Read(e, "Addresses")) : null,
+        e.GetDateTimeOffset("PlannedAt"),
+        e.GetInt32("AddressesChunks") ?? 0);
 }

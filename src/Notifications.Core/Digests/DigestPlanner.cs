@@ -16,9 +16,14 @@ namespace Notifications.Digests;
 /// <c>alert: true</c> to every subscriber of its topics.</item>
 /// </list>
 /// A subscriber's window starts at their watermark (<see cref="DigestWatermarks"/>), or for their first digest at their creation minus
-/// <see cref="ScheduleOptions.FirstDigestLookBack"/>, and the watermark moves (ETag-guarded) before the batches are written: two runs
-/// never give one subscriber the same article, and a subscriber with nothing new gets nothing.
+/// <see cref="ScheduleOptions.FirstDigestLookBack"/>, and the watermark moves (ETag-guarded, a shard of ids at a time) before the
+/// batches are written: two runs never give one subscriber the same article, and a subscriber with nothing new gets nothing.
 /// </summary>
+/// <remarks>
+/// Memory does not grow with the number of subscribers: they are read a page at a time in id order, decided a watermark shard at a
+/// time, and each variant's recipients are written to the ledger as soon as they fill a batch. What is held is one shard, and at most
+/// one unfinished batch per variant.
+/// </remarks>
 public sealed class DigestPlanner(
     DigestRunStore runs,
     ArticleIndex articles,
@@ -34,8 +39,19 @@ public sealed class DigestPlanner(
     ILogger<DigestPlanner> logger,
     PipelineTelemetry telemetry)
 {
+    // Read by the plan being built (a nested class cannot see the constructor's parameters).
+    private readonly DigestWatermarks _watermarks = watermarks;
+    private readonly DigestSchedule _schedule = schedule;
+    private readonly DigestRenderer _renderer = renderer;
+    private readonly DigestArchive _archive = archive;
+    private readonly DeliveryLedger _ledger = ledger;
+    private readonly SubscriptionLinks _links = links;
+    private readonly IOptions<DeliveryOptions> _delivery = delivery;
+    private readonly IOptions<ScheduleOptions> _scheduleOptions = scheduleOptions;
+    private readonly ILogger<DigestPlanner> _logger = logger;
+    private readonly ArticleIndex _articles = articles;
     /// <summary>One subscriber's digest in this run: the articles available in [<see cref="Start"/>, <see cref="End"/>), shown as <see cref="Shown"/>.</summary>
-    private sealed record Due(Subscriber Subscriber, DateTimeOffset Start, DateTimeOffset End, DigestPeriod Shown, DigestWatermark? Mark, DateTimeOffset? MarkStart);
+    private sealed record Due(DateTimeOffset Start, DateTimeOffset End, DigestPeriod Shown);
 
     /// <summary>Claims the run, decides who gets what, renders each variant once and writes the batches. Null when another worker holds the claim.</summary>
     public Task<DigestRun?> PlanAsync(DigestPeriod period, DigestRun run, CancellationToken ct)
@@ -47,137 +63,224 @@ public sealed class DigestPlanner(
         var claimed = await runs.TryUpdateAsync(run with { Status = DigestRunStatus.Planning, PlanId = Guid.NewGuid().ToString("N")[..12] }, ct);
         if (claimed is null) return null;
 
-        IReadOnlyList<IndexedArticle> window;
-        List<Due> due;
+        var plan = new Plan(this, claimed, period);
         if (period.IsAlert)
         {
             // Up to and including the run's instant (a second more: storage compares instants coarser than ticks).
-            window = await articles.ListAvailableAsync(run.WindowEnd.AddYears(-1), run.WindowEnd.AddSeconds(1), ct, translationKey: run.ArticleGroup);
-            due = await AlertRecipientsAsync(window, period, ct);
+            plan.AlertGroup = await _articles.ListAvailableAsync(run.WindowEnd.AddYears(-1), run.WindowEnd.AddSeconds(1), ct, translationKey: run.ArticleGroup);
+            if (plan.AlertGroup.Count == 0)
+                return await runs.TryUpdateAsync(claimed with { Status = DigestRunStatus.Completed }, ct);
         }
+
+        // Subscribers in id order, decided a watermark shard at a time; the shards are read alongside, in one query.
+        await using var shards = _watermarks.StreamAsync(ct).GetAsyncEnumerator(ct);
+        plan.Shards = shards;
+        var shard = new List<(Subscriber Subscriber, DateTimeOffset Version)>();
+        await foreach (var s in subscribers.StreamAsync(period.IsAlert ? null : period.Frequency, ct))
+        {
+            if (shard.Count > 0 && DigestWatermarks.ShardOf(s.Subscriber.Id) != DigestWatermarks.ShardOf(shard[0].Subscriber.Id))
+            {
+                await plan.DecideShardAsync(shard, ct);
+                shard.Clear();
+            }
+            shard.Add(s);
+        }
+        if (shard.Count > 0)
+            await plan.DecideShardAsync(shard, ct);
+        await plan.FlushAllAsync(ct);
+
+        if (plan.Batches == 0)
+            _logger.LogInformation("Run {RunId}: nothing new for anyone due", run.RunId);
         else
-        {
-            due = await DueAsync(period, run, ct);
-            window = due.Count == 0 ? [] : await articles.ListAvailableAsync(due.Min(d => d.Start), due.Max(d => d.End), ct);
-        }
-
-        // What each subscriber gets: the articles of their window, on their topics, in their language where translated.
-        var cache = new Dictionary<(DateTimeOffset, DateTimeOffset, string), IReadOnlyList<IndexedArticle>>();
-        var getting = new List<(Due Due, DigestVariant Variant, IReadOnlyList<IndexedArticle> Articles)>();
-        foreach (var d in due)
-        {
-            var variant = DigestVariant.Of(d.Subscriber.Language, d.Subscriber.TopicList);
-            if (!cache.TryGetValue((d.Start, d.End, variant.Id), out var selected))
-                cache[(d.Start, d.End, variant.Id)] = selected = variant.Select(window.Where(a => a.AvailableAt >= d.Start && a.AvailableAt < d.End).ToList());
-            if (selected.Count > 0)
-                getting.Add((d, variant, selected));
-        }
-
-        // Move the watermarks first: whoever another run reached first is left to that run.
-        // An alert does not wait for a watermark; it moves the instant subscribers' ones, so that a digest after a switch to daily does not repeat it.
-        var moves = getting
-            .Where(g => !period.IsAlert || g.Due.Subscriber.Frequency == DigestFrequency.Instant)
-            .Select(g => new DigestWatermarks.Move(g.Due.Subscriber.Id, g.Due.Mark, g.Due.MarkStart,
-                period.IsAlert && g.Due.Mark is { } mark && mark.Through > g.Due.End ? mark.Through : g.Due.End))
-            .ToList();
-        var moved = await watermarks.MoveAsync(run.RunId, moves, ct);
-        if (!period.IsAlert)
-        {
-            var lost = getting.RemoveAll(g => !moved.Contains(g.Due.Subscriber.Id));
-            if (lost > 0)
-                logger.LogInformation("Run {RunId}: {Count} subscribers were covered by another run meanwhile and are left out", run.RunId, lost);
-        }
-
-        // One rendering per variant and article set, never per subscriber.
-        var batches = new List<(string Variant, IReadOnlyList<string> Ids)>();
-        var recipients = 0;
-        var articleCount = new HashSet<string>(StringComparer.Ordinal);
-        var renderings = getting
-            .GroupBy(g => (g.Variant.Id, g.Due.Shown.Key, g.Due.Shown.FirstDay, Articles: string.Join('\n', g.Articles.Select(a => a.BlobName))))
-            .OrderBy(g => g.Key.Id, StringComparer.Ordinal).ThenBy(g => g.Key.Key, StringComparer.Ordinal).ThenBy(g => g.Key.Articles, StringComparer.Ordinal)
-            .ToList();
-        var used = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var group in renderings)
-        {
-            var first = group.First();
-            var n = used[first.Variant.Id] = used.GetValueOrDefault(first.Variant.Id) + 1;
-            var id = n == 1 ? first.Variant.Id : $"{first.Variant.Id}-{n}";
-            await archive.SaveAsync(run.RunId, id, renderer.Render(first.Due.Shown, first.Articles, first.Variant.Language, links.ViewDigest(run.RunId, id)), ct);
-            var ids = group.Select(g => g.Due.Subscriber.Id).Order(StringComparer.Ordinal).ToList();
-            recipients += ids.Count;
-            articleCount.UnionWith(first.Articles.Select(a => a.BlobName));
-            batches.AddRange(ids.Chunk(delivery.Value.BatchSize).Select(c => (id, (IReadOnlyList<string>)c)));
-        }
-        await ledger.WritePlanAsync(run.RunId, claimed.PlanId, batches, ct);
-
-        if (batches.Count == 0)
-            logger.LogInformation("Run {RunId}: nothing new for the {DueCount} subscribers due", run.RunId, due.Count);
-        else
-            logger.LogInformation("Run {RunId} planned: {ArticleCount} articles, {RecipientCount} recipients in {BatchCount} batches, {VariantCount} renderings",
-                run.RunId, articleCount.Count, recipients, batches.Count, renderings.Count);
+            _logger.LogInformation("Run {RunId} planned: {ArticleCount} articles, {RecipientCount} recipients in {BatchCount} batches, {VariantCount} renderings",
+                run.RunId, plan.Articles.Count, plan.Recipients, plan.Batches, plan.Renderings);
         return await runs.TryUpdateAsync(claimed with
         {
-            Status = batches.Count == 0 ? DigestRunStatus.Completed : DigestRunStatus.Planned,
-            WindowStart = getting.Count == 0 ? run.WindowStart : getting.Min(g => g.Due.Start),
-            ArticleCount = articleCount.Count,
-            RecipientCount = recipients,
-            BatchCount = batches.Count,
+            Status = plan.Batches == 0 ? DigestRunStatus.Completed : DigestRunStatus.Planned,
+            WindowStart = plan.WindowStart ?? run.WindowStart,
+            ArticleCount = plan.Articles.Count,
+            RecipientCount = plan.Recipients,
+            BatchCount = plan.Batches,
         }, ct);
     }
 
-    /// <summary>The subscribers of the run's frequency whose digest is due, each with their own window.</summary>
-    private async Task<List<Due>> DueAsync(DigestPeriod period, DigestRun run, CancellationToken ct)
+    /// <summary>One run's plan as it is built: the groups (variant and article set) being filled, and what was written so far.</summary>
+    private sealed class Plan(DigestPlanner planner, DigestRun run, DigestPeriod period)
     {
-        var marks = await watermarks.ReadAllAsync(ct);
-        var lookBack = scheduleOptions.Value.FirstDigestLookBack;
-        var due = new List<Due>();
-        foreach (var s in await subscribers.ListByFrequencyAsync(period.Frequency, ct))
+        private sealed class Group(string id, DigestVariant variant, DigestPeriod shown, IReadOnlyList<IndexedArticle> articles)
         {
-            if (s.Status != SubscriberStatus.Active) continue;
-            var mark = marks.GetValueOrDefault(s.Id);
-            var from = mark?.StartFor(run.RunId);
+            public string Id { get; } = id;
+            public DigestVariant Variant { get; } = variant;
+            public DigestPeriod Shown { get; } = shown;
+            public IReadOnlyList<IndexedArticle> Articles { get; } = articles;
+            public List<PlannedRecipient> Pending { get; } = [];
+            public bool Rendered { get; set; }
+        }
+
+        private readonly Dictionary<(string Variant, string Shown, DateOnly FirstDay, string Articles), Group> _groups = [];
+        private readonly Dictionary<string, int> _variantCount = new(StringComparer.Ordinal);
+        private readonly Dictionary<(DateTimeOffset, DateTimeOffset), IReadOnlyList<IndexedArticle>> _windows = [];
+        private readonly Dictionary<(DateTimeOffset, DateTimeOffset, string), IReadOnlyList<IndexedArticle>> _selections = [];
+        private readonly int _tag = DigestWatermark.TagOf(run.RunId);
+        private readonly TimeSpan _lookBack = planner._scheduleOptions.Value.FirstDigestLookBack;
+
+        public IReadOnlyList<IndexedArticle> AlertGroup { get; set; } = [];
+        /// <summary>The watermark shards in prefix order, read alongside the subscribers.</summary>
+        public IAsyncEnumerator<WatermarkShard>? Shards { get; set; }
+        private bool _shardsEnded;
+
+        /// <summary>The shard of this prefix as streamed (one query for all); a shard with no row yet is empty.</summary>
+        private async Task<WatermarkShard> NextShardAsync(string prefix)
+        {
+            while (Shards is not null && !_shardsEnded)
+            {
+                var current = Shards.Current;
+                if (current is not null && string.CompareOrdinal(current.Prefix, prefix) >= 0)
+                    return current.Prefix == prefix ? current : new WatermarkShard(prefix, new Dictionary<string, DigestWatermark>(StringComparer.Ordinal), null);
+                if (!await Shards.MoveNextAsync()) _shardsEnded = true;
+            }
+            return new WatermarkShard(prefix, new Dictionary<string, DigestWatermark>(StringComparer.Ordinal), null);
+        }
+        public HashSet<string> Articles { get; } = new(StringComparer.Ordinal);
+        public int Recipients { get; private set; }
+        public int Batches { get; private set; }
+        public int Renderings { get; private set; }
+        public DateTimeOffset? WindowStart { get; private set; }
+
+        /// <summary>
+        /// Decides the subscribers of one watermark shard: who is due, with which articles; moves their watermarks in one ETag-guarded
+        /// write; and only then adds them to the batches. When another run wrote the shard meanwhile, reads it again and decides again.
+        /// </summary>
+        public async Task DecideShardAsync(IReadOnlyList<(Subscriber Subscriber, DateTimeOffset Version)> shard, CancellationToken ct)
+        {
+            var prefix = DigestWatermarks.ShardOf(shard[0].Subscriber.Id);
+            var marks = await NextShardAsync(prefix);
+            while (true)
+            {
+                var decided = new List<(Subscriber Subscriber, DateTimeOffset Version, Due Due, DigestVariant Variant, IReadOnlyList<IndexedArticle> Articles)>();
+                var changed = false;
+                foreach (var (s, version) in shard)
+                {
+                    if (s.Status != SubscriberStatus.Active) continue;
+                    var mark = marks.Get(s.Id);
+                    var from = mark?.StartFor(run.RunId);
+                    var due = DueOf(s, from);
+                    var variant = DigestVariant.Of(s.Language, s.TopicList);
+                    var selected = due is null ? [] : await SelectAsync(due, variant, ct);
+                    if (selected.Count == 0)
+                    {
+                        // Nothing for them (now): a mark this run moved before (a planner that stopped) goes back where it was.
+                        if (mark is not null && mark.RunTag == _tag && !period.IsAlert)
+                        {
+                            if (mark.PreviousThrough is { } previous) marks.Marks[s.Id] = mark with { Through = previous, PreviousThrough = null, RunTag = 0 };
+                            else marks.Marks.Remove(s.Id);
+                            changed = true;
+                        }
+                        continue;
+                    }
+                    decided.Add((s, version, due!, variant, selected));
+                    if (!period.IsAlert)
+                        marks.Marks[s.Id] = new DigestWatermark(s.Id, due!.End, from, _tag);
+                    else if (s.Frequency == DigestFrequency.Instant)
+                        // An alert does not wait for a watermark; it moves the instant subscribers' ones, so that a digest after a switch
+                        // to daily does not repeat it.
+                        marks.Marks[s.Id] = new DigestWatermark(s.Id, mark is { } m && m.Through > due!.End ? m.Through : due!.End, mark?.Through, _tag);
+                    else
+                        continue;
+                    changed = true;
+                }
+                if (changed && !await planner._watermarks.TryWriteAsync(marks, ct))
+                {
+                    // Another run wrote these watermarks meanwhile: decide again with theirs.
+                    marks = await planner._watermarks.ReadAsync(prefix, ct);
+                    continue;
+                }
+                foreach (var d in decided)
+                    await AddAsync(d.Subscriber, d.Version, d.Due, d.Variant, d.Articles, ct);
+                return;
+            }
+        }
+
+        /// <summary>The subscriber's window in this run; null when they are not due.</summary>
+        private Due? DueOf(Subscriber s, DateTimeOffset? from)
+        {
+            if (period.IsAlert)
+            {
+                var start = AlertGroup.Min(a => a.AvailableAt!.Value);
+                var everyone = AlertGroup.Any(a => a.Alert);
+                return (everyone || s.Frequency == DigestFrequency.Instant) && s.CreatedAt - _lookBack <= start
+                    ? new Due(start, AlertGroup.Max(a => a.AvailableAt!.Value).AddTicks(1), period)
+                    : null;
+            }
             if (period.IsScheduled)
             {
                 DueDigest? digest;
                 try
                 {
-                    digest = schedule.Due(period.Frequency, s.TimeZone, s.DeliveryHour, s.CreatedAt, from, run.WindowEnd);
+                    digest = planner._schedule.Due(period.Frequency, s.TimeZone, s.DeliveryHour, s.CreatedAt, from, run.WindowEnd);
                 }
                 catch (ArgumentException e)
                 {
-                    logger.LogWarning("Subscriber {SubscriberId} is left out of run {RunId}: {Reason}", s.Id, run.RunId, e.Message);
-                    continue;
+                    planner._logger.LogWarning("Subscriber {SubscriberId} is left out of run {RunId}: {Reason}", s.Id, run.RunId, e.Message);
+                    return null;
                 }
-                if (digest is not null)
-                    due.Add(new Due(s, digest.WindowStart, digest.WindowEnd, Shown(period.Frequency, digest.Day), mark, from));
+                return digest is null ? null : new Due(digest.WindowStart, digest.WindowEnd, Shown(period.Frequency, digest.Day));
             }
-            else
-            {
-                var floor = s.CreatedAt - lookBack;
-                var start = from is { } f && f > floor ? f : floor;
-                if (start < run.WindowEnd)
-                    due.Add(new Due(s, start, run.WindowEnd, period, mark, from));
-            }
+            var floor = s.CreatedAt - _lookBack;
+            var begin = from is { } f && f > floor ? f : floor;
+            return begin < run.WindowEnd ? new Due(begin, run.WindowEnd, period) : null;
         }
-        return due;
-    }
 
-    /// <summary>
-    /// An alert's recipients: active <c>instant</c> subscribers, or with <c>alert: true</c> every active subscriber (their topics decide,
-    /// as for digests), who subscribed before the article became available, give or take the first-digest look-back.
-    /// </summary>
-    private async Task<List<Due>> AlertRecipientsAsync(IReadOnlyList<IndexedArticle> group, DigestPeriod period, CancellationToken ct)
-    {
-        if (group.Count == 0) return [];
-        var everyone = group.Any(a => a.Alert);
-        var start = group.Min(a => a.AvailableAt!.Value);
-        var end = group.Max(a => a.AvailableAt!.Value).AddTicks(1);
-        var lookBack = scheduleOptions.Value.FirstDigestLookBack;
-        var marks = await watermarks.ReadAllAsync(ct);
-        return (await subscribers.ListAsync(ct))
-            .Where(s => s.Status == SubscriberStatus.Active && (everyone || s.Frequency == DigestFrequency.Instant) && s.CreatedAt - lookBack <= start)
-            .Select(s => new Due(s, start, end, period, marks.GetValueOrDefault(s.Id), marks.GetValueOrDefault(s.Id)?.Through))
-            .ToList();
+        /// <summary>The articles of the window on the variant's topics, in its language where translated (both cached: most share them).</summary>
+        private async Task<IReadOnlyList<IndexedArticle>> SelectAsync(Due due, DigestVariant variant, CancellationToken ct)
+        {
+            if (_selections.TryGetValue((due.Start, due.End, variant.Id), out var selected)) return selected;
+            IReadOnlyList<IndexedArticle> window;
+            if (period.IsAlert)
+                window = AlertGroup;
+            else if (!_windows.TryGetValue((due.Start, due.End), out window!))
+                // Bounds again here, to the tick: storage compares instants more coarsely.
+                _windows[(due.Start, due.End)] = window = (await planner._articles.ListAvailableAsync(due.Start, due.End, ct))
+                    .Where(a => a.AvailableAt >= due.Start && a.AvailableAt < due.End).ToList();
+            return _selections[(due.Start, due.End, variant.Id)] = variant.Select(window);
+        }
+
+        private async Task AddAsync(Subscriber s, DateTimeOffset version, Due due, DigestVariant variant, IReadOnlyList<IndexedArticle> selected, CancellationToken ct)
+        {
+            var key = (variant.Id, due.Shown.Key, due.Shown.FirstDay, string.Join('\n', selected.Select(a => a.BlobName)));
+            if (!_groups.TryGetValue(key, out var group))
+            {
+                var n = _variantCount[variant.Id] = _variantCount.GetValueOrDefault(variant.Id) + 1;
+                _groups[key] = group = new Group(n == 1 ? variant.Id : $"{variant.Id}-{n}", variant, due.Shown, selected);
+            }
+            group.Pending.Add(new PlannedRecipient(s.Id, s.Email, s.Name, version));
+            Recipients++;
+            if (WindowStart is null || due.Start < WindowStart) WindowStart = due.Start;
+            if (group.Pending.Count >= planner._delivery.Value.BatchSize)
+                await FlushAsync(group, ct);
+        }
+
+        public async Task FlushAllAsync(CancellationToken ct)
+        {
+            foreach (var group in _groups.Values.Where(g => g.Pending.Count > 0).OrderBy(g => g.Id, StringComparer.Ordinal).ToList())
+                await FlushAsync(group, ct);
+        }
+
+        /// <summary>Writes the group's pending recipients as one batch, rendering the group's digest first if this is its first batch.</summary>
+        private async Task FlushAsync(Group group, CancellationToken ct)
+        {
+            if (!group.Rendered)
+            {
+                await planner._archive.SaveAsync(run.RunId, group.Id,
+                    planner._renderer.Render(group.Shown, group.Articles, group.Variant.Language, planner._links.ViewDigest(run.RunId, group.Id)), ct);
+                group.Rendered = true;
+                Renderings++;
+                Articles.UnionWith(group.Articles.Select(a => a.BlobName));
+            }
+            await planner._ledger.WriteBatchesAsync(run.RunId, run.PlanId, Batches, [new PlannedBatch(group.Id, group.Pending.ToList())], run.UpdatedAt, ct);
+            Batches++;
+            group.Pending.Clear();
+        }
     }
 
     /// <summary>What a scheduled digest says it covers: the subscriber's local day, or for a weekly digest the week before it.</summary>

@@ -41,7 +41,6 @@ public sealed class DigestRunner(
     DigestRunStore runs,
     DigestPlanner planner,
     ArticleIndex articles,
-    SubscriberStore subscribers,
     DigestArchive archive,
     DeliveryLedger ledger,
     BatchSender sender,
@@ -106,7 +105,7 @@ public sealed class DigestRunner(
         var batch = await ledger.GetAsync(run.RunId, run.PlanId, message.BatchId, ct);
         if (batch is null) return null;
         var content = await ContentAsync(run.RunId, batch.Variant, ct);
-        var result = await sender.SendAsync(batch, run.Frequency, content, await subscribers.GetManyAsync(batch.RecipientIds, ct), ct);
+        var result = await sender.SendAsync(batch, run.Frequency, content, ct);
         await RecordAsync(run, [result], ct);
         return result;
     }
@@ -224,7 +223,6 @@ public sealed class DigestRunner(
 
     private async Task<DigestRunResult> SendAsync(DigestRun run, CancellationToken ct, bool resendUncertain = false)
     {
-        var everyone = (await subscribers.ListAsync(ct)).ToDictionary(s => s.Id);
         var contents = new Dictionary<string, MailContent>(StringComparer.Ordinal);
         var results = new List<BatchResult>();
         var batches = await ledger.ListAsync(run.RunId, run.PlanId, ct);
@@ -232,7 +230,7 @@ public sealed class DigestRunner(
         {
             if (!contents.TryGetValue(batch.Variant, out var content))
                 contents[batch.Variant] = content = await ContentAsync(run.RunId, batch.Variant, ct);
-            var result0 = await sender.SendAsync(batch, run.Frequency, content, everyone, ct, resendUncertain);
+            var result0 = await sender.SendAsync(batch, run.Frequency, content, ct, resendUncertain);
             results.Add(result0);
             // Complete only after the last batch, and only if every one was sent (now or before).
             var last = index == batches.Count - 1;

@@ -1,3 +1,6 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
 using Azure;
 using Azure.Data.Tables;
 using Notifications.Storage;
@@ -6,89 +9,118 @@ namespace Notifications.Digests;
 
 /// <summary>
 /// How far a subscriber's digests have covered the articles: the window of their next digest starts at <see cref="Through"/>.
-/// <see cref="RunId"/> is the run that moved it last, and <see cref="PreviousThrough"/> where it stood before: a run that is planned
-/// again (its planner stopped half-way) starts from there, so it covers the same window and not an empty one.
+/// <see cref="RunTag"/> names the run that moved it last, and <see cref="PreviousThrough"/> is where it stood before: a run that is
+/// planned again (its planner stopped half-way) starts from there, so it covers the same window and not an empty one.
 /// </summary>
-public sealed record DigestWatermark(string SubscriberId, DateTimeOffset Through, DateTimeOffset? PreviousThrough, string RunId, ETag ETag)
+public sealed record DigestWatermark(string SubscriberId, DateTimeOffset Through, DateTimeOffset? PreviousThrough, int RunTag)
 {
     /// <summary>Where the window of <paramref name="runId"/> starts for this subscriber (null: from their first-digest look-back).</summary>
-    public DateTimeOffset? StartFor(string runId) => RunId == runId ? PreviousThrough : Through;
+    public DateTimeOffset? StartFor(string runId) => RunTag == TagOf(runId) ? PreviousThrough : Through;
+
+    /// <summary>A run id in four bytes (of its SHA-256): enough to tell "this run" from any other for one subscriber.</summary>
+    public static int TagOf(string runId) => BinaryPrimitives.ReadInt32LittleEndian(SHA256.HashData(Encoding.UTF8.GetBytes(runId)));
 }
 
 /// <summary>
-/// The digest watermarks table: one row per subscriber (partition <c>subscriber</c>), kept apart from the subscriber record so
-/// that admin edits and CSV imports never move it. Moving it is ETag-guarded: of two runs that would cover the same articles for
-/// one subscriber, only the first to move the watermark plans them a digest, so nobody gets an article twice, whatever their
-/// changes of frequency, time zone or delivery hour.
+/// The watermarks of the subscribers whose id starts with <see cref="Prefix"/> (two hex digits: 256 shards), as read with <see cref="ETag"/>.
+/// </summary>
+public sealed class WatermarkShard(string prefix, Dictionary<string, DigestWatermark> marks, ETag? etag)
+{
+    public string Prefix { get; } = prefix;
+    public Dictionary<string, DigestWatermark> Marks { get; } = marks;
+    /// <summary>Null: the shard has no row yet.</summary>
+    public ETag? ETag { get; } = etag;
+
+    public DigestWatermark? Get(string subscriberId) => Marks.GetValueOrDefault(subscriberId);
+}
+
+/// <summary>
+/// The digest watermarks table: one row per shard of subscriber ids (their first two hex digits), each subscriber's watermark packed
+/// into it, kept apart from the subscriber records so that admin edits and CSV imports never move them. A run writes a shard's row at
+/// most once (ETag-guarded), so moving 100,000 watermarks costs 256 writes, not 100,000; and of two runs that would cover the same
+/// articles for one subscriber, only the first to write its shard plans them a digest (the other reads the shard again and
+/// finds them covered), so nobody gets an article twice, whatever their changes of frequency, time zone or delivery hour.
 /// </summary>
 public sealed class DigestWatermarks(StorageResources storage)
 {
-    private const string Partition = "subscriber";
+    private const string Partition = "shard";
+    private const int EntryBytes = 16 + 8 + 8 + 4;
 
-    /// <summary>Every subscriber's watermark, by subscriber id.</summary>
-    public async Task<IReadOnlyDictionary<string, DigestWatermark>> ReadAllAsync(CancellationToken ct = default)
+    /// <summary>The shard a subscriber's watermark is in.</summary>
+    public static string ShardOf(string subscriberId) => subscriberId[..2];
+
+    public async Task<WatermarkShard> ReadAsync(string prefix, CancellationToken ct = default)
     {
         await storage.EnsureCreatedAsync();
-        var all = new Dictionary<string, DigestWatermark>(StringComparer.Ordinal);
-        await foreach (var e in storage.DigestWatermarks.QueryAsync<TableEntity>(
-                           TableClient.CreateQueryFilter($"PartitionKey eq {Partition}"), cancellationToken: ct))
-            all[e.RowKey] = new DigestWatermark(e.RowKey, e.GetDateTimeOffset("Through") ?? default, e.GetDateTimeOffset("PreviousThrough"),
-                e.GetString("RunId") ?? "", e.ETag);
-        return all;
+        var row = await storage.DigestWatermarks.GetEntityIfExistsAsync<TableEntity>(Partition, prefix, cancellationToken: ct);
+        if (!row.HasValue || row.Value is not { } e)
+            return new WatermarkShard(prefix, new Dictionary<string, DigestWatermark>(StringComparer.Ordinal), null);
+        return new WatermarkShard(prefix, Unpack(TableBinary.Read(e, "Marks") ?? []), e.ETag);
     }
+
+    /// <summary>Every shard that has a row, in prefix order, streamed: a planner walks them alongside the subscribers, in one query.</summary>
+    public async IAsyncEnumerable<WatermarkShard> StreamAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    {
+        await storage.EnsureCreatedAsync();
+        await foreach (var e in storage.DigestWatermarks.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Partition}"), cancellationToken: ct))
+            yield return new WatermarkShard(e.RowKey, Unpack(TableBinary.Read(e, "Marks") ?? []), e.ETag);
+    }
+
+    /// <summary>One subscriber's watermark (for status pages and tests).</summary>
+    public async Task<DigestWatermark?> GetAsync(string subscriberId, CancellationToken ct = default)
+        => (await ReadAsync(ShardOf(subscriberId), ct)).Get(subscriberId);
 
     /// <summary>
-    /// Moves each subscriber's watermark to its new end for <paramref name="runId"/>, if it is still as read (<see cref="Move.Read"/>;
-    /// null: there was none). 100 rows per transaction; when one of them was moved meanwhile, that chunk is moved row by row.
+    /// Writes the shard with its marks as they are now, if nobody wrote it since it was read. False when someone did: read it again and
+    /// decide again.
     /// </summary>
-    /// <returns>The subscribers whose watermark this call moved: only they may be planned a digest by this run.</returns>
-    public async Task<IReadOnlySet<string>> MoveAsync(string runId, IReadOnlyList<Move> moves, CancellationToken ct = default)
+    public async Task<bool> TryWriteAsync(WatermarkShard shard, CancellationToken ct = default)
     {
         await storage.EnsureCreatedAsync();
-        var moved = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var chunk in moves.Chunk(100))
+        var entity = new TableEntity(Partition, shard.Prefix);
+        TableBinary.Write(entity, "Marks", Pack(shard.Marks.Values));
+        try
         {
-            var actions = chunk.Select(m => Action(runId, m)).ToList();
-            try
-            {
-                await storage.DigestWatermarks.SubmitTransactionAsync(actions, ct);
-                moved.UnionWith(chunk.Select(m => m.SubscriberId));
-            }
-            catch (TableTransactionFailedException)
-            {
-                foreach (var (move, action) in chunk.Zip(actions))
-                {
-                    try
-                    {
-                        await (action.ActionType == TableTransactionActionType.Add
-                            ? storage.DigestWatermarks.AddEntityAsync(action.Entity, ct)
-                            : storage.DigestWatermarks.UpdateEntityAsync(action.Entity, action.ETag, TableUpdateMode.Replace, ct));
-                        moved.Add(move.SubscriberId);
-                    }
-                    catch (RequestFailedException e) when (e.Status is 409 or 412)
-                    {
-                        // Another run moved it first: that run covers these articles for this subscriber.
-                    }
-                }
-            }
+            if (shard.ETag is { } etag)
+                await storage.DigestWatermarks.UpdateEntityAsync(entity, etag, TableUpdateMode.Replace, ct);
+            else
+                await storage.DigestWatermarks.AddEntityAsync(entity, ct);
+            return true;
         }
-        return moved;
-    }
-
-
-    private static TableTransactionAction Action(string runId, Move m)
-    {
-        var entity = new TableEntity(Partition, m.SubscriberId)
+        catch (RequestFailedException e) when (e.Status is 409 or 412)
         {
-            ["Through"] = m.Through,
-            ["PreviousThrough"] = m.Start,
-            ["RunId"] = runId,
-        };
-        return m.Read is { } read
-            ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, read.ETag)
-            : new TableTransactionAction(TableTransactionActionType.Add, entity);
+            return false;
+        }
     }
 
-    /// <summary>One subscriber's watermark to move: from <paramref name="Start"/> (their window's start) to <paramref name="Through"/>.</summary>
-    public sealed record Move(string SubscriberId, DigestWatermark? Read, DateTimeOffset? Start, DateTimeOffset Through);
+    private static byte[] Pack(IEnumerable<DigestWatermark> marks)
+    {
+        var list = marks.OrderBy(m => m.SubscriberId, StringComparer.Ordinal).ToList();
+        var bytes = new byte[list.Count * EntryBytes];
+        for (var i = 0; i < list.Count; i++)
+        {
+            var span = bytes.AsSpan(i * EntryBytes, EntryBytes);
+            Convert.FromHexString(list[i].SubscriberId).CopyTo(span);
+            BinaryPrimitives.WriteInt64LittleEndian(span[16..], list[i].Through.UtcTicks);
+            BinaryPrimitives.WriteInt64LittleEndian(span[24..], list[i].PreviousThrough?.UtcTicks ?? 0);
+            BinaryPrimitives.WriteInt32LittleEndian(span[32..], list[i].RunTag);
+        }
+        return bytes;
+    }
+
+    private static Dictionary<string, DigestWatermark> Unpack(byte[] bytes)
+    {
+        var marks = new Dictionary<string, DigestWatermark>(bytes.Length / EntryBytes, StringComparer.Ordinal);
+        for (var i = 0; i + EntryBytes <= bytes.Length; i += EntryBytes)
+        {
+            var span = bytes.AsSpan(i, EntryBytes);
+            var id = Convert.ToHexStringLower(span[..16]);
+            var previous = BinaryPrimitives.ReadInt64LittleEndian(span[24..]);
+            marks[id] = new DigestWatermark(id,
+                new DateTimeOffset(BinaryPrimitives.ReadInt64LittleEndian(span[16..]), TimeSpan.Zero),
+                previous == 0 ? null : new DateTimeOffset(previous, TimeSpan.Zero),
+                BinaryPrimitives.ReadInt32LittleEndian(span[32..]));
+        }
+        return marks;
+    }
 }
