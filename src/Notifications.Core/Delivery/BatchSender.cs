@@ -36,6 +36,9 @@ public sealed class BatchSender(DeliveryLedger ledger, SubscriberStore subscribe
 
     private async Task<BatchResult> SendOnceAsync(DeliveryBatch batch, DigestFrequency frequency, MailContent content, CancellationToken ct, bool resendUncertain)
     {
+        // Listed without its recipients (a sender going through a whole plan): read it whole, now.
+        if (batch.Listed)
+            batch = await ledger.GetAsync(batch.RunId, batch.PlanId, batch.BatchId, ct) ?? batch;
         switch (batch.Status)
         {
             case BatchStatus.Sent:

@@ -47,7 +47,8 @@ public sealed record DeliveryBatch(
     string Variant = Notifications.Digests.DigestVariant.Default,
     IReadOnlyList<PlannedRecipient>? Planned = null,
     DateTimeOffset? PlannedAt = null,
-    int AddressChunks = 0);
+    int AddressChunks = 0,
+    bool Listed = false);
 
 /// <summary>
 /// The delivery ledger: partition = run id, row = batch id. What guarantees nobody is mailed twice:
@@ -109,15 +110,17 @@ public sealed class DeliveryLedger(StorageResources storage, TimeProvider time)
     /// The batches of one plan of a run, in batch order, without their addresses (<see cref="DeliveryBatch.Planned"/> is null:
     /// <see cref="GetAsync"/> reads one batch whole), so that listing a plan of 300,000 recipients holds no addresses.
     /// </summary>
-    public async Task<IReadOnlyList<DeliveryBatch>> ListAsync(string runId, string planId, CancellationToken ct = default)
+    /// <param name="withRecipientIds">False: without the subscriber ids either (<see cref="DeliveryBatch.Listed"/>), for a sender that
+    /// reads each batch whole when it sends it, so that going through a plan of 300,000 recipients holds none of them.</param>
+    public async Task<IReadOnlyList<DeliveryBatch>> ListAsync(string runId, string planId, CancellationToken ct = default, bool withRecipientIds = true)
     {
         await storage.EnsureCreatedAsync();
         // Row keys of the plan are "<plan id>.<batch id>": everything from "<plan id>." up to "<plan id>/" ('/' follows '.').
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {runId} and RowKey gt {planId + "."} and RowKey lt {planId + "/"}");
         var list = new List<DeliveryBatch>();
-        string[] columns = ["PartitionKey", "RowKey", "BatchId", "Variant", "Status", "Recipients", "MessageId", "Error", "Attempts", "UpdatedAt", "PlannedAt", "AddressesChunks"];
-        await foreach (var e in storage.DeliveryLedger.QueryAsync<TableEntity>(filter, select: columns, cancellationToken: ct))
-            list.Add(FromEntity(e));
+        string[] columns = ["PartitionKey", "RowKey", "BatchId", "Variant", "Status", "MessageId", "Error", "Attempts", "UpdatedAt", "PlannedAt", "AddressesChunks"];
+        await foreach (var e in storage.DeliveryLedger.QueryAsync<TableEntity>(filter, select: withRecipientIds ? [.. columns, "Recipients"] : columns, cancellationToken: ct))
+            list.Add(FromEntity(e) with { Listed = !withRecipientIds });
         return list.OrderBy(b => b.BatchId, StringComparer.Ordinal).ToList();
     }
 

@@ -81,12 +81,13 @@ public sealed class DigestPlanner(
             if (shard.Count > 0 && DigestWatermarks.ShardOf(s.Subscriber.Id) != DigestWatermarks.ShardOf(shard[0].Subscriber.Id))
             {
                 await plan.DecideShardAsync(shard, ct);
-                shard.Clear();
+                shard = []; // the plan may hold on to that one until its shard is written
             }
             shard.Add(s);
         }
         if (shard.Count > 0)
             await plan.DecideShardAsync(shard, ct);
+        await plan.CommitAsync(ct);
         await plan.FlushAllAsync(ct);
 
         if (plan.Batches == 0)
@@ -147,58 +148,95 @@ public sealed class DigestPlanner(
         public int Renderings { get; private set; }
         public DateTimeOffset? WindowStart { get; private set; }
 
+        private sealed record Decision(
+            IReadOnlyList<(Subscriber Subscriber, DateTimeOffset Version)> Shard,
+            WatermarkShard Marks,
+            bool Changed,
+            List<(Subscriber Subscriber, DateTimeOffset Version, Due Due, DigestVariant Variant, IReadOnlyList<IndexedArticle> Articles)> Decided);
+
+        /// <summary>Shards decided but not written yet: written together, in one transaction, then added to the batches.</summary>
+        private readonly List<Decision> _undecided = [];
+        private int _undecidedSubscribers;
+
         /// <summary>
-        /// Decides the subscribers of one watermark shard: who is due, with which articles; moves their watermarks in one ETag-guarded
-        /// write; and only then adds them to the batches. When another run wrote the shard meanwhile, reads it again and decides again.
+        /// Decides the subscribers of one watermark shard (who is due, with which articles, and their watermarks' new place) and holds the
+        /// decision until up to 16 shards or 1,000 subscribers are decided: then <see cref="CommitAsync"/> writes those shards.
         /// </summary>
         public async Task DecideShardAsync(IReadOnlyList<(Subscriber Subscriber, DateTimeOffset Version)> shard, CancellationToken ct)
         {
-            var prefix = DigestWatermarks.ShardOf(shard[0].Subscriber.Id);
-            var marks = await NextShardAsync(prefix);
-            while (true)
-            {
-                var decided = new List<(Subscriber Subscriber, DateTimeOffset Version, Due Due, DigestVariant Variant, IReadOnlyList<IndexedArticle> Articles)>();
-                var changed = false;
-                foreach (var (s, version) in shard)
+            var decision = await DecideAsync(shard, await NextShardAsync(DigestWatermarks.ShardOf(shard[0].Subscriber.Id)), ct);
+            _undecided.Add(decision);
+            _undecidedSubscribers += shard.Count;
+            if (_undecided.Count >= 16 || _undecidedSubscribers >= 1000)
+                await CommitAsync(ct);
+        }
+
+        /// <summary>
+        /// Moves the watermarks of the decided shards in one ETag-guarded transaction, and only then adds their subscribers to the batches.
+        /// When another run wrote one of those shards meanwhile, each is done again on its own, from a fresh read.
+        /// </summary>
+        public async Task CommitAsync(CancellationToken ct)
+        {
+            if (_undecided.Count == 0) return;
+            var writes = _undecided.Where(d => d.Changed).Select(d => d.Marks).ToList();
+            if (writes.Count == 0 || await planner._watermarks.TryWriteAsync(writes, ct))
+                foreach (var decision in _undecided)
+                    await AddAllAsync(decision, ct);
+            else
+                foreach (var decision in _undecided)
                 {
-                    if (s.Status != SubscriberStatus.Active) continue;
-                    var mark = marks.Get(s.Id);
-                    var from = mark?.StartFor(run.RunId);
-                    var due = DueOf(s, from);
-                    var variant = DigestVariant.Of(s.Language, s.TopicList);
-                    var selected = due is null ? [] : await SelectAsync(due, variant, ct);
-                    if (selected.Count == 0)
-                    {
-                        // Nothing for them (now): a mark this run moved before (a planner that stopped) goes back where it was.
-                        if (mark is not null && mark.RunTag == _tag && !period.IsAlert)
-                        {
-                            if (mark.PreviousThrough is { } previous) marks.Marks[s.Id] = mark with { Through = previous, PreviousThrough = null, RunTag = 0 };
-                            else marks.Marks.Remove(s.Id);
-                            changed = true;
-                        }
-                        continue;
-                    }
-                    decided.Add((s, version, due!, variant, selected));
-                    if (!period.IsAlert)
-                        marks.Marks[s.Id] = new DigestWatermark(s.Id, due!.End, from, _tag);
-                    else if (s.Frequency == DigestFrequency.Instant)
-                        // An alert does not wait for a watermark; it moves the instant subscribers' ones, so that a digest after a switch
-                        // to daily does not repeat it.
-                        marks.Marks[s.Id] = new DigestWatermark(s.Id, mark is { } m && m.Through > due!.End ? m.Through : due!.End, mark?.Through, _tag);
-                    else
-                        continue;
-                    changed = true;
+                    var current = decision;
+                    while (current.Changed && !await planner._watermarks.TryWriteAsync([current.Marks], ct))
+                        // Another run wrote these watermarks meanwhile: decide again with theirs.
+                        current = await DecideAsync(current.Shard, await planner._watermarks.ReadAsync(current.Marks.Prefix, ct), ct);
+                    await AddAllAsync(current, ct);
                 }
-                if (changed && !await planner._watermarks.TryWriteAsync(marks, ct))
+            _undecided.Clear();
+            _undecidedSubscribers = 0;
+        }
+
+        private async Task AddAllAsync(Decision decision, CancellationToken ct)
+        {
+            foreach (var d in decision.Decided)
+                await AddAsync(d.Subscriber, d.Version, d.Due, d.Variant, d.Articles, ct);
+        }
+
+        /// <summary>Who of the shard is due, with which articles; their watermarks moved in <paramref name="marks"/> (in memory).</summary>
+        private async Task<Decision> DecideAsync(IReadOnlyList<(Subscriber Subscriber, DateTimeOffset Version)> shard, WatermarkShard marks, CancellationToken ct)
+        {
+            var decided = new List<(Subscriber Subscriber, DateTimeOffset Version, Due Due, DigestVariant Variant, IReadOnlyList<IndexedArticle> Articles)>();
+            var changed = false;
+            foreach (var (s, version) in shard)
+            {
+                if (s.Status != SubscriberStatus.Active) continue;
+                var mark = marks.Get(s.Id);
+                var from = mark?.StartFor(run.RunId);
+                var due = DueOf(s, from);
+                var variant = DigestVariant.Of(s.Language, s.TopicList);
+                var selected = due is null ? [] : await SelectAsync(due, variant, ct);
+                if (selected.Count == 0)
                 {
-                    // Another run wrote these watermarks meanwhile: decide again with theirs.
-                    marks = await planner._watermarks.ReadAsync(prefix, ct);
+                    // Nothing for them (now): a mark this run moved before (a planner that stopped) goes back where it was.
+                    if (mark is not null && mark.RunTag == _tag && !period.IsAlert)
+                    {
+                        if (mark.PreviousThrough is { } previous) marks.Marks[s.Id] = mark with { Through = previous, PreviousThrough = null, RunTag = 0 };
+                        else marks.Marks.Remove(s.Id);
+                        changed = true;
+                    }
                     continue;
                 }
-                foreach (var d in decided)
-                    await AddAsync(d.Subscriber, d.Version, d.Due, d.Variant, d.Articles, ct);
-                return;
+                decided.Add((s, version, due!, variant, selected));
+                if (!period.IsAlert)
+                    marks.Marks[s.Id] = new DigestWatermark(s.Id, due!.End, from, _tag);
+                else if (s.Frequency == DigestFrequency.Instant)
+                    // An alert does not wait for a watermark; it moves the instant subscribers' ones, so that a digest after a switch
+                    // to daily does not repeat it.
+                    marks.Marks[s.Id] = new DigestWatermark(s.Id, mark is { } m && m.Through > due!.End ? m.Through : due!.End, mark?.Through, _tag);
+                else
+                    continue;
+                changed = true;
             }
+            return new Decision(shard, marks, changed, decided);
         }
 
         /// <summary>The subscriber's window in this run; null when they are not due.</summary>

@@ -225,7 +225,7 @@ public sealed class DigestRunner(
     {
         var contents = new Dictionary<string, MailContent>(StringComparer.Ordinal);
         var results = new List<BatchResult>();
-        var batches = await ledger.ListAsync(run.RunId, run.PlanId, ct);
+        var batches = await ledger.ListAsync(run.RunId, run.PlanId, ct, withRecipientIds: false);
         foreach (var (batch, index) in batches.Select((b, i) => (b, i)))
         {
             if (!contents.TryGetValue(batch.Variant, out var content))

@@ -74,20 +74,29 @@ public sealed class DigestWatermarks(StorageResources storage)
     /// Writes the shard with its marks as they are now, if nobody wrote it since it was read. False when someone did: read it again and
     /// decide again.
     /// </summary>
-    public async Task<bool> TryWriteAsync(WatermarkShard shard, CancellationToken ct = default)
+    public async Task<bool> TryWriteAsync(WatermarkShard shard, CancellationToken ct = default) => await TryWriteAsync([shard], ct);
+
+    /// <summary>
+    /// Writes the shards in one transaction (all or none), each only if nobody wrote it since it was read. False when someone wrote any
+    /// of them: nothing was written.
+    /// </summary>
+    public async Task<bool> TryWriteAsync(IReadOnlyList<WatermarkShard> shards, CancellationToken ct = default)
     {
         await storage.EnsureCreatedAsync();
-        var entity = new TableEntity(Partition, shard.Prefix);
-        TableBinary.Write(entity, "Marks", Pack(shard.Marks.Values));
+        var actions = shards.Select(shard =>
+        {
+            var entity = new TableEntity(Partition, shard.Prefix);
+            TableBinary.Write(entity, "Marks", Pack(shard.Marks.Values));
+            return shard.ETag is { } etag
+                ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, etag)
+                : new TableTransactionAction(TableTransactionActionType.Add, entity);
+        }).ToList();
         try
         {
-            if (shard.ETag is { } etag)
-                await storage.DigestWatermarks.UpdateEntityAsync(entity, etag, TableUpdateMode.Replace, ct);
-            else
-                await storage.DigestWatermarks.AddEntityAsync(entity, ct);
+            await storage.DigestWatermarks.SubmitTransactionAsync(actions, ct);
             return true;
         }
-        catch (RequestFailedException e) when (e.Status is 409 or 412)
+        catch (TableTransactionFailedException e) when (e.Status is 409 or 412)
         {
             return false;
         }
