@@ -155,8 +155,8 @@ public sealed class DigestPlanner(
             List<(Subscriber Subscriber, DateTimeOffset Version, Due Due, DigestVariant Variant, IReadOnlyList<IndexedArticle> Articles)> Decided);
 
         /// <summary>Shards decided but not written yet: written together, in one transaction, then added to the batches.</summary>
-        private readonly List<Decision> _undecided = [];
-        private int _undecidedSubscribers;
+        private readonly List<Decision> _uncommitted = [];
+        private int _uncommittedSubscribers;
 
         /// <summary>
         /// Decides the subscribers of one watermark shard (who is due, with which articles, and their watermarks' new place) and holds the
@@ -165,9 +165,9 @@ public sealed class DigestPlanner(
         public async Task DecideShardAsync(IReadOnlyList<(Subscriber Subscriber, DateTimeOffset Version)> shard, CancellationToken ct)
         {
             var decision = await DecideAsync(shard, await NextShardAsync(DigestWatermarks.ShardOf(shard[0].Subscriber.Id)), ct);
-            _undecided.Add(decision);
-            _undecidedSubscribers += shard.Count;
-            if (_undecided.Count >= 16 || _undecidedSubscribers >= 1000)
+            _uncommitted.Add(decision);
+            _uncommittedSubscribers += shard.Count;
+            if (_uncommitted.Count >= 16 || _uncommittedSubscribers >= 1000)
                 await CommitAsync(ct);
         }
 
@@ -177,13 +177,13 @@ public sealed class DigestPlanner(
         /// </summary>
         public async Task CommitAsync(CancellationToken ct)
         {
-            if (_undecided.Count == 0) return;
-            var writes = _undecided.Where(d => d.Changed).Select(d => d.Marks).ToList();
+            if (_uncommitted.Count == 0) return;
+            var writes = _uncommitted.Where(d => d.Changed).Select(d => d.Marks).ToList();
             if (writes.Count == 0 || await planner._watermarks.TryWriteAsync(writes, ct))
-                foreach (var decision in _undecided)
+                foreach (var decision in _uncommitted)
                     await AddAllAsync(decision, ct);
             else
-                foreach (var decision in _undecided)
+                foreach (var decision in _uncommitted)
                 {
                     var current = decision;
                     while (current.Changed && !await planner._watermarks.TryWriteAsync([current.Marks], ct))
@@ -191,8 +191,8 @@ public sealed class DigestPlanner(
                         current = await DecideAsync(current.Shard, await planner._watermarks.ReadAsync(current.Marks.Prefix, ct), ct);
                     await AddAllAsync(current, ct);
                 }
-            _undecided.Clear();
-            _undecidedSubscribers = 0;
+            _uncommitted.Clear();
+            _uncommittedSubscribers = 0;
         }
 
         private async Task AddAllAsync(Decision decision, CancellationToken ct)
