@@ -36,8 +36,9 @@ public sealed class BatchSender(DeliveryLedger ledger, SubscriberStore subscribe
 
     private async Task<BatchResult> SendOnceAsync(DeliveryBatch batch, DigestFrequency frequency, MailContent content, CancellationToken ct, bool resendUncertain)
     {
-        // Listed without its recipients (a sender going through a whole plan): read it whole, now.
-        if (batch.Listed)
+        // Listed without its recipients (a sender going through a whole plan): read it whole, now, before deciding anything on its
+        // state. A Sent batch never changes again: no need.
+        if (batch is { Listed: true, Status: not BatchStatus.Sent })
             batch = await ledger.GetAsync(batch.RunId, batch.PlanId, batch.BatchId, ct) ?? batch;
         switch (batch.Status)
         {
@@ -90,28 +91,17 @@ public sealed class BatchSender(DeliveryLedger ledger, SubscriberStore subscribe
     }
 
     /// <summary>
-    /// Who the batch goes to now: the recipients as planned, except those changed since (re-read: whoever is no longer active, or was
-    /// erased, is left out; a new name or address is used). A batch planned without addresses reads all its recipients.
+    /// Who the batch goes to now: the recipients as planned, except those who left since (re-read: whoever is no longer active, or was
+    /// erased, is left out).
     /// </summary>
     private async Task<List<Recipient>> RecipientsAsync(DeliveryBatch batch, CancellationToken ct)
     {
-        if (batch.Planned is null && batch.AddressChunks > 0)
-            batch = await ledger.GetAsync(batch.RunId, batch.PlanId, batch.BatchId, ct) ?? batch;
-        IReadOnlySet<string> changed;
-        IReadOnlyList<PlannedRecipient> planned;
-        if (batch is { Planned: { } addresses, PlannedAt: { } plannedAt })
-        {
-            planned = addresses;
-            var since = await subscribers.ChangedSinceAsync(plannedAt, ct);
-            changed = since.Count == 0
-                ? new HashSet<string>()
-                : planned.Where(p => since.TryGetValue(p.SubscriberId, out var at) && at > p.Version).Select(p => p.SubscriberId).ToHashSet(StringComparer.Ordinal);
-        }
-        else
-        {
-            planned = [];
-            changed = batch.RecipientIds.ToHashSet(StringComparer.Ordinal);
-        }
+        if (batch is not { Planned: { } planned, PlannedAt: { } plannedAt })
+            throw new InvalidOperationException($"Batch {batch.BatchId} of run {batch.RunId} carries no recipients' addresses: it was not written by the planner.");
+        var since = await subscribers.ChangedSinceAsync(plannedAt, ct);
+        var changed = since.Count == 0
+            ? new HashSet<string>()
+            : planned.Where(p => since.TryGetValue(p.SubscriberId, out var at) && at > p.Version).Select(p => p.SubscriberId).ToHashSet(StringComparer.Ordinal);
         var current = changed.Count == 0 ? new Dictionary<string, Subscriber>() : await subscribers.GetManyAsync(changed.ToList(), ct);
 
         var asPlanned = planned.ToDictionary(p => p.SubscriberId, StringComparer.Ordinal);

@@ -56,28 +56,6 @@ public sealed record DeliveryBatch(
 /// </summary>
 public sealed class DeliveryLedger(StorageResources storage, TimeProvider time)
 {
-    /// <summary>Writes a run's plan with one variant for every batch.</summary>
-    public Task WritePlanAsync(string runId, string planId, IReadOnlyList<IReadOnlyList<string>> batches, CancellationToken ct = default)
-        => WritePlanAsync(runId, planId, batches.Select(ids => (Notifications.Digests.DigestVariant.Default, ids)).ToList(), ct);
-
-    /// <summary>Writes a run's plan under a fresh plan id (insert only: no existing row is ever replaced), 100 batches per table transaction.</summary>
-    public async Task WritePlanAsync(string runId, string planId, IReadOnlyList<(string Variant, IReadOnlyList<string> Ids)> batches, CancellationToken ct = default)
-    {
-        await storage.EnsureCreatedAsync();
-        var entities = batches.Select((b, i) => (Variant: b.Variant, ids: b.Ids, i)).Select(b => new TableEntity(runId, RowKeyOf(planId, BatchIdOf(b.i)))
-        {
-            ["BatchId"] = BatchIdOf(b.i),
-            ["Variant"] = b.Variant,
-            ["Status"] = nameof(BatchStatus.Planned),
-            ["Recipients"] = PackIds(b.ids),
-            ["RecipientCount"] = b.ids.Count,
-            ["Attempts"] = 0,
-            ["UpdatedAt"] = time.GetUtcNow(),
-        });
-        foreach (var chunk in entities.Chunk(100))
-            await storage.DeliveryLedger.SubmitTransactionAsync(chunk.Select(e => new TableTransactionAction(TableTransactionActionType.Add, e)), ct);
-    }
-
     /// <summary>
     /// Writes batches of a plan as the planner fills them (insert only), numbered from <paramref name="firstIndex"/>; each carries its
     /// recipients' addresses until it is sent. <paramref name="plannedAt"/>: when the planner started reading the subscribers.

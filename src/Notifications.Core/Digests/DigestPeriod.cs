@@ -17,16 +17,11 @@ public sealed record DigestPeriod(DigestFrequency Frequency, string Key, DateOnl
 {
     public string RunId => $"{Frequency.ToString().ToLowerInvariant()}-{Key}";
 
-    /// <summary>How far back the first run of a frequency looks.</summary>
-    public TimeSpan Length => Frequency == DigestFrequency.Daily ? TimeSpan.FromDays(1) : TimeSpan.FromDays(7);
-
-    /// <summary>"26 November 2026", or "week of 23 November 2026".</summary>
-    public string Label => Frequency == DigestFrequency.Daily
-        ? FirstDay.ToString("d MMMM yyyy", CultureInfo.InvariantCulture)
-        : "week of " + FirstDay.ToString("d MMMM yyyy", CultureInfo.InvariantCulture);
-
     /// <summary>A run of the hourly timer (also <see cref="DigestFrequency.Instant"/> is refused: alerts are per article).</summary>
-    public bool IsScheduled => Key.Length == 13 && Key[10] == 'T';
+    public bool IsScheduled => IsHourKey(Key);
+
+    /// <summary>"2026-11-26T07": the key of an hourly run.</summary>
+    private static bool IsHourKey(string key) => key.Length == 13 && key[10] == 'T';
 
     public bool IsAlert => Frequency == DigestFrequency.Instant;
 
@@ -56,7 +51,7 @@ public sealed record DigestPeriod(DigestFrequency Frequency, string Key, DateOnl
     {
         if (run.Frequency == DigestFrequency.Instant)
             return new DigestPeriod(run.Frequency, run.PeriodKey, DateOnly.FromDateTime(run.WindowEnd.UtcDateTime));
-        var period = run.PeriodKey.Length == 13 && run.PeriodKey[10] == 'T' ? Hourly(run.Frequency, run.WindowEnd) : For(run.Frequency, run.WindowEnd);
+        var period = IsHourKey(run.PeriodKey) ? Hourly(run.Frequency, run.WindowEnd) : For(run.Frequency, run.WindowEnd);
         return period.Key == run.PeriodKey ? period : throw new InvalidOperationException($"Run {run.RunId} ends at {run.WindowEnd:u}, outside its period.");
     }
 

@@ -262,8 +262,8 @@ public sealed class DigestRunnerTests(AzuriteFixture azurite)
         host.Time.Advance(DigestRunner.PlanningLease + TimeSpan.FromMinutes(1));
         var result = await RunDailyAsync(host);
         // The crashed planner wakes up and writes its plan late: that plan belongs to no run.
-        var everyone = (await host.Get<SubscriberStore>().ListAsync(Ct)).Select(s => s.Id).ToList();
-        await host.Get<DeliveryLedger>().WritePlanAsync(crashed.RunId, crashed.PlanId, [everyone], Ct);
+        var everyone = (await host.Get<SubscriberStore>().ListAsync(Ct)).Select(s => new PlannedRecipient(s.Id, s.Email, s.Name, s.UpdatedAt)).ToList();
+        await host.Get<DeliveryLedger>().WriteBatchesAsync(crashed.RunId, crashed.PlanId, 0, [new PlannedBatch(DigestVariant.Default, everyone)], crashed.UpdatedAt, Ct);
         var rerun = await RunDailyAsync(host);
 
         Assert.Equal((DigestRunStatus.Completed, 3), (result.Status, result.RecipientsSentNow));
