@@ -6,6 +6,7 @@ using Notifications.Articles;
 using Notifications.Benchmarks;
 using Notifications.Delivery;
 using Notifications.Digests;
+using Notifications.Http;
 using Notifications.Local;
 using Notifications.Storage;
 using Notifications.Subscribers;
@@ -56,6 +57,9 @@ public static class ServiceCollectionExtensions
         services.AddOptions<LinkOptions>().Bind(configuration.GetSection(LinkOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<LinkOptions>, LinkOptionsValidator>();
         services.AddOptions<SelfServiceOptions>().Bind(configuration.GetSection(SelfServiceOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SubscribeRateLimitOptions>().Bind(configuration.GetSection(SubscribeRateLimitOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<SubscribeRateLimits>();
+        services.AddOptions<RequestLimitOptions>().Bind(configuration.GetSection(RequestLimitOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<SubscriptionLinks>();
         services.AddSingleton<SubscriptionSelfService>();
         services.AddSingleton<SubscriptionPages>();

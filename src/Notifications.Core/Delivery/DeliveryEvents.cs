@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
 using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
@@ -43,10 +45,13 @@ public sealed record EventClaim(DeliveryEvent Event, ETag ETag);
 /// <summary>
 /// Storage of SendGrid's webhook events.
 /// <para>
-/// Raw events (deduplication): partition = the event's UTC day (yyyy-MM-dd), row = sg_event_id (table-key encoded), with the
-/// JSON as received. Adding the row claims the event; 409 means another delivery of it has been, or is being, processed.
-/// A claim left unfinished for <see cref="ClaimTimeout"/> (a delivery that died half-way) may be taken over. Rows are kept
-/// <see cref="Retention"/>: older days are deleted, at most once a day per instance.
+/// Raw events (deduplication by sg_event_id alone): partition = <c>id-</c> and the first two hex digits of the SHA-256 of the
+/// sg_event_id (<see cref="PartitionOf"/>; 256 partitions), row = sg_event_id (table-key encoded), with the JSON as received.
+/// So one sg_event_id is always one row, whatever timestamp a redelivery carries. Adding the row claims the event; 409 means
+/// another delivery of it has been, or is being, processed. A claim left unfinished for <see cref="ClaimTimeout"/> (a delivery
+/// that died half-way) may be taken over. Rows are kept <see cref="Retention"/> from the day they were received (not the
+/// event's own timestamp): older ones are deleted, at most once a day per instance, and so are rows of the earlier key scheme
+/// (partition = the event's UTC day) once that day is as old.
 /// </para>
 /// <para>
 /// Counters: partition = run id (table-key encoded), one row per counter (event name), property <c>Count</c>, incremented with
@@ -70,8 +75,15 @@ public sealed class DeliveryEvents(StorageResources storage, TimeProvider time, 
     private readonly Lock _pruneGate = new();
     private DateOnly? _prunedOn;
 
-    /// <summary>The raw-events partition of an event: its UTC day.</summary>
+    /// <summary>A UTC day as yyyy-MM-dd (the partition of the earlier key scheme).</summary>
     public static string DayOf(DateTimeOffset timestamp) => timestamp.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The raw-events partition of an event id: <c>id-</c> and the first two hex digits of its SHA-256. It depends on the id alone,
+    /// so every delivery of an event meets the same row. ("id-…" sorts after every "yyyy-MM-dd" partition of the earlier scheme.)
+    /// </summary>
+    public static string PartitionOf(string eventId)
+        => "id-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(eventId)).AsSpan(0, 1));
 
     /// <summary>
     /// Claims an event for processing: the claim, or null when the event was processed already or another delivery of it is
@@ -80,7 +92,7 @@ public sealed class DeliveryEvents(StorageResources storage, TimeProvider time, 
     public async Task<EventClaim?> TryClaimAsync(DeliveryEvent e, CancellationToken ct = default)
     {
         await storage.EnsureCreatedAsync();
-        var partition = DayOf(e.Timestamp);
+        var partition = PartitionOf(e.EventId);
         var row = TableKey.Encode(e.EventId);
         for (var attempt = 0; attempt < 3; attempt++)
         {
@@ -120,10 +132,10 @@ public sealed class DeliveryEvents(StorageResources storage, TimeProvider time, 
     public async Task MarkProcessedAsync(IReadOnlyCollection<EventClaim> claims, CancellationToken ct = default)
     {
         var now = time.GetUtcNow();
-        foreach (var day in claims.GroupBy(c => DayOf(c.Event.Timestamp)))
-            foreach (var chunk in day.Chunk(100))
+        foreach (var partition in claims.GroupBy(c => PartitionOf(c.Event.EventId)))
+            foreach (var chunk in partition.Chunk(100))
                 await storage.DeliveryEvents.SubmitTransactionAsync(chunk.Select(c => new TableTransactionAction(TableTransactionActionType.UpsertMerge,
-                    new TableEntity(day.Key, TableKey.Encode(c.Event.EventId)) { ["State"] = Processed, ["ProcessedAt"] = now })), ct);
+                    new TableEntity(partition.Key, TableKey.Encode(c.Event.EventId)) { ["State"] = Processed, ["ProcessedAt"] = now })), ct);
     }
 
     /// <summary>Gives up claims (their processing failed) so that SendGrid's retry processes the events again. Best effort.</summary>
@@ -133,7 +145,7 @@ public sealed class DeliveryEvents(StorageResources storage, TimeProvider time, 
         {
             try
             {
-                await storage.DeliveryEvents.DeleteEntityAsync(DayOf(c.Event.Timestamp), TableKey.Encode(c.Event.EventId), c.ETag);
+                await storage.DeliveryEvents.DeleteEntityAsync(PartitionOf(c.Event.EventId), TableKey.Encode(c.Event.EventId), c.ETag);
             }
             catch (RequestFailedException x)
             {
@@ -144,10 +156,10 @@ public sealed class DeliveryEvents(StorageResources storage, TimeProvider time, 
     }
 
     /// <summary>The event as received, while it is kept; null when it is not (never received, or pruned).</summary>
-    public async Task<string?> GetRawAsync(DateTimeOffset timestamp, string eventId, CancellationToken ct = default)
+    public async Task<string?> GetRawAsync(string eventId, CancellationToken ct = default)
     {
         await storage.EnsureCreatedAsync();
-        var row = await storage.DeliveryEvents.GetEntityIfExistsAsync<TableEntity>(DayOf(timestamp), TableKey.Encode(eventId), cancellationToken: ct);
+        var row = await storage.DeliveryEvents.GetEntityIfExistsAsync<TableEntity>(PartitionOf(eventId), TableKey.Encode(eventId), cancellationToken: ct);
         return row.HasValue && row.Value is { } e ? e.GetString("Raw") : null;
     }
 
@@ -194,17 +206,21 @@ public sealed class DeliveryEvents(StorageResources storage, TimeProvider time, 
         return counts;
     }
 
-    /// <summary>Deletes the raw events of every day before the retention window (whole days: a day is kept until it is entirely older than 30 days). Returns how many rows.</summary>
+    /// <summary>
+    /// Deletes the raw events received on every day before the retention window (whole days: a day is kept until it is entirely
+    /// older than 30 days), and rows of the earlier day-partitioned scheme as old. Returns how many rows.
+    /// </summary>
     public async Task<int> PruneAsync(CancellationToken ct = default)
     {
         await storage.EnsureCreatedAsync();
-        var cutoff = DayOf(time.GetUtcNow() - Retention);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey lt {cutoff}");
+        var cutoffStart = new DateTimeOffset((time.GetUtcNow() - Retention).UtcDateTime.Date, TimeSpan.Zero);
+        var cutoff = DayOf(cutoffStart);
+        var filter = TableClient.CreateQueryFilter($"ReceivedAt lt {cutoffStart} or PartitionKey lt {cutoff}");
         var old = new List<(string Partition, string Row)>();
         await foreach (var e in storage.DeliveryEvents.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: ct))
             old.Add((e.PartitionKey, e.RowKey));
-        foreach (var day in old.GroupBy(k => k.Partition))
-            foreach (var chunk in day.Chunk(100))
+        foreach (var partition in old.GroupBy(k => k.Partition))
+            foreach (var chunk in partition.Chunk(100))
                 await storage.DeliveryEvents.SubmitTransactionAsync(
                     chunk.Select(k => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(k.Partition, k.Row), ETag.All)), ct);
         if (old.Count > 0)

@@ -29,12 +29,15 @@ namespace Notifications.Delivery;
 /// </para>
 /// <para>
 /// Answers: 200 once the batch is processed (duplicates, unknown subscribers and malformed events included: SendGrid retries
-/// anything else); 401 without a valid signature or with a timestamp more than 5 minutes from now; 400 when the body is not a
-/// JSON array; 503 while <c>SendGrid:WebhookPublicKey</c> is not set. Addresses are logged masked; the signature never.
+/// anything else); 401 without a valid signature or with a timestamp more than 5 minutes from now (the headers and the
+/// timestamp are checked before the body is read); 413 when the body is larger than <c>Requests:WebhookMaxBytes</c> (2 MB by
+/// default; at most that + 1 byte is read, into one buffer); 400 when the body is not a JSON array; 503 while
+/// <c>SendGrid:WebhookPublicKey</c> is not set. Addresses are logged masked; the signature never.
 /// </para>
 /// </summary>
 public sealed class SendGridEventWebhook(
     IOptions<SendGridOptions> options,
+    IOptions<RequestLimitOptions> limits,
     DeliveryEvents events,
     SubscriberStore subscribers,
     SubscriberAudit audit,
@@ -45,7 +48,6 @@ public sealed class SendGridEventWebhook(
     public const string TimestampHeader = "X-Twilio-Email-Event-Webhook-Timestamp";
     public const string Actor = "sendgrid";
     public static readonly TimeSpan TimestampTolerance = TimeSpan.FromMinutes(5);
-    public const int MaxBodyBytes = 32 * 1024 * 1024;
     private const int MaxKeyLength = 256;
     private const int Parallelism = 8;
 
@@ -70,11 +72,13 @@ public sealed class SendGridEventWebhook(
         if (age > TimestampTolerance || -age > TimestampTolerance)
             return Unauthorized($"The {TimestampHeader} header is more than {TimestampTolerance.TotalMinutes:0} minutes from the current time.");
 
-        if (request.ContentLength > MaxBodyBytes)
-            return Problems.Problem(413, "Content too large.", $"The body is larger than {MaxBodyBytes} bytes.", "body");
-        var body = await ReadBodyAsync(request.Body, ct);
-        if (body is null)
-            return Problems.Problem(413, "Content too large.", $"The body is larger than {MaxBodyBytes} bytes.", "body");
+        // Only now is the body read: at most the cap, into one buffer, and verified there.
+        var maxBytes = limits.Value.WebhookMaxBytes;
+        if (await BoundedBody.ReadAsync(request, maxBytes, ct) is not { } body)
+        {
+            logger.LogWarning("Refused a SendGrid event webhook request: the body is larger than {MaxBytes} bytes", maxBytes);
+            return BoundedBody.TooLarge(maxBytes);
+        }
         if (!Verify(publicKey, timestamp[0]!, body, signature[0]!))
         {
             logger.LogWarning("Refused a SendGrid event webhook request: the signature does not verify");
@@ -128,14 +132,15 @@ public sealed class SendGridEventWebhook(
         var signature = new byte[signatureBase64.Length];
         if (!Convert.TryFromBase64String(signatureBase64.Trim(), signature, out var length))
             return false;
-        var signed = new byte[Encoding.UTF8.GetByteCount(timestamp) + body.Length];
-        var written = Encoding.UTF8.GetBytes(timestamp, signed);
-        body.CopyTo(signed.AsSpan(written));
+        // Hashed in place (timestamp, then body), so the body is never copied.
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(Encoding.UTF8.GetBytes(timestamp));
+        hash.AppendData(body);
         try
         {
             using var ecdsa = ECDsa.Create();
             ecdsa.ImportSubjectPublicKeyInfo(publicKey, out _);
-            return ecdsa.VerifyData(signed, signature.AsSpan(0, length), HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
+            return ecdsa.VerifyHash(hash.GetHashAndReset(), signature.AsSpan(0, length), DSASignatureFormat.Rfc3279DerSequence);
         }
         catch (CryptographicException)
         {
@@ -312,20 +317,6 @@ public sealed class SendGridEventWebhook(
         if (seconds < 0 || seconds > DateTimeOffset.MaxValue.ToUnixTimeSeconds()) return false;
         at = DateTimeOffset.FromUnixTimeSeconds(seconds);
         return true;
-    }
-
-    /// <summary>The body's bytes exactly as received; null when larger than <see cref="MaxBodyBytes"/>.</summary>
-    private static async Task<byte[]?> ReadBodyAsync(Stream body, CancellationToken ct)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await body.ReadAsync(chunk, ct)) > 0)
-        {
-            if (buffer.Length + read > MaxBodyBytes) return null;
-            buffer.Write(chunk, 0, read);
-        }
-        return buffer.ToArray();
     }
 
     private static IResult Unauthorized(string detail) => Problems.Problem(401, "Unauthorized.", detail, null);

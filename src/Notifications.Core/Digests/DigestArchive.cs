@@ -39,12 +39,15 @@ public sealed class DigestArchive(StorageResources storage)
     /// <summary>
     /// GET /api/digests/{run}/{variant}: the archived HTML as a page ("view in browser"). The placeholders for one recipient's
     /// name and links become neutral ones: the page is the same for everyone and must not act on anyone's subscription.
+    /// It has the subscriber pages' security headers; a run or variant that does not exist is their 404 page, in the variant's
+    /// language (else the request's).
     /// </summary>
-    public async Task<Microsoft.AspNetCore.Http.IResult> ViewAsync(string runId, string variant, SubscriptionLinks links, CancellationToken ct)
+    public async Task<Microsoft.AspNetCore.Http.IResult> ViewAsync(Microsoft.AspNetCore.Http.HttpRequest request, string runId, string variant,
+        SubscriptionLinks links, SubscriptionPages pages, CancellationToken ct)
     {
         var valid = System.Text.RegularExpressions.Regex.IsMatch(runId, "^((daily|weekly)-[0-9TW-]{8,13}|instant-[0-9a-f]{16})$") && System.Text.RegularExpressions.Regex.IsMatch(variant, "^[a-z]{2}(-t[0-9a-f]{8})?(-[0-9]{1,5})?$");
         if (!valid || await LoadAsync(runId, variant, ct) is not { } digest)
-            return Microsoft.AspNetCore.Http.Results.Problem(statusCode: 404, title: "Not found.", detail: "There is no such digest.");
+            return pages.DigestNotFound(request, variant.Length >= 2 ? variant[..2] : null);
         var html = MailPlaceholders.Apply(digest.Html, new Dictionary<string, string>
         {
             [MailPlaceholders.NameHtml] = "subscriber",
@@ -52,7 +55,7 @@ public sealed class DigestArchive(StorageResources storage)
             [MailPlaceholders.UnsubscribeUrl] = links.Subscribe(),
             [MailPlaceholders.PreferencesUrl] = links.Subscribe(),
         });
-        return Microsoft.AspNetCore.Http.Results.Content(html, "text/html; charset=utf-8");
+        return SubscriptionPages.WithSecurityHeaders(Microsoft.AspNetCore.Http.Results.Content(html, "text/html; charset=utf-8"));
     }
 
     private Task Upload(string name, string content, string contentType, CancellationToken ct)

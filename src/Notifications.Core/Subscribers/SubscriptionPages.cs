@@ -24,6 +24,8 @@ namespace Notifications.Subscribers;
 public sealed class SubscriptionPages(
     SubscriptionSelfService service,
     SubscriptionTokens tokens,
+    SubscribeRateLimits limits,
+    IOptions<RequestLimitOptions> requestLimits,
     TemplateSet templates,
     IOptions<ArticleOptions> articles,
     IOptions<DigestOptions> digest,
@@ -44,7 +46,11 @@ public sealed class SubscriptionPages(
         if (!HttpMethods.IsPost(request.Method))
             return MethodNotAllowed(lang, "GET, POST");
 
-        if (request.HasJsonContentType())
+        // Before a byte of the body is read: the client's share of posts, then the declared size.
+        var json = request.HasJsonContentType();
+        if (!limits.TryAcquireClient(request, out var retryAt))
+            return RateLimited(lang, json, "ratelimit_text", retryAt);
+        if (json)
             return await SubscribeJsonAsync(request, ct);
         if (!request.HasFormContentType)
             return Message(415, lang, Text(lang)["error_title"], "error", [Text(lang)["error_body"]]);
@@ -52,7 +58,9 @@ public sealed class SubscriptionPages(
         IFormCollection form;
         try
         {
-            form = await request.ReadFormAsync(ct);
+            if (await BoundedBody.ReadFormAsync(request, PageMaxBytes, ct) is not { } bounded)
+                return TooLarge(lang);
+            form = bounded;
         }
         catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException)
         {
@@ -62,12 +70,12 @@ public sealed class SubscriptionPages(
             form["email"].ToString(), form["name"].ToString(), form["organization"].ToString(), form["country"].ToString(),
             form["language"].ToString() is { Length: > 0 } l ? l : lang, form["frequency"].ToString(),
             form["topics"].Where(t => !string.IsNullOrEmpty(t)).Select(t => t!).ToList());
+        if (!limits.TryAcquireAddress(request, values.Email, out retryAt))
+            return RateLimited(lang, json: false, "ratelimit_address_text", retryAt);
         try
         {
-            var outcome = await service.SubscribeAsync(values.Email, values.Name, values.Organization, values.Country, values.Language,
-                ParseFrequency(values.Frequency), values.Topics, ClientAddressOf(request), ct);
-            if (outcome == SubscribeOutcome.RateLimited)
-                return WithHeader(Message(429, lang, Text(lang)["ratelimit_title"], "error", [Text(lang)["ratelimit_text"]]), "Retry-After", "3600");
+            await service.SubscribeAsync(values.Email, values.Name, values.Organization, values.Country, values.Language,
+                ParseFrequency(values.Frequency), values.Topics, limits.ClientAddressOf(request), ct);
             return Message(200, lang, Text(lang)["pending_title"], "notice", [Text(lang)["pending_text1"], Text(lang)["pending_text2"]]);
         }
         catch (InvalidSubscriberException e)
@@ -149,12 +157,16 @@ public sealed class SubscriptionPages(
                 return MethodNotAllowed(fallback, "GET, POST");
 
             // The token is the authority; the body (List-Unsubscribe=One-Click from a mailbox provider, or our own button) only says how.
+            if (BoundedBody.DeclaredTooLarge(request, PageMaxBytes))
+                return TooLarge(fallback);
             var via = "one-click";
             if (request.HasFormContentType)
             {
                 try
                 {
-                    if ((await request.ReadFormAsync(ct))["via"].ToString() == "page") via = "page";
+                    if (await BoundedBody.ReadFormAsync(request, PageMaxBytes, ct) is not { } form)
+                        return TooLarge(fallback);
+                    if (form["via"].ToString() == "page") via = "page";
                 }
                 catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException)
                 {
@@ -187,6 +199,8 @@ public sealed class SubscriptionPages(
             }
             if (!HttpMethods.IsPost(request.Method))
                 return MethodNotAllowed(fallback, "GET, POST");
+            if (BoundedBody.DeclaredTooLarge(request, PageMaxBytes))
+                return TooLarge(fallback);
 
             var current = await service.GetPreferencesAsync(token, ct);
             if (current is null) return NotFound(fallback);
@@ -195,7 +209,9 @@ public sealed class SubscriptionPages(
             IFormCollection form;
             try
             {
-                form = await request.ReadFormAsync(ct);
+                if (await BoundedBody.ReadFormAsync(request, PageMaxBytes, ct) is not { } bounded)
+                    return TooLarge(current.Language);
+                form = bounded;
             }
             catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException)
             {
@@ -229,29 +245,11 @@ public sealed class SubscriptionPages(
     }
 
     /// <summary>
-    /// The client address the subscribe limit counts by. Behind the Functions host (which talks to the worker over loopback)
-    /// and the App Service front end, it is the last <c>X-Forwarded-For</c> entry, the one the front end added (earlier
-    /// entries come from the client and prove nothing). IPv6 clients count by their /64 network.
+    /// For a page that reads no body of its own (confirm: the token is in the query): a declared body over
+    /// <see cref="RequestLimitOptions.PageMaxBytes"/> is refused with 413 before anything else; a body of unknown length is never read.
     /// </summary>
-    public static string? ClientAddressOf(HttpRequest request)
-    {
-        var remote = request.HttpContext.Connection.RemoteIpAddress;
-        if (remote is null || IPAddress.IsLoopback(remote))
-        {
-            var last = request.Headers["X-Forwarded-For"].ToString().Split(',').Select(s => s.Trim()).LastOrDefault(s => s.Length > 0);
-            if (last is not null)
-                remote = IPAddress.TryParse(last, out var a) ? a : IPEndPoint.TryParse(last, out var ep) ? ep.Address : remote;
-        }
-        if (remote is null) return null;
-        if (remote.IsIPv4MappedToIPv6) remote = remote.MapToIPv4();
-        if (remote.AddressFamily == AddressFamily.InterNetworkV6)
-        {
-            var bytes = remote.GetAddressBytes();
-            Array.Clear(bytes, 8, 8);
-            return new IPAddress(bytes) + "/64";
-        }
-        return remote.ToString();
-    }
+    public Task<IResult> WithBodyLimitAsync(HttpRequest request, Func<HttpRequest, CancellationToken, Task<IResult>> page, CancellationToken ct)
+        => BoundedBody.DeclaredTooLarge(request, PageMaxBytes) ? Task.FromResult(TooLarge(PageLanguage(request, null))) : page(request, ct);
 
     /// <summary>The page language: the subscriber's, else <c>?lang=</c>, else the best of Accept-Language, else English.</summary>
     public static string PageLanguage(HttpRequest request, Subscriber? subscriber)
@@ -276,7 +274,9 @@ public sealed class SubscriptionPages(
         JsonElement body;
         try
         {
-            using var document = await JsonDocument.ParseAsync(request.Body, cancellationToken: ct);
+            if (await BoundedBody.ReadAsync(request, PageMaxBytes, ct) is not { } bytes)
+                return Secure(BoundedBody.TooLarge(PageMaxBytes));
+            using var document = JsonDocument.Parse(bytes);
             body = document.RootElement.Clone();
         }
         catch (JsonException e)
@@ -296,14 +296,14 @@ public sealed class SubscriptionPages(
                 return Secure(Problems.BadRequest(property.Name, property.Name == "topics" ? "topics must be an array of strings." : $"{property.Name} must be a string."));
         }
         string? Field(string name) => body.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        if (!limits.TryAcquireAddress(request, Field("email"), out var retryAt))
+            return RateLimited(PageLanguage(request, null), json: true, "ratelimit_address_text", retryAt);
         try
         {
-            var outcome = await service.SubscribeAsync(Field("email"), Field("name"), Field("organization"), Field("country"),
+            await service.SubscribeAsync(Field("email"), Field("name"), Field("organization"), Field("country"),
                 Field("language") ?? PageLanguage(request, null), ParseFrequency(Field("frequency")),
                 body.TryGetProperty("topics", out var topics) ? topics.EnumerateArray().Select(t => t.GetString()!).ToList() : null,
-                ClientAddressOf(request), ct);
-            if (outcome == SubscribeOutcome.RateLimited)
-                return WithHeader(Secure(Problems.Problem(429, "Too many requests.", "Too many subscribe requests from your network: try again in an hour.", null)), "Retry-After", "3600");
+                limits.ClientAddressOf(request), ct);
             return Secure(Results.Json(new { status = "pending-confirmation" }, Problems.Json, statusCode: 202));
         }
         catch (InvalidSubscriberException e)
@@ -387,6 +387,44 @@ public sealed class SubscriptionPages(
             : null;
         return Message(e.Problem == TokenProblem.Expired ? 410 : 400, lang, t["invalid_link_title"], "error", paragraphs, link);
     }
+
+    private int PageMaxBytes => requestLimits.Value.PageMaxBytes;
+
+    /// <summary>413: a page in the page's language (the form is far smaller than the cap, so this is no ordinary visitor's mistake).</summary>
+    private IResult TooLarge(string lang)
+    {
+        var t = Text(lang);
+        return Message(413, lang, t["toolarge_title"], "error",
+            [t["toolarge_text"].Replace("{size}", (PageMaxBytes / 1024).ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)]);
+    }
+
+    /// <summary>429 with when to try again: a page in the page's language, or a problem for JSON; Retry-After in seconds either way.</summary>
+    private IResult RateLimited(string lang, bool json, string reasonKey, DateTimeOffset retryAt)
+    {
+        var wait = retryAt - time.GetUtcNow();
+        var seconds = Math.Max(1, (long)Math.Ceiling(wait.TotalSeconds));
+        var minutes = Math.Max(1, (long)Math.Ceiling(wait.TotalMinutes));
+        var at = retryAt.UtcDateTime.ToString("HH:mm", CultureInfo.InvariantCulture);
+        var retryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        if (json)
+            return WithHeader(Problems.Problem(429, "Too many requests.",
+                $"{Texts["en"][reasonKey]} Try again after {at} UTC ({retryAt.UtcDateTime:yyyy-MM-dd}), in {minutes} minute{(minutes == 1 ? "" : "s")}.", null),
+                "Retry-After", retryAfter);
+        var t = Text(lang);
+        var when = t["ratelimit_retry"].Replace("{time}", at, StringComparison.Ordinal).Replace("{minutes}", minutes.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        return WithHeader(Message(429, lang, t["ratelimit_title"], "error", [t[reasonKey], when]), "Retry-After", retryAfter);
+    }
+
+    /// <summary>The digest web view's 404: a page in <paramref name="language"/> when it is one of ours, else in the request's.</summary>
+    public IResult DigestNotFound(HttpRequest request, string? language)
+    {
+        var lang = language is not null && SubscriberRules.Languages.Contains(language) ? language : PageLanguage(request, null);
+        var t = Text(lang);
+        return Message(404, lang, t["digest_not_found_title"], "error", [t["digest_not_found_text"]]);
+    }
+
+    /// <summary>Any answer with the headers of these pages (<see cref="ApplySecurityHeaders"/>).</summary>
+    public static IResult WithSecurityHeaders(IResult inner) => Secure(inner);
 
     private IResult NotFound(string lang)
         => Message(404, lang, Text(lang)["not_found_title"], "error", [Text(lang)["not_found_text"]]);
@@ -593,7 +631,13 @@ public sealed class SubscriptionPages(
             ["pending_text1"] = "If this address can receive our digests, we have sent it a message with a confirmation link. Open the link to start your subscription.",
             ["pending_text2"] = "Nothing after a few minutes? Look in your spam folder, or send the form again in 10 minutes.",
             ["ratelimit_title"] = "Too many requests",
-            ["ratelimit_text"] = "We received too many subscription requests from your network. Please try again in an hour.",
+            ["ratelimit_text"] = "We received too many subscription requests from your network.",
+            ["ratelimit_address_text"] = "We received too many subscription requests for this address from your network.",
+            ["ratelimit_retry"] = "Please try again after {time} UTC (in {minutes} min).",
+            ["toolarge_title"] = "The request is too large",
+            ["toolarge_text"] = "What was sent is larger than {size} KB, far more than this form needs, so it was not read. Nothing was changed. Please fill in the form again and send it.",
+            ["digest_not_found_title"] = "Digest not found",
+            ["digest_not_found_text"] = "There is no such digest. The link may be incomplete: copy the whole link from the email into your browser.",
             ["error_title"] = "The request could not be read",
             ["error_body"] = "The form could not be read. Please send it again.",
             ["error_email"] = "Enter a valid email address, for example name@customs.example.",
@@ -676,7 +720,13 @@ public sealed class SubscriptionPages(
             ["pending_text1"] = "Если на этот адрес можно отправлять наши обзоры, мы отправили на него письмо со ссылкой для подтверждения. Откройте ссылку, чтобы начать подписку.",
             ["pending_text2"] = "Письмо не пришло через несколько минут? Проверьте папку «Спам» или отправьте форму ещё раз через 10 минут.",
             ["ratelimit_title"] = "Слишком много запросов",
-            ["ratelimit_text"] = "Из вашей сети поступило слишком много запросов на подписку. Повторите попытку через час.",
+            ["ratelimit_text"] = "Из вашей сети поступило слишком много запросов на подписку.",
+            ["ratelimit_address_text"] = "Из вашей сети поступило слишком много запросов на подписку для этого адреса.",
+            ["ratelimit_retry"] = "Повторите попытку после {time} UTC (через {minutes} мин).",
+            ["toolarge_title"] = "Слишком большой запрос",
+            ["toolarge_text"] = "Отправленные данные больше {size} КБ — намного больше, чем нужно для этой формы, поэтому они не были прочитаны. Ничего не изменено. Заполните форму ещё раз и отправьте её.",
+            ["digest_not_found_title"] = "Обзор не найден",
+            ["digest_not_found_text"] = "Такого обзора нет. Возможно, ссылка неполная: скопируйте ссылку из письма в браузер целиком.",
             ["error_title"] = "Не удалось прочитать запрос",
             ["error_body"] = "Не удалось прочитать форму. Отправьте её ещё раз.",
             ["error_email"] = "Введите действительный адрес электронной почты, например name@customs.example.",
@@ -759,7 +809,13 @@ public sealed class SubscriptionPages(
             ["pending_text1"] = "Si cette adresse peut recevoir nos synthèses, nous lui avons envoyé un message contenant un lien de confirmation. Ouvrez ce lien pour activer votre abonnement.",
             ["pending_text2"] = "Rien reçu après quelques minutes ? Regardez dans le dossier des courriers indésirables, ou renvoyez le formulaire dans 10 minutes.",
             ["ratelimit_title"] = "Trop de demandes",
-            ["ratelimit_text"] = "Nous avons reçu trop de demandes d'abonnement depuis votre réseau. Veuillez réessayer dans une heure.",
+            ["ratelimit_text"] = "Nous avons reçu trop de demandes d'abonnement depuis votre réseau.",
+            ["ratelimit_address_text"] = "Nous avons reçu trop de demandes d'abonnement pour cette adresse depuis votre réseau.",
+            ["ratelimit_retry"] = "Veuillez réessayer après {time} UTC (dans {minutes} min).",
+            ["toolarge_title"] = "La demande est trop volumineuse",
+            ["toolarge_text"] = "Les données envoyées dépassent {size} Ko, bien plus que ce formulaire ne demande : elles n'ont donc pas été lues. Rien n'a été modifié. Veuillez remplir le formulaire à nouveau et l'envoyer.",
+            ["digest_not_found_title"] = "Synthèse introuvable",
+            ["digest_not_found_text"] = "Cette synthèse n'existe pas. Le lien est peut-être incomplet : copiez le lien entier depuis le courriel dans votre navigateur.",
             ["error_title"] = "La demande n'a pas pu être lue",
             ["error_body"] = "Le formulaire n'a pas pu être lu. Veuillez le renvoyer.",
             ["error_email"] = "Saisissez une adresse électronique valide, par exemple nom@douane.example.",

@@ -82,7 +82,6 @@ public sealed class SubscriptionSelfService
     private readonly TimeProvider time;
     private readonly ILogger<SubscriptionSelfService> logger;
     private readonly TimeSpan resendInterval;
-    private readonly ClientRateLimiter limiter;
 
     public SubscriptionSelfService(
         SubscriberStore store,
@@ -110,7 +109,6 @@ public sealed class SubscriptionSelfService
         this.time = time;
         this.logger = logger;
         resendInterval = options.Value.ConfirmationResendInterval;
-        limiter = new ClientRateLimiter(options.Value.SubscribeRequestsPerHour, TimeSpan.FromHours(1), time);
     }
 
     /// <summary>
@@ -123,12 +121,6 @@ public sealed class SubscriptionSelfService
         string? email, string? name, string? organization, string? country, string? language, DigestFrequency frequency,
         IReadOnlyList<string>? topics, string? clientAddress, CancellationToken ct = default)
     {
-        if (!limiter.TryAcquire(string.IsNullOrWhiteSpace(clientAddress) ? "unknown" : clientAddress))
-        {
-            logger.LogWarning("Subscribe requests from one client exceed {Limit} an hour: answered 429", limiter.Limit);
-            return SubscribeOutcome.RateLimited;
-        }
-
         // Validates every field (the same rules as the admin API) before anything is read or written.
         var candidate = store.Create(
             new NewSubscriber(email ?? "", name ?? "", organization ?? "", language ?? "", frequency, SubscriberStatus.Pending, country, topics),
@@ -328,47 +320,5 @@ public sealed class SubscriptionSelfService
             var claimedAt = subscriber.ConfirmationSentAt;
             await store.UpdateAsync(subscriber.Id, s => s.ConfirmationSentAt == claimedAt ? s with { ConfirmationSentAt = previousSentAt } : s, CancellationToken.None);
         }
-    }
-}
-
-/// <summary>
-/// At most <see cref="Limit"/> requests per key in a sliding window. In memory, per instance: with several instances
-/// a client may get up to that many times the limit, which is acceptable here because the per-address resend limit is
-/// stored on the subscriber record, so the mail any one address can be sent stays bounded whatever the instance count.
-/// </summary>
-internal sealed class ClientRateLimiter(int limit, TimeSpan window, TimeProvider time)
-{
-    private const int SweepAbove = 10_000;
-    private readonly Dictionary<string, Queue<DateTimeOffset>> hits = new(StringComparer.Ordinal);
-    private readonly Lock gate = new();
-
-    public int Limit => limit;
-
-    public bool TryAcquire(string key)
-    {
-        var now = time.GetUtcNow();
-        lock (gate)
-        {
-            if (hits.Count > SweepAbove)
-            {
-                foreach (var (k, q) in hits.ToList())
-                {
-                    Prune(q, now);
-                    if (q.Count == 0) hits.Remove(k);
-                }
-            }
-            if (!hits.TryGetValue(key, out var queue))
-                hits[key] = queue = new Queue<DateTimeOffset>();
-            Prune(queue, now);
-            if (queue.Count >= limit) return false;
-            queue.Enqueue(now);
-            return true;
-        }
-    }
-
-    private void Prune(Queue<DateTimeOffset> queue, DateTimeOffset now)
-    {
-        while (queue.Count > 0 && now - queue.Peek() >= window)
-            queue.Dequeue();
     }
 }

@@ -6,10 +6,10 @@ using Notifications.Subscribers;
 namespace Notifications.Functions.Digests;
 
 /// <summary>"View in browser": a run's archived digest as a page. CLI twin: <c>notify serve</c>.</summary>
-public sealed class ViewDigest(DigestArchive archive, SubscriptionLinks links)
+public sealed class ViewDigest(DigestArchive archive, SubscriptionLinks links, SubscriptionPages pages)
 {
     [Function(nameof(ViewDigest))]
     public Task<IResult> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "digests/{run}/{variant}")] HttpRequest request, string run, string variant, CancellationToken ct)
-        => archive.ViewAsync(run, variant, links, ct);
+        => archive.ViewAsync(request, run, variant, links, pages, ct);
 }

@@ -17,7 +17,7 @@ public sealed class Subscriptions(SubscriptionPages pages)
 
     [Function("Confirm")]
     public Task<IResult> Confirm([HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", Route = "confirm")] HttpRequest request, CancellationToken ct)
-        => pages.ConfirmAsync(request, ct);
+        => pages.WithBodyLimitAsync(request, pages.ConfirmAsync, ct);
 
     [Function("Unsubscribe")]
     public Task<IResult> Unsubscribe([HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", Route = "unsubscribe")] HttpRequest request, CancellationToken ct)
