@@ -481,7 +481,7 @@ public sealed partial class SubscriptionsTests(AzuriteFixture azurite)
     [Fact]
     public async Task TooManySubscribeRequestsFromOneClientGet429()
     {
-        await using var c = await StartAsync();
+        await using var c = await StartAsync(s => s["SelfService:ClientRequestsPerHour"] = "10");
         var client = IPAddress.Parse("198.51.100.23");
 
         for (var i = 0; i < 10; i++)
@@ -494,6 +494,7 @@ public sealed partial class SubscriptionsTests(AzuriteFixture azurite)
         Assert.Equal(429, limited.Status);
         Assert.Equal("3600", limited.Headers.RetryAfter.ToString());
         Assert.Contains("Too many requests", limited.Body);
+        Assert.Contains("Please try again after 08:00 UTC (in 60 min).", limited.Body);
         Assert.Equal(10, Mails(c).Count);
         Assert.Null(await c.Store.FindByEmailAsync("reader10@customs.example", TestContext.Current.CancellationToken));
 
@@ -507,7 +508,7 @@ public sealed partial class SubscriptionsTests(AzuriteFixture azurite)
     public async Task EveryPageHasTheSecurityHeadersAndALanguage()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var c = await StartAsync(s => s["SelfService:SubscribeRequestsPerHour"] = "2");
+        await using var c = await StartAsync(s => s["SelfService:ClientRequestsPerHour"] = "2");
         var subscriber = await c.Store.AddAsync(new NewSubscriber(Email, "Aziz Karimov", "State Customs Committee"), ct);
         var tokens = c.Host.Get<SubscriptionTokens>();
         var unsubscribe = "?token=" + tokens.Issue(subscriber.Id, TokenPurpose.Unsubscribe);

@@ -123,7 +123,7 @@ public sealed class SendGridEventWebhookTests(AzuriteFixture azurite) : IDisposa
         Assert.Equal((1, 1, 1, 1, 1, 1, 1, 0, 0), (counters["delivered"], counters["open"], counters["click"], counters["deferred"], counters["bounce"],
             counters["spamreport"], counters["unsubscribe"], counters["dropped"], counters["blocked"]));
 
-        var raw = await host.Get<DeliveryEvents>().GetRawAsync(new DateTimeOffset(2026, 11, 26, 6, 58, 0, TimeSpan.Zero), "ev-bounce", Ct);
+        var raw = await host.Get<DeliveryEvents>().GetRawAsync("ev-bounce", Ct);
         Assert.NotNull(raw);
         Assert.Equal("ev-bounce", JsonDocument.Parse(raw).RootElement.GetProperty("sg_event_id").GetString());
     }
@@ -143,7 +143,7 @@ public sealed class SendGridEventWebhookTests(AzuriteFixture azurite) : IDisposa
         Assert.Equal("application/problem+json", answer.Headers.ContentType.ToString());
         Assert.Equal(SubscriberStatus.Active, await StatusAsync(host, s));
         Assert.All(await CountersAsync(host), c => Assert.Equal(0, c.Value));
-        Assert.Null(await host.Get<DeliveryEvents>().GetRawAsync(new DateTimeOffset(2026, 11, 26, 6, 58, 0, TimeSpan.Zero), "ev-1", Ct));
+        Assert.Null(await host.Get<DeliveryEvents>().GetRawAsync("ev-1", Ct));
         Assert.DoesNotContain(await AuditAsync(host, s), a => a.Actor == "sendgrid");
     }
 
@@ -232,6 +232,24 @@ public sealed class SendGridEventWebhookTests(AzuriteFixture azurite) : IDisposa
     }
 
     [Fact]
+    public async Task SameEventIdWithATimestampOnAnotherDayIsAppliedOnce()
+    {
+        // Deduplication is by sg_event_id alone: a redelivery whose timestamp falls on another UTC day is still the same event.
+        await using var host = await StartAsync();
+        var s = await AddAsync(host, "a.karimov@customs.uz.example");
+        var day1 = new DateTimeOffset(2026, 11, 25, 23, 59, 0, TimeSpan.Zero);
+
+        var first = await PostAsync(host, Batch(Event("ev-same", "unsubscribe", s.Email, s, at: day1)));
+        var again = await PostAsync(host, Batch(Event("ev-same", "unsubscribe", s.Email, s, at: day1.AddMinutes(2))));
+
+        Assert.Equal((1, 0), (first.Json.GetProperty("processed").GetInt32(), first.Json.GetProperty("duplicates").GetInt32()));
+        Assert.Equal((0, 1), (again.Json.GetProperty("processed").GetInt32(), again.Json.GetProperty("duplicates").GetInt32()));
+        Assert.Equal(1, (await CountersAsync(host))["unsubscribe"]);
+        Assert.Single(await AuditAsync(host, s), a => a.Actor == "sendgrid");
+        Assert.Equal(SubscriberStatus.Unsubscribed, await StatusAsync(host, s));
+    }
+
+    [Fact]
     public async Task DuplicateWithinOneBatchIsCountedOnce()
     {
         await using var host = await StartAsync();
@@ -292,7 +310,7 @@ public sealed class SendGridEventWebhookTests(AzuriteFixture azurite) : IDisposa
         var storage = host.Get<StorageResources>();
         await storage.EnsureCreatedAsync();
         // A delivery that claimed the event a minute ago and has not finished (or died).
-        await storage.DeliveryEvents.AddEntityAsync(new TableEntity(DeliveryEvents.DayOf(at), "ev-spam")
+        await storage.DeliveryEvents.AddEntityAsync(new TableEntity(DeliveryEvents.PartitionOf("ev-spam"), "ev-spam")
         {
             ["State"] = "Claimed",
             ["ClaimedAt"] = host.Time.GetUtcNow().AddMinutes(-1),
@@ -449,34 +467,35 @@ public sealed class SendGridEventWebhookTests(AzuriteFixture azurite) : IDisposa
     }
 
     [Fact]
-    public async Task RawEventsOlderThanThirtyDaysArePruned()
+    public async Task RawEventsAreKeptThirtyDaysFromTheirReceiptWhateverTheirTimestamp()
     {
         await using var host = await StartAsync();
         var now = host.Time.GetUtcNow();
         var events = host.Get<DeliveryEvents>();
-        var old = now.AddDays(-31);
-        var recent = now.AddDays(-29);
 
-        // The first delivery of the day prunes after processing: the 31-day-old event goes at once, the 29-day-old one stays.
-        Assert.Equal(200, (await PostAsync(host, Batch(Event("ev-old", "open", "a@x.example", at: old), Event("ev-recent", "open", "a@x.example", at: recent)))).Status);
-        Assert.Null(await events.GetRawAsync(old, "ev-old", Ct));
-        Assert.NotNull(await events.GetRawAsync(recent, "ev-recent", Ct));
+        // Received today: an event stamped 31 days ago stays as long as one stamped now (its id must keep meeting its row).
+        Assert.Equal(200, (await PostAsync(host, Batch(Event("ev-old", "open", "a@x.example", at: now.AddDays(-31)), Event("ev-recent", "open", "a@x.example", at: now)))).Status);
+        Assert.NotNull(await events.GetRawAsync("ev-old", Ct));
+        Assert.NotNull(await events.GetRawAsync("ev-recent", Ct));
 
-        // At most once a day per instance: a second old event the same day stays until tomorrow's first delivery.
-        Assert.Equal(200, (await PostAsync(host, Batch(Event("ev-old-2", "open", "a@x.example", at: old)))).Status);
-        Assert.NotNull(await events.GetRawAsync(old, "ev-old-2", Ct));
+        // 29 days later the day's first delivery prunes, and both are still within the 30 days.
+        host.Time.Advance(TimeSpan.FromDays(29));
+        Assert.Equal(200, (await PostAsync(host, Batch(Event("ev-day29", "open", "a@x.example", at: host.Time.GetUtcNow())))).Status);
+        Assert.NotNull(await events.GetRawAsync("ev-old", Ct));
+        Assert.NotNull(await events.GetRawAsync("ev-recent", Ct));
 
-        host.Time.Advance(TimeSpan.FromDays(2));
-        Assert.Equal(200, (await PostAsync(host, Batch(Event("ev-today", "open", "a@x.example", at: host.Time.GetUtcNow())))).Status);
-        Assert.Null(await events.GetRawAsync(old, "ev-old-2", Ct));
-        Assert.Null(await events.GetRawAsync(recent, "ev-recent", Ct)); // now 31 days old
-        Assert.NotNull(await events.GetRawAsync(host.Time.GetUtcNow(), "ev-today", Ct));
+        // 32 days after they were received, they go; the later one stays.
+        host.Time.Advance(TimeSpan.FromDays(3));
+        Assert.Equal(200, (await PostAsync(host, Batch(Event("ev-day32", "open", "a@x.example", at: host.Time.GetUtcNow())))).Status);
+        Assert.Null(await events.GetRawAsync("ev-old", Ct));
+        Assert.Null(await events.GetRawAsync("ev-recent", Ct));
+        Assert.NotNull(await events.GetRawAsync("ev-day29", Ct));
         // Counters are not pruned.
         Assert.Equal(4, (await CountersAsync(host))["open"]);
     }
 
     [Fact]
-    public async Task PruneKeepsWholeDaysOfTheLastThirtyDays()
+    public async Task PruneKeepsWholeDaysOfTheLastThirtyDaysOfRowsOfTheEarlierDayPartitionedScheme()
     {
         await using var host = await StartAsync();
         var storage = host.Get<StorageResources>();

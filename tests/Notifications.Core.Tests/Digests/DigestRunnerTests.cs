@@ -354,9 +354,9 @@ public sealed class DigestRunnerTests(AzuriteFixture azurite)
         Assert.Equal("http://127.0.0.1:7071/api/digests/daily-2026-11-26/en", view);
 
         var archive = host.Get<DigestArchive>();
-        var page = await HttpCall.InvokeAsync(host.Services, _ => archive.ViewAsync("daily-2026-11-26", "en", host.Get<SubscriptionLinks>(), Ct), "GET");
-        var missing = await HttpCall.InvokeAsync(host.Services, _ => archive.ViewAsync("daily-2026-11-27", "en", host.Get<SubscriptionLinks>(), Ct), "GET");
-        var hostile = await HttpCall.InvokeAsync(host.Services, _ => archive.ViewAsync("../secrets", "en", host.Get<SubscriptionLinks>(), Ct), "GET");
+        var page = await HttpCall.InvokeAsync(host.Services, r => archive.ViewAsync(r, "daily-2026-11-26", "en", host.Get<SubscriptionLinks>(), host.Get<SubscriptionPages>(), Ct), "GET");
+        var missing = await HttpCall.InvokeAsync(host.Services, r => archive.ViewAsync(r, "daily-2026-11-27", "en", host.Get<SubscriptionLinks>(), host.Get<SubscriptionPages>(), Ct), "GET");
+        var hostile = await HttpCall.InvokeAsync(host.Services, r => archive.ViewAsync(r, "../secrets", "en", host.Get<SubscriptionLinks>(), host.Get<SubscriptionPages>(), Ct), "GET");
 
         Assert.Equal((200, 404, 404), (page.Status, missing.Status, hostile.Status));
         Assert.Contains("PTC session", page.Body);
