@@ -2,8 +2,12 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Notifications.Delivery;
 using Notifications.Digests;
 using Notifications.Functions.Delivery;
@@ -221,32 +225,30 @@ public sealed class AnonymousRequestBoundsTests(AzuriteFixture azurite) : IDispo
     }
 
     [Fact]
-    public async Task ASpoofedForwardedForIsNotTrustedUnlessTheHostSaysSo()
+    public async Task TheCountedAddressIsTheConnectionsNeverAClientsForwardedFor()
     {
-        // notify serve (the default): over loopback, X-Forwarded-For is the client's own claim and changes nothing.
-        await using (var serve = await StartAsync(s => s["SelfService:ClientRequestsPerHour"] = "2"))
-        {
-            var limits = serve.Get<SubscribeRateLimits>();
-            Assert.Equal("127.0.0.1", limits.ClientAddressOf(Request(serve, IPAddress.Loopback, "203.0.113.5")));
-            Assert.Equal(200, (await SubscribeAsync(serve, "one@customs.example", IPAddress.Loopback, forwardedFor: "203.0.113.1")).Status);
-            Assert.Equal(200, (await SubscribeAsync(serve, "two@customs.example", IPAddress.Loopback, forwardedFor: "203.0.113.2")).Status);
-            Assert.Equal(429, (await SubscribeAsync(serve, "three@customs.example", IPAddress.Loopback, forwardedFor: "203.0.113.3")).Status);
-        }
+        await using var host = await StartAsync(s => s["SelfService:ClientRequestsPerHour"] = "2");
 
-        // The Functions host on Azure (SelfService:TrustForwardedFor, set by the Bicep): the last entry, added by the front end.
-        await using var functions = await StartAsync(s =>
-        {
-            s["SelfService:ClientRequestsPerHour"] = "2";
-            s["SelfService:TrustForwardedFor"] = "true";
-        });
-        var trusted = functions.Get<SubscribeRateLimits>();
-        Assert.Equal("203.0.113.5", trusted.ClientAddressOf(Request(functions, IPAddress.Loopback, "198.51.100.1, 203.0.113.5:50312")));
-        Assert.Equal("2001:db8:1:2::/64", trusted.ClientAddressOf(Request(functions, IPAddress.Loopback, "[2001:db8:1:2:3:4:5:6]:443")));
-        // Not over loopback, the header is not the platform's: the connection's address counts.
-        Assert.Equal("198.51.100.9", trusted.ClientAddressOf(Request(functions, IPAddress.Parse("198.51.100.9"), "203.0.113.5")));
-        Assert.Equal(200, (await SubscribeAsync(functions, "one@customs.example", IPAddress.Loopback, forwardedFor: "203.0.113.1")).Status);
-        Assert.Equal(200, (await SubscribeAsync(functions, "two@customs.example", IPAddress.Loopback, forwardedFor: "203.0.113.2")).Status);
-        Assert.Equal(200, (await SubscribeAsync(functions, "three@customs.example", IPAddress.Loopback, forwardedFor: "203.0.113.3")).Status);
+        // notify serve: Kestrel on loopback, no forwarded-headers step: the TCP peer is the client, whatever it claims.
+        Assert.Equal("127.0.0.1", SubscribeRateLimits.ClientAddressOf(Request(host, IPAddress.Loopback, "203.0.113.5")));
+        Assert.Equal(200, (await SubscribeAsync(host, "one@customs.example", IPAddress.Loopback, forwardedFor: "203.0.113.1")).Status);
+        Assert.Equal(200, (await SubscribeAsync(host, "two@customs.example", IPAddress.Loopback, forwardedFor: "203.0.113.2")).Status);
+        Assert.Equal(429, (await SubscribeAsync(host, "three@customs.example", IPAddress.Loopback, forwardedFor: "203.0.113.3")).Status);
+
+        // The Functions host: the worker's forwarded-headers step (as ConfigureFunctionsWebApplication sets it up, trusting loopback
+        // proxies only) has made the host's entry, the last, the remote address; a client's own earlier entries count for nothing.
+        Assert.Equal("203.0.113.5", SubscribeRateLimits.ClientAddressOf(await ThroughTheWorkersForwardedHeadersAsync(Request(host, IPAddress.Loopback, "198.51.100.1, 203.0.113.5"))));
+        Assert.Equal("2001:db8:1:2::/64", SubscribeRateLimits.ClientAddressOf(await ThroughTheWorkersForwardedHeadersAsync(Request(host, IPAddress.Loopback, "2001:db8:1:2:3:4:5:6"))));
+        // A client that is not the loopback proxy is not believed either.
+        Assert.Equal("198.51.100.9", SubscribeRateLimits.ClientAddressOf(await ThroughTheWorkersForwardedHeadersAsync(Request(host, IPAddress.Parse("198.51.100.9"), "203.0.113.5"))));
+    }
+
+    private static async Task<HttpRequest> ThroughTheWorkersForwardedHeadersAsync(HttpRequest request)
+    {
+        var middleware = new ForwardedHeadersMiddleware(_ => Task.CompletedTask, NullLoggerFactory.Instance,
+            Options.Create(new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.All }));
+        await middleware.Invoke(request.HttpContext);
+        return request;
     }
 
     // ---- The digest web view ----

@@ -7,10 +7,7 @@ using Microsoft.Extensions.Options;
 
 namespace Notifications.Subscribers;
 
-/// <summary>
-/// The subscribe form's client limits (section <c>SelfService</c>, beside <see cref="SelfServiceOptions"/>), and which client
-/// address they count.
-/// </summary>
+/// <summary>The subscribe form's per-client limit (section <c>SelfService</c>, beside <see cref="SelfServiceOptions"/>).</summary>
 public sealed class SubscribeRateLimitOptions
 {
     public const string Section = "SelfService";
@@ -21,13 +18,6 @@ public sealed class SubscribeRateLimitOptions
     /// </summary>
     [Range(1, 1_000_000, ErrorMessage = "SelfService:ClientRequestsPerHour must be from 1 to 1000000, e.g. 100.")]
     public int ClientRequestsPerHour { get; set; } = 100;
-
-    /// <summary>
-    /// Whether the client is the last <c>X-Forwarded-For</c> entry of a request that reaches the app over loopback: true only
-    /// where the platform adds that header (the Functions host on Azure; the Bicep sets it). False under <c>notify serve</c>,
-    /// where clients connect directly and any <c>X-Forwarded-For</c> is the client's own claim.
-    /// </summary>
-    public bool TrustForwardedFor { get; set; }
 }
 
 /// <summary>
@@ -85,20 +75,20 @@ public sealed class SubscribeRateLimits(
     }
 
     /// <summary>
-    /// The client address the limits count by: the connection's remote address; with <see cref="SubscribeRateLimitOptions.TrustForwardedFor"/>
-    /// and a request over loopback (the Functions host talks to the worker over loopback), the last <c>X-Forwarded-For</c> entry,
-    /// the one the platform's front end added (earlier entries come from the client and prove nothing). Without that option a
-    /// client-supplied <c>X-Forwarded-For</c> is never read. IPv6 clients count by their /64 network.
+    /// The client address the limits count by: the connection's remote address, and nothing the client sends.
+    /// <list type="bullet">
+    /// <item>Functions host: the host proxies each request to the worker over loopback with an <c>X-Forwarded-For</c> it sets,
+    /// and the worker's ASP.NET Core integration (<c>ConfigureFunctionsWebApplication</c>: <c>UseForwardedHeaders</c>, which trusts
+    /// only loopback proxies) has already made the last entry, the one the host added, the remote address; entries a client
+    /// put before it are left in the header and never read here.</item>
+    /// <item><c>notify serve</c>: Kestrel on loopback without forwarded-headers handling, so the remote address is the TCP peer and
+    /// a client's <c>X-Forwarded-For</c> changes nothing.</item>
+    /// </list>
+    /// IPv6 clients count by their /64 network.
     /// </summary>
-    public string? ClientAddressOf(HttpRequest request)
+    public static string? ClientAddressOf(HttpRequest request)
     {
         var remote = request.HttpContext.Connection.RemoteIpAddress;
-        if (options.Value.TrustForwardedFor && (remote is null || IPAddress.IsLoopback(remote)))
-        {
-            var last = request.Headers["X-Forwarded-For"].ToString().Split(',').Select(s => s.Trim()).LastOrDefault(s => s.Length > 0);
-            if (last is not null)
-                remote = IPAddress.TryParse(last, out var a) ? a : IPEndPoint.TryParse(last, out var ep) ? ep.Address : remote;
-        }
         if (remote is null) return null;
         if (remote.IsIPv4MappedToIPv6) remote = remote.MapToIPv4();
         if (remote.AddressFamily == AddressFamily.InterNetworkV6)

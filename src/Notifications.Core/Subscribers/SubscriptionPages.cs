@@ -75,7 +75,7 @@ public sealed class SubscriptionPages(
         try
         {
             await service.SubscribeAsync(values.Email, values.Name, values.Organization, values.Country, values.Language,
-                ParseFrequency(values.Frequency), values.Topics, limits.ClientAddressOf(request), ct);
+                ParseFrequency(values.Frequency), values.Topics, SubscribeRateLimits.ClientAddressOf(request), ct);
             return Message(200, lang, Text(lang)["pending_title"], "notice", [Text(lang)["pending_text1"], Text(lang)["pending_text2"]]);
         }
         catch (InvalidSubscriberException e)
@@ -303,7 +303,7 @@ public sealed class SubscriptionPages(
             await service.SubscribeAsync(Field("email"), Field("name"), Field("organization"), Field("country"),
                 Field("language") ?? PageLanguage(request, null), ParseFrequency(Field("frequency")),
                 body.TryGetProperty("topics", out var topics) ? topics.EnumerateArray().Select(t => t.GetString()!).ToList() : null,
-                limits.ClientAddressOf(request), ct);
+                SubscribeRateLimits.ClientAddressOf(request), ct);
             return Secure(Results.Json(new { status = "pending-confirmation" }, Problems.Json, statusCode: 202));
         }
         catch (InvalidSubscriberException e)
