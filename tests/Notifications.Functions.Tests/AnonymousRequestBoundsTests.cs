@@ -175,6 +175,19 @@ public sealed class AnonymousRequestBoundsTests(AzuriteFixture azurite) : IDispo
         Assert.Equal(3000, answer.Json.GetProperty("processed").GetInt32());
     }
 
+    [Theory]
+    [InlineData("Requests:PageMaxBytes", "100")]
+    [InlineData("Requests:PageMaxBytes", "104857600")]
+    [InlineData("Requests:WebhookMaxBytes", "1024")]
+    [InlineData("Requests:WebhookMaxBytes", "1073741824")]
+    [InlineData("SelfService:ClientRequestsPerHour", "0")]
+    public async Task AnUnusableLimitStopsTheStartNamingTheSetting(string setting, string value)
+    {
+        var e = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync(s => s[setting] = value));
+
+        Assert.Contains(setting + " must be from", e.Message);
+    }
+
     // ---- The subscribe limits ----
 
     [Fact]
