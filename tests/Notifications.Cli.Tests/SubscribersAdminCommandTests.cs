@@ -30,7 +30,7 @@ public sealed class SubscribersAdminCommandTests(AzuriteFixture azurite) : IDisp
         var update = await Run(settings, "subscribers", "update", Karimova, "--frequency", "weekly", "--name", "Dilnoza K.");
         Assert.True(update.ExitCode == 0, update.ToString());
 
-        var show = await Run(settings, "subscribers", "show", EmailAddress.IdOf(Karimova), "--json");
+        var show = await Run(settings, "subscribers", "show", settings.SubscriberIdOf(Karimova), "--json");
 
         Assert.True(show.ExitCode == 0, show.ToString());
         using var json = JsonDocument.Parse(show.Output);
@@ -159,7 +159,7 @@ public sealed class SubscribersAdminCommandTests(AzuriteFixture azurite) : IDisp
         var suspend = await Run(settings, "subscribers", "suspend", Karimova);
         var listed = await Run(settings, "subscribers", "list", "--status", "suspended", "--json");
         var again = await Run(settings, "subscribers", "suspend", Karimova);
-        var activate = await Run(settings, "subscribers", "activate", EmailAddress.IdOf(Karimova));
+        var activate = await Run(settings, "subscribers", "activate", settings.SubscriberIdOf(Karimova));
 
         Assert.True(suspend.ExitCode == 0, suspend.ToString());
         Assert.Contains("is now suspended (was active)", suspend.Output);
@@ -173,7 +173,7 @@ public sealed class SubscribersAdminCommandTests(AzuriteFixture azurite) : IDisp
     {
         var settings = Settings();
         await AddKarimovaAsync(settings);
-        var id = EmailAddress.IdOf(Karimova);
+        var id = settings.SubscriberIdOf(Karimova);
 
         var remove = await Run(settings, "subscribers", "remove", Karimova);
         var show = await Run(settings, "subscribers", "show", id);
