@@ -145,7 +145,11 @@ public sealed class SubscriberCsv(SubscriberStore store, SubscriberRules rules, 
         if (count > MaxRows)
             return Refused(count, 1, string.Create(CultureInfo.InvariantCulture, $"the file has {count:N0} data rows; an import takes at most {MaxRows:N0}: split it and import the parts one after the other."), dryRun);
 
-        var existing = (await store.ListAsync(ct)).ToDictionary(s => s.Id, StringComparer.Ordinal);
+        // By keyed id, whatever the row's id (a subscriber not yet moved by migrate-ids keeps its old one, and its row is updated).
+        var existing = new Dictionary<string, Subscriber>(StringComparer.Ordinal);
+        foreach (var s in await store.ListAsync(ct))
+            if (store.IdOf(s.Email) is var keyed && (s.Id == keyed || !existing.ContainsKey(keyed)))
+                existing[keyed] = s;
         var suppressed = await suppressions.ListAsync(ct);
         var overridden = new List<Suppression>();
         var now = time.GetUtcNow();
@@ -336,7 +340,7 @@ public sealed class SubscriberCsv(SubscriberStore store, SubscriberRules rules, 
             deliveryHour is { } hour ? new FieldChange<int?>(hour) : null);
         if (Same(current, after)) return (Outcome.Unchanged, null, false);
         after = after with { UpdatedAt = now };
-        existing[after.Id] = after;
+        existing[id!] = after;
         return (Outcome.Updated, after, status is not null);
 
         string? Required(string field)

@@ -49,6 +49,10 @@ public sealed class SubscriberStore(StorageResources storage, SubscriberRules ru
         await storage.EnsureCreatedAsync();
         try
         {
+            // Until ids are migrated the address may exist under its old id: the same person, not a new one.
+            if (subscriber.Id != SubscriberIds.LegacyOf(subscriber.Email)
+                && (await storage.Subscribers.GetEntityIfExistsAsync<TableEntity>(Partition, SubscriberIds.LegacyOf(subscriber.Email), select: ["RowKey"], cancellationToken: ct)).HasValue)
+                throw new RequestFailedException(409, "The address exists under its old id.");
             await storage.Subscribers.AddEntityAsync(ToEntity(subscriber), ct);
         }
         catch (RequestFailedException e) when (e.Status == 409)
@@ -120,8 +124,9 @@ public sealed class SubscriberStore(StorageResources storage, SubscriberRules ru
         return found;
     }
 
-    public Task<Subscriber?> FindByEmailAsync(string email, CancellationToken ct = default)
-        => GetAsync(IdOf(email), ct);
+    /// <summary>By address: under its keyed id, else (ids not migrated yet: <c>notify subscribers migrate-ids</c>) under the old one.</summary>
+    public async Task<Subscriber?> FindByEmailAsync(string email, CancellationToken ct = default)
+        => await GetAsync(IdOf(email), ct) ?? await GetAsync(SubscriberIds.LegacyOf(EmailAddress.Normalize(email)), ct);
 
     /// <summary>The id of an address (normalised first; an error when it is not an address).</summary>
     public string IdOf(string email) => ids.Of(EmailAddress.Normalize(email));
@@ -182,7 +187,10 @@ public sealed class SubscriberStore(StorageResources storage, SubscriberRules ru
         }
         catch (RequestFailedException e) when (e.Status == 409)
         {
-            // Copied by an earlier run that stopped half-way, and perhaps changed since through the alias: that copy is the current one.
+            // Copied by an earlier run that stopped half-way; either row may have changed since: the one changed last wins.
+            var copy = await storage.Subscribers.GetEntityAsync<TableEntity>(Partition, newId, cancellationToken: ct);
+            if (subscriber.UpdatedAt > (copy.Value.GetDateTimeOffset("UpdatedAt") ?? default))
+                await storage.Subscribers.UpdateEntityAsync(ToEntity(subscriber with { Id = newId }), copy.Value.ETag, TableUpdateMode.Replace, ct);
         }
         await storage.Subscribers.UpsertEntityAsync(new TableEntity(AliasPartition, subscriber.Id) { ["Id"] = newId }, TableUpdateMode.Replace, ct);
     }
