@@ -186,6 +186,39 @@ public sealed class SubscribersAdminCommandTests(AzuriteFixture azurite) : IDisp
         Assert.Empty(JsonDocument.Parse((await Run(settings, "subscribers", "list", "--json")).Output).RootElement.EnumerateArray());
     }
 
+    [Fact]
+    public async Task AddAfterRemoveIsRefusedUntilOverriddenWithAReason()
+    {
+        var settings = Settings();
+        await AddKarimovaAsync(settings);
+        Assert.Equal(0, (await Run(settings, "subscribers", "remove", Karimova)).ExitCode);
+        string[] add = ["subscribers", "add", "--email", Karimova, "--name", "Dilnoza Karimova", "--organization", "Customs Committee of Uzbekistan"];
+
+        var refused = await Run(settings, add);
+        var overridden = await Run(settings, [.. add, "--override-suppression", "asked to be re-added by email"]);
+        var show = await Run(settings, "subscribers", "show", Karimova, "--json");
+
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("--override-suppression", Assert.Single(refused.ErrorLines));
+        Assert.True(overridden.ExitCode == 0, overridden.ToString());
+        Assert.Contains("asked to be re-added by email", show.Output);
+        Assert.Contains("suppression overridden", show.Output);
+    }
+
+    [Fact]
+    public async Task MigrateIdsReportsWhatItMovedAndIsIdempotent()
+    {
+        var settings = Settings();
+        await AddKarimovaAsync(settings);
+
+        var first = await Run(settings, "subscribers", "migrate-ids");
+        var json = await Run(settings, "subscribers", "migrate-ids", "--json");
+
+        Assert.True(first.ExitCode == 0, first.ToString());
+        Assert.Contains("1 subscribers; 0 moved to keyed ids, 1 already keyed.", first.Output);
+        Assert.Equal(1, JsonDocument.Parse(json.Output).RootElement.GetProperty("alreadyKeyed").GetInt32());
+    }
+
     [Theory]
     [InlineData("show")]
     [InlineData("update")]
