@@ -107,13 +107,16 @@ public sealed class CliContext(TextWriter output, TextWriter error, IReadOnlyDic
         var configuration = new ConfigurationManager();
         configuration.AddInMemoryCollection(LocalDefaults);
         configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Tokens:Keys:local"] = LocalTokenKey(), ["Tokens:CurrentKeyId"] = "local" });
-        configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Subscribers:IdKey"] = LocalKey("local-subscriber-id.key") });
         if (FindLocalSettings() is { } file)
             configuration.AddInMemoryCollection(ReadLocalSettingsValues(file));
         configuration.AddEnvironmentVariables();
         configuration.AddInMemoryCollection(overrides);
         if (commandSettings is not null)
             configuration.AddInMemoryCollection(commandSettings);
+        // The local id key only for local storage (Azurite): against a deployed account, ids must be the app's (Subscribers__IdKey from
+        // Key Vault), or the CLI would look people up, add and erase them under other ids; without it the start fails naming the setting.
+        if (string.IsNullOrEmpty(configuration["Subscribers:IdKey"]) && LocalStorageEndpoint.From(configuration) is not null)
+            configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Subscribers:IdKey"] = LocalKey("local-subscriber-id.key") });
         return configuration;
     }
 

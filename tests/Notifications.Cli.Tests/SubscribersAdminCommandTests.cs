@@ -219,6 +219,20 @@ public sealed class SubscribersAdminCommandTests(AzuriteFixture azurite) : IDisp
         Assert.Equal(1, JsonDocument.Parse(json.Output).RootElement.GetProperty("alreadyKeyed").GetInt32());
     }
 
+    [Fact]
+    public async Task AgainstADeployedAccountWithoutTheIdKeyNothingStartsAndTheErrorNamesTheSetting()
+    {
+        var settings = Settings();
+        settings["AzureWebJobsStorage"] = null;
+        settings["AzureWebJobsStorage:accountName"] = "stnotificationsprod";
+        settings["Subscribers:IdKey"] = null; // the local key is for Azurite only: ids must be the app's
+
+        var run = await Run(settings, "subscribers", "list");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("Subscribers:IdKey", Assert.Single(run.ErrorLines));
+    }
+
     [Theory]
     [InlineData("show")]
     [InlineData("update")]
