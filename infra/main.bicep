@@ -47,6 +47,11 @@ param sendGridWebhookPublicKey string = ''
 @description('Link-signing key k1, base64 of at least 32 random bytes (openssl rand -base64 32); stored in Key Vault. Keep it: changing it breaks the links in every email sent.')
 param tokenSigningKey string
 
+@secure()
+@minLength(44)
+@description('The key subscriber ids are hashed with (HMAC-SHA256), base64 of at least 32 random bytes (openssl rand -base64 32); stored in Key Vault. Keep it: changing it changes every subscriber id and loses the suppression list.')
+param subscriberIdKey string
+
 @description('SendGrid__Host: https://api.eu.sendgrid.com for EU data residency.')
 param sendGridHost string = 'https://api.sendgrid.com'
 
@@ -129,6 +134,7 @@ module keyVault 'modules/key-vault.bicep' = {
     sendGridApiKey: sendGridApiKey
     sendGridWebhookPublicKey: sendGridWebhookPublicKey
     tokenSigningKey: tokenSigningKey
+    subscriberIdKey: subscriberIdKey
   }
 }
 
@@ -163,6 +169,7 @@ module functionApp 'modules/function-app.bicep' = {
     // No webhook key, no secret: SendGrid__WebhookPublicKey stays empty (the webhook answers 503).
     sendGridWebhookPublicKeySecretName: empty(sendGridWebhookPublicKey) ? '' : keyVault.outputs.sendGridWebhookPublicKeySecretName
     tokenSigningKeySecretName: keyVault.outputs.tokenSigningKeySecretName
+    subscriberIdKeySecretName: keyVault.outputs.subscriberIdKeySecretName
     deliveryFromEmail: deliveryFromEmail
     deliveryFromName: deliveryFromName
     sendGridHost: sendGridHost

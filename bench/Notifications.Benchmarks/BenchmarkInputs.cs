@@ -40,6 +40,7 @@ public static class BenchmarkInputs
             ["Tokens:CurrentKeyId"] = "k1",
             // A fixed 32-byte key, so that every run signs the same tokens.
             ["Tokens:Keys:k1"] = Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes("micro-benchmarks k1"))),
+            ["Subscribers:IdKey"] = Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes("micro-benchmarks ids"))),
             ["Links:BaseUrl"] = BaseUrl,
             ["Digest:Sender"] = "PTC Secretariat",
             ["Digest:Organization"] = "the Permanent Technical Committee's session reports",
@@ -113,7 +114,7 @@ public static class BenchmarkInputs
             var first = FirstNames[i % FirstNames.Length];
             var last = LastNames[i / FirstNames.Length % LastNames.Length];
             var email = $"official{i:D4}.{i % 97}@{Domains[i % Domains.Length]}";
-            var id = EmailAddress.IdOf(EmailAddress.Normalize(email));
+            var id = Get<SubscriberIds>().Of(EmailAddress.Normalize(email));
             recipients.Add(new Recipient(id, email, $"{first} {last}", links.Unsubscribe(id), links.Preferences(id)));
         }
         return recipients;

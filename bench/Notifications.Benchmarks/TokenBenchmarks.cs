@@ -18,7 +18,7 @@ public class TokenBenchmarks
     public void Setup()
     {
         _tokens = BenchmarkInputs.Get<SubscriptionTokens>();
-        _subscriberId = EmailAddress.IdOf(EmailAddress.Normalize("d.karimova@customs.uz.example"));
+        _subscriberId = BenchmarkInputs.Get<SubscriberIds>().Of(EmailAddress.Normalize("d.karimova@customs.uz.example"));
         _token = _tokens.Issue(_subscriberId, TokenPurpose.Unsubscribe);
     }
 

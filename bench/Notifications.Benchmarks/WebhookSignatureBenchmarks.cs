@@ -58,7 +58,7 @@ public class WebhookSignatureBenchmarks
                 ["sg_message_id"] = $"14c5d75ce93.dfd.64b469.filter0001.16648.{i:X8}.0",
                 ["run_id"] = "daily-2026-11-26T07",
                 ["batch_id"] = "b00000",
-                ["subscriber_id"] = EmailAddress.IdOf(email),
+                ["subscriber_id"] = BenchmarkInputs.Get<SubscriberIds>().Of(email),
             };
             if (name == "open") e["useragent"] = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36";
             if (name == "click") e["url"] = "https://secretariat.example/news/ptc-241-242";

@@ -21,6 +21,16 @@ Test-Required 'SENDGRID_API_KEY' 'the SendGrid API key with Mail Send permission
 Test-Required 'TOKEN_SIGNING_KEY' 'the link-signing key k1, base64 of 32 random bytes (it goes to Key Vault; keep it: a new one breaks the links in every email sent)' `
     'azd env set TOKEN_SIGNING_KEY ([Convert]::ToBase64String([Security.Cryptography.RandomNumberGenerator]::GetBytes(32)))'
 
+Test-Required 'SUBSCRIBER_ID_KEY' 'the key subscriber ids are hashed with, base64 of 32 random bytes (it goes to Key Vault; keep it: a new one changes every id and loses the suppression list)' `
+    'azd env set SUBSCRIBER_ID_KEY ([Convert]::ToBase64String([Security.Cryptography.RandomNumberGenerator]::GetBytes(32)))'
+
+$idKey = $env:SUBSCRIBER_ID_KEY
+if (-not [string]::IsNullOrEmpty($idKey) -and $idKey.Length -lt 44) {
+    Write-Host 'preprovision: SUBSCRIBER_ID_KEY is shorter than 44 characters: it must be base64 of at least 32 bytes.' -ForegroundColor Red
+    Write-Host '  azd env set SUBSCRIBER_ID_KEY ([Convert]::ToBase64String([Security.Cryptography.RandomNumberGenerator]::GetBytes(32)))'
+    $missing = $true
+}
+
 $key = $env:TOKEN_SIGNING_KEY
 if (-not [string]::IsNullOrEmpty($key) -and $key.Length -lt 44) {
     Write-Host 'preprovision: TOKEN_SIGNING_KEY is shorter than 44 characters: it must be base64 of at least 32 bytes.' -ForegroundColor Red

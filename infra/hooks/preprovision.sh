@@ -24,6 +24,15 @@ require SENDGRID_API_KEY "the SendGrid API key with Mail Send permission (it goe
 require TOKEN_SIGNING_KEY "the link-signing key k1, base64 of 32 random bytes (it goes to Key Vault; keep it: a new one breaks the links in every email sent)" \
   "azd env set TOKEN_SIGNING_KEY \"\$(openssl rand -base64 32)\""
 
+require SUBSCRIBER_ID_KEY "the key subscriber ids are hashed with, base64 of 32 random bytes (it goes to Key Vault; keep it: a new one changes every id and loses the suppression list)" \
+  "azd env set SUBSCRIBER_ID_KEY \"\$(openssl rand -base64 32)\""
+
+if [ -n "${SUBSCRIBER_ID_KEY:-}" ] && [ "${#SUBSCRIBER_ID_KEY}" -lt 44 ]; then
+  echo "preprovision: SUBSCRIBER_ID_KEY is shorter than 44 characters: it must be base64 of at least 32 bytes." >&2
+  echo "  azd env set SUBSCRIBER_ID_KEY \"\$(openssl rand -base64 32)\"" >&2
+  missing=1
+fi
+
 if [ -n "${TOKEN_SIGNING_KEY:-}" ] && [ "${#TOKEN_SIGNING_KEY}" -lt 44 ]; then
   echo "preprovision: TOKEN_SIGNING_KEY is shorter than 44 characters: it must be base64 of at least 32 bytes." >&2
   echo "  azd env set TOKEN_SIGNING_KEY \"\$(openssl rand -base64 32)\"" >&2

@@ -38,6 +38,9 @@ param sendGridWebhookPublicKeySecretName string
 @description('Secret with link-signing key k1.')
 param tokenSigningKeySecretName string
 
+@description('Secret with the subscriber id key.')
+param subscriberIdKeySecretName string
+
 @description('Delivery__FromEmail.')
 param deliveryFromEmail string
 
@@ -189,6 +192,10 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
         {
           name: 'Tokens__CurrentKeyId'
           value: 'k1'
+        }
+        {
+          name: 'Subscribers__IdKey'
+          value: '@Microsoft.KeyVault(VaultName=${vault.name};SecretName=${subscriberIdKeySecretName})'
         }
         {
           name: 'Links__BaseUrl'

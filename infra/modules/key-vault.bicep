@@ -22,9 +22,14 @@ param sendGridWebhookPublicKey string
 @description('Link-signing key k1 (base64 of at least 32 bytes).')
 param tokenSigningKey string
 
+@secure()
+@description('The key subscriber ids are hashed with (Subscribers__IdKey, base64 of at least 32 bytes).')
+param subscriberIdKey string
+
 var sendGridApiKeySecretName = 'sendgrid-api-key'
 var sendGridWebhookPublicKeySecretName = 'sendgrid-webhook-public-key'
 var tokenSigningKeySecretName = 'token-key-k1'
+var subscriberIdKeySecretName = 'subscriber-id-key'
 
 resource vault 'Microsoft.KeyVault/vaults@2026-05-15' = {
   name: name
@@ -71,8 +76,18 @@ resource tokenSigningKeySecret 'Microsoft.KeyVault/vaults/secrets@2026-05-15' = 
   }
 }
 
+resource subscriberIdKeySecret 'Microsoft.KeyVault/vaults/secrets@2026-05-15' = {
+  parent: vault
+  name: subscriberIdKeySecretName
+  properties: {
+    value: subscriberIdKey
+    contentType: 'text/plain'
+  }
+}
+
 output name string = vault.name
 output sendGridApiKeySecretName string = sendGridApiKeySecret.name
 // Created only when a webhook key is given (main.bicep passes the name on only then).
 output sendGridWebhookPublicKeySecretName string = sendGridWebhookPublicKeySecretName
 output tokenSigningKeySecretName string = tokenSigningKeySecret.name
+output subscriberIdKeySecretName string = subscriberIdKeySecret.name

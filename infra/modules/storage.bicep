@@ -35,6 +35,7 @@ var tableNames = [
   'SubscriberAudit'
   'DeliveryEvents'
   'DeliveryCounters'
+  'Suppressions'
 ]
 
 resource account 'Microsoft.Storage/storageAccounts@2026-09-01' = {

@@ -113,6 +113,10 @@ public sealed class CliContext(TextWriter output, TextWriter error, IReadOnlyDic
         configuration.AddInMemoryCollection(overrides);
         if (commandSettings is not null)
             configuration.AddInMemoryCollection(commandSettings);
+        // The local id key only for local storage (Azurite): against a deployed account, ids must be the app's (Subscribers__IdKey from
+        // Key Vault), or the CLI would look people up, add and erase them under other ids; without it the start fails naming the setting.
+        if (string.IsNullOrEmpty(configuration["Subscribers:IdKey"]) && LocalStorageEndpoint.From(configuration) is not null)
+            configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Subscribers:IdKey"] = LocalKey("local-subscriber-id.key") });
         return configuration;
     }
 
@@ -120,9 +124,15 @@ public sealed class CliContext(TextWriter output, TextWriter error, IReadOnlyDic
     /// The key that signs links in local runs: made once on this machine and kept in the git-ignored .tools folder, so links
     /// in the outbox keep working with `notify serve`. Deployed apps get theirs from Key Vault (Tokens:Keys).
     /// </summary>
-    private static string LocalTokenKey()
+    private static string LocalTokenKey() => LocalKey("local-token.key");
+
+    /// <summary>
+    /// A local secret (base64 of 32 random bytes) made once on this machine in the git-ignored .tools folder: the link signing key, and
+    /// the key subscriber ids are hashed with (Subscribers:IdKey), so that local ids stay the same from one command to the next.
+    /// </summary>
+    private static string LocalKey(string name)
     {
-        var file = Path.Combine(Path.GetDirectoryName(AzuriteLauncher.ToolFolder)!, "local-token.key");
+        var file = Path.Combine(Path.GetDirectoryName(AzuriteLauncher.ToolFolder)!, name);
         if (File.Exists(file)) return File.ReadAllText(file).Trim();
         Directory.CreateDirectory(Path.GetDirectoryName(file)!);
         var key = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));

@@ -43,8 +43,17 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ArticleRejectionNotifier>();
 
         services.AddSingleton<SubscriberRules>();
+        services.AddOptions<SubscriberIdOptions>().Bind(configuration.GetSection(SubscriberIdOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SubscriberIdOptions>, SubscriberIdOptionsValidator>();
+        services.AddSingleton<SubscriberIds>();
         services.AddSingleton<SubscriberStore>();
         services.AddSingleton<SubscriberAudit>();
+        services.AddSingleton<Suppressions>();
+        // Every store that may hold copies of a subscriber's address or name: erasure asks each to forget them (pending subscribe requests go here too).
+        services.AddSingleton<IPersonalDataStore>(sp => sp.GetRequiredService<DeliveryLedger>());
+        services.AddSingleton<IPersonalDataStore>(sp => sp.GetRequiredService<DeliveryEvents>());
+        services.AddSingleton<SubscriberEraser>();
+        services.AddSingleton<SubscriberIdMigration>();
         services.AddSingleton<SubscriberAdmin>();
         services.AddSingleton<SubscriberCsv>();
         services.AddSingleton<CoverageReport>();

@@ -30,7 +30,7 @@ public sealed class SubscribersAdminCommandTests(AzuriteFixture azurite) : IDisp
         var update = await Run(settings, "subscribers", "update", Karimova, "--frequency", "weekly", "--name", "Dilnoza K.");
         Assert.True(update.ExitCode == 0, update.ToString());
 
-        var show = await Run(settings, "subscribers", "show", EmailAddress.IdOf(Karimova), "--json");
+        var show = await Run(settings, "subscribers", "show", settings.SubscriberIdOf(Karimova), "--json");
 
         Assert.True(show.ExitCode == 0, show.ToString());
         using var json = JsonDocument.Parse(show.Output);
@@ -159,7 +159,7 @@ public sealed class SubscribersAdminCommandTests(AzuriteFixture azurite) : IDisp
         var suspend = await Run(settings, "subscribers", "suspend", Karimova);
         var listed = await Run(settings, "subscribers", "list", "--status", "suspended", "--json");
         var again = await Run(settings, "subscribers", "suspend", Karimova);
-        var activate = await Run(settings, "subscribers", "activate", EmailAddress.IdOf(Karimova));
+        var activate = await Run(settings, "subscribers", "activate", settings.SubscriberIdOf(Karimova));
 
         Assert.True(suspend.ExitCode == 0, suspend.ToString());
         Assert.Contains("is now suspended (was active)", suspend.Output);
@@ -173,7 +173,7 @@ public sealed class SubscribersAdminCommandTests(AzuriteFixture azurite) : IDisp
     {
         var settings = Settings();
         await AddKarimovaAsync(settings);
-        var id = EmailAddress.IdOf(Karimova);
+        var id = settings.SubscriberIdOf(Karimova);
 
         var remove = await Run(settings, "subscribers", "remove", Karimova);
         var show = await Run(settings, "subscribers", "show", id);
@@ -184,6 +184,53 @@ public sealed class SubscribersAdminCommandTests(AzuriteFixture azurite) : IDisp
         Assert.Equal(1, show.ExitCode);
         Assert.Contains($"no subscriber {id}", Assert.Single(show.ErrorLines));
         Assert.Empty(JsonDocument.Parse((await Run(settings, "subscribers", "list", "--json")).Output).RootElement.EnumerateArray());
+    }
+
+    [Fact]
+    public async Task AddAfterRemoveIsRefusedUntilOverriddenWithAReason()
+    {
+        var settings = Settings();
+        await AddKarimovaAsync(settings);
+        Assert.Equal(0, (await Run(settings, "subscribers", "remove", Karimova)).ExitCode);
+        string[] add = ["subscribers", "add", "--email", Karimova, "--name", "Dilnoza Karimova", "--organization", "Customs Committee of Uzbekistan"];
+
+        var refused = await Run(settings, add);
+        var overridden = await Run(settings, [.. add, "--override-suppression", "asked to be re-added by email"]);
+        var show = await Run(settings, "subscribers", "show", Karimova, "--json");
+
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("--override-suppression", Assert.Single(refused.ErrorLines));
+        Assert.True(overridden.ExitCode == 0, overridden.ToString());
+        Assert.Contains("asked to be re-added by email", show.Output);
+        Assert.Contains("suppression overridden", show.Output);
+    }
+
+    [Fact]
+    public async Task MigrateIdsReportsWhatItMovedAndIsIdempotent()
+    {
+        var settings = Settings();
+        await AddKarimovaAsync(settings);
+
+        var first = await Run(settings, "subscribers", "migrate-ids");
+        var json = await Run(settings, "subscribers", "migrate-ids", "--json");
+
+        Assert.True(first.ExitCode == 0, first.ToString());
+        Assert.Contains("1 subscribers; 0 moved to keyed ids, 1 already keyed.", first.Output);
+        Assert.Equal(1, JsonDocument.Parse(json.Output).RootElement.GetProperty("alreadyKeyed").GetInt32());
+    }
+
+    [Fact]
+    public async Task AgainstADeployedAccountWithoutTheIdKeyNothingStartsAndTheErrorNamesTheSetting()
+    {
+        var settings = Settings();
+        settings["AzureWebJobsStorage"] = null;
+        settings["AzureWebJobsStorage:accountName"] = "stnotificationsprod";
+        settings["Subscribers:IdKey"] = null; // the local key is for Azurite only: ids must be the app's
+
+        var run = await Run(settings, "subscribers", "list");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("Subscribers:IdKey", Assert.Single(run.ErrorLines));
     }
 
     [Theory]

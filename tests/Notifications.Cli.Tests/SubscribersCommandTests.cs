@@ -27,7 +27,7 @@ public sealed class SubscribersCommandTests(AzuriteFixture azurite) : IDisposabl
         Assert.Equal(
             ["createdAt", "deliveryHour", "email", "frequency", "id", "language", "name", "organization", "status", "updatedAt"],
             item.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
-        Assert.Equal(EmailAddress.IdOf("jane.smith@hmrc.example"), item.GetProperty("id").GetString());
+        Assert.Equal(settings.SubscriberIdOf("jane.smith@hmrc.example"), item.GetProperty("id").GetString());
         Assert.Equal("jane.smith@hmrc.example", item.GetProperty("email").GetString());
         Assert.Equal("Jane Smith", item.GetProperty("name").GetString());
         Assert.Equal("HM Revenue and Customs", item.GetProperty("organization").GetString());

@@ -240,10 +240,11 @@ public sealed class ManageSubscribersTests(AzuriteFixture azurite)
         var erased = await HttpCall.InvokeAsync(host.Services, r => api.Erase(r, id, Ct), "DELETE");
         var again = await HttpCall.InvokeAsync(host.Services, r => api.Erase(r, id, Ct), "DELETE");
 
-        Assert.Equal((204, 404), (erased.Status, again.Status));
+        // Erasing again is idempotent: it finds the suppression entry and looks for copies once more (a batch that was being sent).
+        Assert.Equal((204, 204), (erased.Status, again.Status));
         Assert.Null(await host.Get<SubscriberStore>().GetAsync(id, Ct));
         var audit = await host.Get<SubscriberAudit>().ListAsync(id, Ct);
-        Assert.Equal("erased", audit[0].Action);
+        Assert.Equal(["erased", "erased again"], audit.Take(2).Select(e => e.Action).Order(StringComparer.Ordinal));
         Assert.DoesNotContain(audit, e => JsonSerializer.Serialize(e).Contains("karimov", StringComparison.OrdinalIgnoreCase));
     }
 

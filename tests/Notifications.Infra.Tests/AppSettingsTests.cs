@@ -60,9 +60,10 @@ public sealed class AppSettingsTests
     {
         var bicep = AppSettings.FromTemplate(await Bicep.MainTemplateAsync());
 
-        foreach (var secret in bicep.Keys.Where(k => k is "SendGrid__ApiKey" or "SendGrid__WebhookPublicKey" || AppSettings.Matches("Tokens__Keys__<*>", k)))
+        foreach (var secret in bicep.Keys.Where(k => k is "SendGrid__ApiKey" or "SendGrid__WebhookPublicKey" or "Subscribers__IdKey" || AppSettings.Matches("Tokens__Keys__<*>", k)))
             Assert.True(bicep[secret].Contains("@Microsoft.KeyVault(VaultName=", StringComparison.Ordinal), $"{secret} must be a Key Vault reference, not a value: {bicep[secret]}");
         Assert.Contains("Tokens__Keys__k1", bicep.Keys);
+        Assert.Contains("Subscribers__IdKey", bicep.Keys);
 
         // The account allows no shared key, so no connection string; Flex Consumption refuses the runtime and content settings.
         string[] refused =

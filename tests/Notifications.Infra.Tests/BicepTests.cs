@@ -118,7 +118,7 @@ public sealed partial class BicepTests
         var template = await Bicep.MainTemplateAsync();
         var parameters = template["parameters"]!.AsObject();
 
-        foreach (var secret in new[] { "sendGridApiKey", "sendGridWebhookPublicKey", "tokenSigningKey" })
+        foreach (var secret in new[] { "sendGridApiKey", "sendGridWebhookPublicKey", "tokenSigningKey", "subscriberIdKey" })
             Assert.Equal("securestring", parameters[secret]!["type"]!.GetValue<string>());
     }
 

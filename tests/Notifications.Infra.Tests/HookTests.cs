@@ -39,7 +39,7 @@ public sealed class HookTests : IDisposable
         var start = new ProcessStartInfo("/bin/sh") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Repository.Root };
         start.ArgumentList.Add(Path.Combine(Repository.Root, "infra", "hooks", script));
         foreach (var name in new[] { "AZURE_RESOURCE_GROUP", "AZURE_FUNCTION_APP_NAME", "EVENT_GRID_SYSTEM_TOPIC_NAME", "ARTICLES_CONTAINER_NAME",
-                     "ARTICLE_PUBLISHED_FUNCTION_NAME", "DELIVERY_FROM_EMAIL", "ALERT_EMAIL", "SENDGRID_API_KEY", "TOKEN_SIGNING_KEY" })
+                     "ARTICLE_PUBLISHED_FUNCTION_NAME", "DELIVERY_FROM_EMAIL", "ALERT_EMAIL", "SENDGRID_API_KEY", "TOKEN_SIGNING_KEY", "SUBSCRIBER_ID_KEY" })
             start.Environment.Remove(name);
         start.Environment["PATH"] = _bin.FullName + Path.PathSeparator + Environment.GetEnvironmentVariable("PATH");
         start.Environment["POSTDEPLOY_KEY_WAIT_SECONDS"] = "0";
@@ -109,7 +109,7 @@ public sealed class HookTests : IDisposable
         var (exitCode, output) = await RunHookAsync("preprovision.sh", []);
 
         Assert.Equal(1, exitCode);
-        foreach (var name in new[] { "DELIVERY_FROM_EMAIL", "ALERT_EMAIL", "SENDGRID_API_KEY", "TOKEN_SIGNING_KEY" })
+        foreach (var name in new[] { "DELIVERY_FROM_EMAIL", "ALERT_EMAIL", "SENDGRID_API_KEY", "TOKEN_SIGNING_KEY", "SUBSCRIBER_ID_KEY" })
             Assert.Contains($"azd env set {name}", output, StringComparison.Ordinal);
     }
 
@@ -122,6 +122,7 @@ public sealed class HookTests : IDisposable
             ["ALERT_EMAIL"] = "ops@secretariat.example",
             ["SENDGRID_API_KEY"] = "SG.fake",
             ["TOKEN_SIGNING_KEY"] = Convert.ToBase64String(new byte[32]),
+            ["SUBSCRIBER_ID_KEY"] = Convert.ToBase64String(new byte[32]),
         };
         Assert.Equal(0, (await RunHookAsync("preprovision.sh", values)).ExitCode);
 

@@ -22,6 +22,7 @@ public static class TestSettings
             ["Storage:SendBatchesQueue"] = p + "-send-batches",
             ["Storage:DeliveryEventsTable"] = p + "DeliveryEvents",
             ["Storage:DeliveryCountersTable"] = p + "DeliveryCounters",
+            ["Storage:SuppressionsTable"] = p + "Suppressions",
             ["Delivery:Mode"] = "Outbox",
             ["Delivery:OutboxPath"] = outboxPath ?? Path.Combine(Path.GetTempPath(), "notifications-tests", p, "outbox"),
             ["Delivery:FromEmail"] = "digests@secretariat.example",
@@ -30,8 +31,15 @@ public static class TestSettings
             ["Digest:Organization"] = "the Permanent Technical Committee's session reports",
             ["Tokens:Keys:t1"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
             ["Tokens:CurrentKeyId"] = "t1",
+            ["Subscribers:IdKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
         };
     }
+
+    /// <summary>The subscriber id of an address under these settings' <c>Subscribers:IdKey</c>.</summary>
+    public static string SubscriberIdOf(this IReadOnlyDictionary<string, string?> settings, string email)
+        => new Notifications.Subscribers.SubscriberIds(Microsoft.Extensions.Options.Options.Create(
+                new Notifications.Subscribers.SubscriberIdOptions { IdKey = settings["Subscribers:IdKey"]! }))
+            .Of(Notifications.Subscribers.EmailAddress.Normalize(email));
 
     /// <summary>Sends through the fake SendGrid instead of the outbox.</summary>
     public static Dictionary<string, string?> WithSendGrid(this Dictionary<string, string?> settings, FakeSendGrid sendGrid)

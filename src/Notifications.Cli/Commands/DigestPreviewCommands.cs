@@ -15,7 +15,7 @@ namespace Notifications.Cli.Commands;
 public static class DigestPreviewCommands
 {
     /// <summary>Whose links previews and test messages carry: a subscriber that does not exist, so the links open a harmless "not found".</summary>
-    private static readonly string SampleId = EmailAddress.IdOf("sample.recipient@example.org");
+    private const string SampleId = DigestSamples.SampleId;
 
     public static Command Preview(CliContext cli)
     {
@@ -81,7 +81,7 @@ public static class DigestPreviewCommands
             var sample = DigestSamples.Recipient(digest.Language, address, links.Unsubscribe(SampleId), links.Preferences(SampleId));
             var runId = "send-test-" + services.GetRequiredService<TimeProvider>().GetUtcNow().ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture);
             var transport = services.GetRequiredService<IMailTransport>();
-            var messageId = await transport.SendAsync(new MailBatch(runId, "1", "send-test", digest.Content, [sample with { SubscriberId = EmailAddress.IdOf(address) }]), ct);
+            var messageId = await transport.SendAsync(new MailBatch(runId, "1", "send-test", digest.Content, [sample with { SubscriberId = services.GetRequiredService<SubscriberIds>().Of(address) }]), ct);
 
             if (parse.GetValue(CliContext.JsonOption))
                 await cli.WriteJsonAsync(new

@@ -8,8 +8,8 @@ using Notifications.Subscribers;
 namespace Notifications.Cli.Commands;
 
 /// <summary>
-/// <c>notify subscribers</c>: add, list, show, update, remove, suspend, activate, import, export and coverage.
-/// A subscriber is named by address or by id (the 32 hex characters of a hash of the address). Changes are audited as "cli:" + the user name.
+/// <c>notify subscribers</c>: add, list, show, update, remove, suspend, activate, import, export, coverage and migrate-ids.
+/// A subscriber is named by address or by id (the 32 hex characters of a keyed hash of the address, <see cref="SubscriberIds"/>). Changes are audited as "cli:" + the user name.
 /// </summary>
 public static class SubscribersCommands
 {
@@ -28,6 +28,7 @@ public static class SubscribersCommands
         subscribers.Subcommands.Add(Import(cli));
         subscribers.Subcommands.Add(Export(cli));
         subscribers.Subcommands.Add(Coverage(cli));
+        subscribers.Subcommands.Add(MigrateIds(cli));
         return subscribers;
     }
 
@@ -42,14 +43,15 @@ public static class SubscribersCommands
         var topics = new Option<string?>("--topics") { Description = "Topics, comma separated, e.g. 'e-commerce,data model'; all topics when not given." };
         var timeZone = new Option<string?>("--time-zone") { Description = "IANA time zone, e.g. Asia/Tashkent; UTC when not given." };
         var deliveryHour = new Option<string?>("--delivery-hour") { Description = "The local hour (0-23, in their time zone) digests go out; the default (Schedule:DeliveryHour) when not given." };
-        var add = new Command("add", "Add an active subscriber.") { email, name, organization, language, frequency, country, topics, timeZone, deliveryHour };
+        var overrideSuppression = OverrideSuppressionOption();
+        var add = new Command("add", "Add an active subscriber.") { email, name, organization, language, frequency, country, topics, timeZone, deliveryHour, overrideSuppression };
         add.SetAction((parse, ct) => cli.RunAsync(parse, async services =>
         {
             var added = await services.GetRequiredService<SubscriberAdmin>().CreateAsync(new NewSubscriber(
                 parse.GetValue(email)!, parse.GetValue(name)!, parse.GetValue(organization)!,
                 parse.GetValue(language)!, SubscriberRules.Frequency(parse.GetValue(frequency)), SubscriberStatus.Active,
                 parse.GetValue(country), Split(parse.GetValue(topics)), parse.GetValue(timeZone),
-                SubscriberRules.DeliveryHour(parse.GetValue(deliveryHour))), Actor, ct);
+                SubscriberRules.DeliveryHour(parse.GetValue(deliveryHour))), Actor, ct, parse.GetValue(overrideSuppression));
             await cli.Out.WriteLineAsync($"Added {added.Email} ({added.Organization}), {Lower(added.Frequency)}, {added.Language}, id {added.Id}.");
             return 0;
         }));
@@ -146,15 +148,19 @@ public static class SubscribersCommands
     private static Command Remove(CliContext cli)
     {
         var who = SubscriberArgument();
-        var remove = new Command("remove", "Erase a subscriber (GDPR erasure): the record with the address and name goes; only the hashed id stays in the audit and the delivery ledger.") { who };
+        var remove = new Command("remove", "Erase a subscriber (GDPR erasure): the address and the name go everywhere (record, unsent batches, webhook events, error texts, audit details); a suppression entry (keyed hash, reason, date) stays.") { who };
         remove.SetAction((parse, ct) => cli.RunAsync(parse, async services =>
         {
             var idOrEmail = parse.GetValue(who)!;
-            var id = IdOf(idOrEmail);
-            if (!await services.GetRequiredService<SubscriberAdmin>().EraseAsync(id, Actor, ct))
-                throw Unknown(idOrEmail);
-            await cli.Out.WriteLineAsync($"Erased subscriber {id}: the record, with the address and the name, is gone.");
-            await cli.Out.WriteLineAsync($"What remains holds no address: the audit history and the delivery ledger know the subscriber only as {id}, a hash of the address.");
+            Check(idOrEmail);
+            var report = await services.GetRequiredService<SubscriberAdmin>().EraseAsync(idOrEmail.Trim(), Actor, ct) ?? throw Unknown(idOrEmail);
+            await cli.Out.WriteLineAsync(report.AlreadyErased
+                ? $"Subscriber {report.Id} was erased already; looked again for copies of their address and name."
+                : $"Erased subscriber {report.Id}: the record, with the address and the name, is gone.");
+            await cli.Out.WriteLineAsync("Removed: " + string.Join(", ", report.Steps.Select(s => $"{s.Store} {s.Removed}")) + ".");
+            await cli.Out.WriteLineAsync($"Kept: a suppression entry (keyed hash of the address, reason '{report.Reason}', date), so that an add or import does not re-subscribe them without --override-suppression; the audit history without personal details.");
+            foreach (var left in report.Left)
+                await cli.Error.WriteLineAsync("warning: not yet removed: " + left + ".");
             return 0;
         }));
         return remove;
@@ -183,9 +189,10 @@ public static class SubscribersCommands
     {
         var file = new Argument<FileInfo>("file") { Description = "A CSV file (UTF-8, header row): email, name, organization, country, language, frequency, topics (';' separated), time_zone, status, delivery_hour." };
         var dryRun = new Option<bool>("--dry-run") { Description = "Check every row and say what would change; write nothing." };
+        var overrideSuppression = OverrideSuppressionOption();
         var import = new Command("import", string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Add or update subscribers from a CSV file (at most {SubscriberCsv.MaxRows:N0} rows); rows with errors are skipped and reported. Exit code 1 when any row has an error."))
         {
-            file, dryRun, CliContext.JsonOption,
+            file, dryRun, overrideSuppression, CliContext.JsonOption,
         };
         import.SetAction((parse, ct) => cli.RunAsync(parse, async services =>
         {
@@ -193,7 +200,7 @@ public static class SubscribersCommands
             if (!path.Exists) throw new FileNotFoundException(null, path.FullName);
             ImportReport report;
             await using (var stream = path.OpenRead())
-                report = await services.GetRequiredService<SubscriberCsv>().ImportAsync(stream, parse.GetValue(dryRun), Actor, ct);
+                report = await services.GetRequiredService<SubscriberCsv>().ImportAsync(stream, parse.GetValue(dryRun), Actor, ct, parse.GetValue(overrideSuppression));
             if (parse.GetValue(CliContext.JsonOption))
             {
                 await cli.WriteJsonAsync(report);
@@ -267,6 +274,29 @@ public static class SubscribersCommands
         return coverage;
     }
 
+    private static Command MigrateIds(CliContext cli)
+    {
+        var dryRun = new Option<bool>("--dry-run") { Description = "Count who would move; write nothing." };
+        var migrate = new Command("migrate-ids", "Move every subscriber from the old unsalted-hash id to the keyed id (Subscribers:IdKey): record, audit history, watermark. Idempotent: run it again to finish an interrupted run. Run it between digest runs.") { dryRun, CliContext.JsonOption };
+        migrate.SetAction((parse, ct) => cli.RunAsync(parse, async services =>
+        {
+            var report = await services.GetRequiredService<SubscriberIdMigration>().MigrateAsync(parse.GetValue(dryRun), ct);
+            if (parse.GetValue(CliContext.JsonOption))
+                await cli.WriteJsonAsync(report);
+            else
+                await cli.Out.WriteLineAsync((report.DryRun ? "Dry run: " : "") +
+                    $"{report.Subscribers} subscribers; {report.Moved} {(report.DryRun ? "to move" : "moved")} to keyed ids, {report.AlreadyKeyed} already keyed" +
+                    (report.Unknown > 0 ? $", {report.Unknown} with an id that is neither (keyed with another Subscribers:IdKey?), left alone." : "."));
+            return report.Unknown == 0 ? 0 : 1;
+        }));
+        return migrate;
+    }
+
+    private static Option<string?> OverrideSuppressionOption() => new("--override-suppression")
+    {
+        Description = "Add an address that was erased and is suppressed (unsubscribed, complained, bounced, erased on request) anyway; give the reason, which is audited.",
+    };
+
     /// <summary>The list filters, shared by list and export.</summary>
     private sealed class Filters
     {
@@ -297,18 +327,18 @@ public static class SubscribersCommands
 
     private static async Task<Subscriber> FindAsync(IServiceProvider services, string idOrEmail, CancellationToken ct)
     {
-        IdOf(idOrEmail); // rejects what is neither an address nor an id
+        Check(idOrEmail);
         return await services.GetRequiredService<SubscriberAdmin>().FindAsync(idOrEmail.Trim(), ct) ?? throw Unknown(idOrEmail);
     }
 
-    /// <summary>The id of an address or an id; what is neither is an error.</summary>
-    private static string IdOf(string idOrEmail)
+    /// <summary>An address or an id; what is neither is an error.</summary>
+    private static void Check(string idOrEmail)
     {
         var value = idOrEmail.Trim();
-        if (value.Length == 32 && value.All(char.IsAsciiHexDigitLower)) return value;
+        if (SubscriberIds.IsId(value)) return;
         if (!value.Contains('@'))
             throw new ArgumentException($"'{value}' is neither an address nor a subscriber id (32 hex characters); `notify subscribers list` shows both.");
-        return EmailAddress.IdOf(EmailAddress.Normalize(value));
+        EmailAddress.Normalize(value);
     }
 
     private static ArgumentException Unknown(string idOrEmail)

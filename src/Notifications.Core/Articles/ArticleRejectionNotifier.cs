@@ -18,6 +18,7 @@ public sealed class ArticleRejectionNotifier(
     IMailTransport transport,
     IOptions<ArticleOptions> articles,
     IOptions<DigestOptions> digest,
+    SubscriberIds ids,
     ILogger<ArticleRejectionNotifier> logger)
 {
     public const string Category = "article-rejected";
@@ -48,7 +49,7 @@ public sealed class ArticleRejectionNotifier(
         try
         {
             await transport.SendAsync(new MailBatch($"{Category}-{article.ContentHash[..12]}", "notice", Category, content,
-                [new Recipient(EmailAddress.IdOf(email), email, "Editor")]), ct);
+                [new Recipient(ids.Of(email), email, "Editor")]), ct);
             logger.LogInformation("Told the editor ({Editor}) that {BlobName} was rejected ({Code})", EmailAddress.Mask(email), article.BlobName, r.Code);
         }
         catch (Exception e) when (e is not OperationCanceledException)

@@ -212,10 +212,10 @@ public sealed class FanoutBenchmark(
             async (chunk, token) => await subscribers.WriteManyAsync(
                 Enumerable.Range(chunk * 1000, Math.Min(1000, count - chunk * 1000)).Select(i => Subscriber(i, now.AddDays(-30))).ToList(), token));
 
-    private static Subscriber Subscriber(int i, DateTimeOffset created)
+    private Subscriber Subscriber(int i, DateTimeOffset created)
     {
         var email = $"official{i:D7}@customs{i % 181:D3}.example";
-        return new Subscriber(EmailAddress.IdOf(email), email, $"Official {i}", $"Customs Administration {i % 181}", Languages[i % Languages.Length],
+        return new Subscriber(subscribers.IdOf(email), email, $"Official {i}", $"Customs Administration {i % 181}", Languages[i % Languages.Length],
             DigestFrequency.Daily, SubscriberStatus.Active, created, created, TimeZone: "Europe/Brussels");
     }
 

@@ -5,6 +5,7 @@ using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
 using Notifications.Storage;
+using Notifications.Subscribers;
 
 namespace Notifications.Delivery;
 
@@ -58,7 +59,7 @@ public sealed record EventClaim(DeliveryEvent Event, ETag ETag);
 /// ETag-guarded read-modify-writes retried on conflict, so concurrent deliveries never lose an increment.
 /// </para>
 /// </summary>
-public sealed class DeliveryEvents(StorageResources storage, TimeProvider time, ILogger<DeliveryEvents> logger)
+public sealed class DeliveryEvents(StorageResources storage, TimeProvider time, ILogger<DeliveryEvents> logger) : IPersonalDataStore
 {
     public static readonly TimeSpan Retention = TimeSpan.FromDays(30);
     public static readonly TimeSpan ClaimTimeout = TimeSpan.FromMinutes(5);
@@ -247,6 +248,69 @@ public sealed class DeliveryEvents(StorageResources storage, TimeProvider time, 
             lock (_pruneGate) _prunedOn = null;
         }
     }
+
+    Task<ErasureStep> IPersonalDataStore.ForgetAsync(ErasedSubscriber subscriber, CancellationToken ct) => ForgetSubscriberAsync(subscriber, ct);
+
+    /// <summary>
+    /// Erasure: every raw event of the subscriber (their id in <c>SubscriberId</c>, or their address anywhere in the event as received)
+    /// keeps only a tombstone (its key, the sg_event_id, with state, run, batch and event name: what de-duplication needs) without the
+    /// JSON and without the id. Found by content, whatever the partitioning: the whole table is read (at most <see cref="Retention"/> of events).
+    /// </summary>
+    public async Task<ErasureStep> ForgetSubscriberAsync(ErasedSubscriber subscriber, CancellationToken ct = default)
+    {
+        await storage.EnsureCreatedAsync();
+        var forgotten = 0;
+        await foreach (var found in storage.DeliveryEvents.QueryAsync<TableEntity>(cancellationToken: ct))
+        {
+            var e = found;
+            for (var attempt = 0; e is not null && attempt < 5 && IsOf(e, subscriber); attempt++)
+            {
+                var tombstone = new TableEntity(e.PartitionKey, e.RowKey);
+                foreach (var (key, value) in e)
+                    if (key is not ("Raw" or "SubscriberId" or "odata.etag" or "PartitionKey" or "RowKey" or "Timestamp"))
+                        tombstone[key] = value;
+                tombstone["Erased"] = true;
+                try
+                {
+                    await storage.DeliveryEvents.UpdateEntityAsync(tombstone, e.ETag, TableUpdateMode.Replace, ct);
+                    forgotten++;
+                    break;
+                }
+                catch (RequestFailedException x) when (x.Status is 412 or 404)
+                {
+                    var again = await storage.DeliveryEvents.GetEntityIfExistsAsync<TableEntity>(e.PartitionKey, e.RowKey, cancellationToken: ct);
+                    e = again.HasValue ? again.Value : null;
+                }
+            }
+        }
+        return new ErasureStep("webhook events", forgotten);
+    }
+
+    private static bool IsOf(TableEntity e, ErasedSubscriber subscriber)
+    {
+        if (e.GetString("SubscriberId") == subscriber.Id) return true;
+        if (e.GetString("Raw") is not { Length: > 0 } raw || subscriber.Email is not { } email) return false;
+        if (raw.Contains(email, StringComparison.OrdinalIgnoreCase)) return true;
+        if (!raw.Contains("\\u", StringComparison.Ordinal)) return false;
+        // An address with escaped characters (\u0040...): compare the text the JSON holds.
+        try
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(raw);
+            return Strings(json.RootElement).Any(v => v.Contains(email, StringComparison.OrdinalIgnoreCase));
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return false; // cut (RawTruncated): the escaped form cannot be read; the id check above still applies
+        }
+    }
+
+    private static IEnumerable<string> Strings(System.Text.Json.JsonElement element) => element.ValueKind switch
+    {
+        System.Text.Json.JsonValueKind.String => [element.GetString() ?? ""],
+        System.Text.Json.JsonValueKind.Object => element.EnumerateObject().SelectMany(p => Strings(p.Value)),
+        System.Text.Json.JsonValueKind.Array => element.EnumerateArray().SelectMany(Strings),
+        _ => [],
+    };
 
     private TableEntity ClaimEntity(DeliveryEvent e, string partition, string row)
     {

@@ -1,6 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
 using Notifications.Storage;
+using Notifications.Subscribers;
 
 namespace Notifications.Delivery;
 
@@ -54,7 +55,7 @@ public sealed record DeliveryBatch(
 /// The delivery ledger: partition = run id, row = batch id. What guarantees nobody is mailed twice:
 /// every move of a batch is guarded by the ETag read with it, so of two senders only one can claim a batch.
 /// </summary>
-public sealed class DeliveryLedger(StorageResources storage, TimeProvider time)
+public sealed class DeliveryLedger(StorageResources storage, TimeProvider time) : IPersonalDataStore
 {
     /// <summary>
     /// Writes batches of a plan as the planner fills them (insert only), numbered from <paramref name="firstIndex"/>; each carries its
@@ -136,6 +137,76 @@ public sealed class DeliveryLedger(StorageResources storage, TimeProvider time)
         await storage.EnsureCreatedAsync();
         var row = await storage.DeliveryLedger.GetEntityIfExistsAsync<TableEntity>(runId, RowKeyOf(planId, batchId), cancellationToken: ct);
         return row.HasValue && row.Value is { } e ? FromEntity(e) : null;
+    }
+
+    Task<ErasureStep> IPersonalDataStore.ForgetAsync(ErasedSubscriber subscriber, CancellationToken ct) => ForgetRecipientAsync(subscriber, ct);
+
+    /// <summary>
+    /// Erasure: every batch not yet Sent (Planned, Failed, Uncertain) that holds the subscriber is rewritten without them (their id,
+    /// address and name) and with error texts no longer quoting their address or name, ETag-guarded (read again on a conflict). A
+    /// sender that reads such a batch later simply does not see them. A batch being sent right now (Sending) is left alone, so as not to
+    /// break its sender's claim: it is reported in <see cref="ErasureStep.Left"/> (erase again when the send is over; a Sent batch
+    /// keeps no address). Sent batches hold ids only and are not read.
+    /// </summary>
+    public async Task<ErasureStep> ForgetRecipientAsync(ErasedSubscriber subscriber, CancellationToken ct = default)
+    {
+        await storage.EnsureCreatedAsync();
+        var filter = TableClient.CreateQueryFilter($"Status ne {nameof(BatchStatus.Sent)}");
+        int rewritten = 0, sending = 0;
+        await foreach (var found in storage.DeliveryLedger.QueryAsync<TableEntity>(filter, cancellationToken: ct))
+        {
+            var e = found;
+            for (var attempt = 0; e is not null; attempt++)
+            {
+                if (!Holds(e, subscriber)) break;
+                if (e.GetString("Status") == nameof(BatchStatus.Sending) || attempt == 10)
+                {
+                    sending++;
+                    break;
+                }
+                try
+                {
+                    await storage.DeliveryLedger.UpdateEntityAsync(Without(e, subscriber), e.ETag, TableUpdateMode.Replace, ct);
+                    rewritten++;
+                    break;
+                }
+                catch (RequestFailedException x) when (x.Status is 412 or 404)
+                {
+                    var again = await storage.DeliveryLedger.GetEntityIfExistsAsync<TableEntity>(e.PartitionKey, e.RowKey, cancellationToken: ct);
+                    e = again.HasValue ? again.Value : null;
+                }
+            }
+        }
+        return new ErasureStep("ledger", rewritten,
+            sending == 0 ? null : $"{sending} batch(es) holding them are being sent right now: erase again when the run is over");
+    }
+
+    private static bool Holds(TableEntity e, ErasedSubscriber subscriber)
+        => UnpackIds(e.GetBinary("Recipients") ?? []).Contains(subscriber.Id)
+           || subscriber.HasAddressIn(e.GetString("Error"))
+           || (PlannedOf(e) ?? []).Any(r => Is(r, subscriber));
+
+    private static bool Is(PlannedRecipient r, ErasedSubscriber subscriber)
+        => r.SubscriberId == subscriber.Id || string.Equals(r.Email, subscriber.Email, StringComparison.OrdinalIgnoreCase);
+
+    private static List<PlannedRecipient>? PlannedOf(TableEntity e)
+        => e.GetInt32("AddressesChunks") is > 0 ? UnpackAddresses(TableBinary.Read(e, "Addresses")) : null;
+
+    /// <summary>The batch row without the subscriber: recipients, addresses and error text rewritten; everything else as it was.</summary>
+    private static TableEntity Without(TableEntity e, ErasedSubscriber subscriber)
+    {
+        var row = new TableEntity(e.PartitionKey, e.RowKey);
+        foreach (var (key, value) in e)
+            if (!key.StartsWith("Addresses", StringComparison.Ordinal) && key is not ("odata.etag" or "PartitionKey" or "RowKey" or "Timestamp"))
+                row[key] = value;
+        var ids = UnpackIds(e.GetBinary("Recipients") ?? []).Where(id => id != subscriber.Id).ToList();
+        row["Recipients"] = PackIds(ids);
+        row["RecipientCount"] = ids.Count;
+        if (e.GetString("Error") is { Length: > 0 } error)
+            row["Error"] = subscriber.Scrub(error);
+        if (PlannedOf(e) is { } planned)
+            TableBinary.Write(row, "Addresses", PackAddresses(planned.Where(r => !Is(r, subscriber)).ToList()));
+        return row;
     }
 
     private static string BatchIdOf(int index) => $"b{index:D5}";

@@ -254,7 +254,7 @@ public sealed class SendGridEventWebhook(
     };
 
     /// <summary>The subscriber_id custom arg, else the id of the event's (normalised) address; null when neither is usable.</summary>
-    private static string? TargetIdOf(DeliveryEvent e)
+    private string? TargetIdOf(DeliveryEvent e)
     {
         if (e.SubscriberId is { Length: > 0 } id)
             return id.Trim().ToLowerInvariant();
@@ -262,7 +262,7 @@ public sealed class SendGridEventWebhook(
             return null;
         try
         {
-            return EmailAddress.IdOf(EmailAddress.Normalize(email));
+            return subscribers.IdOf(email);
         }
         catch (InvalidSubscriberException)
         {

@@ -102,6 +102,23 @@ public sealed class DigestWatermarks(StorageResources storage)
         }
     }
 
+    /// <summary>
+    /// Moves a subscriber's watermark to a new id (id migration; the shard may change): both shards in one ETag-guarded transaction,
+    /// again on a conflict. Idempotent: nothing to move is done; a mark already under the new id wins.
+    /// </summary>
+    public async Task MoveAsync(string fromId, string toId, CancellationToken ct = default)
+    {
+        while (true)
+        {
+            var from = await ReadAsync(ShardOf(fromId), ct);
+            if (from.Get(fromId) is not { } mark) return;
+            var to = ShardOf(toId) == from.Prefix ? from : await ReadAsync(ShardOf(toId), ct);
+            from.Marks.Remove(fromId);
+            to.Marks.TryAdd(toId, mark with { SubscriberId = toId });
+            if (await TryWriteAsync(to == from ? [from] : [from, to], ct)) return;
+        }
+    }
+
     private static byte[] Pack(IEnumerable<DigestWatermark> marks)
     {
         var list = marks.OrderBy(m => m.SubscriberId, StringComparer.Ordinal).ToList();

@@ -94,6 +94,10 @@ public sealed class StorageOptions : IValidatableObject
     [Required, RegularExpression(TableName, ErrorMessage = "Storage:DeliveryCountersTable must be a valid table name.")]
     public string DeliveryCountersTable { get; set; } = "DeliveryCounters";
 
+    /// <summary>Erased addresses that must not be re-subscribed without an override: keyed hash, reason, date; no address.</summary>
+    [Required, RegularExpression(TableName, ErrorMessage = "Storage:SuppressionsTable must be a valid table name.")]
+    public string SuppressionsTable { get; set; } = "Suppressions";
+
     IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
     {
         if (_connectionError is not null)

@@ -52,6 +52,7 @@ public sealed class StorageResources
         Audit = tables.GetTableClient(o.AuditTable);
         DeliveryEvents = tables.GetTableClient(o.DeliveryEventsTable);
         DeliveryCounters = tables.GetTableClient(o.DeliveryCountersTable);
+        Suppressions = tables.GetTableClient(o.SuppressionsTable);
     }
 
     /// <summary>How the clients reach the account: a connection string, or service URIs with <see cref="Credential"/>.</summary>
@@ -78,6 +79,8 @@ public sealed class StorageResources
     public TableClient DeliveryEvents { get; }
     /// <summary>SendGrid event counts per digest run.</summary>
     public TableClient DeliveryCounters { get; }
+    /// <summary>Erased addresses not to re-subscribe without an override (keyed hash, reason, date).</summary>
+    public TableClient Suppressions { get; }
 
     /// <summary>Creates every container and table that does not exist yet: once per process, again after a failure.</summary>
     public Task EnsureCreatedAsync()
@@ -107,7 +110,8 @@ public sealed class StorageResources
             SendBatches.DeleteIfExistsAsync(),
             SendBatchesPoison.DeleteIfExistsAsync(),
             DeliveryEvents.DeleteAsync(),
-            DeliveryCounters.DeleteAsync());
+            DeliveryCounters.DeleteAsync(),
+            Suppressions.DeleteAsync());
         lock (_gate) _created = null;
     }
 
@@ -127,6 +131,7 @@ public sealed class StorageResources
             SendBatches.CreateIfNotExistsAsync(),
             SendBatchesPoison.CreateIfNotExistsAsync(),
             DeliveryEvents.CreateIfNotExistsAsync(),
-            DeliveryCounters.CreateIfNotExistsAsync());
+            DeliveryCounters.CreateIfNotExistsAsync(),
+            Suppressions.CreateIfNotExistsAsync());
     }
 }

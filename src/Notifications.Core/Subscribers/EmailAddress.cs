@@ -36,10 +36,6 @@ public static class EmailAddress
         return normalized;
     }
 
-    /// <summary>The subscriber id: a hash of the normalised address, so the ledger never needs the address itself.</summary>
-    public static string IdOf(string normalizedEmail)
-        => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(normalizedEmail)).AsSpan(0, 16));
-
     /// <summary>For logs and error messages: "j***@customs.example".</summary>
     public static string Mask(string email)
     {

@@ -22,19 +22,43 @@ public sealed record SubscriberPatch(
 /// What admins do to subscribers, from the HTTP API and the CLI alike: create, change, suspend, activate, erase.
 /// Every change is validated field by field and recorded in the audit table with who made it.
 /// </summary>
-public sealed class SubscriberAdmin(SubscriberStore store, SubscriberRules rules, SubscriberAudit audit)
+public sealed class SubscriberAdmin(SubscriberStore store, SubscriberRules rules, SubscriberAudit audit, Suppressions suppressions, SubscriberEraser eraser)
 {
-    public async Task<Subscriber> CreateAsync(NewSubscriber input, string actor, CancellationToken ct = default)
+    /// <param name="overrideSuppression">
+    /// Why an erased address (a suppression entry) may be added again; null refuses it. The override is audited with the actor, the
+    /// reason given and the suppression it lifts.
+    /// </param>
+    public async Task<Subscriber> CreateAsync(NewSubscriber input, string actor, CancellationToken ct = default, string? overrideSuppression = null)
     {
-        var added = await store.AddAsync(input, ct);
+        var reason = overrideSuppression is null ? null : Suppressions.CheckOverrideReason(overrideSuppression, "overrideSuppression");
+        var candidate = store.Create(input, "admin");
+        var suppressed = await suppressions.GetAsync(candidate.Id, ct);
+        if (suppressed is not null && reason is null)
+            throw new InvalidSubscriberException("overrideSuppression",
+                $"This address was erased and is suppressed: the subscriber {suppressed.Describe()}. It is not added again without an explicit override: " +
+                "give the reason (API: ?overrideSuppression=<reason>; CLI: --override-suppression \"<reason>\"); the override is audited.") { IsConflict = true };
+        var added = await store.AddAsync(candidate, ct);
         await audit.RecordAsync(added.Id, actor, "created", new Dictionary<string, string>
         {
             ["status"] = added.Status.ToString().ToLowerInvariant(),
             ["frequency"] = added.Frequency.ToString().ToLowerInvariant(),
             ["consent"] = added.Consent?.Source ?? "",
         }, ct);
+        if (suppressed is not null)
+        {
+            await audit.RecordAsync(added.Id, actor, "suppression overridden", OverrideDetails(suppressed, reason!), ct);
+            await suppressions.DeleteAsync(suppressed.Id, ct);
+        }
         return added;
     }
+
+    /// <summary>The audit details of an override: the suppression lifted and the admin's reason.</summary>
+    public static Dictionary<string, string> OverrideDetails(Suppression suppressed, string reason) => new()
+    {
+        ["suppression"] = suppressed.Reason,
+        ["suppressedAt"] = suppressed.At.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+        ["overrideReason"] = reason,
+    };
 
     /// <summary>By id (32 hex characters) or by address.</summary>
     public Task<Subscriber?> FindAsync(string idOrEmail, CancellationToken ct = default)
@@ -70,17 +94,9 @@ public sealed class SubscriberAdmin(SubscriberStore store, SubscriberRules rules
     public Task<Subscriber?> ActivateAsync(string idOrEmail, string actor, CancellationToken ct = default)
         => UpdateAsync(idOrEmail, new SubscriberPatch(Status: nameof(SubscriberStatus.Active)), actor, ct);
 
-    /// <summary>
-    /// Erasure (GDPR): the subscriber record goes. What stays elsewhere holds no address: the delivery ledger and the
-    /// audit know the subscriber only by id, a hash of the address. False when there was no such subscriber.
-    /// </summary>
-    public async Task<bool> EraseAsync(string idOrEmail, string actor, CancellationToken ct = default)
-    {
-        var id = await IdOfAsync(idOrEmail, ct);
-        if (id is null || !await store.DeleteAsync(id, ct)) return false;
-        await audit.RecordAsync(id, actor, "erased", new Dictionary<string, string>(), ct);
-        return true;
-    }
+    /// <summary>Erasure (GDPR): see <see cref="SubscriberEraser"/>. Null when there was no such subscriber.</summary>
+    public Task<ErasureReport?> EraseAsync(string idOrEmail, string actor, CancellationToken ct = default)
+        => eraser.EraseAsync(idOrEmail, actor, ct);
 
     /// <summary>
     /// Consent is the subscriber's: an admin may lift a suspension or a bounce, but never re-subscribe someone who

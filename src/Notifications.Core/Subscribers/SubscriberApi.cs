@@ -59,12 +59,12 @@ public sealed class SubscriberApi(SubscriberAdmin admin, SubscriberStore store, 
                 Topics(body),
                 Text(body, "timeZone"),
                 SubscriberRules.DeliveryHour(DeliveryHour(body)));
-            var created = await admin.CreateAsync(input, ActorOf(request), ct);
+            var created = await admin.CreateAsync(input, ActorOf(request), ct, NullIfEmpty(request.Query["overrideSuppression"]));
             return Results.Created($"/api/manage/subscribers/{created.Id}", ToJson(created));
         }
         catch (InvalidSubscriberException e)
         {
-            return e.IsConflict ? Problems.Conflict(e.Field, e.Message + " Change it with PATCH.") : Problems.BadRequest(e.Field, e.Message);
+            return e.IsConflict ? Problems.Conflict(e.Field, e.Message + (e.Field == "overrideSuppression" ? "" : " Change it with PATCH.")) : Problems.BadRequest(e.Field, e.Message);
         }
     }
 
@@ -93,7 +93,7 @@ public sealed class SubscriberApi(SubscriberAdmin admin, SubscriberStore store, 
 
     /// <summary>DELETE: erasure. 204; the ledger and the audit keep only the hashed id.</summary>
     public async Task<IResult> EraseAsync(HttpRequest request, string id, CancellationToken ct)
-        => await admin.EraseAsync(Uri.UnescapeDataString(id), ActorOf(request), ct) ? Results.NoContent() : NotFound(id);
+        => await admin.EraseAsync(Uri.UnescapeDataString(id), ActorOf(request), ct) is not null ? Results.NoContent() : NotFound(id);
 
     /// <summary>
     /// POST text/csv: upsert by email, up to 10,000 rows in one call; <c>?dryRun=true</c> validates every row and writes nothing.
@@ -107,7 +107,7 @@ public sealed class SubscriberApi(SubscriberAdmin admin, SubscriberStore store, 
         var dryRun = dryRunText is not null && bool.Parse(dryRunText);
         try
         {
-            var report = await csv.ImportAsync(request.Body, dryRun, ActorOf(request), ct);
+            var report = await csv.ImportAsync(request.Body, dryRun, ActorOf(request), ct, NullIfEmpty(request.Query["overrideSuppression"]));
             var json = new
             {
                 dryRun = report.DryRun, rows = report.Rows, created = report.Created, updated = report.Updated, unchanged = report.Unchanged,

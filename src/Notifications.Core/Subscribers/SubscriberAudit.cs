@@ -9,7 +9,8 @@ public sealed record AuditEntry(string SubscriberId, DateTimeOffset At, string A
 
 /// <summary>
 /// The audit table: every admin change (and every self-service change) to a subscriber, newest first.
-/// Partition = subscriber id (a hash of the address), so an erased subscriber's history holds no address.
+/// Partition = subscriber id (a keyed hash of the address, <see cref="SubscriberIds"/>), so an erased subscriber's history holds no
+/// address and cannot be checked against one without the key; erasure removes any detail quoting the address or name (<see cref="ForgetAsync"/>).
 /// </summary>
 public sealed class SubscriberAudit(StorageResources storage, TimeProvider time)
 {
@@ -36,6 +37,44 @@ public sealed class SubscriberAudit(StorageResources storage, TimeProvider time)
             list.Add(new AuditEntry(e.PartitionKey, e.GetDateTimeOffset("At") ?? default, e.GetString("Actor"), e.GetString("Action"),
                 JsonSerializer.Deserialize<Dictionary<string, string>>(e.GetString("Changes") ?? "{}") ?? []));
         return list;
+    }
+
+    /// <summary>
+    /// For an erasure: every entry of the subscriber's history whose actor or details hold their address or name gets those values
+    /// replaced by "[erased]"; the entries themselves (who did what, when) stay. Returns how many entries changed.
+    /// </summary>
+    public async Task<int> ForgetAsync(ErasedSubscriber subscriber, CancellationToken ct = default)
+    {
+        await storage.EnsureCreatedAsync();
+        var changed = 0;
+        await foreach (var e in storage.Audit.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {subscriber.Id}"), cancellationToken: ct))
+        {
+            var actor = e.GetString("Actor");
+            // Read, not searched as JSON: the serializer escapes non-ASCII, so a Cyrillic name is not in the stored text as such.
+            var details = JsonSerializer.Deserialize<Dictionary<string, string>>(e.GetString("Changes") ?? "{}") ?? [];
+            if (!subscriber.IsIn(actor) && !details.Any(p => subscriber.IsIn(p.Key) || subscriber.IsIn(p.Value))) continue;
+            var scrubbed = details.ToDictionary(p => subscriber.Scrub(p.Key), p => subscriber.Scrub(p.Value));
+            e["Actor"] = actor is null ? null : subscriber.Scrub(actor);
+            e["Changes"] = JsonSerializer.Serialize(scrubbed);
+            await storage.Audit.UpdateEntityAsync(e, Azure.ETag.All, TableUpdateMode.Replace, ct);
+            changed++;
+        }
+        return changed;
+    }
+
+    /// <summary>Moves a subscriber's history to another partition (id migration): each entry copied, then deleted. Idempotent.</summary>
+    public async Task MoveAsync(string fromId, string toId, CancellationToken ct = default)
+    {
+        await storage.EnsureCreatedAsync();
+        await foreach (var e in storage.Audit.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {fromId}"), cancellationToken: ct))
+        {
+            var copy = new TableEntity(toId, e.RowKey);
+            foreach (var (key, value) in e)
+                if (key is not ("odata.etag" or "PartitionKey" or "RowKey" or "Timestamp"))
+                    copy[key] = value;
+            await storage.Audit.UpsertEntityAsync(copy, TableUpdateMode.Replace, ct);
+            await storage.Audit.DeleteEntityAsync(fromId, e.RowKey, Azure.ETag.All, ct);
+        }
     }
 
     /// <summary>What differs between two versions of a record, in the audit's words.</summary>

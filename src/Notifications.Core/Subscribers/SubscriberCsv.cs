@@ -51,8 +51,13 @@ public sealed record ImportError(int Row, string? Email, string Field, string Me
 /// (not one per subscriber, which is too slow for 10,000 rows), under the subscriber id <see cref="AuditId"/> ("import"), action
 /// "imported", with the counts; a subscriber's own history therefore does not show imports.
 /// </para>
+/// <para>
+/// An address that was erased (a <see cref="Suppression"/>: they unsubscribed, complained, bounced or asked to be erased) is refused:
+/// its row is reported (field "suppression") and skipped, unless the import is given an override reason; then it is added, and each
+/// such subscriber's history gets a "suppression overridden" entry with the actor and the reason.
+/// </para>
 /// </summary>
-public sealed class SubscriberCsv(SubscriberStore store, SubscriberRules rules, SubscriberAudit audit, TimeProvider time)
+public sealed class SubscriberCsv(SubscriberStore store, SubscriberRules rules, SubscriberAudit audit, Suppressions suppressions, TimeProvider time)
 {
     public const int MaxRows = 10_000;
     public const int MaxFileBytes = 32 * 1024 * 1024;
@@ -83,10 +88,12 @@ public sealed class SubscriberCsv(SubscriberStore store, SubscriberRules rules, 
         ["deliveryhour"] = "delivery_hour",
     };
 
-    public async Task<ImportReport> ImportAsync(Stream csv, bool dryRun, string actor, CancellationToken ct = default)
+    /// <param name="overrideSuppression">Why erased (suppressed) addresses in the file may be added again; null refuses their rows.</param>
+    public async Task<ImportReport> ImportAsync(Stream csv, bool dryRun, string actor, CancellationToken ct = default, string? overrideSuppression = null)
     {
         ArgumentNullException.ThrowIfNull(csv);
         ArgumentException.ThrowIfNullOrWhiteSpace(actor);
+        var overrideReason = overrideSuppression is null ? null : Suppressions.CheckOverrideReason(overrideSuppression, "overrideSuppression");
 
         var bytes = await ReadAllAsync(csv, ct);
         if (bytes is null)
@@ -138,7 +145,13 @@ public sealed class SubscriberCsv(SubscriberStore store, SubscriberRules rules, 
         if (count > MaxRows)
             return Refused(count, 1, string.Create(CultureInfo.InvariantCulture, $"the file has {count:N0} data rows; an import takes at most {MaxRows:N0}: split it and import the parts one after the other."), dryRun);
 
-        var existing = (await store.ListAsync(ct)).ToDictionary(s => s.Id, StringComparer.Ordinal);
+        // By keyed id, whatever the row's id (a subscriber not yet moved by migrate-ids keeps its old one, and its row is updated).
+        var existing = new Dictionary<string, Subscriber>(StringComparer.Ordinal);
+        foreach (var s in await store.ListAsync(ct))
+            if (store.IdOf(s.Email) is var keyed && (s.Id == keyed || !existing.ContainsKey(keyed)))
+                existing[keyed] = s;
+        var suppressed = await suppressions.ListAsync(ct);
+        var overridden = new List<Suppression>();
         var now = time.GetUtcNow();
         var errors = new List<ImportError>();
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -146,7 +159,7 @@ public sealed class SubscriberCsv(SubscriberStore store, SubscriberRules rules, 
         int created = 0, updated = 0, unchanged = 0;
         foreach (var row in rows)
         {
-            var result = Apply(row, existing, seen, now, errors);
+            var result = Apply(row, existing, seen, now, errors, suppressed, overrideReason, overridden);
             switch (result.Outcome)
             {
                 case Outcome.Created: created++; toWrite.Add((result.Subscriber!, true)); break;
@@ -182,6 +195,11 @@ public sealed class SubscriberCsv(SubscriberStore store, SubscriberRules rules, 
                 $"the import stopped after writing {written:N0} of {toWrite.Count:N0} subscribers: {e.Message.Split('\n')[0]} Importing the same file again is safe: it completes the rest."), e);
         }
         await audit.RecordAsync(AuditId, actor, "imported", Counts(report, written), ct);
+        foreach (var lifted in overridden)
+        {
+            await audit.RecordAsync(lifted.Id, actor, "suppression overridden", SubscriberAdmin.OverrideDetails(lifted, overrideReason!), ct);
+            await suppressions.DeleteAsync(lifted.Id, ct);
+        }
         return report;
     }
 
@@ -237,7 +255,8 @@ public sealed class SubscriberCsv(SubscriberStore store, SubscriberRules rules, 
         }
     }
 
-    private (Outcome Outcome, Subscriber? Subscriber, bool SetsStatus) Apply(RawRow row, Dictionary<string, Subscriber> existing, Dictionary<string, int> seen, DateTimeOffset now, List<ImportError> errors)
+    private (Outcome Outcome, Subscriber? Subscriber, bool SetsStatus) Apply(RawRow row, Dictionary<string, Subscriber> existing, Dictionary<string, int> seen, DateTimeOffset now, List<ImportError> errors,
+        IReadOnlyDictionary<string, Suppression> suppressed, string? overrideReason, List<Suppression> overridden)
     {
         var before = errors.Count;
         string? masked = null;
@@ -272,11 +291,15 @@ public sealed class SubscriberCsv(SubscriberStore store, SubscriberRules rules, 
                 Error(e.Field, e.Message);
             }
         }
-        string? id = email is null ? null : EmailAddress.IdOf(email);
+        string? id = email is null ? null : store.IdOf(email);
         if (id is not null && !seen.TryAdd(id, row.Line))
             Error("email", $"the address is also on row {seen[id]}; give each address once per file.");
 
         var current = id is null ? null : existing.GetValueOrDefault(id);
+        var suppression = current is null && id is not null ? suppressed.GetValueOrDefault(id) : null;
+        if (suppression is not null && overrideReason is null)
+            Error("suppression", $"refused: this address was erased and is suppressed (the subscriber {suppression.Describe()}). " +
+                "Remove the row, or import with an override reason (API: ?overrideSuppression=<reason>; CLI: --override-suppression \"<reason>\"), which is audited.");
         // A new subscriber needs a name and an organization: check them even when the cell is empty.
         var name = current is null && row["name"] is null ? Required("name") : Check("name", rules.Name);
         var organization = current is null && row["organization"] is null ? Required("organization") : Check("organization", rules.Organization);
@@ -302,6 +325,7 @@ public sealed class SubscriberCsv(SubscriberStore store, SubscriberRules rules, 
                 var added = store.Create(new NewSubscriber(email!, name!, organization!, language ?? "en", frequency ?? DigestFrequency.Daily,
                     status ?? SubscriberStatus.Active, country, topics, timeZone, deliveryHour), "import");
                 existing[added.Id] = added;
+                if (suppression is not null) overridden.Add(suppression);
                 return (Outcome.Created, added, true);
             }
             catch (InvalidSubscriberException e)
@@ -316,7 +340,7 @@ public sealed class SubscriberCsv(SubscriberStore store, SubscriberRules rules, 
             deliveryHour is { } hour ? new FieldChange<int?>(hour) : null);
         if (Same(current, after)) return (Outcome.Unchanged, null, false);
         after = after with { UpdatedAt = now };
-        existing[after.Id] = after;
+        existing[id!] = after;
         return (Outcome.Updated, after, status is not null);
 
         string? Required(string field)

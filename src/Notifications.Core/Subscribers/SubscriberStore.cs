@@ -15,12 +15,19 @@ public sealed record SubscriberFilter(
     string? Topic = null);
 
 /// <summary>
-/// The subscribers table, keyed by the subscriber id (a hash of the address). One partition: the list is small enough,
-/// and it lets imports write 100 rows per transaction. Changes are ETag-guarded read-modify-writes.
+/// The subscribers table, keyed by the subscriber id (a keyed hash of the address, <see cref="SubscriberIds"/>). One partition: the list
+/// is small enough, and it lets imports write 100 rows per transaction. Changes are ETag-guarded read-modify-writes.
 /// </summary>
-public sealed class SubscriberStore(StorageResources storage, SubscriberRules rules, TimeProvider time)
+public sealed class SubscriberStore(StorageResources storage, SubscriberRules rules, SubscriberIds ids, TimeProvider time)
 {
     private const string Partition = "subscriber";
+
+    /// <summary>
+    /// Rows "old id → new id" left by <c>notify subscribers migrate-ids</c> (row key: the unsalted id a subscriber had before ids were
+    /// keyed; property <c>Id</c>), so that links and SendGrid events issued under the old id still find the subscriber. Only for
+    /// subscribers that exist: erasure deletes theirs.
+    /// </summary>
+    private const string AliasPartition = "alias";
 
     /// <summary>
     /// A log of the writes that take subscribers out of the mailing (a status other than Active, or erasure; row key: ticks and id), so
@@ -42,6 +49,10 @@ public sealed class SubscriberStore(StorageResources storage, SubscriberRules ru
         await storage.EnsureCreatedAsync();
         try
         {
+            // Until ids are migrated the address may exist under its old id: the same person, not a new one.
+            if (subscriber.Id != SubscriberIds.LegacyOf(subscriber.Email)
+                && (await storage.Subscribers.GetEntityIfExistsAsync<TableEntity>(Partition, SubscriberIds.LegacyOf(subscriber.Email), select: ["RowKey"], cancellationToken: ct)).HasValue)
+                throw new RequestFailedException(409, "The address exists under its old id.");
             await storage.Subscribers.AddEntityAsync(ToEntity(subscriber), ct);
         }
         catch (RequestFailedException e) when (e.Status == 409)
@@ -92,7 +103,7 @@ public sealed class SubscriberStore(StorageResources storage, SubscriberRules ru
         if (!Enum.IsDefined(input.Frequency))
             throw new InvalidSubscriberException("frequency", $"frequency '{input.Frequency}' is not supported; use instant, daily or weekly.");
         var now = time.GetUtcNow();
-        return new Subscriber(EmailAddress.IdOf(email), email, rules.Name(input.Name), rules.Organization(input.Organization),
+        return new Subscriber(ids.Of(email), email, rules.Name(input.Name), rules.Organization(input.Organization),
             SubscriberRules.Language(input.Language), input.Frequency, input.Status, now, now,
             SubscriberRules.Country(input.Country), rules.Topics(input.Topics), SubscriberRules.TimeZone(input.TimeZone),
             new Consent(consentSource, now, input.Status == SubscriberStatus.Active ? now : null),
@@ -113,8 +124,12 @@ public sealed class SubscriberStore(StorageResources storage, SubscriberRules ru
         return found;
     }
 
-    public Task<Subscriber?> FindByEmailAsync(string email, CancellationToken ct = default)
-        => GetAsync(EmailAddress.IdOf(EmailAddress.Normalize(email)), ct);
+    /// <summary>By address: under its keyed id, else (ids not migrated yet: <c>notify subscribers migrate-ids</c>) under the old one.</summary>
+    public async Task<Subscriber?> FindByEmailAsync(string email, CancellationToken ct = default)
+        => await GetAsync(IdOf(email), ct) ?? await GetAsync(SubscriberIds.LegacyOf(EmailAddress.Normalize(email)), ct);
+
+    /// <summary>The id of an address (normalised first; an error when it is not an address).</summary>
+    public string IdOf(string email) => ids.Of(EmailAddress.Normalize(email));
 
     /// <summary>
     /// Applies a change to a subscriber, again on a fresh read if someone else wrote in between.
@@ -129,7 +144,7 @@ public sealed class SubscriberStore(StorageResources storage, SubscriberRules ru
             if (after == current.Subscriber) return (current.Subscriber, after);
             after = after with { UpdatedAt = time.GetUtcNow() };
             if (after.Status != SubscriberStatus.Active)
-                await LogChangesAsync([id], ct);
+                await LogChangesAsync([after.Id], ct);
             try
             {
                 await storage.Subscribers.UpdateEntityAsync(ToEntity(after), current.ETag, TableUpdateMode.Replace, ct);
@@ -151,6 +166,38 @@ public sealed class SubscriberStore(StorageResources storage, SubscriberRules ru
         var response = await storage.Subscribers.DeleteEntityAsync(Partition, id, ETag.All, ct);
         return response.Status != 404;
     }
+
+    /// <summary>Deletes the old-id alias of a subscriber (erasure), if there is one.</summary>
+    public async Task DeleteAliasAsync(string legacyId, CancellationToken ct = default)
+    {
+        await storage.EnsureCreatedAsync();
+        await storage.Subscribers.DeleteEntityAsync(AliasPartition, legacyId, ETag.All, ct);
+    }
+
+    /// <summary>
+    /// One step of moving a subscriber from their old (unsalted) id to <paramref name="newId"/>: writes the record under the new id and
+    /// the alias from the old one. Idempotent; the caller deletes the old row last (<see cref="DeleteOldRowAsync"/>).
+    /// </summary>
+    public async Task CopyToNewIdAsync(Subscriber subscriber, string newId, CancellationToken ct = default)
+    {
+        await storage.EnsureCreatedAsync();
+        try
+        {
+            await storage.Subscribers.AddEntityAsync(ToEntity(subscriber with { Id = newId }), ct);
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            // Copied by an earlier run that stopped half-way; either row may have changed since: the one changed last wins.
+            var copy = await storage.Subscribers.GetEntityAsync<TableEntity>(Partition, newId, cancellationToken: ct);
+            if (subscriber.UpdatedAt > (copy.Value.GetDateTimeOffset("UpdatedAt") ?? default))
+                await storage.Subscribers.UpdateEntityAsync(ToEntity(subscriber with { Id = newId }), copy.Value.ETag, TableUpdateMode.Replace, ct);
+        }
+        await storage.Subscribers.UpsertEntityAsync(new TableEntity(AliasPartition, subscriber.Id) { ["Id"] = newId }, TableUpdateMode.Replace, ct);
+    }
+
+    /// <summary>Deletes the row under the old id once everything moved (no departure logged: the subscriber did not leave).</summary>
+    public async Task DeleteOldRowAsync(string oldId, CancellationToken ct = default)
+        => await storage.Subscribers.DeleteEntityAsync(Partition, oldId, ETag.All, ct);
 
     /// <summary>
     /// The subscribers with changes logged since <paramref name="since"/> (give or take a few minutes of clock difference), each with
@@ -258,9 +305,14 @@ public sealed class SubscriberStore(StorageResources storage, SubscriberRules ru
     private async Task<(Subscriber Subscriber, ETag ETag)?> GetWithETagAsync(string id, CancellationToken ct)
     {
         await storage.EnsureCreatedAsync();
-        if (id.Length != 32 || !id.All(char.IsAsciiHexDigitLower)) return null;
+        if (!SubscriberIds.IsId(id)) return null;
         var row = await storage.Subscribers.GetEntityIfExistsAsync<TableEntity>(Partition, id, cancellationToken: ct);
-        return row.HasValue && row.Value is { } e ? (FromEntity(e), e.ETag) : null;
+        if (row.HasValue && row.Value is { } e) return (FromEntity(e), e.ETag);
+        // An id from before ids were keyed (a link in an old mail, a SendGrid event for it): follow its alias, once.
+        var alias = await storage.Subscribers.GetEntityIfExistsAsync<TableEntity>(AliasPartition, id, cancellationToken: ct);
+        if (!alias.HasValue || alias.Value?.GetString("Id") is not { } newId || newId == id) return null;
+        var moved = await storage.Subscribers.GetEntityIfExistsAsync<TableEntity>(Partition, newId, cancellationToken: ct);
+        return moved.HasValue && moved.Value is { } m ? (FromEntity(m), m.ETag) : null;
     }
 
     private static TableEntity ToEntity(Subscriber s) => new(Partition, s.Id)

@@ -35,7 +35,7 @@ public sealed class InvalidTokenException(TokenProblem problem, string message) 
 /// <code>
 /// version (1 byte, = 1)
 /// key id length (1 byte, 1-16) + key id (ASCII [A-Za-z0-9_-])
-/// subscriber id (16 bytes, the 32 hex characters of <see cref="EmailAddress.IdOf"/>)
+/// subscriber id (16 bytes, the 32 hex characters of <see cref="SubscriberIds.Of"/>)
 /// purpose (1 byte, <see cref="TokenPurpose"/>)
 /// expiry (8 bytes, big-endian unix seconds; 0 = never)
 /// MAC (16 bytes): HMAC-SHA256 with the key, over everything above, truncated to its first 16 bytes
@@ -80,7 +80,7 @@ public sealed class SubscriptionTokens
     {
         ArgumentNullException.ThrowIfNull(subscriberId);
         if (subscriberId.Length != IdBytes * 2 || !subscriberId.All(char.IsAsciiHexDigitLower))
-            throw new ArgumentException($"The subscriber id must be {IdBytes * 2} lowercase hex characters, as EmailAddress.IdOf gives.", nameof(subscriberId));
+            throw new ArgumentException($"The subscriber id must be {IdBytes * 2} lowercase hex characters, as SubscriberIds.Of gives.", nameof(subscriberId));
         if (!Enum.IsDefined(purpose))
             throw new ArgumentOutOfRangeException(nameof(purpose), purpose, "Unknown token purpose.");
 

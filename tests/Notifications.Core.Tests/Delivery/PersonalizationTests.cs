@@ -54,7 +54,7 @@ public sealed class PersonalizationTests(AzuriteFixture azurite)
         foreach (var p in body.GetProperty("personalizations").EnumerateArray())
         {
             var email = p.GetProperty("to")[0].GetProperty("email").GetString()!;
-            var id = EmailAddress.IdOf(email);
+            var id = host.Get<SubscriberStore>().IdOf(email);
             var substitutions = p.GetProperty("substitutions");
             var unsubscribe = substitutions.GetProperty(MailPlaceholders.UnsubscribeUrl).GetString()!;
             Assert.StartsWith("https://digests.secretariat.example/api/unsubscribe?token=", unsubscribe);

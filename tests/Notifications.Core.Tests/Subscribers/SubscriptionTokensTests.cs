@@ -9,8 +9,8 @@ namespace Notifications.Core.Tests.Subscribers;
 public sealed class SubscriptionTokensTests
 {
     private static readonly DateTimeOffset Start = new(2025, 3, 1, 9, 0, 0, TimeSpan.Zero);
-    private static readonly string Subscriber = EmailAddress.IdOf("d.karimova@customs.uz.example");
-    private static readonly string OtherSubscriber = EmailAddress.IdOf("j.smith@hmrc.example");
+    private static readonly string Subscriber = SubscriberIds.LegacyOf("d.karimova@customs.uz.example");
+    private static readonly string OtherSubscriber = SubscriberIds.LegacyOf("j.smith@hmrc.example");
     private const string Base64UrlAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
     private readonly FakeTimeProvider time = new(Start);

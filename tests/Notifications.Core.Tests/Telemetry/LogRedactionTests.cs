@@ -26,7 +26,7 @@ public sealed class LogRedactionTests
             Keys = { [keyId] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)) },
             CurrentKeyId = keyId,
         });
-        return new SubscriptionTokens(options, TimeProvider.System).Issue(EmailAddress.IdOf(Email), purpose);
+        return new SubscriptionTokens(options, TimeProvider.System).Issue(SubscriberIds.LegacyOf(Email), purpose);
     }
 
     private static ServiceProvider Logging(LogCapture capture, bool redaction)

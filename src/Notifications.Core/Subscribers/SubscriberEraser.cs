@@ -1,0 +1,96 @@
+using Microsoft.Extensions.Logging;
+
+namespace Notifications.Subscribers;
+
+/// <summary>Who is being erased: the id, and the address and name to remove wherever they were copied (null when no longer known).</summary>
+public sealed record ErasedSubscriber(string Id, string? Email, string? Name)
+{
+    /// <summary>The personal values to look for in free text (error messages, audit details), longest first.</summary>
+    public IReadOnlyList<string> PersonalValues => new[] { Email, Name }.OfType<string>().Where(v => v.Trim().Length >= 3).OrderByDescending(v => v.Length).ToList();
+
+    /// <summary>The text with every personal value (ignoring case) replaced by "[erased]".</summary>
+    public string Scrub(string text)
+        => PersonalValues.Aggregate(text, (t, value) => t.Replace(value, "[erased]", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>True when the text holds a personal value (ignoring case).</summary>
+    public bool IsIn(string? text) => text is { Length: > 0 } && PersonalValues.Any(v => text.Contains(v, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>True when the text quotes the address (ignoring case).</summary>
+    public bool HasAddressIn(string? text) => text is { Length: > 0 } && Email is { Length: > 0 } email && text.Contains(email, StringComparison.OrdinalIgnoreCase);
+}
+
+/// <summary>What one store removed for an erasure; <paramref name="Left"/> says what it could not remove yet, and why.</summary>
+public sealed record ErasureStep(string Store, int Removed, string? Left = null);
+
+/// <summary>
+/// A store outside the subscribers table that may hold copies of a subscriber's address or name (the delivery ledger's unsent batches,
+/// SendGrid's raw events, pending subscribe requests). Erasure calls every one registered; each removes what it holds and keeps only
+/// what holds no personal data. Declared here so that erasure (Subscribers) does not depend on Delivery: Delivery implements it.
+/// </summary>
+public interface IPersonalDataStore
+{
+    Task<ErasureStep> ForgetAsync(ErasedSubscriber subscriber, CancellationToken ct = default);
+}
+
+/// <summary>What an erasure did.</summary>
+/// <param name="AlreadyErased">The record was gone already (an earlier erasure, run again to finish or to catch late copies).</param>
+public sealed record ErasureReport(string Id, string Reason, bool AlreadyErased, IReadOnlyList<ErasureStep> Steps)
+{
+    /// <summary>What could not be removed yet (a batch being sent right now): run the erasure again later.</summary>
+    public IReadOnlyList<string> Left => Steps.Where(s => s.Left is not null).Select(s => $"{s.Store}: {s.Left}").ToList();
+}
+
+/// <summary>
+/// Erasure (GDPR), in one place. In this order, so that a crash half-way never loses the suppression and running it again finishes it:
+/// <list type="number">
+/// <item>the suppression entry (keyed id, reason from the status, date) is written;</item>
+/// <item>the subscriber row goes (and its old-id alias), logged as a departure so that senders skip them;</item>
+/// <item>every <see cref="IPersonalDataStore"/> forgets them (unsent ledger batches, raw webhook events, pending requests);</item>
+/// <item>their audit history keeps its entries but loses any detail holding the address or the name;</item>
+/// <item>an "erased" audit entry (actor, reason, what was removed; no personal data) is added.</item>
+/// </list>
+/// What stays: the suppression entry, the audit history without personal details, and the id (a keyed hash) in sent batches and counters.
+/// </summary>
+public sealed class SubscriberEraser(SubscriberStore store, SubscriberAudit audit, Suppressions suppressions, IEnumerable<IPersonalDataStore> stores,
+    TimeProvider time, ILogger<SubscriberEraser> logger)
+{
+    /// <summary>Erases by id or address; null when there is no such subscriber and none was erased under that id.</summary>
+    public async Task<ErasureReport?> EraseAsync(string idOrEmail, string actor, CancellationToken ct = default)
+    {
+        var value = (idOrEmail ?? "").Trim();
+        var email = SubscriberIds.IsId(value) ? null : EmailAddress.Normalize(value);
+        var id = email is null ? value : store.IdOf(email);
+
+        var subscriber = await store.GetAsync(id, ct);
+        Suppression suppression;
+        if (subscriber is not null)
+        {
+            id = subscriber.Id;
+            suppression = new Suppression(id, Suppression.ReasonFor(subscriber.Status), time.GetUtcNow());
+            await suppressions.PutAsync(suppression, ct);
+            await store.DeleteAsync(id, ct);
+        }
+        else if (await suppressions.GetAsync(id, ct) is { } earlier)
+            suppression = earlier;
+        else
+            return null;
+
+        var who = new ErasedSubscriber(id, subscriber?.Email ?? email, subscriber?.Name);
+        if (who.Email is { } address)
+            await store.DeleteAliasAsync(SubscriberIds.LegacyOf(address), ct);
+        var steps = new List<ErasureStep>();
+        foreach (var personal in stores)
+            steps.Add(await personal.ForgetAsync(who, ct));
+        // Pending subscribe requests: their store joins the stores above (IPersonalDataStore), registered in AddNotifications.
+        steps.Add(new ErasureStep("audit", await audit.ForgetAsync(who, ct)));
+
+        var details = new Dictionary<string, string> { ["reason"] = suppression.Reason, ["suppressed"] = "true" };
+        foreach (var step in steps.Where(s => s.Removed > 0))
+            details[step.Store] = step.Removed.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await audit.RecordAsync(id, actor, subscriber is null ? "erased again" : "erased", details, ct);
+        var report = new ErasureReport(id, suppression.Reason, subscriber is null, steps);
+        logger.LogInformation("Erased subscriber {SubscriberId} ({Reason}); removed: {Removed}; left: {Left}", id, suppression.Reason,
+            string.Join(", ", steps.Select(s => $"{s.Store} {s.Removed}")), report.Left.Count == 0 ? "nothing" : string.Join("; ", report.Left));
+        return report;
+    }
+}
