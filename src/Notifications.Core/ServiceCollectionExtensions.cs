@@ -58,6 +58,10 @@ public static class ServiceCollectionExtensions
         services.AddOptions<SelfServiceOptions>().Bind(configuration.GetSection(SelfServiceOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<SubscriptionLinks>();
         services.AddSingleton<SubscriptionSelfService>();
+        services.AddSingleton<SubscribeRequestStore>();
+        services.AddSingleton<SubscribeConfirmationQueue>();
+        services.AddSingleton<SubscribeConfirmationSender>();
+        services.AddSingleton<PendingSubscriptionPurge>();
         services.AddSingleton<SubscriptionPages>();
 
         services.AddSingleton<TemplateSet>();

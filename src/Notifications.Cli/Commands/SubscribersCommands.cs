@@ -28,6 +28,8 @@ public static class SubscribersCommands
         subscribers.Subcommands.Add(Import(cli));
         subscribers.Subcommands.Add(Export(cli));
         subscribers.Subcommands.Add(Coverage(cli));
+        subscribers.Subcommands.Add(PendingSubscriptionCommands.SendConfirmations(cli));
+        subscribers.Subcommands.Add(PendingSubscriptionCommands.PurgePending(cli));
         return subscribers;
     }
 

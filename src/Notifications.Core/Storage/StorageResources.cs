@@ -52,6 +52,9 @@ public sealed class StorageResources
         Audit = tables.GetTableClient(o.AuditTable);
         DeliveryEvents = tables.GetTableClient(o.DeliveryEventsTable);
         DeliveryCounters = tables.GetTableClient(o.DeliveryCountersTable);
+        SubscribeRequests = tables.GetTableClient(o.SubscribeRequestsTable);
+        SubscribeConfirmations = queues.GetQueueClient(o.SubscribeConfirmationsQueue);
+        SubscribeConfirmationsPoison = queues.GetQueueClient(o.SubscribeConfirmationsQueue + "-poison");
     }
 
     /// <summary>How the clients reach the account: a connection string, or service URIs with <see cref="Credential"/>.</summary>
@@ -78,6 +81,11 @@ public sealed class StorageResources
     public TableClient DeliveryEvents { get; }
     /// <summary>SendGrid event counts per digest run.</summary>
     public TableClient DeliveryCounters { get; }
+    /// <summary>Subscribe requests waiting for their confirmation link (the subscriber record is not touched until then).</summary>
+    public TableClient SubscribeRequests { get; }
+    /// <summary>One message per subscribe request (its key only, never the address): the confirmation email to send.</summary>
+    public QueueClient SubscribeConfirmations { get; }
+    public QueueClient SubscribeConfirmationsPoison { get; }
 
     /// <summary>Creates every container and table that does not exist yet: once per process, again after a failure.</summary>
     public Task EnsureCreatedAsync()
@@ -107,7 +115,10 @@ public sealed class StorageResources
             SendBatches.DeleteIfExistsAsync(),
             SendBatchesPoison.DeleteIfExistsAsync(),
             DeliveryEvents.DeleteAsync(),
-            DeliveryCounters.DeleteAsync());
+            DeliveryCounters.DeleteAsync(),
+            SubscribeRequests.DeleteAsync(),
+            SubscribeConfirmations.DeleteIfExistsAsync(),
+            SubscribeConfirmationsPoison.DeleteIfExistsAsync());
         lock (_gate) _created = null;
     }
 
@@ -127,6 +138,9 @@ public sealed class StorageResources
             SendBatches.CreateIfNotExistsAsync(),
             SendBatchesPoison.CreateIfNotExistsAsync(),
             DeliveryEvents.CreateIfNotExistsAsync(),
-            DeliveryCounters.CreateIfNotExistsAsync());
+            DeliveryCounters.CreateIfNotExistsAsync(),
+            SubscribeRequests.CreateIfNotExistsAsync(),
+            SubscribeConfirmations.CreateIfNotExistsAsync(),
+            SubscribeConfirmationsPoison.CreateIfNotExistsAsync());
     }
 }
