@@ -180,7 +180,7 @@ public sealed class SubscribeRequestStore(StorageResources storage, TimeProvider
         var now = time.GetUtcNow();
         var purged = 0;
         await foreach (var e in storage.SubscribeRequests.QueryAsync<TableEntity>(
-                           TableClient.CreateQueryFilter($"ExpiresAt lt {now} or SentAt lt {now - keepSentFor}"), select: ["RowKey", "ExpiresAt", "SentAt"], cancellationToken: ct))
+                           TableClient.CreateQueryFilter($"ExpiresAt lt {now} or SentAt lt {now - keepSentFor}"), select: ["PartitionKey", "RowKey"], cancellationToken: ct))
         {
             await storage.SubscribeRequests.DeleteEntityAsync(e.PartitionKey, e.RowKey, ETag.All, ct);
             if (e.RowKey != SentRow) purged++;
