@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Notifications.Digests;
 using Notifications.Functions.Subscribers;
 using Notifications.Subscribers;
+using Notifications.Testing;
 
 namespace Notifications.Functions.Tests;
 
@@ -68,6 +69,24 @@ public sealed partial class SubscriptionsTests
         Assert.Equal(SubscriberStatus.Unsubscribed, after.Status);
         var mail = Assert.Single(Mails(c));
         Assert.DoesNotContain("locked", mail.Raw + mail.Text + mail.Html, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task TheConfirmationSentThroughSendGridHasNoDisplayNameAndNoTypedText()
+    {
+        await using var sendGrid = await FakeSendGrid.StartAsync();
+        await using var c = await StartAsync(s => s.WithSendGrid(sendGrid));
+
+        await CallAsync(c, (f, r, t) => f.Subscribe(r, t), "POST",
+            body: $"email=a.karimov%40customs.example&name={Uri.EscapeDataString(Lure)}&organization=IT+Security+Desk&language=en&frequency=daily");
+        await SendConfirmationsAsync(c);
+
+        var request = Assert.Single(sendGrid.Accepted);
+        var to = Assert.Single(Assert.Single(request.Body.GetProperty("personalizations").EnumerateArray()).GetProperty("to").EnumerateArray());
+        Assert.Equal(Email, to.GetProperty("email").GetString());
+        Assert.True(!to.TryGetProperty("name", out var name) || string.IsNullOrEmpty(name.GetString()), $"The To has a display name: {to}");
+        Assert.DoesNotContain("locked", request.Body.GetRawText(), StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("IT Security", request.Body.GetRawText(), StringComparison.Ordinal);
     }
 
     [Fact]
