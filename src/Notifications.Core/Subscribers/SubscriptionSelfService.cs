@@ -14,7 +14,7 @@ public sealed class SelfServiceOptions
     [Range(1, 100_000, ErrorMessage = "SelfService:SubscribeRequestsPerHour must be from 1 to 100000, e.g. 10.")]
     public int SubscribeRequestsPerHour { get; set; } = 10;
 
-    /// <summary>The least time between two confirmation emails to one pending address.</summary>
+    /// <summary>The least time between two confirmation emails to one address (new, pending or unsubscribed).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00", ErrorMessage = "SelfService:ConfirmationResendInterval must be from 00:00:01 to 7.00:00:00, e.g. 00:10:00.")]
     public TimeSpan ConfirmationResendInterval { get; set; } = TimeSpan.FromMinutes(10);
 }

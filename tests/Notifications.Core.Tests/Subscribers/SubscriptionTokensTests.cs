@@ -404,6 +404,7 @@ public sealed class SubscriptionTokensTests
 
         Assert.Equal((Subscriber, requestId, TokenPurpose.Confirm), (verified.SubscriberId, verified.RequestId, verified.Purpose));
         Assert.Equal(82, token.Length);
+        Assert.True(Notifications.Telemetry.LogScrubber.IsSubscriptionToken(token), "The log scrubber does not recognise a request confirmation token.");
         Assert.Null(tokens.Verify(tokens.Issue(Subscriber, TokenPurpose.Confirm), TokenPurpose.Confirm).RequestId);
 
         // Another request id under the same signature: refused.
