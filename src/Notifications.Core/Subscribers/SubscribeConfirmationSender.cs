@@ -16,7 +16,7 @@ public enum ConfirmationSendOutcome
     NotNeeded,
     /// <summary>A confirmation went to this address less than <see cref="SelfServiceOptions.ConfirmationResendInterval"/> ago.</summary>
     SentRecently,
-    /// <summary>The request is gone (confirmed, superseded, purged) or was handled already (a repeated message).</summary>
+    /// <summary>The request is gone (confirmed, superseded, purged), expired, or was handled already (a repeated message).</summary>
     Gone,
 }
 
@@ -44,7 +44,7 @@ public sealed class SubscribeConfirmationSender(
     /// <exception cref="MailNotSentException">The email could not be sent: the claims are given back, and the message is tried again.</exception>
     public async Task<ConfirmationSendOutcome> SendAsync(SubscribeConfirmationMessage message, CancellationToken ct = default)
     {
-        if (await requests.GetAsync(message.SubscriberId, message.RequestId, ct) is not { Handled: false } request)
+        if (await requests.GetAsync(message.SubscriberId, message.RequestId, ct) is not { Handled: false } request || request.ExpiresAt <= time.GetUtcNow())
             return ConfirmationSendOutcome.Gone;
         var masked = EmailAddress.Mask(request.Candidate.Email);
 
