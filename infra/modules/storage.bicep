@@ -21,10 +21,12 @@ var appContainerNames = [
   'digests'
 ]
 // The SendBatch queue trigger's queue, and the poison queue the Functions host moves a message to after host.json's
-// extensions.queues.maxDequeueCount failed attempts.
+// extensions.queues.maxDequeueCount failed attempts; then the SubscribeConfirmation trigger's queue and its poison queue.
 var queueNames = [
   'send-batches'
   'send-batches-poison'
+  'subscribe-confirmations'
+  'subscribe-confirmations-poison'
 ]
 var tableNames = [
   'ArticleIndex'
@@ -36,6 +38,7 @@ var tableNames = [
   'DeliveryEvents'
   'DeliveryCounters'
   'Suppressions'
+  'SubscribeRequests'
 ]
 
 resource account 'Microsoft.Storage/storageAccounts@2026-09-01' = {

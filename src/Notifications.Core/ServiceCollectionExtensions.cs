@@ -49,9 +49,10 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<SubscriberStore>();
         services.AddSingleton<SubscriberAudit>();
         services.AddSingleton<Suppressions>();
-        // Every store that may hold copies of a subscriber's address or name: erasure asks each to forget them (pending subscribe requests go here too).
+        // Every store that may hold copies of a subscriber's address or name: erasure asks each to forget them.
         services.AddSingleton<IPersonalDataStore>(sp => sp.GetRequiredService<DeliveryLedger>());
         services.AddSingleton<IPersonalDataStore>(sp => sp.GetRequiredService<DeliveryEvents>());
+        services.AddSingleton<IPersonalDataStore>(sp => sp.GetRequiredService<SubscribeRequestStore>());
         services.AddSingleton<SubscriberEraser>();
         services.AddSingleton<SubscriberIdMigration>();
         services.AddSingleton<SubscriberAdmin>();
@@ -71,6 +72,10 @@ public static class ServiceCollectionExtensions
         services.AddOptions<RequestLimitOptions>().Bind(configuration.GetSection(RequestLimitOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<SubscriptionLinks>();
         services.AddSingleton<SubscriptionSelfService>();
+        services.AddSingleton<SubscribeRequestStore>();
+        services.AddSingleton<SubscribeConfirmationQueue>();
+        services.AddSingleton<SubscribeConfirmationSender>();
+        services.AddSingleton<PendingSubscriptionPurge>();
         services.AddSingleton<SubscriptionPages>();
 
         services.AddSingleton<TemplateSet>();

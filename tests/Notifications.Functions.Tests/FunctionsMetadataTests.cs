@@ -36,7 +36,7 @@ public sealed class FunctionsMetadataTests
     {
         var names = Functions().Select(f => f.GetProperty("name").GetString()).Order(StringComparer.Ordinal).ToArray();
 
-        Assert.Equal(HttpFunctions().Select(row => row.Data.Item1).Concat(["ArticlePublished", "HourlyDigests", "SendBatch"]).Order(StringComparer.Ordinal), names);
+        Assert.Equal(HttpFunctions().Select(row => row.Data.Item1).Concat(["ArticlePublished", "HourlyDigests", "SendBatch", "SubscribeConfirmation", "PurgePendingSubscriptions"]).Order(StringComparer.Ordinal), names);
     }
 
     [Fact]
@@ -47,6 +47,26 @@ public sealed class FunctionsMetadataTests
         Assert.Equal("queueTrigger", binding.GetProperty("type").GetString());
         Assert.Equal("send-batches", binding.GetProperty("queueName").GetString());
         Assert.Equal("AzureWebJobsStorage", binding.GetProperty("connection").GetString());
+    }
+
+    [Fact]
+    public void SubscribeConfirmationIsAQueueTriggerOnTheSubscribeConfirmationsQueue()
+    {
+        var binding = Assert.Single(Function("SubscribeConfirmation").GetProperty("bindings").EnumerateArray());
+
+        Assert.Equal("queueTrigger", binding.GetProperty("type").GetString());
+        Assert.Equal(new Notifications.Storage.StorageOptions().SubscribeConfirmationsQueue, binding.GetProperty("queueName").GetString());
+        Assert.Equal("AzureWebJobsStorage", binding.GetProperty("connection").GetString());
+    }
+
+    [Fact]
+    public void PurgePendingSubscriptionsIsADailyTimerWithAFixedSchedule()
+    {
+        // A literal schedule (no app setting): daily is enough for links that live days.
+        var binding = Assert.Single(Function("PurgePendingSubscriptions").GetProperty("bindings").EnumerateArray());
+
+        Assert.Equal("timerTrigger", binding.GetProperty("type").GetString());
+        Assert.Equal("0 30 2 * * *", binding.GetProperty("schedule").GetString());
     }
 
     [Theory]
@@ -92,7 +112,8 @@ public sealed class FunctionsMetadataTests
     [InlineData("HourlyDigests", "Notifications.Functions.Digests.HourlyDigests.Run", "%DigestScheduleCron%")]
     public void DigestFunctionIsOneTimerTriggerOnItsScheduleSetting(string name, string entryPoint, string schedule)
     {
-        Assert.Single(Functions(), f => f.GetProperty("bindings").EnumerateArray().Any(b => b.GetProperty("type").GetString() == "timerTrigger"));
+        Assert.Single(Functions(), f => f.GetProperty("bindings").EnumerateArray().Any(b => b.GetProperty("type").GetString() == "timerTrigger"
+            && b.GetProperty("schedule").GetString()!.StartsWith('%')));
         var function = Function(name);
 
         Assert.Equal(entryPoint, function.GetProperty("entryPoint").GetString());

@@ -137,8 +137,9 @@ public sealed partial class BicepTests
 
         Assert.Equal(Defaults("Container"), Names("appContainerNames").Order(StringComparer.Ordinal));
         Assert.Equal(Defaults("Table"), Names("tableNames").Order(StringComparer.Ordinal));
-        var queue = Assert.Single(Defaults("Queue"));
-        Assert.Equal([queue, queue + "-poison"], Names("queueNames"));
+        // Each trigger's queue with its poison queue; send-batches first (the alert watches queueNames[1]).
+        Assert.Equal(Defaults("Queue").SelectMany(q => new[] { q, q + "-poison" }).Order(StringComparer.Ordinal), Names("queueNames").Order(StringComparer.Ordinal));
+        Assert.Equal(["send-batches", "send-batches-poison"], Names("queueNames")[..2]);
     }
 
     [Fact]

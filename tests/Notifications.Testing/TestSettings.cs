@@ -23,6 +23,8 @@ public static class TestSettings
             ["Storage:DeliveryEventsTable"] = p + "DeliveryEvents",
             ["Storage:DeliveryCountersTable"] = p + "DeliveryCounters",
             ["Storage:SuppressionsTable"] = p + "Suppressions",
+            ["Storage:SubscribeRequestsTable"] = p + "SubscribeRequests",
+            ["Storage:SubscribeConfirmationsQueue"] = p + "-subscribe-confirmations",
             ["Delivery:Mode"] = "Outbox",
             ["Delivery:OutboxPath"] = outboxPath ?? Path.Combine(Path.GetTempPath(), "notifications-tests", p, "outbox"),
             ["Delivery:FromEmail"] = "digests@secretariat.example",

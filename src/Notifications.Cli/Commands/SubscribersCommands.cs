@@ -29,6 +29,8 @@ public static class SubscribersCommands
         subscribers.Subcommands.Add(Export(cli));
         subscribers.Subcommands.Add(Coverage(cli));
         subscribers.Subcommands.Add(MigrateIds(cli));
+        subscribers.Subcommands.Add(PendingSubscriptionCommands.SendConfirmations(cli));
+        subscribers.Subcommands.Add(PendingSubscriptionCommands.PurgePending(cli));
         return subscribers;
     }
 

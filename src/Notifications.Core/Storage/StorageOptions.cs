@@ -98,6 +98,14 @@ public sealed class StorageOptions : IValidatableObject
     [Required, RegularExpression(TableName, ErrorMessage = "Storage:SuppressionsTable must be a valid table name.")]
     public string SuppressionsTable { get; set; } = "Suppressions";
 
+    /// <summary>Subscribe requests from the public form, held until their confirmation link is used (or they expire).</summary>
+    [Required, RegularExpression(TableName, ErrorMessage = "Storage:SubscribeRequestsTable must be a valid table name.")]
+    public string SubscribeRequestsTable { get; set; } = "SubscribeRequests";
+
+    /// <summary>The queue of confirmation emails to send. The SubscribeConfirmation trigger names "subscribe-confirmations" itself; change both together.</summary>
+    [Required, RegularExpression(ContainerName, ErrorMessage = "Storage:SubscribeConfirmationsQueue must be a valid queue name (3-63 lowercase letters, digits, hyphens).")]
+    public string SubscribeConfirmationsQueue { get; set; } = "subscribe-confirmations";
+
     IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
     {
         if (_connectionError is not null)

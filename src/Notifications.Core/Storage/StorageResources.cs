@@ -53,6 +53,9 @@ public sealed class StorageResources
         DeliveryEvents = tables.GetTableClient(o.DeliveryEventsTable);
         DeliveryCounters = tables.GetTableClient(o.DeliveryCountersTable);
         Suppressions = tables.GetTableClient(o.SuppressionsTable);
+        SubscribeRequests = tables.GetTableClient(o.SubscribeRequestsTable);
+        SubscribeConfirmations = queues.GetQueueClient(o.SubscribeConfirmationsQueue);
+        SubscribeConfirmationsPoison = queues.GetQueueClient(o.SubscribeConfirmationsQueue + "-poison");
     }
 
     /// <summary>How the clients reach the account: a connection string, or service URIs with <see cref="Credential"/>.</summary>
@@ -81,6 +84,11 @@ public sealed class StorageResources
     public TableClient DeliveryCounters { get; }
     /// <summary>Erased addresses not to re-subscribe without an override (keyed hash, reason, date).</summary>
     public TableClient Suppressions { get; }
+    /// <summary>Subscribe requests waiting for their confirmation link (the subscriber record is not touched until then).</summary>
+    public TableClient SubscribeRequests { get; }
+    /// <summary>One message per subscribe request (its key only, never the address): the confirmation email to send.</summary>
+    public QueueClient SubscribeConfirmations { get; }
+    public QueueClient SubscribeConfirmationsPoison { get; }
 
     /// <summary>Creates every container and table that does not exist yet: once per process, again after a failure.</summary>
     public Task EnsureCreatedAsync()
@@ -111,7 +119,10 @@ public sealed class StorageResources
             SendBatchesPoison.DeleteIfExistsAsync(),
             DeliveryEvents.DeleteAsync(),
             DeliveryCounters.DeleteAsync(),
-            Suppressions.DeleteAsync());
+            Suppressions.DeleteAsync(),
+            SubscribeRequests.DeleteAsync(),
+            SubscribeConfirmations.DeleteIfExistsAsync(),
+            SubscribeConfirmationsPoison.DeleteIfExistsAsync());
         lock (_gate) _created = null;
     }
 
@@ -132,6 +143,9 @@ public sealed class StorageResources
             SendBatchesPoison.CreateIfNotExistsAsync(),
             DeliveryEvents.CreateIfNotExistsAsync(),
             DeliveryCounters.CreateIfNotExistsAsync(),
-            Suppressions.CreateIfNotExistsAsync());
+            Suppressions.CreateIfNotExistsAsync(),
+            SubscribeRequests.CreateIfNotExistsAsync(),
+            SubscribeConfirmations.CreateIfNotExistsAsync(),
+            SubscribeConfirmationsPoison.CreateIfNotExistsAsync());
     }
 }

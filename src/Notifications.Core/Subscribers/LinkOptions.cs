@@ -45,6 +45,9 @@ public sealed class SubscriptionLinks(IOptionsMonitor<LinkOptions> options, Subs
 
     public string Confirm(string subscriberId) => Link("confirm", tokens.Issue(subscriberId, TokenPurpose.Confirm));
 
+    /// <summary>The confirmation link of one subscribe request: confirming it applies that request and no other.</summary>
+    public string Confirm(string subscriberId, string requestId) => Link("confirm", tokens.IssueConfirm(subscriberId, requestId));
+
     public string Unsubscribe(string subscriberId) => Link("unsubscribe", tokens.Issue(subscriberId, TokenPurpose.Unsubscribe));
 
     public string Preferences(string subscriberId) => Link("preferences", tokens.Issue(subscriberId, TokenPurpose.Preferences));

@@ -81,7 +81,6 @@ public sealed class SubscriberEraser(SubscriberStore store, SubscriberAudit audi
         var steps = new List<ErasureStep>();
         foreach (var personal in stores)
             steps.Add(await personal.ForgetAsync(who, ct));
-        // Pending subscribe requests: their store joins the stores above (IPersonalDataStore), registered in AddNotifications.
         steps.Add(new ErasureStep("audit", await audit.ForgetAsync(who, ct)));
 
         var details = new Dictionary<string, string> { ["reason"] = suppression.Reason, ["suppressed"] = "true" };

@@ -122,8 +122,10 @@ public sealed class SubscriptionPages(
         var t = Text(lang);
         return result.Outcome switch
         {
-            ConfirmOutcome.Confirmed => Message(200, lang, t["confirmed_title"], "notice", [t["confirmed_text"]], PreferencesLink(subscriber!, t)),
-            ConfirmOutcome.AlreadyConfirmed => Message(200, lang, t["already_title"], "notice", [t["already_text"]], PreferencesLink(subscriber!, t)),
+            // No preferences link here: a confirmation link may be in other hands (forwarded, or a scanner's), and a manage link
+            // never expires. Manage links go only by mail to the address itself, in every digest.
+            ConfirmOutcome.Confirmed => Message(200, lang, t["confirmed_title"], "notice", [t["confirmed_text"], t["confirmed_manage"]]),
+            ConfirmOutcome.AlreadyConfirmed => Message(200, lang, t["already_title"], "notice", [t["already_text"], t["confirmed_manage"]]),
             ConfirmOutcome.NotReactivated => Message(200, lang, t["not_reactivated_title"], "warning", [t["not_reactivated_text"], t["not_reactivated_help"] + " " + digest.Value.Sender + "."]),
             _ => NotFound(lang),
         };
@@ -432,9 +434,6 @@ public sealed class SubscriptionPages(
     private IResult MethodNotAllowed(string lang, string allow)
         => WithHeader(Message(405, lang, Text(lang)["method_title"], "error", [Text(lang)["method_text"]]), "Allow", allow);
 
-    private (string Href, string Text) PreferencesLink(Subscriber subscriber, IReadOnlyDictionary<string, string> t)
-        => ($"preferences?token={tokens.Issue(subscriber.Id, TokenPurpose.Preferences)}", t["manage_link"]);
-
     private IResult Message(int status, string lang, string heading, string kind, IReadOnlyList<string> paragraphs, (string Href, string Text)? link = null)
         => Page(status, lang, heading, "page-message.html.sbn", new ScriptObject
         {
@@ -654,6 +653,7 @@ public sealed class SubscriptionPages(
             ["confirm_button"] = "Confirm my subscription",
             ["confirmed_title"] = "Subscription confirmed",
             ["confirmed_text"] = "Thank you. Your subscription is active: the next digest will come to your inbox.",
+            ["confirmed_manage"] = "Every digest we send you ends with links to change your preferences or to unsubscribe.",
             ["already_title"] = "Already confirmed",
             ["already_text"] = "Your subscription was already confirmed. Nothing has changed.",
             ["not_reactivated_title"] = "This subscription is not active",
@@ -743,6 +743,7 @@ public sealed class SubscriptionPages(
             ["confirm_button"] = "Подтвердить подписку",
             ["confirmed_title"] = "Подписка подтверждена",
             ["confirmed_text"] = "Спасибо! Подписка активна: следующий обзор придёт на вашу почту.",
+            ["confirmed_manage"] = "В конце каждого обзора есть ссылки, чтобы изменить настройки или отписаться.",
             ["already_title"] = "Подписка уже подтверждена",
             ["already_text"] = "Ваша подписка уже была подтверждена. Ничего не изменилось.",
             ["not_reactivated_title"] = "Подписка не активна",
@@ -832,6 +833,7 @@ public sealed class SubscriptionPages(
             ["confirm_button"] = "Confirmer mon abonnement",
             ["confirmed_title"] = "Abonnement confirmé",
             ["confirmed_text"] = "Merci. Votre abonnement est actif : la prochaine synthèse arrivera dans votre boîte de réception.",
+            ["confirmed_manage"] = "Chaque synthèse que nous vous envoyons se termine par des liens pour modifier vos préférences ou vous désabonner.",
             ["already_title"] = "Déjà confirmé",
             ["already_text"] = "Votre abonnement était déjà confirmé. Rien n'a changé.",
             ["not_reactivated_title"] = "Cet abonnement n'est pas actif",

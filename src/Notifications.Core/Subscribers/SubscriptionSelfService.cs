@@ -1,10 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Notifications.Delivery;
 using Notifications.Digests;
-using Notifications.Templates;
-using Scriban.Runtime;
 
 namespace Notifications.Subscribers;
 
@@ -17,7 +14,7 @@ public sealed class SelfServiceOptions
     [Range(1, 100_000, ErrorMessage = "SelfService:SubscribeRequestsPerHour must be from 1 to 100000, e.g. 10.")]
     public int SubscribeRequestsPerHour { get; set; } = 10;
 
-    /// <summary>The least time between two confirmation emails to one pending address.</summary>
+    /// <summary>The least time between two confirmation emails to one address (new, pending or unsubscribed).</summary>
     [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00", ErrorMessage = "SelfService:ConfirmationResendInterval must be from 00:00:01 to 7.00:00:00, e.g. 00:10:00.")]
     public TimeSpan ConfirmationResendInterval { get; set; } = TimeSpan.FromMinutes(10);
 }
@@ -74,24 +71,19 @@ public sealed class SubscriptionSelfService
     private readonly SubscriberRules rules;
     private readonly SubscriberAudit audit;
     private readonly SubscriptionTokens tokens;
-    private readonly SubscriptionLinks links;
-    private readonly TemplateSet templates;
-    private readonly IMailTransport transport;
-    private readonly IOptions<DigestOptions> digest;
+    private readonly SubscribeRequestStore requests;
+    private readonly SubscribeConfirmationQueue confirmations;
     private readonly IOptions<TokenOptions> tokenOptions;
     private readonly TimeProvider time;
     private readonly ILogger<SubscriptionSelfService> logger;
-    private readonly TimeSpan resendInterval;
 
     public SubscriptionSelfService(
         SubscriberStore store,
         SubscriberRules rules,
         SubscriberAudit audit,
         SubscriptionTokens tokens,
-        SubscriptionLinks links,
-        TemplateSet templates,
-        IMailTransport transport,
-        IOptions<DigestOptions> digest,
+        SubscribeRequestStore requests,
+        SubscribeConfirmationQueue confirmations,
         IOptions<TokenOptions> tokenOptions,
         IOptions<SelfServiceOptions> options,
         TimeProvider time,
@@ -101,21 +93,19 @@ public sealed class SubscriptionSelfService
         this.rules = rules;
         this.audit = audit;
         this.tokens = tokens;
-        this.links = links;
-        this.templates = templates;
-        this.transport = transport;
-        this.digest = digest;
+        this.requests = requests;
+        this.confirmations = confirmations;
         this.tokenOptions = tokenOptions;
         this.time = time;
         this.logger = logger;
-        resendInterval = options.Value.ConfirmationResendInterval;
     }
 
     /// <summary>
-    /// A subscribe request from the public form. A new address becomes Pending and gets a confirmation email; a pending one gets
-    /// it again at most once per <see cref="SelfServiceOptions.ConfirmationResendInterval"/>; any other is left alone.
-    /// The outcome is the same in all three cases. Invalid input throws <see cref="InvalidSubscriberException"/> (it depends
-    /// only on the input, so it tells nothing about the address either).
+    /// A subscribe request from the public form. It is validated, held as a <see cref="SubscribeRequest"/> (the subscriber record,
+    /// if any, is not read or touched), and its key is queued for <see cref="SubscribeConfirmationSender"/>, which looks the address
+    /// up and sends the confirmation email, or nothing. So the request path does the same two writes, in the same time, whatever
+    /// the address; and nothing anyone types reaches a stored record before the address's owner confirms.
+    /// Invalid input throws <see cref="InvalidSubscriberException"/> (it depends only on the input, so it tells nothing about the address either).
     /// </summary>
     public async Task<SubscribeOutcome> SubscribeAsync(
         string? email, string? name, string? organization, string? country, string? language, DigestFrequency frequency,
@@ -125,80 +115,113 @@ public sealed class SubscriptionSelfService
         var candidate = store.Create(
             new NewSubscriber(email ?? "", name ?? "", organization ?? "", language ?? "", frequency, SubscriberStatus.Pending, country, topics),
             ConsentSource);
-        var masked = EmailAddress.Mask(candidate.Email);
-
-        var existing = await store.GetAsync(candidate.Id, ct);
-        if (existing is null)
-        {
-            var record = candidate with { ConfirmationSentAt = time.GetUtcNow() };
-            try
-            {
-                await store.AddAsync(record, ct);
-                await audit.RecordAsync(record.Id, Actor, "subscribed", new Dictionary<string, string>
-                {
-                    ["status"] = "pending",
-                    ["frequency"] = record.Frequency.ToString().ToLowerInvariant(),
-                    ["consent"] = ConsentSource,
-                }, ct);
-                logger.LogInformation("New self-service subscriber {Email} ({SubscriberId}) is pending confirmation", masked, record.Id);
-                await SendConfirmationAsync(record, previousSentAt: null, ct);
-                return SubscribeOutcome.Accepted;
-            }
-            catch (InvalidSubscriberException e) when (e.IsConflict)
-            {
-                // Added by a concurrent request meanwhile: go on as for an existing address.
-                existing = await store.GetAsync(candidate.Id, ct);
-                if (existing is null) return SubscribeOutcome.Accepted;
-            }
-        }
-
-        if (existing.Status == SubscriberStatus.Unsubscribed)
-        {
-            // They left and want back in: pending again, with fresh consent, confirmed by email like the first time.
-            var at = time.GetUtcNow();
-            var again = await store.UpdateAsync(existing.Id, s => s.Status == SubscriberStatus.Unsubscribed
-                ? candidate with { Status = SubscriberStatus.Pending, ConfirmationSentAt = at, Consent = new Consent(ConsentSource, at, null) }
-                : s, ct);
-            if (again is { } a && a.Before.Status == SubscriberStatus.Unsubscribed)
-            {
-                await audit.RecordAsync(existing.Id, Actor, "subscribed again", SubscriberAudit.Diff(a.Before, a.After), ct);
-                logger.LogInformation("Unsubscribed {Email} asked to subscribe again: pending confirmation", masked);
-                await SendConfirmationAsync(a.After, previousSentAt: null, ct);
-            }
-            return SubscribeOutcome.Accepted;
-        }
-
-        if (existing.Status != SubscriberStatus.Pending)
-        {
-            logger.LogInformation("Subscribe request for {Email}, which is {Status}: nothing sent", masked, existing.Status);
-            return SubscribeOutcome.Accepted;
-        }
-
-        // Claim the resend on the record itself (ETag-guarded), so the limit holds across instances and restarts.
         var now = time.GetUtcNow();
-        var claimed = false;
-        var result = await store.UpdateAsync(existing.Id, s =>
-        {
-            claimed = s.Status == SubscriberStatus.Pending && (s.ConfirmationSentAt is not { } sent || now - sent >= resendInterval);
-            return claimed ? s with { ConfirmationSentAt = now } : s;
-        }, ct);
-        if (!claimed || result is not { } r)
-        {
-            logger.LogInformation("Subscribe request for pending {Email}: a confirmation went out less than {Interval} ago, nothing sent", masked, resendInterval);
-            return SubscribeOutcome.Accepted;
-        }
-        logger.LogInformation("Subscribe request for pending {Email}: sending the confirmation again", masked);
-        await SendConfirmationAsync(r.After, r.Before.ConfirmationSentAt, ct);
+        var request = new SubscribeRequest(candidate.Id, SubscribeRequestStore.NewRequestId(), candidate, now, now + tokenOptions.Value.ConfirmationLifetime);
+        await requests.AddAsync(request, ct);
+        await confirmations.EnqueueAsync(new SubscribeConfirmationMessage(request.SubscriberId, request.RequestId), ct);
+        logger.LogInformation("Subscribe request {RequestId} for {Email} is held until its confirmation link is used", request.RequestId, EmailAddress.Mask(candidate.Email));
         return SubscribeOutcome.Accepted;
     }
 
-    /// <summary>The confirmation link was opened: Pending → Active, with the time of confirmation in the consent.</summary>
+    /// <summary>
+    /// The confirmation link was used (the button on its page). A link for a subscribe request applies that request, and drops
+    /// the address's other pending requests: no record → a new Active one with the request's data; Pending or Unsubscribed →
+    /// Active with the request's data and a fresh, confirmed consent; Active → the request's preferences (name, organisation,
+    /// country, language, frequency, topics) replace the stored ones, since whoever confirms has shown they read that mailbox;
+    /// Bounced, Complained or Suspended → not reactivated, nothing applied. A link sent before requests existed confirms its
+    /// Pending record as it is.
+    /// </summary>
     /// <exception cref="InvalidTokenException">The token is damaged, expired, or for another purpose: nothing changes.</exception>
     public async Task<ConfirmResult> ConfirmAsync(string? token, CancellationToken ct = default)
     {
         var verified = tokens.Verify(token, TokenPurpose.Confirm);
+        if (verified.RequestId is not { } requestId)
+            return await ConfirmRecordAsync(verified.SubscriberId, ct);
+
+        var id = verified.SubscriberId;
+        var request = await requests.GetAsync(id, requestId, ct);
+        if (request is null || request.ExpiresAt <= time.GetUtcNow())
+        {
+            // Used already, superseded by another confirmed request, purged, or erased: nothing to apply.
+            return await store.GetAsync(id, ct) switch
+            {
+                null => new ConfirmResult(ConfirmOutcome.NotFound, null),
+                { Status: SubscriberStatus.Active } active => new ConfirmResult(ConfirmOutcome.AlreadyConfirmed, active),
+                var other => new ConfirmResult(ConfirmOutcome.NotReactivated, other),
+            };
+        }
+
         var now = time.GetUtcNow();
-        var result = await store.UpdateAsync(verified.SubscriberId, s => s.Status == SubscriberStatus.Pending
+        var confirmedConsent = new Consent(ConsentSource, request.CreatedAt, now);
+        if (await store.GetAsync(id, ct) is null)
+        {
+            var record = request.Candidate with { Status = SubscriberStatus.Active, CreatedAt = now, UpdatedAt = now, Consent = confirmedConsent };
+            try
+            {
+                await store.AddAsync(record, ct);
+                await requests.DeleteForAsync(id, ct);
+                await audit.RecordAsync(id, Actor, "subscribed", new Dictionary<string, string>
+                {
+                    ["status"] = "active",
+                    ["frequency"] = record.Frequency.ToString().ToLowerInvariant(),
+                    ["consent"] = ConsentSource + ", confirmed",
+                }, ct);
+                logger.LogInformation("Subscriber {SubscriberId} confirmed a subscribe request: subscribed", id);
+                return new ConfirmResult(ConfirmOutcome.Confirmed, record);
+            }
+            catch (InvalidSubscriberException e) when (e.IsConflict)
+            {
+                // Added meanwhile (another link, an admin): apply the request to that record below.
+            }
+        }
+
+        var result = await store.UpdateAsync(id, s => s.Status switch
+        {
+            SubscriberStatus.Pending or SubscriberStatus.Unsubscribed => Apply(s, request) with { Status = SubscriberStatus.Active, Consent = confirmedConsent },
+            SubscriberStatus.Active => Apply(s, request),
+            _ => s,
+        }, ct);
+        await requests.DeleteForAsync(id, ct);
+        if (result is not { } r)
+            return new ConfirmResult(ConfirmOutcome.NotFound, null);
+        var changes = new Dictionary<string, string>(SubscriberAudit.Diff(r.Before, r.After));
+        switch (r.Before.Status)
+        {
+            case SubscriberStatus.Pending or SubscriberStatus.Unsubscribed:
+                changes["consent"] = ConsentSource + ", confirmed";
+                await audit.RecordAsync(id, Actor, r.Before.Status == SubscriberStatus.Pending ? "confirmed" : "subscribed again", changes, ct);
+                logger.LogInformation("Subscriber {SubscriberId} confirmed a subscribe request: {Before} → active", id, r.Before.Status);
+                return new ConfirmResult(ConfirmOutcome.Confirmed, r.After);
+            case SubscriberStatus.Active:
+                if (changes.Count > 0)
+                {
+                    changes["via"] = "confirmation";
+                    await audit.RecordAsync(id, Actor, "updated", changes, ct);
+                }
+                logger.LogInformation("Active subscriber {SubscriberId} confirmed a subscribe request: its preferences applied", id);
+                return new ConfirmResult(ConfirmOutcome.Confirmed, r.After);
+            default:
+                logger.LogInformation("Confirmation link opened for subscriber {SubscriberId}, who is {Status}: not reactivated", id, r.After.Status);
+                return new ConfirmResult(ConfirmOutcome.NotReactivated, r.After);
+        }
+    }
+
+    /// <summary>The request's fields in place of the record's (the address, id, time zone and delivery hour stay).</summary>
+    private static Subscriber Apply(Subscriber s, SubscribeRequest request) => s with
+    {
+        Name = request.Candidate.Name,
+        Organization = request.Candidate.Organization,
+        Country = request.Candidate.Country,
+        Language = request.Candidate.Language,
+        Frequency = request.Candidate.Frequency,
+        Topics = request.Candidate.TopicList.SequenceEqual(s.TopicList) ? s.Topics : request.Candidate.Topics,
+    };
+
+    /// <summary>A confirmation link sent before subscribe requests existed (it names only the subscriber): Pending → Active, with the time of confirmation in the consent.</summary>
+    private async Task<ConfirmResult> ConfirmRecordAsync(string subscriberId, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var result = await store.UpdateAsync(subscriberId, s => s.Status == SubscriberStatus.Pending
             ? s with
             {
                 Status = SubscriberStatus.Active,
@@ -285,40 +308,5 @@ public sealed class SubscriptionSelfService
             logger.LogInformation("Subscriber {SubscriberId} changed their preferences: {Fields}", r.After.Id, string.Join(", ", changes.Keys));
         }
         return new PreferencesResult(r.Before, r.After, changes);
-    }
-
-    /// <summary>
-    /// Renders and sends the confirmation email. A failed send is logged, and the resend claim is given back so the
-    /// requester can try again at once; the HTTP answer stays the same (it must not depend on the address).
-    /// </summary>
-    private async Task SendConfirmationAsync(Subscriber subscriber, DateTimeOffset? previousSentAt, CancellationToken ct)
-    {
-        var lifetime = tokenOptions.Value.ConfirmationLifetime;
-        var model = new ScriptObject
-        {
-            ["lang"] = subscriber.Language,
-            ["name"] = subscriber.Name,
-            ["sender"] = digest.Value.Sender,
-            ["organization"] = digest.Value.Organization,
-            ["link"] = links.Confirm(subscriber.Id),
-            ["days"] = Math.Max(1, (int)Math.Round(lifetime.TotalDays)),
-        };
-        try
-        {
-            var content = new MailContent(
-                string.Join(' ', templates.RenderText("subscribe-confirm.subject.sbn", model).Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries)).Trim(),
-                templates.RenderHtml("subscribe-confirm.html.sbn", model),
-                templates.RenderText("subscribe-confirm.txt.sbn", model));
-            var runId = $"{ConfirmationCategory}-{subscriber.Id[..12]}-{time.GetUtcNow().ToUnixTimeMilliseconds()}";
-            await transport.SendAsync(new MailBatch(runId, "notice", ConfirmationCategory, content,
-                [new Recipient(subscriber.Id, subscriber.Email, subscriber.Name)]), ct);
-            logger.LogInformation("Sent the confirmation email to {Email}", EmailAddress.Mask(subscriber.Email));
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            logger.LogError(e, "Could not send the confirmation email to {Email}; the next request may try again at once", EmailAddress.Mask(subscriber.Email));
-            var claimedAt = subscriber.ConfirmationSentAt;
-            await store.UpdateAsync(subscriber.Id, s => s.ConfirmationSentAt == claimedAt ? s with { ConfirmationSentAt = previousSentAt } : s, CancellationToken.None);
-        }
     }
 }

@@ -19,7 +19,11 @@ public enum TokenPurpose
 }
 
 /// <summary>A token whose signature, purpose and expiry have been checked.</summary>
-public sealed record VerifiedToken(string SubscriberId, TokenPurpose Purpose, DateTimeOffset? ExpiresAt, string KeyId);
+/// <param name="RequestId">
+/// The subscribe request a confirmation link confirms (see <see cref="SubscribeRequestStore"/>); null in links that name only the
+/// subscriber (every unsubscribe and preferences link, and confirmation links sent before subscribe requests existed).
+/// </param>
+public sealed record VerifiedToken(string SubscriberId, TokenPurpose Purpose, DateTimeOffset? ExpiresAt, string KeyId, string? RequestId = null);
 
 public enum TokenProblem { Malformed, UnknownKey, BadSignature, Expired, WrongPurpose }
 
@@ -41,12 +45,15 @@ public sealed class InvalidTokenException(TokenProblem problem, string message) 
 /// MAC (16 bytes): HMAC-SHA256 with the key, over everything above, truncated to its first 16 bytes
 /// </code>
 /// With key id "k1" that is 45 bytes, 60 characters; at most 59 bytes, 79 characters.
+/// A confirmation link for a subscribe request is version 2: the same, with the request id (16 bytes, 32 hex characters) after
+/// the subscriber id, so that the link applies exactly the request it was sent for (82 characters with key id "k1").
 /// </summary>
 public sealed class SubscriptionTokens
 {
     public const int MaxTokenLength = 512;
 
     private const byte Version = 1;
+    private const byte RequestVersion = 2;
     private const int IdBytes = 16;
     // HMAC-SHA256 truncated to 128 bits (as RFC 2104 section 5 allows): forging one still takes ~2^128 guesses, and links stay short.
     private const int MacBytes = 16;
@@ -76,24 +83,40 @@ public sealed class SubscriptionTokens
     }
 
     /// <summary>A token for <paramref name="subscriberId"/> (32 lowercase hex characters), signed with the current key.</summary>
-    public string Issue(string subscriberId, TokenPurpose purpose)
+    public string Issue(string subscriberId, TokenPurpose purpose) => Issue(subscriberId, purpose, null);
+
+    /// <summary>A confirmation token for one subscribe request (<paramref name="requestId"/>: 32 lowercase hex characters) of <paramref name="subscriberId"/>.</summary>
+    public string IssueConfirm(string subscriberId, string requestId)
+    {
+        ArgumentNullException.ThrowIfNull(requestId);
+        return Issue(subscriberId, TokenPurpose.Confirm, requestId);
+    }
+
+    private string Issue(string subscriberId, TokenPurpose purpose, string? requestId)
     {
         ArgumentNullException.ThrowIfNull(subscriberId);
         if (subscriberId.Length != IdBytes * 2 || !subscriberId.All(char.IsAsciiHexDigitLower))
             throw new ArgumentException($"The subscriber id must be {IdBytes * 2} lowercase hex characters, as SubscriberIds.Of gives.", nameof(subscriberId));
+        if (requestId is not null && (requestId.Length != IdBytes * 2 || !requestId.All(char.IsAsciiHexDigitLower)))
+            throw new ArgumentException($"The request id must be {IdBytes * 2} lowercase hex characters.", nameof(requestId));
         if (!Enum.IsDefined(purpose))
             throw new ArgumentOutOfRangeException(nameof(purpose), purpose, "Unknown token purpose.");
 
         var expires = purpose == TokenPurpose.Confirm ? (time.GetUtcNow() + confirmationLifetime).ToUnixTimeSeconds() : 0;
         var kid = Encoding.ASCII.GetBytes(currentKeyId);
-        var token = new byte[FixedBytes + kid.Length];
+        var token = new byte[FixedBytes + kid.Length + (requestId is null ? 0 : IdBytes)];
         var at = 0;
-        token[at++] = Version;
+        token[at++] = requestId is null ? Version : RequestVersion;
         token[at++] = (byte)kid.Length;
         kid.CopyTo(token, at);
         at += kid.Length;
         Convert.FromHexString(subscriberId, token.AsSpan(at, IdBytes), out _, out _);
         at += IdBytes;
+        if (requestId is not null)
+        {
+            Convert.FromHexString(requestId, token.AsSpan(at, IdBytes), out _, out _);
+            at += IdBytes;
+        }
         token[at++] = (byte)purpose;
         BinaryPrimitives.WriteInt64BigEndian(token.AsSpan(at, 8), expires);
         at += 8;
@@ -124,10 +147,11 @@ public sealed class SubscriptionTokens
         if (!IsCanonical(token, bytes))
             throw Malformed();
 
-        if (bytes.Length < FixedBytes + 1 || bytes[0] != Version)
+        if (bytes.Length < FixedBytes + 1 || bytes[0] is not (Version or RequestVersion))
             throw Malformed();
+        var withRequest = bytes[0] == RequestVersion;
         var kidLength = bytes[1];
-        if (kidLength is 0 or > TokenOptionsValidator.MaxKeyIdLength || bytes.Length != FixedBytes + kidLength)
+        if (kidLength is 0 or > TokenOptionsValidator.MaxKeyIdLength || bytes.Length != FixedBytes + kidLength + (withRequest ? IdBytes : 0))
             throw Malformed();
         var at = 2;
         var kidBytes = bytes.Slice(at, kidLength);
@@ -140,8 +164,14 @@ public sealed class SubscriptionTokens
         at += kidLength;
         var subscriberId = Convert.ToHexStringLower(bytes.Slice(at, IdBytes));
         at += IdBytes;
+        string? requestId = null;
+        if (withRequest)
+        {
+            requestId = Convert.ToHexStringLower(bytes.Slice(at, IdBytes));
+            at += IdBytes;
+        }
         var purposeByte = bytes[at++];
-        if (!Enum.IsDefined((TokenPurpose)purposeByte))
+        if (!Enum.IsDefined((TokenPurpose)purposeByte) || (withRequest && (TokenPurpose)purposeByte != TokenPurpose.Confirm))
             throw Malformed();
         var purpose = (TokenPurpose)purposeByte;
         var expires = BinaryPrimitives.ReadInt64BigEndian(bytes.Slice(at, 8));
@@ -167,7 +197,7 @@ public sealed class SubscriptionTokens
                 : "This link has expired. Use the link in a more recent email from us.");
         }
 
-        return new VerifiedToken(subscriberId, purpose, expiresAt, keyId);
+        return new VerifiedToken(subscriberId, purpose, expiresAt, keyId, requestId);
     }
 
     private static void Sign(byte[] key, ReadOnlySpan<byte> data, Span<byte> mac)

@@ -118,13 +118,16 @@ public static partial class LogScrubber
         return upper >= 6 && lower >= 6 && digits >= 3;
     }
 
-    /// <summary>The layout of <see cref="Subscribers.SubscriptionTokens"/>: version 1, key id length 1-16, and 43 bytes more than the key id.</summary>
+    /// <summary>
+    /// The layout of <see cref="Subscribers.SubscriptionTokens"/>: version 1, key id length 1-16, and 43 bytes more than the key id;
+    /// or version 2 (a confirmation link with a request id), 59 bytes more.
+    /// </summary>
     public static bool IsSubscriptionToken(ReadOnlySpan<char> run)
     {
         if (run.Length is < 58 or > 100 || run.Length % 4 == 1) return false;
         Span<byte> bytes = stackalloc byte[Base64Url.GetMaxDecodedLength(run.Length)];
         if (Base64Url.DecodeFromChars(run, bytes, out _, out var written) != System.Buffers.OperationStatus.Done) return false;
-        return written >= 45 && bytes[0] == 1 && bytes[1] is >= 1 and <= 16 && written == 43 + bytes[1];
+        return written >= 45 && bytes[1] is >= 1 and <= 16 && (bytes[0] == 1 && written == 43 + bytes[1] || bytes[0] == 2 && written == 59 + bytes[1]);
     }
 
     [GeneratedRegex(@"(?<local>[\p{L}\p{N}._%+'*!#$^`{|}~-]+)(?<at>@|%40)(?<domain>(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?\.)*\p{L}(?:[\p{L}\p{N}-]*[\p{L}\p{N}])?)",

@@ -393,4 +393,25 @@ public sealed class SubscriptionTokensTests
     private static IEnumerable<string> Failures(ValidateOptionsResult result) => result.Failures ?? [];
 
     private static byte[] Base64UrlDecode(string token) => System.Buffers.Text.Base64Url.DecodeFromChars(token);
+    [Fact]
+    public void AConfirmationTokenForARequestCarriesTheRequestIdUnderTheSignature()
+    {
+        var tokens = Tokens();
+        var requestId = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+
+        var token = tokens.IssueConfirm(Subscriber, requestId);
+        var verified = tokens.Verify(token, TokenPurpose.Confirm);
+
+        Assert.Equal((Subscriber, requestId, TokenPurpose.Confirm), (verified.SubscriberId, verified.RequestId, verified.Purpose));
+        Assert.Equal(82, token.Length);
+        Assert.True(Notifications.Telemetry.LogScrubber.IsSubscriptionToken(token), "The log scrubber does not recognise a request confirmation token.");
+        Assert.Null(tokens.Verify(tokens.Issue(Subscriber, TokenPurpose.Confirm), TokenPurpose.Confirm).RequestId);
+
+        // Another request id under the same signature: refused.
+        var bytes = Convert.FromBase64String(token.Replace('-', '+').Replace('_', '/') + "==");
+        bytes[2 + 2 + 16] ^= 1;
+        var swapped = Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        Assert.Equal(TokenProblem.BadSignature, Assert.Throws<InvalidTokenException>(() => tokens.Verify(swapped, TokenPurpose.Confirm)).Problem);
+        Assert.Throws<ArgumentException>(() => tokens.IssueConfirm(Subscriber, "not-a-request-id"));
+    }
 }

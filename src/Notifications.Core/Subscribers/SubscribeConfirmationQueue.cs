@@ -1,0 +1,70 @@
+using System.Text.Json;
+using Azure.Storage.Queues.Models;
+using Microsoft.Extensions.Logging;
+using Notifications.Storage;
+
+namespace Notifications.Subscribers;
+
+/// <summary>One message on the subscribe-confirmations queue: the key of a subscribe request, never the address.</summary>
+public sealed record SubscribeConfirmationMessage(string SubscriberId, string RequestId);
+
+/// <summary>
+/// The subscribe-confirmations queue: the subscribe form puts one message per request on it, and the SubscribeConfirmation
+/// function (or <c>notify subscribers send-confirmations</c>) takes them off and sends the email, off the request path, so the
+/// form answers in the same time whether the address is known or not. At-least-once is fine: the request's ETag claim decides.
+/// </summary>
+public sealed class SubscribeConfirmationQueue(StorageResources storage, ILogger<SubscribeConfirmationQueue> logger)
+{
+    /// <summary>Like the Functions host (host.json maxDequeueCount): a message that failed this often goes to the poison queue.</summary>
+    public const int MaxDequeueCount = 5;
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public async Task EnqueueAsync(SubscribeConfirmationMessage message, CancellationToken ct = default)
+    {
+        await storage.EnsureCreatedAsync();
+        await storage.SubscribeConfirmations.SendMessageAsync(Serialize(message), ct);
+    }
+
+    public static string Serialize(SubscribeConfirmationMessage message) => JsonSerializer.Serialize(message, Json);
+
+    public static SubscribeConfirmationMessage Deserialize(string text)
+        => JsonSerializer.Deserialize<SubscribeConfirmationMessage>(text, Json) is { SubscriberId.Length: > 0, RequestId.Length: > 0 } m
+            ? m
+            : throw new FormatException("A subscribe-confirmations message needs subscriberId and requestId.");
+
+    /// <summary>
+    /// Takes every message off the queue and hands it to <paramref name="handle"/>, as the queue trigger would: deleted when
+    /// handled, left to reappear when it throws, and moved to the poison queue after <see cref="MaxDequeueCount"/> tries.
+    /// Returns how many messages were handled.
+    /// </summary>
+    public async Task<int> DrainAsync(Func<SubscribeConfirmationMessage, CancellationToken, Task> handle, TimeSpan visibilityTimeout, CancellationToken ct = default)
+    {
+        await storage.EnsureCreatedAsync();
+        var handled = 0;
+        while (true)
+        {
+            QueueMessage[] messages = (await storage.SubscribeConfirmations.ReceiveMessagesAsync(16, visibilityTimeout, ct)).Value;
+            if (messages.Length == 0) return handled;
+            foreach (var m in messages)
+            {
+                if (m.DequeueCount > MaxDequeueCount)
+                {
+                    logger.LogError("Subscribe-confirmations message {MessageId} failed {Count} times: moved to the poison queue", m.MessageId, m.DequeueCount - 1);
+                    await storage.SubscribeConfirmationsPoison.SendMessageAsync(m.Body.ToString(), ct);
+                    await storage.SubscribeConfirmations.DeleteMessageAsync(m.MessageId, m.PopReceipt, ct);
+                    continue;
+                }
+                try
+                {
+                    await handle(Deserialize(m.Body.ToString()), ct);
+                    await storage.SubscribeConfirmations.DeleteMessageAsync(m.MessageId, m.PopReceipt, ct);
+                    handled++;
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    logger.LogError(e, "Subscribe-confirmations message {MessageId} failed (try {Count}); it will be tried again", m.MessageId, m.DequeueCount);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,113 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Notifications.Delivery;
+using Notifications.Digests;
+using Notifications.Templates;
+using Scriban.Runtime;
+
+namespace Notifications.Subscribers;
+
+/// <summary>What the confirmation sender did with one subscribe request.</summary>
+public enum ConfirmationSendOutcome
+{
+    /// <summary>The confirmation email went out.</summary>
+    Sent,
+    /// <summary>The address needs none (active, or bounced, complained, suspended: the link would not reactivate it).</summary>
+    NotNeeded,
+    /// <summary>A confirmation went to this address less than <see cref="SelfServiceOptions.ConfirmationResendInterval"/> ago.</summary>
+    SentRecently,
+    /// <summary>The request is gone (confirmed, superseded, purged), expired, or was handled already (a repeated message).</summary>
+    Gone,
+}
+
+/// <summary>
+/// Sends the confirmation email of one subscribe request, off the request path (the SubscribeConfirmation queue function,
+/// <c>notify subscribers send-confirmations</c>): here, not in the form's answer, the address is looked up. A new address, an
+/// unsubscribed one and a pending one get the email, at most one per <see cref="SelfServiceOptions.ConfirmationResendInterval"/>;
+/// any other gets nothing. The email echoes nothing the requester typed, and its To has no display name: the name is applied only
+/// when the link is confirmed. Idempotent: the request's ETag claim lets one handler send.
+/// </summary>
+public sealed class SubscribeConfirmationSender(
+    SubscribeRequestStore requests,
+    SubscriberStore store,
+    SubscriptionLinks links,
+    TemplateSet templates,
+    IMailTransport transport,
+    IOptions<DigestOptions> digest,
+    IOptions<TokenOptions> tokenOptions,
+    IOptions<SelfServiceOptions> options,
+    TimeProvider time,
+    ILogger<SubscribeConfirmationSender> logger)
+{
+    public const string Category = SubscriptionSelfService.ConfirmationCategory;
+
+    /// <exception cref="MailNotSentException">The email could not be sent: the claims are given back, and the message is tried again.</exception>
+    public async Task<ConfirmationSendOutcome> SendAsync(SubscribeConfirmationMessage message, CancellationToken ct = default)
+    {
+        if (await requests.GetAsync(message.SubscriberId, message.RequestId, ct) is not { Handled: false } request || request.ExpiresAt <= time.GetUtcNow())
+            return ConfirmationSendOutcome.Gone;
+        var masked = EmailAddress.Mask(request.Candidate.Email);
+
+        var existing = await store.GetAsync(request.SubscriberId, ct);
+        if (existing is { Status: not (SubscriberStatus.Pending or SubscriberStatus.Unsubscribed) })
+        {
+            logger.LogInformation("Subscribe request for {Email}, which is {Status}: nothing sent", masked, existing.Status);
+            await requests.MarkHandledAsync(request, ct);
+            return ConfirmationSendOutcome.NotNeeded;
+        }
+
+        var (slot, previous) = await requests.TryClaimResendSlotAsync(request.SubscriberId, options.Value.ConfirmationResendInterval, ct);
+        if (!slot)
+        {
+            logger.LogInformation("Subscribe request for {Email}: a confirmation went out less than {Interval} ago, nothing sent", masked, options.Value.ConfirmationResendInterval);
+            await requests.MarkHandledAsync(request, ct);
+            return ConfirmationSendOutcome.SentRecently;
+        }
+        var slotAt = time.GetUtcNow();
+        var lifetime = tokenOptions.Value.ConfirmationLifetime;
+        if (await requests.TryClaimSendAsync(request, slotAt + lifetime, ct) is not { } claimed)
+        {
+            await requests.ReleaseResendSlotAsync(request.SubscriberId, slotAt, previous, CancellationToken.None);
+            return ConfirmationSendOutcome.Gone;
+        }
+
+        try
+        {
+            await transport.SendAsync(Render(claimed, lifetime), ct);
+        }
+        catch (Exception e) when (e is not (OperationCanceledException or MailOutcomeUnknownException))
+        {
+            logger.LogError(e, "Could not send the confirmation email to {Email}; the message will be tried again", masked);
+            await requests.ReleaseSendAsync(claimed, request, CancellationToken.None);
+            await requests.ReleaseResendSlotAsync(request.SubscriberId, slotAt, previous, CancellationToken.None);
+            throw;
+        }
+        catch (MailOutcomeUnknownException e)
+        {
+            // It may have gone: sending again could mail twice, and the requester can ask again after the resend interval.
+            logger.LogError(e, "The confirmation email to {Email} may or may not have gone; not tried again", masked);
+            return ConfirmationSendOutcome.Sent;
+        }
+        logger.LogInformation("Sent the confirmation email to {Email}", masked);
+        return ConfirmationSendOutcome.Sent;
+    }
+
+    private MailBatch Render(SubscribeRequest request, TimeSpan lifetime)
+    {
+        var model = new ScriptObject
+        {
+            ["lang"] = request.Candidate.Language,
+            ["sender"] = digest.Value.Sender,
+            ["organization"] = digest.Value.Organization,
+            ["link"] = links.Confirm(request.SubscriberId, request.RequestId),
+            ["days"] = Math.Max(1, (int)Math.Round(lifetime.TotalDays)),
+        };
+        var content = new MailContent(
+            string.Join(' ', templates.RenderText("subscribe-confirm.subject.sbn", model).Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries)).Trim(),
+            templates.RenderHtml("subscribe-confirm.html.sbn", model),
+            templates.RenderText("subscribe-confirm.txt.sbn", model));
+        var runId = $"{Category}-{request.SubscriberId[..12]}-{time.GetUtcNow().ToUnixTimeMilliseconds()}";
+        // No display name: the name typed on the form is not confirmed yet, and must not reach anyone's inbox through us.
+        return new MailBatch(runId, "notice", Category, content, [new Recipient(request.SubscriberId, request.Candidate.Email, "")]);
+    }
+}

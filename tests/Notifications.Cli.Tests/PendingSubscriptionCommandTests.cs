@@ -1,0 +1,36 @@
+using Notifications.Digests;
+using Notifications.Subscribers;
+using Notifications.Testing;
+
+namespace Notifications.Cli.Tests;
+
+public sealed class PendingSubscriptionCommandTests(AzuriteFixture azurite) : IDisposable
+{
+    private readonly TempFolder _temp = new();
+
+    [Fact]
+    public async Task SendConfirmationsDrainsTheQueueOnceAndPurgePendingKeepsLiveRequests()
+    {
+        var settings = TestSettings.For(azurite, _temp.Combine("outbox"));
+        await using (var host = await TestHost.StartAsync(settings, DateTimeOffset.UtcNow))
+        {
+            var outcome = await host.Get<SubscriptionSelfService>().SubscribeAsync("l.peeters@douane.example", "Lotte Peeters", "Belgian Customs",
+                "BE", "fr", DigestFrequency.Weekly, null, "203.0.113.9", TestContext.Current.CancellationToken);
+            Assert.Equal(SubscribeOutcome.Accepted, outcome);
+        }
+
+        var send = await CliRun.RunAsync(settings, "subscribers", "send-confirmations");
+        var again = await CliRun.RunAsync(settings, "subscribers", "send-confirmations");
+        var purge = await CliRun.RunAsync(settings, "subscribers", "purge-pending");
+
+        Assert.True(send.ExitCode == 0, send.ToString());
+        Assert.Equal("1 subscribe requests handled: 1 confirmation emails sent.", Assert.Single(send.OutputLines));
+        Assert.Equal("The subscribe-confirmations queue is empty.", Assert.Single(again.OutputLines));
+        var mail = File.ReadAllText(Assert.Single(Directory.GetFiles(_temp.Combine("outbox"), "*.eml", SearchOption.AllDirectories)));
+        Assert.Contains("To: <l.peeters@douane.example>", mail);
+        Assert.True(purge.ExitCode == 0, purge.ToString());
+        Assert.Equal("Purged 0 expired subscribe requests and 0 never-confirmed pending subscribers.", Assert.Single(purge.OutputLines));
+    }
+
+    public void Dispose() => _temp.Dispose();
+}
