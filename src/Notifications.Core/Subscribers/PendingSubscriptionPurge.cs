@@ -29,6 +29,8 @@ public sealed class PendingSubscriptionPurge(
         var records = 0;
         foreach (var pending in await store.ListAsync(new SubscriberFilter(Status: SubscriberStatus.Pending), ct))
         {
+            // Only records the subscribe form made: a pending record an admin or an import made is theirs to keep or remove.
+            if (pending.Consent?.Source != SubscriptionSelfService.ConsentSource) continue;
             var last = pending.ConfirmationSentAt is { } sent && sent > pending.UpdatedAt ? sent : pending.UpdatedAt;
             if (last > cutoff) continue;
             // Re-read: confirmed (or changed) since the list was read means it stays.
