@@ -55,6 +55,7 @@ public sealed class CliContext(TextWriter output, TextWriter error, IReadOnlyDic
         try
         {
             var configuration = BuildConfiguration(commandSettings);
+            var refusal = LocalSigningRefusal(configuration);
             if (startStorage)
                 await StartLocalStorageIfNeededAsync(configuration);
             else
@@ -66,6 +67,12 @@ public sealed class CliContext(TextWriter output, TextWriter error, IReadOnlyDic
             builder.Logging.SetMinimumLevel(parse.GetValue(VerboseOption) ? LogLevel.Information : LogLevel.Error);
             builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
             builder.Services.AddNotifications(builder.Configuration);
+            if (refusal is not null)
+            {
+                // Read-only commands still run against the deployed storage; whatever signs or builds a link stops here.
+                builder.Services.AddSingleton<SubscriptionTokens>(_ => throw new InvalidOperationException(refusal));
+                builder.Services.AddSingleton<SubscriptionLinks>(_ => throw new InvalidOperationException(refusal));
+            }
             using var host = builder.Build();
             await host.StartAsync();
             try
@@ -90,6 +97,8 @@ public sealed class CliContext(TextWriter output, TextWriter error, IReadOnlyDic
         try
         {
             var configuration = BuildConfiguration(null);
+            if (LocalSigningRefusal(configuration) is { } refusal)
+                throw new InvalidOperationException(refusal);
             await RequireLocalStorageAsync(configuration);
             return await body(configuration);
         }
@@ -102,11 +111,24 @@ public sealed class CliContext(TextWriter output, TextWriter error, IReadOnlyDic
 
     public Task WriteJsonAsync<T>(T value) => Out.WriteLineAsync(JsonSerializer.Serialize(value, Json));
 
+    /// <summary>
+    /// The local defaults, local.settings.json, the environment and the overrides. The local signing key is added as a
+    /// fallback; when the storage is a deployed one and the settings name a key of their own, it is left out altogether.
+    /// </summary>
     private ConfigurationManager BuildConfiguration(IReadOnlyDictionary<string, string?>? commandSettings)
+    {
+        var configuration = BuildConfiguration(commandSettings, withLocalKey: true);
+        return LocalStorageEndpoint.From(configuration) is null && configuration[$"{TokenOptions.Section}:CurrentKeyId"] != LocalKeyId
+            ? BuildConfiguration(commandSettings, withLocalKey: false)
+            : configuration;
+    }
+
+    private ConfigurationManager BuildConfiguration(IReadOnlyDictionary<string, string?>? commandSettings, bool withLocalKey)
     {
         var configuration = new ConfigurationManager();
         configuration.AddInMemoryCollection(LocalDefaults);
-        configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Tokens:Keys:local"] = LocalTokenKey(), ["Tokens:CurrentKeyId"] = "local" });
+        if (withLocalKey)
+            configuration.AddInMemoryCollection(new Dictionary<string, string?> { [$"{TokenOptions.Section}:Keys:{LocalKeyId}"] = LocalTokenKey(), [$"{TokenOptions.Section}:CurrentKeyId"] = LocalKeyId });
         if (FindLocalSettings() is { } file)
             configuration.AddInMemoryCollection(ReadLocalSettingsValues(file));
         configuration.AddEnvironmentVariables();
@@ -117,16 +139,53 @@ public sealed class CliContext(TextWriter output, TextWriter error, IReadOnlyDic
     }
 
     /// <summary>
-    /// The key that signs links in local runs: made once on this machine and kept in the git-ignored .tools folder, so links
-    /// in the outbox keep working with `notify serve`. Deployed apps get theirs from Key Vault (Tokens:Keys).
+    /// Why this configuration must not sign or build links: the storage is a deployed account (not Azurite) while the signing
+    /// key is still the local one, or the link base still a loopback address, so mail would carry links the app refuses or
+    /// that lead nowhere. Null when nothing is wrong (local storage, or deployed settings given).
     /// </summary>
-    private static string LocalTokenKey()
+    public static string? LocalSigningRefusal(IConfiguration configuration)
     {
-        var file = Path.Combine(Path.GetDirectoryName(AzuriteLauncher.ToolFolder)!, "local-token.key");
+        if (LocalStorageEndpoint.From(configuration) is not null) return null;
+        var problems = new List<string>();
+        if (configuration[$"{TokenOptions.Section}:CurrentKeyId"] == LocalKeyId)
+            problems.Add("links would be signed with this machine's local key: set Tokens__Keys__<id> to the deployed signing key (Key Vault secret token-key-k1) and Tokens__CurrentKeyId to its id (k1)");
+        var baseUrl = configuration[$"{LinkOptions.Section}:{nameof(LinkOptions.BaseUrl)}"] ?? new LinkOptions().BaseUrl;
+        if (!Uri.TryCreate(baseUrl.Trim(), UriKind.Absolute, out var uri) || uri.IsLoopback)
+            problems.Add($"links would point at {baseUrl}: set Links__BaseUrl to the function app's address (https://<app host name>)");
+        return problems.Count == 0 ? null
+            : "the storage is not local (Azurite), so notify will not sign or build links with local settings: " + string.Join("; ", problems) + ". See docs/runbook.md.";
+    }
+
+    private const string LocalKeyId = "local";
+
+    /// <summary>The file the local signing key is kept in (git-ignored, next to the local tools); only its owner may read it.</summary>
+    public static string LocalTokenKeyFile => Path.Combine(Path.GetDirectoryName(AzuriteLauncher.ToolFolder)!, "local-token.key");
+
+    /// <summary>
+    /// The key that signs links in local runs: made once on this machine and kept in the git-ignored .tools folder, so links
+    /// in the outbox keep working with `notify serve`. Created readable by its owner only (0600). Deployed apps get theirs
+    /// from Key Vault (Tokens:Keys).
+    /// </summary>
+    private static string LocalTokenKey() => ReadOrCreateLocalTokenKey(LocalTokenKeyFile);
+
+    /// <summary>The key in <paramref name="file"/>, or a new random one written there first (mode 0600 where there are modes).</summary>
+    public static string ReadOrCreateLocalTokenKey(string file)
+    {
         if (File.Exists(file)) return File.ReadAllText(file).Trim();
         Directory.CreateDirectory(Path.GetDirectoryName(file)!);
         var key = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-        File.WriteAllText(file, key);
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        try
+        {
+            using var writer = new StreamWriter(file, System.Text.Encoding.ASCII, options);
+            writer.Write(key);
+        }
+        catch (IOException) when (File.Exists(file))
+        {
+            return File.ReadAllText(file).Trim(); // another run made it first
+        }
         return key;
     }
 
