@@ -17,8 +17,7 @@ public sealed class LocalSigningSettingsTests : IDisposable
     [Fact]
     public async Task ServeAgainstDeployedStorageWithLocalSettingsIsRefusedNamingBothSettings()
     {
-        var run = await CliRun.RunAsync(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = DeployedStorage },
-            "serve", "--port", ServeCommandTests.FreePort().ToString());
+        var run = await ServeAsync(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = DeployedStorage });
 
         Assert.Equal(1, run.ExitCode);
         var error = Assert.Single(run.ErrorLines);
@@ -31,10 +30,10 @@ public sealed class LocalSigningSettingsTests : IDisposable
     [Fact]
     public async Task ADeployedKeyWithALoopbackLinkBaseIsStillRefusedNamingOnlyTheLinkBase()
     {
-        var run = await CliRun.RunAsync(new Dictionary<string, string?>
+        var run = await ServeAsync(new Dictionary<string, string?>
         {
             ["AzureWebJobsStorage"] = DeployedStorage, ["Tokens:Keys:k1"] = DeployedKey, ["Tokens:CurrentKeyId"] = "k1", ["Links:BaseUrl"] = "http://localhost:7071",
-        }, "serve", "--port", ServeCommandTests.FreePort().ToString());
+        });
 
         Assert.Equal(1, run.ExitCode);
         var error = Assert.Single(run.ErrorLines);
@@ -90,6 +89,16 @@ public sealed class LocalSigningSettingsTests : IDisposable
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
         Assert.Equal(key, again);
         Assert.Equal(32, Convert.FromBase64String(key).Length);
+    }
+
+    /// <summary>notify serve with these settings, stopped after 20 s if it does start (it should refuse to).</summary>
+    private static async Task<CliRun> ServeAsync(IReadOnlyDictionary<string, string?> settings)
+    {
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await using var output = new StringWriter();
+        await using var error = new StringWriter();
+        var code = await NotifyCli.RunAsync(["serve", "--port", ServeCommandTests.FreePort().ToString()], output, error, settings, stop.Token);
+        return new CliRun(code, output.ToString(), error.ToString());
     }
 
     public void Dispose() => _temp.Dispose();
