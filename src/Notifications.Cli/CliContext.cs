@@ -55,7 +55,9 @@ public sealed class CliContext(TextWriter output, TextWriter error, IReadOnlyDic
         try
         {
             var configuration = BuildConfiguration(commandSettings);
-            var refusal = LocalSigningRefusal(configuration);
+            // Before anything runs: a command refused half-way (a batch claimed, then no link) would leave work in doubt.
+            if (!NeverBuildsLinks.Contains(CommandPath(parse)) && LocalSigningRefusal(configuration) is { } refusal)
+                throw new InvalidOperationException(refusal);
             if (startStorage)
                 await StartLocalStorageIfNeededAsync(configuration);
             else
@@ -67,12 +69,6 @@ public sealed class CliContext(TextWriter output, TextWriter error, IReadOnlyDic
             builder.Logging.SetMinimumLevel(parse.GetValue(VerboseOption) ? LogLevel.Information : LogLevel.Error);
             builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
             builder.Services.AddNotifications(builder.Configuration);
-            if (refusal is not null)
-            {
-                // Read-only commands still run against the deployed storage; whatever signs or builds a link stops here.
-                builder.Services.AddSingleton<SubscriptionTokens>(_ => throw new InvalidOperationException(refusal));
-                builder.Services.AddSingleton<SubscriptionLinks>(_ => throw new InvalidOperationException(refusal));
-            }
             using var host = builder.Build();
             await host.StartAsync();
             try
@@ -157,6 +153,26 @@ public sealed class CliContext(TextWriter output, TextWriter error, IReadOnlyDic
     }
 
     private const string LocalKeyId = "local";
+
+    /// <summary>
+    /// The commands that neither sign nor build a link (they read or change records): they run against a deployed storage
+    /// without its signing key and link base. Any other command, a new one included, is refused there with local settings.
+    /// </summary>
+    private static readonly HashSet<string> NeverBuildsLinks =
+    [
+        "articles list", "articles show", "digest status", "bench ingest",
+        "subscribers add", "subscribers list", "subscribers show", "subscribers update", "subscribers remove", "subscribers suspend",
+        "subscribers activate", "subscribers import", "subscribers export", "subscribers coverage",
+    ];
+
+    /// <summary>The command's words below the root, e.g. "digest status".</summary>
+    private static string CommandPath(ParseResult parse)
+    {
+        var names = new List<string>();
+        for (var result = parse.CommandResult; result.Parent is System.CommandLine.Parsing.CommandResult parent; result = parent)
+            names.Insert(0, result.Command.Name);
+        return string.Join(' ', names);
+    }
 
     /// <summary>The file the local signing key is kept in (git-ignored, next to the local tools); only its owner may read it.</summary>
     public static string LocalTokenKeyFile => Path.Combine(Path.GetDirectoryName(AzuriteLauncher.ToolFolder)!, "local-token.key");

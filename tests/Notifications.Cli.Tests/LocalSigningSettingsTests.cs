@@ -50,6 +50,17 @@ public sealed class LocalSigningSettingsTests : IDisposable
         Assert.Contains("Tokens__Keys__", Assert.Single(run.ErrorLines));
     }
 
+    [Fact]
+    public async Task ACommandThatBuildsNoLinkIsNotRefused()
+    {
+        // An address the rules refuse: the command gets as far as validating it (past the refusal), and touches no storage.
+        var run = await CliRun.RunAsync(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = DeployedStorage },
+            "subscribers", "add", "--email", "not-an-address", "--name", "N", "--organization", "O");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.StartsWith("error: email", Assert.Single(run.ErrorLines));
+    }
+
     [Theory]
     [InlineData(false, false, false, null)]
     [InlineData(true, true, true, null)]
