@@ -119,7 +119,7 @@ public sealed class SubscriberApi(SubscriberAdmin admin, SubscriberStore store, 
         var dryRun = dryRunText is not null && bool.Parse(dryRunText);
         if (!IsMediaType(request, "text/csv"))
             return Problems.Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type.",
-                $"The import takes CSV: send the file with Content-Type: text/csv (not '{request.ContentType}').", "Content-Type");
+                "The import takes CSV: send the file with Content-Type: text/csv.", "Content-Type");
         try
         {
             var report = await csv.ImportAsync(request.Body, dryRun, ActorOf(request), ct);
@@ -228,7 +228,7 @@ public sealed class SubscriberApi(SubscriberAdmin admin, SubscriberStore store, 
     private static IResult? NotJson(HttpRequest request)
         => IsMediaType(request, "application/json") || IsMediaType(request, "+json") ? null
             : Problems.Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type.",
-                $"The body must be JSON: send it with Content-Type: application/json (not '{request.ContentType}').", "Content-Type");
+                "The body must be JSON: send it with Content-Type: application/json.", "Content-Type");
 
     /// <summary>The request's media type is <paramref name="expected"/> (parameters such as charset aside); "+json" matches a suffix.</summary>
     private static bool IsMediaType(HttpRequest request, string expected)
