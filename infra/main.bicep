@@ -67,6 +67,12 @@ param maximumInstanceCount int = 100
 @description('Flex Consumption: memory of one instance, in MB.')
 param instanceMemoryMB int = 2048
 
+@description('Client id of the Entra ID app registration for the admin API (App Service authentication in front of the app); empty: authentication stays off, function keys only.')
+param adminAuthClientId string = ''
+
+@description('Tenant of that app registration; empty: the tenant of the deployment.')
+param adminAuthTenantId string = ''
+
 @description('Application Insights accepts only Entra ID-authenticated telemetry (APPLICATIONINSIGHTS_AUTHENTICATION_STRING); false also accepts the instrumentation key alone.')
 param appInsightsLocalAuthDisabled bool = true
 
@@ -181,6 +187,17 @@ module functionApp 'modules/function-app.bicep' = {
   dependsOn: [roles]
 }
 
+module adminAuth 'modules/admin-auth.bicep' = {
+  name: 'admin-auth'
+  scope: rg
+  params: {
+    appName: functionAppName
+    clientId: adminAuthClientId
+    tenantId: empty(adminAuthTenantId) ? tenant().tenantId : adminAuthTenantId
+  }
+  dependsOn: [functionApp]
+}
+
 module eventGrid 'modules/event-grid.bicep' = {
   name: 'event-grid'
   scope: rg
@@ -223,3 +240,4 @@ output ARTICLE_PUBLISHED_FUNCTION_NAME string = 'ArticlePublished'
 output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
 output AZURE_USER_ASSIGNED_IDENTITY_CLIENT_ID string = identity.outputs.clientId
 output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.appInsightsName
+output ADMIN_AUTH_ENABLED bool = adminAuth.outputs.enabled

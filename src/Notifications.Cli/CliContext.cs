@@ -55,6 +55,9 @@ public sealed class CliContext(TextWriter output, TextWriter error, IReadOnlyDic
         try
         {
             var configuration = BuildConfiguration(commandSettings);
+            // Before anything runs: a command refused half-way (a batch claimed, then no link) would leave work in doubt.
+            if (!NeverBuildsLinks.Contains(CommandPath(parse)) && LocalSigningRefusal(configuration) is { } refusal)
+                throw new InvalidOperationException(refusal);
             if (startStorage)
                 await StartLocalStorageIfNeededAsync(configuration);
             else
@@ -90,6 +93,8 @@ public sealed class CliContext(TextWriter output, TextWriter error, IReadOnlyDic
         try
         {
             var configuration = BuildConfiguration(null);
+            if (LocalSigningRefusal(configuration) is { } refusal)
+                throw new InvalidOperationException(refusal);
             await RequireLocalStorageAsync(configuration);
             return await body(configuration);
         }
@@ -102,11 +107,24 @@ public sealed class CliContext(TextWriter output, TextWriter error, IReadOnlyDic
 
     public Task WriteJsonAsync<T>(T value) => Out.WriteLineAsync(JsonSerializer.Serialize(value, Json));
 
+    /// <summary>
+    /// The local defaults, local.settings.json, the environment and the overrides. The local signing key is added as a
+    /// fallback; when the storage is a deployed one and the settings name a key of their own, it is left out altogether.
+    /// </summary>
     private ConfigurationManager BuildConfiguration(IReadOnlyDictionary<string, string?>? commandSettings)
+    {
+        var configuration = BuildConfiguration(commandSettings, withLocalKey: true);
+        return LocalStorageEndpoint.From(configuration) is null && configuration[$"{TokenOptions.Section}:CurrentKeyId"] != LocalKeyId
+            ? BuildConfiguration(commandSettings, withLocalKey: false)
+            : configuration;
+    }
+
+    private ConfigurationManager BuildConfiguration(IReadOnlyDictionary<string, string?>? commandSettings, bool withLocalKey)
     {
         var configuration = new ConfigurationManager();
         configuration.AddInMemoryCollection(LocalDefaults);
-        configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Tokens:Keys:local"] = LocalTokenKey(), ["Tokens:CurrentKeyId"] = "local" });
+        if (withLocalKey)
+            configuration.AddInMemoryCollection(new Dictionary<string, string?> { [$"{TokenOptions.Section}:Keys:{LocalKeyId}"] = LocalTokenKey(), [$"{TokenOptions.Section}:CurrentKeyId"] = LocalKeyId });
         if (FindLocalSettings() is { } file)
             configuration.AddInMemoryCollection(ReadLocalSettingsValues(file));
         configuration.AddEnvironmentVariables();
@@ -116,27 +134,79 @@ public sealed class CliContext(TextWriter output, TextWriter error, IReadOnlyDic
         // The local id key only for local storage (Azurite): against a deployed account, ids must be the app's (Subscribers__IdKey from
         // Key Vault), or the CLI would look people up, add and erase them under other ids; without it the start fails naming the setting.
         if (string.IsNullOrEmpty(configuration["Subscribers:IdKey"]) && LocalStorageEndpoint.From(configuration) is not null)
-            configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Subscribers:IdKey"] = LocalKey("local-subscriber-id.key") });
+            configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Subscribers:IdKey"] = ReadOrCreateLocalTokenKey(Path.Combine(Path.GetDirectoryName(AzuriteLauncher.ToolFolder)!, "local-subscriber-id.key")) });
         return configuration;
     }
 
     /// <summary>
-    /// The key that signs links in local runs: made once on this machine and kept in the git-ignored .tools folder, so links
-    /// in the outbox keep working with `notify serve`. Deployed apps get theirs from Key Vault (Tokens:Keys).
+    /// Why this configuration must not sign or build links: the storage is a deployed account (not Azurite) while the signing
+    /// key is still the local one, or the link base still a loopback address, so mail would carry links the app refuses or
+    /// that lead nowhere. Null when nothing is wrong (local storage, or deployed settings given).
     /// </summary>
-    private static string LocalTokenKey() => LocalKey("local-token.key");
+    public static string? LocalSigningRefusal(IConfiguration configuration)
+    {
+        if (LocalStorageEndpoint.From(configuration) is not null) return null;
+        var problems = new List<string>();
+        if (configuration[$"{TokenOptions.Section}:CurrentKeyId"] == LocalKeyId)
+            problems.Add("links would be signed with this machine's local key: set Tokens__Keys__<id> to the deployed signing key (Key Vault secret token-key-k1) and Tokens__CurrentKeyId to its id (k1)");
+        var baseUrl = configuration[$"{LinkOptions.Section}:{nameof(LinkOptions.BaseUrl)}"] ?? new LinkOptions().BaseUrl;
+        if (!Uri.TryCreate(baseUrl.Trim(), UriKind.Absolute, out var uri) || uri.IsLoopback)
+            problems.Add($"links would point at {baseUrl}: set Links__BaseUrl to the function app's address (https://<app host name>)");
+        return problems.Count == 0 ? null
+            : "the storage is not local (Azurite), so notify will not sign or build links with local settings: " + string.Join("; ", problems) + ". See docs/runbook.md.";
+    }
+
+    private const string LocalKeyId = "local";
 
     /// <summary>
-    /// A local secret (base64 of 32 random bytes) made once on this machine in the git-ignored .tools folder: the link signing key, and
-    /// the key subscriber ids are hashed with (Subscribers:IdKey), so that local ids stay the same from one command to the next.
+    /// The commands that neither sign nor build a link (they read or change records): they run against a deployed storage
+    /// without its signing key and link base. Any other command, a new one included, is refused there with local settings.
     /// </summary>
-    private static string LocalKey(string name)
+    private static readonly HashSet<string> NeverBuildsLinks =
+    [
+        "articles list", "articles show", "digest status", "bench ingest",
+        "subscribers add", "subscribers list", "subscribers show", "subscribers update", "subscribers remove", "subscribers suspend",
+        "subscribers activate", "subscribers import", "subscribers export", "subscribers coverage", "subscribers migrate-ids",
+        "subscribers purge-pending",
+    ];
+
+    /// <summary>The command's words below the root, e.g. "digest status".</summary>
+    private static string CommandPath(ParseResult parse)
     {
-        var file = Path.Combine(Path.GetDirectoryName(AzuriteLauncher.ToolFolder)!, name);
+        var names = new List<string>();
+        for (var result = parse.CommandResult; result.Parent is System.CommandLine.Parsing.CommandResult parent; result = parent)
+            names.Insert(0, result.Command.Name);
+        return string.Join(' ', names);
+    }
+
+    /// <summary>The file the local signing key is kept in (git-ignored, next to the local tools); only its owner may read it.</summary>
+    public static string LocalTokenKeyFile => Path.Combine(Path.GetDirectoryName(AzuriteLauncher.ToolFolder)!, "local-token.key");
+
+    /// <summary>
+    /// The key that signs links in local runs: made once on this machine and kept in the git-ignored .tools folder, so links
+    /// in the outbox keep working with `notify serve`. Created readable by its owner only (0600). Deployed apps get theirs
+    /// from Key Vault (Tokens:Keys).
+    /// </summary>
+    private static string LocalTokenKey() => ReadOrCreateLocalTokenKey(LocalTokenKeyFile);
+
+    /// <summary>The key in <paramref name="file"/>, or a new random one written there first (mode 0600 where there are modes).</summary>
+    public static string ReadOrCreateLocalTokenKey(string file)
+    {
         if (File.Exists(file)) return File.ReadAllText(file).Trim();
         Directory.CreateDirectory(Path.GetDirectoryName(file)!);
         var key = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-        File.WriteAllText(file, key);
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        try
+        {
+            using var writer = new StreamWriter(file, System.Text.Encoding.ASCII, options);
+            writer.Write(key);
+        }
+        catch (IOException) when (File.Exists(file))
+        {
+            return File.ReadAllText(file).Trim(); // another run made it first
+        }
         return key;
     }
 

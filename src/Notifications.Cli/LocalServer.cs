@@ -1,4 +1,7 @@
 using System.Reflection;
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -9,6 +12,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Notifications.Functions.Subscribers;
+using Notifications.Http;
+using Notifications.Subscribers;
 
 namespace Notifications.Cli;
 
@@ -17,8 +22,10 @@ public sealed record HttpFunction(string Name, string Route, IReadOnlyList<strin
 
 /// <summary>
 /// The HTTP functions on Kestrel at 127.0.0.1 (<c>notify serve</c>): the same function classes and methods the Functions host
-/// runs, found by their <c>[Function]</c> and <c>[HttpTrigger]</c> attributes, over the same Core composition. Loopback only:
-/// function keys are not checked here, so it is never exposed beyond this machine.
+/// runs, found by their <c>[Function]</c> and <c>[HttpTrigger]</c> attributes, over the same Core composition. Loopback only,
+/// and a request must name a loopback host (<c>localhost</c>, <c>127.0.0.1</c>, <c>[::1]</c>; any port), so a web page whose
+/// name is made to resolve to 127.0.0.1 (DNS rebinding) gets 400. The admin API (<c>/api/manage/*</c>) takes an admin key,
+/// as the Functions host takes a function key: the <c>x-functions-key</c> header or <c>?code=</c>; 401 without it.
 /// </summary>
 public sealed class LocalServer(WebApplication app) : IAsyncDisposable
 {
@@ -35,7 +42,13 @@ public sealed class LocalServer(WebApplication app) : IAsyncDisposable
         .OrderBy(f => f.Route, StringComparer.Ordinal)
         .ToList();
 
-    public static async Task<LocalServer> StartAsync(IConfiguration configuration, int port, LogLevel logLevel, CancellationToken ct = default)
+    /// <summary>The key name the admin API's audit records for requests with the admin key (the actor <c>key:notify-serve</c>).</summary>
+    public const string AdminKeyName = "notify-serve";
+
+    private static readonly string[] LoopbackHosts = ["localhost", "127.0.0.1", "[::1]"];
+
+    /// <param name="adminKey">The key <c>/api/manage/*</c> requires; null: no key (<c>notify serve --no-auth</c>).</param>
+    public static async Task<LocalServer> StartAsync(IConfiguration configuration, int port, LogLevel logLevel, string? adminKey, CancellationToken ct = default)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Configuration.AddConfiguration(configuration);
@@ -46,6 +59,7 @@ public sealed class LocalServer(WebApplication app) : IAsyncDisposable
         builder.Logging.SetMinimumLevel(logLevel);
         builder.Services.AddNotifications(builder.Configuration);
         var app = builder.Build();
+        app.Use((context, next) => Refusal(context, adminKey) is { } refusal ? refusal.ExecuteAsync(context) : next(context));
         foreach (var function in Functions)
             app.MapMethods(function.Route, function.Methods, (HttpContext context) => InvokeAsync(function, context)).WithName(function.Name);
         await app.StartAsync(ct);
@@ -56,6 +70,27 @@ public sealed class LocalServer(WebApplication app) : IAsyncDisposable
     {
         await app.StopAsync();
         await app.DisposeAsync();
+    }
+
+    /// <summary>
+    /// Why a request is refused before any function runs: a Host that is not a loopback name (400), or an admin route
+    /// without the admin key (401). Null when it may go on; with the key, the request carries the key's name, as the host's do.
+    /// </summary>
+    private static IResult? Refusal(HttpContext context, string? adminKey)
+    {
+        var host = context.Request.Host;
+        if (!host.HasValue || !LoopbackHosts.Contains(host.Host, StringComparer.OrdinalIgnoreCase))
+            return Problems.Problem(StatusCodes.Status400BadRequest, "The request is not valid.",
+                "notify serve answers only requests to localhost, 127.0.0.1 or [::1] (the Host header); open it at one of those.", "Host");
+        if (adminKey is null || !context.Request.Path.StartsWithSegments("/api/manage", StringComparison.OrdinalIgnoreCase))
+            return null;
+        var given = context.Request.Headers["x-functions-key"].ToString() is { Length: > 0 } header ? header : context.Request.Query["code"].ToString();
+        if (!CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(adminKey)))
+            return Problems.Problem(StatusCodes.Status401Unauthorized, "Unauthorized.",
+                "The admin API takes the key notify serve printed at start: send it as the x-functions-key header or ?code=, or start notify serve --no-auth.",
+                "x-functions-key");
+        context.User = new ClaimsPrincipal(new ClaimsIdentity([new Claim(SubscriberApi.KeyIdClaim, AdminKeyName)], "key"));
+        return null;
     }
 
     /// <summary>Calls the function method as the Functions host would: a fresh instance, the request, route values, the abort token.</summary>

@@ -15,8 +15,9 @@ public sealed class ServeCommandTests(AzuriteFixture azurite)
         var port = FreePort();
         var output = new StringWriter();
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var serve = NotifyCli.RunAsync(["serve", "--port", port.ToString()], output, new StringWriter(), TestSettings.For(azurite), stop.Token);
+        var serve = NotifyCli.RunAsync(["serve", "--port", port.ToString(), "--admin-key", AdminKey], output, new StringWriter(), TestSettings.For(azurite), stop.Token);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(20) };
+        http.DefaultRequestHeaders.Add("x-functions-key", AdminKey);
         await WaitUntilListeningAsync(port, serve);
 
         var created = await http.PostAsync("api/manage/subscribers", new StringContent(
@@ -37,7 +38,10 @@ public sealed class ServeCommandTests(AzuriteFixture azurite)
         Assert.Contains($"PATCH      http://127.0.0.1:{port}/api/manage/subscribers/{{id}}", output.ToString());
     }
 
-    private static async Task WaitUntilListeningAsync(int port, Task<int> serve)
+    /// <summary>The admin key these tests start notify serve with (the admin API answers 401 without it).</summary>
+    internal const string AdminKey = "serve-tests-admin-key-0123456789";
+
+    internal static async Task WaitUntilListeningAsync(int port, Task<int> serve)
     {
         for (var i = 0; i < 200; i++)
         {
@@ -48,7 +52,7 @@ public sealed class ServeCommandTests(AzuriteFixture azurite)
         Assert.Fail("serve did not start listening within 20 s.");
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

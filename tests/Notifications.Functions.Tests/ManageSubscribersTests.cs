@@ -16,9 +16,11 @@ public sealed class ManageSubscribersTests(AzuriteFixture azurite)
          "country":"uz","language":"ru","frequency":"weekly","topics":["e-commerce"],"timeZone":"Asia/Tashkent"}
         """;
 
-    private static async Task<(TestHost Host, ManageSubscribers Api)> StartAsync(AzuriteFixture azurite)
+    private static async Task<(TestHost Host, ManageSubscribers Api)> StartAsync(AzuriteFixture azurite, bool platformAuthentication = false)
     {
-        var host = await TestHost.StartAsync(TestSettings.For(azurite));
+        var settings = TestSettings.For(azurite);
+        if (platformAuthentication) settings[SubscriberApi.PlatformAuthenticationSetting] = "True";
+        var host = await TestHost.StartAsync(settings);
         return (host, ActivatorUtilities.CreateInstance<ManageSubscribers>(host.Services));
     }
 
@@ -98,7 +100,7 @@ public sealed class ManageSubscribersTests(AzuriteFixture azurite)
     [Fact]
     public async Task PatchChangesOnlyTheGivenFieldsAndIsAudited()
     {
-        var (host, api) = await StartAsync(azurite);
+        var (host, api) = await StartAsync(azurite, platformAuthentication: true);
         await using var _ = host;
         var id = (await HttpCall.InvokeAsync(host.Services, r => api.Create(r, Ct), "POST", body: Karimov)).Json.GetProperty("id").GetString()!;
         host.Time.Advance(TimeSpan.FromMinutes(1));

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 using Notifications.Digests;
 using Notifications.Http;
 
@@ -15,8 +16,17 @@ namespace Notifications.Subscribers;
 /// while leaving the field out leaves the hour as it is. The representation has <c>deliveryHour</c> as a number, or null for the default.
 /// </para>
 /// </summary>
-public sealed class SubscriberApi(SubscriberAdmin admin, SubscriberStore store, SubscriberCsv csv, CoverageReport coverage)
+public sealed class SubscriberApi(SubscriberAdmin admin, SubscriberStore store, SubscriberCsv csv, CoverageReport coverage, IConfiguration configuration)
 {
+    /// <summary>Set by App Service to <c>True</c> when its authentication (Easy Auth) is on: only then is the principal header the platform's.</summary>
+    public const string PlatformAuthenticationSetting = "WEBSITE_AUTH_ENABLED";
+
+    /// <summary>The claim the Functions host puts on a request authorised by a function key, naming the key.</summary>
+    public const string KeyIdClaim = "http://schemas.microsoft.com/2017/07/functions/claims/keyid";
+
+    /// <summary>The longest <c>{id}</c> read: an address has at most 254 characters, after URL decoding.</summary>
+    private const int MaxIdLength = 254;
+
     private const int DefaultPageSize = 100;
     private const int MaxPageSize = 1000;
     private static readonly string[] PatchFields = ["name", "organization", "country", "language", "frequency", "topics", "timeZone", "status", "deliveryHour"];
@@ -44,6 +54,7 @@ public sealed class SubscriberApi(SubscriberAdmin admin, SubscriberStore store, 
     /// <summary>POST: creates an active subscriber (the admin vouches for consent). 201 with its location; 409 when the address exists.</summary>
     public async Task<IResult> CreateAsync(HttpRequest request, CancellationToken ct)
     {
+        if (NotJson(request) is { } unsupported) return unsupported;
         var (body, problem) = await ReadObjectAsync(request, CreateFields, ct);
         if (problem is not null) return problem;
         try
@@ -70,20 +81,21 @@ public sealed class SubscriberApi(SubscriberAdmin admin, SubscriberStore store, 
 
     /// <summary>GET: one subscriber, by id or address.</summary>
     public async Task<IResult> GetAsync(HttpRequest request, string id, CancellationToken ct)
-        => await FindAsync(id, ct) is { } s ? Results.Json(ToJson(s), Problems.Json) : NotFound(id);
+        => IdProblem(id, out var key) ?? (await FindAsync(key, ct) is { } s ? Results.Json(ToJson(s), Problems.Json) : NotFound(key));
 
     /// <summary>PATCH: changes the fields given; the address cannot change.</summary>
     public async Task<IResult> UpdateAsync(HttpRequest request, string id, CancellationToken ct)
     {
+        if ((IdProblem(id, out var key) ?? NotJson(request)) is { } refused) return refused;
         var (body, problem) = await ReadObjectAsync(request, PatchFields, ct);
         if (problem is not null) return problem;
         try
         {
             var patch = new SubscriberPatch(Text(body, "name"), Text(body, "organization"), Text(body, "country"), Text(body, "language"),
                 Text(body, "frequency"), Topics(body), Text(body, "timeZone"), Text(body, "status"), DeliveryHour(body));
-            return await admin.UpdateAsync(Uri.UnescapeDataString(id), patch, ActorOf(request), ct) is { } updated
+            return await admin.UpdateAsync(key, patch, ActorOf(request), ct) is { } updated
                 ? Results.Json(ToJson(updated), Problems.Json)
-                : NotFound(id);
+                : NotFound(key);
         }
         catch (InvalidSubscriberException e)
         {
@@ -93,7 +105,7 @@ public sealed class SubscriberApi(SubscriberAdmin admin, SubscriberStore store, 
 
     /// <summary>DELETE: erasure. 204; the ledger and the audit keep only the hashed id.</summary>
     public async Task<IResult> EraseAsync(HttpRequest request, string id, CancellationToken ct)
-        => await admin.EraseAsync(Uri.UnescapeDataString(id), ActorOf(request), ct) is not null ? Results.NoContent() : NotFound(id);
+        => IdProblem(id, out var key) ?? (await admin.EraseAsync(key, ActorOf(request), ct) is not null ? Results.NoContent() : NotFound(key));
 
     /// <summary>
     /// POST text/csv: upsert by email, up to 10,000 rows in one call; <c>?dryRun=true</c> validates every row and writes nothing.
@@ -105,6 +117,9 @@ public sealed class SubscriberApi(SubscriberAdmin admin, SubscriberStore store, 
         if (dryRunText is not null && !bool.TryParse(dryRunText, out _))
             return Problems.BadRequest("dryRun", $"dryRun '{dryRunText}' must be true or false.");
         var dryRun = dryRunText is not null && bool.Parse(dryRunText);
+        if (!IsMediaType(request, "text/csv"))
+            return Problems.Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type.",
+                "The import takes CSV: send the file with Content-Type: text/csv.", "Content-Type");
         try
         {
             var report = await csv.ImportAsync(request.Body, dryRun, ActorOf(request), ct, NullIfEmpty(request.Query["overrideSuppression"]));
@@ -145,11 +160,18 @@ public sealed class SubscriberApi(SubscriberAdmin admin, SubscriberStore store, 
         }), Problems.Json);
 
     /// <summary>
-    /// Who made a change, for the audit: the signed-in principal that App Service authentication (Entra ID) passes on,
-    /// else the function key (the Functions host does not say which one).
+    /// Who made a change, for the audit: the signed-in principal that App Service authentication (Entra ID) passes on, but
+    /// only when that authentication is on (<see cref="PlatformAuthenticationSetting"/>): without it, anyone can send the header.
+    /// Else the function key's name when the host puts it on the request (<see cref="KeyIdClaim"/>; the isolated worker's
+    /// ASP.NET Core integration does not pass the host's key identity on, <c>notify serve</c> does), else "unknown".
     /// </summary>
-    public static string ActorOf(HttpRequest request)
-        => request.Headers["X-MS-CLIENT-PRINCIPAL-NAME"].ToString() is { Length: > 0 } principal ? "user:" + principal : "function-key";
+    public static string ActorOf(HttpRequest request, bool platformAuthentication)
+        => platformAuthentication && request.Headers["X-MS-CLIENT-PRINCIPAL-NAME"].ToString() is { Length: > 0 } principal ? "user:" + principal
+            : request.HttpContext.User.FindFirst(KeyIdClaim)?.Value is { Length: > 0 } key ? "key:" + key
+            : "unknown";
+
+    private string ActorOf(HttpRequest request)
+        => ActorOf(request, string.Equals(configuration[PlatformAuthenticationSetting], "true", StringComparison.OrdinalIgnoreCase));
 
     public static object ToJson(Subscriber s) => new
     {
@@ -169,20 +191,52 @@ public sealed class SubscriberApi(SubscriberAdmin admin, SubscriberStore store, 
         updatedAt = s.UpdatedAt,
     };
 
-    private Task<Subscriber?> FindAsync(string id, CancellationToken ct)
+    private Task<Subscriber?> FindAsync(string id, CancellationToken ct) => admin.FindAsync(id, ct);
+
+    /// <summary>
+    /// The <c>{id}</c> of a route, URL-decoded, as a subscriber id (32 hex characters, lower-cased) or a normalised address;
+    /// a 400 problem naming <c>id</c> and what to give when it is neither. Never echoes the value (it may be anything).
+    /// </summary>
+    private static IResult? IdProblem(string id, out string key)
     {
-        try
+        key = "";
+        const string Expected = "give the subscriber's id (32 hexadecimal characters, the `id` of a listing) or their address, URL-encoded (name%40customs.example).";
+        var value = id.Length > MaxIdLength * 3 ? id : Uri.UnescapeDataString(id);
+        if (value.Length > MaxIdLength)
+            return Problems.BadRequest("id", $"id is {value.Length} characters long; {Expected}");
+        if (value.Length == 32 && value.All(char.IsAsciiHexDigit))
         {
-            return admin.FindAsync(Uri.UnescapeDataString(id), ct);
+            key = value.ToLowerInvariant();
+            return null;
         }
-        catch (InvalidSubscriberException)
+        if (value.Contains('@'))
         {
-            return Task.FromResult<Subscriber?>(null);
+            try
+            {
+                key = EmailAddress.Normalize(value);
+                return null;
+            }
+            catch (InvalidSubscriberException e)
+            {
+                return Problems.BadRequest("id", $"id is not a usable address ({e.Message}); {Expected}");
+            }
         }
+        return Problems.BadRequest("id", $"id is neither a subscriber id nor an address; {Expected}");
     }
 
+    /// <summary>415 unless the body is declared JSON (<c>application/json</c> or <c>*/*+json</c>): a browser form cannot send that cross-site.</summary>
+    private static IResult? NotJson(HttpRequest request)
+        => IsMediaType(request, "application/json") || IsMediaType(request, "+json") ? null
+            : Problems.Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type.",
+                "The body must be JSON: send it with Content-Type: application/json.", "Content-Type");
+
+    /// <summary>The request's media type is <paramref name="expected"/> (parameters such as charset aside); "+json" matches a suffix.</summary>
+    private static bool IsMediaType(HttpRequest request, string expected)
+        => Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(request.ContentType, out var type) && type.MediaType.Value is { } media
+           && (expected.StartsWith('+') ? media.EndsWith(expected, StringComparison.OrdinalIgnoreCase) : string.Equals(media, expected, StringComparison.OrdinalIgnoreCase));
+
     private static IResult NotFound(string id)
-        => Problems.NotFound($"No subscriber '{(id.Contains('@') ? EmailAddress.Mask(Uri.UnescapeDataString(id)) : id)}'.");
+        => Problems.NotFound($"No subscriber '{(id.Contains('@') ? EmailAddress.Mask(id) : id)}'.");
 
     /// <summary>The body as a JSON object with only known fields; a problem naming what is wrong otherwise.</summary>
     private static async Task<(JsonElement Body, IResult? Problem)> ReadObjectAsync(HttpRequest request, string[] allowed, CancellationToken ct)
