@@ -250,10 +250,14 @@ public sealed class DigestRendererTests
     public void PlaceholdersStayForTheSendTimeSubstitution()
     {
         var digest = Renderer.Render(Day, DailyArticles("en"));
-        Assert.Contains(MailPlaceholders.NameHtml, digest.Html);
-        Assert.Contains(MailPlaceholders.UnsubscribeUrl, digest.Html);
-        Assert.Contains(MailPlaceholders.PreferencesUrl, digest.Html);
-        Assert.Contains(MailPlaceholders.NameText, digest.Text);
-        Assert.DoesNotContain(MailPlaceholders.NameText, digest.Html);
+        var keys = digest.Placeholders!;
+        Assert.Contains(keys.NameHtml, digest.Html);
+        Assert.Contains(keys.UnsubscribeUrl, digest.Html);
+        Assert.Contains(keys.PreferencesUrl, digest.Html);
+        Assert.Contains(keys.NameText, digest.Text);
+        Assert.DoesNotContain(keys.NameText, digest.Html);
+        // Each rendering has keys of its own, and none is the guessable legacy one.
+        Assert.NotEqual(keys.Nonce, Renderer.Render(Day, DailyArticles("en")).Placeholders!.Nonce);
+        Assert.DoesNotContain(MailPlaceholders.Legacy.UnsubscribeUrl, digest.Html);
     }
 }
