@@ -24,7 +24,30 @@ public sealed record SendGridRequest(JsonElement Body, string? Authorization, in
 
     public IReadOnlyList<string> Recipients => Body.GetProperty("personalizations").EnumerateArray()
         .SelectMany(p => p.GetProperty("to").EnumerateArray()).Select(t => t.GetProperty("email").GetString()!).ToList();
+
+    /// <summary>
+    /// Each personalization's message as SendGrid would deliver it: every key of its <c>substitutions</c> replaced wherever it occurs
+    /// in the subject, the text and HTML content and the headers (SendGrid's substitutions have no delimiters of their own: a key is
+    /// any string the request names).
+    /// </summary>
+    public IReadOnlyList<DeliveredMessage> Delivered => Body.GetProperty("personalizations").EnumerateArray().Select(p =>
+    {
+        var values = p.TryGetProperty("substitutions", out var subs) ? subs.EnumerateObject().ToDictionary(e => e.Name, e => e.Value.GetString() ?? "") : [];
+        string Apply(string text) => values.Aggregate(text, (t, pair) => t.Replace(pair.Key, pair.Value, StringComparison.Ordinal));
+        var content = Body.GetProperty("content").EnumerateArray().ToDictionary(c => c.GetProperty("type").GetString()!, c => c.GetProperty("value").GetString()!);
+        var headers = new Dictionary<string, string>();
+        foreach (var source in new[] { Body, p })
+            if (source.TryGetProperty("headers", out var h))
+                foreach (var header in h.EnumerateObject())
+                    headers[header.Name] = Apply(header.Value.GetString() ?? "");
+        var subject = p.TryGetProperty("subject", out var ps) ? ps.GetString()! : Body.GetProperty("subject").GetString()!;
+        return new DeliveredMessage(p.GetProperty("to")[0].GetProperty("email").GetString()!, Apply(subject),
+            Apply(content.GetValueOrDefault("text/plain", "")), Apply(content.GetValueOrDefault("text/html", "")), headers);
+    }).ToList();
 }
+
+/// <summary>One recipient's message as SendGrid delivers it (see <see cref="SendGridRequest.Delivered"/>).</summary>
+public sealed record DeliveredMessage(string To, string Subject, string Text, string Html, IReadOnlyDictionary<string, string> Headers);
 
 /// <summary>
 /// A strict SendGrid v3 Mail Send endpoint on 127.0.0.1 for tests: it validates every request against SendGrid's documented rules

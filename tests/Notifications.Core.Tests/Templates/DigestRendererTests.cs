@@ -65,6 +65,13 @@ public sealed class DigestRendererTests
             "non-intrusive inspection"),
     ];
 
+    /// <summary>The rendering with its random keys written as the legacy ones, so that golden files stay the same from run to run.</summary>
+    private static MailContent WithoutNonce(MailContent digest)
+    {
+        var suffix = "_" + digest.Placeholders!.Nonce + "%";
+        return digest with { Subject = digest.Subject.Replace(suffix, "%"), Html = digest.Html.Replace(suffix, "%"), Text = digest.Text.Replace(suffix, "%") };
+    }
+
     private const string ViewUrl = "https://notify.secretariat.example/api/digests/daily-2026-11-26/";
 
     public static TheoryData<string> Languages => new("en", "ru", "fr");
@@ -73,7 +80,7 @@ public sealed class DigestRendererTests
     [MemberData(nameof(Languages))]
     public void DailyDigestMatchesGoldenFiles(string language)
     {
-        var digest = Renderer.Render(Day, DailyArticles(language), language, ViewUrl + language);
+        var digest = WithoutNonce(Renderer.Render(Day, DailyArticles(language), language, ViewUrl + language));
         GoldenFile.Matches($"tests/Notifications.Core.Tests/Golden/daily-{language}.html", digest.Html);
         GoldenFile.Matches($"tests/Notifications.Core.Tests/Golden/daily-{language}.txt", digest.Text);
         GoldenFile.Matches($"tests/Notifications.Core.Tests/Golden/daily-{language}.subject.txt", digest.Subject + "\n");
@@ -83,7 +90,7 @@ public sealed class DigestRendererTests
     [MemberData(nameof(Languages))]
     public void WeeklyDigestWithOneArticleAndNoBrowserLinkMatchesGoldenFiles(string language)
     {
-        var digest = Renderer.Render(Week, [PtcReport(language)], language);
+        var digest = WithoutNonce(Renderer.Render(Week, [PtcReport(language)], language));
         GoldenFile.Matches($"tests/Notifications.Core.Tests/Golden/weekly-{language}.html", digest.Html);
         GoldenFile.Matches($"tests/Notifications.Core.Tests/Golden/weekly-{language}.txt", digest.Text);
         GoldenFile.Matches($"tests/Notifications.Core.Tests/Golden/weekly-{language}.subject.txt", digest.Subject + "\n");
@@ -94,8 +101,8 @@ public sealed class DigestRendererTests
     [MemberData(nameof(Languages))]
     public void InstantAlertMatchesGoldenFiles(string language)
     {
-        var alert = Renderer.Render(DigestPeriod.Alert("ptc-241-242", new DateTimeOffset(2026, 11, 26, 9, 30, 0, TimeSpan.Zero)), [PtcReport(language)], language,
-            "https://notify.secretariat.example/api/digests/instant-0123456789abcdef/" + language);
+        var alert = WithoutNonce(Renderer.Render(DigestPeriod.Alert("ptc-241-242", new DateTimeOffset(2026, 11, 26, 9, 30, 0, TimeSpan.Zero)), [PtcReport(language)], language,
+            "https://notify.secretariat.example/api/digests/instant-0123456789abcdef/" + language));
         GoldenFile.Matches($"tests/Notifications.Core.Tests/Golden/alert-{language}.html", alert.Html);
         GoldenFile.Matches($"tests/Notifications.Core.Tests/Golden/alert-{language}.txt", alert.Text);
         GoldenFile.Matches($"tests/Notifications.Core.Tests/Golden/alert-{language}.subject.txt", alert.Subject + "\n");
@@ -156,7 +163,7 @@ public sealed class DigestRendererTests
     [Fact]
     public void FixedTextsComeFromTheLanguage()
     {
-        var ru = Renderer.Render(Day, DailyArticles("ru"), "ru", ViewUrl + "ru");
+        var ru = WithoutNonce(Renderer.Render(Day, DailyArticles("ru"), "ru", ViewUrl + "ru"));
         Assert.Contains("<html lang=\"ru\"", ru.Html);
         Assert.Contains("Здравствуйте, %recipient_name_html%!", ru.Html);
         Assert.Contains("Здравствуйте, %recipient_name_text%!", ru.Text);
@@ -168,7 +175,7 @@ public sealed class DigestRendererTests
         Assert.DoesNotContain("Published", ru.Text);
         Assert.DoesNotContain("Unsubscribe", ru.Html);
 
-        var fr = Renderer.Render(Day, DailyArticles("fr"), "fr");
+        var fr = WithoutNonce(Renderer.Render(Day, DailyArticles("fr"), "fr"));
         Assert.Contains("Bonjour %recipient_name_text%,", fr.Text);
         Assert.Contains("3 nouveaux rapports depuis la dernière synthèse.", fr.Text);
         Assert.Contains("Publié le 16 octobre 2026", fr.Text);
