@@ -75,6 +75,18 @@ public sealed class FakeSendGrid : IAsyncDisposable
     /// <summary>Requests that were answered 202.</summary>
     public IReadOnlyList<SendGridRequest> Accepted => _requests.Where(r => r.Status == 202).ToArray();
 
+    /// <summary>
+    /// Every request with one of these addresses (in any personalization) is refused as SendGrid refuses an address it does not accept:
+    /// 400, one error per such personalization, <c>{"message": "Does not contain a valid address.", "field": "personalizations.3.to.0.email",
+    /// "help": …}</c>. Nothing of that request is sent.
+    /// </summary>
+    public void RefuseAddresses(params string[] emails)
+    {
+        foreach (var email in emails) _refused[email] = true;
+    }
+
+    private readonly ConcurrentDictionary<string, bool> _refused = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>The next valid request gets this answer instead of 202.</summary>
     public void EnqueueAnswer(int status, string message)
         => _scripted.Enqueue(new Scripted(status, ErrorBody(message)));
@@ -143,6 +155,11 @@ public sealed class FakeSendGrid : IAsyncDisposable
             return Record(body, authorization, 401, "The provided authorization grant is invalid, expired, or revoked", null);
         if (Validate(body) is { } error)
             return Record(body, authorization, 400, error.Message, error.Field);
+        if (RefusedAddresses(body) is { Count: > 0 } refused)
+        {
+            _requests.Enqueue(new SendGridRequest(body, authorization, 400));
+            return Results.Json(new { errors = refused.Select(field => new { message = "Does not contain a valid address.", field, help = ErrorsHelp + "#message.personalizations.to" }) }, statusCode: 400);
+        }
         if (_scripted.TryDequeue(out var answer))
         {
             _requests.Enqueue(new SendGridRequest(body, authorization, answer.Status));
@@ -169,6 +186,22 @@ public sealed class FakeSendGrid : IAsyncDisposable
         }
         _requests.Enqueue(new SendGridRequest(body, authorization, 202));
         return new AcceptedAnswer(NextMessageId());
+    }
+
+    private const string ErrorsHelp = "http://sendgrid.com/docs/API_Reference/Web_API_v3/Mail/errors.html";
+
+    /// <summary>The fields (<c>personalizations.{i}.{to|cc|bcc}.{j}.email</c>) of the addresses <see cref="RefuseAddresses"/> named.</summary>
+    private List<string> RefusedAddresses(JsonElement body)
+    {
+        var fields = new List<string>();
+        if (_refused.IsEmpty) return fields;
+        foreach (var (p, i) in body.GetProperty("personalizations").EnumerateArray().Select((p, i) => (p, i)))
+            foreach (var kind in new[] { "to", "cc", "bcc" })
+                if (p.TryGetProperty(kind, out var list))
+                    foreach (var (address, j) in list.EnumerateArray().Select((a, j) => (a, j)))
+                        if (_refused.ContainsKey(address.GetProperty("email").GetString() ?? ""))
+                            fields.Add($"personalizations.{i}.{kind}.{j}.email");
+        return fields;
     }
 
     private string NextMessageId() => $"fake{Interlocked.Increment(ref _messageCounter):D6}";

@@ -65,3 +65,15 @@ public sealed class MailNotSentException(string message, Exception? inner = null
 
 /// <summary>The request may have reached the provider (a timeout or a dropped connection after it was sent): do not resend automatically.</summary>
 public sealed class MailOutcomeUnknownException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>A recipient the provider refused, and why in its words (never their address).</summary>
+public sealed record RefusedRecipient(Recipient Recipient, string Reason);
+
+/// <summary>
+/// The provider refused the request because of some of its recipients (SendGrid's 400 naming their personalizations) and for no other
+/// reason: nothing was sent, and the same content can go to the others without them.
+/// </summary>
+public sealed class MailRecipientsRefusedException(string message, IReadOnlyList<RefusedRecipient> refused) : Exception(message)
+{
+    public IReadOnlyList<RefusedRecipient> Refused { get; } = refused;
+}
