@@ -90,6 +90,28 @@ public sealed class MailMergeKeyTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task TheArchiveKeepsEachRenderingsKeysAndADigestArchivedBeforeThemStillSends()
+    {
+        await using var host = await TestHost.StartAsync(TestSettings.For(azurite), new DateTimeOffset(2026, 11, 26, 6, 0, 0, TimeSpan.Zero));
+        var archive = host.Get<DigestArchive>();
+        var keys = MailPlaceholders.New();
+        await archive.SaveAsync("daily-2026-11-26", "en", new MailContent("S", $"<a href=\"{keys.UnsubscribeUrl}\">x</a>", "T", keys), Ct);
+        // As archived before keys had a nonce: the same blobs, no metadata.
+        var storage = host.Get<Notifications.Storage.StorageResources>();
+        foreach (var (name, text) in new[] { ("subject.txt", "S"), ("digest.html", "<a href=\"%unsubscribe_url%\">x</a>"), ("digest.txt", "T") })
+            await storage.Digests.GetBlobClient("daily-2026-11-25/en/" + name).UploadAsync(BinaryData.FromString(text), Ct);
+
+        var loaded = await archive.LoadAsync("daily-2026-11-26", "en", Ct);
+        var legacy = await archive.LoadAsync("daily-2026-11-25", "en", Ct);
+
+        Assert.Equal(keys, loaded!.Placeholders);
+        Assert.Equal(MailPlaceholders.Legacy, legacy!.Placeholders);
+        var someone = new Recipient("id", "a@x.example", "A", "https://u.example/unsubscribe", null);
+        Assert.Equal("<a href=\"https://u.example/unsubscribe\">x</a>", legacy.Placeholders!.Apply(legacy.Html, someone));
+        Assert.Equal("<a href=\"https://u.example/unsubscribe\">x</a>", loaded.Placeholders!.Apply(loaded.Html, someone));
+    }
+
+    [Fact]
     public void KeyShapedTextInArticleFieldsIsMadeInert()
     {
         Assert.Equal("https://x.example/?u=%25unsubscribe_url%25&q=a%20b", MergeFieldText.Url("https://x.example/?u=%unsubscribe_url%&q=a%20b"));
