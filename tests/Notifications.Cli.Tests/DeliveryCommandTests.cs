@@ -40,5 +40,32 @@ public sealed class DeliveryCommandTests(AzuriteFixture azurite) : IDisposable
         Assert.Contains("not a digest run id", unknown.Error);
     }
 
+    [Fact]
+    public async Task StatusAndHistoryShowRecipientsSendGridRefused()
+    {
+        await using var sendGrid = await FakeSendGrid.StartAsync();
+        var settings = TestSettings.For(azurite, _temp.Combine("outbox")).WithSendGrid(sendGrid);
+        foreach (var who in new[] { "a", "b", "c" })
+            Assert.Equal(0, (await CliRun.RunAsync(settings, "subscribers", "add", "--email", $"{who}@customs.example", "--name", who, "--organization", "Org")).ExitCode);
+        sendGrid.RefuseAddresses("b@customs.example");
+        Assert.Equal(0, (await CliRun.RunAsync(settings, "articles", "publish", _temp.Write("ptc.md", "---\ntitle: PTC session\n---\nBody.\n"))).ExitCode);
+        var at = DateTimeOffset.UtcNow.AddMinutes(1);
+        var runId = "daily-" + at.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+        var run = await CliRun.RunAsync(settings, "digest", "run", "--frequency", "daily", "--at", at.ToString("O"));
+        var status = await CliRun.RunAsync(settings, "digest", "status", runId, "--json");
+        var text = await CliRun.RunAsync(settings, "digest", "status", runId);
+        var show = await CliRun.RunAsync(settings, "subscribers", "show", "b@customs.example");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal(["a@customs.example", "c@customs.example"], sendGrid.Accepted.SelectMany(r => r.Recipients).Order());
+        var refused = Assert.Single(JsonDocument.Parse(status.Output).RootElement.GetProperty("refused").EnumerateArray());
+        Assert.Equal(("b***@customs.example", "Does not contain a valid address."), (refused.GetProperty("email").GetString(), refused.GetProperty("reason").GetString()));
+        Assert.Contains("1 recipients refused by the provider (not sent; the rest of their batch was). Correct or remove their address:", text.OutputLines);
+        Assert.Contains(text.OutputLines, l => l.Contains("(b***@customs.example) in batch b00000: Does not contain a valid address.", StringComparison.Ordinal));
+        Assert.Contains("refused", show.Output);
+        Assert.Contains("Does not contain a valid address.", show.Output);
+    }
+
     public void Dispose() => _temp.Dispose();
 }

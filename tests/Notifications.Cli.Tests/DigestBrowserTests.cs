@@ -42,7 +42,7 @@ public sealed class DigestBrowserTests
         var recipient = DigestSamples.Recipient(language, "recipient@example.org",
             "https://notify.secretariat.example/api/unsubscribe?token=" + new string('A', 120),
             "https://notify.secretariat.example/api/preferences?token=" + new string('B', 120));
-        var html = MailPlaceholders.Apply(content.Html, recipient.Substitutions);
+        var html = content.Placeholders!.Apply(content.Html, recipient);
 
         using var playwright = await Microsoft.Playwright.Playwright.CreateAsync();
         await using var browser = await DigestScreenshots.LaunchAsync(playwright);

@@ -34,7 +34,7 @@ public sealed class DigestPreviewCommandTests(AzuriteFixture azurite) : IDisposa
         Assert.Contains("Здравствуйте, Дильноза Каримова!", html);
         Assert.Contains("Здравствуйте, Дильноза Каримова!", text);
         Assert.DoesNotContain("%recipient_name", html + text);
-        Assert.DoesNotContain("%unsubscribe_url%", html + text);
+        Assert.DoesNotContain("%unsubscribe_url", html + text);
         Assert.Contains("/api/unsubscribe?token=", html);
         Assert.Contains("ПТК 239-я/240-я сессии · 25–27 апреля 2023 · Брюссель и онлайн", text);
         Assert.Contains("(на английском языке)", text);

@@ -24,7 +24,30 @@ public sealed record SendGridRequest(JsonElement Body, string? Authorization, in
 
     public IReadOnlyList<string> Recipients => Body.GetProperty("personalizations").EnumerateArray()
         .SelectMany(p => p.GetProperty("to").EnumerateArray()).Select(t => t.GetProperty("email").GetString()!).ToList();
+
+    /// <summary>
+    /// Each personalization's message as SendGrid would deliver it: every key of its <c>substitutions</c> replaced wherever it occurs
+    /// in the subject, the text and HTML content and the headers (SendGrid's substitutions have no delimiters of their own: a key is
+    /// any string the request names).
+    /// </summary>
+    public IReadOnlyList<DeliveredMessage> Delivered => Body.GetProperty("personalizations").EnumerateArray().Select(p =>
+    {
+        var values = p.TryGetProperty("substitutions", out var subs) ? subs.EnumerateObject().ToDictionary(e => e.Name, e => e.Value.GetString() ?? "") : [];
+        string Apply(string text) => values.Aggregate(text, (t, pair) => t.Replace(pair.Key, pair.Value, StringComparison.Ordinal));
+        var content = Body.GetProperty("content").EnumerateArray().ToDictionary(c => c.GetProperty("type").GetString()!, c => c.GetProperty("value").GetString()!);
+        var headers = new Dictionary<string, string>();
+        foreach (var source in new[] { Body, p })
+            if (source.TryGetProperty("headers", out var h))
+                foreach (var header in h.EnumerateObject())
+                    headers[header.Name] = Apply(header.Value.GetString() ?? "");
+        var subject = p.TryGetProperty("subject", out var ps) ? ps.GetString()! : Body.GetProperty("subject").GetString()!;
+        return new DeliveredMessage(p.GetProperty("to")[0].GetProperty("email").GetString()!, Apply(subject),
+            Apply(content.GetValueOrDefault("text/plain", "")), Apply(content.GetValueOrDefault("text/html", "")), headers);
+    }).ToList();
 }
+
+/// <summary>One recipient's message as SendGrid delivers it (see <see cref="SendGridRequest.Delivered"/>).</summary>
+public sealed record DeliveredMessage(string To, string Subject, string Text, string Html, IReadOnlyDictionary<string, string> Headers);
 
 /// <summary>
 /// A strict SendGrid v3 Mail Send endpoint on 127.0.0.1 for tests: it validates every request against SendGrid's documented rules
@@ -51,6 +74,18 @@ public sealed class FakeSendGrid : IAsyncDisposable
 
     /// <summary>Requests that were answered 202.</summary>
     public IReadOnlyList<SendGridRequest> Accepted => _requests.Where(r => r.Status == 202).ToArray();
+
+    /// <summary>
+    /// Every request with one of these addresses (in any personalization) is refused as SendGrid refuses an address it does not accept:
+    /// 400, one error per such personalization, <c>{"message": "Does not contain a valid address.", "field": "personalizations.3.to.0.email",
+    /// "help": …}</c>. Nothing of that request is sent.
+    /// </summary>
+    public void RefuseAddresses(params string[] emails)
+    {
+        foreach (var email in emails) _refused[email] = true;
+    }
+
+    private readonly ConcurrentDictionary<string, bool> _refused = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The next valid request gets this answer instead of 202.</summary>
     public void EnqueueAnswer(int status, string message)
@@ -120,6 +155,11 @@ public sealed class FakeSendGrid : IAsyncDisposable
             return Record(body, authorization, 401, "The provided authorization grant is invalid, expired, or revoked", null);
         if (Validate(body) is { } error)
             return Record(body, authorization, 400, error.Message, error.Field);
+        if (RefusedAddresses(body) is { Count: > 0 } refused)
+        {
+            _requests.Enqueue(new SendGridRequest(body, authorization, 400));
+            return Results.Json(new { errors = refused.Select(field => new { message = "Does not contain a valid address.", field, help = ErrorsHelp + "#message.personalizations.to" }) }, statusCode: 400);
+        }
         if (_scripted.TryDequeue(out var answer))
         {
             _requests.Enqueue(new SendGridRequest(body, authorization, answer.Status));
@@ -146,6 +186,22 @@ public sealed class FakeSendGrid : IAsyncDisposable
         }
         _requests.Enqueue(new SendGridRequest(body, authorization, 202));
         return new AcceptedAnswer(NextMessageId());
+    }
+
+    private const string ErrorsHelp = "http://sendgrid.com/docs/API_Reference/Web_API_v3/Mail/errors.html";
+
+    /// <summary>The fields (<c>personalizations.{i}.{to|cc|bcc}.{j}.email</c>) of the addresses <see cref="RefuseAddresses"/> named.</summary>
+    private List<string> RefusedAddresses(JsonElement body)
+    {
+        var fields = new List<string>();
+        if (_refused.IsEmpty) return fields;
+        foreach (var (p, i) in body.GetProperty("personalizations").EnumerateArray().Select((p, i) => (p, i)))
+            foreach (var kind in new[] { "to", "cc", "bcc" })
+                if (p.TryGetProperty(kind, out var list))
+                    foreach (var (address, j) in list.EnumerateArray().Select((a, j) => (a, j)))
+                        if (_refused.ContainsKey(address.GetProperty("email").GetString() ?? ""))
+                            fields.Add($"personalizations.{i}.{kind}.{j}.email");
+        return fields;
     }
 
     private string NextMessageId() => $"fake{Interlocked.Increment(ref _messageCounter):D6}";

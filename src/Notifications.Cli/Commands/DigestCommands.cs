@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Notifications.Delivery;
 using Notifications.Digests;
+using Notifications.Subscribers;
 
 namespace Notifications.Cli.Commands;
 
@@ -96,6 +97,11 @@ public static class DigestCommands
                 ?? throw new ArgumentException($"There is no run {id}.");
             var run = report.Run;
             int Count(BatchStatus s) => report.Batches.GetValueOrDefault(s);
+            // Refused recipients by their masked address (when they are still subscribers), for whoever has to fix it.
+            IReadOnlyDictionary<string, Subscriber> refusedWho = report.Refused.Count == 0
+                ? new Dictionary<string, Subscriber>()
+                : await services.GetRequiredService<SubscriberStore>().GetManyAsync(report.Refused.Select(r => r.Refusal.SubscriberId).Distinct().ToList(), ct);
+            string Who(string subscriberId) => refusedWho.TryGetValue(subscriberId, out var s) ? EmailAddress.Mask(s.Email) : "(no longer a subscriber)";
             if (parse.GetValue(CliContext.JsonOption))
             {
                 await cli.WriteJsonAsync(new
@@ -108,6 +114,7 @@ public static class DigestCommands
                         failed = Count(BatchStatus.Failed), uncertain = Count(BatchStatus.Uncertain),
                     },
                     problems = report.Problems.Select(b => new { batchId = b.BatchId, status = b.Status, recipients = b.RecipientIds.Count, error = b.Error }),
+                    refused = report.Refused.Select(r => new { batchId = r.BatchId, subscriberId = r.Refusal.SubscriberId, email = Who(r.Refusal.SubscriberId), reason = r.Refusal.Reason, at = r.Refusal.At }),
                     events = report.Events,
                 });
                 return 0;
@@ -117,6 +124,12 @@ public static class DigestCommands
                 $"{Count(BatchStatus.Planned)} planned, {Count(BatchStatus.Sending)} sending, {Count(BatchStatus.Failed)} failed, {Count(BatchStatus.Uncertain)} uncertain.");
             foreach (var b in report.Problems)
                 await cli.Out.WriteLineAsync($"  batch {b.BatchId} ({b.RecipientIds.Count} recipients): {b.Status.ToString().ToLowerInvariant()}{(b.Error is { } e ? " - " + e : "")}");
+            if (report.Refused.Count > 0)
+            {
+                await cli.Out.WriteLineAsync($"{report.Refused.Count} recipients refused by the provider (not sent; the rest of their batch was). Correct or remove their address:");
+                foreach (var (batchId, r) in report.Refused)
+                    await cli.Out.WriteLineAsync($"  subscriber {r.SubscriberId} ({Who(r.SubscriberId)}) in batch {batchId}: {r.Reason}");
+            }
             if (report.Events.Count > 0)
                 await cli.Out.WriteLineAsync("Events: " + string.Join(", ", report.Events.OrderBy(e => e.Key).Select(e => $"{e.Key} {e.Value}")));
             return 0;

@@ -32,9 +32,9 @@ public static class DigestPreviewCommands
             var digest = await RenderAsync(services, parse.GetValue(frequency)!, parse.GetValue(lang)!, parse.GetValue(topics), ct);
             var links = services.GetRequiredService<SubscriptionLinks>();
             var recipient = DigestSamples.Recipient(digest.Language, "recipient@example.org", links.Unsubscribe(SampleId), links.Preferences(SampleId));
-            var values = recipient.Substitutions;
-            var html = MailPlaceholders.Apply(digest.Content.Html, values);
-            var text = MailPlaceholders.Apply(digest.Content.Text, values);
+            var keys = digest.Content.Placeholders ?? MailPlaceholders.Legacy;
+            var html = keys.Apply(digest.Content.Html, recipient);
+            var text = keys.Apply(digest.Content.Text, recipient);
 
             var folder = Path.GetFullPath(parse.GetValue(output)!);
             Directory.CreateDirectory(folder);

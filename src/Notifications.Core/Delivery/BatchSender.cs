@@ -27,10 +27,18 @@ public sealed record BatchResult(string BatchId, BatchOutcome Outcome, int Recip
 /// Recipients are checked at send time: whoever is no longer active is left out. A batch whose request may have left
 /// without an answer becomes Uncertain, and so does one left in Sending past the lease (its sender crashed): neither is
 /// resent unless <paramref name="resendUncertain"/> says an admin decided so.
+/// <para>
+/// When the provider refuses a batch because of some of its recipients (SendGrid's 400 naming personalizations), nothing was sent:
+/// those recipients are recorded refused on the batch (with the reason; <c>notify digest status</c>) and in their history, and the
+/// batch goes to the others in the same claim, once. A retry of the batch leaves the refused out.
+/// </para>
 /// </summary>
 public sealed class BatchSender(DeliveryLedger ledger, SubscriberStore subscribers, IMailTransport transport, SubscriptionLinks links, IOptions<DeliveryOptions> options,
-    TimeProvider time, ILogger<BatchSender> logger, PipelineTelemetry telemetry)
+    TimeProvider time, ILogger<BatchSender> logger, PipelineTelemetry telemetry, SubscriberAudit audit)
 {
+    /// <summary>Rounds of refused recipients one claim goes through; beyond that the batch counts as failed.</summary>
+    private const int MaxRefusalRounds = 5;
+
     public Task<BatchResult> SendAsync(DeliveryBatch batch, DigestFrequency frequency, MailContent content, CancellationToken ct, bool resendUncertain = false)
         => telemetry.TraceBatchAsync(batch, frequency, resendUncertain, () => SendOnceAsync(batch, frequency, content, ct, resendUncertain));
 
@@ -65,11 +73,34 @@ public sealed class BatchSender(DeliveryLedger ledger, SubscriberStore subscribe
         var skipped = batch.RecipientIds.Count - recipients.Count;
 
         string messageId;
+        var rounds = 0;
         try
         {
-            messageId = recipients.Count == 0
-                ? ""
-                : await transport.SendAsync(new MailBatch(batch.RunId, batch.BatchId, frequency.ToString().ToLowerInvariant(), content, recipients), ct);
+            while (true)
+            {
+                try
+                {
+                    messageId = recipients.Count == 0
+                        ? ""
+                        : await transport.SendAsync(new MailBatch(batch.RunId, batch.BatchId, frequency.ToString().ToLowerInvariant(), content, recipients), ct);
+                    break;
+                }
+                catch (MailRecipientsRefusedException e) when (++rounds <= MaxRefusalRounds)
+                {
+                    // Nothing was sent: record who was refused, then send the same batch to the others.
+                    claimed = await RecordRefusedAsync(claimed, e.Refused, ct)
+                              ?? throw new MailOutcomeUnknownException($"Batch {batch.BatchId} changed in the ledger while its refused recipients were recorded.");
+                    var refusedIds = e.Refused.Select(r => r.Recipient.SubscriberId).ToHashSet(StringComparer.Ordinal);
+                    recipients.RemoveAll(r => refusedIds.Contains(r.SubscriberId));
+                    skipped += refusedIds.Count;
+                }
+            }
+        }
+        catch (MailRecipientsRefusedException e)
+        {
+            logger.LogError("Batch {BatchId} of run {RunId} was not sent: SendGrid kept refusing recipients after {Rounds} rounds", batch.BatchId, batch.RunId, MaxRefusalRounds);
+            await ledger.TryMoveAsync(claimed, BatchStatus.Failed, error: e.Message, ct: CancellationToken.None);
+            return new BatchResult(batch.BatchId, BatchOutcome.Failed, 0, 0, e.Message);
         }
         catch (MailNotSentException e)
         {
@@ -90,6 +121,26 @@ public sealed class BatchSender(DeliveryLedger ledger, SubscriberStore subscribe
         return new BatchResult(batch.BatchId, BatchOutcome.Sent, recipients.Count, skipped, null);
     }
 
+    /// <summary>The refused recipients on the batch (ETag-guarded; null if it moved) and in each one's history.</summary>
+    private async Task<DeliveryBatch?> RecordRefusedAsync(DeliveryBatch claimed, IReadOnlyList<RefusedRecipient> refused, CancellationToken ct)
+    {
+        var at = time.GetUtcNow();
+        var recorded = await ledger.RecordRefusedAsync(claimed, refused.Select(r => new RecipientRefusal(r.Recipient.SubscriberId, r.Reason, at)).ToList(), CancellationToken.None);
+        if (recorded is null) return null;
+        foreach (var r in refused)
+        {
+            logger.LogWarning("Subscriber {SubscriberId} ({Email}) was refused by the provider in batch {BatchId} of run {RunId}: {Reason}",
+                r.Recipient.SubscriberId, EmailAddress.Mask(r.Recipient.Email), claimed.BatchId, claimed.RunId, r.Reason);
+            await audit.RecordAsync(r.Recipient.SubscriberId, "sendgrid", "refused", new Dictionary<string, string>
+            {
+                ["run"] = claimed.RunId,
+                ["batch"] = claimed.BatchId,
+                ["reason"] = r.Reason,
+            }, CancellationToken.None);
+        }
+        return recorded;
+    }
+
     /// <summary>
     /// Who the batch goes to now: the recipients as planned, except those who left since (re-read: whoever is no longer active, or was
     /// erased, is left out).
@@ -105,9 +156,13 @@ public sealed class BatchSender(DeliveryLedger ledger, SubscriberStore subscribe
         var current = changed.Count == 0 ? new Dictionary<string, Subscriber>() : await subscribers.GetManyAsync(changed.ToList(), ct);
 
         var asPlanned = planned.ToDictionary(p => p.SubscriberId, StringComparer.Ordinal);
+        var refused = (batch.Refusals ?? []).Select(r => r.SubscriberId).ToHashSet(StringComparer.Ordinal);
         var recipients = new List<Recipient>(batch.RecipientIds.Count);
         foreach (var id in batch.RecipientIds)
         {
+            if (refused.Contains(id))
+                // Refused by the provider on an earlier try of this batch: not sent again.
+                continue;
             if (changed.Contains(id))
             {
                 if (current.GetValueOrDefault(id) is { Status: SubscriberStatus.Active } s)

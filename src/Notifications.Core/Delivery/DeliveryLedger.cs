@@ -26,6 +26,9 @@ public enum BatchStatus
 /// <param name="Version">The version of the subscriber row the planner read (the storage's time of its last change).</param>
 public sealed record PlannedRecipient(string SubscriberId, string Email, string Name, DateTimeOffset Version);
 
+/// <summary>A recipient the provider refused (SendGrid's 400 named them): left out of the batch, which went to the others.</summary>
+public sealed record RecipientRefusal(string SubscriberId, string Reason, DateTimeOffset At);
+
 /// <summary>A batch the planner hands to the ledger: its variant and recipients (at most 1000).</summary>
 public sealed record PlannedBatch(string Variant, IReadOnlyList<PlannedRecipient> Recipients);
 
@@ -49,7 +52,8 @@ public sealed record DeliveryBatch(
     IReadOnlyList<PlannedRecipient>? Planned = null,
     DateTimeOffset? PlannedAt = null,
     int AddressChunks = 0,
-    bool Listed = false);
+    bool Listed = false,
+    IReadOnlyList<RecipientRefusal>? Refusals = null);
 
 /// <summary>
 /// The delivery ledger: partition = run id, row = batch id. What guarantees nobody is mailed twice:
@@ -97,7 +101,8 @@ public sealed class DeliveryLedger(StorageResources storage, TimeProvider time) 
         // Row keys of the plan are "<plan id>.<batch id>": everything from "<plan id>." up to "<plan id>/" ('/' follows '.').
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {runId} and RowKey gt {planId + "."} and RowKey lt {planId + "/"}");
         var list = new List<DeliveryBatch>();
-        string[] columns = ["PartitionKey", "RowKey", "BatchId", "Variant", "Status", "MessageId", "Error", "Attempts", "UpdatedAt", "PlannedAt", "AddressesChunks"];
+        string[] columns = ["PartitionKey", "RowKey", "BatchId", "Variant", "Status", "MessageId", "Error", "Attempts", "UpdatedAt", "PlannedAt", "AddressesChunks",
+            "RefusedChunks", .. Enumerable.Range(0, MaxRefusedChunks).Select(i => "Refused" + i)];
         await foreach (var e in storage.DeliveryLedger.QueryAsync<TableEntity>(filter, select: withRecipientIds ? [.. columns, "Recipients"] : columns, cancellationToken: ct))
             list.Add(FromEntity(e) with { Listed = !withRecipientIds });
         return list.OrderBy(b => b.BatchId, StringComparer.Ordinal).ToList();
@@ -130,6 +135,34 @@ public sealed class DeliveryLedger(StorageResources storage, TimeProvider time) 
             return null;
         }
     }
+
+    /// <summary>
+    /// Records recipients the provider refused on a batch being sent (added to those recorded before), if nobody moved it since it was
+    /// read; null when someone did. The batch stays in its state: its sender sends it to the others.
+    /// </summary>
+    public async Task<DeliveryBatch?> RecordRefusedAsync(DeliveryBatch batch, IReadOnlyList<RecipientRefusal> refused, CancellationToken ct = default)
+    {
+        var all = (batch.Refusals ?? []).Concat(refused).DistinctBy(r => r.SubscriberId).ToList();
+        var entity = new TableEntity(batch.RunId, RowKeyOf(batch.PlanId, batch.BatchId)) { ["UpdatedAt"] = time.GetUtcNow() };
+        TableBinary.Write(entity, "Refused", System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(all));
+        try
+        {
+            var response = await storage.DeliveryLedger.UpdateEntityAsync(entity, batch.ETag, TableUpdateMode.Merge, ct);
+            return batch with { Refusals = all, ETag = response.Headers.ETag ?? default, UpdatedAt = (DateTimeOffset)entity["UpdatedAt"] };
+        }
+        catch (RequestFailedException e) when (e.Status == 412)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Refusals are at most 1000 ids with a reason of at most ~300 characters: 5 chunks hold them even uncompressed.</summary>
+    private const int MaxRefusedChunks = 5;
+
+    private static List<RecipientRefusal>? RefusalsOf(TableEntity e)
+        => e.GetInt32("RefusedChunks") is > 0 and <= MaxRefusedChunks && TableBinary.Read(e, "Refused") is { } bytes
+            ? System.Text.Json.JsonSerializer.Deserialize<List<RecipientRefusal>>(bytes)
+            : null;
 
     /// <summary>One batch of a plan, fresh from the table; null if there is no such batch.</summary>
     public async Task<DeliveryBatch?> GetAsync(string runId, string planId, string batchId, CancellationToken ct = default)
@@ -262,5 +295,6 @@ public sealed class DeliveryLedger(StorageResources storage, TimeProvider time) 
         e.GetString("Variant") ?? Notifications.Digests.DigestVariant.Default,
         e.GetInt32("AddressesChunks") is > 0 && e.ContainsKey("Addresses0") ? UnpackAddresses(TableBinary.Read(e, "Addresses")) : null,
         e.GetDateTimeOffset("PlannedAt"),
-        e.GetInt32("AddressesChunks") ?? 0);
+        e.GetInt32("AddressesChunks") ?? 0,
+        Refusals: RefusalsOf(e));
 }

@@ -3,32 +3,52 @@ using Notifications.Digests;
 namespace Notifications.Delivery;
 
 /// <summary>One addressee, with the links only they may use (signed for them).</summary>
-public sealed record Recipient(string SubscriberId, string Email, string Name, string? UnsubscribeUrl = null, string? PreferencesUrl = null)
+public sealed record Recipient(string SubscriberId, string Email, string Name, string? UnsubscribeUrl = null, string? PreferencesUrl = null);
+
+/// <summary>
+/// The keys a rendering writes where a recipient's own name and links go. Content is rendered once per variant with these keys;
+/// SendGrid substitutes them per personalization, and the outbox does the same. SendGrid replaces a key anywhere in the content
+/// (subject, HTML, text), so a key must be something no article can contain: each rendering draws its own random
+/// <see cref="Nonce"/> (<c>%unsubscribe_url_3f9a…%</c>), and the content carries it (<see cref="MailContent.Placeholders"/>) to the
+/// transports, which substitute exactly those keys. <see cref="Legacy"/> are the keys of digests archived before keys had a nonce.
+/// </summary>
+public sealed record MailPlaceholders(string Nonce)
 {
+    /// <summary>The keys without a nonce (<c>%unsubscribe_url%</c>): only for digests archived before nonces, still being sent.</summary>
+    public static MailPlaceholders Legacy { get; } = new("");
+
+    /// <summary>Fresh keys: 128 random bits, hex.</summary>
+    public static MailPlaceholders New() => new(Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)));
+
+    public string NameHtml => Key("recipient_name_html");
+    public string NameText => Key("recipient_name_text");
+    public string UnsubscribeUrl => Key("unsubscribe_url");
+    public string PreferencesUrl => Key("preferences_url");
+
+    private string Key(string name) => Nonce.Length == 0 ? $"%{name}%" : $"%{name}_{Nonce}%";
+
     /// <summary>
-    /// The per-recipient values the content's placeholders stand for. Content is rendered once per batch with placeholders;
-    /// SendGrid substitutes them per personalization, and the outbox does the same. The name has an HTML-encoded form for the
-    /// HTML part and a plain one for the text part, so neither needs escaping at send time.
+    /// The per-recipient values of these keys. The name has an HTML-encoded form for the HTML part and a plain one for the text part,
+    /// so neither needs escaping at send time.
     /// </summary>
-    public IReadOnlyDictionary<string, string> Substitutions => new Dictionary<string, string>
+    public IReadOnlyDictionary<string, string> ValuesFor(Recipient recipient) => new Dictionary<string, string>
     {
-        [MailPlaceholders.NameHtml] = System.Net.WebUtility.HtmlEncode(Name),
-        [MailPlaceholders.NameText] = Name,
-        [MailPlaceholders.UnsubscribeUrl] = UnsubscribeUrl ?? "",
-        [MailPlaceholders.PreferencesUrl] = PreferencesUrl ?? "",
+        [NameHtml] = System.Net.WebUtility.HtmlEncode(recipient.Name),
+        [NameText] = recipient.Name,
+        [UnsubscribeUrl] = recipient.UnsubscribeUrl ?? "",
+        [PreferencesUrl] = recipient.PreferencesUrl ?? "",
     };
-}
 
-/// <summary>Placeholders that templates write where a recipient's own value goes.</summary>
-public static class MailPlaceholders
-{
-    public const string NameHtml = "%recipient_name_html%";
-    public const string NameText = "%recipient_name_text%";
-    public const string UnsubscribeUrl = "%unsubscribe_url%";
-    public const string PreferencesUrl = "%preferences_url%";
-
+    /// <summary>Each key replaced by its value in one pass (a value is never searched for keys again), as SendGrid does.</summary>
     public static string Apply(string content, IReadOnlyDictionary<string, string> values)
-        => values.Aggregate(content, (text, pair) => text.Replace(pair.Key, pair.Value, StringComparison.Ordinal));
+    {
+        if (values.Count == 0 || content.Length == 0) return content;
+        var pattern = string.Join('|', values.Keys.OrderByDescending(k => k.Length).Select(System.Text.RegularExpressions.Regex.Escape));
+        return System.Text.RegularExpressions.Regex.Replace(content, pattern, m => values[m.Value], System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+    }
+
+    /// <summary><paramref name="content"/> as <paramref name="recipient"/> gets it.</summary>
+    public string Apply(string content, Recipient recipient) => Apply(content, ValuesFor(recipient));
 }
 
 /// <summary>One request's worth of mail: the same content to up to 1000 recipients, each in a personalization of their own.</summary>
@@ -45,3 +65,15 @@ public sealed class MailNotSentException(string message, Exception? inner = null
 
 /// <summary>The request may have reached the provider (a timeout or a dropped connection after it was sent): do not resend automatically.</summary>
 public sealed class MailOutcomeUnknownException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>A recipient the provider refused, and why in its words (never their address).</summary>
+public sealed record RefusedRecipient(Recipient Recipient, string Reason);
+
+/// <summary>
+/// The provider refused the request because of some of its recipients (SendGrid's 400 naming their personalizations) and for no other
+/// reason: nothing was sent, and the same content can go to the others without them.
+/// </summary>
+public sealed class MailRecipientsRefusedException(string message, IReadOnlyList<RefusedRecipient> refused) : Exception(message)
+{
+    public IReadOnlyList<RefusedRecipient> Refused { get; } = refused;
+}

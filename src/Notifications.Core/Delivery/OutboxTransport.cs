@@ -19,9 +19,10 @@ public sealed class OutboxTransport(IOptions<DeliveryOptions> options, SendGridM
         Directory.CreateDirectory(folder);
         foreach (var recipient in batch.Recipients)
         {
-            // What SendGrid does per personalization: each recipient's own name and links in place of the placeholders.
-            var values = recipient.Substitutions;
-            var content = batch.Content with { Html = MailPlaceholders.Apply(batch.Content.Html, values), Text = MailPlaceholders.Apply(batch.Content.Text, values) };
+            // What SendGrid does per personalization: each recipient's own name and links in place of the content's keys (those only).
+            var content = batch.Content.Placeholders is not { } keys
+                ? batch.Content
+                : batch.Content with { Subject = keys.Apply(batch.Content.Subject, recipient), Html = keys.Apply(batch.Content.Html, recipient), Text = keys.Apply(batch.Content.Text, recipient) };
             await WriteAtomicallyAsync(Path.Combine(folder, recipient.SubscriberId + ".eml"), ToEml(batch, content, recipient), ct);
             await WriteAtomicallyAsync(Path.Combine(folder, recipient.SubscriberId + ".html"), content.Html, ct);
         }
@@ -36,7 +37,7 @@ public sealed class OutboxTransport(IOptions<DeliveryOptions> options, SendGridM
         var sb = new StringBuilder();
         sb.Append("From: ").Append(Mailbox(o.FromName, o.FromEmail)).Append("\r\n");
         sb.Append("To: ").Append(Mailbox(to.Name, to.Email)).Append("\r\n");
-        sb.Append("Subject: ").Append(EncodeHeader(batch.Content.Subject)).Append("\r\n");
+        sb.Append("Subject: ").Append(EncodeHeader(content.Subject)).Append("\r\n");
         sb.Append("Date: ").Append(time.GetUtcNow().ToString("ddd, dd MMM yyyy HH:mm:ss +0000", CultureInfo.InvariantCulture)).Append("\r\n");
         sb.Append("Message-ID: <").Append(batch.RunId).Append('.').Append(to.SubscriberId).Append("@outbox.local>\r\n");
         sb.Append("X-Digest-Run: ").Append(batch.RunId).Append("\r\n");

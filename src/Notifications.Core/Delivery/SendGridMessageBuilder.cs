@@ -35,7 +35,7 @@ public sealed class SendGridMessageBuilder(IOptions<DeliveryOptions> delivery)
             Personalizations = batch.Recipients.Select(r => new Personalization
             {
                 Tos = [new EmailAddress(r.Email, r.Name)],
-                Substitutions = r.Substitutions.ToDictionary(),
+                Substitutions = batch.Content.Placeholders?.ValuesFor(r).ToDictionary(),
                 Headers = r.UnsubscribeUrl is null ? null : new Dictionary<string, string> { ["List-Unsubscribe"] = ListUnsubscribe(r.UnsubscribeUrl) },
                 CustomArgs = new Dictionary<string, string> { ["subscriber_id"] = r.SubscriberId },
             }).ToList(),

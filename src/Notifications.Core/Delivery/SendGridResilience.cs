@@ -129,7 +129,9 @@ internal enum SendAttemptKind
 }
 
 /// <summary>One attempt's result. <see cref="Detail"/> is SendGrid's error text or the connection error, never an address.</summary>
-internal sealed record SendAttempt(SendAttemptKind Kind, int Status, string Detail, string MessageId = "", DateTimeOffset? Until = null, TimeSpan? Wait = null)
+/// <see cref="Refusals"/>: a 400 whose errors all name personalizations (index, message).
+internal sealed record SendAttempt(SendAttemptKind Kind, int Status, string Detail, string MessageId = "", DateTimeOffset? Until = null, TimeSpan? Wait = null,
+    IReadOnlyList<(int Index, string Message)>? Refusals = null)
 {
     public bool IsRetryable => Kind is SendAttemptKind.RateLimited or SendAttemptKind.ServerError or SendAttemptKind.Unreachable;
 

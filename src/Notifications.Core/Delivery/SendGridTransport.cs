@@ -65,6 +65,10 @@ public sealed class SendGridTransport(
                 logger.LogInformation("SendGrid accepted batch {BatchId} of run {RunId}: {RecipientCount} recipients, message id {MessageId}, {Attempts} attempts",
                     batch.BatchId, batch.RunId, batch.Recipients.Count, last.MessageId, attempts);
                 return last.MessageId;
+            case SendAttemptKind.Refused when RefusedRecipients(batch, last.Refusals) is { Count: > 0 } refused:
+                logger.LogWarning("SendGrid refused batch {BatchId} of run {RunId} because of {RefusedCount} of its {RecipientCount} recipients: {Reason}",
+                    batch.BatchId, batch.RunId, refused.Count, batch.Recipients.Count, last.Detail);
+                throw new MailRecipientsRefusedException($"SendGrid refused the request ({last.Status}) because of {refused.Count} recipients: {last.Detail}", refused);
             case SendAttemptKind.Refused:
                 throw new MailNotSentException($"SendGrid refused the request ({last.Status}): {last.Detail}");
             case SendAttemptKind.RateLimitedTooLong:
@@ -136,7 +140,8 @@ public sealed class SendGridTransport(
                 response.Headers.TryGetValues("X-Message-Id", out var ids) ? ids.FirstOrDefault() ?? "" : "");
 
         // The content was buffered by HttpClient with the response: reading it cannot change the outcome.
-        var text = ErrorText(response.Body is null ? "" : await response.Body.ReadAsStringAsync(ct));
+        var body = response.Body is null ? "" : await response.Body.ReadAsStringAsync(ct);
+        var text = ErrorText(body);
         if (status == 429)
         {
             var now = TimeProvider.System.GetUtcNow();
@@ -153,7 +158,49 @@ public sealed class SendGridTransport(
         }
         if (status >= 500)
             return new SendAttempt(SendAttemptKind.ServerError, status, text);
-        return new SendAttempt(SendAttemptKind.Refused, status, text);
+        return new SendAttempt(SendAttemptKind.Refused, status, text, Refusals: status == 400 ? PersonalizationErrors(body) : null);
+    }
+
+    /// <summary>
+    /// SendGrid's 400 when every error it lists names one personalization (<c>"field": "personalizations.3.to.0.email"</c>): each
+    /// personalization's index and the error's message. Null when any error is about something else (the request as a whole).
+    /// </summary>
+    public static IReadOnlyList<(int Index, string Message)>? PersonalizationErrors(string body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            if (document.RootElement.ValueKind != JsonValueKind.Object
+                || !document.RootElement.TryGetProperty("errors", out var errors) || errors.ValueKind != JsonValueKind.Array || errors.GetArrayLength() == 0)
+                return null;
+            var list = new List<(int, string)>();
+            foreach (var error in errors.EnumerateArray())
+            {
+                if (error.ValueKind != JsonValueKind.Object || !error.TryGetProperty("field", out var field) || field.ValueKind != JsonValueKind.String)
+                    return null;
+                var match = System.Text.RegularExpressions.Regex.Match(field.GetString()!, @"^personalizations\.(?<index>[0-9]{1,4})\.(to|cc|bcc)(\.[0-9]{1,4})?(\.email)?$");
+                if (!match.Success)
+                    return null;
+                // Kept in the ledger and the subscriber's history: never with an address SendGrid might quote.
+                var message = LogScrubber.Scrub(error.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString()! : "refused");
+                list.Add((int.Parse(match.Groups["index"].Value, CultureInfo.InvariantCulture), message.Length <= MaxRawErrorLength ? message : message[..MaxRawErrorLength] + "…"));
+            }
+            return list;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The batch's recipients the errors name (one personalization per recipient, in order); empty when any index is out of range.</summary>
+    private static List<RefusedRecipient> RefusedRecipients(MailBatch batch, IReadOnlyList<(int Index, string Message)>? refusals)
+    {
+        if (refusals is null || refusals.Any(r => r.Index >= batch.Recipients.Count))
+            return [];
+        return refusals.GroupBy(r => r.Index)
+            .Select(g => new RefusedRecipient(batch.Recipients[g.Key], string.Join("; ", g.Select(r => r.Message).Distinct())))
+            .ToList();
     }
 
     /// <summary>SendGrid's <c>errors[].message</c>, joined; the raw body (shortened) when it is not SendGrid's JSON.</summary>

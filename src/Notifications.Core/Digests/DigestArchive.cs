@@ -17,7 +17,7 @@ public sealed class DigestArchive(StorageResources storage)
         await storage.EnsureCreatedAsync();
         await Task.WhenAll(
             Upload($"{runId}/{variant}/subject.txt", digest.Subject, "text/plain; charset=utf-8", ct),
-            Upload($"{runId}/{variant}/digest.html", digest.Html, "text/html; charset=utf-8", ct),
+            Upload($"{runId}/{variant}/digest.html", digest.Html, "text/html; charset=utf-8", ct, KeysMetadata(digest.Placeholders)),
             Upload($"{runId}/{variant}/digest.txt", digest.Text, "text/plain; charset=utf-8", ct));
     }
 
@@ -27,8 +27,12 @@ public sealed class DigestArchive(StorageResources storage)
         await storage.EnsureCreatedAsync();
         try
         {
-            var parts = await Task.WhenAll(Download($"{runId}/{variant}/subject.txt", ct), Download($"{runId}/{variant}/digest.html", ct), Download($"{runId}/{variant}/digest.txt", ct));
-            return new MailContent(parts[0], parts[1], parts[2]);
+            var html = storage.Digests.GetBlobClient($"{runId}/{variant}/digest.html").DownloadContentAsync(ct);
+            var parts = await Task.WhenAll(Download($"{runId}/{variant}/subject.txt", ct), Download($"{runId}/{variant}/digest.txt", ct));
+            var details = (await html).Value;
+            // Archived before keys had a nonce (no metadata): its keys are the legacy ones.
+            var keys = details.Details.Metadata.TryGetValue(KeysNonce, out var nonce) && nonce.Length > 0 ? new MailPlaceholders(nonce) : MailPlaceholders.Legacy;
+            return new MailContent(parts[0], details.Content.ToString(), parts[1], keys);
         }
         catch (RequestFailedException e) when (e.ErrorCode == BlobErrorCode.BlobNotFound)
         {
@@ -48,19 +52,19 @@ public sealed class DigestArchive(StorageResources storage)
         var valid = System.Text.RegularExpressions.Regex.IsMatch(runId, "^((daily|weekly)-[0-9TW-]{8,13}|instant-[0-9a-f]{16})$") && System.Text.RegularExpressions.Regex.IsMatch(variant, "^[a-z]{2}(-t[0-9a-f]{8})?(-[0-9]{1,5})?$");
         if (!valid || await LoadAsync(runId, variant, ct) is not { } digest)
             return pages.DigestNotFound(request, variant.Length >= 2 ? variant[..2] : null);
-        var html = MailPlaceholders.Apply(digest.Html, new Dictionary<string, string>
-        {
-            [MailPlaceholders.NameHtml] = "subscriber",
-            [MailPlaceholders.NameText] = "subscriber",
-            [MailPlaceholders.UnsubscribeUrl] = links.Subscribe(),
-            [MailPlaceholders.PreferencesUrl] = links.Subscribe(),
-        });
+        var html = (digest.Placeholders ?? MailPlaceholders.Legacy).Apply(digest.Html, new Recipient("", "", "subscriber", links.Subscribe(), links.Subscribe()));
         return SubscriptionPages.WithSecurityHeaders(Microsoft.AspNetCore.Http.Results.Content(html, "text/html; charset=utf-8"));
     }
 
-    private Task Upload(string name, string content, string contentType, CancellationToken ct)
+    /// <summary>The blob metadata of digest.html that holds the nonce of the rendering's keys (<see cref="MailPlaceholders"/>).</summary>
+    private const string KeysNonce = "keysnonce";
+
+    private static Dictionary<string, string>? KeysMetadata(MailPlaceholders? keys)
+        => keys is { Nonce.Length: > 0 } ? new Dictionary<string, string> { [KeysNonce] = keys.Nonce } : null;
+
+    private Task Upload(string name, string content, string contentType, CancellationToken ct, IDictionary<string, string>? metadata = null)
         => storage.Digests.GetBlobClient(name).UploadAsync(BinaryData.FromString(content),
-            new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = contentType } }, ct);
+            new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = contentType }, Metadata = metadata }, ct);
 
     private async Task<string> Download(string name, CancellationToken ct)
         => (await storage.Digests.GetBlobClient(name).DownloadContentAsync(ct)).Value.Content.ToString();

@@ -9,7 +9,8 @@ namespace Notifications.Digests;
 /// <summary>
 /// Renders a digest's subject, HTML and plain text in one language, from the digest templates (built-in, or an admin's
 /// override: see <see cref="DigestTemplateOverrides"/>). It renders once per variant: the recipient's name and links are
-/// <see cref="MailPlaceholders"/> that each message fills in at send time.
+/// <see cref="MailPlaceholders"/> of this rendering (random keys, carried with the content) that each message fills in at send time.
+/// Article fields are made inert first (<see cref="MergeFieldText"/>): nothing an article says can become a key.
 /// <para>
 /// Templates: <c>digest.subject.sbn</c>, <c>digest.txt.sbn</c> and the layout <c>digest.html.sbn</c>, which includes the
 /// partials <c>digest-header.html.sbn</c>, <c>digest-article.html.sbn</c> (once per article) and <c>digest-footer.html.sbn</c>
@@ -31,15 +32,17 @@ public sealed class DigestRenderer(ITemplateSource templates, IOptions<DigestOpt
     /// <summary>The same with a given template set: how an override is test-rendered before it is used.</summary>
     public MailContent Render(TemplateSet set, DigestPeriod period, IReadOnlyList<IndexedArticle> articles, string language, string? viewUrl = null)
     {
-        var model = Model(period, articles, DigestLocale.For(language), viewUrl);
+        // Keys of this rendering only: no article (written before it) can contain them.
+        var keys = MailPlaceholders.New();
+        var model = Model(period, articles.Select(MergeFieldText.Inert).ToList(), DigestLocale.For(language), viewUrl, keys);
         var subject = OneLine(set.RenderText(SubjectTemplate, model));
         model["subject"] = subject;
         var html = Inline(set.RenderHtml(HtmlTemplate, model));
-        return new MailContent(subject, html, set.RenderText(TextTemplate, model));
+        return new MailContent(subject, html, set.RenderText(TextTemplate, model), keys);
     }
 
     /// <summary>Everything the templates see. Names are snake_case; <c>t</c> holds the fixed texts of the language.</summary>
-    private ScriptObject Model(DigestPeriod period, IReadOnlyList<IndexedArticle> articles, DigestLocale locale, string? viewUrl)
+    private ScriptObject Model(DigestPeriod period, IReadOnlyList<IndexedArticle> articles, DigestLocale locale, string? viewUrl, MailPlaceholders keys)
     {
         var o = options.Value;
         var lang = locale.Language;
@@ -72,8 +75,8 @@ public sealed class DigestRenderer(ITemplateSource templates, IOptions<DigestOpt
             ["intro"] = locale.Format(period.Frequency == DigestFrequency.Instant ? "alert_intro" : "intro", locale.NewReports(articles.Count)),
             ["why"] = locale.Format("why", digestName.ToLowerInvariant(), organization),
             // Rendered once for everyone: each recipient's own values replace these placeholders at send time.
-            ["greeting_html"] = new RawHtml(string.Join(MailPlaceholders.NameHtml, greeting.Select(System.Net.WebUtility.HtmlEncode))),
-            ["greeting_text"] = string.Join(MailPlaceholders.NameText, greeting),
+            ["greeting_html"] = new RawHtml(string.Join(keys.NameHtml, greeting.Select(System.Net.WebUtility.HtmlEncode))),
+            ["greeting_text"] = string.Join(keys.NameText, greeting),
             ["view_url"] = viewUrl ?? "",
             ["preheader"] = Preheader(articles),
             ["subject"] = "",
@@ -81,10 +84,10 @@ public sealed class DigestRenderer(ITemplateSource templates, IOptions<DigestOpt
             ["t"] = t,
             ["recipient"] = new ScriptObject
             {
-                ["name_html"] = new RawHtml(MailPlaceholders.NameHtml),
-                ["name_text"] = MailPlaceholders.NameText,
-                ["unsubscribe_url"] = new RawHtml(MailPlaceholders.UnsubscribeUrl),
-                ["preferences_url"] = new RawHtml(MailPlaceholders.PreferencesUrl),
+                ["name_html"] = new RawHtml(keys.NameHtml),
+                ["name_text"] = keys.NameText,
+                ["unsubscribe_url"] = new RawHtml(keys.UnsubscribeUrl),
+                ["preferences_url"] = new RawHtml(keys.PreferencesUrl),
             },
         };
     }

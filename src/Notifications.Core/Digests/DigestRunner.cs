@@ -25,12 +25,16 @@ public sealed record DigestRunResult(
     public int BatchesInProgress => BatchResults.Count(b => b.Outcome == BatchOutcome.InProgress);
 }
 
-/// <summary>Where a run stands (<c>notify digest status</c>): its batches by state, its recipients, and SendGrid's event counters.</summary>
+/// <summary>
+/// Where a run stands (<c>notify digest status</c>): its batches by state, its recipients, SendGrid's event counters, and the recipients
+/// the provider refused (each left out of their batch, which went to the others).
+/// </summary>
 public sealed record DigestRunStatusReport(
     DigestRun Run,
     IReadOnlyDictionary<BatchStatus, int> Batches,
     IReadOnlyList<DeliveryBatch> Problems,
-    IReadOnlyDictionary<string, long> Events);
+    IReadOnlyDictionary<string, long> Events,
+    IReadOnlyList<(string BatchId, RecipientRefusal Refusal)> Refused);
 
 /// <summary>
 /// Digest runs, start to end: the hourly timer (<see cref="PlanDueAsync"/>), instant alerts (<see cref="PlanAlertAsync"/>), a run started by
@@ -136,7 +140,8 @@ public sealed class DigestRunner(
         return new DigestRunStatusReport(run,
             batches.GroupBy(b => b.Status).ToDictionary(g => g.Key, g => g.Count()),
             batches.Where(b => b.Status is BatchStatus.Failed or BatchStatus.Uncertain or BatchStatus.Sending).ToList(),
-            events is null ? new Dictionary<string, long>() : await events(run.RunId, ct));
+            events is null ? new Dictionary<string, long>() : await events(run.RunId, ct),
+            batches.SelectMany(b => (b.Refusals ?? []).Select(r => (b.BatchId, r))).ToList());
     }
 
     /// <summary>

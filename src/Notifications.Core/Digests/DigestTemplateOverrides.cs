@@ -224,7 +224,7 @@ public sealed partial class DigestTemplateOverrides : ITemplateSource
                         return new RenderFailure(null, DigestRenderer.SubjectTemplate,
                             new TemplateOverrideProblem("content", "The subject is empty.", DigestRenderer.SubjectTemplate, Language: language));
                     foreach (var (part, name) in new[] { (content.Html, DigestRenderer.HtmlTemplate), (content.Text, DigestRenderer.TextTemplate) })
-                        if (!part.Contains(Delivery.MailPlaceholders.UnsubscribeUrl, StringComparison.Ordinal))
+                        if (content.Placeholders is not { } keys || !part.Contains(keys.UnsubscribeUrl, StringComparison.Ordinal))
                             return new RenderFailure(null, name, new TemplateOverrideProblem("content",
                                 "The digest has no unsubscribe link: keep {{ recipient.unsubscribe_url }} in the footer.", name, Language: language));
                 }

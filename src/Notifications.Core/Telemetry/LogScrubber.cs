@@ -10,7 +10,8 @@ namespace Notifications.Telemetry;
 /// <c>[LoggerMessage]</c> parameters, for whatever reaches a log without being classified (an exception message, an answer from SendGrid,
 /// a request URL, an object's <c>ToString</c>).
 /// <list type="bullet">
-/// <item>email addresses, also percent-encoded (<c>%40</c>) and without a dot in the domain (a typo is still an address): <c>j***@customs.example</c>;</item>
+/// <item>email addresses, also percent-encoded (<c>%40</c>), without a dot in the domain (a typo is still an address), with a quoted local
+/// part, <c>&amp;</c>, <c>=</c>, <c>+</c> or <c>'</c> in it, or an IP literal as domain: <c>j***@customs.example</c> (the whole local part masked);</item>
 /// <item>signed link tokens (<see cref="Subscribers.SubscriptionTokens"/>: base64url whose bytes have the token's layout), and any other
 /// base64url run of 40+ characters that mixes upper case, lower case and digits like random bytes do: <c>***</c>;</item>
 /// <item>values of <c>token=</c>, <c>sig=</c>, <c>code=</c>, <c>key=</c> ... in URLs, <c>AccountKey=</c>/<c>SharedAccessSignature=</c>/<c>Password=</c> in
@@ -30,7 +31,14 @@ public static partial class LogScrubber
         var result = text;
         if (result.Contains('@') || result.Contains("%40", StringComparison.OrdinalIgnoreCase))
             result = Email().Replace(result, static m =>
-                m.Groups["local"].ValueSpan[0] + "***" + m.Groups["at"].Value + m.Groups["domain"].Value);
+            {
+                // A URL's path and a parameter's name before the address (/api/subscribers/…, ?email=…) stay, so the entry still says
+                // what it was; everything of the address but its first character is masked.
+                var local = m.Groups["local"].Value;
+                var key = local[0] == '"' ? "" : KeptPrefix().Match(local).Value;
+                var masked = key.Length < local.Length ? local[key.Length] + "***" : "***";
+                return key + masked + m.Groups["at"].Value + m.Groups["domain"].Value;
+            });
         if (result.Contains('='))
         {
             result = SecretParameter().Replace(result, static m => m.Groups["key"].Value + Mask);
@@ -130,9 +138,24 @@ public static partial class LogScrubber
         return written >= 45 && bytes[1] is >= 1 and <= 16 && (bytes[0] == 1 && written == 43 + bytes[1] || bytes[0] == 2 && written == 59 + bytes[1]);
     }
 
-    [GeneratedRegex(@"(?<local>[\p{L}\p{N}._%+'*!#$^`{|}~-]+)(?<at>@|%40)(?<domain>(?:[\p{L}\p{N}](?:[\p{L}\p{N}-]*[\p{L}\p{N}])?\.)*\p{L}(?:[\p{L}\p{N}-]*[\p{L}\p{N}])?)",
+    // Local part: a quoted string ("john doe"@), or a run of the characters an unquoted one may hold (with & = / ?). Domain: an IP
+    // literal ([192.0.2.1], [IPv6:…], also percent-encoded), a bare IPv4 address, or a name (international too, also percent-encoded: %D0%BF…) whose last
+    // label starts with a letter (so that "azurite@3.30.0" is left alone).
+    private const string DomainUnit = @"(?:[\p{L}\p{N}]|%[0-9A-F]{2})";
+    private const string DomainLabel = DomainUnit + @"(?:(?:[\p{L}\p{N}-]|%[0-9A-F]{2})*" + DomainUnit + ")?";
+    private const string LastLabel = @"(?:\p{L}|%[C-F][0-9A-F](?:%[89AB][0-9A-F]){1,3})(?:(?:[\p{L}\p{N}-]|%[0-9A-F]{2})*" + DomainUnit + ")?";
+
+    [GeneratedRegex(@"(?<local>""(?:[^""\\\r\n]|\\.){1,64}""|[\p{L}\p{N}._%+'*!#$^`{|}~&=/?-]+)(?<at>@|%40)(?<domain>(?:\[|%5B)(?:IPv6(?::|%3A))?[0-9A-F:.%]{2,90}?(?:\]|%5D)|[0-9]{1,3}(?:\.[0-9]{1,3}){3}(?![0-9])|(?:"
+        + DomainLabel + @"\.)*" + LastLabel + ")",
         RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     private static partial Regex Email();
+
+    /// <summary>
+    /// What precedes an address in the same run of characters without being part of it: a URL's path and query start
+    /// (<c>//host/api/subscribers/</c>, <c>…/unsubscribe?</c>) and a form or query parameter's name (<c>email=</c>).
+    /// </summary>
+    [GeneratedRegex(@"^(?:/[^?]*/(?:[^/?]*\?)?)?(?:[A-Za-z_][A-Za-z0-9_.-]{0,30}=(?=[^=]))?", RegexOptions.CultureInvariant)]
+    private static partial Regex KeptPrefix();
 
     // URL parameters (after ? & #: a function key is ?code=) and connection string parts (AccountKey=, ...).
     [GeneratedRegex(@"(?<key>(?:(?<=[?&#])(?:token|access_token|id_token|sig|signature|code|key|api_key|apikey|secret|password)|(?<![\p{L}\p{N}_])(?:AccountKey|SharedAccessKey|SharedAccessSignature|Password|pwd|client_secret))=)(?<value>[^&;,\s""'<>()\[\]{}]+)",

@@ -46,26 +46,30 @@ public sealed class PersonalizationTests(AzuriteFixture azurite)
         Assert.Equal("List-Unsubscribe=One-Click", body.GetProperty("headers").GetProperty("List-Unsubscribe-Post").GetString());
         var html = body.GetProperty("content")[1].GetProperty("value").GetString()!;
         var text = body.GetProperty("content")[0].GetProperty("value").GetString()!;
-        Assert.Contains(MailPlaceholders.NameHtml, html);
-        Assert.Contains(MailPlaceholders.NameText, text);
-        Assert.Contains($"href=\"{MailPlaceholders.UnsubscribeUrl}\"", html);
-        Assert.Contains("Unsubscribe: " + MailPlaceholders.UnsubscribeUrl, text);
+        // The rendering's own keys (random per rendering): as the digest archive recorded them.
+        var keys = (await host.Get<DigestArchive>().LoadAsync("daily-2026-11-26", ct: Ct))!.Placeholders!;
+        Assert.Matches("^[0-9a-f]{32}$", keys.Nonce);
+        Assert.Contains(keys.NameHtml, html);
+        Assert.Contains(keys.NameText, text);
+        Assert.Contains($"href=\"{keys.UnsubscribeUrl}\"", html);
+        Assert.Contains("Unsubscribe: " + keys.UnsubscribeUrl, text);
 
         foreach (var p in body.GetProperty("personalizations").EnumerateArray())
         {
             var email = p.GetProperty("to")[0].GetProperty("email").GetString()!;
             var id = host.Get<SubscriberStore>().IdOf(email);
             var substitutions = p.GetProperty("substitutions");
-            var unsubscribe = substitutions.GetProperty(MailPlaceholders.UnsubscribeUrl).GetString()!;
+            Assert.Equal(4, substitutions.EnumerateObject().Count());
+            var unsubscribe = substitutions.GetProperty(keys.UnsubscribeUrl).GetString()!;
             Assert.StartsWith("https://digests.secretariat.example/api/unsubscribe?token=", unsubscribe);
-            Assert.StartsWith("https://digests.secretariat.example/api/preferences?token=", substitutions.GetProperty(MailPlaceholders.PreferencesUrl).GetString());
+            Assert.StartsWith("https://digests.secretariat.example/api/preferences?token=", substitutions.GetProperty(keys.PreferencesUrl).GetString());
             Assert.Equal($"<{unsubscribe}>, <mailto:unsubscribe@secretariat.example?subject=unsubscribe>", p.GetProperty("headers").GetProperty("List-Unsubscribe").GetString());
             Assert.Equal(id, p.GetProperty("custom_args").GetProperty("subscriber_id").GetString());
             Assert.Equal(id, host.Get<SubscriptionTokens>().Verify(unsubscribe[(unsubscribe.IndexOf("token=") + 6)..], TokenPurpose.Unsubscribe).SubscriberId);
             if (email.StartsWith("a.dupont"))
             {
-                Assert.Equal("Anne &lt;Dupont&gt; &amp; Co", substitutions.GetProperty(MailPlaceholders.NameHtml).GetString());
-                Assert.Equal("Anne <Dupont> & Co", substitutions.GetProperty(MailPlaceholders.NameText).GetString());
+                Assert.Equal("Anne &lt;Dupont&gt; &amp; Co", substitutions.GetProperty(keys.NameHtml).GetString());
+                Assert.Equal("Anne <Dupont> & Co", substitutions.GetProperty(keys.NameText).GetString());
             }
         }
     }
@@ -78,7 +82,7 @@ public sealed class PersonalizationTests(AzuriteFixture azurite)
         await using var __ = host;
         var jane = Assert.Single(sendGrid.Accepted).Body.GetProperty("personalizations").EnumerateArray()
             .Single(p => p.GetProperty("to")[0].GetProperty("email").GetString() == "j.smith@hmrc.example");
-        var link = new Uri(jane.GetProperty("substitutions").GetProperty(MailPlaceholders.UnsubscribeUrl).GetString()!);
+        var link = new Uri(jane.GetProperty("substitutions").EnumerateObject().Single(s => s.Name.StartsWith("%unsubscribe_url_", StringComparison.Ordinal)).Value.GetString()!);
 
         // What a mailbox provider does with List-Unsubscribe-Post: a POST with this body, no cookies.
         var pages = host.Get<SubscriptionPages>();

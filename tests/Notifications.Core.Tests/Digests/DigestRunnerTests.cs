@@ -361,7 +361,7 @@ public sealed class DigestRunnerTests(AzuriteFixture azurite)
         Assert.Equal((200, 404, 404), (page.Status, missing.Status, hostile.Status));
         Assert.Contains("PTC session", page.Body);
         Assert.DoesNotContain("%recipient_", page.Body);
-        Assert.DoesNotContain("%unsubscribe_url%", page.Body);
+        Assert.DoesNotContain("%unsubscribe_url", page.Body);
         Assert.DoesNotContain("token=", page.Body);
     }
 
