@@ -10,7 +10,7 @@ namespace Notifications.Cli.Tests;
 public sealed class LocalSigningSettingsTests : IDisposable
 {
     private const string DeployedStorage = "DefaultEndpointsProtocol=https;AccountName=stnotifyprod;AccountKey=c2VjcmV0LWtleS1vZi10aGUtdGVzdC1hY2NvdW50LTAwMDA=;EndpointSuffix=core.windows.net";
-    private static readonly string DeployedKey = Convert.ToBase64String(new byte[32]);
+    private static readonly string DeployedKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
     private readonly TempFolder _temp = new();
 
@@ -54,7 +54,7 @@ public sealed class LocalSigningSettingsTests : IDisposable
     public async Task ACommandThatBuildsNoLinkIsNotRefused()
     {
         // An address the rules refuse: the command gets as far as validating it (past the refusal), and touches no storage.
-        var run = await CliRun.RunAsync(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = DeployedStorage },
+        var run = await CliRun.RunAsync(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = DeployedStorage, ["Subscribers:IdKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)) },
             "subscribers", "add", "--email", "not-an-address", "--name", "N", "--organization", "O");
 
         Assert.Equal(1, run.ExitCode);
