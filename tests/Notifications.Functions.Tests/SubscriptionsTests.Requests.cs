@@ -181,6 +181,26 @@ public sealed partial class SubscriptionsTests
         Assert.Equal("expired", (await c.Host.Get<SubscriberAudit>().ListAsync(oldPending.Id, ct))[0].Action);
     }
 
+    [Theory]
+    [InlineData("admin")]
+    [InlineData("import")]
+    public async Task PendingRecordsAnAdminOrAnImportMadeAreNotPurged(string source)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var c = await StartAsync();
+        var theirs = await c.Store.AddAsync(c.Store.Create(new NewSubscriber("invited@customs.example", "Invited Reader", "Customs", Status: SubscriberStatus.Pending), source), ct);
+        var selfService = await c.Store.AddAsync(c.Store.Create(new NewSubscriber("old@customs.example", "Old Reader", "Customs", Status: SubscriberStatus.Pending), "self-service"), ct);
+        var purge = ActivatorUtilities.CreateInstance<PurgePendingSubscriptions>(c.Host.Services);
+
+        c.Host.Time.Advance(TimeSpan.FromDays(30)); // far beyond the link's lifetime (7 days)
+        await purge.Run(new TimerInfo(), ct);
+
+        Assert.Null(await c.Store.GetAsync(selfService.Id, ct));
+        var kept = await c.Store.GetAsync(theirs.Id, ct);
+        Assert.Equal((SubscriberStatus.Pending, source), (kept!.Status, kept.Consent!.Source));
+        Assert.DoesNotContain(await c.Host.Get<SubscriberAudit>().ListAsync(theirs.Id, ct), e => e.Action == "expired");
+    }
+
     [Fact]
     public async Task TheSubscribeAnswerDoesTheSameStorageWorkForAKnownAndAnUnknownAddress()
     {

@@ -158,9 +158,13 @@ public static class SubscribersCommands
             var report = await services.GetRequiredService<SubscriberAdmin>().EraseAsync(idOrEmail.Trim(), Actor, ct) ?? throw Unknown(idOrEmail);
             await cli.Out.WriteLineAsync(report.AlreadyErased
                 ? $"Subscriber {report.Id} was erased already; looked again for copies of their address and name."
-                : $"Erased subscriber {report.Id}: the record, with the address and the name, is gone.");
+                : report.Reason is null
+                    ? $"Erased {report.Id}: there was no subscriber record, only what the subscribe form held (never confirmed)."
+                    : $"Erased subscriber {report.Id}: the record, with the address and the name, is gone.");
             await cli.Out.WriteLineAsync("Removed: " + string.Join(", ", report.Steps.Select(s => $"{s.Store} {s.Removed}")) + ".");
-            await cli.Out.WriteLineAsync($"Kept: a suppression entry (keyed hash of the address, reason '{report.Reason}', date), so that an add or import does not re-subscribe them without --override-suppression; the audit history without personal details.");
+            await cli.Out.WriteLineAsync(report.Reason is null
+                ? "Kept: no suppression entry (they never confirmed a subscription, so an add or import later is not refused); the audit history without personal details."
+                : $"Kept: a suppression entry (keyed hash of the address, reason '{report.Reason}', date), so that an add or import does not re-subscribe them without --override-suppression; the audit history without personal details.");
             foreach (var left in report.Left)
                 await cli.Error.WriteLineAsync("warning: not yet removed: " + left + ".");
             return 0;

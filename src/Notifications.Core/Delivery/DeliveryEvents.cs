@@ -12,11 +12,11 @@ namespace Notifications.Delivery;
 /// <summary>
 /// One event from SendGrid's Event Webhook, as this pipeline reads it. <see cref="RunId"/>, <see cref="BatchId"/> and
 /// <see cref="SubscriberId"/> are the custom_args every digest carries (SendGrid puts them at the top level of the event).
+/// It lives in memory while the request is processed: only what <see cref="StoredDeliveryEvent"/> holds is stored.
 /// </summary>
 /// <param name="EventId">SendGrid's sg_event_id; for an event without one, a hash of its JSON.</param>
 /// <param name="Event">The event name, lower case: delivered, open, click, deferred, bounce, dropped, spamreport, unsubscribe…</param>
 /// <param name="Type">For a bounce: "bounce" (hard) or "blocked".</param>
-/// <param name="Raw">The event's JSON exactly as received.</param>
 public sealed record DeliveryEvent(
     string EventId,
     string Event,
@@ -26,8 +26,7 @@ public sealed record DeliveryEvent(
     DateTimeOffset Timestamp,
     string? RunId,
     string? BatchId,
-    string? SubscriberId,
-    string Raw)
+    string? SubscriberId)
 {
     /// <summary>The counter the event adds to: its name, except that a bounce of type "blocked" counts as "blocked".</summary>
     public string CounterName
@@ -44,10 +43,22 @@ public sealed record DeliveryEvent(
 public sealed record EventClaim(DeliveryEvent Event, ETag ETag);
 
 /// <summary>
+/// What is stored of a webhook event: what de-duplication and counting need, and nothing of the person it is about (no address,
+/// no subscriber id, no JSON).
+/// </summary>
+/// <param name="State"><c>Claimed</c> while a delivery processes it, <c>Processed</c> after.</param>
+/// <param name="Erased">The row was written before events stopped being stored raw, and an erasure removed its JSON.</param>
+public sealed record StoredDeliveryEvent(string EventId, string? Event, string? State, string? RunId, string? BatchId, DateTimeOffset? ReceivedAt, bool Erased);
+
+/// <summary>
 /// Storage of SendGrid's webhook events.
 /// <para>
-/// Raw events (deduplication by sg_event_id alone): partition = <c>id-</c> and the first two hex digits of the SHA-256 of the
-/// sg_event_id (<see cref="PartitionOf"/>; 256 partitions), row = sg_event_id (table-key encoded), with the JSON as received.
+/// Events (deduplication by sg_event_id alone): partition = <c>id-</c> and the first two hex digits of the SHA-256 of the
+/// sg_event_id (<see cref="PartitionOf"/>; 256 partitions), row = sg_event_id (table-key encoded), with only the event name, run and
+/// batch ids, state and times (<see cref="StoredDeliveryEvent"/>). Data minimisation: the JSON as received, the address, the reason
+/// text and the subscriber id are read while the request is processed and never stored, so no event outlives processing with
+/// personal data, whoever it is about (even one arriving after its subscriber was erased). Rows written before that (with
+/// <c>Raw</c> and <c>SubscriberId</c>) are cut down to the same fields by <see cref="PruneAsync"/>, and by an erasure.
 /// So one sg_event_id is always one row, whatever timestamp a redelivery carries. Adding the row claims the event; 409 means
 /// another delivery of it has been, or is being, processed. A claim left unfinished for <see cref="ClaimTimeout"/> (a delivery
 /// that died half-way) may be taken over. Rows are kept <see cref="Retention"/> from the day they were received (not the
@@ -70,8 +81,8 @@ public sealed class DeliveryEvents(StorageResources storage, TimeProvider time, 
 
     private const string Claimed = "Claimed";
     private const string Processed = "Processed";
-    /// <summary>A table string property holds at most 32K UTF-16 characters; a longer event is stored cut, and says so.</summary>
-    private const int MaxRawChars = 30_000;
+    /// <summary>The properties a row keeps (besides its keys): nothing personal. Any other (Raw, SubscriberId, RawTruncated of older rows) goes.</summary>
+    private static readonly HashSet<string> KeptProperties = ["Event", "RunId", "BatchId", "State", "ClaimedAt", "ReceivedAt", "ProcessedAt", "Erased"];
 
     private readonly Lock _pruneGate = new();
     private DateOnly? _prunedOn;
@@ -156,12 +167,15 @@ public sealed class DeliveryEvents(StorageResources storage, TimeProvider time, 
         }
     }
 
-    /// <summary>The event as received, while it is kept; null when it is not (never received, or pruned).</summary>
-    public async Task<string?> GetRawAsync(string eventId, CancellationToken ct = default)
+    /// <summary>What is stored of the event, while it is kept; null when nothing is (never received, or pruned).</summary>
+    public async Task<StoredDeliveryEvent?> GetAsync(string eventId, CancellationToken ct = default)
     {
         await storage.EnsureCreatedAsync();
         var row = await storage.DeliveryEvents.GetEntityIfExistsAsync<TableEntity>(PartitionOf(eventId), TableKey.Encode(eventId), cancellationToken: ct);
-        return row.HasValue && row.Value is { } e ? e.GetString("Raw") : null;
+        return row.HasValue && row.Value is { } e
+            ? new StoredDeliveryEvent(eventId, e.GetString("Event"), e.GetString("State"), e.GetString("RunId"), e.GetString("BatchId"),
+                e.GetDateTimeOffset("ReceivedAt"), e.GetBoolean("Erased") ?? false)
+            : null;
     }
 
     /// <summary>Adds to a run's counter, safe against concurrent increments (ETag retries).</summary>
@@ -208,8 +222,9 @@ public sealed class DeliveryEvents(StorageResources storage, TimeProvider time, 
     }
 
     /// <summary>
-    /// Deletes the raw events received on every day before the retention window (whole days: a day is kept until it is entirely
-    /// older than 30 days), and rows of the earlier day-partitioned scheme as old. Returns how many rows.
+    /// Deletes the events received on every day before the retention window (whole days: a day is kept until it is entirely
+    /// older than 30 days), and rows of the earlier day-partitioned scheme as old. Returns how many rows. Also cuts rows written
+    /// before events stopped being stored raw down to <see cref="KeptProperties"/> (their JSON and subscriber id go).
     /// </summary>
     public async Task<int> PruneAsync(CancellationToken ct = default)
     {
@@ -226,6 +241,23 @@ public sealed class DeliveryEvents(StorageResources storage, TimeProvider time, 
                     chunk.Select(k => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(k.Partition, k.Row), ETag.All)), ct);
         if (old.Count > 0)
             logger.LogInformation("Pruned {Count} SendGrid events received before {Cutoff}", old.Count, cutoff);
+
+        var minimised = 0;
+        var withPersonalData = TableClient.CreateQueryFilter($"Raw ge {""} or SubscriberId ge {""}");
+        await foreach (var e in storage.DeliveryEvents.QueryAsync<TableEntity>(withPersonalData, cancellationToken: ct))
+        {
+            try
+            {
+                await storage.DeliveryEvents.UpdateEntityAsync(Minimal(e), e.ETag, TableUpdateMode.Replace, ct);
+                minimised++;
+            }
+            catch (RequestFailedException x) when (x.Status is 412 or 404)
+            {
+                // Taken over (a fresh claim holds nothing personal) or pruned meanwhile.
+            }
+        }
+        if (minimised > 0)
+            logger.LogInformation("Removed the raw JSON and subscriber id from {Count} SendGrid events stored before events stopped being kept raw", minimised);
         return old.Count;
     }
 
@@ -252,9 +284,11 @@ public sealed class DeliveryEvents(StorageResources storage, TimeProvider time, 
     Task<ErasureStep> IPersonalDataStore.ForgetAsync(ErasedSubscriber subscriber, CancellationToken ct) => ForgetSubscriberAsync(subscriber, ct);
 
     /// <summary>
-    /// Erasure: every raw event of the subscriber (their id in <c>SubscriberId</c>, or their address anywhere in the event as received)
-    /// keeps only a tombstone (its key, the sg_event_id, with state, run, batch and event name: what de-duplication needs) without the
-    /// JSON and without the id. Found by content, whatever the partitioning: the whole table is read (at most <see cref="Retention"/> of events).
+    /// Erasure. Events are stored without personal data (see the class summary), so this only concerns rows written before that and
+    /// not yet cut down by <see cref="PruneAsync"/>: every one of the subscriber's (their id in <c>SubscriberId</c>, or their address
+    /// anywhere in the JSON as received, <c>Raw</c>) keeps only a tombstone (its key, the sg_event_id, with state, run, batch and event
+    /// name: what de-duplication needs), whether processed or still claimed. Found by content, whatever the partitioning: the whole
+    /// table is read (at most <see cref="Retention"/> of events).
     /// </summary>
     public async Task<ErasureStep> ForgetSubscriberAsync(ErasedSubscriber subscriber, CancellationToken ct = default)
     {
@@ -265,10 +299,7 @@ public sealed class DeliveryEvents(StorageResources storage, TimeProvider time, 
             var e = found;
             for (var attempt = 0; e is not null && attempt < 5 && IsOf(e, subscriber); attempt++)
             {
-                var tombstone = new TableEntity(e.PartitionKey, e.RowKey);
-                foreach (var (key, value) in e)
-                    if (key is not ("Raw" or "SubscriberId" or "odata.etag" or "PartitionKey" or "RowKey" or "Timestamp"))
-                        tombstone[key] = value;
+                var tombstone = Minimal(e);
                 tombstone["Erased"] = true;
                 try
                 {
@@ -312,6 +343,17 @@ public sealed class DeliveryEvents(StorageResources storage, TimeProvider time, 
         _ => [],
     };
 
+    /// <summary>The row with only <see cref="KeptProperties"/>.</summary>
+    private static TableEntity Minimal(TableEntity e)
+    {
+        var kept = new TableEntity(e.PartitionKey, e.RowKey);
+        foreach (var (key, value) in e)
+            if (KeptProperties.Contains(key))
+                kept[key] = value;
+        return kept;
+    }
+
+    /// <summary>The claim row: what de-duplication and counting need, nothing personal (no JSON, no address, no subscriber id).</summary>
     private TableEntity ClaimEntity(DeliveryEvent e, string partition, string row)
     {
         var now = time.GetUtcNow();
@@ -320,9 +362,6 @@ public sealed class DeliveryEvents(StorageResources storage, TimeProvider time, 
             ["Event"] = e.Event,
             ["RunId"] = e.RunId,
             ["BatchId"] = e.BatchId,
-            ["SubscriberId"] = e.SubscriberId,
-            ["Raw"] = e.Raw.Length <= MaxRawChars ? e.Raw : e.Raw[..MaxRawChars],
-            ["RawTruncated"] = e.Raw.Length > MaxRawChars,
             ["State"] = Claimed,
             ["ClaimedAt"] = now,
             ["ReceivedAt"] = now,

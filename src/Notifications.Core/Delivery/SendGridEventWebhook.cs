@@ -14,6 +14,8 @@ namespace Notifications.Delivery;
 /// <summary>
 /// SendGrid's Event Webhook (<c>POST /api/sendgrid/events</c>): verifies the Signed Event Webhook signature, records each event
 /// once (SendGrid delivers duplicates), moves subscribers to Bounced, Complained or Unsubscribed, and counts events per digest run.
+/// What is stored of an event holds nothing personal (<see cref="DeliveryEvents"/>): the JSON, the address and the reason are read
+/// here and dropped, so an event that arrives after its subscriber was erased stores their address nowhere.
 /// <para>
 /// Effects, by event (anything else is only counted):
 /// <list type="bullet">
@@ -283,7 +285,7 @@ public sealed class SendGridEventWebhook(
             : "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(raw)));
         var timestamp = element.TryGetProperty("timestamp", out var t) && TryUnixSeconds(t, out var at) ? at : time.GetUtcNow();
         return new DeliveryEvent(eventId, name.Trim().ToLowerInvariant(), Text(element, "type"), Text(element, "reason"), Text(element, "email"),
-            timestamp, Text(element, "run_id"), Text(element, "batch_id"), Text(element, "subscriber_id"), raw);
+            timestamp, Text(element, "run_id"), Text(element, "batch_id"), Text(element, "subscriber_id"));
     }
 
     private static string? Text(JsonElement element, string name)

@@ -33,8 +33,9 @@ public interface IPersonalDataStore
 }
 
 /// <summary>What an erasure did.</summary>
+/// <param name="Reason">The suppression entry's reason; null when none was written (someone who only had pending subscribe requests).</param>
 /// <param name="AlreadyErased">The record was gone already (an earlier erasure, run again to finish or to catch late copies).</param>
-public sealed record ErasureReport(string Id, string Reason, bool AlreadyErased, IReadOnlyList<ErasureStep> Steps)
+public sealed record ErasureReport(string Id, string? Reason, bool AlreadyErased, IReadOnlyList<ErasureStep> Steps)
 {
     /// <summary>What could not be removed yet (a batch being sent right now): run the erasure again later.</summary>
     public IReadOnlyList<string> Left => Steps.Where(s => s.Left is not null).Select(s => $"{s.Store}: {s.Left}").ToList();
@@ -50,11 +51,18 @@ public sealed record ErasureReport(string Id, string Reason, bool AlreadyErased,
 /// <item>an "erased" audit entry (actor, reason, what was removed; no personal data) is added.</item>
 /// </list>
 /// What stays: the suppression entry, the audit history without personal details, and the id (a keyed hash) in sent batches and counters.
+/// <para>
+/// Someone with no subscriber record but pending subscribe requests (they used the form and never confirmed) is erased too: the
+/// requests and any other copy go, and an "erased" audit entry is added, but no suppression entry is written. They never consented,
+/// so there is nothing to protect from a re-subscription; and the request may have been typed by someone else with their address,
+/// which must not block an admin from adding them later. Only when nothing at all is held (no record, no suppression, no copy) is
+/// the answer "not found".
+/// </para>
 /// </summary>
 public sealed class SubscriberEraser(SubscriberStore store, SubscriberAudit audit, Suppressions suppressions, IEnumerable<IPersonalDataStore> stores,
     TimeProvider time, ILogger<SubscriberEraser> logger)
 {
-    /// <summary>Erases by id or address; null when there is no such subscriber and none was erased under that id.</summary>
+    /// <summary>Erases by id or address; null when there is no such subscriber, none was erased under that id, and no store holds anything of them.</summary>
     public async Task<ErasureReport?> EraseAsync(string idOrEmail, string actor, CancellationToken ct = default)
     {
         var value = (idOrEmail ?? "").Trim();
@@ -62,7 +70,7 @@ public sealed class SubscriberEraser(SubscriberStore store, SubscriberAudit audi
         var id = email is null ? value : store.IdOf(email);
 
         var subscriber = await store.GetAsync(id, ct);
-        Suppression suppression;
+        Suppression? suppression;
         if (subscriber is not null)
         {
             id = subscriber.Id;
@@ -70,10 +78,8 @@ public sealed class SubscriberEraser(SubscriberStore store, SubscriberAudit audi
             await suppressions.PutAsync(suppression, ct);
             await store.DeleteAsync(id, ct);
         }
-        else if (await suppressions.GetAsync(id, ct) is { } earlier)
-            suppression = earlier;
         else
-            return null;
+            suppression = await suppressions.GetAsync(id, ct); // null: perhaps only pending requests (no suppression for them)
 
         var who = new ErasedSubscriber(id, subscriber?.Email ?? email, subscriber?.Name);
         if (who.Email is { } address)
@@ -82,13 +88,18 @@ public sealed class SubscriberEraser(SubscriberStore store, SubscriberAudit audi
         foreach (var personal in stores)
             steps.Add(await personal.ForgetAsync(who, ct));
         steps.Add(new ErasureStep("audit", await audit.ForgetAsync(who, ct)));
+        if (subscriber is null && suppression is null && steps.All(s => s.Removed == 0 && s.Left is null))
+            return null; // nothing known of this address or id
 
-        var details = new Dictionary<string, string> { ["reason"] = suppression.Reason, ["suppressed"] = "true" };
+        var details = suppression is null
+            ? new Dictionary<string, string> { ["reason"] = "never confirmed", ["suppressed"] = "false" }
+            : new Dictionary<string, string> { ["reason"] = suppression.Reason, ["suppressed"] = "true" };
         foreach (var step in steps.Where(s => s.Removed > 0))
             details[step.Store] = step.Removed.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        await audit.RecordAsync(id, actor, subscriber is null ? "erased again" : "erased", details, ct);
-        var report = new ErasureReport(id, suppression.Reason, subscriber is null, steps);
-        logger.LogInformation("Erased subscriber {SubscriberId} ({Reason}); removed: {Removed}; left: {Left}", id, suppression.Reason,
+        var again = subscriber is null && suppression is not null;
+        await audit.RecordAsync(id, actor, again ? "erased again" : "erased", details, ct);
+        var report = new ErasureReport(id, suppression?.Reason, again, steps);
+        logger.LogInformation("Erased subscriber {SubscriberId} ({Reason}); removed: {Removed}; left: {Left}", id, suppression?.Reason ?? "never confirmed, not suppressed",
             string.Join(", ", steps.Select(s => $"{s.Store} {s.Removed}")), report.Left.Count == 0 ? "nothing" : string.Join("; ", report.Left));
         return report;
     }

@@ -123,9 +123,90 @@ public sealed class SendGridEventWebhookTests(AzuriteFixture azurite) : IDisposa
         Assert.Equal((1, 1, 1, 1, 1, 1, 1, 0, 0), (counters["delivered"], counters["open"], counters["click"], counters["deferred"], counters["bounce"],
             counters["spamreport"], counters["unsubscribe"], counters["dropped"], counters["blocked"]));
 
-        var raw = await host.Get<DeliveryEvents>().GetRawAsync("ev-bounce", Ct);
-        Assert.NotNull(raw);
-        Assert.Equal("ev-bounce", JsonDocument.Parse(raw).RootElement.GetProperty("sg_event_id").GetString());
+        var stored = await host.Get<DeliveryEvents>().GetAsync("ev-bounce", Ct);
+        Assert.Equal(("bounce", "Processed", Run, "b00000"), (stored!.Event, stored.State, stored.RunId, stored.BatchId));
+    }
+
+    [Fact]
+    public async Task AProcessedEventKeepsOnlyWhatDeduplicationAndCountingNeed()
+    {
+        // Data minimisation: no JSON, no address, no reason text, no subscriber id outlives processing, whoever the event is about.
+        await using var host = await StartAsync();
+        var known = await AddAsync(host, "a.karimov@customs.uz.example");
+        var body = Batch(
+            Event("ev-bounce", "bounce", known.Email, known, type: "bounce", reason: $"550 5.1.1 <{known.Email}>: no such user"),
+            Event("ev-unknown", "deferred", "nobody.known@customs.example", reason: "451 <nobody.known@customs.example> try later"));
+
+        Assert.Equal(200, (await PostAsync(host, body)).Status);
+
+        var storage = host.Get<StorageResources>();
+        var rows = new List<TableEntity>();
+        await foreach (var e in storage.DeliveryEvents.QueryAsync<TableEntity>(cancellationToken: Ct))
+            rows.Add(e);
+        Assert.Equal(2, rows.Count);
+        Assert.All(rows, row => Assert.Equal(["BatchId", "ClaimedAt", "Event", "ProcessedAt", "ReceivedAt", "RunId", "State"],
+            row.Keys.Where(k => k is not ("PartitionKey" or "RowKey" or "Timestamp" or "odata.etag")).Order(StringComparer.Ordinal)));
+        var settings = TestSettings.For(azurite);
+        Assert.Empty(await StorageScan.FindAsync(settings["AzureWebJobsStorage"]!, name => name == storage.DeliveryEvents.Name,
+            ["a.karimov", "nobody.known", known.Id, "no such user", "try later"], Ct));
+        Assert.Equal(SubscriberStatus.Bounced, await StatusAsync(host, known)); // read, applied, then dropped
+        Assert.Equal(0, (await PostAsync(host, body)).Json.GetProperty("processed").GetInt32()); // and still de-duplicated
+    }
+
+    [Fact]
+    public async Task RowsStoredRawBeforeAreCutDownByTheDailyPruneAndStillDeduplicate()
+    {
+        await using var host = await StartAsync();
+        var s = await AddAsync(host, "a.karimov@customs.uz.example");
+        var storage = host.Get<StorageResources>();
+        await storage.EnsureCreatedAsync();
+        var raw = Event("ev-spam", "spamreport", s.Email, s);
+        await storage.DeliveryEvents.AddEntityAsync(new TableEntity(DeliveryEvents.PartitionOf("ev-spam"), "ev-spam")
+        {
+            ["Event"] = "spamreport", ["RunId"] = Run, ["BatchId"] = "b00000", ["SubscriberId"] = s.Id, ["Raw"] = raw, ["RawTruncated"] = false,
+            ["State"] = "Processed", ["ClaimedAt"] = host.Time.GetUtcNow(), ["ReceivedAt"] = host.Time.GetUtcNow(), ["ProcessedAt"] = host.Time.GetUtcNow(),
+        }, Ct);
+
+        Assert.Equal(0, await host.Get<DeliveryEvents>().PruneAsync(Ct));
+
+        var row = (await storage.DeliveryEvents.GetEntityAsync<TableEntity>(DeliveryEvents.PartitionOf("ev-spam"), "ev-spam", cancellationToken: Ct)).Value;
+        Assert.False(row.ContainsKey("Raw") || row.ContainsKey("SubscriberId") || row.ContainsKey("RawTruncated"));
+        Assert.Equal(("spamreport", "Processed", Run), (row.GetString("Event"), row.GetString("State"), row.GetString("RunId")));
+        Assert.Equal(1, (await PostAsync(host, Batch(raw))).Json.GetProperty("duplicates").GetInt32());
+        Assert.Equal(SubscriberStatus.Active, await StatusAsync(host, s));
+    }
+
+    [Fact]
+    public async Task ErasureCutsDownRowsStoredRawBeforeWhetherProcessedOrStillClaimed()
+    {
+        await using var host = await StartAsync();
+        var s = await AddAsync(host, "a.karimov@customs.uz.example");
+        var other = await AddAsync(host, "b.smith@hmrc.example");
+        var storage = host.Get<StorageResources>();
+        await storage.EnsureCreatedAsync();
+        async Task AddLegacyAsync(string id, string state, string? subscriberId, string? raw)
+        {
+            var e = new TableEntity(DeliveryEvents.PartitionOf(id), id) { ["Event"] = "open", ["RunId"] = Run, ["State"] = state, ["ClaimedAt"] = host.Time.GetUtcNow() };
+            if (subscriberId is not null) e["SubscriberId"] = subscriberId;
+            if (raw is not null) e["Raw"] = raw;
+            await storage.DeliveryEvents.AddEntityAsync(e, Ct);
+        }
+        await AddLegacyAsync("ev-processed", "Processed", null, Event("ev-processed", "open", s.Email)); // found by the address in its JSON
+        await AddLegacyAsync("ev-claimed", "Claimed", s.Id, null); // found by the id
+        await AddLegacyAsync("ev-other", "Processed", other.Id, Event("ev-other", "open", other.Email));
+
+        var step = await host.Get<DeliveryEvents>().ForgetSubscriberAsync(new ErasedSubscriber(s.Id, s.Email, s.Name), Ct);
+
+        Assert.Equal(2, step.Removed);
+        foreach (var id in new[] { "ev-processed", "ev-claimed" })
+        {
+            var row = (await storage.DeliveryEvents.GetEntityAsync<TableEntity>(DeliveryEvents.PartitionOf(id), id, cancellationToken: Ct)).Value;
+            Assert.False(row.ContainsKey("Raw") || row.ContainsKey("SubscriberId"), id);
+            Assert.True(row.GetBoolean("Erased"));
+        }
+        Assert.Equal("Claimed", (await host.Get<DeliveryEvents>().GetAsync("ev-claimed", Ct))!.State);
+        var untouched = (await storage.DeliveryEvents.GetEntityAsync<TableEntity>(DeliveryEvents.PartitionOf("ev-other"), "ev-other", cancellationToken: Ct)).Value;
+        Assert.Equal(other.Id, untouched.GetString("SubscriberId"));
     }
 
     [Fact]
@@ -143,7 +224,7 @@ public sealed class SendGridEventWebhookTests(AzuriteFixture azurite) : IDisposa
         Assert.Equal("application/problem+json", answer.Headers.ContentType.ToString());
         Assert.Equal(SubscriberStatus.Active, await StatusAsync(host, s));
         Assert.All(await CountersAsync(host), c => Assert.Equal(0, c.Value));
-        Assert.Null(await host.Get<DeliveryEvents>().GetRawAsync("ev-1", Ct));
+        Assert.Null(await host.Get<DeliveryEvents>().GetAsync("ev-1", Ct));
         Assert.DoesNotContain(await AuditAsync(host, s), a => a.Actor == "sendgrid");
     }
 
@@ -467,7 +548,7 @@ public sealed class SendGridEventWebhookTests(AzuriteFixture azurite) : IDisposa
     }
 
     [Fact]
-    public async Task RawEventsAreKeptThirtyDaysFromTheirReceiptWhateverTheirTimestamp()
+    public async Task EventsAreKeptThirtyDaysFromTheirReceiptWhateverTheirTimestamp()
     {
         await using var host = await StartAsync();
         var now = host.Time.GetUtcNow();
@@ -475,21 +556,21 @@ public sealed class SendGridEventWebhookTests(AzuriteFixture azurite) : IDisposa
 
         // Received today: an event stamped 31 days ago stays as long as one stamped now (its id must keep meeting its row).
         Assert.Equal(200, (await PostAsync(host, Batch(Event("ev-old", "open", "a@x.example", at: now.AddDays(-31)), Event("ev-recent", "open", "a@x.example", at: now)))).Status);
-        Assert.NotNull(await events.GetRawAsync("ev-old", Ct));
-        Assert.NotNull(await events.GetRawAsync("ev-recent", Ct));
+        Assert.NotNull(await events.GetAsync("ev-old", Ct));
+        Assert.NotNull(await events.GetAsync("ev-recent", Ct));
 
         // 29 days later the day's first delivery prunes, and both are still within the 30 days.
         host.Time.Advance(TimeSpan.FromDays(29));
         Assert.Equal(200, (await PostAsync(host, Batch(Event("ev-day29", "open", "a@x.example", at: host.Time.GetUtcNow())))).Status);
-        Assert.NotNull(await events.GetRawAsync("ev-old", Ct));
-        Assert.NotNull(await events.GetRawAsync("ev-recent", Ct));
+        Assert.NotNull(await events.GetAsync("ev-old", Ct));
+        Assert.NotNull(await events.GetAsync("ev-recent", Ct));
 
         // 32 days after they were received, they go; the later one stays.
         host.Time.Advance(TimeSpan.FromDays(3));
         Assert.Equal(200, (await PostAsync(host, Batch(Event("ev-day32", "open", "a@x.example", at: host.Time.GetUtcNow())))).Status);
-        Assert.Null(await events.GetRawAsync("ev-old", Ct));
-        Assert.Null(await events.GetRawAsync("ev-recent", Ct));
-        Assert.NotNull(await events.GetRawAsync("ev-day29", Ct));
+        Assert.Null(await events.GetAsync("ev-old", Ct));
+        Assert.Null(await events.GetAsync("ev-recent", Ct));
+        Assert.NotNull(await events.GetAsync("ev-day29", Ct));
         // Counters are not pruned.
         Assert.Equal(4, (await CountersAsync(host))["open"]);
     }

@@ -11,7 +11,8 @@ namespace Notifications.Core.Tests.Subscribers;
 
 /// <summary>
 /// Erasure at each stage of a digest's life (a batch planned with them, a batch that failed with an error text quoting them, SendGrid
-/// events received for them), then every table, blob and queue of the test's storage on Azurite is searched for their address and name.
+/// events received for them, events arriving after the erasure, a subscribe request never confirmed), then every table, blob and
+/// queue of the test's storage on Azurite is searched for their address and name.
 /// </summary>
 public sealed class ErasureTests(AzuriteFixture azurite) : IDisposable
 {
@@ -49,7 +50,7 @@ public sealed class ErasureTests(AzuriteFixture azurite) : IDisposable
         return StorageScan.FindAsync(settings["AzureWebJobsStorage"]!, name => name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase), [_email, _name], Ct);
     }
 
-    private async Task PostEventsAsync(TestHost host, Subscriber target)
+    private async Task PostEventsAsync(TestHost host, Subscriber target, string? statusEvent = null)
     {
         var at = host.Time.GetUtcNow();
         object Event(string id, string name, bool withSubscriberId, string? reason = null)
@@ -63,12 +64,15 @@ public sealed class ErasureTests(AzuriteFixture azurite) : IDisposable
             if (reason is not null) e["reason"] = reason;
             return e;
         }
-        var body = JsonSerializer.Serialize(new[]
+        var events = new List<object>
         {
             Event("ev-delivered-" + target.Id[..8], "delivered", true),
             Event("ev-open-" + target.Id[..8], "open", false),
             Event("ev-deferred-" + target.Id[..8], "deferred", true, $"451 4.2.0 <{_email}>: mailbox of {_name} is busy, try later"),
-        });
+        };
+        if (statusEvent is not null)
+            events.Add(Event($"ev-{statusEvent}-" + target.Id[..8], statusEvent, true, $"<{_email}> ({_name}) reported"));
+        var body = JsonSerializer.Serialize(events);
         var timestamp = at.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
         var signature = Convert.ToBase64String(_webhookKey.SignData(Encoding.UTF8.GetBytes(timestamp + body), HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence));
         var webhook = host.Get<SendGridEventWebhook>();
@@ -124,6 +128,60 @@ public sealed class ErasureTests(AzuriteFixture azurite) : IDisposable
         // What stays: the suppression entry and an "erased" entry in the audit, neither with personal data.
         Assert.Equal("erased", (await host.Get<Suppressions>().GetAsync(target.Id, Ct))!.Reason);
         Assert.Contains(await host.Get<SubscriberAudit>().ListAsync(target.Id, Ct), e => e.Action == "erased" && e.Actor == "admin@secretariat.example");
+    }
+
+    [Theory]
+    [InlineData("spamreport")]
+    [InlineData("unsubscribe")]
+    public async Task WebhookEventsArrivingAfterTheErasureStoreTheirAddressNowhere(string statusEvent)
+    {
+        // SendGrid reports for hours after a send (opens, a late bounce): the events name the address the erasure just removed.
+        await using var sendGrid = await FakeSendGrid.StartAsync();
+        var (host, settings) = await StartAsync(sendGrid);
+        await using var _ = host;
+        await host.Get<DigestRunner>().RunDueAsync(Eight, Ct);
+        var target = (await host.Get<SubscriberStore>().FindByEmailAsync(_email, Ct))!;
+        Assert.NotNull(await host.Get<SubscriberAdmin>().EraseAsync(_email, "admin@secretariat.example", Ct));
+
+        host.Time.Advance(TimeSpan.FromHours(3));
+        await PostEventsAsync(host, target, statusEvent);
+        var after = await ScanAsync(settings);
+
+        Assert.True(after.Count == 0, "after events for an erased subscriber, the address or name is in:\n  " + string.Join("\n  ", after));
+        Assert.Null(await host.Get<SubscriberStore>().GetAsync(target.Id, Ct)); // not re-created by the status change
+        Assert.Equal("Processed", (await host.Get<DeliveryEvents>().GetAsync("ev-open-" + target.Id[..8], Ct))!.State); // still de-duplicated
+        Assert.Equal(1, (await host.Get<DeliveryEvents>().CountersAsync("daily-2026-11-27T08", Ct))["open"]);
+    }
+
+    [Fact]
+    public async Task SomeoneWithOnlyAPendingSubscribeRequestIsErasedByAddressWithoutASuppression()
+    {
+        // The public form: a request row (address, name, organisation) and a queue message holding only ids; no subscriber record.
+        var settings = TestSettings.For(azurite);
+        await using var host = await TestHost.StartAsync(settings, Morning);
+        await host.Get<SubscriptionSelfService>().SubscribeAsync(_email, _name, "Customs Administration", "UZ", "en", DigestFrequency.Daily, null, "203.0.113.7", Ct);
+        var queue = new Azure.Storage.Queues.QueueClient(settings["AzureWebJobsStorage"], settings["Storage:SubscribeConfirmationsQueue"]);
+        Assert.Single((await queue.PeekMessagesAsync(32, Ct)).Value);
+        Assert.Null(await host.Get<SubscriberStore>().FindByEmailAsync(_email, Ct));
+        var before = await ScanAsync(settings);
+
+        var report = await host.Get<SubscriberAdmin>().EraseAsync(_email, "admin@secretariat.example", Ct);
+        var after = await ScanAsync(settings);
+
+        TestContext.Current.SendDiagnosticMessage("pending request: before erasure the address or name was in:\n  " + string.Join("\n  ", before));
+        Assert.Contains(before, b => b.Contains("SubscribeRequests", StringComparison.Ordinal));
+        Assert.NotNull(report);
+        Assert.True(after.Count == 0, "pending request: after erasure the address or name is still in:\n  " + string.Join("\n  ", after));
+        Assert.Equal(1, Assert.Single(report.Steps, s => s.Store == "subscribe requests").Removed);
+        Assert.False(report.AlreadyErased);
+        // Never confirmed: no suppression (an admin may add them later without an override); the erasure is audited, without personal data.
+        Assert.Null(report.Reason);
+        Assert.Null(await host.Get<Suppressions>().GetAsync(report.Id, Ct));
+        var erased = Assert.Single(await host.Get<SubscriberAudit>().ListAsync(report.Id, Ct), e => e.Action == "erased");
+        Assert.Equal("false", erased.Changes["suppressed"]);
+        // Erasing again finds nothing; an admin may add them later without an override.
+        Assert.Null(await host.Get<SubscriberAdmin>().EraseAsync(_email, "admin@secretariat.example", Ct));
+        await host.Get<SubscriberAdmin>().CreateAsync(new NewSubscriber(_email, _name, "Customs Administration"), "admin@secretariat.example", ct: Ct);
     }
 
     [Fact]
