@@ -32,5 +32,24 @@ public sealed class PendingSubscriptionCommandTests(AzuriteFixture azurite) : ID
         Assert.Equal("Purged 0 expired subscribe requests and 0 never-confirmed pending subscribers.", Assert.Single(purge.OutputLines));
     }
 
+    [Fact]
+    public async Task RemovingSomeoneWithOnlyAPendingRequestErasesItAndSaysNoSuppressionWasKept()
+    {
+        var settings = TestSettings.For(azurite, _temp.Combine("outbox"));
+        await using (var host = await TestHost.StartAsync(settings, DateTimeOffset.UtcNow))
+            await host.Get<SubscriptionSelfService>().SubscribeAsync("l.peeters@douane.example", "Lotte Peeters", "Belgian Customs",
+                "BE", "fr", DigestFrequency.Weekly, null, "203.0.113.9", TestContext.Current.CancellationToken);
+
+        var remove = await CliRun.RunAsync(settings, "subscribers", "remove", "l.peeters@douane.example");
+        var again = await CliRun.RunAsync(settings, "subscribers", "remove", "l.peeters@douane.example");
+        var add = await CliRun.RunAsync(settings, "subscribers", "add", "--email", "l.peeters@douane.example", "--name", "Lotte Peeters", "--organization", "Belgian Customs");
+
+        Assert.True(remove.ExitCode == 0, remove.ToString());
+        Assert.Contains("subscribe requests 1", remove.Output);
+        Assert.Contains("Kept: no suppression entry", remove.Output);
+        Assert.Equal(1, again.ExitCode); // nothing left of them
+        Assert.True(add.ExitCode == 0, add.ToString()); // no override needed
+    }
+
     public void Dispose() => _temp.Dispose();
 }
