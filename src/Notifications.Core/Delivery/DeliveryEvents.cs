@@ -55,15 +55,17 @@ public sealed record StoredDeliveryEvent(string EventId, string? Event, string? 
 /// <para>
 /// Events (deduplication by sg_event_id alone): partition = <c>id-</c> and the first two hex digits of the SHA-256 of the
 /// sg_event_id (<see cref="PartitionOf"/>; 256 partitions), row = sg_event_id (table-key encoded), with only the event name, run and
-/// batch ids, state and times (<see cref="StoredDeliveryEvent"/>). Data minimisation: the JSON as received, the address, the reason
-/// text and the subscriber id are read while the request is processed and never stored, so no event outlives processing with
-/// personal data, whoever it is about (even one arriving after its subscriber was erased). Rows written before that (with
-/// <c>Raw</c> and <c>SubscriberId</c>) are cut down to the same fields by <see cref="PruneAsync"/>, and by an erasure.
-/// So one sg_event_id is always one row, whatever timestamp a redelivery carries. Adding the row claims the event; 409 means
-/// another delivery of it has been, or is being, processed. A claim left unfinished for <see cref="ClaimTimeout"/> (a delivery
-/// that died half-way) may be taken over. Rows are kept <see cref="Retention"/> from the day they were received (not the
-/// event's own timestamp): older ones are deleted, at most once a day per instance, and so are rows of the earlier key scheme
-/// (partition = the event's UTC day) once that day is as old.
+/// batch ids, state and times (<see cref="StoredDeliveryEvent"/>). So one sg_event_id is always one row, whatever timestamp a
+/// redelivery carries. Adding the row claims the event; 409 means another delivery of it has been, or is being, processed. A claim
+/// left unfinished for <see cref="ClaimTimeout"/> (a delivery that died half-way) may be taken over. Rows are kept
+/// <see cref="Retention"/> from the day they were received (not the event's own timestamp): older ones are deleted, at most once a
+/// day per instance, and so are rows of the earlier key scheme (partition = the event's UTC day) once that day is as old.
+/// </para>
+/// <para>
+/// Data minimisation: the JSON as received, the address, the reason text and the subscriber id are read while the request is
+/// processed and never stored (nothing reads them later), so no event outlives processing with personal data, whoever it is
+/// about, even one arriving after its subscriber was erased. Rows written raw by earlier versions (<c>Raw</c>, <c>SubscriberId</c>)
+/// are cut down to the same fields by <see cref="PruneAsync"/>, and by an erasure (<see cref="ForgetSubscriberAsync"/>).
 /// </para>
 /// <para>
 /// Counters: partition = run id (table-key encoded), one row per counter (event name), property <c>Count</c>, incremented with
