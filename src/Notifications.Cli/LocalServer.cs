@@ -25,7 +25,8 @@ public sealed record HttpFunction(string Name, string Route, IReadOnlyList<strin
 /// runs, found by their <c>[Function]</c> and <c>[HttpTrigger]</c> attributes, over the same Core composition. Loopback only,
 /// and a request must name a loopback host (<c>localhost</c>, <c>127.0.0.1</c>, <c>[::1]</c>; any port), so a web page whose
 /// name is made to resolve to 127.0.0.1 (DNS rebinding) gets 400. The admin API (<c>/api/manage/*</c>) takes an admin key,
-/// as the Functions host takes a function key: the <c>x-functions-key</c> header or <c>?code=</c>; 401 without it.
+/// as the Functions host takes a function key: the <c>x-functions-key</c> header or <c>?code=</c>; 401 without it. The
+/// subscribe-confirmations queue is drained in the background while it runs (<see cref="LocalConfirmationSender"/>).
 /// </summary>
 public sealed class LocalServer(WebApplication app) : IAsyncDisposable
 {
@@ -58,6 +59,7 @@ public sealed class LocalServer(WebApplication app) : IAsyncDisposable
         builder.Logging.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.SetMinimumLevel(logLevel);
         builder.Services.AddNotifications(builder.Configuration);
+        builder.Services.AddHostedService<LocalConfirmationSender>();
         var app = builder.Build();
         app.Use((context, next) => Refusal(context, adminKey) is { } refusal ? refusal.ExecuteAsync(context) : next(context));
         foreach (var function in Functions)

@@ -187,6 +187,29 @@ public sealed class SubscribersAdminCommandTests(AzuriteFixture azurite) : IDisp
     }
 
     [Fact]
+    public async Task AnIdInUpperCaseIsTheSameSubscriberForShowUpdateAndRemove()
+    {
+        var settings = Settings();
+        await AddKarimovaAsync(settings);
+        var id = settings.SubscriberIdOf(Karimova);
+        var upper = id.ToUpperInvariant();
+
+        var lowerShow = await Run(settings, "subscribers", "show", id, "--json");
+        var upperShow = await Run(settings, "subscribers", "show", upper, "--json");
+        var update = await Run(settings, "subscribers", "update", upper, "--name", "Dilnoza K.");
+        var remove = await Run(settings, "subscribers", "remove", upper);
+        var gone = await Run(settings, "subscribers", "show", id);
+
+        Assert.True(upperShow.ExitCode == 0, upperShow.ToString());
+        Assert.Equal(lowerShow.Output, upperShow.Output);
+        Assert.True(update.ExitCode == 0, update.ToString());
+        Assert.True(remove.ExitCode == 0, remove.ToString());
+        Assert.Contains(id, remove.Output);
+        Assert.Equal(1, gone.ExitCode);
+        Assert.Empty(JsonDocument.Parse((await Run(settings, "subscribers", "list", "--json")).Output).RootElement.EnumerateArray());
+    }
+
+    [Fact]
     public async Task AddAfterRemoveIsRefusedUntilOverriddenWithAReason()
     {
         var settings = Settings();

@@ -72,6 +72,31 @@ public sealed class AdminApiHardeningTests(AzuriteFixture azurite)
         Assert.Equal((200, 200, 204), (upper.Status, encoded.Status, erased.Status));
     }
 
+    [Fact]
+    public async Task GetPatchAndDeleteWithAnUppercaseIdBehaveAsWithTheLowercaseId()
+    {
+        var (host, api) = await StartAsync(azurite);
+        await using var _ = host;
+        var id = (await HttpCall.InvokeAsync(host.Services, r => api.Create(r, Ct), "POST", body: Karimov)).Json.GetProperty("id").GetString()!;
+        var upper = id.ToUpperInvariant();
+
+        var lowerGet = await HttpCall.InvokeAsync(host.Services, r => api.Get(r, id, Ct), "GET");
+        var upperGet = await HttpCall.InvokeAsync(host.Services, r => api.Get(r, upper, Ct), "GET");
+        var patched = await HttpCall.InvokeAsync(host.Services, r => api.Update(r, upper, Ct), "PATCH", body: """{"name":"Aziz K."}""");
+        var afterPatch = await HttpCall.InvokeAsync(host.Services, r => api.Get(r, id, Ct), "GET");
+        var erased = await HttpCall.InvokeAsync(host.Services, r => api.Erase(r, upper, Ct), "DELETE");
+        var lowerAfterErase = await HttpCall.InvokeAsync(host.Services, r => api.Get(r, id, Ct), "GET");
+        var upperAfterErase = await HttpCall.InvokeAsync(host.Services, r => api.Get(r, upper, Ct), "GET");
+
+        Assert.Equal((200, 200), (lowerGet.Status, upperGet.Status));
+        Assert.Equal(lowerGet.Json.ToString(), upperGet.Json.ToString());
+        Assert.Equal(200, patched.Status);
+        Assert.Equal((id, "Aziz K."), (patched.Json.GetProperty("id").GetString(), afterPatch.Json.GetProperty("name").GetString()));
+        Assert.Equal(204, erased.Status);
+        Assert.Equal((404, 404), (lowerAfterErase.Status, upperAfterErase.Status));
+        Assert.Empty(await host.Get<SubscriberStore>().ListAsync(Ct));
+    }
+
     [Theory]
     [InlineData("POST", "text/plain")]
     [InlineData("POST", "application/x-www-form-urlencoded")]

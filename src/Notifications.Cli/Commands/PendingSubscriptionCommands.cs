@@ -6,8 +6,8 @@ namespace Notifications.Cli.Commands;
 
 /// <summary>
 /// <c>notify subscribers send-confirmations</c> and <c>purge-pending</c>: the CLI twins of the SubscribeConfirmation queue
-/// function and the PurgePendingSubscriptions timer. With <c>notify serve</c>, which serves only the HTTP functions, the first
-/// is what sends the confirmation emails of subscribe requests.
+/// function and the PurgePendingSubscriptions timer. <c>notify serve</c> runs the first's drain itself every few seconds
+/// (<see cref="LocalConfirmationSender"/>); this command is for storage nothing else drains.
 /// </summary>
 public static class PendingSubscriptionCommands
 {
@@ -17,13 +17,11 @@ public static class PendingSubscriptionCommands
             "Send the confirmation emails of the subscribe requests waiting on the subscribe-confirmations queue (the SubscribeConfirmation function's twin).");
         command.SetAction((parse, ct) => cli.RunAsync(parse, async services =>
         {
-            var sender = services.GetRequiredService<SubscribeConfirmationSender>();
-            var outcomes = new List<ConfirmationSendOutcome>();
-            var handled = await services.GetRequiredService<SubscribeConfirmationQueue>().DrainAsync(
-                async (message, token) => outcomes.Add(await sender.SendAsync(message, token)), TimeSpan.FromMinutes(1), ct);
-            await cli.Out.WriteLineAsync(handled == 0
+            var drained = await services.GetRequiredService<SubscribeConfirmationQueue>().SendWaitingAsync(
+                services.GetRequiredService<SubscribeConfirmationSender>(), ct);
+            await cli.Out.WriteLineAsync(drained.Handled == 0
                 ? "The subscribe-confirmations queue is empty."
-                : $"{handled} subscribe requests handled: {outcomes.Count(o => o == ConfirmationSendOutcome.Sent)} confirmation emails sent.");
+                : $"{drained.Handled} subscribe requests handled: {drained.Sent} confirmation emails sent.");
             return 0;
         }));
         return command;

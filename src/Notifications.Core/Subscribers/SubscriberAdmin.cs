@@ -60,9 +60,9 @@ public sealed class SubscriberAdmin(SubscriberStore store, SubscriberRules rules
         ["overrideReason"] = reason,
     };
 
-    /// <summary>By id (32 hex characters) or by address.</summary>
+    /// <summary>By id (32 hex characters, either case) or by address.</summary>
     public Task<Subscriber?> FindAsync(string idOrEmail, CancellationToken ct = default)
-        => IsId(idOrEmail) ? store.GetAsync(idOrEmail, ct) : store.FindByEmailAsync(idOrEmail, ct);
+        => SubscriberIds.IsId(idOrEmail) ? store.GetAsync(IdKey(idOrEmail), ct) : store.FindByEmailAsync(idOrEmail, ct);
 
     /// <summary>Applies the patch; null when there is no such subscriber.</summary>
     public async Task<Subscriber?> UpdateAsync(string idOrEmail, SubscriberPatch patch, string actor, CancellationToken ct = default)
@@ -96,7 +96,7 @@ public sealed class SubscriberAdmin(SubscriberStore store, SubscriberRules rules
 
     /// <summary>Erasure (GDPR): see <see cref="SubscriberEraser"/>. Null when there was no such subscriber.</summary>
     public Task<ErasureReport?> EraseAsync(string idOrEmail, string actor, CancellationToken ct = default)
-        => eraser.EraseAsync(idOrEmail, actor, ct);
+        => eraser.EraseAsync(IdKey(idOrEmail), actor, ct);
 
     /// <summary>
     /// Consent is the subscriber's: an admin may lift a suspension or a bounce, but never re-subscribe someone who
@@ -110,7 +110,8 @@ public sealed class SubscriberAdmin(SubscriberStore store, SubscriberRules rules
             : current;
 
     private async Task<string?> IdOfAsync(string idOrEmail, CancellationToken ct)
-        => IsId(idOrEmail) ? idOrEmail : (await store.FindByEmailAsync(idOrEmail, ct))?.Id;
+        => SubscriberIds.IsId(idOrEmail) ? IdKey(idOrEmail) : (await store.FindByEmailAsync(idOrEmail, ct))?.Id;
 
-    private static bool IsId(string value) => value.Length == 32 && value.All(char.IsAsciiHexDigitLower);
+    /// <summary>An id as stored (lower case) when the value is an id in either case; an address as given.</summary>
+    private static string IdKey(string idOrEmail) => SubscriberIds.IsId(idOrEmail) ? idOrEmail.ToLowerInvariant() : idOrEmail;
 }

@@ -194,8 +194,9 @@ public sealed class SubscriberApi(SubscriberAdmin admin, SubscriberStore store, 
     private Task<Subscriber?> FindAsync(string id, CancellationToken ct) => admin.FindAsync(id, ct);
 
     /// <summary>
-    /// The <c>{id}</c> of a route, URL-decoded, as a subscriber id (32 hex characters, lower-cased) or a normalised address;
-    /// a 400 problem naming <c>id</c> and what to give when it is neither. Never echoes the value (it may be anything).
+    /// The <c>{id}</c> of a route, URL-decoded, as a subscriber id (32 hex characters, either case: <see cref="SubscriberAdmin"/>
+    /// lower-cases it) or a normalised address; a 400 problem naming <c>id</c> and what to give when it is neither. Never echoes
+    /// the value (it may be anything).
     /// </summary>
     private static IResult? IdProblem(string id, out string key)
     {
@@ -204,9 +205,9 @@ public sealed class SubscriberApi(SubscriberAdmin admin, SubscriberStore store, 
         var value = id.Length > MaxIdLength * 3 ? id : Uri.UnescapeDataString(id);
         if (value.Length > MaxIdLength)
             return Problems.BadRequest("id", $"id is {value.Length} characters long; {Expected}");
-        if (value.Length == 32 && value.All(char.IsAsciiHexDigit))
+        if (SubscriberIds.IsId(value))
         {
-            key = value.ToLowerInvariant();
+            key = value;
             return null;
         }
         if (value.Contains('@'))

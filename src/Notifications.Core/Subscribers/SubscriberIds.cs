@@ -44,6 +44,9 @@ public sealed class SubscriberIds(IOptions<SubscriberIdOptions> options)
     public static string LegacyOf(string normalizedEmail)
         => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(normalizedEmail)).AsSpan(0, 16));
 
-    /// <summary>32 lowercase hex characters: the form of every id.</summary>
-    public static bool IsId(string? value) => value is { Length: 32 } && value.All(char.IsAsciiHexDigitLower);
+    /// <summary>
+    /// 32 hexadecimal characters, in either case: an id as an admin may give it (the API, the CLI). Every id is stored in lower
+    /// case, so one given here is lower-cased before it is looked up (<see cref="SubscriberAdmin"/> does).
+    /// </summary>
+    public static bool IsId(string? value) => value is { Length: 32 } && value.All(char.IsAsciiHexDigit);
 }
