@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Azure.Storage.Queues.Models;
 using Microsoft.Extensions.Logging;
 using Notifications.Storage;
 
@@ -14,8 +13,6 @@ public sealed record SendBatchMessage(string RunId, string PlanId, string BatchI
 /// </summary>
 public sealed class SendBatchQueue(StorageResources storage, ILogger<SendBatchQueue> logger)
 {
-    /// <summary>Like the Functions host (host.json maxDequeueCount): a message that failed this often goes to the poison queue.</summary>
-    public const int MaxDequeueCount = 5;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public async Task EnqueueAsync(IEnumerable<SendBatchMessage> messages, CancellationToken ct = default)
@@ -34,37 +31,12 @@ public sealed class SendBatchQueue(StorageResources storage, ILogger<SendBatchQu
 
     /// <summary>
     /// Takes every message off the queue and hands it to <paramref name="send"/>, as the queue trigger would: deleted when
-    /// handled, left to reappear when it throws, and moved to the poison queue after <see cref="MaxDequeueCount"/> tries.
+    /// handled, left to reappear when it throws, and moved to the poison queue after <see cref="QueueDrain.MaxDequeueCount"/> tries.
     /// Returns how many messages were handled.
     /// </summary>
     public async Task<int> DrainAsync(Func<SendBatchMessage, CancellationToken, Task> send, TimeSpan visibilityTimeout, CancellationToken ct = default)
     {
         await storage.EnsureCreatedAsync();
-        var handled = 0;
-        while (true)
-        {
-            QueueMessage[] messages = (await storage.SendBatches.ReceiveMessagesAsync(16, visibilityTimeout, ct)).Value;
-            if (messages.Length == 0) return handled;
-            foreach (var m in messages)
-            {
-                if (m.DequeueCount > MaxDequeueCount)
-                {
-                    logger.LogError("Send-batches message {MessageId} failed {Count} times: moved to the poison queue", m.MessageId, m.DequeueCount - 1);
-                    await storage.SendBatchesPoison.SendMessageAsync(m.Body.ToString(), ct);
-                    await storage.SendBatches.DeleteMessageAsync(m.MessageId, m.PopReceipt, ct);
-                    continue;
-                }
-                try
-                {
-                    await send(Deserialize(m.Body.ToString()), ct);
-                    await storage.SendBatches.DeleteMessageAsync(m.MessageId, m.PopReceipt, ct);
-                    handled++;
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    logger.LogError(e, "Send-batches message {MessageId} failed (try {Count}); it will be tried again", m.MessageId, m.DequeueCount);
-                }
-            }
-        }
+        return await QueueDrain.DrainAsync(storage.SendBatches, storage.SendBatchesPoison, "Send-batches", (text, token) => send(Deserialize(text), token), visibilityTimeout, logger, ct);
     }
 }

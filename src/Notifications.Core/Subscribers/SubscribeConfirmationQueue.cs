@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Azure.Storage.Queues.Models;
 using Microsoft.Extensions.Logging;
 using Notifications.Storage;
 
@@ -18,8 +17,6 @@ public sealed record ConfirmationDrainResult(int Handled, int Sent);
 /// </summary>
 public sealed class SubscribeConfirmationQueue(StorageResources storage, ILogger<SubscribeConfirmationQueue> logger)
 {
-    /// <summary>Like the Functions host (host.json maxDequeueCount): a message that failed this often goes to the poison queue.</summary>
-    public const int MaxDequeueCount = 5;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public async Task EnqueueAsync(SubscribeConfirmationMessage message, CancellationToken ct = default)
@@ -54,37 +51,12 @@ public sealed class SubscribeConfirmationQueue(StorageResources storage, ILogger
 
     /// <summary>
     /// Takes every message off the queue and hands it to <paramref name="handle"/>, as the queue trigger would: deleted when
-    /// handled, left to reappear when it throws, and moved to the poison queue after <see cref="MaxDequeueCount"/> tries.
+    /// handled, left to reappear when it throws, and moved to the poison queue after <see cref="QueueDrain.MaxDequeueCount"/> tries.
     /// Returns how many messages were handled.
     /// </summary>
     public async Task<int> DrainAsync(Func<SubscribeConfirmationMessage, CancellationToken, Task> handle, TimeSpan visibilityTimeout, CancellationToken ct = default)
     {
         await storage.EnsureCreatedAsync();
-        var handled = 0;
-        while (true)
-        {
-            QueueMessage[] messages = (await storage.SubscribeConfirmations.ReceiveMessagesAsync(16, visibilityTimeout, ct)).Value;
-            if (messages.Length == 0) return handled;
-            foreach (var m in messages)
-            {
-                if (m.DequeueCount > MaxDequeueCount)
-                {
-                    logger.LogError("Subscribe-confirmations message {MessageId} failed {Count} times: moved to the poison queue", m.MessageId, m.DequeueCount - 1);
-                    await storage.SubscribeConfirmationsPoison.SendMessageAsync(m.Body.ToString(), ct);
-                    await storage.SubscribeConfirmations.DeleteMessageAsync(m.MessageId, m.PopReceipt, ct);
-                    continue;
-                }
-                try
-                {
-                    await handle(Deserialize(m.Body.ToString()), ct);
-                    await storage.SubscribeConfirmations.DeleteMessageAsync(m.MessageId, m.PopReceipt, ct);
-                    handled++;
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    logger.LogError(e, "Subscribe-confirmations message {MessageId} failed (try {Count}); it will be tried again", m.MessageId, m.DequeueCount);
-                }
-            }
-        }
+        return await QueueDrain.DrainAsync(storage.SubscribeConfirmations, storage.SubscribeConfirmationsPoison, "Subscribe-confirmations", (text, token) => handle(Deserialize(text), token), visibilityTimeout, logger, ct);
     }
 }
