@@ -72,6 +72,16 @@ public sealed class SubscriberPagesBrowserTests(AzuriteFixture azurite)
         Assert.Equal(200, form!.Status);
         await CheckPageAsync(page, "subscribe", lang, t["subscribe_title"]);
 
+        // From the keyboard: the first Tab shows the skip link on screen, and Enter on it moves to the form.
+        await page.Keyboard.PressAsync("Tab");
+        var skip = page.Locator("a.skip");
+        Assert.Equal(t["skip"], (await skip.InnerTextAsync()).Trim());
+        Assert.True(await skip.EvaluateAsync<bool>("e => e === document.activeElement"), "The first Tab does not reach the skip link.");
+        var box = await skip.BoundingBoxAsync();
+        Assert.True(box is { X: >= 0, Y: >= 0 }, "The focused skip link is off screen.");
+        await page.Keyboard.PressAsync("Enter");
+        Assert.EndsWith("#main", page.Url, StringComparison.Ordinal);
+
         // Filled in and sent: "check your inbox".
         await FillSubscribeFormAsync(page, t, email);
         await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = t["subscribe_button"] }).ClickAsync();
@@ -174,6 +184,9 @@ public sealed class SubscriberPagesBrowserTests(AzuriteFixture azurite)
             Assert.True(axe.Violations.Length == 0,
                 $"{name} ({lang}, {width} px): axe found " + string.Join("; ", axe.Violations.Select(v =>
                     $"{v.Id} ({v.Impact}): {v.Help} at {string.Join(", ", v.Nodes.Select(n => n.Html))}")));
+            // What axe could not decide is left to a person: kept beside the screenshots to read.
+            await File.WriteAllLinesAsync(Path.Combine(screenshots, $"{name}-{lang}-{width}.axe-incomplete.txt"),
+                axe.Incomplete.Select(i => $"{i.Id}: {i.Help} at {string.Join(", ", i.Nodes.Select(n => n.Html))}"));
             var scrollWidth = await page.EvaluateAsync<int>("document.documentElement.scrollWidth");
             Assert.True(scrollWidth <= width, $"{name} ({lang}) at {width} px is {scrollWidth} px wide: something overflows horizontally.");
             await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(screenshots, $"{name}-{lang}-{width}.png"), FullPage = true });
