@@ -114,6 +114,10 @@ public sealed class SubscriberPagesBrowserTests(AzuriteFixture azurite)
         await page.GetByRole(AriaRole.Heading, new PageGetByRoleOptions { Name = t["toolarge_title"] }).WaitForAsync();
         await CheckPageAsync(page, "toolarge", lang, t["toolarge_title"]);
         Assert.Contains("16", await page.Locator("main .box p").InnerTextAsync(), StringComparison.Ordinal);
+        // "Fill in the form again": the page links back to it.
+        await page.GetByRole(AriaRole.Link, new PageGetByRoleOptions { Name = t["toolarge_back"] }).ClickAsync();
+        await page.GetByRole(AriaRole.Heading, new PageGetByRoleOptions { Name = t["subscribe_title"] }).WaitForAsync();
+        Assert.Equal($"{baseAddress}/api/subscribe?lang={lang}", page.Url);
 
         // The link from the confirmation mail (the queued request's link, as the sender puts it in the mail).
         var confirmLinks = new List<string>();
