@@ -59,7 +59,7 @@ public sealed class SubscriptionPages(
         try
         {
             if (await BoundedBody.ReadFormAsync(request, PageMaxBytes, ct) is not { } bounded)
-                return TooLarge(lang);
+                return TooLarge(lang, ($"subscribe?lang={lang}", Text(lang)["toolarge_back"]));
             form = bounded;
         }
         catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException)
@@ -393,11 +393,11 @@ public sealed class SubscriptionPages(
     private int PageMaxBytes => requestLimits.Value.PageMaxBytes;
 
     /// <summary>413: a page in the page's language (the form is far smaller than the cap, so this is no ordinary visitor's mistake).</summary>
-    private IResult TooLarge(string lang)
+    private IResult TooLarge(string lang, (string Href, string Text)? link = null)
     {
         var t = Text(lang);
         return Message(413, lang, t["toolarge_title"], "error",
-            [t["toolarge_text"].Replace("{size}", (PageMaxBytes / 1024).ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)]);
+            [t["toolarge_text"].Replace("{size}", (PageMaxBytes / 1024).ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)], link);
     }
 
     /// <summary>429 with when to try again: a page in the page's language, or a problem for JSON; Retry-After in seconds either way.</summary>
@@ -635,6 +635,7 @@ public sealed class SubscriptionPages(
             ["ratelimit_retry"] = "Please try again after {time} UTC (in {minutes} min).",
             ["toolarge_title"] = "The request is too large",
             ["toolarge_text"] = "What was sent is larger than {size} KB, far more than this form needs, so it was not read. Nothing was changed. Please fill in the form again and send it.",
+            ["toolarge_back"] = "Back to the form",
             ["digest_not_found_title"] = "Digest not found",
             ["digest_not_found_text"] = "There is no such digest. The link may be incomplete: copy the whole link from the email into your browser.",
             ["error_title"] = "The request could not be read",
@@ -725,6 +726,7 @@ public sealed class SubscriptionPages(
             ["ratelimit_retry"] = "Повторите попытку после {time} UTC (через {minutes} мин).",
             ["toolarge_title"] = "Слишком большой запрос",
             ["toolarge_text"] = "Отправленные данные больше {size} КБ — намного больше, чем нужно для этой формы, поэтому они не были прочитаны. Ничего не изменено. Заполните форму ещё раз и отправьте её.",
+            ["toolarge_back"] = "Вернуться к форме",
             ["digest_not_found_title"] = "Обзор не найден",
             ["digest_not_found_text"] = "Такого обзора нет. Возможно, ссылка неполная: скопируйте ссылку из письма в браузер целиком.",
             ["error_title"] = "Не удалось прочитать запрос",
@@ -739,7 +741,7 @@ public sealed class SubscriptionPages(
             ["error_time_zone"] = "Выберите часовой пояс из списка.",
             ["error_delivery_hour"] = "Выберите время отправки из списка.",
             ["confirm_title"] = "Подтвердите подписку",
-            ["confirm_text"] = "Нажмите кнопку, чтобы начать получать дайджесты.",
+            ["confirm_text"] = "Нажмите кнопку, чтобы начать получать обзоры.",
             ["confirm_button"] = "Подтвердить подписку",
             ["confirmed_title"] = "Подписка подтверждена",
             ["confirmed_text"] = "Спасибо! Подписка активна: следующий обзор придёт на вашу почту.",
@@ -815,6 +817,7 @@ public sealed class SubscriptionPages(
             ["ratelimit_retry"] = "Veuillez réessayer après {time} UTC (dans {minutes} min).",
             ["toolarge_title"] = "La demande est trop volumineuse",
             ["toolarge_text"] = "Les données envoyées dépassent {size} Ko, bien plus que ce formulaire ne demande : elles n'ont donc pas été lues. Rien n'a été modifié. Veuillez remplir le formulaire à nouveau et l'envoyer.",
+            ["toolarge_back"] = "Revenir au formulaire",
             ["digest_not_found_title"] = "Synthèse introuvable",
             ["digest_not_found_text"] = "Cette synthèse n'existe pas. Le lien est peut-être incomplet : copiez le lien entier depuis le courriel dans votre navigateur.",
             ["error_title"] = "La demande n'a pas pu être lue",
@@ -829,7 +832,7 @@ public sealed class SubscriptionPages(
             ["error_time_zone"] = "Choisissez un fuseau horaire dans la liste.",
             ["error_delivery_hour"] = "Choisissez une heure d'envoi dans la liste.",
             ["confirm_title"] = "Confirmez votre abonnement",
-            ["confirm_text"] = "Appuyez sur le bouton pour commencer à recevoir les digests.",
+            ["confirm_text"] = "Appuyez sur le bouton pour commencer à recevoir les synthèses.",
             ["confirm_button"] = "Confirmer mon abonnement",
             ["confirmed_title"] = "Abonnement confirmé",
             ["confirmed_text"] = "Merci. Votre abonnement est actif : la prochaine synthèse arrivera dans votre boîte de réception.",
