@@ -9,7 +9,7 @@ namespace Notifications.Cli.Tests;
 /// </summary>
 public sealed class LocalSigningSettingsTests : IDisposable
 {
-    private const string DeployedStorage = "DefaultEndpointsProtocol=https;AccountName=stnotifyprod;AccountKey=c2VjcmV0LWtleS1vZi10aGUtdGVzdC1hY2NvdW50LTAwMDA=;EndpointSuffix=core.windows.net";
+    private const string DeployedStorage = "BlobEndpoint=https://stnotifyprod.blob.core.windows.net/;QueueEndpoint=https://stnotifyprod.queue.core.windows.net/;TableEndpoint=https://stnotifyprod.table.core.windows.net/";
     private static readonly string DeployedKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
     private readonly TempFolder _temp = new();

@@ -10,6 +10,7 @@ using Microsoft.Playwright;
 using Notifications.Digests;
 using Notifications.Subscribers;
 using Notifications.Testing;
+using static Notifications.Functions.Tests.BrowserPageServer;
 
 namespace Notifications.Functions.Tests;
 
@@ -19,11 +20,6 @@ namespace Notifications.Functions.Tests;
 /// </summary>
 public sealed class PreferencesBrowserTests(AzuriteFixture azurite)
 {
-    private const string Chromium = "/usr/bin/chromium";
-
-    private static readonly string[] ChromiumArgs =
-        ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
-
     [Fact]
     public async Task SubscriberChangesFrequencyAndLanguageWithTheFormAndThePageFitsA320PixelScreen()
     {
@@ -97,14 +93,6 @@ public sealed class PreferencesBrowserTests(AzuriteFixture azurite)
         Assert.Equal(SubscriberStatus.Unsubscribed, (await store.GetAsync(subscriber.Id, ct))!.Status);
     }
 
-    private static void RequireChromium()
-    {
-        if (File.Exists(Chromium)) return;
-        if (Environment.GetEnvironmentVariable("REQUIRE_BROWSER") == "1")
-            Assert.Fail($"REQUIRE_BROWSER=1 but {Chromium} does not exist: install Debian chromium: apt-get install -y chromium");
-        Assert.Skip($"{Chromium} does not exist: install Debian chromium: apt-get install -y chromium (set REQUIRE_BROWSER=1 to fail instead of skipping).");
-    }
-
     /// <summary>Every visible input and select has exactly one label pointing at it.</summary>
     private static async Task AssertEveryControlHasALabelAsync(IPage page)
     {
@@ -117,27 +105,12 @@ public sealed class PreferencesBrowserTests(AzuriteFixture azurite)
         }
     }
 
-    /// <summary>The pages on Kestrel at a free loopback port, over the Core composition; Links:BaseUrl is the server's address.</summary>
-    private async Task<WebApplication> StartServerAsync(CancellationToken ct)
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Configuration.AddInMemoryCollection(TestSettings.For(azurite));
-        builder.Services.AddNotifications(builder.Configuration);
-        var app = builder.Build();
-        var pages = app.Services.GetRequiredService<SubscriptionPages>();
-        app.MapMethods("/api/preferences", [HttpMethods.Get, HttpMethods.Post], (HttpRequest request, CancellationToken token) => pages.PreferencesAsync(request, token));
-        app.MapMethods("/api/unsubscribe", [HttpMethods.Get, HttpMethods.Post], (HttpRequest request, CancellationToken token) => pages.UnsubscribeAsync(request, token));
-        await app.StartAsync(ct);
-
-        // The port is known only now: point the links at it (SubscriptionLinks reads the setting on every call).
-        var configuration = (IConfigurationRoot)app.Configuration;
-        configuration[$"{LinkOptions.Section}:{nameof(LinkOptions.BaseUrl)}"] = BaseAddress(app);
-        configuration.Reload();
-        return app;
-    }
-
-    private static string BaseAddress(WebApplication app)
-        => app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+    /// <summary>The preferences and unsubscribe pages on <see cref="BrowserPageServer"/>.</summary>
+    private Task<WebApplication> StartServerAsync(CancellationToken ct)
+        => StartAsync(TestSettings.For(azurite), app =>
+        {
+            var pages = app.Services.GetRequiredService<SubscriptionPages>();
+            app.MapMethods("/api/preferences", [HttpMethods.Get, HttpMethods.Post], (HttpRequest request, CancellationToken token) => pages.PreferencesAsync(request, token));
+            app.MapMethods("/api/unsubscribe", [HttpMethods.Get, HttpMethods.Post], (HttpRequest request, CancellationToken token) => pages.UnsubscribeAsync(request, token));
+        }, ct);
 }

@@ -12,6 +12,7 @@ using Microsoft.Playwright;
 using Notifications.Digests;
 using Notifications.Subscribers;
 using Notifications.Testing;
+using static Notifications.Functions.Tests.BrowserPageServer;
 
 namespace Notifications.Functions.Tests;
 
@@ -24,11 +25,6 @@ namespace Notifications.Functions.Tests;
 /// </summary>
 public sealed class SubscriberPagesBrowserTests(AzuriteFixture azurite)
 {
-    private const string Chromium = "/usr/bin/chromium";
-
-    private static readonly string[] ChromiumArgs =
-        ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
-
     private static readonly int[] Widths = [1280, 390];
 
     private static readonly Dictionary<string, string[]> ForeignWords = new()
@@ -198,42 +194,22 @@ public sealed class SubscriberPagesBrowserTests(AzuriteFixture azurite)
         await page.SetViewportSizeAsync(Widths[0], 900);
     }
 
-    private static void RequireChromium()
-    {
-        if (File.Exists(Chromium)) return;
-        if (Environment.GetEnvironmentVariable("REQUIRE_BROWSER") == "1")
-            Assert.Fail($"REQUIRE_BROWSER=1 but {Chromium} does not exist: install Debian chromium: apt-get install -y chromium");
-        Assert.Skip($"{Chromium} does not exist: install Debian chromium: apt-get install -y chromium (set REQUIRE_BROWSER=1 to fail instead of skipping).");
-    }
-
     /// <summary>
     /// The anonymous pages on Kestrel at a free loopback port, routed as the functions route them, over the Core composition
     /// and a real Azurite; one subscribe request per address and hour, so a second one shows the 429 page.
     /// </summary>
-    private async Task<WebApplication> StartServerAsync(CancellationToken ct)
+    private Task<WebApplication> StartServerAsync(CancellationToken ct)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
         var settings = TestSettings.For(azurite);
         settings["SelfService:SubscribeRequestsPerHour"] = "1";
-        builder.Configuration.AddInMemoryCollection(settings);
-        builder.Services.AddNotifications(builder.Configuration);
-        var app = builder.Build();
-        var pages = app.Services.GetRequiredService<SubscriptionPages>();
-        var archive = app.Services.GetRequiredService<DigestArchive>();
-        var links = app.Services.GetRequiredService<SubscriptionLinks>();
-        app.MapMethods("/api/subscribe", [HttpMethods.Get, HttpMethods.Post], (HttpRequest request, CancellationToken token) => pages.SubscribeAsync(request, token));
-        app.MapMethods("/api/confirm", [HttpMethods.Get, HttpMethods.Post], (HttpRequest request, CancellationToken token) => pages.WithBodyLimitAsync(request, pages.ConfirmAsync, token));
-        app.MapGet("/api/digests/{run}/{variant}", (HttpRequest request, string run, string variant, CancellationToken token) => archive.ViewAsync(request, run, variant, links, pages, token));
-        await app.StartAsync(ct);
-
-        var configuration = (IConfigurationRoot)app.Configuration;
-        configuration[$"{LinkOptions.Section}:{nameof(LinkOptions.BaseUrl)}"] = BaseAddress(app);
-        configuration.Reload();
-        return app;
+        return StartAsync(settings, app =>
+        {
+            var pages = app.Services.GetRequiredService<SubscriptionPages>();
+            var archive = app.Services.GetRequiredService<DigestArchive>();
+            var links = app.Services.GetRequiredService<SubscriptionLinks>();
+            app.MapMethods("/api/subscribe", [HttpMethods.Get, HttpMethods.Post], (HttpRequest request, CancellationToken token) => pages.SubscribeAsync(request, token));
+            app.MapMethods("/api/confirm", [HttpMethods.Get, HttpMethods.Post], (HttpRequest request, CancellationToken token) => pages.WithBodyLimitAsync(request, pages.ConfirmAsync, token));
+            app.MapGet("/api/digests/{run}/{variant}", (HttpRequest request, string run, string variant, CancellationToken token) => archive.ViewAsync(request, run, variant, links, pages, token));
+        }, ct);
     }
-
-    private static string BaseAddress(WebApplication app)
-        => app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
 }
