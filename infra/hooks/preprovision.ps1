@@ -39,7 +39,7 @@ if (-not [string]::IsNullOrEmpty($key) -and $key.Length -lt 44) {
 }
 
 if ($missing) {
-    Write-Host 'preprovision: set the values above, then run azd up again (README, Deployment).' -ForegroundColor Red
+    Write-Host 'preprovision: set the values above, then run azd up again (docs/deployment.md).' -ForegroundColor Red
     exit 1
 }
 Write-Host 'preprovision: the azd environment has every value infra/main.parameters.json needs.'

@@ -40,7 +40,7 @@ if [ -n "${TOKEN_SIGNING_KEY:-}" ] && [ "${#TOKEN_SIGNING_KEY}" -lt 44 ]; then
 fi
 
 if [ "$missing" -ne 0 ]; then
-  echo "preprovision: set the values above, then run azd up again (README, Deployment)." >&2
+  echo "preprovision: set the values above, then run azd up again (docs/deployment.md)." >&2
   exit 1
 fi
 echo "preprovision: the azd environment has every value infra/main.parameters.json needs."

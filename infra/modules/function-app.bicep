@@ -1,6 +1,6 @@
 // The Flex Consumption plan and the function app (.NET 10 isolated worker) with its app settings. Every setting the code
 // requires is here (tests/Notifications.Infra.Tests checks it against the options classes and functions.metadata); the
-// optional ones keep their defaults (README, Configuration). siteConfig.appSettings replaces the whole set on every
+// optional ones keep their defaults (docs/configuration.md). siteConfig.appSettings replaces the whole set on every
 // `azd provision`: a setting changed in the portal is lost, so add settings here instead.
 @description('Name of the function app.')
 param name string

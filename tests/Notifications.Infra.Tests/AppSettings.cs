@@ -9,7 +9,7 @@ namespace Notifications.Infra.Tests;
 /// <summary>A setting the code reads. <see cref="Name"/> may hold placeholders (<c>Tokens__Keys__&lt;*&gt;</c>): one key segment each.</summary>
 /// <param name="Source">Where the code reads it, for messages (e.g. <c>DeliveryOptions.FromEmail</c>).</param>
 /// <param name="Kind">
-/// <see cref="SettingKind.Option"/>: bound to an options class; Bicep sets it, or the README documents it with its default.
+/// <see cref="SettingKind.Option"/>: bound to an options class; Bicep sets it, or docs/configuration.md documents it with its default.
 /// <see cref="SettingKind.Host"/>: the Functions host needs it in Azure (a %placeholder% of a trigger, the telemetry
 /// connection): Bicep must set it, whatever its local default. <see cref="SettingKind.Connection"/>: a trigger's storage
 /// connection: Bicep must set it, as a connection string or in its identity-based form (<c>&lt;name&gt;__accountName</c>, ...).
@@ -18,7 +18,7 @@ public sealed record CodeSetting(string Name, string Source, SettingKind Kind = 
 
 public enum SettingKind { Option, Host, Connection }
 
-/// <summary>A row of the README's "## Configuration" table.</summary>
+/// <summary>A row of the "## Configuration" table in docs/configuration.md.</summary>
 public sealed record DocumentedSetting(string Name, string Default)
 {
     /// <summary>A default that is not "(required ...)": the app runs without the setting.</summary>
@@ -27,7 +27,7 @@ public sealed record DocumentedSetting(string Name, string Default)
 
 /// <summary>
 /// Which settings the code reads (options classes by reflection, the triggers' functions.metadata), which ones the Bicep sets
-/// (the function app's siteConfig.appSettings in the compiled template), which ones the README documents as optional, and
+/// (the function app's siteConfig.appSettings in the compiled template), which ones docs/configuration.md documents as optional, and
 /// the comparison of the three.
 /// </summary>
 public static partial class AppSettings
@@ -150,13 +150,13 @@ public static partial class AppSettings
             StringComparer.OrdinalIgnoreCase);
     }
 
-    /// <summary>The rows of the README's "## Configuration" table: `A`, `__B` in one cell is A and A's prefix + B.</summary>
-    public static IReadOnlyList<DocumentedSetting> FromReadme(string readme)
+    /// <summary>The rows of the "## Configuration" table in docs/configuration.md: `A`, `__B` in one cell is A and A's prefix + B.</summary>
+    public static IReadOnlyList<DocumentedSetting> FromConfigurationDoc(string doc)
     {
-        var start = readme.IndexOf("\n## Configuration", StringComparison.Ordinal);
-        Assert.True(start >= 0, "README.md has no \"## Configuration\" section.");
-        var end = readme.IndexOf("\n## ", start + 1, StringComparison.Ordinal);
-        var section = readme[start..(end < 0 ? readme.Length : end)];
+        var start = doc.IndexOf("\n## Configuration", StringComparison.Ordinal);
+        Assert.True(start >= 0, "docs/configuration.md has no \"## Configuration\" section.");
+        var end = doc.IndexOf("\n## ", start + 1, StringComparison.Ordinal);
+        var section = doc[start..(end < 0 ? doc.Length : end)];
 
         var rows = new List<DocumentedSetting>();
         foreach (var line in section.Split('\n'))
@@ -178,16 +178,16 @@ public static partial class AppSettings
     }
 
     /// <summary>
-    /// What is wrong: each setting the code reads that the Bicep does not set and the README does not document as optional
+    /// What is wrong: each setting the code reads that the Bicep does not set and docs/configuration.md does not document as optional
     /// (host settings and connections: that the Bicep does not set), and each setting the Bicep sets that nothing reads.
     /// Empty when all is well. Each message names the setting and says what to do.
     /// </summary>
-    public static IReadOnlyList<string> Compare(IEnumerable<CodeSetting> code, IEnumerable<string> bicep, IEnumerable<DocumentedSetting> readme)
+    public static IReadOnlyList<string> Compare(IEnumerable<CodeSetting> code, IEnumerable<string> bicep, IEnumerable<DocumentedSetting> docRows)
     {
         var problems = new List<string>();
         var codeSettings = code.DistinctBy(s => s.Name, StringComparer.OrdinalIgnoreCase).ToList();
         var bicepSettings = bicep.ToList();
-        var documented = readme.ToList();
+        var documented = docRows.ToList();
         const string Bicep = "infra/modules/function-app.bicep (siteConfig.appSettings)";
 
         foreach (var setting in codeSettings)
@@ -209,10 +209,10 @@ public static partial class AppSettings
                     if (SetByBicep(setting.Name)) break;
                     var row = documented.FirstOrDefault(d => SameSetting(setting.Name, d.Name));
                     if (row is null)
-                        problems.Add($"{setting.Name} ({setting.Source}) is read by the code but neither set by {Bicep} nor listed in README.md's Configuration table: " +
-                                     "set it in the Bicep, or document it in README.md (## Configuration) with its default.");
+                        problems.Add($"{setting.Name} ({setting.Source}) is read by the code but neither set by {Bicep} nor listed in docs/configuration.md's Configuration table: " +
+                                     "set it in the Bicep, or document it in docs/configuration.md (## Configuration) with its default.");
                     else if (!row.IsOptional)
-                        problems.Add($"{setting.Name} ({setting.Source}) is required (README.md says \"{row.Default}\") but {Bicep} does not set it: add it there.");
+                        problems.Add($"{setting.Name} ({setting.Source}) is required (docs/configuration.md says \"{row.Default}\") but {Bicep} does not set it: add it there.");
                     break;
             }
         }

@@ -5,7 +5,7 @@ using Notifications.Testing;
 namespace Notifications.Infra.Tests;
 
 /// <summary>
-/// Every app setting the code reads reaches the app in Azure: the Bicep sets it, or the README documents it as optional
+/// Every app setting the code reads reaches the app in Azure: the Bicep sets it, or docs/configuration.md documents it as optional
 /// (with the default the app then uses). And every setting the Bicep sets is one the code or the host reads.
 /// </summary>
 public sealed class AppSettingsTests
@@ -19,14 +19,14 @@ public sealed class AppSettingsTests
         new("APPLICATIONINSIGHTS_CONNECTION_STRING", "telemetry of the Functions host and the app", SettingKind.Host),
     ];
 
-    private static IReadOnlyList<DocumentedSetting> Readme() => AppSettings.FromReadme(File.ReadAllText(Path.Combine(Repository.Root, "README.md")));
+    private static IReadOnlyList<DocumentedSetting> ConfigurationDoc() => AppSettings.FromConfigurationDoc(File.ReadAllText(Path.Combine(Repository.Root, "docs", "configuration.md")));
 
     [Fact]
     public async Task EveryAppSettingTheCodeReadsIsSetByBicepOrDocumentedAsOptional()
     {
         var bicep = AppSettings.FromTemplate(await Bicep.MainTemplateAsync());
 
-        var problems = AppSettings.Compare(CodeSettings(), bicep.Keys, Readme());
+        var problems = AppSettings.Compare(CodeSettings(), bicep.Keys, ConfigurationDoc());
 
         Assert.True(problems.Count == 0, "App settings out of step:\n- " + string.Join("\n- ", problems));
     }
@@ -52,7 +52,7 @@ public sealed class AppSettingsTests
         Assert.Contains("AzureWebJobsStorage", names);
         // Computed or internal members are not settings.
         Assert.DoesNotContain(names, n => n.StartsWith("Storage__Connection__", StringComparison.Ordinal) || n.StartsWith("Storage__IdentityConnection", StringComparison.Ordinal));
-        Assert.True(Readme().Count >= 20, "The README's Configuration table was not found or is nearly empty.");
+        Assert.True(ConfigurationDoc().Count >= 20, "The Configuration table (docs/configuration.md) was not found or is nearly empty.");
     }
 
     [Fact]
@@ -82,7 +82,7 @@ public sealed class AppSettingsTests
 
     // The comparison can fail: fabricated inputs, each with one thing wrong.
 
-    private static readonly DocumentedSetting[] SomeReadme =
+    private static readonly DocumentedSetting[] SomeDocumented =
     [
         new("Optional__Thing", "`5`"),
         new("Needed__Thing", "(required)"),
@@ -93,42 +93,42 @@ public sealed class AppSettingsTests
     [Fact]
     public void ASettingNeitherSetNorDocumentedIsNamedWithWhatToDo()
     {
-        var problems = AppSettings.Compare([new CodeSetting("Fabricated__Missing", "FabricatedOptions.Missing")], [], SomeReadme);
+        var problems = AppSettings.Compare([new CodeSetting("Fabricated__Missing", "FabricatedOptions.Missing")], [], SomeDocumented);
 
         var problem = Assert.Single(problems);
         Assert.Contains("Fabricated__Missing (FabricatedOptions.Missing)", problem, StringComparison.Ordinal);
-        Assert.Contains("set it in the Bicep, or document it in README.md (## Configuration) with its default", problem, StringComparison.Ordinal);
+        Assert.Contains("set it in the Bicep, or document it in docs/configuration.md (## Configuration) with its default", problem, StringComparison.Ordinal);
     }
 
     [Fact]
     public void ARequiredSettingMustBeSetByBicepEvenWhenDocumented()
     {
-        var problems = AppSettings.Compare([new CodeSetting("Needed__Thing", "X.Thing"), new CodeSetting("Keys__<*>", "X.Keys")], [], SomeReadme);
+        var problems = AppSettings.Compare([new CodeSetting("Needed__Thing", "X.Thing"), new CodeSetting("Keys__<*>", "X.Keys")], [], SomeDocumented);
 
         Assert.Equal(2, problems.Count);
-        Assert.All(problems, p => Assert.Contains("is required (README.md says \"(required)\")", p, StringComparison.Ordinal));
-        Assert.Empty(AppSettings.Compare([new CodeSetting("Needed__Thing", "X.Thing"), new CodeSetting("Keys__<*>", "X.Keys")], ["Needed__Thing", "Keys__k1"], SomeReadme));
+        Assert.All(problems, p => Assert.Contains("is required (docs/configuration.md says \"(required)\")", p, StringComparison.Ordinal));
+        Assert.Empty(AppSettings.Compare([new CodeSetting("Needed__Thing", "X.Thing"), new CodeSetting("Keys__<*>", "X.Keys")], ["Needed__Thing", "Keys__k1"], SomeDocumented));
     }
 
     [Fact]
     public void AnOptionalDocumentedSettingNeedsNoBicep()
     {
         Assert.Empty(AppSettings.Compare(
-            [new CodeSetting("Optional__Thing", "X.Thing"), new CodeSetting("Digest__Languages__<*>__Sender", "DigestOptions.Languages")], [], SomeReadme));
+            [new CodeSetting("Optional__Thing", "X.Thing"), new CodeSetting("Digest__Languages__<*>__Sender", "DigestOptions.Languages")], [], SomeDocumented));
     }
 
     [Fact]
-    public void HostSettingsAndConnectionsMustBeSetByBicepWhateverTheReadmeSays()
+    public void HostSettingsAndConnectionsMustBeSetByBicepWhateverTheConfigurationDocSays()
     {
-        DocumentedSetting[] readme = [new("AzureWebJobsStorage", "`UseDevelopmentStorage=true`"), new("Schedule", "(required by the Functions host)")];
+        DocumentedSetting[] doc = [new("AzureWebJobsStorage", "`UseDevelopmentStorage=true`"), new("Schedule", "(required by the Functions host)")];
         CodeSetting[] code = [new("AzureWebJobsStorage", "trigger", SettingKind.Connection), new("Schedule", "timer", SettingKind.Host)];
 
-        var problems = AppSettings.Compare(code, [], readme);
+        var problems = AppSettings.Compare(code, [], doc);
 
         Assert.Equal(2, problems.Count);
         Assert.Contains(problems, p => p.StartsWith("AzureWebJobsStorage (trigger) is a storage connection", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.StartsWith("Schedule (timer) is needed by the Functions host in Azure", StringComparison.Ordinal));
-        Assert.Empty(AppSettings.Compare(code, ["AzureWebJobsStorage__accountName", "AzureWebJobsStorage__clientId", "Schedule"], readme));
+        Assert.Empty(AppSettings.Compare(code, ["AzureWebJobsStorage__accountName", "AzureWebJobsStorage__clientId", "Schedule"], doc));
     }
 
     [Fact]
@@ -141,9 +141,9 @@ public sealed class AppSettingsTests
     }
 
     [Fact]
-    public void ReadmeRowsWithSeveralNamesExpandToFullNames()
+    public void ConfigurationDocRowsWithSeveralNamesExpandToFullNames()
     {
-        const string readme = """
+        const string doc = """
             # X
 
             ## Configuration
@@ -157,7 +157,7 @@ public sealed class AppSettingsTests
             | `Not__InTheSection` | 1 | x |
             """;
 
-        var rows = AppSettings.FromReadme(readme);
+        var rows = AppSettings.FromConfigurationDoc(doc);
 
         Assert.Equal(["Digest__Languages__<lang>__Sender", "Digest__Languages__<lang>__Organization", "Digest__Languages__<lang>__Footer", "Delivery__FromEmail"],
             rows.Select(r => r.Name));

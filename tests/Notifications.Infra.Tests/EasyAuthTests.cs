@@ -8,7 +8,7 @@ namespace Notifications.Infra.Tests;
 /// <summary>
 /// App Service authentication (Easy Auth, infra/modules/admin-auth.bicep) never locks out what must stay anonymous: every
 /// anonymous HTTP function of functions.metadata and the Event Grid delivery path of the blob trigger are excluded, in the
-/// deployed Bicep and in the configuration the README documents; the admin routes are not.
+/// deployed Bicep and in the configuration docs/subscribers.md documents; the admin routes are not.
 /// </summary>
 public sealed partial class EasyAuthTests
 {
@@ -27,20 +27,20 @@ public sealed partial class EasyAuthTests
     }
 
     [Fact]
-    public void ReadmeDocumentsEveryAnonymousRouteAndTheEventGridPath()
+    public void SubscribersDocDocumentsEveryAnonymousRouteAndTheEventGridPath()
     {
-        var excluded = ReadmeExcludedPaths();
+        var excluded = DocumentedExcludedPaths();
 
         var uncovered = AnonymousPaths().Where(p => !IsExcluded(p, excluded)).ToList();
 
         Assert.True(uncovered.Count == 0,
-            $"README.md (Subscribers, \"Production authentication with Entra ID\") excludes no path covering {string.Join(", ", uncovered)}. Documented: {string.Join(", ", excluded)}");
+            $"docs/subscribers.md (\"Production authentication with Entra ID\") excludes no path covering {string.Join(", ", uncovered)}. Documented: {string.Join(", ", excluded)}");
     }
 
     [Fact]
-    public async Task ReadmeShowsTheExcludedPathsTheBicepDeploys()
+    public async Task SubscribersDocShowsTheExcludedPathsTheBicepDeploys()
     {
-        Assert.Equal((await BicepExcludedPathsAsync()).Order(StringComparer.Ordinal), ReadmeExcludedPaths().Order(StringComparer.Ordinal));
+        Assert.Equal((await BicepExcludedPathsAsync()).Order(StringComparer.Ordinal), DocumentedExcludedPaths().Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -114,16 +114,16 @@ public sealed partial class EasyAuthTests
     private static async Task<IReadOnlyList<string>> BicepExcludedPathsAsync()
         => (await AuthSettingsAsync())["globalValidation"]!["excludedPaths"]!.AsArray().Select(p => p!.GetValue<string>()).ToList();
 
-    /// <summary>The excludedPaths of the configuration block under "Production authentication with Entra ID" in README.md.</summary>
-    private static IReadOnlyList<string> ReadmeExcludedPaths()
+    /// <summary>The excludedPaths of the configuration block under "Production authentication with Entra ID" in docs/subscribers.md.</summary>
+    private static IReadOnlyList<string> DocumentedExcludedPaths()
     {
-        var readme = File.ReadAllText(Path.Combine(Repository.Root, "README.md"));
-        var section = readme.IndexOf("**Production authentication with Entra ID.**", StringComparison.Ordinal);
-        Assert.True(section >= 0, "README.md has no \"Production authentication with Entra ID\" paragraph.");
-        var block = CodeBlock().Match(readme, section);
-        Assert.True(block.Success, "README.md's \"Production authentication with Entra ID\" has no ```jsonc block.");
+        var doc = File.ReadAllText(Path.Combine(Repository.Root, "docs", "subscribers.md"));
+        var section = doc.IndexOf("**Production authentication with Entra ID.**", StringComparison.Ordinal);
+        Assert.True(section >= 0, "docs/subscribers.md has no \"Production authentication with Entra ID\" paragraph.");
+        var block = CodeBlock().Match(doc, section);
+        Assert.True(block.Success, "docs/subscribers.md's \"Production authentication with Entra ID\" has no ```jsonc block.");
         var paths = ExcludedPaths().Match(block.Groups[1].Value);
-        Assert.True(paths.Success, "README.md's authentication block has no \"excludedPaths\": [ ... ].");
+        Assert.True(paths.Success, "docs/subscribers.md's authentication block has no \"excludedPaths\": [ ... ].");
         return Regex.Matches(paths.Groups[1].Value, "\"([^\"]*)\"").Select(m => m.Groups[1].Value).ToList();
     }
 

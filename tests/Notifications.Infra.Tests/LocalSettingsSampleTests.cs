@@ -6,7 +6,7 @@ namespace Notifications.Infra.Tests;
 
 /// <summary>
 /// <c>local.settings.sample.json</c> (what a developer copies to run <c>func start</c>) lists every setting the app reads, and
-/// every setting in it is explained in the README's Configuration table.
+/// every setting in it is explained in the Configuration table in docs/configuration.md.
 /// </summary>
 public sealed class LocalSettingsSampleTests
 {
@@ -45,13 +45,13 @@ public sealed class LocalSettingsSampleTests
     }
 
     [Fact]
-    public void EverySettingInTheSampleIsExplainedInTheReadme()
+    public void EverySettingInTheSampleIsExplainedInTheConfigurationDoc()
     {
-        var documented = AppSettings.FromReadme(File.ReadAllText(Path.Combine(Repository.Root, "README.md")));
+        var documented = AppSettings.FromConfigurationDoc(File.ReadAllText(Path.Combine(Repository.Root, "docs", "configuration.md")));
 
         var unexplained = SampleKeys().Where(key => !documented.Any(d => AppSettings.Matches(d.Name, key) || string.Equals(d.Name, key, StringComparison.OrdinalIgnoreCase))).ToList();
 
-        Assert.True(unexplained.Count == 0, "Not in the README's Configuration table: " + string.Join(", ", unexplained) + ". Add a row: setting, default, meaning.");
+        Assert.True(unexplained.Count == 0, "Not in the Configuration table in docs/configuration.md: " + string.Join(", ", unexplained) + ". Add a row: setting, default, meaning.");
     }
 
     [Fact]

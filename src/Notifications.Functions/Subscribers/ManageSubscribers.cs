@@ -5,7 +5,7 @@ using Notifications.Subscribers;
 namespace Notifications.Functions.Subscribers;
 
 /// <summary>
-/// The admin API, function-key protected (in production, put App Service authentication with Entra ID in front; see the README).
+/// The admin API, function-key protected (in production, put App Service authentication with Entra ID in front; see docs/subscribers.md, "Production authentication with Entra ID").
 /// Routes are under /api/manage: the Functions host reserves every route that starts with "admin".
 /// CLI twins: <c>notify subscribers ...</c>, and <c>notify serve</c> for the same endpoints on 127.0.0.1.
 /// </summary>
