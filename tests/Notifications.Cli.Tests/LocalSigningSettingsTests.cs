@@ -9,7 +9,9 @@ namespace Notifications.Cli.Tests;
 /// </summary>
 public sealed class LocalSigningSettingsTests : IDisposable
 {
-    private const string DeployedStorage = "BlobEndpoint=https://stnotifyprod.blob.core.windows.net/;QueueEndpoint=https://stnotifyprod.queue.core.windows.net/;TableEndpoint=https://stnotifyprod.table.core.windows.net/";
+    /// <summary>A deployed account in its identity-based form (no key anywhere), as the Functions host and the runbook set it.</summary>
+    private const string DeployedStorageSetting = "AzureWebJobsStorage:accountName";
+    private const string DeployedStorage = "stnotifyprod";
     private static readonly string DeployedKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
 
     private readonly TempFolder _temp = new();
@@ -17,7 +19,7 @@ public sealed class LocalSigningSettingsTests : IDisposable
     [Fact]
     public async Task ServeAgainstDeployedStorageWithLocalSettingsIsRefusedNamingBothSettings()
     {
-        var run = await ServeAsync(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = DeployedStorage });
+        var run = await ServeAsync(new Dictionary<string, string?> { [DeployedStorageSetting] = DeployedStorage });
 
         Assert.Equal(1, run.ExitCode);
         var error = Assert.Single(run.ErrorLines);
@@ -32,7 +34,7 @@ public sealed class LocalSigningSettingsTests : IDisposable
     {
         var run = await ServeAsync(new Dictionary<string, string?>
         {
-            ["AzureWebJobsStorage"] = DeployedStorage, ["Tokens:Keys:k1"] = DeployedKey, ["Tokens:CurrentKeyId"] = "k1", ["Links:BaseUrl"] = "http://localhost:7071",
+            [DeployedStorageSetting] = DeployedStorage, ["Tokens:Keys:k1"] = DeployedKey, ["Tokens:CurrentKeyId"] = "k1", ["Links:BaseUrl"] = "http://localhost:7071",
         });
 
         Assert.Equal(1, run.ExitCode);
@@ -44,7 +46,7 @@ public sealed class LocalSigningSettingsTests : IDisposable
     [Fact]
     public async Task ACommandThatSendsAgainstDeployedStorageStopsBeforeSigning()
     {
-        var run = await CliRun.RunAsync(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = DeployedStorage }, "deliver");
+        var run = await CliRun.RunAsync(new Dictionary<string, string?> { [DeployedStorageSetting] = DeployedStorage }, "deliver");
 
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("Tokens__Keys__", Assert.Single(run.ErrorLines));
@@ -54,7 +56,7 @@ public sealed class LocalSigningSettingsTests : IDisposable
     public async Task ACommandThatBuildsNoLinkIsNotRefused()
     {
         // An address the rules refuse: the command gets as far as validating it (past the refusal), and touches no storage.
-        var run = await CliRun.RunAsync(new Dictionary<string, string?> { ["AzureWebJobsStorage"] = DeployedStorage, ["Subscribers:IdKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)) },
+        var run = await CliRun.RunAsync(new Dictionary<string, string?> { [DeployedStorageSetting] = DeployedStorage, ["Subscribers:IdKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)) },
             "subscribers", "add", "--email", "not-an-address", "--name", "N", "--organization", "O");
 
         Assert.Equal(1, run.ExitCode);
@@ -70,7 +72,7 @@ public sealed class LocalSigningSettingsTests : IDisposable
     {
         var values = new Dictionary<string, string?>
         {
-            ["AzureWebJobsStorage"] = deployed ? DeployedStorage : "UseDevelopmentStorage=true",
+            [deployed ? DeployedStorageSetting : "AzureWebJobsStorage"] = deployed ? DeployedStorage : "UseDevelopmentStorage=true",
             ["Tokens:Keys:local"] = DeployedKey,
             ["Tokens:CurrentKeyId"] = "local",
         };
