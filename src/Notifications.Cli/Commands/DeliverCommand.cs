@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using Notifications.Delivery;
 using Notifications.Digests;
+using Notifications.Storage;
 
 namespace Notifications.Cli.Commands;
 
@@ -9,20 +10,65 @@ public static class DeliverCommand
 {
     public static Command Create(CliContext cli)
     {
-        var deliver = new Command("deliver", "Send every batch waiting on the send-batches queue, with the SendBatch function's code (its CLI twin).");
+        var deliver = new Command("deliver",
+            "Send every batch waiting on the send-batches queue, with the SendBatch function's code (its CLI twin). Exit 75 when nothing was " +
+            "ready but messages are in flight (taken by another sender, or by one that stopped): run it again when they are visible again.")
+            { CliContext.JsonOption };
         deliver.SetAction((parse, ct) => cli.RunAsync(parse, async services =>
         {
             var runner = services.GetRequiredService<DigestRunner>();
+            var queue = services.GetRequiredService<SendBatchQueue>();
             var outcomes = new List<BatchOutcome>();
-            var handled = await services.GetRequiredService<SendBatchQueue>().DrainAsync(async (message, token) =>
+            var handled = await queue.DrainAsync(async (message, token) =>
             {
                 if (await runner.SendQueuedAsync(message, token) is { } r) outcomes.Add(r.Outcome);
-            }, TimeSpan.FromMinutes(5), ct);
-            await cli.Out.WriteLineAsync(handled == 0
-                ? "The send-batches queue is empty."
-                : $"{handled} queued batches handled: " + string.Join(", ", outcomes.GroupBy(o => o).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}")) + ".");
-            return outcomes.Any(o => o is BatchOutcome.Failed or BatchOutcome.Uncertain) ? 1 : 0;
+            }, SendBatchQueue.VisibilityTimeout, ct);
+            var left = await queue.BacklogAsync(ct);
+            var exit = outcomes.Any(o => o is BatchOutcome.Failed or BatchOutcome.Uncertain) ? ExitCodes.Failed
+                : left.InFlight > 0 ? ExitCodes.TryLater
+                : ExitCodes.Ok;
+            if (parse.GetValue(CliContext.JsonOption))
+            {
+                int Count(BatchOutcome o) => outcomes.Count(x => x == o);
+                await cli.WriteJsonAsync(new
+                {
+                    handled,
+                    sent = Count(BatchOutcome.Sent), alreadySent = Count(BatchOutcome.AlreadySent), failed = Count(BatchOutcome.Failed),
+                    uncertain = Count(BatchOutcome.Uncertain), beingSent = Count(BatchOutcome.InProgress),
+                    inFlight = left.InFlight, visibleAgainWithinSeconds = (int)left.VisibleAgainWithin.TotalSeconds,
+                });
+                return exit;
+            }
+            if (handled > 0)
+                await cli.Out.WriteLineAsync($"{handled} queued batches handled: " +
+                    (outcomes.Count == 0 ? "nothing to send (their runs are finished, paused or planned again)" : string.Join(", ", outcomes.GroupBy(o => o).Select(g => $"{g.Count()} {Words(g.Key)}"))) + ".");
+            if (left.InFlight > 0)
+                await cli.Out.WriteLineAsync(InFlight("send-batches", left, handled) +
+                    " (10 min if the SendBatch function took them); run `notify deliver` again then.");
+            else if (handled == 0)
+                await cli.Out.WriteLineAsync("The send-batches queue is empty.");
+            return exit;
         }));
         return deliver;
     }
+
+    /// <summary>"No message ready on the X queue: 4 messages in flight, visible again in ≤ 5 min if the reader that took them stopped".</summary>
+    public static string InFlight(string queue, QueueBacklog left, int handled)
+        => (handled == 0 ? $"No message ready on the {queue} queue: " : "Still ") +
+           $"{left.InFlight} message{(left.InFlight == 1 ? "" : "s")} in flight (taken by another reader and not yet done), " +
+           $"visible again in ≤ {Duration(left.VisibleAgainWithin)} if the reader that took them stopped";
+
+    private static string Duration(TimeSpan span)
+        => span.TotalMinutes >= 1 && span.Seconds == 0 ? $"{(int)span.TotalMinutes} min" : $"{(int)span.TotalSeconds} s";
+
+    /// <summary>A batch outcome as a person says it: "being sent" for one another worker holds right now.</summary>
+    private static string Words(BatchOutcome outcome) => outcome switch
+    {
+        BatchOutcome.Sent => "sent",
+        BatchOutcome.AlreadySent => "already sent",
+        BatchOutcome.Failed => "failed",
+        BatchOutcome.Uncertain => "uncertain",
+        BatchOutcome.InProgress => "being sent by another worker",
+        _ => outcome.ToString().ToLowerInvariant(),
+    };
 }

@@ -53,7 +53,7 @@ public static class DigestCommands
             // In text, the runs that mailed someone or need attention; the hour's empty runs in one line.
             var quiet = results.Where(r => r.PlannedRecipients == 0 && r.Status == DigestRunStatus.Completed).ToList();
             foreach (var r in results.Except(quiet))
-                exit = Math.Max(exit, await WriteResultAsync(cli, parse, r, json: false, quiet: asJson));
+                exit = ExitCodes.Worst(exit, await WriteResultAsync(cli, parse, r, json: false, quiet: asJson));
             if (!asJson && quiet.Count > 0)
                 await cli.Out.WriteLineAsync($"Nothing due for anyone in {quiet.Count} run{(quiet.Count == 1 ? "" : "s")}: {string.Join(", ", quiet.Select(r => r.RunId))}.");
             return exit;
@@ -143,9 +143,14 @@ public static class DigestCommands
         articles = r.Articles, recipients = r.PlannedRecipients, batches = r.Batches,
         sentNow = new { batches = r.BatchesSentNow, recipients = r.RecipientsSentNow },
         alreadySent = r.BatchesAlreadySent, failed = r.BatchesFailed, uncertain = r.BatchesUncertain,
+        beingSent = r.BatchesInProgress,
+        heldUntil = r.PlanningHeldUntil, message = r.PlanningMessage,
     };
 
-    /// <summary>Prints a run's result; exit 1 when a batch failed or is uncertain, or the run paused.</summary>
+    /// <summary>
+    /// Prints a run's result; exit 1 when a batch failed or is uncertain, or the run paused; 75 (try later) when another planner holds
+    /// the run. Batches another worker is sending right now are listed as being sent.
+    /// </summary>
     /// <param name="quiet">Only the errors (the results were written as one JSON array).</param>
     private static async Task<int> WriteResultAsync(CliContext cli, ParseResult parse, DigestRunResult r, bool? json = null, bool quiet = false)
     {
@@ -156,12 +161,17 @@ public static class DigestCommands
         {
             await cli.Out.WriteLineAsync($"Run {r.RunId}: {r.Status.ToString().ToLowerInvariant()}, window {r.WindowStart:u} to {r.WindowEnd:u}.");
             await cli.Out.WriteLineAsync($"{r.Articles} articles, {r.PlannedRecipients} recipients in {r.Batches} batches.");
-            await cli.Out.WriteLineAsync($"Sent now: {r.BatchesSentNow} batches ({r.RecipientsSentNow} recipients); already sent: {r.BatchesAlreadySent}; failed: {r.BatchesFailed}; uncertain: {r.BatchesUncertain}.");
+            await cli.Out.WriteLineAsync($"Sent now: {r.BatchesSentNow} batches ({r.RecipientsSentNow} recipients); already sent: {r.BatchesAlreadySent}; failed: {r.BatchesFailed}; uncertain: {r.BatchesUncertain}; being sent: {r.BatchesInProgress}.");
+            foreach (var b in r.BatchResults.Where(b => b.Outcome == BatchOutcome.InProgress))
+                await cli.Out.WriteLineAsync($"  batch {b.BatchId}: being sent by another worker right now; `notify digest status {r.RunId}` shows when it is done.");
+            if (r.PlanningMessage is { } held)
+                await cli.Out.WriteLineAsync(char.ToUpperInvariant(held[0]) + held[1..] + ".");
         }
         foreach (var failed in r.BatchResults.Where(b => b.Error is not null))
             await cli.Error.WriteLineAsync($"error: batch {failed.BatchId} {failed.Outcome.ToString().ToLowerInvariant()}: {failed.Error}");
         if (r.Status == DigestRunStatus.Paused)
             await cli.Error.WriteLineAsync($"error: run {r.RunId} paused after repeated failures; fix the cause, then `notify digest resume {r.RunId}`.");
-        return r.BatchesFailed + r.BatchesUncertain == 0 && r.Status != DigestRunStatus.Paused ? 0 : 1;
+        if (r.BatchesFailed + r.BatchesUncertain > 0 || r.Status == DigestRunStatus.Paused) return ExitCodes.Failed;
+        return r.PlanningHeldUntil is null ? ExitCodes.Ok : ExitCodes.TryLater;
     }
 }

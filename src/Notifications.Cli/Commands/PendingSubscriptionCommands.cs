@@ -14,15 +14,21 @@ public static class PendingSubscriptionCommands
     public static Command SendConfirmations(CliContext cli)
     {
         var command = new Command("send-confirmations",
-            "Send the confirmation emails of the subscribe requests waiting on the subscribe-confirmations queue (the SubscribeConfirmation function's twin).");
+            "Send the confirmation emails of the subscribe requests waiting on the subscribe-confirmations queue (the SubscribeConfirmation function's twin). " +
+            "Exit 75 when messages are in flight (taken by another reader, or by one that stopped): run it again when they are visible again.");
         command.SetAction((parse, ct) => cli.RunAsync(parse, async services =>
         {
-            var drained = await services.GetRequiredService<SubscribeConfirmationQueue>().SendWaitingAsync(
-                services.GetRequiredService<SubscribeConfirmationSender>(), ct);
-            await cli.Out.WriteLineAsync(drained.Handled == 0
-                ? "The subscribe-confirmations queue is empty."
-                : $"{drained.Handled} subscribe requests handled: {drained.Sent} confirmation emails sent.");
-            return 0;
+            var queue = services.GetRequiredService<SubscribeConfirmationQueue>();
+            var drained = await queue.SendWaitingAsync(services.GetRequiredService<SubscribeConfirmationSender>(), ct);
+            var left = await queue.BacklogAsync(ct);
+            if (drained.Handled > 0)
+                await cli.Out.WriteLineAsync($"{drained.Handled} subscribe requests handled: {drained.Sent} confirmation emails sent.");
+            if (left.InFlight > 0)
+                await cli.Out.WriteLineAsync(DeliverCommand.InFlight("subscribe-confirmations", left, drained.Handled) +
+                    " (10 min if the SubscribeConfirmation function took them); run `notify subscribers send-confirmations` again then.");
+            else if (drained.Handled == 0)
+                await cli.Out.WriteLineAsync("The subscribe-confirmations queue is empty.");
+            return left.InFlight > 0 ? ExitCodes.TryLater : ExitCodes.Ok;
         }));
         return command;
     }

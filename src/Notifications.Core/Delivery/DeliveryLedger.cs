@@ -172,6 +172,33 @@ public sealed class DeliveryLedger(StorageResources storage, TimeProvider time) 
         return row.HasValue && row.Value is { } e ? FromEntity(e) : null;
     }
 
+    /// <summary>
+    /// Deletes the batches of a run written under any plan but <paramref name="planId"/> (a planner that stopped or lost its claim wrote
+    /// them; nobody sends them), with the addresses they hold. Only batches that never left (Planned, Failed) go: a row that says a
+    /// request was sent or may have been stays as that record. ETag-guarded; returns how many were deleted.
+    /// </summary>
+    public async Task<int> DeleteAbandonedPlansAsync(string runId, string planId, CancellationToken ct = default)
+    {
+        await storage.EnsureCreatedAsync();
+        // Everything of the run outside "<plan id>." … "<plan id>/" (see ListAsync), that never left.
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {runId} and (RowKey lt {planId + "."} or RowKey gt {planId + "/"}) and (Status eq {nameof(BatchStatus.Planned)} or Status eq {nameof(BatchStatus.Failed)})");
+        var deleted = 0;
+        await foreach (var e in storage.DeliveryLedger.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: ct))
+        {
+            try
+            {
+                await storage.DeliveryLedger.DeleteEntityAsync(e.PartitionKey, e.RowKey, e.ETag, ct);
+                deleted++;
+            }
+            catch (RequestFailedException x) when (x.Status is 404 or 412)
+            {
+                // Gone already, or changed since it was read (read again by the next completion).
+            }
+        }
+        return deleted;
+    }
+
     Task<ErasureStep> IPersonalDataStore.ForgetAsync(ErasedSubscriber subscriber, CancellationToken ct) => ForgetRecipientAsync(subscriber, ct);
 
     /// <summary>

@@ -29,6 +29,19 @@ public sealed class SendBatchQueue(StorageResources storage, ILogger<SendBatchQu
             ? m
             : throw new FormatException("A send-batches message needs runId, planId and batchId.");
 
+    /// <summary>How long a message <c>notify deliver</c> took off stays hidden from other readers: if it stops, the message reappears after this.</summary>
+    public static readonly TimeSpan VisibilityTimeout = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Messages ready on the queue and those in flight (taken by <c>notify deliver</c> or the SendBatch function and not yet deleted), with
+    /// when the latter reappear if a <c>notify deliver</c> that stopped holds them (<see cref="VisibilityTimeout"/>).
+    /// </summary>
+    public async Task<QueueBacklog> BacklogAsync(CancellationToken ct = default)
+    {
+        await storage.EnsureCreatedAsync();
+        return await QueueDrain.BacklogAsync(storage.SendBatches, VisibilityTimeout, ct);
+    }
+
     /// <summary>
     /// Takes every message off the queue and hands it to <paramref name="send"/>, as the queue trigger would: deleted when
     /// handled, left to reappear when it throws, and moved to the poison queue after <see cref="QueueDrain.MaxDequeueCount"/> tries.

@@ -6,7 +6,7 @@ public enum DigestRunStatus
 {
     /// <summary>Created; its window is fixed, nothing planned yet.</summary>
     Open,
-    /// <summary>One worker is rendering and writing the batches (a lease: stale after <see cref="DigestRunner.PlanningLease"/>).</summary>
+    /// <summary>One worker is rendering and writing the batches (a lease: stale after <see cref="ScheduleOptions.PlanningLease"/>).</summary>
     Planning,
     /// <summary>Batches are in the ledger; sending may be under way.</summary>
     Planned,

@@ -23,6 +23,15 @@ public sealed record DigestRunResult(
     public int BatchesFailed => BatchResults.Count(b => b.Outcome == BatchOutcome.Failed);
     public int BatchesUncertain => BatchResults.Count(b => b.Outcome == BatchOutcome.Uncertain);
     public int BatchesInProgress => BatchResults.Count(b => b.Outcome == BatchOutcome.InProgress);
+
+    /// <summary>
+    /// For a run another planner holds (<see cref="DigestRunStatus.Planning"/>): when its lease ends (<see cref="ScheduleOptions.PlanningLease"/>
+    /// after its claim), and so when the run will be planned again if that planner stopped. Null otherwise.
+    /// </summary>
+    public DateTimeOffset? PlanningHeldUntil { get; init; }
+
+    /// <summary>What is happening to a run another planner holds, for a person (the CLI and the logs say the same); null otherwise.</summary>
+    public string? PlanningMessage => PlanningHeldUntil is { } until ? DigestRunner.HeldByAnotherPlanner(RunId, until) : null;
 }
 
 /// <summary>
@@ -54,8 +63,18 @@ public sealed class DigestRunner(
     TimeProvider time,
     ILogger<DigestRunner> logger)
 {
-    /// <summary>A run left in Planning longer than this (its planner crashed) may be planned again.</summary>
-    public static readonly TimeSpan PlanningLease = TimeSpan.FromMinutes(10);
+    /// <summary>A run left in Planning longer than this (its planner crashed) may be planned again: <see cref="ScheduleOptions.PlanningLease"/>.</summary>
+    private TimeSpan PlanningLease => schedule.Value.PlanningLease;
+
+    /// <summary>
+    /// "another planner holds run X until 22:14:05 UTC; it will be replanned then": what a caller of a run in Planning is told, with the
+    /// end of the lease rounded up to the second (the run may be planned again from then on).
+    /// </summary>
+    public static string HeldByAnotherPlanner(string runId, DateTimeOffset until)
+    {
+        var second = new DateTimeOffset((until.UtcTicks + TimeSpan.TicksPerSecond - 1) / TimeSpan.TicksPerSecond * TimeSpan.TicksPerSecond, TimeSpan.Zero);
+        return $"another planner holds run {runId} until {second:yyyy-MM-dd HH:mm:ss} UTC; it will be replanned then (by the hourly timer, or by running it again)";
+    }
 
     /// <summary>
     /// The hourly timer (<c>DigestSchedule</c> function; CLI twin <c>notify digest run --due</c> sends inline): plans the daily and
@@ -217,12 +236,17 @@ public sealed class DigestRunner(
         {
             var planned = await planner.PlanAsync(period, run, ct);
             if (planned is null)
+                run = await runs.GetAsync(period.Frequency, period.Key, ct) ?? run;
+            else
             {
-                logger.LogInformation("Run {RunId} is being planned by another worker", run.RunId);
-                return await runs.GetAsync(period.Frequency, period.Key, ct) ?? run;
+                // Planned again with nobody to mail: completed here, so the plan the stopped planner left goes now.
+                if (planned.Status is DigestRunStatus.Completed && run.PlanId.Length > 0)
+                    await DeleteAbandonedPlansAsync(planned, ct);
+                run = planned;
             }
-            run = planned;
         }
+        if (run.Status is DigestRunStatus.Planning)
+            logger.LogInformation("Another planner holds run {RunId} until {LeaseEnds:u}; it will be replanned then", run.RunId, run.UpdatedAt + PlanningLease);
         return run;
     }
 
@@ -280,12 +304,29 @@ public sealed class DigestRunner(
                      && (allSentSoFar ?? (await ledger.ListAsync(run.RunId, run.PlanId, ct)).All(b => b.Status == BatchStatus.Sent)))
                 status = DigestRunStatus.Completed;
             if (failures == run.ConsecutiveFailures && status == run.Status) return run;
+            // Before it is marked completed (a failure leaves it Planned, and the next send completes it): the batches of plans the run
+            // no longer has, with their addresses.
+            if (status is DigestRunStatus.Completed)
+                await DeleteAbandonedPlansAsync(run, ct);
             if (await runs.TryUpdateAsync(run with { ConsecutiveFailures = failures, Status = status }, ct) is { } updated) return updated;
             run = await runs.GetAsync(run.Frequency, run.PeriodKey, ct) ?? run;
         }
         return run;
     }
 
-    private static DigestRunResult Result(DigestRun run, IReadOnlyList<BatchResult> batches)
-        => new(run.RunId, run.Status, run.WindowStart, run.WindowEnd, run.ArticleCount, run.RecipientCount, run.BatchCount, batches);
+    /// <summary>
+    /// The batches of plans a completing run no longer has (written by a planner that stopped, or lost its claim), deleted with the
+    /// addresses they hold: nobody ever sends them.
+    /// </summary>
+    private async Task DeleteAbandonedPlansAsync(DigestRun run, CancellationToken ct)
+    {
+        if (await ledger.DeleteAbandonedPlansAsync(run.RunId, run.PlanId, ct) is > 0 and var deleted)
+            logger.LogInformation("Run {RunId} completes: {Count} batches of plans it no longer has deleted, with their addresses", run.RunId, deleted);
+    }
+
+    private DigestRunResult Result(DigestRun run, IReadOnlyList<BatchResult> batches)
+        => new(run.RunId, run.Status, run.WindowStart, run.WindowEnd, run.ArticleCount, run.RecipientCount, run.BatchCount, batches)
+        {
+            PlanningHeldUntil = run.Status is DigestRunStatus.Planning ? run.UpdatedAt + PlanningLease : null,
+        };
 }

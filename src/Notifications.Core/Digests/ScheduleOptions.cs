@@ -30,4 +30,13 @@ public sealed class ScheduleOptions
     [Range(typeof(TimeSpan), "01:00:00", "7.00:00:00", ParseLimitsInInvariantCulture = true,
         ErrorMessage = "Schedule:LatenessLimit must be between 01:00:00 and 7.00:00:00 (how late after its slot a digest may still go out; the timer runs hourly), e.g. 1.00:00:00.")]
     public TimeSpan LatenessLimit { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>
+    /// How long a planner holds a run it claimed (Planning): a run still in Planning this long after its claim (its planner stopped)
+    /// is planned again by the next caller or hourly tick. Until then every other caller is told who holds it and until when. It must
+    /// outlast the slowest planning; at most an hour, so that the hourly timer replans a stopped planner's run well within the lateness limit.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:01:00", "01:00:00", ParseLimitsInInvariantCulture = true,
+        ErrorMessage = "Schedule:PlanningLease must be between 00:01:00 and 01:00:00 (how long a run stays claimed by a planner that may have stopped, before it is planned again), e.g. 00:10:00.")]
+    public TimeSpan PlanningLease { get; set; } = TimeSpan.FromMinutes(10);
 }

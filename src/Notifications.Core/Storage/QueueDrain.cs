@@ -5,6 +5,13 @@ using Microsoft.Extensions.Logging;
 namespace Notifications.Storage;
 
 /// <summary>
+/// What a queue holds besides what a drain just took: messages ready to be taken (<see cref="Visible"/>, at most 32 counted), and
+/// messages another reader took off and has not deleted (<see cref="InFlight"/>: approximate, from the queue's message count): they are
+/// being handled, or their reader stopped and they reappear within <see cref="VisibleAgainWithin"/> (the visibility timeout it took them with).
+/// </summary>
+public sealed record QueueBacklog(int Visible, int InFlight, TimeSpan VisibleAgainWithin);
+
+/// <summary>
 /// Empties a queue as the Functions queue trigger would, for the CLI twins and <c>notify serve</c>: each message is handed on and
 /// deleted when handled, left to reappear when handling throws, and moved to its poison queue after <see cref="MaxDequeueCount"/> tries.
 /// </summary>
@@ -12,6 +19,17 @@ public static class QueueDrain
 {
     /// <summary>Like the Functions host (host.json maxDequeueCount): a message that failed this often goes to the poison queue.</summary>
     public const int MaxDequeueCount = 5;
+
+    /// <summary>
+    /// Messages ready on the queue, and those in flight: the queue's approximate message count less the visible ones (peeked). Taken after a
+    /// drain, in flight means another reader holds them, or one that stopped left them hidden for up to <paramref name="visibilityTimeout"/>.
+    /// </summary>
+    public static async Task<QueueBacklog> BacklogAsync(QueueClient queue, TimeSpan visibilityTimeout, CancellationToken ct)
+    {
+        var all = (await queue.GetPropertiesAsync(ct)).Value.ApproximateMessagesCountLong;
+        var visible = (await queue.PeekMessagesAsync(queue.MaxPeekableMessages, ct)).Value.Length;
+        return new QueueBacklog(visible, (int)Math.Clamp(all - visible, 0, int.MaxValue), visibilityTimeout);
+    }
 
     /// <summary>Returns how many messages were handled. <paramref name="label"/> names the queue in logs (e.g. "Send-batches").</summary>
     public static async Task<int> DrainAsync(QueueClient queue, QueueClient poison, string label, Func<string, CancellationToken, Task> handle,

@@ -36,6 +36,16 @@ public sealed class SubscribeConfirmationQueue(StorageResources storage, ILogger
     public static readonly TimeSpan VisibilityTimeout = TimeSpan.FromMinutes(1);
 
     /// <summary>
+    /// Messages ready on the queue and those in flight (taken by a drain or the SubscribeConfirmation function and not yet deleted), with
+    /// when the latter reappear if a drain that stopped holds them (<see cref="VisibilityTimeout"/>).
+    /// </summary>
+    public async Task<QueueBacklog> BacklogAsync(CancellationToken ct = default)
+    {
+        await storage.EnsureCreatedAsync();
+        return await QueueDrain.BacklogAsync(storage.SubscribeConfirmations, VisibilityTimeout, ct);
+    }
+
+    /// <summary>
     /// Sends the confirmation email of every request waiting on the queue, as the SubscribeConfirmation function does with each
     /// message: the one drain of <c>notify subscribers send-confirmations</c> and of <c>notify serve</c> (every few seconds).
     /// </summary>

@@ -242,7 +242,7 @@ public sealed class DigestRunnerTests(AzuriteFixture azurite)
         host.Time.Advance(TimeSpan.FromHours(1));
         await ClaimAsIfAPlannerIsWorkingAsync(host);
 
-        host.Time.Advance(DigestRunner.PlanningLease - TimeSpan.FromMinutes(1));
+        host.Time.Advance(new ScheduleOptions().PlanningLease - TimeSpan.FromMinutes(1));
         var result = await RunDailyAsync(host);
 
         Assert.Equal(DigestRunStatus.Planning, result.Status);
@@ -259,7 +259,7 @@ public sealed class DigestRunnerTests(AzuriteFixture azurite)
         host.Time.Advance(TimeSpan.FromHours(1));
         var crashed = await ClaimAsIfAPlannerIsWorkingAsync(host);
 
-        host.Time.Advance(DigestRunner.PlanningLease + TimeSpan.FromMinutes(1));
+        host.Time.Advance(new ScheduleOptions().PlanningLease + TimeSpan.FromMinutes(1));
         var result = await RunDailyAsync(host);
         // The crashed planner wakes up and writes its plan late: that plan belongs to no run.
         var everyone = (await host.Get<SubscriberStore>().ListAsync(Ct)).Select(s => new PlannedRecipient(s.Id, s.Email, s.Name, s.UpdatedAt)).ToList();
