@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Notifications.Delivery;
 using Notifications.Testing;
 
 namespace Notifications.Cli.Tests;
@@ -66,6 +67,32 @@ public sealed class DeliveryCommandTests(AzuriteFixture azurite) : IDisposable
         Assert.Contains("refused", show.Output);
         Assert.Contains("Does not contain a valid address.", show.Output);
     }
+
+    [Fact]
+    public async Task DeliverAfterAKilledDeliverReportsTheMessagesInFlightInsteadOfAnEmptyQueue()
+    {
+        var settings = TestSettings.For(azurite, _temp.Combine("outbox"));
+        // A `deliver` took four messages off the queue (hidden for its 5 minutes) and was killed before it deleted them.
+        await using (var killed = await TestHost.StartAsync(settings, DateTimeOffset.UtcNow))
+        {
+            var queue = killed.Get<SendBatchQueue>();
+            await queue.EnqueueAsync(Enumerable.Range(0, 4).Select(i => new SendBatchMessage("daily-2026-11-26", "plan1", $"b{i:D5}")), TestContext.Current.CancellationToken);
+            await queue.DrainAsync((_, _) => throw new OperationFailedException(), TimeSpan.FromMinutes(5), TestContext.Current.CancellationToken);
+        }
+
+        var text = await CliRun.RunAsync(settings, "deliver");
+        var json = await CliRun.RunAsync(settings, "deliver", "--json");
+
+        Assert.True(text.ExitCode == 75, text.ToString());
+        Assert.StartsWith("No message ready on the send-batches queue: 4 messages in flight (taken by another reader and not yet done), visible again in ≤ 5 min",
+            Assert.Single(text.OutputLines));
+        Assert.True(json.ExitCode == 75, json.ToString());
+        var result = JsonDocument.Parse(json.Output).RootElement;
+        Assert.Equal((0, 4, 300), (result.GetProperty("handled").GetInt32(), result.GetProperty("inFlight").GetInt32(), result.GetProperty("visibleAgainWithinSeconds").GetInt32()));
+    }
+
+    /// <summary>What the killed process was doing when it stopped: the message was taken and never deleted.</summary>
+    private sealed class OperationFailedException() : Exception("the process was killed");
 
     public void Dispose() => _temp.Dispose();
 }

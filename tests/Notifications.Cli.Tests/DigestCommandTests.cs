@@ -1,5 +1,11 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Notifications.Articles;
+using Notifications.Delivery;
+using Notifications.Digests;
+using Notifications.Subscribers;
 using Notifications.Testing;
 
 namespace Notifications.Cli.Tests;
@@ -130,6 +136,91 @@ public sealed class DigestCommandTests(AzuriteFixture azurite) : IDisposable
         Assert.NotEqual(0, run.ExitCode);
         Assert.Contains("monthly", run.Error);
         Assert.False(Directory.Exists(_temp.Combine("outbox")), "Something was sent for an unknown frequency.");
+    }
+
+    [Fact]
+    public async Task DigestRunOfARunAnotherPlannerHoldsSaysUntilWhenAndExitsTryLater()
+    {
+        var settings = TestSettings.For(azurite, _temp.Combine("outbox"));
+        var at = DateTimeOffset.UtcNow;
+        var runId = "daily-" + at.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        DigestRun held;
+        // A planner claimed the run a minute ago and was killed: the run stays in Planning until its lease (10 min) ends.
+        await using (var host = await TestHost.StartAsync(settings, at.AddMinutes(-1)))
+        {
+            var runs = host.Get<DigestRunStore>();
+            var run = await runs.GetOrCreateAsync(DigestPeriod.For(DigestFrequency.Daily, at), at, TestContext.Current.CancellationToken);
+            held = (await runs.TryUpdateAsync(run with { Status = DigestRunStatus.Planning, PlanId = "killedplan" }, TestContext.Current.CancellationToken))!;
+        }
+        var until = held.UpdatedAt.AddMinutes(10);
+        var expected = $"another planner holds run {runId} until {until.AddTicks(TimeSpan.TicksPerSecond - 1):yyyy-MM-dd HH:mm:ss} UTC; it will be replanned then";
+
+        var text = await CliRun.RunAsync(settings, "digest", "run", "--frequency", "daily", "--at", at.ToString("O"));
+        var json = await CliRun.RunAsync(settings, "digest", "run", "--frequency", "daily", "--at", at.ToString("O"), "--json");
+        var resume = await CliRun.RunAsync(settings, "digest", "resume", runId);
+
+        Assert.True(text.ExitCode == 75, text.ToString());
+        Assert.Contains(text.OutputLines, l => l.StartsWith("A" + expected[1..], StringComparison.Ordinal));
+        Assert.True(json.ExitCode == 75, json.ToString());
+        var result = JsonDocument.Parse(json.Output).RootElement;
+        Assert.Equal("planning", result.GetProperty("status").GetString());
+        Assert.Equal(until, result.GetProperty("heldUntil").GetDateTimeOffset());
+        Assert.StartsWith(expected, result.GetProperty("message").GetString());
+        Assert.True(resume.ExitCode == 75, resume.ToString());
+        Assert.Contains(expected[1..], resume.Output);
+    }
+
+    [Fact]
+    public async Task DigestRunAndResumeListABatchAnotherWorkerIsSendingAsBeingSent()
+    {
+        var outbox = _temp.Combine("outbox");
+        var settings = TestSettings.For(azurite, outbox);
+        settings["Delivery:BatchSize"] = "1";
+        var at = DateTimeOffset.UtcNow.AddMinutes(1);
+        var runId = "daily-" + at.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        // Another worker claimed the first batch and is sending it right now (here: it stopped a moment ago, within the lease).
+        await using (var worker = await TestHost.StartAsync(settings, DateTimeOffset.UtcNow, services => services.AddSingleton<IMailTransport>(new StopsInTheRequest())))
+        {
+            var ct = TestContext.Current.CancellationToken;
+            await worker.Get<SubscriberStore>().UpsertManyAsync(new[] { "a", "b", "c" }.Select(who => new NewSubscriber($"{who}@customs.example", who, "Org")), ct);
+            await worker.Get<ArticlePublisher>().PublishAsync("ptc.md", new MemoryStream(Encoding.UTF8.GetBytes("---\ntitle: PTC session\n---\nBody.\n")), ct);
+            await worker.Get<ArticleIngestor>().IngestAsync("ptc.md", ct);
+            await Assert.ThrowsAsync<TimeoutException>(() => worker.Get<DigestRunner>().RunAsync(DigestFrequency.Daily, at, ct));
+        }
+
+        var run = await CliRun.RunAsync(settings, "digest", "run", "--frequency", "daily", "--at", at.ToString("O"));
+        var json = await CliRun.RunAsync(settings, "digest", "run", "--frequency", "daily", "--at", at.ToString("O"), "--json");
+        var resume = await CliRun.RunAsync(settings, "digest", "resume", runId);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("Sent now: 2 batches (2 recipients); already sent: 0; failed: 0; uncertain: 0; being sent: 1.", run.OutputLines);
+        Assert.Contains(run.OutputLines, l => l.StartsWith("  batch b00000: being sent by another worker right now", StringComparison.Ordinal));
+        Assert.Equal((1, 2), (JsonDocument.Parse(json.Output).RootElement.GetProperty("beingSent").GetInt32(), JsonDocument.Parse(json.Output).RootElement.GetProperty("alreadySent").GetInt32()));
+        Assert.Contains("being sent: 1.", resume.Output);
+        Assert.Contains("batch b00000: being sent by another worker", resume.Output);
+        Assert.Equal(2, Directory.GetFiles(Path.Combine(outbox, runId), "*.eml").Length);
+
+        // The queue message of that batch, handled by `deliver` (the SendBatch function's twin): being sent, not nothing.
+        async Task QueueTheBatchAsync()
+        {
+            await using var host = await TestHost.StartAsync(settings, DateTimeOffset.UtcNow);
+            var planned = (await host.Get<DigestRunStore>().GetAsync(DigestFrequency.Daily, runId["daily-".Length..], TestContext.Current.CancellationToken))!;
+            await host.Get<SendBatchQueue>().EnqueueAsync([new SendBatchMessage(runId, planned.PlanId, "b00000")], TestContext.Current.CancellationToken);
+        }
+        await QueueTheBatchAsync();
+        var deliver = await CliRun.RunAsync(settings, "deliver");
+        await QueueTheBatchAsync();
+        var deliverJson = await CliRun.RunAsync(settings, "deliver", "--json");
+
+        Assert.True(deliver.ExitCode == 0, deliver.ToString());
+        Assert.Equal("1 queued batches handled: 1 being sent by another worker.", Assert.Single(deliver.OutputLines));
+        Assert.Equal((1, 1), (JsonDocument.Parse(deliverJson.Output).RootElement.GetProperty("handled").GetInt32(), JsonDocument.Parse(deliverJson.Output).RootElement.GetProperty("beingSent").GetInt32()));
+    }
+
+    /// <summary>A transport whose request never comes back (the worker holding the batch is still at it, or died in it).</summary>
+    private sealed class StopsInTheRequest : IMailTransport
+    {
+        public Task<string> SendAsync(MailBatch batch, CancellationToken ct) => throw new TimeoutException("the worker stopped in the request");
     }
 
     public void Dispose() => _temp.Dispose();

@@ -33,6 +33,25 @@ public sealed class PendingSubscriptionCommandTests(AzuriteFixture azurite) : ID
     }
 
     [Fact]
+    public async Task SendConfirmationsAfterAKilledDrainReportsTheMessagesInFlightInsteadOfAnEmptyQueue()
+    {
+        var settings = TestSettings.For(azurite, _temp.Combine("outbox"));
+        await using (var killed = await TestHost.StartAsync(settings, DateTimeOffset.UtcNow))
+        {
+            var queue = killed.Get<SubscribeConfirmationQueue>();
+            await queue.EnqueueAsync(new SubscribeConfirmationMessage("s1", "r1"), TestContext.Current.CancellationToken);
+            await queue.EnqueueAsync(new SubscribeConfirmationMessage("s2", "r2"), TestContext.Current.CancellationToken);
+            await queue.DrainAsync((_, _) => throw new InvalidOperationException("the process was killed"), SubscribeConfirmationQueue.VisibilityTimeout, TestContext.Current.CancellationToken);
+        }
+
+        var send = await CliRun.RunAsync(settings, "subscribers", "send-confirmations");
+
+        Assert.True(send.ExitCode == 75, send.ToString());
+        Assert.StartsWith("No message ready on the subscribe-confirmations queue: 2 messages in flight (taken by another reader and not yet done), visible again in ≤ 1 min",
+            Assert.Single(send.OutputLines));
+    }
+
+    [Fact]
     public async Task RemovingSomeoneWithOnlyAPendingRequestErasesItAndSaysNoSuppressionWasKept()
     {
         var settings = TestSettings.For(azurite, _temp.Combine("outbox"));

@@ -1,9 +1,11 @@
 using System.Text;
+using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using Notifications.Articles;
 using Notifications.Delivery;
 using Notifications.Digests;
 using Notifications.Subscribers;
+using Notifications.Templates;
 using Notifications.Testing;
 
 namespace Notifications.Core.Tests.Delivery;
@@ -66,6 +68,46 @@ public sealed class KillAndResumeTests(AzuriteFixture azurite)
 
         Assert.Equal(DigestRunStatus.Completed, result.Status);
         EveryoneExactlyOnce(s, 5);
+    }
+
+    [Fact]
+    public async Task DiesDuringPlanningAfterSomeBatchesWereWrittenAndTheCompletedRunLeavesNoRowOfTheKilledPlan()
+    {
+        await using var s = await SetupAsync(subscribers: 0, batchSize: 1);
+        // Two languages, so two renderings: the planner is killed at the second, after the first language's batches were written.
+        await using (var setup = await RestartAsync(s))
+            await setup.Get<SubscriberStore>().UpsertManyAsync(Enumerable.Range(0, 6).Select(i =>
+                new NewSubscriber($"official{i:D2}@customs.example", $"Official {i}", "Customs Administration", i % 2 == 0 ? "en" : "fr")), Ct);
+        await using (var first = await RestartAsync(s, configure: services => services.AddSingleton<ITemplateSource>(sp =>
+            new DiesAtTheSecondRendering(sp.GetRequiredService<DigestTemplateOverrides>()))))
+            await Assert.ThrowsAsync<ProcessDiedException>(() => first.Get<DigestRunner>().RunAsync(DigestFrequency.Daily, ct: Ct));
+        var killed = await LedgerRowsAsync(s);
+        Assert.NotEmpty(killed);   // the killed plan's batches, with their recipients' addresses
+        var killedPlan = Assert.Single(killed.Select(r => r.RowKey.Split('.')[0]).Distinct());
+
+        // Past the planning lease: planned again under a new plan, sent, completed.
+        await using var second = await RestartAsync(s, TimeSpan.FromMinutes(11));
+        var result = await second.Get<DigestRunner>().RunAsync(DigestFrequency.Daily, ct: Ct);
+
+        Assert.Equal(DigestRunStatus.Completed, result.Status);
+        EveryoneExactlyOnce(s, 6);
+        var plan = (await second.Get<DigestRunStore>().GetAsync(DigestFrequency.Daily, "2026-11-26", Ct))!.PlanId;
+        var left = await LedgerRowsAsync(s);
+        Assert.NotEqual(killedPlan, plan);
+        Assert.Equal(6, left.Count);
+        Assert.All(left, r => Assert.StartsWith(plan + ".", r.RowKey));
+        // No address of anyone is left in the ledger: the killed plan's rows went with theirs, and Sent batches drop theirs.
+        Assert.Empty(await StorageScan.FindAsync(azurite.ConnectionString, name => name == s.Settings["Storage:DeliveryLedgerTable"],
+            Enumerable.Range(0, 6).Select(i => $"official{i:D2}@customs.example").ToList(), Ct));
+    }
+
+    private async Task<List<TableEntity>> LedgerRowsAsync(Setup s)
+    {
+        var table = new TableClient(azurite.ConnectionString, s.Settings["Storage:DeliveryLedgerTable"]);
+        var rows = new List<TableEntity>();
+        await foreach (var e in table.QueryAsync<TableEntity>(cancellationToken: Ct))
+            rows.Add(e);
+        return rows;
     }
 
     [Fact]
@@ -194,6 +236,14 @@ public sealed class KillAndResumeTests(AzuriteFixture azurite)
     }
 
     private sealed class ProcessDiedException() : Exception("the process died");
+
+    /// <summary>The templates, until the second digest is rendered: there the process dies.</summary>
+    private sealed class DiesAtTheSecondRendering(ITemplateSource inner) : ITemplateSource
+    {
+        private int _renderings;
+
+        public TemplateSet Templates => Interlocked.Increment(ref _renderings) < 2 ? inner.Templates : throw new ProcessDiedException();
+    }
 
     private sealed class DiesBeforeTheRequest : IMailTransport
     {

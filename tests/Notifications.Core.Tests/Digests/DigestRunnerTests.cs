@@ -273,6 +273,47 @@ public sealed class DigestRunnerTests(AzuriteFixture azurite)
         Assert.Single(sendGrid.Requests);
     }
 
+    [Fact]
+    public async Task RunHeldByAnotherPlannerSaysUntilWhenAndThatItWillBeReplannedThen()
+    {
+        await using var sendGrid = await FakeSendGrid.StartAsync();
+        await using var host = await TestHost.StartAsync(TestSettings.For(azurite).WithSendGrid(sendGrid), Morning);
+        await SeedAsync(host, 3);
+        await PublishAsync(host, "ptc.md", "PTC session");
+        host.Time.Advance(TimeSpan.FromHours(1));
+        var crashed = await ClaimAsIfAPlannerIsWorkingAsync(host);
+
+        host.Time.Advance(TimeSpan.FromMinutes(3));
+        var result = await RunDailyAsync(host);
+
+        Assert.Equal(DigestRunStatus.Planning, result.Status);
+        Assert.Equal(crashed.UpdatedAt + TimeSpan.FromMinutes(10), result.PlanningHeldUntil);
+        Assert.Equal($"another planner holds run daily-2026-11-26 until {crashed.UpdatedAt.AddMinutes(10):yyyy-MM-dd HH:mm:ss} UTC; it will be replanned then (by the hourly timer, or by running it again)",
+            result.PlanningMessage);
+    }
+
+    [Fact]
+    public async Task PlanningLeaseIsASettingAndARunLeftInPlanningIsReplannedWhenItEnds()
+    {
+        await using var sendGrid = await FakeSendGrid.StartAsync();
+        var settings = TestSettings.For(azurite).WithSendGrid(sendGrid);
+        settings["Schedule:PlanningLease"] = "00:02:00";
+        await using var host = await TestHost.StartAsync(settings, Morning);
+        await SeedAsync(host, 3);
+        await PublishAsync(host, "ptc.md", "PTC session");
+        host.Time.Advance(TimeSpan.FromHours(1));
+        var crashed = await ClaimAsIfAPlannerIsWorkingAsync(host);
+
+        host.Time.Advance(TimeSpan.FromMinutes(1));
+        var held = await RunDailyAsync(host);
+        host.Time.Advance(TimeSpan.FromMinutes(2));
+        var replanned = await RunDailyAsync(host);
+
+        Assert.Equal(DigestRunStatus.Planning, held.Status);
+        Assert.Equal((DigestRunStatus.Completed, 3), (replanned.Status, replanned.RecipientsSentNow));
+        Assert.NotEqual(crashed.PlanId, (await host.Get<DigestRunStore>().GetAsync(DigestFrequency.Daily, "2026-11-26", Ct))!.PlanId);
+    }
+
     /// <summary>What a planner that claimed the run and then stopped leaves behind.</summary>
     private static async Task<DigestRun> ClaimAsIfAPlannerIsWorkingAsync(TestHost host)
     {

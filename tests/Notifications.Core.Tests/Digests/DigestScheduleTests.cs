@@ -378,6 +378,7 @@ public sealed class DigestScheduleTests
     [InlineData("WeeklyDay")]
     [InlineData("FirstDigestLookBack")]
     [InlineData("LatenessLimit")]
+    [InlineData("PlanningLease")]
     public void InvalidOptionIsNamedInTheValidationMessage(string setting)
     {
         var options = new ScheduleOptions();
@@ -387,6 +388,7 @@ public sealed class DigestScheduleTests
             case "WeeklyDay": options.WeeklyDay = (DayOfWeek)7; break;
             case "FirstDigestLookBack": options.FirstDigestLookBack = TimeSpan.FromDays(-1); break;
             case "LatenessLimit": options.LatenessLimit = TimeSpan.FromMinutes(30); break;
+            case "PlanningLease": options.PlanningLease = TimeSpan.FromSeconds(10); break;
         }
         Assert.Contains($"Schedule:{setting}", Assert.Single(Validate(options)));
     }
