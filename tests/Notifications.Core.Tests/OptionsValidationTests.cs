@@ -27,7 +27,7 @@ public sealed class OptionsValidationTests(AzuriteFixture azurite)
     public async Task ASendingLeaseShorterThanTheSlowestSendFailsTheStart()
     {
         var settings = TestSettings.For(azurite);
-        settings["Delivery:SendingLease"] = "00:02:00";   // defaults: 4 × 30 s requests + 3 × 60 s waits = 5 min
+        settings["Delivery:SendingLease"] = "00:02:00";   // defaults: 9 × 30 s requests + 3 × 30 s backoffs + 3 min of rate-limit waits = 9 min
         var e = await Assert.ThrowsAsync<OptionsValidationException>(() => TestHost.StartAsync(settings));
         Assert.Contains("Delivery:SendingLease", e.Message);
         Assert.Contains("00:05:00", e.Message);
