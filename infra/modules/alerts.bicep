@@ -48,7 +48,8 @@ traces
 '''
 
 // DigestRunner logs "Run {RunId} paused: {Failures} batches failed in a row ..." (an error) when a run pauses, and
-// BatchSender "Batch {BatchId} of run {RunId} was not sent: ..." or "... may or may not have been sent ..." (errors).
+// BatchSender "Batch {BatchId} of run {RunId} was not sent: ..." or "... may or may not have been sent ..." (errors), and
+// FailedBatchHealer "Batch {BatchId} of run {RunId} given up after {Attempts} attempts: past the lateness limit ..." (an error).
 // A failed HourlyDigests invocation (the timer's run planning threw) counts too. The message is matched in its formatted
 // and in its template form, whichever the exporter sends.
 var digestFailureQuery = '''
@@ -56,7 +57,7 @@ union
   (traces
    | where severityLevel >= 3
    | where (message startswith "Run " and message contains " paused: ")
-        or (message startswith "Batch " and (message contains " was not sent: " or message contains " may or may not have been sent")))
+        or (message startswith "Batch " and (message contains " was not sent: " or message contains " may or may not have been sent" or message contains " given up after ")))
   , (requests
    | where (operation_Name == "HourlyDigests" or name == "HourlyDigests") and success == false)
 '''

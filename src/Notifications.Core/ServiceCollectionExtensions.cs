@@ -87,6 +87,7 @@ public static class ServiceCollectionExtensions
         services.AddHostedService<DigestTemplateRefresher>();
         services.AddSingleton<DigestArchive>();
         services.AddSingleton<DigestRunStore>();
+        services.AddSingleton<FailedBatchHealer>();
         services.AddSingleton<DigestRunner>();
         services.AddSingleton<DigestPlanner>();
         services.AddSingleton<DigestWatermarks>();

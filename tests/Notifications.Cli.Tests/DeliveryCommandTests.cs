@@ -94,5 +94,27 @@ public sealed class DeliveryCommandTests(AzuriteFixture azurite) : IDisposable
     /// <summary>What the killed process was doing when it stopped: the message was taken and never deleted.</summary>
     private sealed class OperationFailedException() : Exception("the process was killed");
 
+    [Fact]
+    public async Task StatusSaysWhenTheHourlyTimerRetriesAFailedBatchAndUntilWhen()
+    {
+        await using var sendGrid = await FakeSendGrid.StartAsync();
+        var settings = TestSettings.For(azurite, _temp.Combine("outbox")).WithSendGrid(sendGrid);
+        Assert.Equal(0, (await CliRun.RunAsync(settings, "subscribers", "add", "--email", "a@customs.example", "--name", "a", "--organization", "Org")).ExitCode);
+        Assert.Equal(0, (await CliRun.RunAsync(settings, "articles", "publish", _temp.Write("ptc.md", "---\ntitle: PTC session\n---\nBody.\n"))).ExitCode);
+        sendGrid.EnqueueAnswer(401, "The provided authorization grant is invalid, expired, or revoked");
+        var at = DateTimeOffset.UtcNow.AddMinutes(1);
+        var runId = "daily-" + at.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+        var run = await CliRun.RunAsync(settings, "digest", "run", "--frequency", "daily", "--at", at.ToString("O"));
+        var status = await CliRun.RunAsync(settings, "digest", "status", runId, "--json");
+        var text = await CliRun.RunAsync(settings, "digest", "status", runId);
+
+        Assert.Equal(1, run.ExitCode);
+        var healing = Assert.Single(JsonDocument.Parse(status.Output).RootElement.GetProperty("healing").EnumerateArray());
+        Assert.Equal(("b00000", 1, JsonValueKind.Null), (healing.GetProperty("batchId").GetString(), healing.GetProperty("attempts").GetInt32(), healing.GetProperty("gaveUpAt").ValueKind));
+        Assert.True(healing.GetProperty("nextRetryAt").GetDateTimeOffset() > DateTimeOffset.UtcNow.AddMinutes(20));   // Delivery:HealBackoff, 30 min
+        Assert.Contains(text.OutputLines, l => l.Contains("the hourly timer retries it from", StringComparison.Ordinal) && l.Contains("until the lateness limit at", StringComparison.Ordinal));
+    }
+
     public void Dispose() => _temp.Dispose();
 }

@@ -27,10 +27,29 @@ public sealed class OptionsValidationTests(AzuriteFixture azurite)
     public async Task ASendingLeaseShorterThanTheSlowestSendFailsTheStart()
     {
         var settings = TestSettings.For(azurite);
-        settings["Delivery:SendingLease"] = "00:02:00";   // defaults: 4 × 30 s requests + 3 × 60 s waits = 5 min
+        settings["Delivery:SendingLease"] = "00:02:00";   // defaults: 9 × 30 s requests + 3 × 30 s backoffs + 3 min of rate-limit waits = 9 min
         var e = await Assert.ThrowsAsync<OptionsValidationException>(() => TestHost.StartAsync(settings));
         Assert.Contains("Delivery:SendingLease", e.Message);
-        Assert.Contains("00:05:00", e.Message);
+        Assert.Contains("00:09:00", e.Message);
+    }
+
+    [Fact]
+    public async Task HealingAndRateLimitSettingsOutOfRangeFailTheStartNamingTheSetting()
+    {
+        var settings = TestSettings.For(azurite);
+        settings["Delivery:MaxRateLimitWaits"] = "50";
+        settings["Delivery:MaxRateLimitWaitTotal"] = "02:00:00";
+        settings["Delivery:HealBackoff"] = "00:00:10";
+        var e = await Assert.ThrowsAsync<OptionsValidationException>(() => TestHost.StartAsync(settings));
+        Assert.Contains("Delivery:MaxRateLimitWaits", e.Message);
+        Assert.Contains("Delivery:MaxRateLimitWaitTotal", e.Message);
+        Assert.Contains("Delivery:HealBackoff", e.Message);
+
+        settings = TestSettings.For(azurite);
+        settings["Delivery:HealBackoff"] = "02:00:00";
+        settings["Delivery:HealBackoffMax"] = "01:00:00";
+        e = await Assert.ThrowsAsync<OptionsValidationException>(() => TestHost.StartAsync(settings));
+        Assert.Contains("Delivery:HealBackoffMax", e.Message);
     }
 
     [Fact]

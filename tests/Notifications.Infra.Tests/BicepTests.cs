@@ -217,6 +217,8 @@ public sealed partial class BicepTests
         var queries = module["variables"]!.AsObject().Select(v => v.Value!.ToJsonString()).ToList();
         Assert.Contains(queries, q => q.Contains("Moving message to queue", StringComparison.Ordinal));
         Assert.Contains(queries, q => q.Contains(" paused: ", StringComparison.Ordinal) && q.Contains("HourlyDigests", StringComparison.Ordinal));
+        // A failed batch the hourly timer gave up on (FailedBatchHealer: "Batch … of run … given up after N attempts: past the lateness limit").
+        Assert.Contains(queries, q => q.Contains(" given up after ", StringComparison.Ordinal));
         var group = Assert.Single(Bicep.Resources(template, "Microsoft.Insights/actionGroups"));
         Assert.Contains("emailReceivers", group.ToJsonString(), StringComparison.Ordinal);
     }

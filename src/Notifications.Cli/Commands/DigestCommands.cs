@@ -116,6 +116,10 @@ public static class DigestCommands
                     problems = report.Problems.Select(b => new { batchId = b.BatchId, status = b.Status, recipients = b.RecipientIds.Count, error = b.Error }),
                     refused = report.Refused.Select(r => new { batchId = r.BatchId, subscriberId = r.Refusal.SubscriberId, email = Who(r.Refusal.SubscriberId), reason = r.Refusal.Reason, at = r.Refusal.At }),
                     events = report.Events,
+                    healing = (report.Healing ?? []).Select(h => new
+                    {
+                        batchId = h.BatchId, attempts = h.Attempts, retryUntil = h.RetryUntil, nextRetryAt = h.NextRetryAt, gaveUpAt = h.GaveUpAt, text = h.Describe(),
+                    }),
                 });
                 return 0;
             }
@@ -123,7 +127,11 @@ public static class DigestCommands
             await cli.Out.WriteLineAsync($"{run.ArticleCount} articles, {run.RecipientCount} recipients in {run.BatchCount} batches: {Count(BatchStatus.Sent)} sent, " +
                 $"{Count(BatchStatus.Planned)} planned, {Count(BatchStatus.Sending)} sending, {Count(BatchStatus.Failed)} failed, {Count(BatchStatus.Uncertain)} uncertain.");
             foreach (var b in report.Problems)
+            {
                 await cli.Out.WriteLineAsync($"  batch {b.BatchId} ({b.RecipientIds.Count} recipients): {b.Status.ToString().ToLowerInvariant()}{(b.Error is { } e ? " - " + e : "")}");
+                if (report.Healing?.FirstOrDefault(h => h.BatchId == b.BatchId) is { } healing)
+                    await cli.Out.WriteLineAsync($"    {healing.Describe()}");
+            }
             if (report.Refused.Count > 0)
             {
                 await cli.Out.WriteLineAsync($"{report.Refused.Count} recipients refused by the provider (not sent; the rest of their batch was). Correct or remove their address:");
@@ -170,7 +178,8 @@ public static class DigestCommands
         foreach (var failed in r.BatchResults.Where(b => b.Error is not null))
             await cli.Error.WriteLineAsync($"error: batch {failed.BatchId} {failed.Outcome.ToString().ToLowerInvariant()}: {failed.Error}");
         if (r.Status == DigestRunStatus.Paused)
-            await cli.Error.WriteLineAsync($"error: run {r.RunId} paused after repeated failures; fix the cause, then `notify digest resume {r.RunId}`.");
+            await cli.Error.WriteLineAsync($"error: run {r.RunId} paused after repeated failures; the hourly timer retries it after the failed batches' backoff " +
+                $"(until the lateness limit), or fix the cause, then `notify digest resume {r.RunId}`.");
         if (r.BatchesFailed + r.BatchesUncertain > 0 || r.Status == DigestRunStatus.Paused) return ExitCodes.Failed;
         return r.PlanningHeldUntil is null ? ExitCodes.Ok : ExitCodes.TryLater;
     }

@@ -53,7 +53,8 @@ public sealed record DeliveryBatch(
     DateTimeOffset? PlannedAt = null,
     int AddressChunks = 0,
     bool Listed = false,
-    IReadOnlyList<RecipientRefusal>? Refusals = null);
+    IReadOnlyList<RecipientRefusal>? Refusals = null,
+    DateTimeOffset? GaveUpAt = null);
 
 /// <summary>
 /// The delivery ledger: partition = run id, row = batch id. What guarantees nobody is mailed twice:
@@ -100,9 +101,23 @@ public sealed class DeliveryLedger(StorageResources storage, TimeProvider time) 
         await storage.EnsureCreatedAsync();
         // Row keys of the plan are "<plan id>.<batch id>": everything from "<plan id>." up to "<plan id>/" ('/' follows '.').
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {runId} and RowKey gt {planId + "."} and RowKey lt {planId + "/"}");
+        return await QueryAsync(filter, withRecipientIds, ct);
+    }
+
+    /// <summary>The batches of a plan not Sent yet (filtered by the table), without their recipients: what the hourly timer revisits.</summary>
+    public async Task<IReadOnlyList<DeliveryBatch>> ListUnsentAsync(string runId, string planId, CancellationToken ct = default)
+    {
+        await storage.EnsureCreatedAsync();
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {runId} and RowKey gt {planId + "."} and RowKey lt {planId + "/"} and Status ne {nameof(BatchStatus.Sent)}");
+        return await QueryAsync(filter, withRecipientIds: false, ct);
+    }
+
+    private async Task<IReadOnlyList<DeliveryBatch>> QueryAsync(string filter, bool withRecipientIds, CancellationToken ct)
+    {
         var list = new List<DeliveryBatch>();
         string[] columns = ["PartitionKey", "RowKey", "BatchId", "Variant", "Status", "MessageId", "Error", "Attempts", "UpdatedAt", "PlannedAt", "AddressesChunks",
-            "RefusedChunks", .. Enumerable.Range(0, MaxRefusedChunks).Select(i => "Refused" + i)];
+            "RefusedChunks", .. Enumerable.Range(0, MaxRefusedChunks).Select(i => "Refused" + i), "GaveUpAt"];
         await foreach (var e in storage.DeliveryLedger.QueryAsync<TableEntity>(filter, select: withRecipientIds ? [.. columns, "Recipients"] : columns, cancellationToken: ct))
             list.Add(FromEntity(e) with { Listed = !withRecipientIds });
         return list.OrderBy(b => b.BatchId, StringComparer.Ordinal).ToList();
@@ -129,6 +144,24 @@ public sealed class DeliveryLedger(StorageResources storage, TimeProvider time) 
             var response = await storage.DeliveryLedger.UpdateEntityAsync(entity, batch.ETag, TableUpdateMode.Merge, ct);
             var moved = batch with { Status = to, MessageId = messageId ?? batch.MessageId, Error = error, Attempts = attempts, ETag = response.Headers.ETag ?? default, UpdatedAt = (DateTimeOffset)entity["UpdatedAt"] };
             return to == BatchStatus.Sent ? moved with { Planned = null, AddressChunks = 0 } : moved;
+        }
+        catch (RequestFailedException e) when (e.Status == 412)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Records that the hourly timer gave up retrying a Failed batch (past its run's lateness limit), if nobody moved it since it was
+    /// read; null when someone did. The batch stays Failed; only <c>notify digest resume</c> sends it after this.
+    /// </summary>
+    public async Task<DeliveryBatch?> TryGiveUpAsync(DeliveryBatch batch, DateTimeOffset at, CancellationToken ct = default)
+    {
+        var entity = new TableEntity(batch.RunId, RowKeyOf(batch.PlanId, batch.BatchId)) { ["GaveUpAt"] = at };
+        try
+        {
+            var response = await storage.DeliveryLedger.UpdateEntityAsync(entity, batch.ETag, TableUpdateMode.Merge, ct);
+            return batch with { GaveUpAt = at, ETag = response.Headers.ETag ?? default };
         }
         catch (RequestFailedException e) when (e.Status == 412)
         {
@@ -323,5 +356,6 @@ public sealed class DeliveryLedger(StorageResources storage, TimeProvider time) 
         e.GetInt32("AddressesChunks") is > 0 && e.ContainsKey("Addresses0") ? UnpackAddresses(TableBinary.Read(e, "Addresses")) : null,
         e.GetDateTimeOffset("PlannedAt"),
         e.GetInt32("AddressesChunks") ?? 0,
-        Refusals: RefusalsOf(e));
+        Refusals: RefusalsOf(e),
+        GaveUpAt: e.GetDateTimeOffset("GaveUpAt"));
 }

@@ -59,6 +59,18 @@ public sealed class DeliveryOptions
     public TimeSpan MaxRateLimitWait { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
+    /// How many 429 answers one send waits out. They have their own budget: a rate limit is SendGrid pacing us, not an error, so its
+    /// waits do not spend <see cref="MaxRetries"/>. Beyond this (or <see cref="MaxRateLimitWaitTotal"/>) the batch is not sent (Failed).
+    /// </summary>
+    [Range(0, 20, ErrorMessage = "Delivery:MaxRateLimitWaits must be between 0 and 20 (how many 429 answers one send waits out; 0 = none), e.g. 5.")]
+    public int MaxRateLimitWaits { get; set; } = 5;
+
+    /// <summary>The longest one send waits for SendGrid's rate limit in all, so a permanently rate-limited account cannot hold a sender.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00", ParseLimitsInInvariantCulture = true,
+        ErrorMessage = "Delivery:MaxRateLimitWaitTotal must be between 00:00:00 and 01:00:00 (how long one send may wait for SendGrid's rate limit in all), e.g. 00:03:00.")]
+    public TimeSpan MaxRateLimitWaitTotal { get; set; } = TimeSpan.FromMinutes(3);
+
+    /// <summary>
     /// How long one SendGrid request may take, connection included. When it runs out after the request was sent, the batch's outcome
     /// is unknown and it is never resent automatically.
     /// </summary>
@@ -74,6 +86,21 @@ public sealed class DeliveryOptions
     /// <summary>SendGrid requests per second from this process, retries included (a token bucket shared by all sends); 0 = unlimited.</summary>
     [Range(0.0, 10_000.0, ErrorMessage = "Delivery:RequestsPerSecond must be between 0 and 10000 (SendGrid requests per second from this process; 0 = unlimited).")]
     public double RequestsPerSecond { get; set; } = 10;
+
+    // How the hourly timer retries Failed batches of recent runs (FailedBatchHealer).
+
+    /// <summary>
+    /// The wait after a batch's first failed attempt before the hourly timer retries it; doubled after each further attempt, up to
+    /// <see cref="HealBackoffMax"/>. Retries stop at the run's lateness limit (Schedule:LatenessLimit).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00", ParseLimitsInInvariantCulture = true,
+        ErrorMessage = "Delivery:HealBackoff must be between 00:01:00 and 1.00:00:00 (the wait before the timer retries a failed batch, doubled per attempt), e.g. 00:30:00.")]
+    public TimeSpan HealBackoff { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>The longest wait between two retries of a failed batch by the hourly timer.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00", ParseLimitsInInvariantCulture = true,
+        ErrorMessage = "Delivery:HealBackoffMax must be between 00:01:00 and 7.00:00:00 (the longest wait between two retries of a failed batch by the timer), e.g. 04:00:00.")]
+    public TimeSpan HealBackoffMax { get; set; } = TimeSpan.FromHours(4);
 }
 
 /// <summary>The SendGrid client's settings (section <c>SendGrid</c>).</summary>
@@ -97,8 +124,15 @@ public sealed class SendGridOptions
 public sealed class DeliveryOptionsValidator(IOptions<SendGridOptions> sendGrid) : IValidateOptions<DeliveryOptions>
 {
     /// <summary>The longest one send can take with these settings: every attempt timing out, every wait at its longest.</summary>
+    /// <remarks>
+    /// Errors: an attempt each plus a backoff of at most 30 s before each retry. Rate limits: an attempt per 429 waited out, and their waits,
+    /// at most <see cref="DeliveryOptions.MaxRateLimitWaitTotal"/> in all.
+    /// </remarks>
     public static TimeSpan WorstCaseSend(DeliveryOptions o)
-        => o.RequestTimeout * (o.MaxRetries + 1) + Max(o.MaxRateLimitWait, TimeSpan.FromSeconds(30)) * o.MaxRetries;
+        => o.RequestTimeout * (o.MaxRetries + o.MaxRateLimitWaits + 1) + SendRetryBudget.MaxBackoff * o.MaxRetries
+           + Min(o.MaxRateLimitWaitTotal, Max(o.MaxRateLimitWait, SendRetryBudget.MaxBackoff) * o.MaxRateLimitWaits);
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
@@ -108,7 +142,10 @@ public sealed class DeliveryOptionsValidator(IOptions<SendGridOptions> sendGrid)
         // A send still in flight must never look abandoned: the lease has to outlast the slowest possible send.
         if (options.SendingLease <= WorstCaseSend(options))
             errors.Add($"Delivery:SendingLease ({options.SendingLease}) must be longer than the slowest possible send with these retry settings " +
-                       $"({WorstCaseSend(options)}: RequestTimeout × (MaxRetries + 1) + the longest wait × MaxRetries); raise the lease or lower the retries.");
+                       $"({WorstCaseSend(options)}: RequestTimeout × (MaxRetries + MaxRateLimitWaits + 1) + 30 s × MaxRetries + the rate-limit waits, at most MaxRateLimitWaitTotal); " +
+                       "raise the lease or lower the retries.");
+        if (options.HealBackoffMax < options.HealBackoff)
+            errors.Add($"Delivery:HealBackoffMax ({options.HealBackoffMax}) must not be shorter than Delivery:HealBackoff ({options.HealBackoff}): it caps the doubling waits between the timer's retries of a failed batch.");
         if (options.Mode != DeliveryMode.SendGrid)
             return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
         var sg = sendGrid.Value;

@@ -15,7 +15,9 @@ namespace Notifications.Delivery;
 /// <list type="table">
 /// <item><term>2xx</term><description>accepted: the message id.</description></item>
 /// <item><term>429</term><description>waited out until X-RateLimit-Reset (unix seconds) or Retry-After (seconds or a date), then retried;
-/// a wait beyond <see cref="DeliveryOptions.MaxRateLimitWait"/> gives up at once (not sent).</description></item>
+/// a wait beyond <see cref="DeliveryOptions.MaxRateLimitWait"/> gives up at once (not sent). These waits have a budget of their own
+/// (<see cref="SendRetryBudget"/>: <see cref="DeliveryOptions.MaxRateLimitWaits"/>, <see cref="DeliveryOptions.MaxRateLimitWaitTotal"/>)
+/// and do not spend the error retries.</description></item>
 /// <item><term>5xx</term><description>SendGrid answered, so it did not accept the mail: retried with exponential backoff and jitter.</description></item>
 /// <item><term>other 4xx (400, 401, 403, 404, 413 …)</term><description>refused: not sent, never retried (the same request would be refused again).</description></item>
 /// <item><term>no connection (refused, DNS, TLS, <see cref="DeliveryOptions.ConnectTimeout"/>)</term><description>the request never left: retried like a 5xx.</description></item>
@@ -43,11 +45,16 @@ public sealed class SendGridResilience : IDisposable
 {
     internal static readonly ResiliencePropertyKey<MailBatch> BatchKey = new("Notifications.SendGrid.Batch");
 
+    /// <summary>The send's retry budget; the transport puts a fresh one in each send's context.</summary>
+    internal static readonly ResiliencePropertyKey<SendRetryBudget> BudgetKey = new("Notifications.SendGrid.Budget");
+
+    private readonly DeliveryOptions _options;
+
     private readonly RateLimiter? _throttle;
 
     public SendGridResilience(IOptions<DeliveryOptions> options, ILogger<SendGridTransport> logger)
     {
-        var o = options.Value;
+        var o = _options = options.Value;
         if (o.RequestsPerSecond > 0)
             // One token at a time, one every 1/RequestsPerSecond: requests are paced evenly, without bursts.
             _throttle = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
@@ -62,25 +69,29 @@ public sealed class SendGridResilience : IDisposable
 
         // Delays run on the system clock on purpose: the host's TimeProvider may be a test's fake clock, and SendGrid's does not wait for it.
         var builder = new ResiliencePipelineBuilder<SendAttempt> { TimeProvider = TimeProvider.System };
-        if (o.MaxRetries > 0)
+        if (o.MaxRetries + o.MaxRateLimitWaits > 0)
             builder.AddRetry(new RetryStrategyOptions<SendAttempt>
             {
-                MaxRetryAttempts = o.MaxRetries,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = o.RetryBaseDelay,
-                MaxDelay = TimeSpan.FromSeconds(30),
-                // Only answers classified as retryable; an exception (an unknown outcome, a cancellation) is never retried.
-                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result is { IsRetryable: true }),
-                // A 429 waits as long as SendGrid says; anything else takes the exponential backoff (null).
-                DelayGenerator = args => ValueTask.FromResult(args.Outcome.Result is { Kind: SendAttemptKind.RateLimited, Wait: { } wait } ? wait : (TimeSpan?)null),
+                // The bound that counts is the send's SendRetryBudget (errors and rate limits apart); this is only its sum.
+                MaxRetryAttempts = o.MaxRetries + o.MaxRateLimitWaits,
+                BackoffType = DelayBackoffType.Constant,
+                // Only answers classified as retryable, within their budget; an exception (an unknown outcome, a cancellation) is never retried.
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Result is { } attempt && BudgetOf(args.Context).TryRetry(attempt)),
+                // A 429 waits as long as SendGrid says; anything else takes the budget's exponential backoff.
+                DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(BudgetOf(args.Context).NextDelay),
                 OnRetry = args =>
                 {
                     var attempt = args.Outcome.Result!;
+                    var budget = BudgetOf(args.Context);
                     args.Context.Properties.TryGetValue(BatchKey, out var batch);
-                    logger.LogWarning(
-                        "SendGrid attempt {Attempt} of {Attempts} for batch {BatchId} of run {RunId}: {Reason} (status {Status}); retrying in {Wait}",
-                        args.AttemptNumber + 1, o.MaxRetries + 1, batch?.BatchId, batch?.RunId, attempt.Reason, attempt.Status, args.RetryDelay);
+                    if (attempt.Kind is SendAttemptKind.RateLimited)
+                        logger.LogWarning(
+                            "SendGrid rate limited batch {BatchId} of run {RunId} (wait {Wait} of {Waits}, not counted as an error retry); retrying in {Delay}",
+                            batch?.BatchId, batch?.RunId, budget.RateLimitWaits, o.MaxRateLimitWaits, args.RetryDelay);
+                    else
+                        logger.LogWarning(
+                            "SendGrid attempt {Attempt} of {Attempts} for batch {BatchId} of run {RunId}: {Reason} (status {Status}); retrying in {Wait}",
+                            budget.ErrorRetries, o.MaxRetries + 1, batch?.BatchId, batch?.RunId, attempt.Reason, attempt.Status, args.RetryDelay);
                     return ValueTask.CompletedTask;
                 },
             });
@@ -88,6 +99,17 @@ public sealed class SendGridResilience : IDisposable
             builder.AddRateLimiter(_throttle);
         Pipeline = builder.Build();
     }
+
+    /// <summary>A fresh retry budget for one send, in its context (<see cref="BudgetKey"/>).</summary>
+    internal SendRetryBudget NewBudget(ResilienceContext context)
+    {
+        var budget = new SendRetryBudget(_options);
+        context.Properties.Set(BudgetKey, budget);
+        return budget;
+    }
+
+    private SendRetryBudget BudgetOf(ResilienceContext context)
+        => context.Properties.TryGetValue(BudgetKey, out var budget) ? budget : NewBudget(context);
 
     /// <summary>Retry (outer) and throttle (inner) around one attempt.</summary>
     internal ResiliencePipeline<SendAttempt> Pipeline { get; }

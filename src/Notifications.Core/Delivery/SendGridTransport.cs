@@ -37,6 +37,7 @@ public sealed class SendGridTransport(
         var attempts = 0;
         var context = ResilienceContextPool.Shared.Get(ct);
         context.Properties.Set(SendGridResilience.BatchKey, batch);
+        var budget = resilience.NewBudget(context);
         SendAttempt last;
         try
         {
@@ -75,7 +76,7 @@ public sealed class SendGridTransport(
                 throw new MailNotSentException(
                     $"SendGrid rate limited the request until {Format(last.Until)}, longer than Delivery:MaxRateLimitWait ({delivery.Value.MaxRateLimitWait}) allows to wait: not sent.");
             case SendAttemptKind.RateLimited:
-                throw new MailNotSentException($"SendGrid still rate limited the request after {attempts} attempts (until {Format(last.Until)}): not sent.");
+                throw new MailNotSentException($"SendGrid still rate limited the request after {attempts} attempts (until {Format(last.Until)}; {budget.Exhausted ?? "no retry left"}): not sent.");
             case SendAttemptKind.ServerError:
                 throw new MailNotSentException($"SendGrid did not accept the request in {attempts} attempts; its last answer was {last.Status}: {last.Detail}");
             default:

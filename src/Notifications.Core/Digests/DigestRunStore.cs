@@ -60,6 +60,21 @@ public sealed class DigestRunStore(StorageResources storage, TimeProvider time)
         return list;
     }
 
+    /// <summary>
+    /// Runs updated since <paramref name="since"/> that are Planned or Paused (filtered by the table): those whose batches the hourly timer
+    /// revisits (<see cref="FailedBatchHealer"/>).
+    /// </summary>
+    public async Task<IReadOnlyList<DigestRun>> ListUnfinishedAsync(DateTimeOffset since, CancellationToken ct = default)
+    {
+        await storage.EnsureCreatedAsync();
+        var filter = TableClient.CreateQueryFilter(
+            $"UpdatedAt ge {since.UtcDateTime} and (Status eq {nameof(DigestRunStatus.Planned)} or Status eq {nameof(DigestRunStatus.Paused)})");
+        var list = new List<DigestRun>();
+        await foreach (var e in storage.DigestRuns.QueryAsync<TableEntity>(filter, cancellationToken: ct))
+            list.Add(FromEntity(e));
+        return list.OrderBy(r => r.UpdatedAt).ToList();
+    }
+
     /// <summary>The latest runs, newest first (by last change): <c>notify digest status</c> without a run id.</summary>
     public async Task<IReadOnlyList<DigestRun>> ListRecentAsync(DateTimeOffset since, CancellationToken ct = default)
     {

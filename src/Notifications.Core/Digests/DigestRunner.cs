@@ -43,7 +43,8 @@ public sealed record DigestRunStatusReport(
     IReadOnlyDictionary<BatchStatus, int> Batches,
     IReadOnlyList<DeliveryBatch> Problems,
     IReadOnlyDictionary<string, long> Events,
-    IReadOnlyList<(string BatchId, RecipientRefusal Refusal)> Refused);
+    IReadOnlyList<(string BatchId, RecipientRefusal Refusal)> Refused,
+    IReadOnlyList<BatchHealing>? Healing = null);
 
 /// <summary>
 /// Digest runs, start to end: the hourly timer (<see cref="PlanDueAsync"/>), instant alerts (<see cref="PlanAlertAsync"/>), a run started by
@@ -58,6 +59,7 @@ public sealed class DigestRunner(
     DeliveryLedger ledger,
     BatchSender sender,
     SendBatchQueue queue,
+    FailedBatchHealer healer,
     IOptions<DeliveryOptions> delivery,
     IOptions<ScheduleOptions> schedule,
     TimeProvider time,
@@ -80,7 +82,9 @@ public sealed class DigestRunner(
     /// The hourly timer (<c>DigestSchedule</c> function; CLI twin <c>notify digest run --due</c> sends inline): plans the daily and
     /// weekly runs of the UTC hour of <paramref name="at"/> (whoever is due then in their own time zone), the alerts of articles that
     /// became available without one (held articles whose date came), and any run whose planner stopped; then puts one message per
-    /// unsent batch on the send-batches queue, so the SendBatch function sends them, scaled out across instances.
+    /// planned batch on the send-batches queue, so the SendBatch function sends them, scaled out across instances. Then it heals: the
+    /// batches of recent runs that <see cref="FailedBatchHealer"/> finds due (failed ones past their backoff, uncertain ones to visit) are
+    /// queued too.
     /// </summary>
     /// <param name="at">When the timer was due; the top of its UTC hour is the run's instant, whatever the timer's lateness.</param>
     public async Task<IReadOnlyList<DigestRunResult>> PlanDueAsync(DateTimeOffset? at = null, CancellationToken ct = default)
@@ -88,6 +92,11 @@ public sealed class DigestRunner(
         var results = new List<DigestRunResult>();
         foreach (var run in await DueRunsAsync(at ?? time.GetUtcNow(), ct))
             results.Add(await EnqueueAsync(run, ct));
+        foreach (var heal in await healer.DueAsync(ct))
+        {
+            await queue.EnqueueAsync(heal.Batches.Select(b => new SendBatchMessage(heal.Run.RunId, heal.Run.PlanId, b.BatchId)), ct);
+            logger.LogInformation("Run {RunId}: {Count} batches queued again by the hourly timer", heal.Run.RunId, heal.Batches.Count);
+        }
         return results;
     }
 
@@ -96,7 +105,16 @@ public sealed class DigestRunner(
     {
         var results = new List<DigestRunResult>();
         foreach (var run in await DueRunsAsync(at ?? time.GetUtcNow(), ct))
-            results.Add(await SendOrReportAsync(run, ct));
+            // Planned batches; failed and uncertain ones are the healer's, below (failed ones after their backoff).
+            results.Add(await SendOrReportAsync(run, ct, b => b.Status is BatchStatus.Planned or BatchStatus.Sent));
+        foreach (var heal in await healer.DueAsync(ct))
+        {
+            var ids = heal.Batches.Select(b => b.BatchId).ToHashSet(StringComparer.Ordinal);
+            var healed = await SendAsync(heal.Run, ct, only: b => ids.Contains(b.BatchId));
+            var index = results.FindIndex(r => r.RunId == healed.RunId);
+            if (index < 0) results.Add(healed);
+            else results[index] = healed with { BatchResults = [.. results[index].BatchResults, .. healed.BatchResults] };
+        }
         return results;
     }
 
@@ -160,7 +178,8 @@ public sealed class DigestRunner(
             batches.GroupBy(b => b.Status).ToDictionary(g => g.Key, g => g.Count()),
             batches.Where(b => b.Status is BatchStatus.Failed or BatchStatus.Uncertain or BatchStatus.Sending).ToList(),
             events is null ? new Dictionary<string, long>() : await events(run.RunId, ct),
-            batches.SelectMany(b => (b.Refusals ?? []).Select(r => (b.BatchId, r))).ToList());
+            batches.SelectMany(b => (b.Refusals ?? []).Select(r => (b.BatchId, r))).ToList(),
+            healer.Describe(run, batches));
     }
 
     /// <summary>
@@ -205,13 +224,14 @@ public sealed class DigestRunner(
     private async Task<DigestRunResult> EnqueueAsync(DigestRun run, CancellationToken ct)
     {
         if (run.Status is not DigestRunStatus.Planned) return Result(run, []);
-        var unsent = (await ledger.ListAsync(run.RunId, run.PlanId, ct)).Where(b => b.Status is BatchStatus.Planned or BatchStatus.Failed).ToList();
+        // Failed batches are retried by the hourly timer after their backoff (FailedBatchHealer), not every time a run is looked at.
+        var unsent = (await ledger.ListAsync(run.RunId, run.PlanId, ct)).Where(b => b.Status is BatchStatus.Planned).ToList();
         await queue.EnqueueAsync(unsent.Select(b => new SendBatchMessage(run.RunId, run.PlanId, b.BatchId)), ct);
         logger.LogInformation("Run {RunId}: {Count} batches queued for sending", run.RunId, unsent.Count);
         return Result(run, []);
     }
 
-    private async Task<DigestRunResult> SendOrReportAsync(DigestRun run, CancellationToken ct)
+    private async Task<DigestRunResult> SendOrReportAsync(DigestRun run, CancellationToken ct, Func<DeliveryBatch, bool>? only = null)
     {
         if (run.Status is DigestRunStatus.Completed)
         {
@@ -225,7 +245,7 @@ public sealed class DigestRunner(
             logger.LogInformation("Run {RunId} is {Status}: nothing to send", run.RunId, run.Status);
             return Result(run, []);
         }
-        return await SendAsync(run, ct);
+        return await SendAsync(run, ct, only: only);
     }
 
     /// <summary>The run, planned if it was not yet (or if its planner died past the lease).</summary>
@@ -250,11 +270,14 @@ public sealed class DigestRunner(
         return run;
     }
 
-    private async Task<DigestRunResult> SendAsync(DigestRun run, CancellationToken ct, bool resendUncertain = false)
+    /// <param name="only">The batches to send (null: all); the run completes only if the others are sent already.</param>
+    private async Task<DigestRunResult> SendAsync(DigestRun run, CancellationToken ct, bool resendUncertain = false, Func<DeliveryBatch, bool>? only = null)
     {
         var contents = new Dictionary<string, MailContent>(StringComparer.Ordinal);
         var results = new List<BatchResult>();
-        var batches = await ledger.ListAsync(run.RunId, run.PlanId, ct, withRecipientIds: false);
+        var plan = await ledger.ListAsync(run.RunId, run.PlanId, ct, withRecipientIds: false);
+        var batches = only is null ? plan : plan.Where(only).ToList();
+        var othersSent = only is null || plan.All(b => only(b) || b.Status is BatchStatus.Sent);
         foreach (var (batch, index) in batches.Select((b, i) => (b, i)))
         {
             if (!contents.TryGetValue(batch.Variant, out var content))
@@ -263,7 +286,7 @@ public sealed class DigestRunner(
             results.Add(result0);
             // Complete only after the last batch, and only if every one was sent (now or before).
             var last = index == batches.Count - 1;
-            run = await RecordAsync(run, [result0], ct, allSentSoFar: last && results.All(r => r.Outcome is BatchOutcome.Sent or BatchOutcome.AlreadySent));
+            run = await RecordAsync(run, [result0], ct, allSentSoFar: last && othersSent && results.All(r => r.Outcome is BatchOutcome.Sent or BatchOutcome.AlreadySent));
             if (run.Status is DigestRunStatus.Paused) break;
         }
         var result = Result(run, results);
@@ -298,7 +321,8 @@ public sealed class DigestRunner(
             if (status is DigestRunStatus.Planned && failures >= delivery.Value.PauseAfterFailures)
             {
                 status = DigestRunStatus.Paused;
-                logger.LogError("Run {RunId} paused: {Failures} batches failed in a row. Fix the cause, then `notify digest resume {RunId}`", run.RunId, failures, run.RunId);
+                logger.LogError("Run {RunId} paused: {Failures} batches failed in a row. The hourly timer retries it after the failed batches' backoff " +
+                                "(Delivery:HealBackoff) until the lateness limit; or fix the cause, then `notify digest resume {RunId}`", run.RunId, failures, run.RunId);
             }
             else if (status is DigestRunStatus.Planned && results.Any(r => r.Outcome is BatchOutcome.Sent or BatchOutcome.AlreadySent)
                      && (allSentSoFar ?? (await ledger.ListAsync(run.RunId, run.PlanId, ct)).All(b => b.Status == BatchStatus.Sent)))

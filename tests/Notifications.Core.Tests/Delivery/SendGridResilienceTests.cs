@@ -81,6 +81,57 @@ public sealed class SendGridResilienceTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task RateLimitWaitsDoNotSpendTheRetriesMeantForErrors()
+    {
+        await using var sendGrid = await FakeSendGrid.StartAsync();
+        await using var host = await StartAsync(Settings(sendGrid, maxRetries: 3));
+        sendGrid.EnqueueRateLimit(TimeSpan.FromSeconds(1));
+        sendGrid.EnqueueRateLimit(TimeSpan.FromSeconds(1));
+        sendGrid.EnqueueServerError();
+        sendGrid.EnqueueServerError();
+
+        var messageId = await SendAsync(host);
+
+        // Two waits for the rate limit, two error retries of three: sent in the same send.
+        Assert.StartsWith("fake", messageId);
+        Assert.Equal([429, 429, 500, 500, 202], sendGrid.Requests.Select(r => r.Status));
+    }
+
+    [Fact]
+    public async Task RateLimitWaitsBeyondTheirNumberAreGivenUpAsNotSent()
+    {
+        await using var sendGrid = await FakeSendGrid.StartAsync();
+        var settings = Settings(sendGrid, maxRetries: 3);
+        settings["Delivery:MaxRateLimitWaits"] = "2";
+        await using var host = await StartAsync(settings);
+        for (var i = 0; i < 3; i++)
+            sendGrid.EnqueueAnswer(429, "too many requests");   // no reset given: the backoff decides each wait
+
+        var e = await Assert.ThrowsAsync<MailNotSentException>(() => SendAsync(host));
+
+        Assert.Equal([429, 429, 429], sendGrid.Requests.Select(r => r.Status));
+        Assert.Contains("still rate limited", e.Message);
+        Assert.Contains("Delivery:MaxRateLimitWaits (2)", e.Message);
+    }
+
+    [Fact]
+    public async Task RateLimitWaitsBeyondTheirTotalAreGivenUpAsNotSent()
+    {
+        await using var sendGrid = await FakeSendGrid.StartAsync();
+        var settings = Settings(sendGrid, maxRetries: 3);
+        settings["Delivery:MaxRateLimitWaitTotal"] = "00:00:03";
+        await using var host = await StartAsync(settings);
+        // Each reset is 2-3 s away: the first wait fits in 3 s, a second would not.
+        sendGrid.EnqueueRateLimit(TimeSpan.FromSeconds(2));
+        sendGrid.EnqueueRateLimit(TimeSpan.FromSeconds(2));
+
+        var e = await Assert.ThrowsAsync<MailNotSentException>(() => SendAsync(host));
+
+        Assert.Equal([429, 429], sendGrid.Requests.Select(r => r.Status));
+        Assert.Contains("Delivery:MaxRateLimitWaitTotal", e.Message);
+    }
+
+    [Fact]
     public async Task ServerErrorsAreRetriedThenSent()
     {
         await using var sendGrid = await FakeSendGrid.StartAsync();
@@ -338,12 +389,14 @@ public sealed class SendGridResilienceTests(AzuriteFixture azurite)
         settings["Delivery:MaxRetries"] = "50";
         settings["Delivery:RequestTimeout"] = "00:00:00";
         settings["Delivery:RequestsPerSecond"] = "-1";
+        settings["Delivery:MaxRateLimitWaits"] = "-1";
 
         var e = await Assert.ThrowsAsync<OptionsValidationException>(() => StartAsync(settings));
 
         Assert.Contains("Delivery:MaxRetries", e.Message);
         Assert.Contains("Delivery:RequestTimeout", e.Message);
         Assert.Contains("Delivery:RequestsPerSecond", e.Message);
+        Assert.Contains("Delivery:MaxRateLimitWaits", e.Message);
     }
 
     // --- End to end: DigestRunner through the resilient transport ---
@@ -379,6 +432,23 @@ public sealed class SendGridResilienceTests(AzuriteFixture azurite)
         Assert.Equal([503, 429, 202], sendGrid.Requests.Select(r => r.Status));
         Assert.Equal(["official00000@customs.example", "official00001@customs.example", "official00002@customs.example"],
             sendGrid.Accepted.Single().Recipients.Order());
+    }
+
+    [Fact]
+    public async Task DigestBatchThroughRateLimitsAndServerErrorsIsSentInTheSameAttempt()
+    {
+        await using var sendGrid = await FakeSendGrid.StartAsync();
+        await using var host = await StartRunnerHostAsync(sendGrid);
+        sendGrid.EnqueueRateLimit(TimeSpan.FromSeconds(1));
+        sendGrid.EnqueueRateLimit(TimeSpan.FromSeconds(1));
+        sendGrid.EnqueueServerError();
+        sendGrid.EnqueueServerError();
+
+        var result = await host.Get<DigestRunner>().RunAsync(DigestFrequency.Daily, ct: Ct);
+
+        // Before: the 429s spent two of the three retries, the batch stayed Failed after the second 500.
+        Assert.Equal((DigestRunStatus.Completed, 1, 0), (result.Status, result.BatchesSentNow, result.BatchesFailed));
+        Assert.Equal([429, 429, 500, 500, 202], sendGrid.Requests.Select(r => r.Status));
     }
 
     [Fact]
