@@ -88,6 +88,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<DigestArchive>();
         services.AddSingleton<DigestRunStore>();
         services.AddSingleton<DigestRunner>();
+        services.AddSingleton<DigestBatchSender>();
         services.AddSingleton<DigestPlanner>();
         services.AddSingleton<DigestWatermarks>();
         services.AddSingleton<InstantAlerts>();

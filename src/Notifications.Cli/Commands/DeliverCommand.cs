@@ -14,13 +14,19 @@ public static class DeliverCommand
         {
             var runner = services.GetRequiredService<DigestRunner>();
             var outcomes = new List<BatchOutcome>();
+            var cancelled = new List<string>();
             var handled = await services.GetRequiredService<SendBatchQueue>().DrainAsync(async (message, token) =>
             {
-                if (await runner.SendQueuedAsync(message, token) is { } r) outcomes.Add(r.Outcome);
+                if (await runner.SendQueuedAsync(message, token) is not { } r) return;
+                outcomes.Add(r.Outcome);
+                if (r.Outcome == BatchOutcome.Cancelled)
+                    cancelled.Add($"Batch {r.BatchId} of run {message.RunId} cancelled, {r.Error}.");
             }, TimeSpan.FromMinutes(5), ct);
             await cli.Out.WriteLineAsync(handled == 0
                 ? "The send-batches queue is empty."
                 : $"{handled} queued batches handled: " + string.Join(", ", outcomes.GroupBy(o => o).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}")) + ".");
+            foreach (var line in cancelled)
+                await cli.Out.WriteLineAsync(line);
             return outcomes.Any(o => o is BatchOutcome.Failed or BatchOutcome.Uncertain) ? 1 : 0;
         }));
         return deliver;
