@@ -94,6 +94,26 @@ public sealed class WithdrawalAndCorrectionTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task FailedAlertOfAnArticleWithdrawnSinceIsCancelledWhenTheRunIsResumed()
+    {
+        var (host, sendGrid) = await StartAsync();
+        await using var _ = sendGrid;
+        await using var __ = host;
+        await host.Get<SubscriberStore>().AddAsync(new NewSubscriber("instant@customs.example", "Instant", "Customs", Frequency: DigestFrequency.Instant), Ct);
+        sendGrid.EnqueueAnswer(400, "Bad request");
+        var published = await PublishAsync(host, "oops.md", Md("A report published by mistake"));
+        Assert.Equal(BatchOutcome.Failed, Assert.Single(await DeliverAsync(host)).Outcome);
+
+        await host.Get<StorageResources>().Articles.GetBlobClient("oops.md").DeleteAsync(cancellationToken: Ct);
+        host.Time.Advance(TimeSpan.FromMinutes(10));
+        await host.Get<DigestRunner>().RunDueAsync(ct: Ct);   // the hourly tick
+        var resumed = await host.Get<DigestRunner>().ResumeAsync(DigestPeriod.Alert(published.Article!).RunId, resendUncertain: false, Ct);
+
+        Assert.Single(sendGrid.Requests);   // the refused one, and nothing since
+        Assert.Equal((DigestRunStatus.Completed, 1), (resumed.Status, resumed.BatchesCancelled));
+    }
+
+    [Fact]
     public async Task DigestBatchesRenderedWithAWithdrawnArticleSendOneRenderingWithoutIt()
     {
         var (host, sendGrid) = await StartAsync(s => s["Delivery:BatchSize"] = "1");
