@@ -89,6 +89,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<DigestRunStore>();
         services.AddSingleton<FailedBatchHealer>();
         services.AddSingleton<DigestRunner>();
+        services.AddSingleton<DigestBatchSender>();
         services.AddSingleton<DigestPlanner>();
         services.AddSingleton<DigestWatermarks>();
         services.AddSingleton<InstantAlerts>();

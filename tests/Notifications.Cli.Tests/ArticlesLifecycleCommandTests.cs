@@ -96,5 +96,54 @@ public sealed class ArticlesLifecycleCommandTests(AzuriteFixture azurite) : IDis
         Assert.Equal("Nothing to reingest: the index knows every file.", Assert.Single(second.OutputLines));
     }
 
+    [Fact]
+    public async Task AlertOfADeletedArticleIsNotDeliveredAndDeliverSaysWhy()
+    {
+        var outbox = _temp.Combine("outbox");
+        var settings = TestSettings.For(azurite, outbox);
+        Assert.Equal(0, (await CliRun.RunAsync(settings, "subscribers", "add", "--email", "instant@customs.example", "--name", "Instant", "--organization", "Org", "--frequency", "instant")).ExitCode);
+        Assert.Equal(0, (await CliRun.RunAsync(settings, "articles", "publish", _temp.Write("oops.md", "---\ntitle: A report published by mistake\n---\nBody.\n"))).ExitCode);
+        var container = new BlobContainerClient(azurite.ConnectionString, settings["Storage:ArticlesContainer"]);
+        await container.DeleteBlobAsync("oops.md", cancellationToken: TestContext.Current.CancellationToken);
+
+        var reingest = await CliRun.RunAsync(settings, "articles", "reingest");
+        var deliver = await CliRun.RunAsync(settings, "deliver");
+        var runId = deliver.OutputLines.Select(l => System.Text.RegularExpressions.Regex.Match(l, "of run (instant-[0-9a-f]{16})")).Single(m => m.Success).Groups[1].Value;
+        var status = await CliRun.RunAsync(settings, "digest", "status", runId);
+
+        Assert.True(reingest.ExitCode == 0, reingest.ToString());
+        Assert.Contains("oops.md: withdrawn - the file was deleted; withdrawn: no digest or alert not yet sent will carry it", reingest.OutputLines);
+        Assert.True(deliver.ExitCode == 0, deliver.ToString());
+        Assert.Equal(["1 queued batches handled: 1 cancelled.", $"Batch b00000 of run {runId} cancelled, not sent: its article oops.md was withdrawn before it was sent."],
+            deliver.OutputLines);
+        Assert.False(Directory.Exists(Path.Combine(outbox, runId)) && Directory.EnumerateFiles(Path.Combine(outbox, runId), "*.eml").Any());
+        Assert.Contains($"Run {runId}: completed", status.Output);
+        Assert.Contains("1 batches cancelled: never sent, an article they carried was withdrawn.", status.OutputLines);
+        Assert.Contains("  batch b00000 (1 recipients): cancelled - not sent: its article oops.md was withdrawn before it was sent", status.OutputLines);
+    }
+
+    [Fact]
+    public async Task RepublishingAnUnchangedRejectedFileReportsTheRejectionAgain()
+    {
+        var outbox = _temp.Combine("outbox");
+        var settings = TestSettings.For(azurite, outbox);
+        settings["Articles:EditorsEmail"] = "editors@secretariat.example";
+        var bad = _temp.Write("bad.md", "---\nsummary: no title\n---\nBody.\n");
+
+        var first = await CliRun.RunAsync(settings, "articles", "publish", bad);
+        var again = await CliRun.RunAsync(settings, "articles", "publish", bad);
+        var reingest = await CliRun.RunAsync(settings, "articles", "reingest", "--all");
+
+        Assert.Equal(1, first.ExitCode);
+        Assert.Equal(1, again.ExitCode);
+        var line = Assert.Single(again.ErrorLines);
+        Assert.StartsWith("error: bad.md still rejected, unchanged since (missing-title", line, StringComparison.Ordinal);
+        Assert.Contains(Assert.Single(first.ErrorLines)[(Assert.Single(first.ErrorLines).IndexOf("):", StringComparison.Ordinal))..], line, StringComparison.Ordinal);
+        Assert.Equal(1, reingest.ExitCode);
+        Assert.StartsWith("error: bad.md still rejected", Assert.Single(reingest.ErrorLines), StringComparison.Ordinal);
+        // The editor was told once.
+        Assert.Single(Directory.GetFiles(outbox, "*.eml", SearchOption.AllDirectories));
+    }
+
     public void Dispose() => _temp.Dispose();
 }

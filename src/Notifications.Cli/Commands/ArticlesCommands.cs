@@ -125,19 +125,24 @@ public static class ArticlesCommands
         return reingest;
     }
 
-    /// <summary>One line per ingested file; true when it was rejected (printed on stderr).</summary>
+    /// <summary>
+    /// One line per ingested file; true when it was rejected (printed on stderr), now or before: the same rejected file again is still
+    /// rejected, with the same reason (the editor is not mailed again).
+    /// </summary>
     private static async Task<bool> WriteResultAsync(CliContext cli, IngestResult result)
     {
-        if (result.Article?.Rejection is { } r && result.Outcome == IngestOutcome.Rejected)
+        if (result.Article is { Rejection: { } r } && (result.Outcome == IngestOutcome.Rejected
+                                                      || (result.Outcome == IngestOutcome.Unchanged && result.Article.Status == ArticleStatus.Rejected)))
         {
-            await cli.Error.WriteLineAsync($"error: {result.BlobName} rejected ({r.Code}{(r.Line is { } l ? $", line {l}" : "")}): {r.Message} {r.Hint}");
+            var still = result.Outcome == IngestOutcome.Unchanged ? "still rejected, unchanged since" : "rejected";
+            await cli.Error.WriteLineAsync($"error: {result.BlobName} {still} ({r.Code}{(r.Line is { } l ? $", line {l}" : "")}): {r.Message} {r.Hint}");
             return true;
         }
         var detail = result.Outcome switch
         {
             IngestOutcome.Duplicate => $" - same content as {result.Article?.DuplicateOf}; not sent again",
             IngestOutcome.Draft => $" - {result.Article?.Title} (draft: not sent)",
-            IngestOutcome.Withdrawn => " - the file was deleted; withdrawn from digests not yet sent",
+            IngestOutcome.Withdrawn => " - the file was deleted; withdrawn: no digest or alert not yet sent will carry it",
             IngestOutcome.Missing => " - no such file",
             _ => $" - {result.Article?.Title}",
         };

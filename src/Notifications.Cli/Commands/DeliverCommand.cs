@@ -19,9 +19,13 @@ public static class DeliverCommand
             var runner = services.GetRequiredService<DigestRunner>();
             var queue = services.GetRequiredService<SendBatchQueue>();
             var outcomes = new List<BatchOutcome>();
+            var cancelled = new List<string>();
             var handled = await queue.DrainAsync(async (message, token) =>
             {
-                if (await runner.SendQueuedAsync(message, token) is { } r) outcomes.Add(r.Outcome);
+                if (await runner.SendQueuedAsync(message, token) is not { } r) return;
+                outcomes.Add(r.Outcome);
+                if (r.Outcome == BatchOutcome.Cancelled)
+                    cancelled.Add($"Batch {r.BatchId} of run {message.RunId} cancelled, {r.Error}.");
             }, SendBatchQueue.VisibilityTimeout, ct);
             var left = await queue.BacklogAsync(ct);
             var exit = outcomes.Any(o => o is BatchOutcome.Failed or BatchOutcome.Uncertain) ? ExitCodes.Failed
@@ -34,7 +38,7 @@ public static class DeliverCommand
                 {
                     handled,
                     sent = Count(BatchOutcome.Sent), alreadySent = Count(BatchOutcome.AlreadySent), failed = Count(BatchOutcome.Failed),
-                    uncertain = Count(BatchOutcome.Uncertain), beingSent = Count(BatchOutcome.InProgress),
+                    uncertain = Count(BatchOutcome.Uncertain), cancelled = Count(BatchOutcome.Cancelled), beingSent = Count(BatchOutcome.InProgress),
                     inFlight = left.InFlight, visibleAgainWithinSeconds = (int)left.VisibleAgainWithin.TotalSeconds,
                 });
                 return exit;
@@ -42,6 +46,8 @@ public static class DeliverCommand
             if (handled > 0)
                 await cli.Out.WriteLineAsync($"{handled} queued batches handled: " +
                     (outcomes.Count == 0 ? "nothing to send (their runs are finished, paused or planned again)" : string.Join(", ", outcomes.GroupBy(o => o).Select(g => $"{g.Count()} {Words(g.Key)}"))) + ".");
+            foreach (var line in cancelled)
+                await cli.Out.WriteLineAsync(line);
             if (left.InFlight > 0)
                 await cli.Out.WriteLineAsync(InFlight("send-batches", left, handled) +
                     " (10 min if the SendBatch function took them); run `notify deliver` again then.");

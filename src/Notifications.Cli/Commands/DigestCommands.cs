@@ -111,7 +111,7 @@ public static class DigestCommands
                     batches = new
                     {
                         total = run.BatchCount, planned = Count(BatchStatus.Planned), sending = Count(BatchStatus.Sending), sent = Count(BatchStatus.Sent),
-                        failed = Count(BatchStatus.Failed), uncertain = Count(BatchStatus.Uncertain),
+                        failed = Count(BatchStatus.Failed), uncertain = Count(BatchStatus.Uncertain), cancelled = Count(BatchStatus.Cancelled),
                     },
                     problems = report.Problems.Select(b => new { batchId = b.BatchId, status = b.Status, recipients = b.RecipientIds.Count, error = b.Error }),
                     refused = report.Refused.Select(r => new { batchId = r.BatchId, subscriberId = r.Refusal.SubscriberId, email = Who(r.Refusal.SubscriberId), reason = r.Refusal.Reason, at = r.Refusal.At }),
@@ -126,6 +126,8 @@ public static class DigestCommands
             await cli.Out.WriteLineAsync($"Run {run.RunId}: {run.Status.ToString().ToLowerInvariant()}, window {run.WindowStart:u} to {run.WindowEnd:u}.");
             await cli.Out.WriteLineAsync($"{run.ArticleCount} articles, {run.RecipientCount} recipients in {run.BatchCount} batches: {Count(BatchStatus.Sent)} sent, " +
                 $"{Count(BatchStatus.Planned)} planned, {Count(BatchStatus.Sending)} sending, {Count(BatchStatus.Failed)} failed, {Count(BatchStatus.Uncertain)} uncertain.");
+            if (Count(BatchStatus.Cancelled) > 0)
+                await cli.Out.WriteLineAsync($"{Count(BatchStatus.Cancelled)} batches cancelled: never sent, an article they carried was withdrawn.");
             foreach (var b in report.Problems)
             {
                 await cli.Out.WriteLineAsync($"  batch {b.BatchId} ({b.RecipientIds.Count} recipients): {b.Status.ToString().ToLowerInvariant()}{(b.Error is { } e ? " - " + e : "")}");
@@ -150,7 +152,7 @@ public static class DigestCommands
         runId = r.RunId, status = r.Status, windowStart = r.WindowStart, windowEnd = r.WindowEnd,
         articles = r.Articles, recipients = r.PlannedRecipients, batches = r.Batches,
         sentNow = new { batches = r.BatchesSentNow, recipients = r.RecipientsSentNow },
-        alreadySent = r.BatchesAlreadySent, failed = r.BatchesFailed, uncertain = r.BatchesUncertain,
+        alreadySent = r.BatchesAlreadySent, failed = r.BatchesFailed, uncertain = r.BatchesUncertain, cancelled = r.BatchesCancelled,
         beingSent = r.BatchesInProgress,
         heldUntil = r.PlanningHeldUntil, message = r.PlanningMessage,
     };
@@ -175,8 +177,11 @@ public static class DigestCommands
             if (r.PlanningMessage is { } held)
                 await cli.Out.WriteLineAsync(char.ToUpperInvariant(held[0]) + held[1..] + ".");
         }
-        foreach (var failed in r.BatchResults.Where(b => b.Error is not null))
+        foreach (var failed in r.BatchResults.Where(b => b.Error is not null && b.Outcome != BatchOutcome.Cancelled))
             await cli.Error.WriteLineAsync($"error: batch {failed.BatchId} {failed.Outcome.ToString().ToLowerInvariant()}: {failed.Error}");
+        if (!quiet && !(json ?? parse.GetValue(CliContext.JsonOption)))
+            foreach (var cancelled in r.BatchResults.Where(b => b.Outcome == BatchOutcome.Cancelled))
+                await cli.Out.WriteLineAsync($"Batch {cancelled.BatchId} of run {r.RunId} cancelled, {cancelled.Error}.");
         if (r.Status == DigestRunStatus.Paused)
             await cli.Error.WriteLineAsync($"error: run {r.RunId} paused after repeated failures; the hourly timer retries it after the failed batches' backoff " +
                 $"(until the lateness limit), or fix the cause, then `notify digest resume {r.RunId}`.");

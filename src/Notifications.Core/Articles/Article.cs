@@ -39,6 +39,8 @@ public enum ArticleStatus
 /// <param name="AvailableAt">When it enters digests: acceptance, or a future <c>published</c> date; null for drafts, duplicates, rejections.</param>
 /// <param name="TranslationKey">Articles with the same key are translations of each other (front matter <c>slug</c> or <c>translation_of</c>).</param>
 /// <param name="Alert">Front matter <c>alert: true</c>: goes at once to every subscriber of its topics, whatever their frequency.</param>
+/// <param name="Correction">This version corrects one already in digests and says <c>resend: true</c>: instant subscribers get a
+/// correction alert (once per corrected version), and the next digests carry it again.</param>
 public sealed record IndexedArticle(
     string BlobName,
     ArticleStatus Status,
@@ -57,7 +59,8 @@ public sealed record IndexedArticle(
     string? TranslationKey = null,
     string? DuplicateOf = null,
     string? Editor = null,
-    bool Alert = false)
+    bool Alert = false,
+    bool Correction = false)
 {
     public SessionInfo SessionOrNone => Session ?? SessionInfo.None;
 }

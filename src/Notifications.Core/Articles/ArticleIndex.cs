@@ -112,6 +112,24 @@ public sealed class ArticleIndex(StorageResources storage, TimeProvider time)
         return stillPublished.OfType<IndexedArticle>().OrderBy(a => a.AvailableAt).ThenBy(a => a.BlobName, StringComparer.Ordinal).ToList();
     }
 
+    /// <summary>
+    /// Which of these articles are withdrawn now: marked so here, or their file is gone (then marked Withdrawn here, as
+    /// <see cref="ListAvailableAsync"/> does). What a sender asks before it claims a batch whose content carries them.
+    /// </summary>
+    public async Task<IReadOnlySet<string>> WithdrawnAmongAsync(IReadOnlyCollection<string> blobNames, CancellationToken ct = default)
+    {
+        await storage.EnsureCreatedAsync();
+        var withdrawn = await Task.WhenAll(blobNames.Distinct(StringComparer.Ordinal).Select(async name =>
+        {
+            if (await GetAsync(name, ct) is not { } row) return null;
+            if (row.Article.Status == ArticleStatus.Withdrawn) return name;
+            if (await storage.Articles.GetBlobClient(name).ExistsAsync(ct)) return null;
+            await TryWriteAsync(row.Article with { Status = ArticleStatus.Withdrawn, AvailableAt = null }, row.ETag, ct);
+            return name;
+        }));
+        return withdrawn.OfType<string>().ToHashSet(StringComparer.Ordinal);
+    }
+
     public async Task<IReadOnlyList<IndexedArticle>> ListAsync(ArticleStatus? status = null, CancellationToken ct = default)
     {
         await storage.EnsureCreatedAsync();
@@ -143,6 +161,7 @@ public sealed class ArticleIndex(StorageResources storage, TimeProvider time)
         ["DuplicateOf"] = a.DuplicateOf,
         ["Editor"] = a.Editor,
         ["Alert"] = a.Alert,
+        ["Correction"] = a.Correction,
         ["RejectionCode"] = a.Rejection?.Code,
         ["RejectionMessage"] = a.Rejection?.Message,
         ["RejectionLine"] = a.Rejection?.Line,
@@ -169,5 +188,6 @@ public sealed class ArticleIndex(StorageResources storage, TimeProvider time)
         e.GetString("TranslationKey"),
         e.GetString("DuplicateOf"),
         e.GetString("Editor"),
-        e.GetBoolean("Alert") ?? false);
+        e.GetBoolean("Alert") ?? false,
+        e.GetBoolean("Correction") ?? false);
 }

@@ -122,11 +122,16 @@ public sealed class ArticleIngestor(
         var availableAt = wasAvailable && !a.Resend
             ? previous!.AvailableAt
             : a.Published is { } published && published > now ? published : now;
-        return (record with { AcceptedAt = previous?.AcceptedAt ?? now, AvailableAt = availableAt },
+        // Resent after it went out (not while it was held): a correction, which instant subscribers are alerted to as one.
+        var correction = a.Resend && wasAvailable && previous!.AvailableAt <= now;
+        return (record with { AcceptedAt = previous?.AcceptedAt ?? now, AvailableAt = availableAt, Correction = correction },
             previous?.Status == ArticleStatus.Accepted ? IngestOutcome.Updated : IngestOutcome.Accepted);
     }
 
-    /// <summary>The file is gone: an article the index knows is withdrawn from every digest not yet planned.</summary>
+    /// <summary>
+    /// The file is gone: an article the index knows is withdrawn from every digest not yet planned, and from every batch not yet
+    /// claimed (the digests' sender checks what a batch's rendering carries before it claims it: <c>DigestBatchSender</c>).
+    /// </summary>
     private async Task<IngestResult> WithdrawAsync(string blobName, CancellationToken ct)
     {
         while (await index.GetAsync(blobName, ct) is { } existing)
@@ -136,7 +141,7 @@ public sealed class ArticleIngestor(
             var withdrawn = existing.Article with { Status = ArticleStatus.Withdrawn, AvailableAt = null };
             if (await index.TryWriteAsync(withdrawn, existing.ETag, ct))
             {
-                logger.LogInformation("Article {BlobName} was deleted: withdrawn from digests not yet planned", blobName);
+                logger.LogInformation("Article {BlobName} was deleted: withdrawn from every digest and alert not yet sent", blobName);
                 return new IngestResult(blobName, IngestOutcome.Withdrawn, withdrawn);
             }
         }

@@ -18,6 +18,8 @@ public enum BatchOutcome
     Uncertain,
     /// <summary>Another sender holds it right now (Sending within its lease): left alone.</summary>
     InProgress,
+    /// <summary>Not sent, and never will be (<see cref="BatchStatus.Cancelled"/>): <see cref="BatchResult.Error"/> says why.</summary>
+    Cancelled,
 }
 
 public sealed record BatchResult(string BatchId, BatchOutcome Outcome, int RecipientsSent, int RecipientsSkipped, string? Error);
@@ -52,6 +54,9 @@ public sealed class BatchSender(DeliveryLedger ledger, SubscriberStore subscribe
         {
             case BatchStatus.Sent:
                 return new BatchResult(batch.BatchId, BatchOutcome.AlreadySent, 0, 0, null);
+            case BatchStatus.Cancelled:
+                // Cancelled before anyone claimed it: never claimed, never sent.
+                return new BatchResult(batch.BatchId, BatchOutcome.Cancelled, 0, 0, batch.Error ?? "cancelled");
             case BatchStatus.Sending when time.GetUtcNow() - batch.UpdatedAt < options.Value.SendingLease:
                 return new BatchResult(batch.BatchId, BatchOutcome.InProgress, 0, 0, null);
             case BatchStatus.Sending:

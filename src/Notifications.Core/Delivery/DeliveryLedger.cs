@@ -20,6 +20,11 @@ public enum BatchStatus
     /// Never resent automatically; <c>notify digest resume &lt;run&gt; --resend-uncertain</c> lets an admin decide.
     /// </summary>
     Uncertain,
+    /// <summary>
+    /// Never sent, and never will be: its content carried an article withdrawn before it was claimed (<see cref="DeliveryBatch.Error"/>
+    /// says which). Done, as far as completing its run goes; its addresses are dropped, as for Sent.
+    /// </summary>
+    Cancelled,
 }
 
 /// <summary>A recipient as the planner read them: what the sender needs, so that it need not read the subscriber again.</summary>
@@ -135,15 +140,15 @@ public sealed class DeliveryLedger(StorageResources storage, TimeProvider time) 
             ["Attempts"] = attempts,
             ["UpdatedAt"] = time.GetUtcNow(),
         };
-        // Sent: the addresses have done their job; only the subscriber ids stay, as the record of who was sent what.
-        if (to == BatchStatus.Sent && batch.AddressChunks > 0)
+        // Sent (or Cancelled): the addresses have done their job; only the subscriber ids stay, as the record of who was sent what.
+        if (to is BatchStatus.Sent or BatchStatus.Cancelled && batch.AddressChunks > 0)
             TableBinary.Clear(entity, "Addresses", batch.AddressChunks);
         try
         {
             // Merge: the recipient list written by the plan stays as it is.
             var response = await storage.DeliveryLedger.UpdateEntityAsync(entity, batch.ETag, TableUpdateMode.Merge, ct);
             var moved = batch with { Status = to, MessageId = messageId ?? batch.MessageId, Error = error, Attempts = attempts, ETag = response.Headers.ETag ?? default, UpdatedAt = (DateTimeOffset)entity["UpdatedAt"] };
-            return to == BatchStatus.Sent ? moved with { Planned = null, AddressChunks = 0 } : moved;
+            return to is BatchStatus.Sent or BatchStatus.Cancelled ? moved with { Planned = null, AddressChunks = 0 } : moved;
         }
         catch (RequestFailedException e) when (e.Status == 412)
         {

@@ -7,8 +7,9 @@ using Notifications.Subscribers;
 namespace Notifications.Digests;
 
 /// <summary>
-/// Rendered digests in the <c>digests</c> container (<c>&lt;run id&gt;/&lt;variant&gt;/subject.txt, digest.html, digest.txt</c>):
-/// rendered once per variant (language and topic set), sent by every batch of that variant.
+/// Rendered digests in the <c>digests</c> container (<c>&lt;run id&gt;/&lt;variant&gt;/subject.txt, digest.html, digest.txt</c>, and
+/// <c>rendering.json</c>: what it carries): rendered once per variant (language and topic set), sent by every batch of that variant
+/// (or, when an article in it was withdrawn, the variant rendered again without it: <see cref="DigestRendering.WithoutId"/>).
 /// </summary>
 public sealed class DigestArchive(StorageResources storage)
 {
@@ -20,6 +21,30 @@ public sealed class DigestArchive(StorageResources storage)
             Upload($"{runId}/{variant}/digest.html", digest.Html, "text/html; charset=utf-8", ct, KeysMetadata(digest.Placeholders)),
             Upload($"{runId}/{variant}/digest.txt", digest.Text, "text/plain; charset=utf-8", ct));
     }
+
+    /// <summary>Records what the variant's rendering carries (<see cref="DigestRendering"/>), next to it.</summary>
+    public async Task SaveRenderingAsync(string runId, string variant, DigestRendering rendering, CancellationToken ct = default)
+    {
+        await storage.EnsureCreatedAsync();
+        await Upload($"{runId}/{variant}/{RenderingBlob}", System.Text.Json.JsonSerializer.Serialize(rendering, RenderingJson), "application/json", ct);
+    }
+
+    /// <summary>What the variant's rendering carries; null for a rendering archived before this was recorded (or none).</summary>
+    public async Task<DigestRendering?> LoadRenderingAsync(string runId, string variant, CancellationToken ct = default)
+    {
+        await storage.EnsureCreatedAsync();
+        try
+        {
+            return System.Text.Json.JsonSerializer.Deserialize<DigestRendering>(await Download($"{runId}/{variant}/{RenderingBlob}", ct), RenderingJson);
+        }
+        catch (RequestFailedException e) when (e.ErrorCode == BlobErrorCode.BlobNotFound)
+        {
+            return null;
+        }
+    }
+
+    private const string RenderingBlob = "rendering.json";
+    private static readonly System.Text.Json.JsonSerializerOptions RenderingJson = new(System.Text.Json.JsonSerializerDefaults.Web);
 
     /// <summary>The variant's rendering; the English variant without topics when <paramref name="variant"/> is not given.</summary>
     public async Task<MailContent?> LoadAsync(string runId, string variant = DigestVariant.Default, CancellationToken ct = default)
@@ -49,7 +74,7 @@ public sealed class DigestArchive(StorageResources storage)
     public async Task<Microsoft.AspNetCore.Http.IResult> ViewAsync(Microsoft.AspNetCore.Http.HttpRequest request, string runId, string variant,
         SubscriptionLinks links, SubscriptionPages pages, CancellationToken ct)
     {
-        var valid = System.Text.RegularExpressions.Regex.IsMatch(runId, "^((daily|weekly)-[0-9TW-]{8,13}|instant-[0-9a-f]{16})$") && System.Text.RegularExpressions.Regex.IsMatch(variant, "^[a-z]{2}(-t[0-9a-f]{8})?(-[0-9]{1,5})?$");
+        var valid = System.Text.RegularExpressions.Regex.IsMatch(runId, "^((daily|weekly)-[0-9TW-]{8,13}|instant-[0-9a-f]{16})$") && System.Text.RegularExpressions.Regex.IsMatch(variant, "^[a-z]{2}(-t[0-9a-f]{8})?(-[0-9]{1,5})?(-w[0-9a-f]{8})?$");
         if (!valid || await LoadAsync(runId, variant, ct) is not { } digest)
             return pages.DigestNotFound(request, variant.Length >= 2 ? variant[..2] : null);
         var html = (digest.Placeholders ?? MailPlaceholders.Legacy).Apply(digest.Html, new Recipient("", "", "subscriber", links.Subscribe(), links.Subscribe()));

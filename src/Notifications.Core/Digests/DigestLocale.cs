@@ -42,6 +42,9 @@ public sealed class DigestLocale
                 ["session_many"] = "sessions",
                 ["and_online"] = "{0} and online",
                 ["online"] = "online",
+                ["correction"] = "Correction",
+                ["correction_title"] = "Correction: {0}",
+                ["correction_intro"] = "A report we alerted you to has been corrected.",
             }),
         ["ru"] = new("ru",
             // Genitive: "25 апреля", never "25 апрель".
@@ -66,6 +69,9 @@ public sealed class DigestLocale
                 ["session_many"] = "сессии",
                 ["and_online"] = "{0} и онлайн",
                 ["online"] = "онлайн",
+                ["correction"] = "Исправление",
+                ["correction_title"] = "Исправление: {0}",
+                ["correction_intro"] = "Отчёт, о котором мы вам сообщали, исправлен.",
             }),
         ["fr"] = new("fr",
             ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"],
@@ -90,6 +96,9 @@ public sealed class DigestLocale
                 ["session_many"] = "sessions",
                 ["and_online"] = "{0} et en ligne",
                 ["online"] = "en ligne",
+                ["correction"] = "Rectificatif",
+                ["correction_title"] = "Rectificatif" + Nbsp + ": {0}",
+                ["correction_intro"] = "Un rapport que nous vous avons signalé a été rectifié.",
             }),
     };
 

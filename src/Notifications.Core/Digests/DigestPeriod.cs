@@ -40,11 +40,22 @@ public sealed record DigestPeriod(DigestFrequency Frequency, string Key, DateOnl
         return new DateTimeOffset(utc.Year, utc.Month, utc.Day, utc.Hour, 0, 0, TimeSpan.Zero);
     }
 
-    /// <summary>The alert run of an article and its translations (<paramref name="groupKey"/>: the translation key or the blob name).</summary>
-    public static DigestPeriod Alert(string groupKey, DateTimeOffset availableAt)
-        => new(DigestFrequency.Instant,
-            Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(groupKey)))[..16],
-            DateOnly.FromDateTime(availableAt.UtcDateTime));
+    /// <summary>
+    /// The alert run of an article and its translations (<paramref name="groupKey"/>: the translation key or the blob name); with
+    /// <paramref name="correctedVersion"/> (the content hash of a version that says <c>resend: true</c>), the correction alert of that
+    /// version: one run per corrected version, so the same correction ingested twice is alerted once.
+    /// </summary>
+    public static DigestPeriod Alert(string groupKey, DateTimeOffset availableAt, string? correctedVersion = null)
+        => new(DigestFrequency.Instant, AlertKey(groupKey, correctedVersion), DateOnly.FromDateTime(availableAt.UtcDateTime));
+
+    /// <summary>The alert run of an indexed article: its correction alert when this version is a correction.</summary>
+    public static DigestPeriod Alert(Articles.IndexedArticle article)
+        => Alert(article.TranslationKey ?? article.BlobName, article.AvailableAt!.Value, article.Correction ? article.ContentHash : null);
+
+    /// <summary>The key of an alert run: of the group, or of one corrected version in it.</summary>
+    public static string AlertKey(string groupKey, string? correctedVersion = null)
+        => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(
+            correctedVersion is null ? groupKey : groupKey + "\ncorrection " + correctedVersion)))[..16];
 
     /// <summary>The period of an existing run (to plan it again).</summary>
     public static DigestPeriod Of(DigestRun run)

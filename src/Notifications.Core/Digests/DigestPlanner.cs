@@ -68,6 +68,12 @@ public sealed class DigestPlanner(
         {
             // Up to and including the run's instant (a second more: storage compares instants coarser than ticks).
             plan.AlertGroup = await _articles.ListAvailableAsync(run.WindowEnd.AddYears(-1), run.WindowEnd.AddSeconds(1), ct, translationKey: run.ArticleGroup);
+            if (period.Key != DigestPeriod.AlertKey(run.ArticleGroup))
+            {
+                // A correction alert: of the one corrected version its key names; none when that version is gone (corrected again, withdrawn).
+                plan.Corrected = plan.AlertGroup.FirstOrDefault(a => a.Correction && DigestPeriod.AlertKey(run.ArticleGroup, a.ContentHash) == period.Key);
+                if (plan.Corrected is null) plan.AlertGroup = [];
+            }
             if (plan.AlertGroup.Count == 0)
                 return await runs.TryUpdateAsync(claimed with { Status = DigestRunStatus.Completed }, ct);
         }
@@ -126,6 +132,8 @@ public sealed class DigestPlanner(
         private readonly TimeSpan _lookBack = planner._scheduleOptions.Value.FirstDigestLookBack;
 
         public IReadOnlyList<IndexedArticle> AlertGroup { get; set; } = [];
+        /// <summary>A correction alert's corrected article: only those whose alert carries it get one.</summary>
+        public IndexedArticle? Corrected { get; set; }
         /// <summary>The watermark shards in prefix order, read alongside the subscribers.</summary>
         public IAsyncEnumerator<WatermarkShard>? Shards { get; set; }
         private bool _shardsEnded;
@@ -214,6 +222,8 @@ public sealed class DigestPlanner(
                 var due = DueOf(s, from);
                 var variant = DigestVariant.Of(s.Language, s.TopicList);
                 var selected = due is null ? [] : await SelectAsync(due, variant, ct);
+                if (Corrected is { } corrected && !selected.Any(a => a.BlobName == corrected.BlobName))
+                    selected = []; // they read another translation, which was not corrected
                 if (selected.Count == 0)
                 {
                     // Nothing for them (now): a mark this run moved before (a planner that stopped) goes back where it was.
@@ -309,8 +319,11 @@ public sealed class DigestPlanner(
         {
             if (!group.Rendered)
             {
-                await planner._archive.SaveAsync(run.RunId, group.Id,
-                    planner._renderer.Render(group.Shown, group.Articles, group.Variant.Language, planner._links.ViewDigest(run.RunId, group.Id)), ct);
+                var correction = Corrected is not null;
+                await Task.WhenAll(
+                    planner._archive.SaveAsync(run.RunId, group.Id,
+                        planner._renderer.Render(group.Shown, group.Articles, group.Variant.Language, planner._links.ViewDigest(run.RunId, group.Id), correction), ct),
+                    planner._archive.SaveRenderingAsync(run.RunId, group.Id, new DigestRendering(group.Shown, group.Variant.Language, correction, group.Articles), ct));
                 group.Rendered = true;
                 Renderings++;
                 Articles.UnionWith(group.Articles.Select(a => a.BlobName));

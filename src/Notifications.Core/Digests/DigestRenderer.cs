@@ -26,23 +26,31 @@ public sealed class DigestRenderer(ITemplateSource templates, IOptions<DigestOpt
 
     /// <summary>The digest of <paramref name="articles"/> in <paramref name="language"/> (en, ru or fr; anything else renders in English).</summary>
     /// <param name="viewUrl">The absolute address where this rendering can be read in a browser (the "view in browser" link); none: no link.</param>
-    public MailContent Render(DigestPeriod period, IReadOnlyList<IndexedArticle> articles, string language = "en", string? viewUrl = null)
-        => Render(templates.Templates, period, articles, language, viewUrl);
+    /// <param name="correction">A correction alert: its subject and heading say "Correction: &lt;title&gt;" (<c>correction_title</c>).</param>
+    /// <param name="keys">The rendering's placeholder keys; none: fresh random ones (a rendering made again, the same, passes its own).</param>
+    public MailContent Render(DigestPeriod period, IReadOnlyList<IndexedArticle> articles, string language = "en", string? viewUrl = null,
+        bool correction = false, MailPlaceholders? keys = null)
+        => Render(templates.Templates, period, articles, language, viewUrl, correction, keys);
 
     /// <summary>The same with a given template set: how an override is test-rendered before it is used.</summary>
-    public MailContent Render(TemplateSet set, DigestPeriod period, IReadOnlyList<IndexedArticle> articles, string language, string? viewUrl = null)
+    public MailContent Render(TemplateSet set, DigestPeriod period, IReadOnlyList<IndexedArticle> articles, string language, string? viewUrl = null,
+        bool correction = false, MailPlaceholders? keys = null)
     {
         // Keys of this rendering only: no article (written before it) can contain them.
-        var keys = MailPlaceholders.New();
-        var model = Model(period, articles.Select(MergeFieldText.Inert).ToList(), DigestLocale.For(language), viewUrl, keys);
+        keys ??= MailPlaceholders.New();
+        var locale = DigestLocale.For(language);
+        var model = Model(period, articles.Select(MergeFieldText.Inert).ToList(), locale, viewUrl, keys, correction);
         var subject = OneLine(set.RenderText(SubjectTemplate, model));
+        // A correction says so in its subject, whatever an override's subject template writes.
+        if (correction && !subject.StartsWith(locale.Text("correction"), StringComparison.Ordinal))
+            subject = OneLine(locale.Format("correction_title", subject));
         model["subject"] = subject;
         var html = Inline(set.RenderHtml(HtmlTemplate, model));
         return new MailContent(subject, html, set.RenderText(TextTemplate, model), keys);
     }
 
     /// <summary>Everything the templates see. Names are snake_case; <c>t</c> holds the fixed texts of the language.</summary>
-    private ScriptObject Model(DigestPeriod period, IReadOnlyList<IndexedArticle> articles, DigestLocale locale, string? viewUrl, MailPlaceholders keys)
+    private ScriptObject Model(DigestPeriod period, IReadOnlyList<IndexedArticle> articles, DigestLocale locale, string? viewUrl, MailPlaceholders keys, bool correction)
     {
         var o = options.Value;
         var lang = locale.Language;
@@ -57,6 +65,8 @@ public sealed class DigestRenderer(ITemplateSource templates, IOptions<DigestOpt
         foreach (var (key, value) in locale.Texts) t[key] = value;
 
         var greeting = locale.Text("greeting").Split("{0}");
+        // "Correction: <title>" (a correction alert carries its one article); empty otherwise.
+        var correctionTitle = correction && articles.Count > 0 ? locale.Format("correction_title", OneLine(articles[0].Title)) : "";
         return new ScriptObject
         {
             ["lang"] = lang,
@@ -68,11 +78,15 @@ public sealed class DigestRenderer(ITemplateSource templates, IOptions<DigestOpt
             ["digest_name"] = digestName,
             ["period_label"] = locale.PeriodLabel(period),
             // For a heading: "Week of 23 November 2026".
-            ["period_title"] = Capitalized(locale.PeriodLabel(period)),
+            ["period_title"] = correction ? correctionTitle : Capitalized(locale.PeriodLabel(period)),
+            ["correction"] = correction,
+            ["correction_title"] = correctionTitle,
             ["article_count"] = articles.Count,
             ["new_reports"] = locale.NewReports(articles.Count),
             ["new_session_reports"] = locale.NewSessionReports(articles.Count),
-            ["intro"] = locale.Format(period.Frequency == DigestFrequency.Instant ? "alert_intro" : "intro", locale.NewReports(articles.Count)),
+            ["intro"] = correction
+                ? locale.Text("correction_intro")
+                : locale.Format(period.Frequency == DigestFrequency.Instant ? "alert_intro" : "intro", locale.NewReports(articles.Count)),
             ["why"] = locale.Format("why", digestName.ToLowerInvariant(), organization),
             // Rendered once for everyone: each recipient's own values replace these placeholders at send time.
             ["greeting_html"] = new RawHtml(string.Join(keys.NameHtml, greeting.Select(System.Net.WebUtility.HtmlEncode))),

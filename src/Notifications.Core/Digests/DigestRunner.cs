@@ -32,6 +32,7 @@ public sealed record DigestRunResult(
 
     /// <summary>What is happening to a run another planner holds, for a person (the CLI and the logs say the same); null otherwise.</summary>
     public string? PlanningMessage => PlanningHeldUntil is { } until ? DigestRunner.HeldByAnotherPlanner(RunId, until) : null;
+    public int BatchesCancelled => BatchResults.Count(b => b.Outcome == BatchOutcome.Cancelled);
 }
 
 /// <summary>
@@ -55,9 +56,8 @@ public sealed class DigestRunner(
     DigestRunStore runs,
     DigestPlanner planner,
     ArticleIndex articles,
-    DigestArchive archive,
     DeliveryLedger ledger,
-    BatchSender sender,
+    DigestBatchSender sender,
     SendBatchQueue queue,
     FailedBatchHealer healer,
     IOptions<DeliveryOptions> delivery,
@@ -126,7 +126,8 @@ public sealed class DigestRunner(
     {
         if (article is not { Status: ArticleStatus.Accepted, AvailableAt: { } available } || available > time.GetUtcNow()) return null;
         var group = article.TranslationKey ?? article.BlobName;
-        var run = await PlannedRunAsync(DigestPeriod.Alert(group, available), time.GetUtcNow(), group, ct);
+        // A correction that says resend: true has an alert run of its own (one per corrected version).
+        var run = await PlannedRunAsync(DigestPeriod.Alert(article), time.GetUtcNow(), group, ct);
         return await EnqueueAsync(run, ct);
     }
 
@@ -145,8 +146,7 @@ public sealed class DigestRunner(
         }
         var batch = await ledger.GetAsync(run.RunId, run.PlanId, message.BatchId, ct);
         if (batch is null) return null;
-        var content = await ContentAsync(run.RunId, batch.Variant, ct);
-        var result = await sender.SendAsync(batch, run.Frequency, content, ct);
+        var result = await sender.SendAsync(run, batch, new DigestBatchSender.Loaded(), ct);
         await RecordAsync(run, [result], ct);
         return result;
     }
@@ -176,7 +176,7 @@ public sealed class DigestRunner(
         var batches = run.PlanId.Length == 0 ? [] : await ledger.ListAsync(run.RunId, run.PlanId, ct);
         return new DigestRunStatusReport(run,
             batches.GroupBy(b => b.Status).ToDictionary(g => g.Key, g => g.Count()),
-            batches.Where(b => b.Status is BatchStatus.Failed or BatchStatus.Uncertain or BatchStatus.Sending).ToList(),
+            batches.Where(b => b.Status is BatchStatus.Failed or BatchStatus.Uncertain or BatchStatus.Sending or BatchStatus.Cancelled).ToList(),
             events is null ? new Dictionary<string, long>() : await events(run.RunId, ct),
             batches.SelectMany(b => (b.Refusals ?? []).Select(r => (b.BatchId, r))).ToList(),
             healer.Describe(run, batches));
@@ -214,7 +214,7 @@ public sealed class DigestRunner(
         foreach (var article in await articles.ListAvailableAsync(hour - lateness, at.AddSeconds(1), ct))
         {
             var group = article.TranslationKey ?? article.BlobName;
-            var period = DigestPeriod.Alert(group, article.AvailableAt!.Value);
+            var period = DigestPeriod.Alert(article);
             if (due.ContainsKey(period.RunId)) continue;
             due[period.RunId] = await PlannedRunAsync(period, at, group, ct);
         }
@@ -236,7 +236,9 @@ public sealed class DigestRunner(
         if (run.Status is DigestRunStatus.Completed)
         {
             // Report what the ledger says was sent, so a rerun reads "already sent", not "nothing to send".
-            var sent = run.PlanId.Length == 0 ? [] : (await ledger.ListAsync(run.RunId, run.PlanId, ct)).Select(b => new BatchResult(b.BatchId, BatchOutcome.AlreadySent, 0, 0, null)).ToList();
+            var sent = run.PlanId.Length == 0 ? [] : (await ledger.ListAsync(run.RunId, run.PlanId, ct)).Select(b => b.Status == BatchStatus.Cancelled
+                ? new BatchResult(b.BatchId, BatchOutcome.Cancelled, 0, 0, b.Error)
+                : new BatchResult(b.BatchId, BatchOutcome.AlreadySent, 0, 0, null)).ToList();
             logger.LogInformation("Run {RunId} is completed: {BatchCount} batches already sent, nothing to send", run.RunId, sent.Count);
             return Result(run, sent);
         }
@@ -273,35 +275,29 @@ public sealed class DigestRunner(
     /// <param name="only">The batches to send (null: all); the run completes only if the others are sent already.</param>
     private async Task<DigestRunResult> SendAsync(DigestRun run, CancellationToken ct, bool resendUncertain = false, Func<DeliveryBatch, bool>? only = null)
     {
-        var contents = new Dictionary<string, MailContent>(StringComparer.Ordinal);
+        var loaded = new DigestBatchSender.Loaded();
         var results = new List<BatchResult>();
         var plan = await ledger.ListAsync(run.RunId, run.PlanId, ct, withRecipientIds: false);
         var batches = only is null ? plan : plan.Where(only).ToList();
-        var othersSent = only is null || plan.All(b => only(b) || b.Status is BatchStatus.Sent);
+        var othersSent = only is null || plan.All(b => only(b) || b.Status is BatchStatus.Sent or BatchStatus.Cancelled);
         foreach (var (batch, index) in batches.Select((b, i) => (b, i)))
         {
-            if (!contents.TryGetValue(batch.Variant, out var content))
-                contents[batch.Variant] = content = await ContentAsync(run.RunId, batch.Variant, ct);
-            var result0 = await sender.SendAsync(batch, run.Frequency, content, ct, resendUncertain);
+            var result0 = await sender.SendAsync(run, batch, loaded, ct, resendUncertain);
             results.Add(result0);
-            // Complete only after the last batch, and only if every one was sent (now or before).
+            // Complete only after the last batch, and only if every one was sent (now or before) or cancelled.
             var last = index == batches.Count - 1;
-            run = await RecordAsync(run, [result0], ct, allSentSoFar: last && othersSent && results.All(r => r.Outcome is BatchOutcome.Sent or BatchOutcome.AlreadySent));
+            run = await RecordAsync(run, [result0], ct, allSentSoFar: last && othersSent && results.All(r => r.Outcome is BatchOutcome.Sent or BatchOutcome.AlreadySent or BatchOutcome.Cancelled));
             if (run.Status is DigestRunStatus.Paused) break;
         }
         var result = Result(run, results);
-        logger.LogInformation("Run {RunId}: {BatchesSent} batches sent now ({RecipientsSent} recipients), {AlreadySent} already sent, {Failed} failed, {Uncertain} uncertain",
-            run.RunId, result.BatchesSentNow, result.RecipientsSentNow, result.BatchesAlreadySent, result.BatchesFailed, result.BatchesUncertain);
+        logger.LogInformation("Run {RunId}: {BatchesSent} batches sent now ({RecipientsSent} recipients), {AlreadySent} already sent, {Failed} failed, {Uncertain} uncertain, {Cancelled} cancelled",
+            run.RunId, result.BatchesSentNow, result.RecipientsSentNow, result.BatchesAlreadySent, result.BatchesFailed, result.BatchesUncertain, result.BatchesCancelled);
         return result;
     }
 
-    private async Task<MailContent> ContentAsync(string runId, string variant, CancellationToken ct)
-        => await archive.LoadAsync(runId, variant, ct)
-           ?? throw new InvalidOperationException($"Run {runId} is planned but its rendered digest ({variant}) is missing from the digests container.");
-
     /// <summary>
     /// Counts failures in a row on the run (ETag-guarded, so concurrent senders add up) and pauses it at
-    /// Delivery:PauseAfterFailures; marks it completed once every batch of its plan is sent.
+    /// Delivery:PauseAfterFailures; marks it completed once every batch of its plan is sent (or cancelled).
     /// </summary>
     /// <param name="allSentSoFar">
     /// For the inline loop, which knows the outcome of every batch it went through: true when all were sent, so the plan need
@@ -324,8 +320,8 @@ public sealed class DigestRunner(
                 logger.LogError("Run {RunId} paused: {Failures} batches failed in a row. The hourly timer retries it after the failed batches' backoff " +
                                 "(Delivery:HealBackoff) until the lateness limit; or fix the cause, then `notify digest resume {RunId}`", run.RunId, failures, run.RunId);
             }
-            else if (status is DigestRunStatus.Planned && results.Any(r => r.Outcome is BatchOutcome.Sent or BatchOutcome.AlreadySent)
-                     && (allSentSoFar ?? (await ledger.ListAsync(run.RunId, run.PlanId, ct)).All(b => b.Status == BatchStatus.Sent)))
+            else if (status is DigestRunStatus.Planned && results.Any(r => r.Outcome is BatchOutcome.Sent or BatchOutcome.AlreadySent or BatchOutcome.Cancelled)
+                     && (allSentSoFar ?? (await ledger.ListAsync(run.RunId, run.PlanId, ct)).All(b => b.Status is BatchStatus.Sent or BatchStatus.Cancelled)))
                 status = DigestRunStatus.Completed;
             if (failures == run.ConsecutiveFailures && status == run.Status) return run;
             // Before it is marked completed (a failure leaves it Planned, and the next send completes it): the batches of plans the run

@@ -195,7 +195,7 @@ public sealed partial class DigestTemplateOverrides : ITemplateSource
 
     private sealed record RenderFailure(string? Template, string? Entry, TemplateOverrideProblem Problem);
 
-    /// <summary>The digest in every language, with all optional parts and with none; the first failure, or null.</summary>
+    /// <summary>The digest in every language, with all optional parts and with none, and a correction alert; the first failure, or null.</summary>
     private RenderFailure? TestRender(TemplateSet set)
     {
         var o = _options.Value;
@@ -206,20 +206,22 @@ public sealed partial class DigestTemplateOverrides : ITemplateSource
         var sparse = new DigestRenderer(set, Options.Create(new DigestOptions { Sender = o.Sender, Organization = o.Organization, Footer = "" }));
         var day = DigestPeriod.For(DigestFrequency.Daily, new DateTimeOffset(2026, 11, 26, 7, 0, 0, TimeSpan.Zero));
         var week = DigestPeriod.For(DigestFrequency.Weekly, new DateTimeOffset(2026, 11, 26, 7, 0, 0, TimeSpan.Zero));
+        var alert = DigestPeriod.Alert("sample", new DateTimeOffset(2026, 11, 26, 7, 0, 0, TimeSpan.Zero), correctedVersion: "sample");
         foreach (var language in DigestLocale.Languages)
         {
             var articles = DigestSamples.For(language);
             var bare = articles[0] with { Url = null, Published = null, Topics = [], Session = null, Language = language };
-            var cases = new (DigestRenderer Renderer, DigestPeriod Period, IReadOnlyList<IndexedArticle> Articles, string? ViewUrl)[]
+            var cases = new (DigestRenderer Renderer, DigestPeriod Period, IReadOnlyList<IndexedArticle> Articles, string? ViewUrl, bool Correction)[]
             {
-                (full, day, articles, $"https://notify.example/api/digests/{day.RunId}/{language}"),
-                (sparse, week, [bare], null),
+                (full, day, articles, $"https://notify.example/api/digests/{day.RunId}/{language}", false),
+                (sparse, week, [bare], null, false),
+                (full, alert, [articles[0]], null, true),
             };
-            foreach (var (renderer, period, list, viewUrl) in cases)
+            foreach (var (renderer, period, list, viewUrl, correction) in cases)
             {
                 try
                 {
-                    var content = renderer.Render(set, period, list, language, viewUrl);
+                    var content = renderer.Render(set, period, list, language, viewUrl, correction);
                     if (content.Subject.Length == 0)
                         return new RenderFailure(null, DigestRenderer.SubjectTemplate,
                             new TemplateOverrideProblem("content", "The subject is empty.", DigestRenderer.SubjectTemplate, Language: language));
