@@ -56,6 +56,10 @@ public sealed class ManageSubscribersTests(AzuriteFixture azurite)
         var updated = await HttpCall.InvokeAsync(host.Services, r => api.Update(r, id, Ct), "PATCH", body: """{"topics":["Modèle de données","green_customs"]}""");
         Assert.Equal(200, updated.Status);
         Assert.Equal(["data model", "green customs"], (await host.Get<SubscriberStore>().GetAsync(id, Ct))!.TopicList);
+        var listed = await HttpCall.InvokeAsync(host.Services, r => api.List(r, Ct), "GET", "topic=" + Uri.EscapeDataString("Зелёная таможня"));
+        Assert.Equal(id, Assert.Single(listed.Json.GetProperty("items").EnumerateArray()).GetProperty("id").GetString());
+        var astrology = await HttpCall.InvokeAsync(host.Services, r => api.List(r, Ct), "GET", "topic=astrology");
+        Assert.Equal((400, "topics"), (astrology.Status, astrology.Json.GetProperty("field").GetString()));
 
         var unknown = await HttpCall.InvokeAsync(host.Services, r => api.Update(r, id, Ct), "PATCH", body: """{"topics":["astrology"]}""");
         Assert.Equal(400, unknown.Status);
