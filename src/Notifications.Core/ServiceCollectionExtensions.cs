@@ -12,6 +12,7 @@ using Notifications.Storage;
 using Notifications.Subscribers;
 using Notifications.Telemetry;
 using Notifications.Templates;
+using Notifications.Topics;
 
 namespace Notifications;
 
@@ -29,6 +30,7 @@ public static class ServiceCollectionExtensions
         services.AddOptions<SendGridOptions>().Bind(configuration.GetSection(SendGridOptions.Section));
         services.AddOptions<ArticleOptions>().Bind(configuration.GetSection(ArticleOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DigestOptions>().Bind(configuration.GetSection(DigestOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddTopics();
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddPipelineTelemetry();

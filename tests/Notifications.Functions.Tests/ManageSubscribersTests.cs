@@ -43,6 +43,30 @@ public sealed class ManageSubscribersTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task CreateAndUpdateStoreTopicsAsTheirKeys()
+    {
+        var (host, api) = await StartAsync(azurite);
+        await using var _ = host;
+
+        var created = await HttpCall.InvokeAsync(host.Services, r => api.Create(r, Ct), "POST", body: Karimov.Replace("[\"e-commerce\"]", "[\"Data-Model\",\"модель данных\",\"NII\"]"));
+        Assert.Equal(201, created.Status);
+        Assert.Equal(["data model", "non-intrusive inspection"], created.Json.GetProperty("topics").EnumerateArray().Select(t => t.GetString()));
+        var id = created.Json.GetProperty("id").GetString()!;
+
+        var updated = await HttpCall.InvokeAsync(host.Services, r => api.Update(r, id, Ct), "PATCH", body: """{"topics":["Modèle de données","green_customs"]}""");
+        Assert.Equal(200, updated.Status);
+        Assert.Equal(["data model", "green customs"], (await host.Get<SubscriberStore>().GetAsync(id, Ct))!.TopicList);
+        var listed = await HttpCall.InvokeAsync(host.Services, r => api.List(r, Ct), "GET", "topic=" + Uri.EscapeDataString("Зелёная таможня"));
+        Assert.Equal(id, Assert.Single(listed.Json.GetProperty("items").EnumerateArray()).GetProperty("id").GetString());
+        var astrology = await HttpCall.InvokeAsync(host.Services, r => api.List(r, Ct), "GET", "topic=astrology");
+        Assert.Equal((400, "topics"), (astrology.Status, astrology.Json.GetProperty("field").GetString()));
+
+        var unknown = await HttpCall.InvokeAsync(host.Services, r => api.Update(r, id, Ct), "PATCH", body: """{"topics":["astrology"]}""");
+        Assert.Equal(400, unknown.Status);
+        Assert.Contains("use any of: Data exchange, Data model,", unknown.Json.GetProperty("detail").GetString());
+    }
+
+    [Fact]
     public async Task CreatingAnExistingAddressIsAConflict()
     {
         var (host, api) = await StartAsync(azurite);

@@ -97,6 +97,8 @@ public static class ArticlesCommands
             })
                 if (value is not null and not "")
                     await cli.Out.WriteLineAsync($"{label + ":",-17}{value}");
+            foreach (var w in a.WarningList)
+                await cli.Out.WriteLineAsync($"{"warning:",-17}{Describe(w)}");
             return 0;
         }));
         return show;
@@ -126,8 +128,8 @@ public static class ArticlesCommands
     }
 
     /// <summary>
-    /// One line per ingested file; true when it was rejected (printed on stderr), now or before: the same rejected file again is still
-    /// rejected, with the same reason (the editor is not mailed again).
+    /// One line per ingested file, then a line per warning (on stderr, like rejections); true when it was rejected (printed on stderr),
+    /// now or before: the same rejected file again is still rejected, with the same reason (the editor is not mailed again).
     /// </summary>
     private static async Task<bool> WriteResultAsync(CliContext cli, IngestResult result)
     {
@@ -147,8 +149,12 @@ public static class ArticlesCommands
             _ => $" - {result.Article?.Title}",
         };
         await cli.Out.WriteLineAsync($"{result.BlobName}: {result.Outcome.ToString().ToLowerInvariant()}{detail}");
+        foreach (var w in result.Warnings)
+            await cli.Error.WriteLineAsync($"warning: {result.BlobName}: {Describe(w)}");
         return false;
     }
+
+    private static string Describe(ArticleWarning w) => $"{w.Code}{(w.Line is { } l ? $" (line {l})" : "")}: {w.Message} {w.Hint}";
 
     private static string StatusOf(IndexedArticle a, DateTimeOffset now)
         => a.Status == ArticleStatus.Accepted && a.AvailableAt > now ? "held" : a.Status.ToString().ToLowerInvariant();
@@ -160,6 +166,6 @@ public static class ArticlesCommands
     {
         name = a.BlobName, status = StatusOf(a, now), title = a.Title, summary = a.Summary, language = a.Language, topics = a.Topics,
         format = a.Format, published = a.Published, acceptedAt = a.AcceptedAt, availableAt = a.AvailableAt, url = a.Url,
-        session = a.Session, translationKey = a.TranslationKey, duplicateOf = a.DuplicateOf, rejection = a.Rejection,
+        session = a.Session, translationKey = a.TranslationKey, duplicateOf = a.DuplicateOf, rejection = a.Rejection, warnings = a.WarningList,
     };
 }

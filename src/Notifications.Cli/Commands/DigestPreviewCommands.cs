@@ -4,6 +4,7 @@ using Notifications.Articles;
 using Notifications.Delivery;
 using Notifications.Digests;
 using Notifications.Subscribers;
+using Notifications.Topics;
 
 namespace Notifications.Cli.Commands;
 
@@ -129,7 +130,8 @@ public static class DigestPreviewCommands
         var report = await services.GetRequiredService<DigestTemplateOverrides>().RefreshAsync(ct);
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
         var period = DigestPeriod.For(DigestPeriod.ParseFrequency(frequencyName), now);
-        var topics = (topicList ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var catalog = services.GetRequiredService<TopicCatalog>();
+        var topics = (topicList ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(t => catalog.Resolve(t) ?? t);
         var variant = DigestVariant.Of(language, topics);
 
         var window = await services.GetRequiredService<ArticleIndex>().ListAvailableAsync(now - TimeSpan.FromDays(7), now, ct);

@@ -18,7 +18,8 @@ public sealed record Article(
     string? Editor = null,
     string? Slug = null,
     string? TranslationOf = null,
-    bool Alert = false);
+    bool Alert = false,
+    IReadOnlyList<ArticleWarning>? Warnings = null);
 
 public enum ArticleStatus
 {
@@ -41,6 +42,7 @@ public enum ArticleStatus
 /// <param name="Alert">Front matter <c>alert: true</c>: goes at once to every subscriber of its topics, whatever their frequency.</param>
 /// <param name="Correction">This version corrects one already in digests and says <c>resend: true</c>: instant subscribers get a
 /// correction alert (once per corrected version), and the next digests carry it again.</param>
+/// <param name="Warnings">What the pipeline ignored in an accepted file (an unknown topic or field), for the editor.</param>
 public sealed record IndexedArticle(
     string BlobName,
     ArticleStatus Status,
@@ -60,13 +62,22 @@ public sealed record IndexedArticle(
     string? DuplicateOf = null,
     string? Editor = null,
     bool Alert = false,
-    bool Correction = false)
+    bool Correction = false,
+    IReadOnlyList<ArticleWarning>? Warnings = null)
 {
     public SessionInfo SessionOrNone => Session ?? SessionInfo.None;
+
+    public IReadOnlyList<ArticleWarning> WarningList => Warnings ?? [];
 }
 
 /// <summary>Why an article was rejected, written for the editor who has to fix it.</summary>
 public sealed record ArticleRejection(string Code, string Message, int? Line, string Hint);
+
+/// <summary>
+/// Something in an accepted file the pipeline could not use and left out (an unknown topic, an unknown front matter field),
+/// written for the editor: the article goes out without it. Kept on the indexed article and printed by <c>notify articles</c>.
+/// </summary>
+public sealed record ArticleWarning(string Code, string Message, int? Line, string Hint);
 
 /// <summary>Thrown by the parser when a file cannot become an article. <see cref="Editor"/> is who to tell, when the file said.</summary>
 public sealed class ArticleRejectedException(ArticleRejection rejection, string? editor = null) : Exception(rejection.Message)

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
 using Notifications.Storage;
+using Notifications.Topics;
 
 namespace Notifications.Articles;
 
@@ -9,8 +10,10 @@ namespace Notifications.Articles;
 /// The article index table. Partition <c>article</c>: one row per blob in <c>articles</c>, keyed by the blob name.
 /// Partition <c>content</c>: one row per content hash, naming the blob that owns that content (so the same file under
 /// two names is one article). Digests read the available articles of a window from here.
+/// Topics are read back as their key in the topic table, so a row written before topics were resolved ("data-model") matches
+/// the subscribers of "data model" without a reingest.
 /// </summary>
-public sealed class ArticleIndex(StorageResources storage, TimeProvider time)
+public sealed class ArticleIndex(StorageResources storage, TimeProvider time, TopicCatalog catalog)
 {
     private const string Partition = "article";
     private const string ContentPartition = "content";
@@ -166,15 +169,16 @@ public sealed class ArticleIndex(StorageResources storage, TimeProvider time)
         ["RejectionMessage"] = a.Rejection?.Message,
         ["RejectionLine"] = a.Rejection?.Line,
         ["RejectionHint"] = a.Rejection?.Hint,
+        ["Warnings"] = a.WarningList.Count > 0 ? JsonSerializer.Serialize(a.WarningList, Json) : null,
     };
 
-    private static IndexedArticle ToArticle(TableEntity e) => new(
+    private IndexedArticle ToArticle(TableEntity e) => new(
         e.GetString("BlobName"),
         Enum.Parse<ArticleStatus>(e.GetString("Status")),
         e.GetString("Title") ?? "",
         e.GetString("Summary") ?? "",
         e.GetString("Language") ?? "en",
-        (e.GetString("Topics") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries),
+        (e.GetString("Topics") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).Select(t => catalog.Resolve(t) ?? t).Distinct().ToList(),
         e.GetDateTimeOffset("Published"),
         e.GetString("Url"),
         e.GetString("ContentHash") ?? "",
@@ -189,5 +193,6 @@ public sealed class ArticleIndex(StorageResources storage, TimeProvider time)
         e.GetString("DuplicateOf"),
         e.GetString("Editor"),
         e.GetBoolean("Alert") ?? false,
-        e.GetBoolean("Correction") ?? false);
+        e.GetBoolean("Correction") ?? false,
+        e.GetString("Warnings") is { Length: > 0 } warnings ? JsonSerializer.Deserialize<List<ArticleWarning>>(warnings, Json) : null);
 }

@@ -11,7 +11,11 @@ namespace Notifications.Articles;
 
 public enum IngestOutcome { Accepted, Updated, Unchanged, Draft, Duplicate, Rejected, Withdrawn, Missing }
 
-public sealed record IngestResult(string BlobName, IngestOutcome Outcome, IndexedArticle? Article);
+public sealed record IngestResult(string BlobName, IngestOutcome Outcome, IndexedArticle? Article)
+{
+    /// <summary>What was left out of an accepted file (unknown topics, fields): the article is in, but the editor should look.</summary>
+    public IReadOnlyList<ArticleWarning> Warnings => Article?.WarningList ?? [];
+}
 
 /// <summary>
 /// What happens when a blob lands in <c>articles</c> (the blob trigger, <c>notify articles publish</c> and <c>reingest</c>):
@@ -64,6 +68,8 @@ public sealed class ArticleIngestor(
                 }
                 else
                     logger.LogInformation("Article {BlobName} {Outcome}: {Title}", blobName, outcome, record.Title);
+                foreach (var w in record.WarningList)
+                    logger.LogWarning("Article {BlobName} {Outcome} with a warning: {Code} (line {Line}) {Message}", blobName, outcome, w.Code, w.Line, w.Message);
                 return new IngestResult(blobName, outcome, record);
             }
             if (attempt >= 5) throw new InvalidOperationException($"The index row for article '{blobName}' keeps changing under us; try again.");
@@ -108,7 +114,7 @@ public sealed class ArticleIngestor(
 
         var now = time.GetUtcNow();
         var record = new IndexedArticle(blobName, ArticleStatus.Accepted, a.Title, a.Summary, a.Language, a.Topics, a.Published, a.Url, hash,
-            previous?.AcceptedAt, null, null, a.Format, a.Session, a.Slug ?? a.TranslationOf ?? TranslationKeyOf(blobName), null, a.Editor, a.Alert);
+            previous?.AcceptedAt, null, null, a.Format, a.Session, a.Slug ?? a.TranslationOf ?? TranslationKeyOf(blobName), null, a.Editor, a.Alert, a.Warnings);
 
         var owner = await index.ClaimContentAsync(hash, blobName, ct);
         if (owner != blobName)

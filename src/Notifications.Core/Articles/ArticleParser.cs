@@ -2,6 +2,7 @@ using System.Globalization;
 using Markdig;
 using Microsoft.Extensions.Options;
 using Notifications.Subscribers;
+using Notifications.Topics;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -11,7 +12,9 @@ namespace Notifications.Articles;
 /// Turns a file from the <c>articles</c> container into an <see cref="Article"/>, or rejects it with a reason for the editor.
 /// The format comes from the extension and the content: Markdown (with or without YAML front matter), HTML saved from the
 /// site, or text copied from a web page. What the front matter does not say is found in the text: the session
-/// (committee, numbers, dates, place, participation), the topics and the language.
+/// (committee, numbers, dates, place, participation), the topics and the language. Front matter topics are stored as their key
+/// in the topic table (<see cref="TopicCatalog"/>: "data-model" is "data model"). What the parser cannot use in an otherwise
+/// good file (an unknown topic, field or session field) is left out with an <see cref="ArticleWarning"/>, not a rejection.
 /// <code>
 /// ---
 /// title: The 241st/242nd sessions of the Permanent Technical Committee
@@ -24,11 +27,13 @@ namespace Notifications.Articles;
 /// Body in Markdown.
 /// </code>
 /// </summary>
-public sealed class ArticleParser(HtmlArticleReader html, TopicClassifier topics, IOptions<ArticleOptions> options)
+public sealed class ArticleParser(HtmlArticleReader html, TopicClassifier topics, TopicCatalog catalog, IOptions<ArticleOptions> options)
 {
     private static readonly MarkdownPipeline Markdown = new MarkdownPipelineBuilder().DisableHtml().Build();
     public const int MaxTitleLength = 300;
     private const int SummaryLength = 300;
+    /// <summary>At most this many warnings are kept for one file (front matter is bounded only by Articles:MaxBytes).</summary>
+    public const int MaxWarnings = 20;
 
     public Article Parse(string blobName, ReadOnlySpan<byte> content)
     {
@@ -102,15 +107,34 @@ public sealed class ArticleParser(HtmlArticleReader html, TopicClassifier topics
         var language = fields.SingleLine("language")?.ToLowerInvariant() ?? LanguageDetector.Detect(title + "\n" + bodyText);
         if (!IsLanguageCode(language))
             throw Reject("invalid-language", $"language '{language}' is not a two-letter language code.", fields.LineOf("language"), "Use a code such as en, ru or fr.");
-        var topicList = fields.Topics() is { Count: > 0 } given ? given : topics.Classify(title + "\n" + bodyText);
+        var warnings = fields.UnknownFields().ToList();
+        var topicList = TopicsOf(fields, title + "\n" + bodyText, warnings);
         var url = fields.SingleLine("url");
         if (url is not null && !(Uri.TryCreate(url, UriKind.Absolute, out var u) && (u.Scheme == Uri.UriSchemeHttps || u.Scheme == Uri.UriSchemeHttp)))
             throw Reject("invalid-url", $"url '{url}' is not an absolute http(s) address.", fields.LineOf("url"), "Give the full address of the article, starting with https://.");
-        var session = fields.Session(SessionMetadataExtractor.Extract(title, bodyText));
+        var session = fields.Session(SessionMetadataExtractor.Extract(title, bodyText), warnings);
 
         return new Article(title, summary, language, topicList, fields.Date("published"), url, bodyHtml, format, session,
             Draft: fields.Bool("draft"), Resend: fields.Bool("resend"), Editor: editor,
-            Slug: fields.SingleLine("slug"), TranslationOf: fields.SingleLine("translation_of"), Alert: fields.Bool("alert"));
+            Slug: fields.SingleLine("slug"), TranslationOf: fields.SingleLine("translation_of"), Alert: fields.Bool("alert"),
+            Warnings: warnings.Count > 0 ? warnings.Take(MaxWarnings).ToList() : null);
+    }
+
+    /// <summary>
+    /// The front matter's topics as topic keys. An unknown one is left out with a warning naming the known topics (a typo should
+    /// not reject the report, nor lose its subscribers); when none is known, or none is given, the topics come from the text.
+    /// </summary>
+    private IReadOnlyList<string> TopicsOf(FrontMatter fields, string text, List<ArticleWarning> warnings)
+    {
+        var given = fields.Topics();
+        var known = given.Select(catalog.Resolve).OfType<string>().Distinct().ToList();
+        var fromText = given.Count > 0 && known.Count == 0;
+        foreach (var unknown in given.Where(t => catalog.Resolve(t) is null))
+            warnings.Add(new ArticleWarning("unknown-topic",
+                $"topic '{unknown}' is not a known topic and was left out{(fromText ? "; the topics were found in the text instead" : "")}. Known topics: {string.Join(", ", catalog.Keys)}.",
+                fields.LineOf("topics"),
+                "Write a known topic (its name in English, Russian or French, or a slug such as data-model), or ask an administrator to add it to Articles:Topics."));
+        return known.Count > 0 ? known : topics.Classify(text);
     }
 
     private static (FrontMatter Fields, string Body) SplitFrontMatter(string text)
@@ -186,6 +210,22 @@ public sealed class ArticleParser(HtmlArticleReader html, TopicClassifier topics
 
         public int? LineOf(string name) => Node(map, name) is { } n ? LineOf(n) : null;
 
+        /// <summary>The fields a front matter may have; anything else is left out with a warning.</summary>
+        private static readonly string[] Fields =
+            ["title", "published", "language", "topics", "summary", "url", "editor", "draft", "resend", "slug", "translation_of", "alert", "session"];
+
+        /// <summary>The session block's fields; <c>location</c>, <c>venue</c> and <c>city</c> are read as <c>place</c>.</summary>
+        private static readonly string[] SessionFields =
+            ["organization", "organization_abbreviation", "committee", "committee_abbreviation", "numbers", "start", "end", "place", "location", "venue", "city", "participation"];
+
+        public IEnumerable<ArticleWarning> UnknownFields()
+            => Unknown(map, Fields, "unknown-field", "front matter field", string.Join(", ", Fields));
+
+        private static IEnumerable<ArticleWarning> Unknown(YamlMappingNode? fields, string[] known, string code, string what, string knownText)
+            => fields is null ? [] : fields.Children.Where(kv => kv.Key is not YamlScalarNode k || !known.Contains(k.Value, StringComparer.OrdinalIgnoreCase))
+                .Select(kv => new ArticleWarning(code, $"The {what} '{(kv.Key as YamlScalarNode)?.Value ?? kv.Key.ToString()}' is not known and was ignored. Known fields: {knownText}.",
+                    LineOf(kv.Key), "Check the spelling of the field name, or remove the line."));
+
         public IReadOnlyList<string> Topics() => Node(map, "topics") switch
         {
             null => [],
@@ -217,12 +257,14 @@ public sealed class ArticleParser(HtmlArticleReader html, TopicClassifier topics
         }
 
         /// <summary>The front matter's <c>session:</c> block, field by field over what the text says.</summary>
-        public SessionInfo Session(SessionInfo fromText)
+        public SessionInfo Session(SessionInfo fromText, List<ArticleWarning> warnings)
         {
             if (Node(map, "session") is not { } node) return fromText;
             if (node is not YamlMappingNode s)
                 throw Reject("invalid-session", "session must be a block of fields (committee, numbers, start, end, place, participation).", LineOf(node),
                     "Indent the session fields under 'session:', one per line.");
+            warnings.AddRange(Unknown(s, SessionFields, "unknown-session-field", "session field",
+                "organization, organization_abbreviation, committee, committee_abbreviation, numbers, start, end, place (or location, venue, city), participation"));
             var numbers = Node(s, "numbers") switch
             {
                 null => fromText.Sessions,
@@ -245,7 +287,7 @@ public sealed class ArticleParser(HtmlArticleReader html, TopicClassifier topics
                 SingleLine(s, "committee") ?? fromText.Committee,
                 SingleLine(s, "committee_abbreviation") ?? fromText.CommitteeAbbreviation,
                 numbers, start, end,
-                SingleLine(s, "place") ?? fromText.Place,
+                SingleLine(s, "place") ?? SingleLine(s, "location") ?? SingleLine(s, "venue") ?? SingleLine(s, "city") ?? fromText.Place,
                 participation);
         }
 
@@ -290,7 +332,7 @@ public sealed class ArticleParser(HtmlArticleReader html, TopicClassifier topics
             => map?.Children.FirstOrDefault(kv => kv.Key is YamlScalarNode k && string.Equals(k.Value, name, StringComparison.OrdinalIgnoreCase)).Value;
 
         private static List<string> Split(string? value)
-            => (value ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(t => t.ToLowerInvariant()).ToList();
+            => [.. (value ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
 
         private static int? FirstUnbalancedLine(string yaml)
         {

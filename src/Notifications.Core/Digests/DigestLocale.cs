@@ -1,5 +1,6 @@
 using System.Globalization;
 using Notifications.Articles;
+using Notifications.Topics;
 
 namespace Notifications.Digests;
 
@@ -245,5 +246,5 @@ public sealed class DigestLocale
     }
 
     public string Topic(string topic)
-        => Articles.TopicNames.Label(topic, Language);
+        => TopicNames.Label(topic, Language);
 }

@@ -1,12 +1,11 @@
 using System.Globalization;
-using Microsoft.Extensions.Options;
-using Notifications.Articles;
 using Notifications.Digests;
+using Notifications.Topics;
 
 namespace Notifications.Subscribers;
 
 /// <summary>What makes subscriber fields valid; every message names the field and what to do.</summary>
-public sealed class SubscriberRules(IOptions<ArticleOptions> articles)
+public sealed class SubscriberRules(TopicCatalog catalog)
 {
     public static readonly string[] Languages = ["en", "ru", "fr"];
 
@@ -92,15 +91,17 @@ public sealed class SubscriberRules(IOptions<ArticleOptions> articles)
     public static InvalidSubscriberException InvalidDeliveryHour(string? value)
         => new("deliveryHour", $"{DeliveryHourRule}; '{value}' is not.");
 
-    /// <summary>Known topics (those articles are classified into), lower-cased and distinct; empty means all.</summary>
+    /// <summary>
+    /// Known topics, each as its key in the topic table (<see cref="TopicCatalog.Resolve"/>: "Data-Model" and "Модель данных"
+    /// are "data model"), distinct; empty means all. An unknown topic is an error naming the known ones.
+    /// </summary>
     public IReadOnlyList<string> Topics(IEnumerable<string>? values)
     {
-        var topics = (values ?? []).Select(t => (t ?? "").Trim().ToLowerInvariant()).Where(t => t.Length > 0).Distinct().ToList();
-        var known = articles.Value.Topics.Keys.Select(k => k.ToLowerInvariant()).ToHashSet();
-        var unknown = topics.Where(t => !known.Contains(t)).ToList();
-        return unknown.Count == 0
-            ? topics
-            : throw new InvalidSubscriberException("topics", $"topic '{unknown[0]}' is not known; use any of: {string.Join(", ", known.Order())}.");
+        var given = (values ?? []).Select(t => (t ?? "").Trim()).Where(t => t.Length > 0).ToList();
+        var unknown = given.FirstOrDefault(t => catalog.Resolve(t) is null);
+        return unknown is null
+            ? given.Select(t => catalog.Resolve(t)!).Distinct().ToList()
+            : throw new InvalidSubscriberException("topics", $"topic '{unknown}' is not known; use any of: {catalog.Names()}.");
     }
 
     private static string SingleLine(string? value, string field, int max)

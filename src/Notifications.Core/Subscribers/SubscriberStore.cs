@@ -274,6 +274,8 @@ public sealed class SubscriberStore(StorageResources storage, SubscriberRules ru
         if (filter.Organization is { Length: > 0 } organization) parts.Add(TableClient.CreateQueryFilter($"Organization eq {organization}"));
         if (filter.Country is { Length: > 0 } country) parts.Add(TableClient.CreateQueryFilter($"Country eq {country.ToUpperInvariant()}"));
 
+        // Any spelling of a topic ("Data-Model", "модель данных") filters by its key; an unknown one is an error naming the known ones.
+        var topic = filter.Topic is { Length: > 0 } given ? rules.Topics([given]).SingleOrDefault() : null;
         var pages = storage.Subscribers.QueryAsync<TableEntity>(string.Join(" and ", parts), maxPerPage: pageSize, cancellationToken: ct)
             .AsPages(string.IsNullOrEmpty(continuation) ? null : continuation, pageSize);
         try
@@ -281,7 +283,7 @@ public sealed class SubscriberStore(StorageResources storage, SubscriberRules ru
             await foreach (var page in pages)
             {
                 var items = page.Values.Select(FromEntity)
-                    .Where(s => filter.Topic is not { Length: > 0 } topic || s.TopicList.Count == 0 || s.TopicList.Contains(topic.ToLowerInvariant()))
+                    .Where(s => topic is null || s.TopicList.Count == 0 || s.TopicList.Contains(topic))
                     .ToList();
                 return (items, page.ContinuationToken);
             }

@@ -11,6 +11,7 @@ using Notifications.Articles;
 using Notifications.Digests;
 using Notifications.Http;
 using Notifications.Templates;
+using Notifications.Topics;
 using Scriban.Runtime;
 
 namespace Notifications.Subscribers;
@@ -27,7 +28,7 @@ public sealed class SubscriptionPages(
     SubscribeRateLimits limits,
     IOptions<RequestLimitOptions> requestLimits,
     TemplateSet templates,
-    IOptions<ArticleOptions> articles,
+    TopicCatalog catalog,
     IOptions<DigestOptions> digest,
     IOptions<ScheduleOptions> schedule,
     TimeProvider time,
@@ -339,7 +340,7 @@ public sealed class SubscriptionPages(
             ["country"] = values.Country,
             ["languages"] = LanguageChoices(language),
             ["frequencies"] = FrequencyChoices(t, frequency),
-            ["topics"] = TopicChoices(lang, values.Topics.Select(v => v.Trim().ToLowerInvariant()).ToHashSet()),
+            ["topics"] = TopicChoices(lang, values.Topics.Select(v => catalog.Resolve(v) ?? v).ToHashSet()),
         });
     }
 
@@ -479,7 +480,7 @@ public sealed class SubscriptionPages(
         }).ToList();
 
     private List<ScriptObject> TopicChoices(string lang, IReadOnlySet<string> selected)
-        => articles.Value.Topics.Keys.Select(k => k.ToLowerInvariant()).Distinct()
+        => catalog.Keys
             .Select(k => (Key: k, Label: TopicLabel(lang, k)))
             .OrderBy(k => k.Label, StringComparer.Create(CultureInfo.GetCultureInfo(lang), ignoreCase: true))
             .Select((k, i) => new ScriptObject
@@ -589,7 +590,7 @@ public sealed class SubscriptionPages(
     private static readonly Dictionary<string, string> LanguageNames = new() { ["en"] = "English", ["ru"] = "Русский", ["fr"] = "Français" };
 
     private static string TopicLabel(string lang, string topic)
-        => Articles.TopicNames.Label(topic, lang);
+        => TopicNames.Label(topic, lang);
 
 
     private static IReadOnlyDictionary<string, string> Text(string lang) => Texts.TryGetValue(lang, out var t) ? t : Texts["en"];

@@ -1,11 +1,18 @@
-namespace Notifications.Articles;
+namespace Notifications.Topics;
 
-/// <summary>What the built-in topics are called in each language, for digests and the preference centre.</summary>
+/// <summary>
+/// What the built-in topics are called in each language, for digests and the preference centre. <see cref="TopicCatalog"/>
+/// also resolves these names to their topic ("Модель данных" is <c>data model</c>).
+/// </summary>
 public static class TopicNames
 {
     /// <summary>The topic's name in the language; an unknown topic (one an admin added to the keyword map) shows as its key.</summary>
     public static string Label(string topic, string language)
         => Names.TryGetValue(topic.Trim().ToLowerInvariant(), out var names) && names.TryGetValue(language, out var name) ? name : topic;
+
+    /// <summary>The names of a topic in every language that has them (none for a topic an admin added).</summary>
+    public static IEnumerable<string> All(string topic)
+        => Names.TryGetValue(topic.Trim().ToLowerInvariant(), out var names) ? names.Values : [];
 
     private static readonly Dictionary<string, Dictionary<string, string>> Names = new(StringComparer.Ordinal)
     {
