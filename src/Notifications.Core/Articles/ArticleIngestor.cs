@@ -114,7 +114,7 @@ public sealed class ArticleIngestor(
 
         var now = time.GetUtcNow();
         var record = new IndexedArticle(blobName, ArticleStatus.Accepted, a.Title, a.Summary, a.Language, a.Topics, a.Published, a.Url, hash,
-            previous?.AcceptedAt, null, null, a.Format, a.Session, a.Slug ?? a.TranslationOf ?? TranslationKeyOf(blobName), null, a.Editor, a.Alert, a.Warnings);
+            previous?.AcceptedAt, null, null, a.Format, a.Session, a.Slug ?? a.TranslationOf ?? TranslationKeyOf(blobName), null, a.Editor, a.Alert, Warnings: a.Warnings);
 
         var owner = await index.ClaimContentAsync(hash, blobName, ct);
         if (owner != blobName)
