@@ -116,6 +116,15 @@ public static class DigestCommands
                     problems = report.Problems.Select(b => new { batchId = b.BatchId, status = b.Status, recipients = b.RecipientIds.Count, error = b.Error }),
                     refused = report.Refused.Select(r => new { batchId = r.BatchId, subscriberId = r.Refusal.SubscriberId, email = Who(r.Refusal.SubscriberId), reason = r.Refusal.Reason, at = r.Refusal.At }),
                     events = report.Events,
+                    webhookConfigured = report.WebhookConfigured,
+                    uncertain = (report.Uncertain ?? []).Select(u => new
+                    {
+                        batchId = u.BatchId, status = u.Status, recipients = u.Recipients, verdict = u.Verdict,
+                        evidence = u.Evidence is { } ev ? new { @event = ev.Event, at = ev.At } : null,
+                        quietSince = u.QuietSince, proposedAt = u.QuietUntil,
+                        resent = u.Resent is { } rs ? new { at = rs.At, reason = rs.Reason } : null,
+                        explanation = u.Explanation,
+                    }),
                 });
                 return 0;
             }
@@ -132,6 +141,15 @@ public static class DigestCommands
             }
             if (report.Events.Count > 0)
                 await cli.Out.WriteLineAsync("Events: " + string.Join(", ", report.Events.OrderBy(e => e.Key).Select(e => $"{e.Key} {e.Value}")));
+            if (report.Uncertain is { Count: > 0 } uncertain)
+            {
+                await cli.Out.WriteLineAsync($"{uncertain.Count} uncertain batches, what is known:");
+                foreach (var u in uncertain)
+                    await cli.Out.WriteLineAsync($"  batch {u.BatchId} ({u.Recipients} recipients): {u.Explanation}.");
+                await cli.Out.WriteLineAsync(report.WebhookConfigured
+                    ? "Event webhook: configured (SendGrid:WebhookPublicKey); any event of a batch records it Sent."
+                    : "Event webhook: not configured (SendGrid:WebhookPublicKey is empty): no evidence of delivery can arrive, so uncertain batches are never decided automatically.");
+            }
             return 0;
         }));
         return status;

@@ -27,14 +27,17 @@ public sealed record DigestRunResult(
 
 /// <summary>
 /// Where a run stands (<c>notify digest status</c>): its batches by state, its recipients, SendGrid's event counters, and the recipients
-/// the provider refused (each left out of their batch, which went to the others).
+/// the provider refused (each left out of their batch, which went to the others). <see cref="Uncertain"/>: for each Uncertain batch
+/// (and each left in Sending past the lease) what is known of it; <see cref="WebhookConfigured"/>: false when no evidence can arrive.
 /// </summary>
 public sealed record DigestRunStatusReport(
     DigestRun Run,
     IReadOnlyDictionary<BatchStatus, int> Batches,
     IReadOnlyList<DeliveryBatch> Problems,
     IReadOnlyDictionary<string, long> Events,
-    IReadOnlyList<(string BatchId, RecipientRefusal Refusal)> Refused);
+    IReadOnlyList<(string BatchId, RecipientRefusal Refusal)> Refused,
+    IReadOnlyList<UncertainAssessment>? Uncertain = null,
+    bool WebhookConfigured = false);
 
 /// <summary>
 /// Digest runs, start to end: the hourly timer (<see cref="PlanDueAsync"/>), instant alerts (<see cref="PlanAlertAsync"/>), a run started by
@@ -52,7 +55,8 @@ public sealed class DigestRunner(
     IOptions<DeliveryOptions> delivery,
     IOptions<ScheduleOptions> schedule,
     TimeProvider time,
-    ILogger<DigestRunner> logger)
+    ILogger<DigestRunner> logger,
+    UncertainBatchResolver uncertain)
 {
     /// <summary>A run left in Planning longer than this (its planner crashed) may be planned again.</summary>
     public static readonly TimeSpan PlanningLease = TimeSpan.FromMinutes(10);
@@ -141,7 +145,9 @@ public sealed class DigestRunner(
             batches.GroupBy(b => b.Status).ToDictionary(g => g.Key, g => g.Count()),
             batches.Where(b => b.Status is BatchStatus.Failed or BatchStatus.Uncertain or BatchStatus.Sending).ToList(),
             events is null ? new Dictionary<string, long>() : await events(run.RunId, ct),
-            batches.SelectMany(b => (b.Refusals ?? []).Select(r => (b.BatchId, r))).ToList());
+            batches.SelectMany(b => (b.Refusals ?? []).Select(r => (b.BatchId, r))).ToList(),
+            await uncertain.ReportAsync(run.RunId, batches, ct),
+            uncertain.WebhookConfigured);
     }
 
     /// <summary>
