@@ -311,10 +311,13 @@ public sealed class FakeSendGrid : IAsyncDisposable
     /// of every accepted request (those <paramref name="which"/> picks) whose events were not posted yet, stamped and signed at
     /// <paramref name="now"/>. Returns the number of events posted; they count as posted only when the answer was 200.
     /// </summary>
-    public async Task<int> PostEventsAsync(Func<string, IDictionary<string, string>, Task<int>> post, DateTimeOffset now, Func<SendGridRequest, bool>? which = null)
+    /// <param name="edit">Changes each event before it is posted (an event of older mail without some custom arg, say).</param>
+    public async Task<int> PostEventsAsync(Func<string, IDictionary<string, string>, Task<int>> post, DateTimeOffset now, Func<SendGridRequest, bool>? which = null,
+        Action<Dictionary<string, object>>? edit = null)
     {
         var requests = EventsPending.Where(r => which?.Invoke(r) ?? true).ToList();
         var events = requests.SelectMany(r => ProcessedEvents(r, now)).ToList();
+        foreach (var e in events) edit?.Invoke(e);
         if (events.Count == 0) return 0;
         var body = JsonSerializer.Serialize(events);
         var timestamp = now.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -332,12 +335,12 @@ public sealed class FakeSendGrid : IAsyncDisposable
     }
 
     /// <summary>The same, to the event webhook of <paramref name="host"/> (<c>SendGridEventWebhook.HandleAsync</c>), at its clock's time.</summary>
-    public Task<int> PostEventsAsync(TestHost host, Func<SendGridRequest, bool>? which = null)
+    public Task<int> PostEventsAsync(TestHost host, Func<SendGridRequest, bool>? which = null, Action<Dictionary<string, object>>? edit = null)
     {
         var webhook = host.Services.GetRequiredService<Notifications.Delivery.SendGridEventWebhook>();
         return PostEventsAsync(async (body, headers) =>
             (await HttpCall.InvokeAsync(host.Services, r => webhook.HandleAsync(r, CancellationToken.None), "POST", body: body, headers: headers)).Status,
-            host.Time.GetUtcNow(), which);
+            host.Time.GetUtcNow(), which, edit);
     }
 
     // The Email Activity API (GET /v3/messages?query=…&limit=…), as the paid add-on answers it.

@@ -108,6 +108,21 @@ public sealed class UncertainBatchTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task EventsOfMailSentBeforeBatchesNamedTheirPlanFindTheBatchOfTheRunsCurrentPlan()
+    {
+        await using var s = await SetupAsync();
+        await CrashOnTheFirstBatchAsync(s, afterTheRequestLeft: true);
+        Assert.Equal(1, (await RevisitAsync(s, TimeSpan.FromMinutes(15), postEvents: false)).BatchesUncertain);
+
+        await using (var host = await At(s, TimeSpan.FromMinutes(20)))
+            await s.SendGrid.PostEventsAsync(host, edit: e => e.Remove("plan_id"));
+
+        Assert.Equal((BatchStatus.Sent, "processed"), ((await FirstBatchAsync(s)).Status, (await FirstBatchAsync(s)).Evidence?.Event));
+        Assert.Equal(DigestRunStatus.Completed, (await RevisitAsync(s, TimeSpan.FromHours(3))).Status);
+        Assert.Equal((5, 0), Deliveries(s));
+    }
+
+    [Fact]
     public async Task EvidenceThatArrivedBeforeTheBatchWasFoundAbandonedCountsWhenItIsRevisited()
     {
         await using var s = await SetupAsync(autoResend: true);
