@@ -119,8 +119,9 @@ public sealed class DigestRunner(
     }
 
     /// <summary>
-    /// <c>notify digest resume &lt;run&gt;</c>: a paused run sends again; failed batches are retried. Uncertain batches are resent
-    /// only with <paramref name="resendUncertain"/>: an admin's decision, since their recipients may have the digest already.
+    /// <c>notify digest resume &lt;run&gt;</c>: a paused run sends again; failed batches are retried. Uncertain batches are decided on
+    /// evidence (<see cref="UncertainBatchResolver"/>); with <paramref name="resendUncertain"/> (an admin's decision, since their
+    /// recipients may have the digest already) every one SendGrid has not reported is resent.
     /// </summary>
     public async Task<DigestRunResult> ResumeAsync(string runId, bool resendUncertain, CancellationToken ct = default)
     {
