@@ -139,12 +139,14 @@ public sealed class UncertainBatchResolver(
         var o = delivery.Value;
         var quietSince = batch.ClaimedAt ?? batch.UpdatedAt;
         var quietUntil = quietSince + o.UncertainQuietPeriod;
-        var state = batch.Status == BatchStatus.Sending ? "left in Sending past its lease" : "uncertain";
+        var state = (batch.Status == BatchStatus.Sending ? "left in Sending past its lease" : "uncertain")
+                    + (batch.Resent is { } before ? $" (resent at {before.At:u}: {before.Reason})" : "");
         UncertainAssessment Verdict(UncertainVerdict verdict, string explanation)
             => new(batch.BatchId, batch.Status, batch.RecipientIds.Count, verdict, known, quietSince, quietUntil, batch.Resent, explanation);
 
         if (known is not null)
-            return Verdict(UncertainVerdict.Evidence, $"SendGrid accepted it: {known.Event} event at {known.At:u}; recorded Sent, not resent");
+            return Verdict(UncertainVerdict.Evidence, $"SendGrid accepted it: {known.Event} event at {known.At:u}; never resent" +
+                (batch.Status == BatchStatus.Sent ? "" : " (recorded Sent by the next sender that meets it: a revisit of the run)"));
         if (lookupError is not null)
             return Verdict(UncertainVerdict.Undecided, $"{state}: no webhook evidence, and the Email Activity API could not be asked ({lookupError}); undecided until the next revisit");
         if (!WebhookConfigured && !emailActivity.Enabled)
@@ -156,7 +158,7 @@ public sealed class UncertainBatchResolver(
                 $"{state}: no SendGrid event for any of its recipients yet, quiet since {quietSince:u}; proposed for resend at {quietUntil:u} if none arrives");
         if (batch.Resent is { } resent)
             return Verdict(UncertainVerdict.Proposed,
-                $"{state} again after it was resent at {resent.At:u} ({resent.Reason}), no SendGrid event since {quietSince:u}: never resent automatically a second time; " +
+                $"uncertain again after it was resent at {resent.At:u} ({resent.Reason}), no SendGrid event since {quietSince:u}: never resent automatically a second time; " +
                 $"`notify digest resume {batch.RunId} --resend-uncertain` if SendGrid's Activity Feed confirms it was not processed");
         if (o.ResendUncertainAfterQuietPeriod)
             return Verdict(UncertainVerdict.Resend,
