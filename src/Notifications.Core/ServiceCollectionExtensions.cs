@@ -114,6 +114,9 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<SendGridOptions>, SendGridWebhookKeyValidator>();
         services.AddSingleton<DeliveryEvents>();
         services.AddSingleton<SendGridEventWebhook>();
+        services.AddSingleton<DeliveryEvidence>();
+        services.AddSingleton<EmailActivityLookup>();
+        services.AddSingleton<UncertainBatchResolver>();
 
         services.AddSingleton<DemoScenario>();
         services.AddSingleton<IngestBenchmark>();

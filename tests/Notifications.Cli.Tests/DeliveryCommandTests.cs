@@ -116,5 +116,38 @@ public sealed class DeliveryCommandTests(AzuriteFixture azurite) : IDisposable
         Assert.Contains(text.OutputLines, l => l.Contains("the hourly timer retries it from", StringComparison.Ordinal) && l.Contains("until the lateness limit at", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task StatusSaysWhatIsKnownOfAnUncertainBatchAndWhetherTheWebhookIsConfigured()
+    {
+        await using var sendGrid = await FakeSendGrid.StartAsync();
+        var settings = TestSettings.For(azurite, _temp.Combine("outbox")).WithSendGrid(sendGrid);
+        settings["Delivery:RequestTimeout"] = "00:00:01";
+        settings["Delivery:MaxRetries"] = "0";
+        Assert.Equal(0, (await CliRun.RunAsync(settings, "subscribers", "add", "--email", "a@customs.example", "--name", "a", "--organization", "Org")).ExitCode);
+        Assert.Equal(0, (await CliRun.RunAsync(settings, "articles", "publish", _temp.Write("ptc.md", "---\ntitle: PTC session\n---\nBody.\n"))).ExitCode);
+        var at = DateTimeOffset.UtcNow.AddMinutes(1);
+        var runId = "daily-" + at.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        sendGrid.EnqueueSlowAnswer(TimeSpan.FromSeconds(3));   // accepted, answered too late: Uncertain
+
+        var run = await CliRun.RunAsync(settings, "digest", "run", "--frequency", "daily", "--at", at.ToString("O"));
+        var withoutWebhook = await CliRun.RunAsync(settings, "digest", "status", runId);
+        settings.WithEventWebhook(sendGrid);
+        var json = JsonDocument.Parse((await CliRun.RunAsync(settings, "digest", "status", runId, "--json")).Output).RootElement;
+        await using (var host = await TestHost.StartAsync(settings, DateTimeOffset.UtcNow))
+            Assert.Equal(1, await sendGrid.PostEventsAsync(host));
+        var afterEvents = await CliRun.RunAsync(settings, "digest", "status", runId);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("1 uncertain batches, what is known:", withoutWebhook.OutputLines);
+        Assert.Contains(withoutWebhook.OutputLines, l => l.StartsWith("  batch b00000 (1 recipients): uncertain: no evidence can arrive", StringComparison.Ordinal));
+        Assert.Contains(withoutWebhook.OutputLines, l => l.StartsWith("Event webhook: not configured (SendGrid:WebhookPublicKey is empty)", StringComparison.Ordinal));
+        Assert.True(json.GetProperty("webhookConfigured").GetBoolean());
+        var uncertain = Assert.Single(json.GetProperty("uncertain").EnumerateArray());
+        Assert.Equal(("b00000", "waiting"), (uncertain.GetProperty("batchId").GetString(), uncertain.GetProperty("verdict").GetString()));
+        Assert.Contains("no SendGrid event for any of its recipients yet, quiet since", uncertain.GetProperty("explanation").GetString(), StringComparison.Ordinal);
+        Assert.Contains("1 articles, 1 recipients in 1 batches: 1 sent, 0 planned, 0 sending, 0 failed, 0 uncertain.", afterEvents.OutputLines);
+        Assert.DoesNotContain(afterEvents.OutputLines, l => l.Contains("uncertain batches", StringComparison.Ordinal));
+    }
+
     public void Dispose() => _temp.Dispose();
 }

@@ -52,6 +52,17 @@ public sealed class OptionsValidationTests(AzuriteFixture azurite)
         Assert.Contains("Delivery:HealBackoffMax", e.Message);
     }
 
+    [Theory]
+    [InlineData("00:01:00")]
+    [InlineData("8.00:00:00")]
+    public async Task AnUncertainQuietPeriodOutOfRangeFailsTheStart(string value)
+    {
+        var settings = TestSettings.For(azurite);
+        settings["Delivery:UncertainQuietPeriod"] = value;
+        var e = await Assert.ThrowsAsync<OptionsValidationException>(() => TestHost.StartAsync(settings));
+        Assert.Contains("Delivery:UncertainQuietPeriod must be between 00:05:00 and 7.00:00:00", e.Message);
+    }
+
     [Fact]
     public async Task MissingSenderAddressFailsTheStart()
     {

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
@@ -132,6 +134,7 @@ public sealed class FakeSendGrid : IAsyncDisposable
         var app = builder.Build();
         var fake = new FakeSendGrid(app);
         app.MapPost("/v3/mail/send", fake.HandleAsync);
+        app.MapGet("/v3/messages", fake.HandleActivity);
         await app.StartAsync();
         fake.BaseAddress = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return fake;
@@ -264,6 +267,121 @@ public sealed class FakeSendGrid : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+        _webhookKey.Dispose();
+    }
+
+    // The Event Webhook: SendGrid posts signed events for what it accepted.
+
+    private readonly ECDsa _webhookKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+    private readonly HashSet<SendGridRequest> _eventsPosted = new(ReferenceEqualityComparer.Instance);
+
+    /// <summary>The verification key of this fake's Signed Event Webhook (what <c>SendGrid:WebhookPublicKey</c> holds).</summary>
+    public string WebhookPublicKey => Convert.ToBase64String(_webhookKey.ExportSubjectPublicKeyInfo());
+
+    /// <summary>Accepted requests whose events have not been posted yet.</summary>
+    public IReadOnlyList<SendGridRequest> EventsPending => Accepted.Where(r => { lock (_eventsPosted) return !_eventsPosted.Contains(r); }).ToList();
+
+    /// <summary>
+    /// The events SendGrid sends for an accepted request: one <c>processed</c> per personalization, with the message's and the
+    /// personalization's custom_args at the top level, a unique sg_event_id, and <paramref name="at"/> as timestamp.
+    /// </summary>
+    public static IReadOnlyList<Dictionary<string, object>> ProcessedEvents(SendGridRequest request, DateTimeOffset at)
+    {
+        var shared = request.Body.TryGetProperty("custom_args", out var args) ? args.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? "") : [];
+        return request.Body.GetProperty("personalizations").EnumerateArray().Select(p =>
+        {
+            var e = new Dictionary<string, object>
+            {
+                ["email"] = p.GetProperty("to")[0].GetProperty("email").GetString()!,
+                ["timestamp"] = at.ToUnixTimeSeconds(),
+                ["event"] = "processed",
+                ["sg_event_id"] = Convert.ToBase64String(Guid.NewGuid().ToByteArray()).TrimEnd('='),
+                ["sg_message_id"] = "fake-message.filter0001." + Guid.NewGuid().ToString("N")[..8],
+                ["category"] = request.Body.TryGetProperty("categories", out var c) ? c.EnumerateArray().Select(x => x.GetString()).ToArray() : Array.Empty<string>(),
+            };
+            foreach (var (name, value) in shared) e[name] = value;
+            if (p.TryGetProperty("custom_args", out var own))
+                foreach (var arg in own.EnumerateObject()) e[arg.Name] = arg.Value.GetString() ?? "";
+            return e;
+        }).ToList();
+    }
+
+    /// <summary>
+    /// Posts, as one signed Event Webhook request through <paramref name="post"/> (body, headers → status), the <c>processed</c> events
+    /// of every accepted request (those <paramref name="which"/> picks) whose events were not posted yet, stamped and signed at
+    /// <paramref name="now"/>. Returns the number of events posted; they count as posted only when the answer was 200.
+    /// </summary>
+    /// <param name="edit">Changes each event before it is posted (an event of older mail without some custom arg, say).</param>
+    public async Task<int> PostEventsAsync(Func<string, IDictionary<string, string>, Task<int>> post, DateTimeOffset now, Func<SendGridRequest, bool>? which = null,
+        Action<Dictionary<string, object>>? edit = null)
+    {
+        var requests = EventsPending.Where(r => which?.Invoke(r) ?? true).ToList();
+        var events = requests.SelectMany(r => ProcessedEvents(r, now)).ToList();
+        foreach (var e in events) edit?.Invoke(e);
+        if (events.Count == 0) return 0;
+        var body = JsonSerializer.Serialize(events);
+        var timestamp = now.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var signature = Convert.ToBase64String(_webhookKey.SignData(Encoding.UTF8.GetBytes(timestamp + body), HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence));
+        var status = await post(body, new Dictionary<string, string>
+        {
+            [Notifications.Delivery.SendGridEventWebhook.TimestampHeader] = timestamp,
+            [Notifications.Delivery.SendGridEventWebhook.SignatureHeader] = signature,
+        });
+        if (status != 200)
+            throw new InvalidOperationException($"The event webhook answered {status} to the fake SendGrid's events.");
+        lock (_eventsPosted)
+            foreach (var r in requests) _eventsPosted.Add(r);
+        return events.Count;
+    }
+
+    /// <summary>The same, to the event webhook of <paramref name="host"/> (<c>SendGridEventWebhook.HandleAsync</c>), at its clock's time.</summary>
+    public Task<int> PostEventsAsync(TestHost host, Func<SendGridRequest, bool>? which = null, Action<Dictionary<string, object>>? edit = null)
+    {
+        var webhook = host.Services.GetRequiredService<Notifications.Delivery.SendGridEventWebhook>();
+        return PostEventsAsync(async (body, headers) =>
+            (await HttpCall.InvokeAsync(host.Services, r => webhook.HandleAsync(r, CancellationToken.None), "POST", body: body, headers: headers)).Status,
+            host.Time.GetUtcNow(), which, edit);
+    }
+
+    // The Email Activity API (GET /v3/messages?query=…&limit=…), as the paid add-on answers it.
+
+    private readonly ConcurrentQueue<int> _activityAnswers = new();
+    private readonly ConcurrentQueue<string> _activityQueries = new();
+
+    /// <summary>Every Email Activity query received (decoded), in order.</summary>
+    public IReadOnlyList<string> ActivityQueries => _activityQueries.ToArray();
+
+    /// <summary>The next Email Activity request gets this status (429: its rate limit of 6 a minute; 403: no add-on) instead of the messages.</summary>
+    public void EnqueueActivityAnswer(int status) => _activityAnswers.Enqueue(status);
+
+    private IResult HandleActivity(HttpRequest request)
+    {
+        var query = request.Query["query"].ToString();
+        _activityQueries.Enqueue(query);
+        if (request.Headers.Authorization.ToString() != "Bearer " + ApiKey)
+            return Results.Json(new { errors = new[] { new { field = (string?)null, message = "authorization required" } } }, statusCode: 401);
+        if (_activityAnswers.TryDequeue(out var status))
+            return Results.Json(new { errors = new[] { new { field = (string?)null, message = ReasonPhrases.GetReasonPhrase(status) } } }, statusCode: status);
+        var wanted = Regex.Matches(query, "unique_args\\['([^']+)'\\]\\s*=\\s*\"([^\"]*)\"").Select(m => (m.Groups[1].Value, m.Groups[2].Value)).ToList();
+        if (wanted.Count == 0)
+            return Results.Json(new { errors = new[] { new { field = "query", message = "invalid query" } } }, statusCode: 400);
+        var limit = int.TryParse(request.Query["limit"], out var l) ? Math.Clamp(l, 1, 1000) : 10;
+        var messages = Accepted
+            .Where(r => r.Body.TryGetProperty("custom_args", out var args) && wanted.All(w => args.TryGetProperty(w.Item1, out var v) && v.GetString() == w.Item2))
+            .SelectMany(r => r.Recipients.Select(to => new
+            {
+                from_email = r.Body.GetProperty("from").GetProperty("email").GetString(),
+                msg_id = "fake-message.filter0001." + Guid.NewGuid().ToString("N")[..8],
+                subject = r.Body.GetProperty("subject").GetString(),
+                to_email = to,
+                status = "delivered",
+                opens_count = 0,
+                clicks_count = 0,
+                last_event_time = r.ReceivedAt.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
+            }))
+            .Take(limit)
+            .ToList();
+        return Results.Json(new { messages });
     }
 
     /// <summary>A scripted answer: status and body, extra headers, or a delay before 202, or a dropped connection.</summary>

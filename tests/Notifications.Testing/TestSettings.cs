@@ -51,4 +51,11 @@ public static class TestSettings
         settings["SendGrid:ApiKey"] = FakeSendGrid.ApiKey;
         return settings;
     }
+
+    /// <summary>SendGrid's signed Event Webhook set up with the fake's key (it posts events with <see cref="FakeSendGrid.PostEventsAsync(TestHost, Func{SendGridRequest, bool}?, Action{Dictionary{string, object}}?)"/>).</summary>
+    public static Dictionary<string, string?> WithEventWebhook(this Dictionary<string, string?> settings, FakeSendGrid sendGrid)
+    {
+        settings["SendGrid:WebhookPublicKey"] = sendGrid.WebhookPublicKey;
+        return settings;
+    }
 }

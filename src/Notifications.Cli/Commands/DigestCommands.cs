@@ -65,7 +65,7 @@ public static class DigestCommands
     {
         var runId = new Argument<string>("run") { Description = "The run id, e.g. daily-2026-11-26." };
         var resendUncertain = new Option<bool>("--resend-uncertain")
-            { Description = "Also resend batches whose outcome is unknown. Their recipients may get the digest twice: decide knowingly." };
+            { Description = "Also resend uncertain batches SendGrid has not reported (no event, no Email Activity message). Their recipients may get the digest twice: decide knowingly." };
         var resume = new Command("resume", "Continue a paused or unfinished run: failed batches are retried; uncertain ones only with --resend-uncertain.")
             { runId, resendUncertain, CliContext.JsonOption };
         resume.SetAction((parse, ct) => cli.RunAsync(parse, async services =>
@@ -116,6 +116,14 @@ public static class DigestCommands
                     problems = report.Problems.Select(b => new { batchId = b.BatchId, status = b.Status, recipients = b.RecipientIds.Count, error = b.Error }),
                     refused = report.Refused.Select(r => new { batchId = r.BatchId, subscriberId = r.Refusal.SubscriberId, email = Who(r.Refusal.SubscriberId), reason = r.Refusal.Reason, at = r.Refusal.At }),
                     events = report.Events,
+                    webhookConfigured = report.WebhookConfigured,
+                    uncertain = (report.Uncertain ?? []).Select(u => new
+                    {
+                        batchId = u.BatchId, status = u.Status, recipients = u.Recipients, verdict = u.Verdict,
+                        evidence = u.Evidence is { } ev ? new { @event = ev.Event, at = ev.At } : null,
+                        quietSince = u.QuietSince, proposedAt = u.QuietUntil,
+                        resent = u.Resent is { } rs ? new { at = rs.At, reason = rs.Reason } : null,
+                        explanation = u.Explanation,
                     healing = (report.Healing ?? []).Select(h => new
                     {
                         batchId = h.BatchId, attempts = h.Attempts, retryUntil = h.RetryUntil, nextRetryAt = h.NextRetryAt, gaveUpAt = h.GaveUpAt, text = h.Describe(),
@@ -142,6 +150,15 @@ public static class DigestCommands
             }
             if (report.Events.Count > 0)
                 await cli.Out.WriteLineAsync("Events: " + string.Join(", ", report.Events.OrderBy(e => e.Key).Select(e => $"{e.Key} {e.Value}")));
+            if (report.Uncertain is { Count: > 0 } uncertain)
+            {
+                await cli.Out.WriteLineAsync($"{uncertain.Count} uncertain batches, what is known:");
+                foreach (var u in uncertain)
+                    await cli.Out.WriteLineAsync($"  batch {u.BatchId} ({u.Recipients} recipients): {u.Explanation}.");
+                await cli.Out.WriteLineAsync(report.WebhookConfigured
+                    ? "Event webhook: configured (SendGrid:WebhookPublicKey); any event of a batch records it Sent."
+                    : "Event webhook: not configured (SendGrid:WebhookPublicKey is empty): no evidence of delivery can arrive, so uncertain batches are never decided automatically.");
+            }
             return 0;
         }));
         return status;

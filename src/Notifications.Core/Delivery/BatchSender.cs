@@ -14,7 +14,7 @@ public enum BatchOutcome
     AlreadySent,
     /// <summary>Provably not sent; a rerun tries again.</summary>
     Failed,
-    /// <summary>May or may not have left: recorded Uncertain, never resent automatically.</summary>
+    /// <summary>May or may not have left: recorded Uncertain; resent only as <see cref="UncertainBatchResolver"/> decides.</summary>
     Uncertain,
     /// <summary>Another sender holds it right now (Sending within its lease): left alone.</summary>
     InProgress,
@@ -27,8 +27,10 @@ public sealed record BatchResult(string BatchId, BatchOutcome Outcome, int Recip
 /// <summary>
 /// Sends one planned batch: claim it (Planned/Failed → Sending, ETag-guarded), send it, record Sent with the message id.
 /// Recipients are checked at send time: whoever is no longer active is left out. A batch whose request may have left
-/// without an answer becomes Uncertain, and so does one left in Sending past the lease (its sender crashed): neither is
-/// resent unless <paramref name="resendUncertain"/> says an admin decided so.
+/// without an answer becomes Uncertain, and so does one left in Sending past the lease (its sender crashed): what becomes of
+/// either is decided on evidence by <see cref="UncertainBatchResolver"/> (SendGrid reported it → Sent; silent past the quiet
+/// period → proposed for resend, or resent once when the setting says so; an admin's <c>resendUncertain</c> resends it unless
+/// SendGrid reported it).
 /// <para>
 /// When the provider refuses a batch because of some of its recipients (SendGrid's 400 naming personalizations), nothing was sent:
 /// those recipients are recorded refused on the batch (with the reason; <c>notify digest status</c>) and in their history, and the
@@ -36,7 +38,7 @@ public sealed record BatchResult(string BatchId, BatchOutcome Outcome, int Recip
 /// </para>
 /// </summary>
 public sealed class BatchSender(DeliveryLedger ledger, SubscriberStore subscribers, IMailTransport transport, SubscriptionLinks links, IOptions<DeliveryOptions> options,
-    TimeProvider time, ILogger<BatchSender> logger, PipelineTelemetry telemetry, SubscriberAudit audit)
+    TimeProvider time, ILogger<BatchSender> logger, PipelineTelemetry telemetry, SubscriberAudit audit, UncertainBatchResolver resolver)
 {
     /// <summary>Rounds of refused recipients one claim goes through; beyond that the batch counts as failed.</summary>
     private const int MaxRefusalRounds = 5;
@@ -50,6 +52,7 @@ public sealed class BatchSender(DeliveryLedger ledger, SubscriberStore subscribe
         // state. A Sent batch never changes again: no need.
         if (batch is { Listed: true, Status: not BatchStatus.Sent })
             batch = await ledger.GetAsync(batch.RunId, batch.PlanId, batch.BatchId, ct) ?? batch;
+        BatchResend? resend = null;
         switch (batch.Status)
         {
             case BatchStatus.Sent:
@@ -59,18 +62,35 @@ public sealed class BatchSender(DeliveryLedger ledger, SubscriberStore subscribe
                 return new BatchResult(batch.BatchId, BatchOutcome.Cancelled, 0, 0, batch.Error ?? "cancelled");
             case BatchStatus.Sending when time.GetUtcNow() - batch.UpdatedAt < options.Value.SendingLease:
                 return new BatchResult(batch.BatchId, BatchOutcome.InProgress, 0, 0, null);
-            case BatchStatus.Sending:
-                logger.LogWarning("Batch {BatchId} of run {RunId} was left in Sending past its lease: recorded Uncertain, not resent", batch.BatchId, batch.RunId);
-                var stale = await ledger.TryMoveAsync(batch, BatchStatus.Uncertain, error: "left in Sending by a sender that stopped", ct: ct);
-                if (stale is null || !resendUncertain)
-                    return new BatchResult(batch.BatchId, BatchOutcome.Uncertain, 0, 0, "left in Sending by a sender that stopped");
-                batch = stale;
+            case BatchStatus.Sending or BatchStatus.Uncertain:
+                // Left in Sending past the lease (its sender stopped), or Uncertain: SendGrid's word first (UncertainBatchResolver).
+                var decision = await resolver.DecideAsync(batch, resendUncertain, ct);
+                if (decision.Verdict == UncertainVerdict.Evidence)
+                    return await RecordEvidenceAsync(batch, decision.Evidence!, ct);
+                if (batch.Status == BatchStatus.Sending)
+                {
+                    logger.LogWarning("Batch {BatchId} of run {RunId} was left in Sending past its lease: recorded Uncertain", batch.BatchId, batch.RunId);
+                    var stale = await ledger.TryMoveAsync(batch, BatchStatus.Uncertain, error: "left in Sending by a sender that stopped", ct: ct);
+                    if (stale is null)
+                        return new BatchResult(batch.BatchId, BatchOutcome.Uncertain, 0, 0, "left in Sending by a sender that stopped");
+                    batch = stale;
+                }
+                if (decision.Verdict != UncertainVerdict.Resend)
+                {
+                    logger.LogWarning("Batch {BatchId} of run {RunId} is uncertain, not resent: {Known}", batch.BatchId, batch.RunId, decision.Explanation);
+                    return new BatchResult(batch.BatchId, BatchOutcome.Uncertain, 0, 0, decision.Explanation);
+                }
+                resend = new BatchResend(time.GetUtcNow(), resendUncertain ? UncertainBatchResolver.AdminReason : UncertainBatchResolver.AutomaticReason);
+                logger.LogWarning("Batch {BatchId} of run {RunId} is resent: {Known}", batch.BatchId, batch.RunId, decision.Explanation);
                 break;
-            case BatchStatus.Uncertain when !resendUncertain:
-                return new BatchResult(batch.BatchId, BatchOutcome.Uncertain, 0, 0, batch.Error ?? "outcome unknown");
+            case BatchStatus.Failed when batch.Resent is not null:
+                // Uncertain before, resent, and that send failed: events of the first send may have arrived since.
+                if (await resolver.DecideAsync(batch, adminResend: false, ct) is { Verdict: UncertainVerdict.Evidence, Evidence: { } late })
+                    return await RecordEvidenceAsync(batch, late, ct);
+                break;
         }
 
-        var claimed = await ledger.TryMoveAsync(batch, BatchStatus.Sending, ct: ct);
+        var claimed = await ledger.TryMoveAsync(batch, BatchStatus.Sending, ct: ct, resent: resend);
         if (claimed is null)
             return new BatchResult(batch.BatchId, BatchOutcome.InProgress, 0, 0, null);
 
@@ -87,7 +107,7 @@ public sealed class BatchSender(DeliveryLedger ledger, SubscriberStore subscribe
                 {
                     messageId = recipients.Count == 0
                         ? ""
-                        : await transport.SendAsync(new MailBatch(batch.RunId, batch.BatchId, frequency.ToString().ToLowerInvariant(), content, recipients), ct);
+                        : await transport.SendAsync(new MailBatch(batch.RunId, batch.BatchId, frequency.ToString().ToLowerInvariant(), content, recipients, batch.PlanId), ct);
                     break;
                 }
                 catch (MailRecipientsRefusedException e) when (++rounds <= MaxRefusalRounds)
@@ -123,7 +143,32 @@ public sealed class BatchSender(DeliveryLedger ledger, SubscriberStore subscribe
 
         // The mail has left: record it even if the caller is cancelling.
         await ledger.TryMoveAsync(claimed, BatchStatus.Sent, messageId: messageId, ct: CancellationToken.None);
+        if (resend is not null)
+            await RecordResentAsync(claimed, recipients, resend);
         return new BatchResult(batch.BatchId, BatchOutcome.Sent, recipients.Count, skipped, null);
+    }
+
+    /// <summary>SendGrid reported the batch: Sent (ETag-guarded), with the evidence; not sent again.</summary>
+    private async Task<BatchResult> RecordEvidenceAsync(DeliveryBatch batch, BatchEvidence evidence, CancellationToken ct)
+    {
+        if (await ledger.TryMoveAsync(batch, BatchStatus.Sent, ct: ct, evidence: evidence) is null)
+            return new BatchResult(batch.BatchId, BatchOutcome.InProgress, 0, 0, null);
+        logger.LogInformation("Batch {BatchId} of run {RunId} was {Status}; SendGrid reported it ({Event} at {At:u}): recorded Sent, not resent",
+            batch.BatchId, batch.RunId, batch.Status, evidence.Event, evidence.At);
+        return new BatchResult(batch.BatchId, BatchOutcome.AlreadySent, 0, 0, null);
+    }
+
+    /// <summary>An uncertain batch was sent again: in each recipient's history, with when and why (also on the batch).</summary>
+    private async Task RecordResentAsync(DeliveryBatch batch, IReadOnlyList<Recipient> recipients, BatchResend resend)
+    {
+        var actor = resend.Reason == UncertainBatchResolver.AdminReason ? "admin" : "pipeline";
+        foreach (var r in recipients)
+            await audit.RecordAsync(r.SubscriberId, actor, "resent", new Dictionary<string, string>
+            {
+                ["run"] = batch.RunId,
+                ["batch"] = batch.BatchId,
+                ["reason"] = resend.Reason,
+            }, CancellationToken.None);
     }
 
     /// <summary>The refused recipients on the batch (ETag-guarded; null if it moved) and in each one's history.</summary>

@@ -26,7 +26,8 @@ public sealed record DeliveryEvent(
     DateTimeOffset Timestamp,
     string? RunId,
     string? BatchId,
-    string? SubscriberId)
+    string? SubscriberId,
+    string? PlanId = null)
 {
     /// <summary>The counter the event adds to: its name, except that a bounce of type "blocked" counts as "blocked".</summary>
     public string CounterName

@@ -59,7 +59,16 @@ public sealed record DeliveryBatch(
     int AddressChunks = 0,
     bool Listed = false,
     IReadOnlyList<RecipientRefusal>? Refusals = null,
-    DateTimeOffset? GaveUpAt = null);
+    DateTimeOffset? GaveUpAt = null,
+    DateTimeOffset? ClaimedAt = null,
+    BatchEvidence? Evidence = null,
+    BatchResend? Resent = null);
+
+/// <summary>What proved that SendGrid accepted a batch: the first event that named it (or the Email Activity API), and when.</summary>
+public sealed record BatchEvidence(DateTimeOffset At, string Event);
+
+/// <summary>When and why an Uncertain batch was sent again (at most once automatically).</summary>
+public sealed record BatchResend(DateTimeOffset At, string Reason);
 
 /// <summary>
 /// The delivery ledger: partition = run id, row = batch id. What guarantees nobody is mailed twice:
@@ -122,14 +131,19 @@ public sealed class DeliveryLedger(StorageResources storage, TimeProvider time) 
     {
         var list = new List<DeliveryBatch>();
         string[] columns = ["PartitionKey", "RowKey", "BatchId", "Variant", "Status", "MessageId", "Error", "Attempts", "UpdatedAt", "PlannedAt", "AddressesChunks",
-            "RefusedChunks", .. Enumerable.Range(0, MaxRefusedChunks).Select(i => "Refused" + i), "GaveUpAt"];
+            "RefusedChunks", "ClaimedAt", "EvidenceAt", "EvidenceEvent", "ResentAt", "ResentReason", "GaveUpAt", .. Enumerable.Range(0, MaxRefusedChunks).Select(i => "Refused" + i)];
         await foreach (var e in storage.DeliveryLedger.QueryAsync<TableEntity>(filter, select: withRecipientIds ? [.. columns, "Recipients"] : columns, cancellationToken: ct))
             list.Add(FromEntity(e) with { Listed = !withRecipientIds });
         return list.OrderBy(b => b.BatchId, StringComparer.Ordinal).ToList();
     }
 
-    /// <summary>Moves a batch to a new state if nobody moved it since it was read; null when someone did.</summary>
-    public async Task<DeliveryBatch?> TryMoveAsync(DeliveryBatch batch, BatchStatus to, string? messageId = null, string? error = null, CancellationToken ct = default)
+    /// <summary>
+    /// Moves a batch to a new state if nobody moved it since it was read; null when someone did. A move to Sending records when it
+    /// was claimed; <paramref name="evidence"/> (a move to Sent on SendGrid's word) and <paramref name="resent"/> (an Uncertain batch
+    /// sent again) are recorded on the row.
+    /// </summary>
+    public async Task<DeliveryBatch?> TryMoveAsync(DeliveryBatch batch, BatchStatus to, string? messageId = null, string? error = null, CancellationToken ct = default,
+        BatchEvidence? evidence = null, BatchResend? resent = null)
     {
         var attempts = batch.Attempts + (to == BatchStatus.Sending ? 1 : 0);
         var entity = new TableEntity(batch.RunId, RowKeyOf(batch.PlanId, batch.BatchId))
@@ -140,6 +154,9 @@ public sealed class DeliveryLedger(StorageResources storage, TimeProvider time) 
             ["Attempts"] = attempts,
             ["UpdatedAt"] = time.GetUtcNow(),
         };
+        if (to == BatchStatus.Sending) entity["ClaimedAt"] = entity["UpdatedAt"];
+        if (evidence is not null) (entity["EvidenceAt"], entity["EvidenceEvent"]) = (evidence.At, evidence.Event);
+        if (resent is not null) (entity["ResentAt"], entity["ResentReason"]) = (resent.At, resent.Reason);
         // Sent (or Cancelled): the addresses have done their job; only the subscriber ids stay, as the record of who was sent what.
         if (to is BatchStatus.Sent or BatchStatus.Cancelled && batch.AddressChunks > 0)
             TableBinary.Clear(entity, "Addresses", batch.AddressChunks);
@@ -147,7 +164,8 @@ public sealed class DeliveryLedger(StorageResources storage, TimeProvider time) 
         {
             // Merge: the recipient list written by the plan stays as it is.
             var response = await storage.DeliveryLedger.UpdateEntityAsync(entity, batch.ETag, TableUpdateMode.Merge, ct);
-            var moved = batch with { Status = to, MessageId = messageId ?? batch.MessageId, Error = error, Attempts = attempts, ETag = response.Headers.ETag ?? default, UpdatedAt = (DateTimeOffset)entity["UpdatedAt"] };
+            var moved = batch with { Status = to, MessageId = messageId ?? batch.MessageId, Error = error, Attempts = attempts, ETag = response.Headers.ETag ?? default, UpdatedAt = (DateTimeOffset)entity["UpdatedAt"],
+                ClaimedAt = to == BatchStatus.Sending ? (DateTimeOffset)entity["UpdatedAt"] : batch.ClaimedAt, Evidence = evidence ?? batch.Evidence, Resent = resent ?? batch.Resent };
             return to is BatchStatus.Sent or BatchStatus.Cancelled ? moved with { Planned = null, AddressChunks = 0 } : moved;
         }
         catch (RequestFailedException e) when (e.Status == 412)
@@ -362,5 +380,8 @@ public sealed class DeliveryLedger(StorageResources storage, TimeProvider time) 
         e.GetDateTimeOffset("PlannedAt"),
         e.GetInt32("AddressesChunks") ?? 0,
         Refusals: RefusalsOf(e),
-        GaveUpAt: e.GetDateTimeOffset("GaveUpAt"));
+        GaveUpAt: e.GetDateTimeOffset("GaveUpAt"),
+        ClaimedAt: e.GetDateTimeOffset("ClaimedAt"),
+        Evidence: e.GetDateTimeOffset("EvidenceAt") is { } evidenceAt ? new BatchEvidence(evidenceAt, e.GetString("EvidenceEvent") ?? "") : null,
+        Resent: e.GetDateTimeOffset("ResentAt") is { } resentAt ? new BatchResend(resentAt, e.GetString("ResentReason") ?? "") : null);
 }

@@ -101,6 +101,22 @@ public sealed class DeliveryOptions
     [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00", ParseLimitsInInvariantCulture = true,
         ErrorMessage = "Delivery:HealBackoffMax must be between 00:01:00 and 7.00:00:00 (the longest wait between two retries of a failed batch by the timer), e.g. 04:00:00.")]
     public TimeSpan HealBackoffMax { get; set; } = TimeSpan.FromHours(4);
+
+    /// <summary>
+    /// How long an Uncertain batch must go without any SendGrid event for any of its recipients (counted from its last claim) before
+    /// it is proposed for resend (<see cref="UncertainBatchResolver"/>). Only with the event webhook (or the Email Activity API):
+    /// without either, no silence means anything.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:05:00", "7.00:00:00", ParseLimitsInInvariantCulture = true,
+        ErrorMessage = "Delivery:UncertainQuietPeriod must be between 00:05:00 and 7.00:00:00 (how long an uncertain batch goes without any SendGrid event before it is proposed for resend), e.g. 01:00:00.")]
+    public TimeSpan UncertainQuietPeriod { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// True: an Uncertain batch proposed for resend after <see cref="UncertainQuietPeriod"/> is resent by the next sender that meets it,
+    /// once (recorded on the batch and in each recipient's history). False: only proposed (<c>notify digest status</c>); an admin
+    /// decides with <c>notify digest resume &lt;run&gt; --resend-uncertain</c>.
+    /// </summary>
+    public bool ResendUncertainAfterQuietPeriod { get; set; }
 }
 
 /// <summary>The SendGrid client's settings (section <c>SendGrid</c>).</summary>
@@ -118,6 +134,12 @@ public sealed class SendGridOptions
     /// Empty: the event webhook (<c>POST /api/sendgrid/events</c>) answers 503. Checked at start by <see cref="SendGridWebhookKeyValidator"/>.
     /// </summary>
     public string WebhookPublicKey { get; set; } = "";
+
+    /// <summary>
+    /// True when the account has the Email Activity add-on (and the API key its read access): an Uncertain batch without webhook
+    /// evidence is looked up there by run and batch id before it is proposed or resent (<see cref="EmailActivityLookup"/>).
+    /// </summary>
+    public bool EmailActivityApi { get; set; }
 }
 
 /// <summary>Delivery through SendGrid needs SendGrid's settings; the outbox does not.</summary>

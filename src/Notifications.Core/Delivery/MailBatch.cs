@@ -51,8 +51,11 @@ public sealed record MailPlaceholders(string Nonce)
     public string Apply(string content, Recipient recipient) => Apply(content, ValuesFor(recipient));
 }
 
-/// <summary>One request's worth of mail: the same content to up to 1000 recipients, each in a personalization of their own.</summary>
-public sealed record MailBatch(string RunId, string BatchId, string Category, MailContent Content, IReadOnlyList<Recipient> Recipients);
+/// <summary>
+/// One request's worth of mail: the same content to up to 1000 recipients, each in a personalization of their own. <see cref="PlanId"/>:
+/// the ledger plan the batch belongs to (a digest batch), so that SendGrid's events find its ledger row directly.
+/// </summary>
+public sealed record MailBatch(string RunId, string BatchId, string Category, MailContent Content, IReadOnlyList<Recipient> Recipients, string? PlanId = null);
 
 /// <summary>Sends a batch; returns the provider's message id.</summary>
 public interface IMailTransport

@@ -28,6 +28,8 @@ namespace Notifications.Delivery;
 /// A subscriber only ever moves "down": Pending, Active and Suspended may become Bounced; anything but Unsubscribed and Complained
 /// may become Unsubscribed or Complained; Unsubscribed and Complained stay as they are. The subscriber is the one named by the
 /// subscriber_id custom arg, else the one whose id is the hash of the event's address. Every change is audited (actor "sendgrid").
+/// Any event that names a digest batch (run_id, batch_id, plan_id custom args) is also evidence that SendGrid accepted the batch
+/// (<see cref="UncertainBatchResolver.RecordEventsAsync"/>): an Uncertain batch becomes Sent.
 /// </para>
 /// <para>
 /// Answers: 200 once the batch is processed (duplicates, unknown subscribers and malformed events included: SendGrid retries
@@ -44,7 +46,8 @@ public sealed class SendGridEventWebhook(
     SubscriberStore subscribers,
     SubscriberAudit audit,
     TimeProvider time,
-    ILogger<SendGridEventWebhook> logger)
+    ILogger<SendGridEventWebhook> logger,
+    UncertainBatchResolver uncertain)
 {
     public const string SignatureHeader = "X-Twilio-Email-Event-Webhook-Signature";
     public const string TimestampHeader = "X-Twilio-Email-Event-Webhook-Timestamp";
@@ -195,6 +198,9 @@ public sealed class SendGridEventWebhook(
                 }
             });
 
+            // Any event naming a batch proves SendGrid accepted its request: recorded, and an Uncertain batch becomes Sent.
+            await uncertain.RecordEventsAsync(claimed.Values.Select(c => c.Event), ct);
+
             foreach (var counter in claimed.Values.GroupBy(c => (RunId: CounterRunOf(c.Event), c.Event.CounterName)))
             {
                 var list = counter.ToList();
@@ -285,7 +291,7 @@ public sealed class SendGridEventWebhook(
             : "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(raw)));
         var timestamp = element.TryGetProperty("timestamp", out var t) && TryUnixSeconds(t, out var at) ? at : time.GetUtcNow();
         return new DeliveryEvent(eventId, name.Trim().ToLowerInvariant(), Text(element, "type"), Text(element, "reason"), Text(element, "email"),
-            timestamp, Text(element, "run_id"), Text(element, "batch_id"), Text(element, "subscriber_id"));
+            timestamp, Text(element, "run_id"), Text(element, "batch_id"), Text(element, "subscriber_id"), Text(element, "plan_id"));
     }
 
     private static string? Text(JsonElement element, string name)

@@ -42,6 +42,8 @@ public sealed class SendGridMessageBuilder(IOptions<DeliveryOptions> delivery)
             Categories = ["digest", batch.Category],
             CustomArgs = new Dictionary<string, string> { ["run_id"] = batch.RunId, ["batch_id"] = batch.BatchId },
         };
+        if (batch.PlanId is { Length: > 0 } planId)
+            message.CustomArgs["plan_id"] = planId;
         if (batch.Recipients.Any(r => r.UnsubscribeUrl is not null))
             message.Headers = new Dictionary<string, string> { ["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click" };
         CheckLimits(message);

@@ -37,7 +37,8 @@ public sealed record DigestRunResult(
 
 /// <summary>
 /// Where a run stands (<c>notify digest status</c>): its batches by state, its recipients, SendGrid's event counters, and the recipients
-/// the provider refused (each left out of their batch, which went to the others).
+/// the provider refused (each left out of their batch, which went to the others). <see cref="Uncertain"/>: for each Uncertain batch
+/// (and each left in Sending past the lease) what is known of it; <see cref="WebhookConfigured"/>: false when no evidence can arrive.
 /// </summary>
 public sealed record DigestRunStatusReport(
     DigestRun Run,
@@ -45,7 +46,9 @@ public sealed record DigestRunStatusReport(
     IReadOnlyList<DeliveryBatch> Problems,
     IReadOnlyDictionary<string, long> Events,
     IReadOnlyList<(string BatchId, RecipientRefusal Refusal)> Refused,
-    IReadOnlyList<BatchHealing>? Healing = null);
+    IReadOnlyList<BatchHealing>? Healing = null,
+    IReadOnlyList<UncertainAssessment>? Uncertain = null,
+    bool WebhookConfigured = false);
 
 /// <summary>
 /// Digest runs, start to end: the hourly timer (<see cref="PlanDueAsync"/>), instant alerts (<see cref="PlanAlertAsync"/>), a run started by
@@ -63,7 +66,8 @@ public sealed class DigestRunner(
     IOptions<DeliveryOptions> delivery,
     IOptions<ScheduleOptions> schedule,
     TimeProvider time,
-    ILogger<DigestRunner> logger)
+    ILogger<DigestRunner> logger,
+    UncertainBatchResolver uncertain)
 {
     /// <summary>A run left in Planning longer than this (its planner crashed) may be planned again: <see cref="ScheduleOptions.PlanningLease"/>.</summary>
     private TimeSpan PlanningLease => schedule.Value.PlanningLease;
@@ -152,8 +156,9 @@ public sealed class DigestRunner(
     }
 
     /// <summary>
-    /// <c>notify digest resume &lt;run&gt;</c>: a paused run sends again; failed batches are retried. Uncertain batches are resent
-    /// only with <paramref name="resendUncertain"/>: an admin's decision, since their recipients may have the digest already.
+    /// <c>notify digest resume &lt;run&gt;</c>: a paused run sends again; failed batches are retried. Uncertain batches are decided on
+    /// evidence (<see cref="UncertainBatchResolver"/>); with <paramref name="resendUncertain"/> (an admin's decision, since their
+    /// recipients may have the digest already) every one SendGrid has not reported is resent.
     /// </summary>
     public async Task<DigestRunResult> ResumeAsync(string runId, bool resendUncertain, CancellationToken ct = default)
     {
@@ -179,7 +184,9 @@ public sealed class DigestRunner(
             batches.Where(b => b.Status is BatchStatus.Failed or BatchStatus.Uncertain or BatchStatus.Sending or BatchStatus.Cancelled).ToList(),
             events is null ? new Dictionary<string, long>() : await events(run.RunId, ct),
             batches.SelectMany(b => (b.Refusals ?? []).Select(r => (b.BatchId, r))).ToList(),
-            healer.Describe(run, batches));
+            healer.Describe(run, batches),
+            await uncertain.ReportAsync(run.RunId, batches, ct),
+            uncertain.WebhookConfigured);
     }
 
     /// <summary>

@@ -80,7 +80,7 @@ public sealed class StorageResources
     public TableClient Audit { get; }
     /// <summary>SendGrid webhook events as received (deduplication by sg_event_id), kept 30 days.</summary>
     public TableClient DeliveryEvents { get; }
-    /// <summary>SendGrid event counts per digest run.</summary>
+    /// <summary>SendGrid event counts per digest run, and per batch the evidence that SendGrid accepted it (<see cref="Delivery.DeliveryEvidence"/>).</summary>
     public TableClient DeliveryCounters { get; }
     /// <summary>Erased addresses not to re-subscribe without an override (keyed hash, reason, date).</summary>
     public TableClient Suppressions { get; }
