@@ -98,6 +98,11 @@ public sealed class DigestRunner(
             results.Add(await EnqueueAsync(run, ct));
         foreach (var heal in await healer.DueAsync(ct))
         {
+            if (heal.Batches.Count == 0)
+            {
+                await CompleteDoneRunAsync(heal.Run, ct);
+                continue;
+            }
             await queue.EnqueueAsync(heal.Batches.Select(b => new SendBatchMessage(heal.Run.RunId, heal.Run.PlanId, b.BatchId)), ct);
             logger.LogInformation("Run {RunId}: {Count} batches queued again by the hourly timer", heal.Run.RunId, heal.Batches.Count);
         }
@@ -113,6 +118,11 @@ public sealed class DigestRunner(
             results.Add(await SendOrReportAsync(run, ct, b => b.Status is BatchStatus.Planned or BatchStatus.Sent));
         foreach (var heal in await healer.DueAsync(ct))
         {
+            if (heal.Batches.Count == 0)
+            {
+                await CompleteDoneRunAsync(heal.Run, ct);
+                continue;
+            }
             var ids = heal.Batches.Select(b => b.BatchId).ToHashSet(StringComparer.Ordinal);
             var healed = await SendAsync(heal.Run, ct, only: b => ids.Contains(b.BatchId));
             var index = results.FindIndex(r => r.RunId == healed.RunId);
@@ -339,6 +349,13 @@ public sealed class DigestRunner(
             run = await runs.GetAsync(run.Frequency, run.PeriodKey, ct) ?? run;
         }
         return run;
+    }
+
+    /// <summary>A run whose every batch is Sent or Cancelled (the last one decided by the webhook's evidence), marked completed.</summary>
+    private async Task CompleteDoneRunAsync(DigestRun run, CancellationToken ct)
+    {
+        if (await RecordAsync(run, [new BatchResult("", BatchOutcome.AlreadySent, 0, 0, null)], ct) is { Status: DigestRunStatus.Completed })
+            logger.LogInformation("Run {RunId} completed by the hourly timer: every batch is sent (the last ones on SendGrid's evidence) or cancelled", run.RunId);
     }
 
     /// <summary>

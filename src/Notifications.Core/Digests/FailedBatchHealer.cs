@@ -5,7 +5,10 @@ using Notifications.Telemetry;
 
 namespace Notifications.Digests;
 
-/// <summary>The batches of one run an hourly tick sends (again): <see cref="FailedBatchHealer.DueAsync"/>.</summary>
+/// <summary>
+/// The batches of one run an hourly tick sends (again): <see cref="FailedBatchHealer.DueAsync"/>. No batches: every batch of the run is
+/// done (Sent or Cancelled) although the run is not marked completed (the webhook decided its last batch): the tick completes it.
+/// </summary>
 /// <param name="Run">The run as it is now (Planned; resumed by this tick if it was Paused).</param>
 public sealed record RunToHeal(DigestRun Run, IReadOnlyList<DeliveryBatch> Batches);
 
@@ -63,6 +66,12 @@ public sealed class FailedBatchHealer(
             if (found.PlanId.Length == 0) continue;
             var run = found;
             var unsent = await ledger.ListUnsentAsync(run.RunId, run.PlanId, ct);
+            if (run.Status is DigestRunStatus.Planned && unsent.All(b => b.Status is BatchStatus.Cancelled))
+            {
+                // Every batch is done (the webhook's evidence moved the last uncertain one to Sent): the runner completes the run.
+                due.Add(new RunToHeal(run, []));
+                continue;
+            }
             var retryUntil = RetryUntil(run);
             var failed = new List<DeliveryBatch>();
             foreach (var batch in unsent.Where(b => b is { Status: BatchStatus.Failed, GaveUpAt: null }))
