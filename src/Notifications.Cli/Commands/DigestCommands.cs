@@ -124,6 +124,7 @@ public static class DigestCommands
                         quietSince = u.QuietSince, proposedAt = u.QuietUntil,
                         resent = u.Resent is { } rs ? new { at = rs.At, reason = rs.Reason } : null,
                         explanation = u.Explanation,
+                    }),
                     healing = (report.Healing ?? []).Select(h => new
                     {
                         batchId = h.BatchId, attempts = h.Attempts, retryUntil = h.RetryUntil, nextRetryAt = h.NextRetryAt, gaveUpAt = h.GaveUpAt, text = h.Describe(),
