@@ -38,6 +38,8 @@ public sealed record BatchHealing(string BatchId, int Attempts, DateTimeOffset R
 /// <item>a Paused run is resumed when one of its Failed batches is due, with its failure count one short of
 /// <see cref="DeliveryOptions.PauseAfterFailures"/>: the retry is a probe (one more failure pauses it again, with a longer backoff; a
 /// sent batch resets the count), and its batches never tried while paused go with it;</item>
+/// <item>Planned batches not touched for <see cref="DeliveryOptions.HealBackoff"/> (their queue message was lost: poison queue, a cleared
+/// queue) are queued again; the ledger's claim keeps a second message from sending twice;</item>
 /// <item>Uncertain batches, and batches left in Sending past the lease, of a Planned run are visited (sent through
 /// <see cref="BatchSender"/> without <c>resendUncertain</c>): the sender decides what becomes of them, not this class.</item>
 /// </list>
@@ -99,6 +101,9 @@ public sealed class FailedBatchHealer(
             var batches = unsent.Where(b =>
                     retry.Contains(b.BatchId)
                     || (resumed && b.Status is BatchStatus.Planned)
+                    // Planned and untouched for a backoff: its queue message was lost (poison queue, cleared queue); sending it twice
+                    // is impossible (the ledger's claim), so it is queued again.
+                    || (b.Status is BatchStatus.Planned && now - b.UpdatedAt >= o.HealBackoff)
                     || b.Status is BatchStatus.Uncertain
                     || (b.Status is BatchStatus.Sending && now - b.UpdatedAt >= o.SendingLease))
                 .ToList();

@@ -141,6 +141,25 @@ public sealed class FailedBatchHealingTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task PlannedBatchesWhoseQueueMessagesWereLostAreQueuedAgainByALaterTick()
+    {
+        // The messages of a planned run are gone before any was handled (moved to the poison queue, or the queue was cleared):
+        // before, its batches stayed Planned and nobody was mailed until someone ran `notify digest resume`.
+        await using var s = await StartAsync(subscribers: 3, batchSize: 2);
+        s.Host.Time.SetUtcNow(Eight);
+        await s.Runner.PlanDueAsync(Eight, Ct);
+        await s.Host.Get<Notifications.Storage.StorageResources>().SendBatches.ClearMessagesAsync(Ct);
+        await s.DrainAsync();
+        Assert.Empty(s.Delivered);
+
+        // The next hour's timer: the 08:00 run is no longer its own, only the healing looks at it.
+        await s.QueuedTickAsync(Eight.AddHours(1));
+
+        Assert.Equal(DigestRunStatus.Completed, (await s.RunAsync(EightRun)).Status);
+        EveryoneExactlyOnce(s, 3);
+    }
+
+    [Fact]
     public async Task FailedAlertIsHealedByALaterTickWithoutAnyoneResumingIt()
     {
         // One failure pauses the alert's run: before, it stayed paused and failed until someone ran `notify digest resume`.
