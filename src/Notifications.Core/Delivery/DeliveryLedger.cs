@@ -239,6 +239,23 @@ public sealed class DeliveryLedger(StorageResources storage, TimeProvider time) 
         // Everything of the run outside "<plan id>." … "<plan id>/" (see ListAsync), that never left.
         var filter = TableClient.CreateQueryFilter(
             $"PartitionKey eq {runId} and (RowKey lt {planId + "."} or RowKey gt {planId + "/"}) and (Status eq {nameof(BatchStatus.Planned)} or Status eq {nameof(BatchStatus.Failed)})");
+        return await DeleteAsync(filter, ct);
+    }
+
+    /// <summary>
+    /// The batches of one plan that never left (Planned, Failed), deleted with their addresses: what a planner that lost its claim on
+    /// the run (another planner took it over past the lease) wrote. Returns how many rows were deleted.
+    /// </summary>
+    public async Task<int> DeletePlanAsync(string runId, string planId, CancellationToken ct = default)
+    {
+        await storage.EnsureCreatedAsync();
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {runId} and RowKey gt {planId + "."} and RowKey lt {planId + "/"} and (Status eq {nameof(BatchStatus.Planned)} or Status eq {nameof(BatchStatus.Failed)})");
+        return await DeleteAsync(filter, ct);
+    }
+
+    private async Task<int> DeleteAsync(string filter, CancellationToken ct)
+    {
         var deleted = 0;
         await foreach (var e in storage.DeliveryLedger.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: ct))
         {

@@ -101,7 +101,7 @@ public sealed class DigestPlanner(
         else
             _logger.LogInformation("Run {RunId} planned: {ArticleCount} articles, {RecipientCount} recipients in {BatchCount} batches, {VariantCount} renderings",
                 run.RunId, plan.Articles.Count, plan.Recipients, plan.Batches, plan.Renderings);
-        return await runs.TryUpdateAsync(claimed with
+        var planned = await runs.TryUpdateAsync(claimed with
         {
             Status = plan.Batches == 0 ? DigestRunStatus.Completed : DigestRunStatus.Planned,
             WindowStart = plan.WindowStart ?? run.WindowStart,
@@ -109,6 +109,15 @@ public sealed class DigestPlanner(
             RecipientCount = plan.Recipients,
             BatchCount = plan.Batches,
         }, ct);
+        if (planned is null && plan.Batches > 0)
+        {
+            // Too slow: another planner took the run over past the lease. What this one wrote belongs to no run; it goes now, with the
+            // addresses it holds, rather than wait for the run's completion (which may have happened already).
+            var deleted = await _ledger.DeletePlanAsync(run.RunId, claimed.PlanId, ct);
+            _logger.LogWarning("Run {RunId}: this planner lost its claim to another planner while planning; the {Count} batches it wrote were deleted",
+                run.RunId, deleted);
+        }
+        return planned;
     }
 
     /// <summary>One run's plan as it is built: the groups (variant and article set) being filled, and what was written so far.</summary>

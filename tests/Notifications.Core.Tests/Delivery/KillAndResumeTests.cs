@@ -101,6 +101,61 @@ public sealed class KillAndResumeTests(AzuriteFixture azurite)
             Enumerable.Range(0, 6).Select(i => $"official{i:D2}@customs.example").ToList(), Ct));
     }
 
+    [Fact]
+    public async Task APlannerThatLostItsClaimWhileSlowDeletesWhatItWroteEvenAfterTheRunCompleted()
+    {
+        await using var s = await SetupAsync(subscribers: 0, batchSize: 1);
+        await using (var setup = await RestartAsync(s))
+            await setup.Get<SubscriberStore>().UpsertManyAsync(Enumerable.Range(0, 6).Select(i =>
+                new NewSubscriber($"official{i:D2}@customs.example", $"Official {i}", "Customs Administration", i % 2 == 0 ? "en" : "fr")), Ct);
+        // The first planner stalls at its second rendering (a long pause, not a death), after its first language's batches were written.
+        var stalled = new StallsAtTheSecondRendering();
+        await using var slow = await RestartAsync(s, configure: services => services.AddSingleton<ITemplateSource>(sp =>
+            stalled.Over(sp.GetRequiredService<DigestTemplateOverrides>())));
+        var slowRun = Task.Run(() => slow.Get<DigestRunner>().RunAsync(DigestFrequency.Daily, ct: Ct), Ct);
+        await stalled.Reached.Task.WaitAsync(TimeSpan.FromSeconds(60), Ct);
+        var slowPlan = Assert.Single((await LedgerRowsAsync(s)).Select(r => r.RowKey.Split('.')[0]).Distinct());
+
+        // Past the lease another planner takes the run over, sends it and completes it; then the slow one wakes up.
+        await using (var second = await RestartAsync(s, TimeSpan.FromMinutes(11)))
+            Assert.Equal(DigestRunStatus.Completed, (await second.Get<DigestRunner>().RunAsync(DigestFrequency.Daily, ct: Ct)).Status);
+        stalled.Release.SetResult();
+        var late = await slowRun;
+
+        Assert.Equal(DigestRunStatus.Completed, late.Status);
+        Assert.Equal(0, late.RecipientsSentNow);
+        EveryoneExactlyOnce(s, 6);
+        var left = await LedgerRowsAsync(s);
+        Assert.Equal(6, left.Count);
+        Assert.DoesNotContain(left, r => r.RowKey.StartsWith(slowPlan + ".", StringComparison.Ordinal));
+    }
+
+    /// <summary>Hands out templates; the second time, signals <see cref="Reached"/> and waits for <see cref="Release"/>.</summary>
+    private sealed class StallsAtTheSecondRendering
+    {
+        private int _renderings;
+        public TaskCompletionSource Reached { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public ITemplateSource Over(ITemplateSource inner) => new Source(this, inner);
+
+        private sealed class Source(StallsAtTheSecondRendering owner, ITemplateSource inner) : ITemplateSource
+        {
+            public TemplateSet Templates
+            {
+                get
+                {
+                    if (Interlocked.Increment(ref owner._renderings) == 2)
+                    {
+                        owner.Reached.SetResult();
+                        owner.Release.Task.Wait(TimeSpan.FromSeconds(120));
+                    }
+                    return inner.Templates;
+                }
+            }
+        }
+    }
+
     private async Task<List<TableEntity>> LedgerRowsAsync(Setup s)
     {
         var table = new TableClient(azurite.ConnectionString, s.Settings["Storage:DeliveryLedgerTable"]);
