@@ -160,6 +160,13 @@ public sealed class DigestRunner(
         }
         var batch = await ledger.GetAsync(run.RunId, run.PlanId, message.BatchId, ct);
         if (batch is null) return null;
+        if (batch is { Status: BatchStatus.Failed, GaveUpAt: { } gaveUp })
+        {
+            // Queued by an earlier tick, arriving after the timer gave the batch up at the lateness limit: only `resume` sends it now.
+            logger.LogWarning("Batch {BatchId} of run {RunId} was given up at {GaveUpAt:u} (past the lateness limit); the message is dropped. " +
+                              "`notify digest resume {RunId}` sends it anyway", message.BatchId, message.RunId, gaveUp, message.RunId);
+            return null;
+        }
         var result = await sender.SendAsync(run, batch, new DigestBatchSender.Loaded(), ct);
         await RecordAsync(run, [result], ct);
         return result;

@@ -229,6 +229,30 @@ public sealed class FailedBatchHealingTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task AQueuedRetryThatArrivesAfterTheBatchWasGivenUpSendsNothing()
+    {
+        await using var s = await StartAsync(subscribers: 2, configure: settings =>
+        {
+            settings["Schedule:LatenessLimit"] = "03:00:00";
+            settings["Delivery:PauseAfterFailures"] = "10";   // the run stays Planned: only the give-up stops the batch
+        });
+        for (var i = 0; i < 3; i++) s.FailNextSend();
+        for (var at = Eight; at <= Eight.AddHours(4); at = at.AddHours(1))
+            await s.TickAsync(at);   // given up at 12:00
+        var run = await s.RunAsync(EightRun);
+        Assert.NotNull(Assert.Single((await s.Runner.StatusAsync(EightRun, ct: Ct))!.Healing!).GaveUpAt);
+        var requests = s.SendGrid.Requests.Count;
+
+        // A retry queued by an earlier tick, still on the queue (or in flight) when the batch was given up, arrives now.
+        await s.Host.Get<SendBatchQueue>().EnqueueAsync([new SendBatchMessage(EightRun, run.PlanId, "b00000")], Ct);
+        await s.DrainAsync();
+
+        Assert.Equal(requests, s.SendGrid.Requests.Count);
+        Assert.Empty(s.Delivered);
+        Assert.Contains(s.Logs.Entries, l => l.Message.Contains("was given up") && l.Message.Contains("the message is dropped"));
+    }
+
+    [Fact]
     public async Task BatchLeftInSendingByACrashIsVisitedByALaterTick()
     {
         await using var s = await StartAsync(subscribers: 2);
