@@ -73,7 +73,7 @@ public sealed partial class DeliveryEvidence(StorageResources storage)
 
     /// <summary>
     /// The evidence recorded for a batch of a plan: events that named the plan, else events of mail sent before batches carried
-    /// their plan (they count for the batch of that id in the run's current plan). Null when there is none.
+    /// their plan (they count for the batch of that id, whatever its plan). Null when there is none.
     /// </summary>
     public async Task<BatchEvidence?> GetAsync(string runId, string planId, string batchId, CancellationToken ct = default)
     {

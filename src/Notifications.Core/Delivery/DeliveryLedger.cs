@@ -229,6 +229,18 @@ public sealed class DeliveryLedger(StorageResources storage, TimeProvider time) 
     }
 
     /// <summary>
+    /// The batches of a run with this batch id that may have left unrecorded (Uncertain, or Sending), whatever their plan: for a
+    /// SendGrid event of mail sent before batches carried their plan id. Rows of plans nobody sends are Planned or Failed, never these.
+    /// </summary>
+    public async Task<IReadOnlyList<DeliveryBatch>> ListOpenAsync(string runId, string batchId, CancellationToken ct = default)
+    {
+        await storage.EnsureCreatedAsync();
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {runId} and BatchId eq {batchId} and (Status eq {nameof(BatchStatus.Uncertain)} or Status eq {nameof(BatchStatus.Sending)})");
+        return await QueryAsync(filter, withRecipientIds: true, ct);
+    }
+
+    /// <summary>
     /// Deletes the batches of a run written under any plan but <paramref name="planId"/> (a planner that stopped or lost its claim wrote
     /// them; nobody sends them), with the addresses they hold. Only batches that never left (Planned, Failed) go: a row that says a
     /// request was sent or may have been stays as that record. ETag-guarded; returns how many were deleted.

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Notifications.Digests;
 
 namespace Notifications.Delivery;
 
@@ -54,7 +53,6 @@ public sealed class UncertainBatchResolver(
     DeliveryEvidence evidence,
     EmailActivityLookup emailActivity,
     DeliveryLedger ledger,
-    DigestRunStore runs,
     IOptions<DeliveryOptions> delivery,
     IOptions<SendGridOptions> sendGrid,
     TimeProvider time,
@@ -111,26 +109,13 @@ public sealed class UncertainBatchResolver(
         foreach (var found in DeliveryEvidence.Of(events))
         {
             if (!await evidence.TryRecordAsync(found, ct)) continue;
-            var planId = found.PlanId ?? await CurrentPlanAsync(found.RunId, ct);
-            if (planId is null || await ledger.GetAsync(found.RunId, planId, found.BatchId, ct) is not { } batch) continue;
-            if (batch.Status != BatchStatus.Uncertain && !IsAbandoned(batch)) continue;
-            if (await ledger.TryMoveAsync(batch, BatchStatus.Sent, ct: ct, evidence: found.Evidence) is not null)
-                logger.LogInformation("Batch {BatchId} of run {RunId} was {Status}; SendGrid reported it ({Event} at {At:u}): recorded Sent, not resent",
-                    batch.BatchId, batch.RunId, batch.Status, found.Evidence.Event, found.Evidence.At);
-        }
-    }
-
-    /// <summary>The plan a run sends now (for events of mail sent before batches carried their plan id); null for other mail.</summary>
-    private async Task<string?> CurrentPlanAsync(string runId, CancellationToken ct)
-    {
-        try
-        {
-            var (frequency, key) = DigestPeriod.ParseRunId(runId);
-            return await runs.GetAsync(frequency, key, ct) is { PlanId.Length: > 0 } run ? run.PlanId : null;
-        }
-        catch (ArgumentException)
-        {
-            return null;
+            IReadOnlyList<DeliveryBatch> batches = found.PlanId is { } planId
+                ? await ledger.GetAsync(found.RunId, planId, found.BatchId, ct) is { } one ? [one] : []
+                : await ledger.ListOpenAsync(found.RunId, found.BatchId, ct);
+            foreach (var batch in batches.Where(b => b.Status == BatchStatus.Uncertain || IsAbandoned(b)))
+                if (await ledger.TryMoveAsync(batch, BatchStatus.Sent, ct: ct, evidence: found.Evidence) is not null)
+                    logger.LogInformation("Batch {BatchId} of run {RunId} was {Status}; SendGrid reported it ({Event} at {At:u}): recorded Sent, not resent",
+                        batch.BatchId, batch.RunId, batch.Status, found.Evidence.Event, found.Evidence.At);
         }
     }
 
