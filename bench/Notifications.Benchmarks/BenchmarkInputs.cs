@@ -6,12 +6,13 @@ using Notifications.Articles;
 using Notifications.Delivery;
 using Notifications.Subscribers;
 using Notifications.Templates;
+using Notifications.Mail;
 
 namespace Notifications.MicroBenchmarks;
 
 /// <summary>
 /// What the benchmarks measure with: the pipeline's own services (<see cref="ServiceCollectionExtensions.AddNotifications"/>
-/// with in-memory settings) and real inputs: the demo's sample articles (src/Notifications.Core/Local/SampleArticles) and
+/// with in-memory settings) and real inputs: the demo's sample articles (src/Notifications.DevTools/Local/SampleArticles) and
 /// files of the test corpus (tests/Notifications.Core.Tests/Corpus), embedded in this assembly.
 /// </summary>
 public static class BenchmarkInputs

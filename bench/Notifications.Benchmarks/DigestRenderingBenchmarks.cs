@@ -2,6 +2,8 @@ using BenchmarkDotNet.Attributes;
 using Notifications.Articles;
 using Notifications.Delivery;
 using Notifications.Digests;
+using Notifications.Mail;
+using Notifications.Subscribers;
 
 namespace Notifications.MicroBenchmarks;
 

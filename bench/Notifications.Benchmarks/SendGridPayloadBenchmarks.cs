@@ -1,6 +1,8 @@
 using BenchmarkDotNet.Attributes;
 using Notifications.Delivery;
 using Notifications.Digests;
+using Notifications.Mail;
+using Notifications.Subscribers;
 
 namespace Notifications.MicroBenchmarks;
 

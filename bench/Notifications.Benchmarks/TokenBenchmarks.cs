@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Notifications.Subscribers;
+using Notifications.Mail;
 
 namespace Notifications.MicroBenchmarks;
 

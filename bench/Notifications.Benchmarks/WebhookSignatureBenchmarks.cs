@@ -4,6 +4,7 @@ using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using Notifications.Delivery;
 using Notifications.Subscribers;
+using Notifications.Web;
 
 namespace Notifications.MicroBenchmarks;
 

@@ -68,7 +68,7 @@ public sealed class CliContext(TextWriter output, TextWriter error, IReadOnlyDic
             builder.Logging.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
             builder.Logging.SetMinimumLevel(parse.GetValue(VerboseOption) ? LogLevel.Information : LogLevel.Error);
             builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
-            builder.Services.AddNotifications(builder.Configuration);
+            builder.Services.AddNotifications(builder.Configuration).AddNotificationsDevTools();
             using var host = builder.Build();
             await host.StartAsync();
             try

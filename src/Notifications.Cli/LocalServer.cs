@@ -12,8 +12,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Notifications.Functions.Subscribers;
-using Notifications.Http;
 using Notifications.Subscribers;
+using Notifications.Web;
 
 namespace Notifications.Cli;
 

@@ -3,16 +3,16 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Notifications.Articles;
-using Notifications.Benchmarks;
 using Notifications.Delivery;
 using Notifications.Digests;
-using Notifications.Http;
-using Notifications.Local;
 using Notifications.Storage;
 using Notifications.Subscribers;
 using Notifications.Telemetry;
 using Notifications.Templates;
 using Notifications.Topics;
+using Notifications.Mail;
+using Notifications.Pipeline;
+using Notifications.Web;
 
 namespace Notifications;
 
@@ -118,10 +118,6 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<EmailActivityLookup>();
         services.AddSingleton<UncertainBatchResolver>();
 
-        services.AddSingleton<DemoScenario>();
-        services.AddSingleton<IngestBenchmark>();
-        services.AddSingleton<FanoutBenchmark>();
-        services.AddSingleton<AzuriteLauncher>();
         return services;
     }
 }

@@ -3,6 +3,8 @@ using System.Globalization;
 using Notifications.Delivery;
 using Notifications.Digests;
 using Notifications.Testing;
+using Notifications.Pipeline;
+using Notifications.Subscribers;
 
 namespace Notifications.Cli.Tests;
 

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Notifications.Testing;
+using Notifications.Local;
 
 namespace Notifications.Cli.Tests;
 

@@ -6,6 +6,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Notifications.Subscribers;
 using Notifications.Testing;
+using Notifications.Local;
 
 namespace Notifications.Cli.Tests;
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Notifications.Testing;
+using Notifications.Local;
 
 namespace Notifications.Cli.Tests;
 

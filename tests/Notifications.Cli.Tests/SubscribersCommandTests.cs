@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Notifications.Subscribers;
 using Notifications.Testing;
+using Notifications.Local;
 
 namespace Notifications.Cli.Tests;
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Notifications.Functions.Subscribers;
 using Notifications.Subscribers;
 using Notifications.Testing;
+using Notifications.Web;
 
 namespace Notifications.Functions.Tests;
 

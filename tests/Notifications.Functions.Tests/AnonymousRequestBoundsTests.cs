@@ -15,6 +15,8 @@ using Notifications.Functions.Digests;
 using Notifications.Functions.Subscribers;
 using Notifications.Subscribers;
 using Notifications.Testing;
+using Notifications.Mail;
+using Notifications.Web;
 
 namespace Notifications.Functions.Tests;
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Notifications.Functions.Subscribers;
 using Notifications.Subscribers;
 using Notifications.Testing;
+using Notifications.Web;
 
 namespace Notifications.Functions.Tests;
 
@@ -155,7 +156,7 @@ public sealed class ManageSubscribersTests(AzuriteFixture azurite)
 
         Assert.Equal((400, "email"), (email.Status, email.Json.GetProperty("field").GetString()));
         Assert.Equal((400, "status"), (bad.Status, bad.Json.GetProperty("field").GetString()));
-        Assert.Equal(Notifications.Digests.DigestFrequency.Weekly, (await host.Get<SubscriberStore>().GetAsync(id, Ct))!.Frequency);
+        Assert.Equal(Notifications.Subscribers.DigestFrequency.Weekly, (await host.Get<SubscriberStore>().GetAsync(id, Ct))!.Frequency);
     }
 
     [Fact]
@@ -224,7 +225,7 @@ public sealed class ManageSubscribersTests(AzuriteFixture azurite)
         }
         Assert.Null(await store.FindByEmailAsync("other@customs.example", Ct));
         var stored = (await store.GetAsync(id, Ct))!;
-        Assert.Equal((7, Notifications.Digests.DigestFrequency.Weekly), (stored.DeliveryHour, stored.Frequency));
+        Assert.Equal((7, Notifications.Subscribers.DigestFrequency.Weekly), (stored.DeliveryHour, stored.Frequency));
     }
 
     [Theory]

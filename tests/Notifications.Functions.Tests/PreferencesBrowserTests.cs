@@ -11,6 +11,7 @@ using Notifications.Digests;
 using Notifications.Subscribers;
 using Notifications.Testing;
 using static Notifications.Functions.Tests.BrowserPageServer;
+using Notifications.Web;
 
 namespace Notifications.Functions.Tests;
 

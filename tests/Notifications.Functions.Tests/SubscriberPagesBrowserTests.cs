@@ -13,6 +13,7 @@ using Notifications.Digests;
 using Notifications.Subscribers;
 using Notifications.Testing;
 using static Notifications.Functions.Tests.BrowserPageServer;
+using Notifications.Web;
 
 namespace Notifications.Functions.Tests;
 
@@ -48,7 +49,7 @@ public sealed class SubscriberPagesBrowserTests(AzuriteFixture azurite)
         RequireChromium();
         var ct = TestContext.Current.CancellationToken;
         await using var app = await StartServerAsync(ct);
-        var t = SubscriptionPages.Texts[lang];
+        var t = PageWords.Texts[lang];
         var baseAddress = BaseAddress(app);
 
         using var playwright = await Playwright.CreateAsync();
@@ -162,7 +163,7 @@ public sealed class SubscriberPagesBrowserTests(AzuriteFixture azurite)
     /// </summary>
     private static async Task CheckPageAsync(IPage page, string name, string lang, string heading)
     {
-        var t = SubscriptionPages.Texts[lang];
+        var t = PageWords.Texts[lang];
         Assert.Equal(lang, await page.Locator("html").GetAttributeAsync("lang"));
         Assert.Equal(heading, (await page.Locator("h1").InnerTextAsync()).Trim());
         Assert.StartsWith(heading + " · ", await page.TitleAsync(), StringComparison.Ordinal);

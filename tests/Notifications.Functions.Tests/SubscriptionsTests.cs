@@ -10,6 +10,7 @@ using Notifications.Digests;
 using Notifications.Functions.Subscribers;
 using Notifications.Subscribers;
 using Notifications.Testing;
+using Notifications.Web;
 
 namespace Notifications.Functions.Tests;
 
@@ -624,9 +625,9 @@ public sealed partial class SubscriptionsTests(AzuriteFixture azurite)
     [Fact]
     public void EveryLanguageHasEveryPageText()
     {
-        var english = SubscriptionPages.Texts["en"].Keys.Order(StringComparer.Ordinal).ToList();
-        Assert.Equal(["en", "fr", "ru"], SubscriptionPages.Texts.Keys.Order(StringComparer.Ordinal));
-        Assert.All(SubscriptionPages.Texts, t =>
+        var english = PageWords.Texts["en"].Keys.Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(["en", "fr", "ru"], PageWords.Texts.Keys.Order(StringComparer.Ordinal));
+        Assert.All(PageWords.Texts, t =>
         {
             Assert.Equal(english, t.Value.Keys.Order(StringComparer.Ordinal));
             Assert.All(t.Value, w => Assert.False(string.IsNullOrWhiteSpace(w.Value), $"{t.Key}:{w.Key} is empty."));

@@ -12,6 +12,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Notifications.Web;
 
 namespace Notifications.Testing;
 
@@ -324,8 +325,8 @@ public sealed class FakeSendGrid : IAsyncDisposable
         var signature = Convert.ToBase64String(_webhookKey.SignData(Encoding.UTF8.GetBytes(timestamp + body), HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence));
         var status = await post(body, new Dictionary<string, string>
         {
-            [Notifications.Delivery.SendGridEventWebhook.TimestampHeader] = timestamp,
-            [Notifications.Delivery.SendGridEventWebhook.SignatureHeader] = signature,
+            [Notifications.Web.SendGridEventWebhook.TimestampHeader] = timestamp,
+            [Notifications.Web.SendGridEventWebhook.SignatureHeader] = signature,
         });
         if (status != 200)
             throw new InvalidOperationException($"The event webhook answered {status} to the fake SendGrid's events.");
@@ -337,7 +338,7 @@ public sealed class FakeSendGrid : IAsyncDisposable
     /// <summary>The same, to the event webhook of <paramref name="host"/> (<c>SendGridEventWebhook.HandleAsync</c>), at its clock's time.</summary>
     public Task<int> PostEventsAsync(TestHost host, Func<SendGridRequest, bool>? which = null, Action<Dictionary<string, object>>? edit = null)
     {
-        var webhook = host.Services.GetRequiredService<Notifications.Delivery.SendGridEventWebhook>();
+        var webhook = host.Services.GetRequiredService<Notifications.Web.SendGridEventWebhook>();
         return PostEventsAsync(async (body, headers) =>
             (await HttpCall.InvokeAsync(host.Services, r => webhook.HandleAsync(r, CancellationToken.None), "POST", body: body, headers: headers)).Status,
             host.Time.GetUtcNow(), which, edit);

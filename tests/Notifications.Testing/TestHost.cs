@@ -29,7 +29,7 @@ public sealed class TestHost : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddSingleton<TimeProvider>(time);
-        builder.Services.AddNotifications(builder.Configuration);
+        builder.Services.AddNotifications(builder.Configuration).AddNotificationsDevTools();
         configure?.Invoke(builder.Services);
         var host = builder.Build();
         await host.StartAsync();

@@ -1,3 +1,5 @@
+using Notifications.Mail;
+
 namespace Notifications.Testing;
 
 /// <summary>Settings for one test: its own containers and tables in the shared Azurite, and the outbox in a temp folder.</summary>
@@ -41,7 +43,7 @@ public static class TestSettings
     public static string SubscriberIdOf(this IReadOnlyDictionary<string, string?> settings, string email)
         => new Notifications.Subscribers.SubscriberIds(Microsoft.Extensions.Options.Options.Create(
                 new Notifications.Subscribers.SubscriberIdOptions { IdKey = settings["Subscribers:IdKey"]! }))
-            .Of(Notifications.Subscribers.EmailAddress.Normalize(email));
+            .Of(Notifications.Mail.EmailAddress.Normalize(email));
 
     /// <summary>Sends through the fake SendGrid instead of the outbox.</summary>
     public static Dictionary<string, string?> WithSendGrid(this Dictionary<string, string?> settings, FakeSendGrid sendGrid)

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using Notifications.Articles;
 using Notifications.Digests;
+using Notifications.Pipeline;
 
 namespace Notifications.Cli.Commands;
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using Notifications.Benchmarks;
 using Notifications.Storage;
+using Notifications.Local;
 
 namespace Notifications.Cli.Commands;
 

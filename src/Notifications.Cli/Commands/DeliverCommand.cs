@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Notifications.Delivery;
 using Notifications.Digests;
 using Notifications.Storage;
+using Notifications.Pipeline;
 
 namespace Notifications.Cli.Commands;
 

@@ -4,6 +4,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Notifications.Delivery;
 using Notifications.Digests;
 using Notifications.Subscribers;
+using Notifications.Mail;
+using Notifications.Pipeline;
+using Notifications.Web;
 
 namespace Notifications.Cli.Commands;
 

@@ -5,6 +5,8 @@ using Notifications.Delivery;
 using Notifications.Digests;
 using Notifications.Subscribers;
 using Notifications.Topics;
+using Notifications.Mail;
+using Notifications.Web;
 
 namespace Notifications.Cli.Commands;
 

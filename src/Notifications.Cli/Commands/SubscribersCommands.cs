@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Notifications.Digests;
 using Notifications.Subscribers;
+using Notifications.Mail;
 
 namespace Notifications.Cli.Commands;
 

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Notifications.Mail;
 
 namespace Notifications.Articles;
 

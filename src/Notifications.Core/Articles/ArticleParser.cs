@@ -5,6 +5,7 @@ using Notifications.Subscribers;
 using Notifications.Topics;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
+using Notifications.Mail;
 
 namespace Notifications.Articles;
 

@@ -1,10 +1,10 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Notifications.Delivery;
 using Notifications.Digests;
 using Notifications.Subscribers;
 using Notifications.Templates;
 using Scriban.Runtime;
+using Notifications.Mail;
 
 namespace Notifications.Articles;
 

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Notifications.Digests;
 using Notifications.Subscribers;
 using Notifications.Telemetry;
+using Notifications.Mail;
 
 namespace Notifications.Delivery;
 

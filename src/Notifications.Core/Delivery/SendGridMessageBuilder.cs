@@ -2,6 +2,8 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using SendGrid.Helpers.Mail;
+using Notifications.Mail;
+using EmailAddress = SendGrid.Helpers.Mail.EmailAddress;
 
 namespace Notifications.Delivery;
 

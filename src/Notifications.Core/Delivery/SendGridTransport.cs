@@ -6,6 +6,7 @@ using Notifications.Telemetry;
 using Polly;
 using SendGrid;
 using SendGrid.Helpers.Reliability;
+using Notifications.Mail;
 
 namespace Notifications.Delivery;
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Notifications.Web;
 
 namespace Notifications.Delivery;
 

@@ -1,8 +1,10 @@
-using Notifications.Delivery;
 using Azure;
 using Azure.Storage.Blobs.Models;
 using Notifications.Storage;
 using Notifications.Subscribers;
+using Notifications.Mail;
+using Notifications.Pipeline;
+using Notifications.Web;
 
 namespace Notifications.Digests;
 

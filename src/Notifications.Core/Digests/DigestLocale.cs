@@ -1,6 +1,7 @@
 using System.Globalization;
 using Notifications.Articles;
 using Notifications.Topics;
+using Notifications.Subscribers;
 
 namespace Notifications.Digests;
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Notifications.Subscribers;
 
 namespace Notifications.Digests;
 

@@ -4,6 +4,7 @@ using Notifications.Articles;
 using Notifications.Delivery;
 using Notifications.Subscribers;
 using Notifications.Telemetry;
+using Notifications.Pipeline;
 
 namespace Notifications.Digests;
 

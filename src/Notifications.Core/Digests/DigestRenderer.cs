@@ -1,8 +1,9 @@
-using Notifications.Delivery;
 using Microsoft.Extensions.Options;
 using Notifications.Articles;
 using Notifications.Templates;
 using Scriban.Runtime;
+using Notifications.Mail;
+using Notifications.Subscribers;
 
 namespace Notifications.Digests;
 

@@ -1,4 +1,5 @@
 using Azure;
+using Notifications.Subscribers;
 
 namespace Notifications.Digests;
 

@@ -1,6 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
 using Notifications.Storage;
+using Notifications.Subscribers;
 
 namespace Notifications.Digests;
 

@@ -1,5 +1,5 @@
 using Notifications.Articles;
-using Notifications.Delivery;
+using Notifications.Mail;
 
 namespace Notifications.Digests;
 

@@ -11,6 +11,8 @@ using Notifications.Articles;
 using Notifications.Storage;
 using Notifications.Templates;
 using Scriban;
+using Notifications.Subscribers;
+using Notifications.Web;
 
 namespace Notifications.Digests;
 

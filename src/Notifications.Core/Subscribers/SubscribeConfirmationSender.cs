@@ -4,6 +4,7 @@ using Notifications.Delivery;
 using Notifications.Digests;
 using Notifications.Templates;
 using Scriban.Runtime;
+using Notifications.Mail;
 
 namespace Notifications.Subscribers;
 

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using Azure;
 using Azure.Data.Tables;
-using Notifications.Digests;
 using Notifications.Storage;
 
 namespace Notifications.Subscribers;

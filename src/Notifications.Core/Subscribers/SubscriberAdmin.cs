@@ -1,4 +1,3 @@
-using Notifications.Digests;
 
 namespace Notifications.Subscribers;
 

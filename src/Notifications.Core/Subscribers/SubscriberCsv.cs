@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Unicode;
 using CsvHelper;
-using Notifications.Digests;
+using Notifications.Mail;
 
 namespace Notifications.Subscribers;
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Notifications.Mail;
 
 namespace Notifications.Subscribers;
 

@@ -1,7 +1,7 @@
 using Azure;
 using Azure.Data.Tables;
-using Notifications.Digests;
 using Notifications.Storage;
+using Notifications.Mail;
 
 namespace Notifications.Subscribers;
 

@@ -1,7 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Notifications.Digests;
+using Notifications.Mail;
 
 namespace Notifications.Subscribers;
 

@@ -3,6 +3,7 @@ using System.Diagnostics.Metrics;
 using Notifications.Articles;
 using Notifications.Delivery;
 using Notifications.Digests;
+using Notifications.Subscribers;
 
 namespace Notifications.Telemetry;
 

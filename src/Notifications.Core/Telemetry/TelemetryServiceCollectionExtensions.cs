@@ -2,6 +2,7 @@ using Microsoft.Extensions.Compliance.Redaction;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Notifications.Mail;
 
 namespace Notifications.Telemetry;
 

@@ -1,6 +1,7 @@
 using Azure.Storage.Blobs;
 using Microsoft.Azure.Functions.Worker;
 using Notifications.Digests;
+using Notifications.Pipeline;
 
 namespace Notifications.Functions.Articles;
 

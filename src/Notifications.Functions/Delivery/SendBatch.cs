@@ -1,6 +1,7 @@
 using Microsoft.Azure.Functions.Worker;
 using Notifications.Delivery;
 using Notifications.Digests;
+using Notifications.Pipeline;
 
 namespace Notifications.Functions.Delivery;
 

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Notifications.Delivery;
+using Notifications.Web;
 
 namespace Notifications.Functions.Delivery;
 

@@ -1,5 +1,6 @@
 using Microsoft.Azure.Functions.Worker;
 using Notifications.Digests;
+using Notifications.Pipeline;
 
 namespace Notifications.Functions.Digests;
 

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Notifications.Digests;
 using Notifications.Subscribers;
+using Notifications.Web;
 
 namespace Notifications.Functions.Digests;
 

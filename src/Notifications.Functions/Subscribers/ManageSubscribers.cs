@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Notifications.Subscribers;
+using Notifications.Web;
 
 namespace Notifications.Functions.Subscribers;
 

@@ -4,6 +4,7 @@ using Notifications.Digests;
 using Notifications.Storage;
 using Notifications.Subscribers;
 using Notifications.Testing;
+using Notifications.Pipeline;
 
 namespace Notifications.Core.Tests.Articles;
 

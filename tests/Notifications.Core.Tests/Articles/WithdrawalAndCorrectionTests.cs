@@ -5,6 +5,8 @@ using Notifications.Digests;
 using Notifications.Storage;
 using Notifications.Subscribers;
 using Notifications.Testing;
+using Notifications.Pipeline;
+using Notifications.Web;
 
 namespace Notifications.Core.Tests.Articles;
 

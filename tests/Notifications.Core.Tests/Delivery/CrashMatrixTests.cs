@@ -6,6 +6,8 @@ using Notifications.Digests;
 using Notifications.Subscribers;
 using Notifications.Testing;
 using static Notifications.Core.Tests.Delivery.UncertainBatchTests;
+using Notifications.Mail;
+using Notifications.Pipeline;
 
 namespace Notifications.Core.Tests.Delivery;
 

@@ -4,6 +4,8 @@ using Notifications.Delivery;
 using Notifications.Digests;
 using Notifications.Subscribers;
 using Notifications.Testing;
+using Notifications.Pipeline;
+using Notifications.Web;
 
 namespace Notifications.Core.Tests.Delivery;
 

@@ -7,6 +7,9 @@ using Notifications.Digests;
 using Notifications.Subscribers;
 using Notifications.Templates;
 using Notifications.Testing;
+using Notifications.Mail;
+using Notifications.Pipeline;
+using Notifications.Web;
 
 namespace Notifications.Core.Tests.Delivery;
 

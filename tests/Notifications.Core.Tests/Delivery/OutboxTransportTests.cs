@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Notifications.Delivery;
 using Notifications.Digests;
+using Notifications.Mail;
 
 namespace Notifications.Core.Tests.Delivery;
 

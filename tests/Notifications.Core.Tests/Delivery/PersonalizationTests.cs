@@ -7,8 +7,11 @@ using Notifications.Digests;
 using Notifications.Subscribers;
 using Notifications.Testing;
 using SendGrid.Helpers.Mail;
-using EmailAddress = Notifications.Subscribers.EmailAddress;
+using EmailAddress = Notifications.Mail.EmailAddress;
 using SendGridAddress = SendGrid.Helpers.Mail.EmailAddress;
+using Notifications.Mail;
+using Notifications.Pipeline;
+using Notifications.Web;
 
 namespace Notifications.Core.Tests.Delivery;
 

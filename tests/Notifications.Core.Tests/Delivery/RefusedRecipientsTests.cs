@@ -4,6 +4,7 @@ using Notifications.Delivery;
 using Notifications.Digests;
 using Notifications.Subscribers;
 using Notifications.Testing;
+using Notifications.Pipeline;
 
 namespace Notifications.Core.Tests.Delivery;
 

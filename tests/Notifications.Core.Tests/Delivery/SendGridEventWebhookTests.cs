@@ -6,6 +6,7 @@ using Notifications.Delivery;
 using Notifications.Storage;
 using Notifications.Subscribers;
 using Notifications.Testing;
+using Notifications.Web;
 
 namespace Notifications.Core.Tests.Delivery;
 

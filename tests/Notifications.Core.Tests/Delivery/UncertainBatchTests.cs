@@ -5,6 +5,8 @@ using Notifications.Delivery;
 using Notifications.Digests;
 using Notifications.Subscribers;
 using Notifications.Testing;
+using Notifications.Mail;
+using Notifications.Pipeline;
 
 namespace Notifications.Core.Tests.Delivery;
 

@@ -1,4 +1,5 @@
 using Notifications.Digests;
+using Notifications.Subscribers;
 
 namespace Notifications.Core.Tests.Digests;
 

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using Notifications.Digests;
+using Notifications.Subscribers;
 
 namespace Notifications.Core.Tests.Digests;
 

@@ -7,6 +7,9 @@ using Notifications.Delivery;
 using Notifications.Digests;
 using Notifications.Subscribers;
 using Notifications.Testing;
+using Notifications.Mail;
+using Notifications.Pipeline;
+using Notifications.Web;
 
 namespace Notifications.Core.Tests.Digests;
 

@@ -1,4 +1,5 @@
 using Notifications.Subscribers;
+using Notifications.Mail;
 
 namespace Notifications.Core.Tests.Subscribers;
 

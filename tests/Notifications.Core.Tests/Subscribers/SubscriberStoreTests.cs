@@ -1,6 +1,7 @@
 using Notifications.Digests;
 using Notifications.Subscribers;
 using Notifications.Testing;
+using Notifications.Mail;
 
 namespace Notifications.Core.Tests.Subscribers;
 

@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.Extensions.Options;
 using Notifications.Subscribers;
 using Notifications.Testing;
+using Notifications.Web;
 
 namespace Notifications.Core.Tests.Subscribers;
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Notifications.Subscribers;
 using Notifications.Telemetry;
+using Notifications.Mail;
 
 namespace Notifications.Core.Tests.Telemetry;
 

@@ -7,6 +7,7 @@ using Notifications.Digests;
 using Notifications.Subscribers;
 using Notifications.Telemetry;
 using Notifications.Testing;
+using Notifications.Pipeline;
 
 namespace Notifications.Core.Tests.Telemetry;
 

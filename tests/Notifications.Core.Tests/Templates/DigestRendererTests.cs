@@ -4,6 +4,8 @@ using Notifications.Delivery;
 using Notifications.Digests;
 using Notifications.Templates;
 using Notifications.Testing;
+using Notifications.Mail;
+using Notifications.Subscribers;
 
 namespace Notifications.Core.Tests.Templates;
 

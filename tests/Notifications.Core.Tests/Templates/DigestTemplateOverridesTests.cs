@@ -5,6 +5,8 @@ using Notifications.Digests;
 using Notifications.Storage;
 using Notifications.Templates;
 using Notifications.Testing;
+using Notifications.Subscribers;
+using Notifications.Web;
 
 namespace Notifications.Core.Tests.Templates;
 

@@ -2,8 +2,10 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Notifications.Delivery;
 using Notifications.Telemetry;
+using Notifications.Subscribers;
+using Notifications.Digests;
 
-namespace Notifications.Digests;
+namespace Notifications.Pipeline;
 
 /// <summary>
 /// The batches of one run an hourly tick sends (again): <see cref="FailedBatchHealer.DueAsync"/>. No batches: every batch of the run is

@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Net.Mail;
+using Notifications.Subscribers;
 
-namespace Notifications.Subscribers;
+namespace Notifications.Mail;
 
 /// <summary>Email address rules: normalisation, validation, the stable subscriber id, and a form safe for logs.</summary>
 public static class EmailAddress

@@ -6,10 +6,11 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Notifications.Http;
 using Notifications.Subscribers;
+using Notifications.Mail;
+using Notifications.Delivery;
 
-namespace Notifications.Delivery;
+namespace Notifications.Web;
 
 /// <summary>
 /// SendGrid's Event Webhook (<c>POST /api/sendgrid/events</c>): verifies the Signed Event Webhook signature, records each event

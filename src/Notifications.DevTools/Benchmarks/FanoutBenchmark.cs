@@ -7,6 +7,8 @@ using Notifications.Delivery;
 using Notifications.Digests;
 using Notifications.Storage;
 using Notifications.Subscribers;
+using Notifications.Mail;
+using Notifications.Pipeline;
 
 namespace Notifications.Benchmarks;
 

@@ -1,4 +1,4 @@
-namespace Notifications.Delivery;
+namespace Notifications.Mail;
 
 /// <summary>One message's content as mailed: a digest (rendered once per run, archived, shared by every batch) or a notice to an editor.</summary>
 /// <param name="Placeholders">The keys the content has where each recipient's own name and links go (a digest); none: the content is

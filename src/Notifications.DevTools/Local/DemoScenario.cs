@@ -3,6 +3,8 @@ using Notifications.Articles;
 using Notifications.Delivery;
 using Notifications.Digests;
 using Notifications.Subscribers;
+using Notifications.Mail;
+using Notifications.Pipeline;
 
 namespace Notifications.Local;
 

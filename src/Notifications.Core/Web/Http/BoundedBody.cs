@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
-namespace Notifications.Http;
+namespace Notifications.Web;
 
 /// <summary>
 /// The one way an anonymous endpoint reads its request body: with a cap (<see cref="RequestLimitOptions"/>). A declared

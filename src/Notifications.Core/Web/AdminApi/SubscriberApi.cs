@@ -1,10 +1,10 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
-using Notifications.Digests;
-using Notifications.Http;
+using Notifications.Mail;
+using Notifications.Subscribers;
 
-namespace Notifications.Subscribers;
+namespace Notifications.Web;
 
 /// <summary>
 /// The admin HTTP API over subscribers (<c>/api/manage/subscribers</c>): JSON in, JSON out, every error an RFC 7807 problem

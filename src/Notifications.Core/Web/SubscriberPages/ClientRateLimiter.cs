@@ -1,4 +1,4 @@
-namespace Notifications.Subscribers;
+namespace Notifications.Web;
 
 /// <summary>
 /// At most <see cref="Limit"/> requests per key in a sliding window. In memory, per instance: with several instances

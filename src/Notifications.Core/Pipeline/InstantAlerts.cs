@@ -1,6 +1,6 @@
 using Notifications.Articles;
 
-namespace Notifications.Digests;
+namespace Notifications.Pipeline;
 
 /// <summary>
 /// What happens when a file lands in <c>articles</c> (the blob trigger, <c>notify articles publish</c> and <c>reingest</c>): it is

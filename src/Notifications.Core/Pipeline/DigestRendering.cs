@@ -1,6 +1,7 @@
 using Notifications.Articles;
+using Notifications.Digests;
 
-namespace Notifications.Digests;
+namespace Notifications.Pipeline;
 
 /// <summary>
 /// What one archived rendering of a run carries (<c>&lt;run id&gt;/&lt;variant&gt;/rendering.json</c> in the digests container, next to

@@ -4,8 +4,10 @@ using System.Net.Sockets;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Notifications.Mail;
+using Notifications.Subscribers;
 
-namespace Notifications.Subscribers;
+namespace Notifications.Web;
 
 /// <summary>The subscribe form's per-client limit (section <c>SelfService</c>, beside <see cref="SelfServiceOptions"/>).</summary>
 public sealed class SubscribeRateLimitOptions

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Notifications.Http;
+namespace Notifications.Web;
 
 /// <summary>
 /// How much of an anonymous request's body is read at most (section <c>Requests</c>); a larger body is answered 413 without

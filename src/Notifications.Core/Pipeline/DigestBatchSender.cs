@@ -4,8 +4,10 @@ using Microsoft.Extensions.Logging;
 using Notifications.Articles;
 using Notifications.Delivery;
 using Notifications.Subscribers;
+using Notifications.Mail;
+using Notifications.Digests;
 
-namespace Notifications.Digests;
+namespace Notifications.Pipeline;
 
 /// <summary>
 /// Sends one batch of a run (both of <see cref="DigestRunner"/>'s send paths: the queue's and the inline one), after checking, right

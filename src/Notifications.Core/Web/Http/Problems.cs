@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http;
 
-namespace Notifications.Http;
+namespace Notifications.Web;
 
 /// <summary>RFC 7807 problem details for every API error, with the offending field named in <c>field</c>.</summary>
 public static class Problems

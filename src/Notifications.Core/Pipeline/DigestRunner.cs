@@ -3,8 +3,10 @@ using Microsoft.Extensions.Options;
 using Notifications.Articles;
 using Notifications.Delivery;
 using Notifications.Subscribers;
+using Notifications.Web;
+using Notifications.Digests;
 
-namespace Notifications.Digests;
+namespace Notifications.Pipeline;
 
 /// <summary>What one call to <see cref="DigestRunner.RunAsync"/> did.</summary>
 public sealed record DigestRunResult(

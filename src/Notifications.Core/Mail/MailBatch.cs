@@ -1,6 +1,5 @@
-using Notifications.Digests;
 
-namespace Notifications.Delivery;
+namespace Notifications.Mail;
 
 /// <summary>One addressee, with the links only they may use (signed for them).</summary>
 public sealed record Recipient(string SubscriberId, string Email, string Name, string? UnsubscribeUrl = null, string? PreferencesUrl = null);
