@@ -3,7 +3,6 @@ using Azure.Storage.Blobs.Models;
 using Notifications.Storage;
 using Notifications.Subscribers;
 using Notifications.Mail;
-using Notifications.Pipeline;
 using Notifications.Web;
 
 namespace Notifications.Digests;

@@ -4,7 +4,6 @@ using Notifications.Articles;
 using Notifications.Delivery;
 using Notifications.Subscribers;
 using Notifications.Telemetry;
-using Notifications.Pipeline;
 
 namespace Notifications.Digests;
 

@@ -12,7 +12,6 @@ using Notifications.Storage;
 using Notifications.Templates;
 using Scriban;
 using Notifications.Subscribers;
-using Notifications.Web;
 
 namespace Notifications.Digests;
 

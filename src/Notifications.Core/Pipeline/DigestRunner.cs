@@ -3,7 +3,6 @@ using Microsoft.Extensions.Options;
 using Notifications.Articles;
 using Notifications.Delivery;
 using Notifications.Subscribers;
-using Notifications.Web;
 using Notifications.Digests;
 
 namespace Notifications.Pipeline;

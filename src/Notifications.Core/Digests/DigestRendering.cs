@@ -1,7 +1,6 @@
 using Notifications.Articles;
-using Notifications.Digests;
 
-namespace Notifications.Pipeline;
+namespace Notifications.Digests;
 
 /// <summary>
 /// What one archived rendering of a run carries (<c>&lt;run id&gt;/&lt;variant&gt;/rendering.json</c> in the digests container, next to
