@@ -77,7 +77,6 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<SubscribeRequestStore>();
         services.AddSingleton<SubscribeConfirmationQueue>();
         services.AddSingleton<SubscribeConfirmationSender>();
-        services.AddSingleton<PendingSubscriptionPurge>();
         services.AddSingleton<SubscriptionPages>();
 
         services.AddSingleton<TemplateSet>();
@@ -94,7 +93,11 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<DigestBatchSender>();
         services.AddSingleton<DigestPlanner>();
         services.AddSingleton<DigestWatermarks>();
-        services.AddSingleton<InstantAlerts>();
+        services.AddSingleton<ArticlePublished>();
+        services.AddSingleton<HourPassed>();
+        services.AddSingleton<BatchDue>();
+        services.AddSingleton<ConfirmationRequested>();
+        services.AddSingleton<DayPassed>();
         services.AddOptions<ScheduleOptions>().Bind(configuration.GetSection(ScheduleOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<DigestSchedule>();
 
