@@ -159,6 +159,21 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
           name: 'DigestScheduleCron'
           value: '0 0 * * * *'
         }
+        // The triggers' container and queues (%Storage:...% in their bindings): the same settings StorageOptions reads, so
+        // the triggers and the code cannot name different ones. The Functions host has no default for a %setting%: without
+        // these, it cannot index ArticlePublished, SendBatch and SubscribeConfirmation. Values: storage.bicep's names.
+        {
+          name: 'Storage__ArticlesContainer'
+          value: 'articles'
+        }
+        {
+          name: 'Storage__SendBatchesQueue'
+          value: 'send-batches'
+        }
+        {
+          name: 'Storage__SubscribeConfirmationsQueue'
+          value: 'subscribe-confirmations'
+        }
         {
           name: 'Delivery__Mode'
           value: 'SendGrid'

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Notifications.Subscribers;
+using Notifications.Pipeline;
 
 namespace Notifications.Cli;
 
@@ -11,8 +11,7 @@ namespace Notifications.Cli;
 /// (once until a round succeeds again) and tried at the next tick, never ending serve.
 /// </summary>
 public sealed class LocalConfirmationSender(
-    SubscribeConfirmationQueue queue,
-    SubscribeConfirmationSender sender,
+    ConfirmationRequested confirmations,
     TimeProvider time,
     ILogger<LocalConfirmationSender> logger) : BackgroundService
 {
@@ -25,7 +24,7 @@ public sealed class LocalConfirmationSender(
         {
             try
             {
-                var drained = await queue.SendWaitingAsync(sender, stoppingToken);
+                var drained = await confirmations.SendWaitingAsync(stoppingToken);
                 if (drained.Handled > 0)
                     logger.LogInformation("{Handled} subscribe requests handled: {Sent} confirmation emails sent", drained.Handled, drained.Sent);
                 if (failing) logger.LogWarning("Sending subscribe confirmations works again");

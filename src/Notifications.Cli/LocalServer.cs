@@ -11,7 +11,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Notifications.Functions.Subscribers;
+using Notifications.Functions.Web;
 using Notifications.Subscribers;
 using Notifications.Web;
 

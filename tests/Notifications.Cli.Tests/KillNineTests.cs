@@ -86,7 +86,7 @@ public sealed class KillNineTests(AzuriteFixture azurite) : IDisposable
             await using var host = await TestHost.StartAsync(settings, started + after);
             if (webhook && kill == "after the request left")
                 await sendGrid.PostEventsAsync(host);
-            await host.Get<DigestRunner>().RunDueAsync(started + after, Ct);
+            await host.Get<HourPassed>().RunDueAsync(started + after, Ct);
         }
 
         var status = await CliRun.RunAsync(settings, "digest", "status", runId);

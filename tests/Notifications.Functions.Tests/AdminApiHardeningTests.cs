@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Notifications.Functions.Subscribers;
+using Notifications.Functions.Web;
 using Notifications.Subscribers;
 using Notifications.Testing;
 using Notifications.Web;

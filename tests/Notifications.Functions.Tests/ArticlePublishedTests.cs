@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Notifications.Articles;
-using Notifications.Functions.Articles;
+using Notifications.Functions.ArticlePublished;
 using Notifications.Storage;
 using Notifications.Testing;
 
@@ -36,7 +36,7 @@ public sealed class ArticlePublishedTests(AzuriteFixture azurite)
         var ct = TestContext.Current.CancellationToken;
         await using var host = await TestHost.StartAsync(TestSettings.For(azurite));
         var blob = await UploadAsync(host, "2026/ptc-243.md", ValidArticle, ct);
-        var function = ActivatorUtilities.CreateInstance<ArticlePublished>(host.Services);
+        var function = ActivatorUtilities.CreateInstance<ArticleBlobTrigger>(host.Services);
         var index = host.Get<ArticleIndex>();
         var firstRun = host.Time.GetUtcNow();
 
@@ -68,7 +68,7 @@ public sealed class ArticlePublishedTests(AzuriteFixture azurite)
         var ct = TestContext.Current.CancellationToken;
         await using var host = await TestHost.StartAsync(TestSettings.For(azurite));
         var blob = await UploadAsync(host, "untitled.md", ArticleWithoutTitle, ct);
-        var function = ActivatorUtilities.CreateInstance<ArticlePublished>(host.Services);
+        var function = ActivatorUtilities.CreateInstance<ArticleBlobTrigger>(host.Services);
         var storage = host.Get<StorageResources>();
 
         await function.Run(blob, ct);

@@ -3,9 +3,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Notifications.Articles;
 using Notifications.Digests;
 using Notifications.Delivery;
-using Notifications.Functions.Articles;
-using Notifications.Functions.Delivery;
-using Notifications.Functions.Digests;
+using Notifications.Functions.ArticlePublished;
+using Notifications.Functions.BatchDue;
+using Notifications.Functions.HourPassed;
 using Notifications.Subscribers;
 using Notifications.Testing;
 
@@ -124,8 +124,8 @@ public sealed class DigestFunctionTests(AzuriteFixture azurite)
 
         // The blob trigger, called as the host would: it ingests and queues the alert; SendBatch sends it.
         var blob = host.Get<Notifications.Storage.StorageResources>().Articles.GetBlobClient("workshop.md");
-        await ActivatorUtilities.CreateInstance<ArticlePublished>(host.Services).Run(blob, ct);
-        await ActivatorUtilities.CreateInstance<ArticlePublished>(host.Services).Run(blob, ct); // delivered twice
+        await ActivatorUtilities.CreateInstance<ArticleBlobTrigger>(host.Services).Run(blob, ct);
+        await ActivatorUtilities.CreateInstance<ArticleBlobTrigger>(host.Services).Run(blob, ct); // delivered twice
         await DeliverQueuedAsync(host, ct);
 
         var request = Assert.Single(sendGrid.Accepted);

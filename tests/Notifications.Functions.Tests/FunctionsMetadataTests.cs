@@ -1,5 +1,8 @@
 using System.Reflection;
 using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Configuration;
+using Notifications.Storage;
 using Notifications.Testing;
 
 namespace Notifications.Functions.Tests;
@@ -45,7 +48,8 @@ public sealed class FunctionsMetadataTests
         var binding = Assert.Single(Function("SendBatch").GetProperty("bindings").EnumerateArray());
 
         Assert.Equal("queueTrigger", binding.GetProperty("type").GetString());
-        Assert.Equal("send-batches", binding.GetProperty("queueName").GetString());
+        Assert.Equal("%Storage:SendBatchesQueue%", binding.GetProperty("queueName").GetString());
+        Assert.Equal("send-batches", Resolve(binding.GetProperty("queueName").GetString()!, SampleSettings()));
         Assert.Equal("AzureWebJobsStorage", binding.GetProperty("connection").GetString());
     }
 
@@ -55,7 +59,8 @@ public sealed class FunctionsMetadataTests
         var binding = Assert.Single(Function("SubscribeConfirmation").GetProperty("bindings").EnumerateArray());
 
         Assert.Equal("queueTrigger", binding.GetProperty("type").GetString());
-        Assert.Equal(new Notifications.Storage.StorageOptions().SubscribeConfirmationsQueue, binding.GetProperty("queueName").GetString());
+        Assert.Equal("%Storage:SubscribeConfirmationsQueue%", binding.GetProperty("queueName").GetString());
+        Assert.Equal(new StorageOptions().SubscribeConfirmationsQueue, Resolve(binding.GetProperty("queueName").GetString()!, SampleSettings()));
         Assert.Equal("AzureWebJobsStorage", binding.GetProperty("connection").GetString());
     }
 
@@ -98,18 +103,19 @@ public sealed class FunctionsMetadataTests
     {
         var function = Function("ArticlePublished");
 
-        Assert.Equal("Notifications.Functions.Articles.ArticlePublished.Run", function.GetProperty("entryPoint").GetString());
+        Assert.Equal("Notifications.Functions.ArticlePublished.ArticleBlobTrigger.Run", function.GetProperty("entryPoint").GetString());
         Assert.Equal("Notifications.Functions.dll", function.GetProperty("scriptFile").GetString());
         var binding = Assert.Single(function.GetProperty("bindings").EnumerateArray());
         Assert.Equal("blobTrigger", binding.GetProperty("type").GetString());
         Assert.Equal("In", binding.GetProperty("direction").GetString());
-        Assert.Equal("articles/{name}", binding.GetProperty("path").GetString());
+        Assert.Equal("%Storage:ArticlesContainer%/{name}", binding.GetProperty("path").GetString());
+        Assert.Equal("articles/{name}", Resolve(binding.GetProperty("path").GetString()!, SampleSettings()));
         Assert.Equal("EventGrid", binding.GetProperty("source").GetString());
         Assert.Equal("AzureWebJobsStorage", binding.GetProperty("connection").GetString());
     }
 
     [Theory]
-    [InlineData("HourlyDigests", "Notifications.Functions.Digests.HourlyDigests.Run", "%DigestScheduleCron%")]
+    [InlineData("HourlyDigests", "Notifications.Functions.HourPassed.HourlyDigests.Run", "%DigestScheduleCron%")]
     public void DigestFunctionIsOneTimerTriggerOnItsScheduleSetting(string name, string entryPoint, string schedule)
     {
         Assert.Single(Functions(), f => f.GetProperty("bindings").EnumerateArray().Any(b => b.GetProperty("type").GetString() == "timerTrigger"
@@ -139,6 +145,70 @@ public sealed class FunctionsMetadataTests
             $"Values.{setting} '{schedule}' is neither a six-field NCRONTAB expression nor a TimeSpan.");
         // Hourly, at minute 0: digests go out at each subscriber's local hour.
         Assert.Equal("0 0 * * * *", schedule);
+    }
+
+    /// <summary>The trigger bindings that name a container or queue, and the <see cref="StorageOptions"/> property that names it for the code.</summary>
+    public static TheoryData<string, string, string> StorageNamedTriggers() => new()
+    {
+        { "ArticlePublished", "path", nameof(StorageOptions.ArticlesContainer) },
+        { "SendBatch", "queueName", nameof(StorageOptions.SendBatchesQueue) },
+        { "SubscribeConfirmation", "queueName", nameof(StorageOptions.SubscribeConfirmationsQueue) },
+    };
+
+    /// <summary>
+    /// The trigger and the code cannot drift apart: the binding names its container or queue by the %setting% StorageOptions binds
+    /// (Storage:X, the app setting Storage__X), so the same value reaches both, default or changed; the sample settings give the default.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(StorageNamedTriggers))]
+    public void TriggerNamesItsContainerOrQueueByTheSettingStorageOptionsReads(string name, string property, string option)
+    {
+        var binding = Assert.Single(Function(name).GetProperty("bindings").EnumerateArray());
+        var expression = binding.GetProperty(property).GetString()!;
+        var placeholders = Regex.Matches(expression, "%([^%]+)%").Select(m => m.Groups[1].Value).ToList();
+
+        Assert.Equal([$"{StorageOptions.Section}:{option}"], placeholders);
+        var sample = SampleSettings();
+        var defaultValue = (string)typeof(StorageOptions).GetProperty(option)!.GetValue(new StorageOptions())!;
+        Assert.Equal(defaultValue, sample[$"{StorageOptions.Section}__{option}"]);
+        // The same setting, changed, reaches the trigger (as the host resolves %...%) and the code (as AddNotifications binds it).
+        foreach (var value in (string[])[defaultValue, "renamed-by-setting"])
+        {
+            var settings = new Dictionary<string, string?>(sample) { [$"{StorageOptions.Section}__{option}"] = value };
+            var bound = Bind(settings);
+            var resolved = Resolve(expression, settings);
+            Assert.Equal(value, typeof(StorageOptions).GetProperty(option)!.GetValue(bound));
+            Assert.Equal(property == "path" ? $"{value}/{{name}}" : value, resolved);
+        }
+    }
+
+    /// <summary>local.settings.sample.json's Values: the app settings as the host and the worker get them (environment variables).</summary>
+    private static Dictionary<string, string?> SampleSettings()
+    {
+        using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(Repository.Root, "local.settings.sample.json")), Lenient);
+        return document.RootElement.GetProperty("Values").EnumerateObject().ToDictionary(p => p.Name, p => (string?)p.Value.GetString(), StringComparer.OrdinalIgnoreCase);
+    }
+
+    /// <summary>App settings as configuration: a setting's <c>__</c> is the <c>:</c> of a section, as the environment-variable provider reads it.</summary>
+    private static IConfiguration Configuration(IReadOnlyDictionary<string, string?> settings)
+        => new ConfigurationBuilder().AddInMemoryCollection(settings.Select(s => KeyValuePair.Create(s.Key.Replace("__", ":", StringComparison.Ordinal), s.Value))).Build();
+
+    /// <summary>
+    /// A binding expression with its %setting% placeholders resolved as the Functions host does (its name resolver reads
+    /// <c>configuration[name]</c>); an unresolved one fails, as it fails the host's indexing.
+    /// </summary>
+    private static string Resolve(string expression, IReadOnlyDictionary<string, string?> settings)
+    {
+        var configuration = Configuration(settings);
+        return Regex.Replace(expression, "%([^%]+)%", m => configuration[m.Groups[1].Value] ?? throw new Xunit.Sdk.XunitException($"'{m.Value}' does not resolve to a value."));
+    }
+
+    /// <summary>StorageOptions bound from the settings as <c>AddNotifications</c> binds them.</summary>
+    private static StorageOptions Bind(IReadOnlyDictionary<string, string?> settings)
+    {
+        var options = new StorageOptions();
+        Configuration(settings).GetSection(StorageOptions.Section).Bind(options);
+        return options;
     }
 
     private static JsonElement Function(string name)

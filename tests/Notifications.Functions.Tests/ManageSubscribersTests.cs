@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using Notifications.Functions.Subscribers;
+using Notifications.Functions.Web;
 using Notifications.Subscribers;
 using Notifications.Testing;
 using Notifications.Web;

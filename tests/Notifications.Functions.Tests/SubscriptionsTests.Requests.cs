@@ -5,7 +5,8 @@ using Azure.Data.Tables;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.DependencyInjection;
 using Notifications.Digests;
-using Notifications.Functions.Subscribers;
+using Notifications.Functions.DayPassed;
+using Notifications.Functions.Web;
 using Notifications.Subscribers;
 using Notifications.Testing;
 

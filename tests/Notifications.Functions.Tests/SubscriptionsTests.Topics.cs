@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Notifications.Functions.Subscribers;
+using Notifications.Functions.Web;
 using Notifications.Subscribers;
 using Notifications.Testing;
 

@@ -128,8 +128,9 @@ public static partial class AppSettings
                     var source = $"functions.metadata: {functionName} {binding.GetProperty("type").GetString()}.{property.Name}";
                     if (property.NameEquals("connection") && value.Length > 0)
                         settings.Add(new CodeSetting(value, source, SettingKind.Connection));
+                    // The host resolves %Section:Key% from configuration, where the app setting Section__Key lands.
                     foreach (Match placeholder in Placeholder().Matches(value))
-                        settings.Add(new CodeSetting(placeholder.Groups[1].Value, source, SettingKind.Host));
+                        settings.Add(new CodeSetting(placeholder.Groups[1].Value.Replace(":", "__", StringComparison.Ordinal), source, SettingKind.Host));
                 }
             }
         }
@@ -185,7 +186,9 @@ public static partial class AppSettings
     public static IReadOnlyList<string> Compare(IEnumerable<CodeSetting> code, IEnumerable<string> bicep, IEnumerable<DocumentedSetting> docRows)
     {
         var problems = new List<string>();
-        var codeSettings = code.DistinctBy(s => s.Name, StringComparer.OrdinalIgnoreCase).ToList();
+        // A setting both an option and a trigger read is the trigger's (Host): the host needs it in Azure, whatever the option's default.
+        var codeSettings = code.GroupBy(s => s.Name, StringComparer.OrdinalIgnoreCase)
+            .Select(g => g.FirstOrDefault(s => s.Kind != SettingKind.Option) ?? g.First()).ToList();
         var bicepSettings = bicep.ToList();
         var documented = docRows.ToList();
         const string Bicep = "infra/modules/function-app.bicep (siteConfig.appSettings)";

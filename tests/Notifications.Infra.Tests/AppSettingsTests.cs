@@ -49,6 +49,7 @@ public sealed class AppSettingsTests
         Assert.Contains("Articles__Topics__<*>__<*>", names);
         Assert.Contains("Storage__ArticlesContainer", names);
         Assert.Contains("DigestScheduleCron", names);
+        Assert.Contains(CodeSettings(), s => s is { Name: "Storage__SendBatchesQueue", Kind: SettingKind.Host });
         Assert.Contains("AzureWebJobsStorage", names);
         // Computed or internal members are not settings.
         Assert.DoesNotContain(names, n => n.StartsWith("Storage__Connection__", StringComparison.Ordinal) || n.StartsWith("Storage__IdentityConnection", StringComparison.Ordinal));
@@ -75,6 +76,11 @@ public sealed class AppSettingsTests
             Assert.DoesNotContain(name, bicep.Keys);
         Assert.Equal("\"managedidentity\"", bicep["AzureWebJobsStorage__credential"]);
         Assert.Equal("\"0 0 * * * *\"", bicep["DigestScheduleCron"]);
+        // The triggers' %Storage:...% settings: the names storage.bicep creates, which are StorageOptions' defaults.
+        var storage = new StorageOptions();
+        Assert.Equal($"\"{storage.ArticlesContainer}\"", bicep["Storage__ArticlesContainer"]);
+        Assert.Equal($"\"{storage.SendBatchesQueue}\"", bicep["Storage__SendBatchesQueue"]);
+        Assert.Equal($"\"{storage.SubscribeConfirmationsQueue}\"", bicep["Storage__SubscribeConfirmationsQueue"]);
         Assert.Equal("\"SendGrid\"", bicep["Delivery__Mode"]);
         Assert.Equal("\"k1\"", bicep["Tokens__CurrentKeyId"]);
         Assert.Contains("Authorization=AAD", bicep["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"], StringComparison.Ordinal);

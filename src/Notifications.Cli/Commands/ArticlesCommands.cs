@@ -28,14 +28,14 @@ public static class ArticlesCommands
         publish.SetAction((parse, ct) => cli.RunAsync(parse, async services =>
         {
             var publisher = services.GetRequiredService<ArticlePublisher>();
-            var alerts = services.GetRequiredService<InstantAlerts>();
+            var published = services.GetRequiredService<ArticlePublished>();
             var rejected = 0;
             foreach (var file in parse.GetValue(files)!)
             {
                 if (!file.Exists) throw new FileNotFoundException(null, file.FullName);
                 await using (var stream = file.OpenRead())
                     await publisher.PublishAsync(file.Name, stream, ct);
-                var result = await alerts.IngestAsync(file.Name, ct);
+                var result = await published.IngestAsync(file.Name, ct);
                 if (await WriteResultAsync(cli, result)) rejected++;
             }
             return rejected == 0 ? 0 : 1;
@@ -112,11 +112,11 @@ public static class ArticlesCommands
         reingest.SetAction((parse, ct) => cli.RunAsync(parse, async services =>
         {
             var results = await services.GetRequiredService<ArticleIngestor>().ReingestAsync(parse.GetValue(all), ct);
-            var alerts = services.GetRequiredService<InstantAlerts>();
+            var published = services.GetRequiredService<ArticlePublished>();
             var rejected = 0;
             foreach (var result in results)
             {
-                await alerts.AlertAsync(result, ct);
+                await published.AlertAsync(result, ct);
                 if (await WriteResultAsync(cli, result)) rejected++;
             }
             await cli.Out.WriteLineAsync(results.Count == 0

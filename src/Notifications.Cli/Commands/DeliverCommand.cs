@@ -17,13 +17,13 @@ public static class DeliverCommand
             { CliContext.JsonOption };
         deliver.SetAction((parse, ct) => cli.RunAsync(parse, async services =>
         {
-            var runner = services.GetRequiredService<DigestRunner>();
+            var batchDue = services.GetRequiredService<BatchDue>();
             var queue = services.GetRequiredService<SendBatchQueue>();
             var outcomes = new List<BatchOutcome>();
             var cancelled = new List<string>();
             var handled = await queue.DrainAsync(async (message, token) =>
             {
-                if (await runner.SendQueuedAsync(message, token) is not { } r) return;
+                if (await batchDue.SendAsync(message, token) is not { } r) return;
                 outcomes.Add(r.Outcome);
                 if (r.Outcome == BatchOutcome.Cancelled)
                     cancelled.Add($"Batch {r.BatchId} of run {message.RunId} cancelled, {r.Error}.");

@@ -48,7 +48,7 @@ public static class DigestCommands
             var runner = services.GetRequiredService<DigestRunner>();
             if (!parse.GetValue(due))
                 return await WriteResultAsync(cli, parse, await runner.RunAsync(DigestPeriod.ParseFrequency(parse.GetValue(frequency)!), instant, ct));
-            var results = await runner.RunDueAsync(instant, ct);
+            var results = await services.GetRequiredService<HourPassed>().RunDueAsync(instant, ct);
             var asJson = parse.GetValue(CliContext.JsonOption);
             if (asJson)
                 await cli.WriteJsonAsync(results.Select(Json));

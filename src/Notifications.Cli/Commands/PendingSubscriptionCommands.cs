@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
+using Notifications.Pipeline;
 using Notifications.Subscribers;
 
 namespace Notifications.Cli.Commands;
@@ -19,7 +20,7 @@ public static class PendingSubscriptionCommands
         command.SetAction((parse, ct) => cli.RunAsync(parse, async services =>
         {
             var queue = services.GetRequiredService<SubscribeConfirmationQueue>();
-            var drained = await queue.SendWaitingAsync(services.GetRequiredService<SubscribeConfirmationSender>(), ct);
+            var drained = await services.GetRequiredService<ConfirmationRequested>().SendWaitingAsync(ct);
             var left = await queue.BacklogAsync(ct);
             if (drained.Handled > 0)
                 await cli.Out.WriteLineAsync($"{drained.Handled} subscribe requests handled: {drained.Sent} confirmation emails sent.");
@@ -39,7 +40,7 @@ public static class PendingSubscriptionCommands
             "Remove subscribe requests and pending subscribers whose confirmation link has expired (the PurgePendingSubscriptions function's twin).");
         command.SetAction((parse, ct) => cli.RunAsync(parse, async services =>
         {
-            var result = await services.GetRequiredService<PendingSubscriptionPurge>().PurgeAsync(ct);
+            var result = await services.GetRequiredService<DayPassed>().PurgeAsync(ct);
             await cli.Out.WriteLineAsync($"Purged {result.Requests} expired subscribe requests and {result.PendingRecords} never-confirmed pending subscribers.");
             return 0;
         }));

@@ -10,7 +10,7 @@ using Notifications.Digests;
 namespace Notifications.Pipeline;
 
 /// <summary>
-/// Sends one batch of a run (both of <see cref="DigestRunner"/>'s send paths: the queue's and the inline one), after checking, right
+/// Sends one batch of a run (on both send paths: the queue's, <see cref="BatchDue"/>, and <see cref="DigestRunner"/>'s inline one), after checking, right
 /// before the batch is claimed, that the articles its rendering carries (<see cref="DigestRendering"/>) are still published:
 /// <list type="bullet">
 /// <item>none withdrawn: the batch sends the variant's archived rendering;</item>

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Notifications.Articles;
 using Notifications.Delivery;
 using Notifications.Subscribers;
 using Notifications.Digests;
@@ -52,14 +51,15 @@ public sealed record DigestRunStatusReport(
     bool WebhookConfigured = false);
 
 /// <summary>
-/// Digest runs, start to end: the hourly timer (<see cref="PlanDueAsync"/>), instant alerts (<see cref="PlanAlertAsync"/>), a run started by
-/// hand (<see cref="RunAsync"/>), and the sending of their batches. <see cref="DigestPlanner"/> decides who gets what; running the same
-/// run again sends nothing that was sent.
+/// Digest runs, start to end: a run started by hand (<see cref="RunAsync"/>), resumed (<see cref="ResumeAsync"/>) or looked at
+/// (<see cref="StatusAsync"/>), as the CLI's admin commands do; and the steps the triggers' entries share (<see cref="HourPassed"/>,
+/// <see cref="ArticlePublished"/>, <see cref="BatchDue"/>): a run planned if it is not yet, its batches queued, sent here and now, and
+/// their outcomes recorded on the run. <see cref="DigestPlanner"/> decides who gets what; running the same run again sends nothing
+/// that was sent.
 /// </summary>
 public sealed class DigestRunner(
     DigestRunStore runs,
     DigestPlanner planner,
-    ArticleIndex articles,
     DeliveryLedger ledger,
     DigestBatchSender sender,
     SendBatchQueue queue,
@@ -81,96 +81,6 @@ public sealed class DigestRunner(
     {
         var second = new DateTimeOffset((until.UtcTicks + TimeSpan.TicksPerSecond - 1) / TimeSpan.TicksPerSecond * TimeSpan.TicksPerSecond, TimeSpan.Zero);
         return $"another planner holds run {runId} until {second:yyyy-MM-dd HH:mm:ss} UTC; it will be replanned then (by the hourly timer, or by running it again)";
-    }
-
-    /// <summary>
-    /// The hourly timer (<c>DigestSchedule</c> function; CLI twin <c>notify digest run --due</c> sends inline): plans the daily and
-    /// weekly runs of the UTC hour of <paramref name="at"/> (whoever is due then in their own time zone), the alerts of articles that
-    /// became available without one (held articles whose date came), and any run whose planner stopped; then puts one message per
-    /// planned batch on the send-batches queue, so the SendBatch function sends them, scaled out across instances. Then it heals: the
-    /// batches of recent runs that <see cref="FailedBatchHealer"/> finds due (failed ones past their backoff, uncertain ones to visit) are
-    /// queued too.
-    /// </summary>
-    /// <param name="at">When the timer was due; the top of its UTC hour is the run's instant, whatever the timer's lateness.</param>
-    public async Task<IReadOnlyList<DigestRunResult>> PlanDueAsync(DateTimeOffset? at = null, CancellationToken ct = default)
-    {
-        var results = new List<DigestRunResult>();
-        foreach (var run in await DueRunsAsync(at ?? time.GetUtcNow(), ct))
-            results.Add(await EnqueueAsync(run, ct));
-        foreach (var heal in await healer.DueAsync(ct))
-        {
-            if (heal.Batches.Count == 0)
-            {
-                await CompleteDoneRunAsync(heal.Run, ct);
-                continue;
-            }
-            await queue.EnqueueAsync(heal.Batches.Select(b => new SendBatchMessage(heal.Run.RunId, heal.Run.PlanId, b.BatchId)), ct);
-            logger.LogInformation("Run {RunId}: {Count} batches queued again by the hourly timer", heal.Run.RunId, heal.Batches.Count);
-        }
-        return results;
-    }
-
-    /// <summary>The same as <see cref="PlanDueAsync"/>, sending every batch here and now: <c>notify digest run --due</c>.</summary>
-    public async Task<IReadOnlyList<DigestRunResult>> RunDueAsync(DateTimeOffset? at = null, CancellationToken ct = default)
-    {
-        var results = new List<DigestRunResult>();
-        foreach (var run in await DueRunsAsync(at ?? time.GetUtcNow(), ct))
-            // Planned batches; failed and uncertain ones are the healer's, below (failed ones after their backoff).
-            results.Add(await SendOrReportAsync(run, ct, b => b.Status is BatchStatus.Planned or BatchStatus.Sent));
-        foreach (var heal in await healer.DueAsync(ct))
-        {
-            if (heal.Batches.Count == 0)
-            {
-                await CompleteDoneRunAsync(heal.Run, ct);
-                continue;
-            }
-            var ids = heal.Batches.Select(b => b.BatchId).ToHashSet(StringComparer.Ordinal);
-            var healed = await SendAsync(heal.Run, ct, only: b => ids.Contains(b.BatchId));
-            var index = results.FindIndex(r => r.RunId == healed.RunId);
-            if (index < 0) results.Add(healed);
-            else results[index] = healed with { BatchResults = [.. results[index].BatchResults, .. healed.BatchResults] };
-        }
-        return results;
-    }
-
-    /// <summary>
-    /// An accepted article's instant alert, planned and queued (once per article and its translations): what ingesting an article
-    /// does (<see cref="InstantAlerts"/>). Null when the article is not available yet (held): the hourly timer alerts it when it is.
-    /// </summary>
-    public async Task<DigestRunResult?> PlanAlertAsync(IndexedArticle article, CancellationToken ct = default)
-    {
-        if (article is not { Status: ArticleStatus.Accepted, AvailableAt: { } available } || available > time.GetUtcNow()) return null;
-        var group = article.TranslationKey ?? article.BlobName;
-        // A correction that says resend: true has an alert run of its own (one per corrected version).
-        var run = await PlannedRunAsync(DigestPeriod.Alert(article), time.GetUtcNow(), group, ct);
-        return await EnqueueAsync(run, ct);
-    }
-
-    /// <summary>
-    /// What the SendBatch function and <c>notify deliver</c> do with one queue message: send that batch, unless its run is
-    /// paused, finished, or has been planned again since (a message for another plan is stale). Null when nothing was done.
-    /// </summary>
-    public async Task<BatchResult?> SendQueuedAsync(SendBatchMessage message, CancellationToken ct = default)
-    {
-        var (frequency, key) = DigestPeriod.ParseRunId(message.RunId);
-        var run = await runs.GetAsync(frequency, key, ct);
-        if (run is not { Status: DigestRunStatus.Planned } || run.PlanId != message.PlanId)
-        {
-            logger.LogInformation("Batch {BatchId} of run {RunId}: the run is {Status}; the message is dropped", message.BatchId, message.RunId, run?.Status);
-            return null;
-        }
-        var batch = await ledger.GetAsync(run.RunId, run.PlanId, message.BatchId, ct);
-        if (batch is null) return null;
-        if (batch is { Status: BatchStatus.Failed, GaveUpAt: { } gaveUp })
-        {
-            // Queued by an earlier tick, arriving after the timer gave the batch up at the lateness limit: only `resume` sends it now.
-            logger.LogWarning("Batch {BatchId} of run {RunId} was given up at {GaveUpAt:u} (past the lateness limit); the message is dropped. " +
-                              "`notify digest resume {RunId}` sends it anyway", message.BatchId, message.RunId, gaveUp, message.RunId);
-            return null;
-        }
-        var result = await sender.SendAsync(run, batch, new DigestBatchSender.Loaded(), ct);
-        await RecordAsync(run, [result], ct);
-        return result;
     }
 
     /// <summary>
@@ -218,35 +128,8 @@ public sealed class DigestRunner(
         return await SendOrReportAsync(await PlannedRunAsync(DigestPeriod.For(frequency, now), now, "", ct), ct);
     }
 
-    /// <summary>The runs the hourly timer is due to plan at <paramref name="at"/>, planned; each once.</summary>
-    private async Task<IReadOnlyList<DigestRun>> DueRunsAsync(DateTimeOffset at, CancellationToken ct)
-    {
-        var hour = DigestPeriod.TopOfHour(at);
-        var due = new Dictionary<string, DigestRun>(StringComparer.Ordinal);
-        var lateness = schedule.Value.LatenessLimit;
-
-        // A run whose planner stopped is planned again (it covers what it covered the first time).
-        foreach (var stale in await runs.ListUnplannedAsync(hour - lateness, PlanningLease, ct))
-            due[stale.RunId] = await PlannedRunAsync(DigestPeriod.Of(stale), stale.WindowEnd, stale.ArticleGroup, ct);
-
-        foreach (var frequency in (DigestFrequency[])[DigestFrequency.Daily, DigestFrequency.Weekly])
-        {
-            var run = await PlannedRunAsync(DigestPeriod.Hourly(frequency, hour), hour, "", ct);
-            due[run.RunId] = run;
-        }
-
-        // Alerts that ingesting did not plan: articles held until their date, or a trigger that stopped after ingesting.
-        foreach (var article in await articles.ListAvailableAsync(hour - lateness, at.AddSeconds(1), ct))
-        {
-            var group = article.TranslationKey ?? article.BlobName;
-            var period = DigestPeriod.Alert(article);
-            if (due.ContainsKey(period.RunId)) continue;
-            due[period.RunId] = await PlannedRunAsync(period, at, group, ct);
-        }
-        return due.Values.ToList();
-    }
-
-    private async Task<DigestRunResult> EnqueueAsync(DigestRun run, CancellationToken ct)
+    /// <summary>A planned run's unsent batches, one message each on the send-batches queue (for <see cref="BatchDue"/>).</summary>
+    internal async Task<DigestRunResult> EnqueueAsync(DigestRun run, CancellationToken ct)
     {
         if (run.Status is not DigestRunStatus.Planned) return Result(run, []);
         // Failed batches are retried by the hourly timer after their backoff (FailedBatchHealer), not every time a run is looked at.
@@ -256,7 +139,8 @@ public sealed class DigestRunner(
         return Result(run, []);
     }
 
-    private async Task<DigestRunResult> SendOrReportAsync(DigestRun run, CancellationToken ct, Func<DeliveryBatch, bool>? only = null)
+    /// <summary>A planned run's batches sent here and now; a completed one reports what was sent; any other sends nothing.</summary>
+    internal async Task<DigestRunResult> SendOrReportAsync(DigestRun run, CancellationToken ct, Func<DeliveryBatch, bool>? only = null)
     {
         if (run.Status is DigestRunStatus.Completed)
         {
@@ -276,7 +160,7 @@ public sealed class DigestRunner(
     }
 
     /// <summary>The run, planned if it was not yet (or if its planner died past the lease).</summary>
-    private async Task<DigestRun> PlannedRunAsync(DigestPeriod period, DateTimeOffset at, string articleGroup, CancellationToken ct)
+    internal async Task<DigestRun> PlannedRunAsync(DigestPeriod period, DateTimeOffset at, string articleGroup, CancellationToken ct)
     {
         var run = await runs.GetOrCreateAsync(period, at, ct, articleGroup);
         if (run.Status is DigestRunStatus.Open || (run.Status is DigestRunStatus.Planning && time.GetUtcNow() - run.UpdatedAt > PlanningLease))
@@ -298,7 +182,7 @@ public sealed class DigestRunner(
     }
 
     /// <param name="only">The batches to send (null: all); the run completes only if the others are sent already.</param>
-    private async Task<DigestRunResult> SendAsync(DigestRun run, CancellationToken ct, bool resendUncertain = false, Func<DeliveryBatch, bool>? only = null)
+    internal async Task<DigestRunResult> SendAsync(DigestRun run, CancellationToken ct, bool resendUncertain = false, Func<DeliveryBatch, bool>? only = null)
     {
         var loaded = new DigestBatchSender.Loaded();
         var results = new List<BatchResult>();
@@ -328,7 +212,7 @@ public sealed class DigestRunner(
     /// For the inline loop, which knows the outcome of every batch it went through: true when all were sent, so the plan need
     /// not be listed again after every batch. Null (queue consumers, each seeing one batch) lists the plan to find out.
     /// </param>
-    private async Task<DigestRun> RecordAsync(DigestRun run, IReadOnlyList<BatchResult> results, CancellationToken ct, bool? allSentSoFar = null)
+    internal async Task<DigestRun> RecordAsync(DigestRun run, IReadOnlyList<BatchResult> results, CancellationToken ct, bool? allSentSoFar = null)
     {
         for (var attempt = 0; attempt < 10; attempt++)
         {
@@ -357,13 +241,6 @@ public sealed class DigestRunner(
             run = await runs.GetAsync(run.Frequency, run.PeriodKey, ct) ?? run;
         }
         return run;
-    }
-
-    /// <summary>A run whose every batch is Sent or Cancelled (the last one decided by the webhook's evidence), marked completed.</summary>
-    private async Task CompleteDoneRunAsync(DigestRun run, CancellationToken ct)
-    {
-        if (await RecordAsync(run, [new BatchResult("", BatchOutcome.AlreadySent, 0, 0, null)], ct) is { Status: DigestRunStatus.Completed })
-            logger.LogInformation("Run {RunId} completed by the hourly timer: every batch is sent (the last ones on SendGrid's evidence) or cancelled", run.RunId);
     }
 
     /// <summary>

@@ -28,8 +28,8 @@ public sealed record BatchHealing(string BatchId, int Attempts, DateTimeOffset R
 }
 
 /// <summary>
-/// Failed work heals itself. Every hourly tick (<see cref="DigestRunner.PlanDueAsync"/> and its inline twin
-/// <see cref="DigestRunner.RunDueAsync"/>) asks this which batches of recent runs to send again, and the runner queues or sends them:
+/// Failed work heals itself. Every hourly tick (<see cref="HourPassed.PlanDueAsync"/> and its inline twin
+/// <see cref="HourPassed.RunDueAsync"/>) asks this which batches of recent runs to send again, and the tick queues or sends them:
 /// <list type="bullet">
 /// <item>a Failed batch when its backoff is due: <see cref="DeliveryOptions.HealBackoff"/> after its first attempt, doubled per further
 /// attempt up to <see cref="DeliveryOptions.HealBackoffMax"/>, counted from its last failure (a tick up to <see cref="Slack"/> early

@@ -52,6 +52,7 @@ public sealed class StorageOptions : IValidatableObject
         IdentityConnection = StorageConnection.FromIdentitySettings(section, out _connectionError);
     }
 
+    /// <summary>Where articles land. The ArticlePublished blob trigger reads the same setting (<c>%Storage:ArticlesContainer%</c>).</summary>
     [Required, RegularExpression(ContainerName, ErrorMessage = "Storage:ArticlesContainer must be a valid blob container name (3-63 lowercase letters, digits, hyphens).")]
     public string ArticlesContainer { get; set; } = "articles";
 
@@ -81,7 +82,7 @@ public sealed class StorageOptions : IValidatableObject
     [Required, RegularExpression(TableName, ErrorMessage = "Storage:DeliveryLedgerTable must be a valid table name.")]
     public string DeliveryLedgerTable { get; set; } = "DeliveryLedger";
 
-    /// <summary>The queue of send batches. The SendBatch trigger names "send-batches" itself; change both together.</summary>
+    /// <summary>The queue of send batches. The SendBatch trigger reads the same setting (<c>%Storage:SendBatchesQueue%</c>).</summary>
     [Required, RegularExpression(ContainerName, ErrorMessage = "Storage:SendBatchesQueue must be a valid queue name (3-63 lowercase letters, digits, hyphens).")]
     public string SendBatchesQueue { get; set; } = "send-batches";
 
@@ -102,7 +103,7 @@ public sealed class StorageOptions : IValidatableObject
     [Required, RegularExpression(TableName, ErrorMessage = "Storage:SubscribeRequestsTable must be a valid table name.")]
     public string SubscribeRequestsTable { get; set; } = "SubscribeRequests";
 
-    /// <summary>The queue of confirmation emails to send. The SubscribeConfirmation trigger names "subscribe-confirmations" itself; change both together.</summary>
+    /// <summary>The queue of confirmation emails to send. The SubscribeConfirmation trigger reads the same setting (<c>%Storage:SubscribeConfirmationsQueue%</c>).</summary>
     [Required, RegularExpression(ContainerName, ErrorMessage = "Storage:SubscribeConfirmationsQueue must be a valid queue name (3-63 lowercase letters, digits, hyphens).")]
     public string SubscribeConfirmationsQueue { get; set; } = "subscribe-confirmations";
 

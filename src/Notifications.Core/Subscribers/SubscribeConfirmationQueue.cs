@@ -7,9 +7,6 @@ namespace Notifications.Subscribers;
 /// <summary>One message on the subscribe-confirmations queue: the key of a subscribe request, never the address.</summary>
 public sealed record SubscribeConfirmationMessage(string SubscriberId, string RequestId);
 
-/// <summary>What one <see cref="SubscribeConfirmationQueue.SendWaitingAsync"/> did: requests handled, confirmation emails sent.</summary>
-public sealed record ConfirmationDrainResult(int Handled, int Sent);
-
 /// <summary>
 /// The subscribe-confirmations queue: the subscribe form puts one message per request on it, and the SubscribeConfirmation
 /// function (or <c>notify subscribers send-confirmations</c>) takes them off and sends the email, off the request path, so the
@@ -43,20 +40,6 @@ public sealed class SubscribeConfirmationQueue(StorageResources storage, ILogger
     {
         await storage.EnsureCreatedAsync();
         return await QueueDrain.BacklogAsync(storage.SubscribeConfirmations, VisibilityTimeout, ct);
-    }
-
-    /// <summary>
-    /// Sends the confirmation email of every request waiting on the queue, as the SubscribeConfirmation function does with each
-    /// message: the one drain of <c>notify subscribers send-confirmations</c> and of <c>notify serve</c> (every few seconds).
-    /// </summary>
-    public async Task<ConfirmationDrainResult> SendWaitingAsync(SubscribeConfirmationSender sender, CancellationToken ct = default)
-    {
-        var sent = 0;
-        var handled = await DrainAsync(async (message, token) =>
-        {
-            if (await sender.SendAsync(message, token) == ConfirmationSendOutcome.Sent) sent++;
-        }, VisibilityTimeout, ct);
-        return new ConfirmationDrainResult(handled, sent);
     }
 
     /// <summary>

@@ -34,7 +34,7 @@ public sealed class WithdrawalAndCorrectionTests(AzuriteFixture azurite)
     private static async Task<IngestResult> PublishAsync(TestHost host, string name, string content)
     {
         await host.Get<ArticlePublisher>().PublishAsync(name, new MemoryStream(Encoding.UTF8.GetBytes(content)), Ct);
-        return await host.Get<InstantAlerts>().IngestAsync(name, Ct);
+        return await host.Get<ArticlePublished>().IngestAsync(name, Ct);
     }
 
     /// <summary>What the SendBatch function (and <c>notify deliver</c>) does: every queued batch, one at a time.</summary>
@@ -43,7 +43,7 @@ public sealed class WithdrawalAndCorrectionTests(AzuriteFixture azurite)
         var results = new List<BatchResult>();
         await host.Get<SendBatchQueue>().DrainAsync(async (message, token) =>
         {
-            if (await host.Get<DigestRunner>().SendQueuedAsync(message, token) is { } r) results.Add(r);
+            if (await host.Get<BatchDue>().SendAsync(message, token) is { } r) results.Add(r);
         }, TimeSpan.FromMinutes(5), Ct);
         return results;
     }
@@ -63,7 +63,7 @@ public sealed class WithdrawalAndCorrectionTests(AzuriteFixture azurite)
         Assert.Equal(IngestOutcome.Withdrawn, Assert.Single(await host.Get<ArticleIngestor>().ReingestAsync(all: false, Ct)).Outcome);
         var delivered = await DeliverAsync(host);
         host.Time.Advance(TimeSpan.FromHours(1));
-        await host.Get<DigestRunner>().RunDueAsync(ct: Ct);   // the hourly tick does not alert it either
+        await host.Get<HourPassed>().RunDueAsync(ct: Ct);   // the hourly tick does not alert it either
 
         Assert.Empty(sendGrid.Requests);
         var cancelled = Assert.Single(delivered);
@@ -108,7 +108,7 @@ public sealed class WithdrawalAndCorrectionTests(AzuriteFixture azurite)
 
         await host.Get<StorageResources>().Articles.GetBlobClient("oops.md").DeleteAsync(cancellationToken: Ct);
         host.Time.Advance(TimeSpan.FromMinutes(10));
-        await host.Get<DigestRunner>().RunDueAsync(ct: Ct);   // the hourly tick
+        await host.Get<HourPassed>().RunDueAsync(ct: Ct);   // the hourly tick
         var resumed = await host.Get<DigestRunner>().ResumeAsync(DigestPeriod.Alert(published.Article!).RunId, resendUncertain: false, Ct);
 
         Assert.Single(sendGrid.Requests);   // the refused one, and nothing since
@@ -126,7 +126,7 @@ public sealed class WithdrawalAndCorrectionTests(AzuriteFixture azurite)
         await PublishAsync(host, "oops.md", Md("A report published by mistake"));
         host.Time.SetUtcNow(new DateTimeOffset(2026, 11, 26, 8, 0, 0, TimeSpan.Zero));
         // 08:00 UTC: the hourly timer plans today's digest (two batches of one, one rendering) and queues it.
-        var run = Assert.Single(await host.Get<DigestRunner>().PlanDueAsync(new DateTimeOffset(2026, 11, 26, 8, 0, 0, TimeSpan.Zero), Ct), r => r.PlannedRecipients > 0);
+        var run = Assert.Single(await host.Get<HourPassed>().PlanDueAsync(new DateTimeOffset(2026, 11, 26, 8, 0, 0, TimeSpan.Zero), Ct), r => r.PlannedRecipients > 0);
         Assert.Equal((2, 2), (run.Articles, run.Batches));
 
         await host.Get<StorageResources>().Articles.GetBlobClient("oops.md").DeleteAsync(cancellationToken: Ct);
@@ -134,7 +134,7 @@ public sealed class WithdrawalAndCorrectionTests(AzuriteFixture azurite)
         var (frequency, key) = DigestPeriod.ParseRunId(run.RunId);
         var planId = (await host.Get<DigestRunStore>().GetAsync(frequency, key, Ct))!.PlanId;
         var batches = await host.Get<DeliveryLedger>().ListAsync(run.RunId, planId, Ct);
-        var results = await Task.WhenAll(batches.Select(b => host.Get<DigestRunner>().SendQueuedAsync(new SendBatchMessage(run.RunId, planId, b.BatchId), Ct)));
+        var results = await Task.WhenAll(batches.Select(b => host.Get<BatchDue>().SendAsync(new SendBatchMessage(run.RunId, planId, b.BatchId), Ct)));
 
         Assert.All(results, r => Assert.Equal(BatchOutcome.Sent, r!.Outcome));
         var mails = sendGrid.Accepted.SelectMany(r => r.Delivered).ToList();
@@ -162,7 +162,7 @@ public sealed class WithdrawalAndCorrectionTests(AzuriteFixture azurite)
         await host.Get<SubscriberStore>().AddAsync(new NewSubscriber("daily@customs.example", "Daily", "Customs"), Ct);
         await PublishAsync(host, "oops.md", Md("A report published by mistake"));
         host.Time.SetUtcNow(new DateTimeOffset(2026, 11, 26, 8, 0, 0, TimeSpan.Zero));
-        var run = Assert.Single(await host.Get<DigestRunner>().PlanDueAsync(new DateTimeOffset(2026, 11, 26, 8, 0, 0, TimeSpan.Zero), Ct), r => r.PlannedRecipients > 0);
+        var run = Assert.Single(await host.Get<HourPassed>().PlanDueAsync(new DateTimeOffset(2026, 11, 26, 8, 0, 0, TimeSpan.Zero), Ct), r => r.PlannedRecipients > 0);
 
         await host.Get<StorageResources>().Articles.GetBlobClient("oops.md").DeleteAsync(cancellationToken: Ct);
         var delivered = await DeliverAsync(host);
@@ -191,11 +191,11 @@ public sealed class WithdrawalAndCorrectionTests(AzuriteFixture azurite)
         host.Time.Advance(TimeSpan.FromMinutes(30));
         var corrected = await PublishAsync(host, "ptc.md", Md("PTC closes its 241st and 242nd sessions", "resend: true\n"));
         // The trigger fires twice for the same upload, and the hourly tick meets it too: one alert all the same.
-        Assert.Equal(IngestOutcome.Unchanged, (await host.Get<InstantAlerts>().IngestAsync("ptc.md", Ct)).Outcome);
-        await host.Get<DigestRunner>().PlanAlertAsync(corrected.Article!, Ct);
+        Assert.Equal(IngestOutcome.Unchanged, (await host.Get<ArticlePublished>().IngestAsync("ptc.md", Ct)).Outcome);
+        await host.Get<ArticlePublished>().AlertAsync(corrected.Article!, Ct);
         await DeliverAsync(host);
         host.Time.Advance(TimeSpan.FromMinutes(20));
-        await host.Get<DigestRunner>().RunDueAsync(ct: Ct);
+        await host.Get<HourPassed>().RunDueAsync(ct: Ct);
 
         Assert.Equal(IngestOutcome.Updated, corrected.Outcome);
         var corrections = sendGrid.Accepted.SelectMany(r => r.Delivered).Skip(3).ToList();

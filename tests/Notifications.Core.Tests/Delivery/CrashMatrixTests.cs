@@ -14,7 +14,7 @@ namespace Notifications.Core.Tests.Delivery;
 /// <summary>
 /// The crash matrix: the process is killed during planning, after a batch's request left, or before it left; with and without
 /// the event webhook (and the automatic resend where it matters). Then the deployment goes on as it would: the hourly ticks plan
-/// and queue (<see cref="DigestRunner.PlanDueAsync"/>, which also revisits the uncertain and failed batches of recent runs:
+/// and queue (<see cref="HourPassed.PlanDueAsync"/>, which also revisits the uncertain and failed batches of recent runs:
 /// <see cref="FailedBatchHealer"/>), the SendBatch function drains the queue, and SendGrid posts its events. Nobody runs
 /// <c>notify digest resume</c>. 7 subscribers in batches of 2, mailed by the 08:00 run. At the end: every batch's state, nobody twice, and nobody lost
 /// unless reported uncertain.
@@ -71,16 +71,15 @@ public sealed class CrashMatrixTests(AzuriteFixture azurite)
             if (kill == "during planning")
                 await KillDuringPlanningAsync(killed);
             else
-                await Assert.ThrowsAsync<ProcessDiedException>(() => killed.Get<DigestRunner>().RunDueAsync(Eight, Ct));
+                await Assert.ThrowsAsync<ProcessDiedException>(() => killed.Get<HourPassed>().RunDueAsync(Eight, Ct));
         }
 
         // The deployment goes on: a restart at 08:20, then the hourly ticks until noon.
         foreach (var at in new[] { Eight.AddMinutes(20), Eight.AddHours(1), Eight.AddHours(2), Eight.AddHours(3), Eight.AddHours(4) })
         {
             await using var host = await TestHost.StartAsync(settings, at);
-            var runner = host.Get<DigestRunner>();
-            await runner.PlanDueAsync(at, Ct);
-            await host.Get<SendBatchQueue>().DrainAsync((m, t) => runner.SendQueuedAsync(m, t), TimeSpan.FromMinutes(1), Ct);
+            await host.Get<HourPassed>().PlanDueAsync(at, Ct);
+            await host.Get<SendBatchQueue>().DrainAsync((m, t) => host.Get<BatchDue>().SendAsync(m, t), TimeSpan.FromMinutes(1), Ct);
             if (webhook)
                 await sendGrid.PostEventsAsync(host);
         }

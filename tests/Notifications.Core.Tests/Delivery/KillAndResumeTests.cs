@@ -173,13 +173,13 @@ public sealed class KillAndResumeTests(AzuriteFixture azurite)
     {
         await using var s = await SetupAsync();
         await using (var first = await RestartAsync(s))
-            await first.Get<DigestRunner>().PlanDueAsync(Eight, Ct);   // the hourly timer: planned and queued, nothing sent
+            await first.Get<HourPassed>().PlanDueAsync(Eight, Ct);   // the hourly timer: planned and queued, nothing sent
         Assert.Empty(s.SendGrid.Requests);
 
         await using var second = await RestartAsync(s, TimeSpan.FromMinutes(5));
-        var result = (await second.Get<DigestRunner>().RunDueAsync(Eight, Ct)).Single(r => r.RunId == "daily-2026-11-26T08");
+        var result = (await second.Get<HourPassed>().RunDueAsync(Eight, Ct)).Single(r => r.RunId == "daily-2026-11-26T08");
         // The queued messages arrive after the run was sent inline: they send nothing.
-        await second.Get<SendBatchQueue>().DrainAsync((m, t) => second.Get<DigestRunner>().SendQueuedAsync(m, t), TimeSpan.FromMinutes(1), Ct);
+        await second.Get<SendBatchQueue>().DrainAsync((m, t) => second.Get<BatchDue>().SendAsync(m, t), TimeSpan.FromMinutes(1), Ct);
 
         Assert.Equal(DigestRunStatus.Completed, result.Status);
         EveryoneExactlyOnce(s, 5);
@@ -281,11 +281,10 @@ public sealed class KillAndResumeTests(AzuriteFixture azurite)
     {
         await using var s = await SetupAsync(subscribers: 7, batchSize: 2);
         await using var host = await RestartAsync(s);
-        var runner = host.Get<DigestRunner>();
-        await runner.PlanDueAsync(Eight, Ct);
-        await runner.PlanDueAsync(Eight.AddMinutes(20), Ct);   // the timer fires twice in the hour: every message is queued twice
+        await host.Get<HourPassed>().PlanDueAsync(Eight, Ct);
+        await host.Get<HourPassed>().PlanDueAsync(Eight.AddMinutes(20), Ct);   // the timer fires twice in the hour: every message is queued twice
 
-        var handled = await host.Get<SendBatchQueue>().DrainAsync((m, t) => runner.SendQueuedAsync(m, t), TimeSpan.FromMinutes(1), Ct);
+        var handled = await host.Get<SendBatchQueue>().DrainAsync((m, t) => host.Get<BatchDue>().SendAsync(m, t), TimeSpan.FromMinutes(1), Ct);
 
         Assert.Equal(8, handled);
         Assert.Equal(4, s.SendGrid.Accepted.Count);

@@ -10,7 +10,7 @@ namespace Notifications.Core.Tests.Digests;
 
 /// <summary>
 /// The hourly timer end to end (Azurite and a strict SendGrid-compatible endpoint): a FakeTimeProvider walks hour by hour and each hour
-/// runs what the timer runs (<see cref="DigestRunner.RunDueAsync"/>, sending inline). Who got which article at which local time is read
+/// runs what the timer runs (<see cref="HourPassed.RunDueAsync"/>, sending inline). Who got which article at which local time is read
 /// from the requests SendGrid accepted.
 /// </summary>
 public sealed class DigestSchedulingTests(AzuriteFixture azurite)
@@ -46,7 +46,7 @@ public sealed class DigestSchedulingTests(AzuriteFixture azurite)
         {
             var name = title.ToLowerInvariant().Replace(' ', '-') + ".md";
             await Get<ArticlePublisher>().PublishAsync(name, new MemoryStream(Encoding.UTF8.GetBytes($"---\ntitle: {title}\n{frontMatter}\n---\nBody of {title}.\n")), Ct);
-            var result = await Get<InstantAlerts>().IngestAsync(name, Ct);
+            var result = await Get<ArticlePublished>().IngestAsync(name, Ct);
             Assert.Equal(IngestOutcome.Accepted, result.Outcome);
         }
 
@@ -55,7 +55,7 @@ public sealed class DigestSchedulingTests(AzuriteFixture azurite)
         {
             if (at > Host.Time.GetUtcNow()) Host.Time.SetUtcNow(at);
             var before = SendGrid.Accepted.Count;
-            await Get<DigestRunner>().RunDueAsync(at, Ct);
+            await Get<HourPassed>().RunDueAsync(at, Ct);
             foreach (var request in SendGrid.Accepted.Skip(before))
                 Mails.Add((at, request.Recipients, request.Body.GetProperty("content")[0].GetProperty("value").GetString()!));
         }
@@ -310,7 +310,7 @@ public sealed class DigestSchedulingTests(AzuriteFixture azurite)
 
         // The 07:00 run is planned (the watermark moved), then the planner "dies" before the run is marked planned.
         p.Host.Time.SetUtcNow(day0.AddHours(7));
-        await p.Get<DigestRunner>().PlanDueAsync(day0.AddHours(7), Ct);
+        await p.Get<HourPassed>().PlanDueAsync(day0.AddHours(7), Ct);
         var runs = p.Get<DigestRunStore>();
         var run = (await runs.GetAsync(DigestFrequency.Daily, "2026-11-27T07", Ct))!;
         Assert.Equal(1, run.RecipientCount);
@@ -336,8 +336,7 @@ public sealed class DigestSchedulingTests(AzuriteFixture azurite)
 
         await p.PublishAsync("Urgent notice", "topics: [e-commerce]");
         // The queue the blob trigger filled, as the SendBatch function drains it.
-        var runner = p.Get<DigestRunner>();
-        await p.Get<SendBatchQueue>().DrainAsync((m, t) => runner.SendQueuedAsync(m, t), TimeSpan.FromMinutes(1), Ct);
+        await p.Get<SendBatchQueue>().DrainAsync((m, t) => p.Get<BatchDue>().SendAsync(m, t), TimeSpan.FromMinutes(1), Ct);
         await p.TicksAsync(day0.AddHours(1), day0.AddHours(3)); // the timer finds the alert sent: nothing more
 
         var alert = Assert.Single(p.SendGrid.Accepted);

@@ -14,7 +14,7 @@ using Notifications.Web;
 namespace Notifications.Core.Tests.Digests;
 
 /// <summary>
-/// Failed work heals itself: the hourly tick (inline <see cref="DigestRunner.RunDueAsync"/>, or queued <see cref="DigestRunner.PlanDueAsync"/>
+/// Failed work heals itself: the hourly tick (inline <see cref="HourPassed.RunDueAsync"/>, or queued <see cref="HourPassed.PlanDueAsync"/>
 /// and the queue drained as the SendBatch function does) retries the failed batches of recent runs after their backoff, resumes paused
 /// runs, and gives up at the lateness limit, reporting it. Azurite, the strict fake SendGrid, a fake clock moved tick by tick.
 /// </summary>
@@ -45,18 +45,18 @@ public sealed class FailedBatchHealingTests(AzuriteFixture azurite)
         public async Task<IReadOnlyList<DigestRunResult>> TickAsync(DateTimeOffset at)
         {
             Host.Time.SetUtcNow(at);
-            return await Runner.RunDueAsync(at, Ct);
+            return await Host.Get<HourPassed>().RunDueAsync(at, Ct);
         }
 
         /// <summary>The timer at <paramref name="at"/> as in Azure: planned and queued, then the queue drained by SendBatch.</summary>
         public async Task QueuedTickAsync(DateTimeOffset at)
         {
             Host.Time.SetUtcNow(at);
-            await Runner.PlanDueAsync(at, Ct);
+            await Host.Get<HourPassed>().PlanDueAsync(at, Ct);
             await DrainAsync();
         }
 
-        public Task<int> DrainAsync() => Host.Get<SendBatchQueue>().DrainAsync((m, t) => Runner.SendQueuedAsync(m, t), TimeSpan.FromMinutes(1), Ct);
+        public Task<int> DrainAsync() => Host.Get<SendBatchQueue>().DrainAsync((m, t) => Host.Get<BatchDue>().SendAsync(m, t), TimeSpan.FromMinutes(1), Ct);
 
         public IReadOnlyList<string> Delivered => SendGrid.Accepted.SelectMany(r => r.Recipients).ToList();
 
@@ -150,7 +150,7 @@ public sealed class FailedBatchHealingTests(AzuriteFixture azurite)
         // before, its batches stayed Planned and nobody was mailed until someone ran `notify digest resume`.
         await using var s = await StartAsync(subscribers: 3, batchSize: 2);
         s.Host.Time.SetUtcNow(Eight);
-        await s.Runner.PlanDueAsync(Eight, Ct);
+        await s.Host.Get<HourPassed>().PlanDueAsync(Eight, Ct);
         await s.Host.Get<Notifications.Storage.StorageResources>().SendBatches.ClearMessagesAsync(Ct);
         await s.DrainAsync();
         Assert.Empty(s.Delivered);
@@ -171,7 +171,7 @@ public sealed class FailedBatchHealingTests(AzuriteFixture azurite)
         var ten = Morning.AddHours(4);
         s.Host.Time.SetUtcNow(ten);
         await s.Host.Get<ArticlePublisher>().PublishAsync("urgent.md", new MemoryStream(Encoding.UTF8.GetBytes("---\ntitle: Urgent notice\n---\nBody.\n")), Ct);
-        Assert.Equal(IngestOutcome.Accepted, (await s.Host.Get<InstantAlerts>().IngestAsync("urgent.md", Ct)).Outcome);
+        Assert.Equal(IngestOutcome.Accepted, (await s.Host.Get<ArticlePublished>().IngestAsync("urgent.md", Ct)).Outcome);
         s.FailNextSend();
         await s.DrainAsync();   // SendBatch: the alert's batch fails, its run pauses
         var runId = (await s.Host.Get<DigestRunStore>().ListRecentAsync(Morning, Ct)).Single(r => r.Frequency == DigestFrequency.Instant).RunId;
@@ -260,7 +260,7 @@ public sealed class FailedBatchHealingTests(AzuriteFixture azurite)
     {
         await using var s = await StartAsync(subscribers: 2);
         await using (var crashing = await TestHost.StartAsync(s.Settings, Eight, services => services.AddSingleton<IMailTransport>(new DiesMidRequest())))
-            await Assert.ThrowsAsync<IOException>(() => crashing.Get<DigestRunner>().RunDueAsync(Eight, Ct));
+            await Assert.ThrowsAsync<IOException>(() => crashing.Get<HourPassed>().RunDueAsync(Eight, Ct));
 
         await s.TickAsync(Eight.AddHours(1));   // past the sending lease: the sender records it Uncertain (and decides what to do)
 

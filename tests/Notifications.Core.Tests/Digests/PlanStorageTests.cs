@@ -47,7 +47,7 @@ public sealed class PlanStorageTests(AzuriteFixture azurite)
         await using var sendGrid = await FakeSendGrid.StartAsync();
         await using var host = await StartAsync(sendGrid, 1500);
 
-        await host.Get<DigestRunner>().RunDueAsync(Eight, Ct);
+        await host.Get<HourPassed>().RunDueAsync(Eight, Ct);
 
         EveryoneExactlyOnce(sendGrid, 1500);
         var rows = 0;
@@ -63,10 +63,9 @@ public sealed class PlanStorageTests(AzuriteFixture azurite)
     {
         await using var sendGrid = await FakeSendGrid.StartAsync();
         await using var host = await StartAsync(sendGrid, 30);
-        var runner = host.Get<DigestRunner>();
         var ledger = host.Get<DeliveryLedger>();
 
-        await runner.PlanDueAsync(Eight, Ct); // planned and queued, not sent
+        await host.Get<HourPassed>().PlanDueAsync(Eight, Ct); // planned and queued, not sent
         var run = (await host.Get<DigestRunStore>().GetAsync(DigestFrequency.Daily, "2026-11-27T08", Ct))!;
         var planned = await ledger.ListAsync(run.RunId, run.PlanId, Ct);
         var whole = await ledger.GetAsync(run.RunId, run.PlanId, planned[0].BatchId, Ct);
@@ -74,7 +73,7 @@ public sealed class PlanStorageTests(AzuriteFixture azurite)
         Assert.Equal(whole!.RecipientIds.Count, whole.Planned!.Count);
         Assert.All(whole.Planned, r => Assert.EndsWith("@customs.example", r.Email));
 
-        await host.Get<SendBatchQueue>().DrainAsync((m, t) => runner.SendQueuedAsync(m, t), TimeSpan.FromMinutes(1), Ct);
+        await host.Get<SendBatchQueue>().DrainAsync((m, t) => host.Get<BatchDue>().SendAsync(m, t), TimeSpan.FromMinutes(1), Ct);
 
         EveryoneExactlyOnce(sendGrid, 30);
         foreach (var batch in await ledger.ListAsync(run.RunId, run.PlanId, Ct))
@@ -91,8 +90,7 @@ public sealed class PlanStorageTests(AzuriteFixture azurite)
     {
         await using var sendGrid = await FakeSendGrid.StartAsync();
         await using var host = await StartAsync(sendGrid, 30);
-        var runner = host.Get<DigestRunner>();
-        await runner.PlanDueAsync(Eight, Ct);
+        await host.Get<HourPassed>().PlanDueAsync(Eight, Ct);
         var store = host.Get<SubscriberStore>();
         var leaving = (await store.FindByEmailAsync("official0007@customs.example", Ct))!;
         var renamed = (await store.FindByEmailAsync("official0008@customs.example", Ct))!;
@@ -101,7 +99,7 @@ public sealed class PlanStorageTests(AzuriteFixture azurite)
         await store.UpdateAsync(leaving.Id, s => s with { Status = SubscriberStatus.Unsubscribed }, Ct);
         await store.UpdateAsync(renamed.Id, s => s with { Name = "Renamed Official" }, Ct);
         var changes = await store.ChangedSinceAsync(Eight, Ct);
-        await host.Get<SendBatchQueue>().DrainAsync((m, t) => runner.SendQueuedAsync(m, t), TimeSpan.FromMinutes(1), Ct);
+        await host.Get<SendBatchQueue>().DrainAsync((m, t) => host.Get<BatchDue>().SendAsync(m, t), TimeSpan.FromMinutes(1), Ct);
 
         Assert.Equal([leaving.Id], changes.Keys); // only departures are logged for senders to re-read
         var recipients = sendGrid.Accepted.SelectMany(r => r.Recipients).ToList();
@@ -118,9 +116,9 @@ public sealed class PlanStorageTests(AzuriteFixture azurite)
 
         // The hourly timer and an operator's `notify digest run --frequency daily`, at the same moment, over the same watermarks.
         await Task.WhenAll(
-            Task.Run(() => runner.RunDueAsync(Eight, Ct), Ct),
+            Task.Run(() => host.Get<HourPassed>().RunDueAsync(Eight, Ct), Ct),
             Task.Run(() => runner.RunAsync(DigestFrequency.Daily, Eight, Ct), Ct),
-            Task.Run(() => runner.RunDueAsync(Eight.AddMinutes(1), Ct), Ct));
+            Task.Run(() => host.Get<HourPassed>().RunDueAsync(Eight.AddMinutes(1), Ct), Ct));
 
         EveryoneExactlyOnce(sendGrid, 600);
     }

@@ -95,7 +95,6 @@ public sealed class ErasureTests(AzuriteFixture azurite) : IDisposable
         await using var sendGrid = await FakeSendGrid.StartAsync();
         var (host, settings) = await StartAsync(sendGrid);
         await using var _ = host;
-        var runner = host.Get<DigestRunner>();
         var target = (await host.Get<SubscriberStore>().FindByEmailAsync(_email, Ct))!;
         // An entry whose actor and details quote them (an admin signed in as themselves, a note naming them).
         await host.Get<SubscriberAudit>().RecordAsync(target.Id, _email, "updated", new Dictionary<string, string> { ["note"] = $"asked by {_name} on the phone" }, Ct);
@@ -103,16 +102,16 @@ public sealed class ErasureTests(AzuriteFixture azurite) : IDisposable
         switch (stage)
         {
             case "planned":
-                await runner.PlanDueAsync(Eight, Ct); // planned and queued, not sent
+                await host.Get<HourPassed>().PlanDueAsync(Eight, Ct); // planned and queued, not sent
                 break;
             case "failed":
                 for (var i = 0; i < 3; i++) sendGrid.EnqueueAnswer(500, $"Internal error while processing personalization to {_email} ({_name})");
-                await runner.RunDueAsync(Eight, Ct);
+                await host.Get<HourPassed>().RunDueAsync(Eight, Ct);
                 var run = (await host.Get<DigestRunStore>().GetAsync(DigestFrequency.Daily, "2026-11-27T08", Ct))!;
                 Assert.Contains(await host.Get<DeliveryLedger>().ListAsync(run.RunId, run.PlanId, Ct), b => b.Status == BatchStatus.Failed && b.Error!.Contains(_email, StringComparison.Ordinal));
                 break;
             default:
-                await runner.RunDueAsync(Eight, Ct);
+                await host.Get<HourPassed>().RunDueAsync(Eight, Ct);
                 Assert.Contains(_email, sendGrid.Accepted.SelectMany(r => r.Recipients));
                 await PostEventsAsync(host, target);
                 break;
@@ -141,7 +140,7 @@ public sealed class ErasureTests(AzuriteFixture azurite) : IDisposable
         await using var sendGrid = await FakeSendGrid.StartAsync();
         var (host, settings) = await StartAsync(sendGrid);
         await using var _ = host;
-        await host.Get<DigestRunner>().RunDueAsync(Eight, Ct);
+        await host.Get<HourPassed>().RunDueAsync(Eight, Ct);
         var target = (await host.Get<SubscriberStore>().FindByEmailAsync(_email, Ct))!;
         Assert.NotNull(await host.Get<SubscriberAdmin>().EraseAsync(_email, "admin@secretariat.example", Ct));
 
@@ -192,11 +191,10 @@ public sealed class ErasureTests(AzuriteFixture azurite) : IDisposable
         await using var sendGrid = await FakeSendGrid.StartAsync();
         var (host, _) = await StartAsync(sendGrid);
         await using var __ = host;
-        var runner = host.Get<DigestRunner>();
-        await runner.PlanDueAsync(Eight, Ct);
+        await host.Get<HourPassed>().PlanDueAsync(Eight, Ct);
 
         await host.Get<SubscriberAdmin>().EraseAsync(_email, "admin@secretariat.example", Ct);
-        await host.Get<SendBatchQueue>().DrainAsync((m, t) => runner.SendQueuedAsync(m, t), TimeSpan.FromMinutes(1), Ct);
+        await host.Get<SendBatchQueue>().DrainAsync((m, t) => host.Get<BatchDue>().SendAsync(m, t), TimeSpan.FromMinutes(1), Ct);
 
         var recipients = sendGrid.Accepted.SelectMany(r => r.Recipients).ToList();
         Assert.Equal(4, recipients.Count);

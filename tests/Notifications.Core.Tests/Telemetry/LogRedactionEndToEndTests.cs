@@ -142,7 +142,7 @@ public sealed partial class LogRedactionEndToEndTests(AzuriteFixture azurite) : 
     private static async Task PublishAsync(TestHost host, string name, string content, IngestOutcome expected = IngestOutcome.Accepted)
     {
         await host.Get<ArticlePublisher>().PublishAsync(name, new MemoryStream(Encoding.UTF8.GetBytes(content)), Ct);
-        Assert.Equal(expected, (await host.Get<InstantAlerts>().IngestAsync(name, Ct)).Outcome);
+        Assert.Equal(expected, (await host.Get<ArticlePublished>().IngestAsync(name, Ct)).Outcome);
     }
 
     private static List<string> TokensIn(SendGridRequest request)

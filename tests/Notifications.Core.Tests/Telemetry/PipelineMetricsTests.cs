@@ -123,7 +123,7 @@ public sealed class PipelineMetricsTests(AzuriteFixture azurite)
         // The hourly timer at 08:00 UTC (the daily subscriber's hour): the scheduled runs and the article's alert, sent inline;
         // SendGrid refuses the first request (400): that batch fails, the other is sent.
         sendGrid.EnqueueAnswer(400, "The from address does not match a verified Sender Identity.");
-        var results = await host.Get<DigestRunner>().RunDueAsync(new DateTimeOffset(2026, 11, 26, 8, 0, 0, TimeSpan.Zero), Ct);
+        var results = await host.Get<HourPassed>().RunDueAsync(new DateTimeOffset(2026, 11, 26, 8, 0, 0, TimeSpan.Zero), Ct);
 
         Assert.Equal(2, Sum(metrics.Runs, ("kind", "scheduled"))); // daily and weekly of the hour
         Assert.Equal(1, Sum(metrics.Runs, ("kind", "alert"), ("frequency", "instant")));

@@ -4,7 +4,7 @@ using Notifications.Digests;
 using Notifications.Subscribers;
 using Notifications.Web;
 
-namespace Notifications.Functions.Digests;
+namespace Notifications.Functions.Web;
 
 /// <summary>"View in browser": a run's archived digest as a page. CLI twin: <c>notify serve</c>.</summary>
 public sealed class ViewDigest(DigestArchive archive, SubscriptionLinks links, SubscriptionPages pages)

@@ -3,7 +3,7 @@ using Microsoft.Azure.Functions.Worker;
 using Notifications.Delivery;
 using Notifications.Web;
 
-namespace Notifications.Functions.Delivery;
+namespace Notifications.Functions.Web;
 
 /// <summary>
 /// SendGrid's Event Webhook. Anonymous to the Functions host: the Signed Event Webhook signature (checked against

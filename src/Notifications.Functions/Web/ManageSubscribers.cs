@@ -3,7 +3,7 @@ using Microsoft.Azure.Functions.Worker;
 using Notifications.Subscribers;
 using Notifications.Web;
 
-namespace Notifications.Functions.Subscribers;
+namespace Notifications.Functions.Web;
 
 /// <summary>
 /// The admin API, function-key protected (in production, put App Service authentication with Entra ID in front; see docs/subscribers.md, "Production authentication with Entra ID").

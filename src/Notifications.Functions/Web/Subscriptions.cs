@@ -3,7 +3,7 @@ using Microsoft.Azure.Functions.Worker;
 using Notifications.Subscribers;
 using Notifications.Web;
 
-namespace Notifications.Functions.Subscribers;
+namespace Notifications.Functions.Web;
 
 /// <summary>
 /// The subscriber's own pages, anonymous: every link carries a signed token, and the subscribe form is rate-limited and

@@ -1,25 +1,26 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Notifications.Subscribers;
 
-namespace Notifications.Subscribers;
+namespace Notifications.Pipeline;
 
 /// <summary>What one purge removed.</summary>
 public sealed record PendingPurgeResult(int Requests, int PendingRecords);
 
 /// <summary>
-/// Removes what was asked for and never confirmed, once its link can no longer be used (<see cref="TokenOptions.ConfirmationLifetime"/>):
+/// A day passed (the PurgePendingSubscriptions timer, daily at 02:30 UTC; CLI twin <c>notify subscribers purge-pending</c>): removes
+/// what was asked for and never confirmed, once its link can no longer be used (<see cref="TokenOptions.ConfirmationLifetime"/>):
 /// expired subscribe requests, and Pending subscriber records (made by the subscribe form before requests existed) whose last
-/// confirmation email, or last change, is older than that. Daily (the PurgePendingSubscriptions function); CLI twin:
-/// <c>notify subscribers purge-pending</c>. Idempotent.
+/// confirmation email, or last change, is older than that. Idempotent.
 /// </summary>
-public sealed class PendingSubscriptionPurge(
+public sealed class DayPassed(
     SubscribeRequestStore requests,
     SubscriberStore store,
     SubscriberAudit audit,
     IOptions<TokenOptions> tokenOptions,
     IOptions<SelfServiceOptions> selfService,
     TimeProvider time,
-    ILogger<PendingSubscriptionPurge> logger)
+    ILogger<DayPassed> logger)
 {
     public async Task<PendingPurgeResult> PurgeAsync(CancellationToken ct = default)
     {

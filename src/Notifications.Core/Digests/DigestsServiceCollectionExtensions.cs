@@ -1,0 +1,28 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Notifications.Templates;
+
+namespace Notifications.Digests;
+
+public static class DigestsServiceCollectionExtensions
+{
+    /// <summary>
+    /// Digests: the schedule, planning, watermarks, runs, rendering (with the admins' template overrides, refreshed in the background)
+    /// and the archive; <see cref="DigestOptions"/> and <see cref="ScheduleOptions"/> bound and validated on start.
+    /// </summary>
+    public static IServiceCollection AddDigests(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<DigestOptions>().Bind(configuration.GetSection(DigestOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ScheduleOptions>().Bind(configuration.GetSection(ScheduleOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<DigestRenderer>();
+        services.AddSingleton<DigestTemplateOverrides>();
+        services.AddSingleton<ITemplateSource>(sp => sp.GetRequiredService<DigestTemplateOverrides>());
+        services.AddHostedService<DigestTemplateRefresher>();
+        services.AddSingleton<DigestArchive>();
+        services.AddSingleton<DigestRunStore>();
+        services.AddSingleton<DigestPlanner>();
+        services.AddSingleton<DigestWatermarks>();
+        services.AddSingleton<DigestSchedule>();
+        return services;
+    }
+}

@@ -1,0 +1,108 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Notifications.Articles;
+using Notifications.Delivery;
+using Notifications.Digests;
+using Notifications.Subscribers;
+
+namespace Notifications.Pipeline;
+
+/// <summary>
+/// An hour passed (the HourlyDigests timer; CLI twin <c>notify digest run --due</c>): the daily and weekly runs of that UTC hour are
+/// planned (whoever is due then in their own time zone), with the alerts of articles that became available without one (held articles
+/// whose date came) and any run whose planner stopped; then failed work heals: the batches of recent runs that
+/// <see cref="FailedBatchHealer"/> finds due (failed ones past their backoff, uncertain ones to visit) go again. The timer queues every
+/// batch for <see cref="BatchDue"/> (<see cref="PlanDueAsync"/>); the CLI sends them here and now (<see cref="RunDueAsync"/>).
+/// </summary>
+public sealed class HourPassed(
+    DigestRunner runner,
+    DigestRunStore runs,
+    ArticleIndex articles,
+    SendBatchQueue queue,
+    FailedBatchHealer healer,
+    IOptions<ScheduleOptions> schedule,
+    TimeProvider time,
+    ILogger<HourPassed> logger)
+{
+    /// <summary>
+    /// The HourlyDigests function: plans the runs due at the UTC hour of <paramref name="at"/> and puts one message per planned batch on
+    /// the send-batches queue, so the SendBatch function sends them, scaled out across instances; the batches the healer finds due are
+    /// queued too.
+    /// </summary>
+    /// <param name="at">When the timer was due; the top of its UTC hour is the run's instant, whatever the timer's lateness.</param>
+    public async Task<IReadOnlyList<DigestRunResult>> PlanDueAsync(DateTimeOffset? at = null, CancellationToken ct = default)
+    {
+        var results = new List<DigestRunResult>();
+        foreach (var run in await DueRunsAsync(at ?? time.GetUtcNow(), ct))
+            results.Add(await runner.EnqueueAsync(run, ct));
+        foreach (var heal in await healer.DueAsync(ct))
+        {
+            if (heal.Batches.Count == 0)
+            {
+                await CompleteDoneRunAsync(heal.Run, ct);
+                continue;
+            }
+            await queue.EnqueueAsync(heal.Batches.Select(b => new SendBatchMessage(heal.Run.RunId, heal.Run.PlanId, b.BatchId)), ct);
+            logger.LogInformation("Run {RunId}: {Count} batches queued again by the hourly timer", heal.Run.RunId, heal.Batches.Count);
+        }
+        return results;
+    }
+
+    /// <summary>The same as <see cref="PlanDueAsync"/>, sending every batch here and now: <c>notify digest run --due</c>.</summary>
+    public async Task<IReadOnlyList<DigestRunResult>> RunDueAsync(DateTimeOffset? at = null, CancellationToken ct = default)
+    {
+        var results = new List<DigestRunResult>();
+        foreach (var run in await DueRunsAsync(at ?? time.GetUtcNow(), ct))
+            // Planned batches; failed and uncertain ones are the healer's, below (failed ones after their backoff).
+            results.Add(await runner.SendOrReportAsync(run, ct, b => b.Status is BatchStatus.Planned or BatchStatus.Sent));
+        foreach (var heal in await healer.DueAsync(ct))
+        {
+            if (heal.Batches.Count == 0)
+            {
+                await CompleteDoneRunAsync(heal.Run, ct);
+                continue;
+            }
+            var ids = heal.Batches.Select(b => b.BatchId).ToHashSet(StringComparer.Ordinal);
+            var healed = await runner.SendAsync(heal.Run, ct, only: b => ids.Contains(b.BatchId));
+            var index = results.FindIndex(r => r.RunId == healed.RunId);
+            if (index < 0) results.Add(healed);
+            else results[index] = healed with { BatchResults = [.. results[index].BatchResults, .. healed.BatchResults] };
+        }
+        return results;
+    }
+
+    /// <summary>The runs due at <paramref name="at"/>, planned; each once.</summary>
+    private async Task<IReadOnlyList<DigestRun>> DueRunsAsync(DateTimeOffset at, CancellationToken ct)
+    {
+        var hour = DigestPeriod.TopOfHour(at);
+        var due = new Dictionary<string, DigestRun>(StringComparer.Ordinal);
+        var lateness = schedule.Value.LatenessLimit;
+
+        // A run whose planner stopped is planned again (it covers what it covered the first time).
+        foreach (var stale in await runs.ListUnplannedAsync(hour - lateness, schedule.Value.PlanningLease, ct))
+            due[stale.RunId] = await runner.PlannedRunAsync(DigestPeriod.Of(stale), stale.WindowEnd, stale.ArticleGroup, ct);
+
+        foreach (var frequency in (DigestFrequency[])[DigestFrequency.Daily, DigestFrequency.Weekly])
+        {
+            var run = await runner.PlannedRunAsync(DigestPeriod.Hourly(frequency, hour), hour, "", ct);
+            due[run.RunId] = run;
+        }
+
+        // Alerts that ingesting did not plan: articles held until their date, or a trigger that stopped after ingesting.
+        foreach (var article in await articles.ListAvailableAsync(hour - lateness, at.AddSeconds(1), ct))
+        {
+            var group = article.TranslationKey ?? article.BlobName;
+            var period = DigestPeriod.Alert(article);
+            if (due.ContainsKey(period.RunId)) continue;
+            due[period.RunId] = await runner.PlannedRunAsync(period, at, group, ct);
+        }
+        return due.Values.ToList();
+    }
+
+    /// <summary>A run whose every batch is Sent or Cancelled (the last one decided by the webhook's evidence), marked completed.</summary>
+    private async Task CompleteDoneRunAsync(DigestRun run, CancellationToken ct)
+    {
+        if (await runner.RecordAsync(run, [new BatchResult("", BatchOutcome.AlreadySent, 0, 0, null)], ct) is { Status: DigestRunStatus.Completed })
+            logger.LogInformation("Run {RunId} completed by the hourly timer: every batch is sent (the last ones on SendGrid's evidence) or cancelled", run.RunId);
+    }
+}

@@ -1,0 +1,43 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Notifications.Subscribers;
+
+public static class SubscribersServiceCollectionExtensions
+{
+    /// <summary>
+    /// Subscribers: the store and its rules, ids, audit and suppressions, erasure, import/export, signed links and self-service with its
+    /// confirmation queue; each options class (<see cref="SubscriberIdOptions"/>, <see cref="MemberOptions"/>, <see cref="TokenOptions"/>,
+    /// <see cref="LinkOptions"/>, <see cref="SelfServiceOptions"/>) bound and validated on start.
+    /// </summary>
+    public static IServiceCollection AddSubscribers(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton<SubscriberRules>();
+        services.AddOptions<SubscriberIdOptions>().Bind(configuration.GetSection(SubscriberIdOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SubscriberIdOptions>, SubscriberIdOptionsValidator>();
+        services.AddSingleton<SubscriberIds>();
+        services.AddSingleton<SubscriberStore>();
+        services.AddSingleton<SubscriberAudit>();
+        services.AddSingleton<Suppressions>();
+        services.AddSingleton<SubscriberEraser>();
+        services.AddSingleton<SubscriberIdMigration>();
+        services.AddSingleton<SubscriberAdmin>();
+        services.AddSingleton<SubscriberCsv>();
+        services.AddSingleton<CoverageReport>();
+        services.AddOptions<MemberOptions>().Bind(configuration.GetSection(MemberOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<MemberOptions>, MemberOptionsValidator>();
+        services.AddOptions<TokenOptions>().Bind(configuration.GetSection(TokenOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TokenOptions>, TokenOptionsValidator>();
+        services.AddSingleton<SubscriptionTokens>();
+        services.AddOptions<LinkOptions>().Bind(configuration.GetSection(LinkOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<LinkOptions>, LinkOptionsValidator>();
+        services.AddOptions<SelfServiceOptions>().Bind(configuration.GetSection(SelfServiceOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<SubscriptionLinks>();
+        services.AddSingleton<SubscriptionSelfService>();
+        services.AddSingleton<SubscribeRequestStore>();
+        services.AddSingleton<SubscribeConfirmationQueue>();
+        services.AddSingleton<SubscribeConfirmationSender>();
+        return services;
+    }
+}

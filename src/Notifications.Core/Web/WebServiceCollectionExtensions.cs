@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Notifications.Delivery;
+
+namespace Notifications.Web;
+
+public static class WebServiceCollectionExtensions
+{
+    /// <summary>
+    /// The HTTP adapters: the subscriber pages with their rate limits, the admin API, and SendGrid's event webhook (whose key is
+    /// checked on start); <see cref="SubscribeRateLimitOptions"/> and <see cref="RequestLimitOptions"/> bound and validated on start.
+    /// </summary>
+    public static IServiceCollection AddWeb(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<SubscribeRateLimitOptions>().Bind(configuration.GetSection(SubscribeRateLimitOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<RequestLimitOptions>().Bind(configuration.GetSection(RequestLimitOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<SubscribeRateLimits>();
+        services.AddSingleton<SubscriptionPages>();
+        services.AddSingleton<SubscriberApi>();
+        services.AddSingleton<IValidateOptions<SendGridOptions>, SendGridWebhookKeyValidator>();
+        services.AddSingleton<SendGridEventWebhook>();
+        return services;
+    }
+}
