@@ -1,5 +1,6 @@
 using Notifications.Articles;
 using Notifications.Digests;
+using Notifications.Localization;
 using Notifications.Subscribers;
 
 namespace Notifications.Core.Tests.Templates;
