@@ -624,18 +624,6 @@ public sealed partial class SubscriptionsTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public void EveryLanguageHasEveryPageText()
-    {
-        var english = PageWords.Texts["en"].Keys.Order(StringComparer.Ordinal).ToList();
-        Assert.Equal(["en", "fr", "ru"], PageWords.Texts.Keys.Order(StringComparer.Ordinal));
-        Assert.All(PageWords.Texts, t =>
-        {
-            Assert.Equal(english, t.Value.Keys.Order(StringComparer.Ordinal));
-            Assert.All(t.Value, w => Assert.False(string.IsNullOrWhiteSpace(w.Value), $"{t.Key}:{w.Key} is empty."));
-        });
-    }
-
-    [Fact]
     public async Task LinksBaseUrlIsValidatedOnStart()
     {
         var settings = TestSettings.For(azurite);

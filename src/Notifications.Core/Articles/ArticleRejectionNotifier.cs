@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Notifications.Digests;
+using Notifications.Localization;
 using Notifications.Subscribers;
 using Notifications.Templates;
 using Scriban.Runtime;
@@ -23,6 +24,8 @@ public sealed class ArticleRejectionNotifier(
 {
     public const string Category = "article-rejected";
 
+    private const string Language = "en";
+
     public async Task NotifyAsync(IndexedArticle article, CancellationToken ct)
     {
         if (article.Rejection is not { } r) return;
@@ -35,6 +38,8 @@ public sealed class ArticleRejectionNotifier(
         var email = EmailAddress.Normalize(to);
         var model = new ScriptObject
         {
+            // Editors read it in English; its words are the rejection_mail.* texts of the language files.
+            ["lang"] = Language,
             ["sender"] = digest.Value.Sender,
             ["article"] = article.BlobName,
             ["code"] = r.Code,
@@ -49,7 +54,7 @@ public sealed class ArticleRejectionNotifier(
         try
         {
             await transport.SendAsync(new MailBatch($"{Category}-{article.ContentHash[..12]}", "notice", Category, content,
-                [new Recipient(ids.Of(email), email, "Editor")]), ct);
+                [new Recipient(ids.Of(email), email, Translations.For(Language)["rejection_mail.recipient_name"])]), ct);
             logger.LogInformation("Told the editor ({Editor}) that {BlobName} was rejected ({Code})", EmailAddress.Mask(email), article.BlobName, r.Code);
         }
         catch (Exception e) when (e is not OperationCanceledException)

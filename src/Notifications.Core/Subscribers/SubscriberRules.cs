@@ -1,5 +1,6 @@
 using System.Globalization;
 using Notifications.Digests;
+using Notifications.Localization;
 using Notifications.Topics;
 
 namespace Notifications.Subscribers;
@@ -7,7 +8,7 @@ namespace Notifications.Subscribers;
 /// <summary>What makes subscriber fields valid; every message names the field and what to do.</summary>
 public sealed class SubscriberRules(TopicCatalog catalog)
 {
-    public static readonly string[] Languages = ["en", "ru", "fr"];
+    public static readonly string[] Languages = [.. Translations.Languages];
 
     public string Name(string? value) => SingleLine(value, "name", 200);
 

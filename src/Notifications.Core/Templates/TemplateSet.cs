@@ -39,6 +39,7 @@ public interface ITemplateSource
 /// caller's variables, escapes its own values, and counts against the same recursion limit. In HTML the partial's output
 /// is written as it is: its values were escaped once inside the partial, and escaping them again would garble them.
 /// </para>
+/// <para>Words: <c>{{ text "confirmation_mail.greeting" }}</c> writes a text of the language files (<see cref="TextFunction"/>).</para>
 /// </summary>
 public sealed class TemplateSet : ITemplateSource
 {
@@ -122,6 +123,7 @@ public sealed class TemplateSet : ITemplateSource
         // Includes are served from this set, already parsed: the include function finds them in the context's cache
         // and never asks the loader to load text (the loader only names what exists).
         context.TemplateLoader = new SetLoader(this);
+        context.BuiltinObject.SetValue(TextFunction.Name, TextFunction.Instance, readOnly: false);
         foreach (var (n, t) in _templates)
             context.CachedTemplates[n] = t;
         context.PushGlobal(model);

@@ -1,0 +1,60 @@
+using System.Reflection;
+using System.Text.Json;
+
+namespace Notifications.Localization;
+
+/// <summary>
+/// Every text a person reads (subscriber pages, digests and alerts, the confirmation and rejection mails, topic names), in
+/// each language: one JSON file per language (<c>Localization/en.json</c>, <c>ru.json</c>, <c>fr.json</c>), embedded in this
+/// assembly and read once. A key is the path to a text in its file, joined with dots: <c>pages.skip</c>,
+/// <c>topics.data model</c>, <c>digest_counts.new_reports.few</c>. Every file has every key (a test checks).
+/// </summary>
+public static class Translations
+{
+    /// <summary>The language of a code we do not have.</summary>
+    public const string Fallback = "en";
+
+    /// <summary>The languages, in the order the pages list them; each has its file.</summary>
+    public static IReadOnlyList<string> Languages { get; } = ["en", "ru", "fr"];
+
+    private static readonly Lazy<IReadOnlyDictionary<string, Translation>> All = new(Load);
+
+    /// <summary>The texts of exactly this code ("ru"; not "RU" or "ru-KZ"), or null when there is no such file.</summary>
+    public static Translation? Find(string? language)
+        => language is not null && All.Value.TryGetValue(language, out var translation) ? translation : null;
+
+    /// <summary>The texts of exactly this code; English for any other.</summary>
+    public static Translation For(string? language) => Find(language) ?? All.Value[Fallback];
+
+    private static Dictionary<string, Translation> Load()
+        => Languages.ToDictionary(l => l, l => new Translation(l, Read(l)), StringComparer.Ordinal);
+
+    /// <summary>One language's file, flattened to dotted keys in the file's order.</summary>
+    private static Dictionary<string, string> Read(string language)
+    {
+        var name = $"Notifications.Localization.{language}.json";
+        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(name)
+            ?? throw new InvalidOperationException($"There is no embedded {name}: every language in Translations.Languages needs its file.");
+        using var document = JsonDocument.Parse(stream, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        var texts = new Dictionary<string, string>(StringComparer.Ordinal);
+        Flatten(document.RootElement, "", texts, language);
+        return texts;
+    }
+
+    private static void Flatten(JsonElement element, string prefix, Dictionary<string, string> texts, string language)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+            throw new InvalidDataException($"{language}.json: '{prefix.TrimEnd('.')}' must hold texts (strings) or groups of them (objects).");
+        foreach (var property in element.EnumerateObject())
+        {
+            var key = prefix + property.Name;
+            if (property.Value.ValueKind == JsonValueKind.String)
+            {
+                if (!texts.TryAdd(key, property.Value.GetString()!))
+                    throw new InvalidDataException($"{language}.json: '{key}' is there twice.");
+            }
+            else
+                Flatten(property.Value, key + ".", texts, language);
+        }
+    }
+}
