@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Notifications.Mail;
-using Notifications.Subscribers;
 
 namespace Notifications.Web;
 
@@ -65,7 +64,7 @@ public sealed class SubscribeRateLimits(
         {
             normalized = EmailAddress.Normalize(email);
         }
-        catch (InvalidSubscriberException)
+        catch (InvalidEmailAddressException)
         {
             return true;
         }
