@@ -30,7 +30,8 @@ public static class ServiceCollectionExtensions
         services.AddOptions<SendGridOptions>().Bind(configuration.GetSection(SendGridOptions.Section));
         services.AddOptions<ArticleOptions>().Bind(configuration.GetSection(ArticleOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<DigestOptions>().Bind(configuration.GetSection(DigestOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddTopics();
+        services.AddOptions<SenderOptions>().Bind(configuration.GetSection(SenderOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddTopics(configuration);
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddPipelineTelemetry();
@@ -48,6 +49,7 @@ public static class ServiceCollectionExtensions
         services.AddOptions<SubscriberIdOptions>().Bind(configuration.GetSection(SubscriberIdOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<SubscriberIdOptions>, SubscriberIdOptionsValidator>();
         services.AddSingleton<SubscriberIds>();
+        services.AddSingleton<IRecipientIds>(sp => sp.GetRequiredService<SubscriberIds>());
         services.AddSingleton<SubscriberStore>();
         services.AddSingleton<SubscriberAudit>();
         services.AddSingleton<Suppressions>();

@@ -1,7 +1,5 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Notifications.Digests;
-using Notifications.Subscribers;
 using Notifications.Templates;
 using Scriban.Runtime;
 using Notifications.Mail;
@@ -17,8 +15,8 @@ public sealed class ArticleRejectionNotifier(
     TemplateSet templates,
     IMailTransport transport,
     IOptions<ArticleOptions> articles,
-    IOptions<DigestOptions> digest,
-    SubscriberIds ids,
+    IOptions<SenderOptions> sender,
+    IRecipientIds ids,
     ILogger<ArticleRejectionNotifier> logger)
 {
     public const string Category = "article-rejected";
@@ -35,7 +33,7 @@ public sealed class ArticleRejectionNotifier(
         var email = EmailAddress.Normalize(to);
         var model = new ScriptObject
         {
-            ["sender"] = digest.Value.Sender,
+            ["sender"] = sender.Value.Sender,
             ["article"] = article.BlobName,
             ["code"] = r.Code,
             ["message"] = r.Message,

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Notifications.Mail;
+using Notifications.Subscribers;
 
 namespace Notifications.Web;
 
