@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Notifications.Articles;
 using Notifications.Local;
+using Notifications.Mail;
 using Notifications.Storage;
 using Notifications.Subscribers;
 using Notifications.Templates;
@@ -256,7 +257,7 @@ public sealed class CliContext(TextWriter output, TextWriter error, IReadOnlyDic
 
     private static string? Describe(Exception e) => e switch
     {
-        InvalidSubscriberException or ArticleRejectedException or TemplateException or StorageUnavailableException => e.Message,
+        InvalidSubscriberException or InvalidEmailAddressException or ArticleRejectedException or TemplateException or StorageUnavailableException => e.Message,
         OptionsValidationException o => "configuration: " + string.Join(" ", o.Failures),
         AggregateException a when a.InnerExceptions.All(i => i is OptionsValidationException) =>
             "configuration: " + string.Join(" ", a.InnerExceptions.Cast<OptionsValidationException>().SelectMany(o => o.Failures)),

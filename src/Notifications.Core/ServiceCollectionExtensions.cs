@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Notifications.Articles;
 using Notifications.Delivery;
 using Notifications.Digests;
+using Notifications.Mail;
 using Notifications.Storage;
 using Notifications.Subscribers;
 using Notifications.Telemetry;
@@ -26,7 +27,8 @@ public static class ServiceCollectionExtensions
         services.AddPipelineTelemetry();
         services.AddStorage(configuration);
         services.AddTemplates();
-        services.AddTopics();
+        services.AddTopics(configuration);
+        services.AddMail(configuration);
 
         services.AddArticles(configuration);
         services.AddSubscribers(configuration);

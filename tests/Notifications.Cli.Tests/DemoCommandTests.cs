@@ -42,7 +42,8 @@ public sealed class DemoCommandTests(AzuriteFixture azurite) : IDisposable
         var run = await CliRun.RunAsync(TestSettings.For(azurite, outbox), "demo");
         Assert.True(run.ExitCode == 0, run.ToString());
         var options = Microsoft.Extensions.Options.Options.Create(new ArticleOptions());
-        var parser = new ArticleParser(new HtmlArticleReader(), new TopicClassifier(options), new TopicCatalog(options.Value.Topics), options);
+        var topics = Microsoft.Extensions.Options.Options.Create(new TopicOptions());
+        var parser = new ArticleParser(new HtmlArticleReader(), new TopicClassifier(topics), new TopicCatalog(topics.Value.Topics), options);
         var titles = DemoScenario.SampleArticles().Select(a => parser.Parse(a.Name, a.Content).Title).ToList();
         Assert.NotEmpty(titles);
 

@@ -15,7 +15,7 @@ namespace Notifications.Cli.Tests;
 /// </summary>
 public sealed class DigestBrowserTests
 {
-    private static readonly DigestRenderer Renderer = new(new TemplateSet(), Options.Create(new DigestOptions
+    private static readonly DigestRenderer Renderer = new(new TemplateSet(), Options.Create(new SenderOptions
     {
         Sender = "PTC Secretariat",
         Organization = "the Permanent Technical Committee's session reports",

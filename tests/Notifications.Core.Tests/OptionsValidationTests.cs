@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Options;
+using Notifications.Digests;
+using Notifications.Mail;
 using Notifications.Testing;
 
 namespace Notifications.Core.Tests;
@@ -61,6 +63,30 @@ public sealed class OptionsValidationTests(AzuriteFixture azurite)
         settings["Delivery:UncertainQuietPeriod"] = value;
         var e = await Assert.ThrowsAsync<OptionsValidationException>(() => TestHost.StartAsync(settings));
         Assert.Contains("Delivery:UncertainQuietPeriod must be between 00:05:00 and 7.00:00:00", e.Message);
+    }
+
+    [Fact]
+    public async Task TheDigestSectionGivesTheSenderToMailAndTheTemplateRefreshToDigests()
+    {
+        var settings = TestSettings.For(azurite);
+        settings["Digest:Languages:ru:Sender"] = "Секретариат ПТК";
+        settings["Digest:TemplateRefresh"] = "00:07:00";
+        await using (var host = await TestHost.StartAsync(settings))
+        {
+            var sender = host.Get<IOptions<SenderOptions>>().Value;
+            Assert.Equal("PTC Secretariat", sender.SenderIn("en"));
+            Assert.Equal("Секретариат ПТК", sender.SenderIn("ru"));
+            Assert.Equal(TimeSpan.FromMinutes(7), host.Get<IOptions<DigestOptions>>().Value.TemplateRefresh);
+        }
+
+        settings["Digest:Sender"] = "";
+        var e = await Assert.ThrowsAsync<OptionsValidationException>(() => TestHost.StartAsync(settings));
+        Assert.Contains("Digest:Sender is empty: name who sends the digests, e.g. 'PTC Secretariat'.", e.Message);
+
+        settings["Digest:Sender"] = "PTC Secretariat";
+        settings["Digest:TemplateRefresh"] = "2.00:00:00";
+        e = await Assert.ThrowsAsync<OptionsValidationException>(() => TestHost.StartAsync(settings));
+        Assert.Contains("Digest:TemplateRefresh must be between 00:00:00 (only at start) and 1.00:00:00 (a day).", e.Message);
     }
 
     [Fact]

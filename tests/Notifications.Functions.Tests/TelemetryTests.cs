@@ -63,7 +63,7 @@ public sealed class TelemetryTests
             await host.StartAsync(TestContext.Current.CancellationToken);
             var telemetry = host.Services.GetRequiredService<PipelineTelemetry>();
             var blob = "exported-" + Guid.NewGuid().ToString("N")[..8] + ".md";
-            await telemetry.TraceIngestAsync(blob, () => Task.FromResult(new IngestResult(blob, IngestOutcome.Missing, null)));
+            await telemetry.TraceIngestAsync(blob, () => Task.FromResult(new IngestResult(blob, IngestOutcome.Missing, null)), r => new IngestTags(r.Outcome.ToString()));
 
             // The Azure Monitor exporter's part of the flush fails (nothing listens on the port); the test's readers get everything.
             host.Services.GetRequiredService<MeterProvider>().ForceFlush(10_000);

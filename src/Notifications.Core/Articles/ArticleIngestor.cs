@@ -37,7 +37,8 @@ public sealed class ArticleIngestor(
     private static readonly JsonSerializerOptions ReportJson = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
     public Task<IngestResult> IngestAsync(string blobName, CancellationToken ct = default)
-        => telemetry.TraceIngestAsync(blobName, () => IngestOnceAsync(blobName, ct));
+        => telemetry.TraceIngestAsync(blobName, () => IngestOnceAsync(blobName, ct),
+            r => new IngestTags(r.Outcome.ToString(), r.Outcome == IngestOutcome.Rejected ? r.Article?.Rejection?.Code : null));
 
     private async Task<IngestResult> IngestOnceAsync(string blobName, CancellationToken ct)
     {

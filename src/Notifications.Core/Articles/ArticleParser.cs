@@ -1,7 +1,6 @@
 using System.Globalization;
 using Markdig;
 using Microsoft.Extensions.Options;
-using Notifications.Subscribers;
 using Notifications.Topics;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -251,7 +250,7 @@ public sealed class ArticleParser(HtmlArticleReader html, TopicClassifier topics
             {
                 return EmailAddress.Normalize(value);
             }
-            catch (InvalidSubscriberException)
+            catch (InvalidEmailAddressException)
             {
                 throw Reject("invalid-editor", $"editor '{value}' is not an email address.", LineOf("editor"), "Give the address the rejection reports should go to, e.g. press@secretariat.example.");
             }

@@ -1,8 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Notifications.Digests;
 using Notifications.Localization;
-using Notifications.Subscribers;
 using Notifications.Templates;
 using Scriban.Runtime;
 using Notifications.Mail;
@@ -18,8 +16,8 @@ public sealed class ArticleRejectionNotifier(
     TemplateSet templates,
     IMailTransport transport,
     IOptions<ArticleOptions> articles,
-    IOptions<DigestOptions> digest,
-    SubscriberIds ids,
+    IOptions<SenderOptions> sender,
+    IRecipientIds ids,
     ILogger<ArticleRejectionNotifier> logger)
 {
     public const string Category = "article-rejected";
@@ -40,7 +38,7 @@ public sealed class ArticleRejectionNotifier(
         {
             // Editors read it in English; its words are the rejection_mail.* texts of the language files.
             ["lang"] = Language,
-            ["sender"] = digest.Value.Sender,
+            ["sender"] = sender.Value.Sender,
             ["article"] = article.BlobName,
             ["code"] = r.Code,
             ["message"] = r.Message,

@@ -1,13 +1,14 @@
 using Microsoft.Extensions.Options;
+using Notifications.Topics;
 
 namespace Notifications.Articles;
 
 /// <summary>
-/// Finds the topics of <see cref="ArticleOptions.Topics"/> whose keywords occur in a text. Keywords match case-insensitively
+/// Finds the topics of <see cref="TopicOptions.Topics"/> whose keywords occur in a text. Keywords match case-insensitively
 /// anywhere, except a keyword written entirely in capitals ("NII", "TFA"), which matches only as a whole word in capitals.
 /// Topics come back lower-cased, distinct, in the order their first keyword appears in the text.
 /// </summary>
-public sealed class TopicClassifier(IOptions<ArticleOptions> options)
+public sealed class TopicClassifier(IOptions<TopicOptions> options)
 {
     private readonly Topic[] _topics = Compile((options ?? throw new ArgumentNullException(nameof(options))).Value);
 
@@ -50,7 +51,7 @@ public sealed class TopicClassifier(IOptions<ArticleOptions> options)
         return result;
     }
 
-    private static Topic[] Compile(ArticleOptions options)
+    private static Topic[] Compile(TopicOptions options)
     {
         if (options.Topics is null)
             return [];

@@ -44,7 +44,8 @@ public sealed class BatchSender(DeliveryLedger ledger, SubscriberStore subscribe
     private const int MaxRefusalRounds = 5;
 
     public Task<BatchResult> SendAsync(DeliveryBatch batch, DigestFrequency frequency, MailContent content, CancellationToken ct, bool resendUncertain = false)
-        => telemetry.TraceBatchAsync(batch, frequency, resendUncertain, () => SendOnceAsync(batch, frequency, content, ct, resendUncertain));
+        => telemetry.TraceBatchAsync(batch.RunId, batch.BatchId, frequency.ToString(), uncertainCounts: batch.Status != BatchStatus.Uncertain || resendUncertain,
+            () => SendOnceAsync(batch, frequency, content, ct, resendUncertain), r => new SentBatchTags(r.Outcome.ToString(), r.RecipientsSent, r.RecipientsSkipped, r.Error));
 
     private async Task<BatchResult> SendOnceAsync(DeliveryBatch batch, DigestFrequency frequency, MailContent content, CancellationToken ct, bool resendUncertain)
     {

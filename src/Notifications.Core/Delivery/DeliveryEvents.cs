@@ -5,7 +5,6 @@ using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
 using Notifications.Storage;
-using Notifications.Subscribers;
 
 namespace Notifications.Delivery;
 

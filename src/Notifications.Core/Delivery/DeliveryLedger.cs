@@ -1,7 +1,6 @@
 using Azure;
 using Azure.Data.Tables;
 using Notifications.Storage;
-using Notifications.Subscribers;
 
 namespace Notifications.Delivery;
 

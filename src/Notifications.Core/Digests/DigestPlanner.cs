@@ -41,7 +41,8 @@ public sealed class DigestPlanner(
 {
     /// <summary>Claims the run, decides who gets what, renders each variant once and writes the batches. Null when another worker holds the claim.</summary>
     public Task<DigestRun?> PlanAsync(DigestPeriod period, DigestRun run, CancellationToken ct)
-        => telemetry.TracePlanAsync(period, run, () => PlanOnceAsync(period, run, ct));
+        => telemetry.TracePlanAsync(run.RunId, PipelineTelemetry.KindOf(period.IsAlert, period.IsScheduled), period.Frequency.ToString(),
+            () => PlanOnceAsync(period, run, ct), planned => new PlannedRunTags(planned.Status.ToString(), planned.ArticleCount, planned.RecipientCount, planned.BatchCount));
 
     private async Task<DigestRun?> PlanOnceAsync(DigestPeriod period, DigestRun run, CancellationToken ct)
     {

@@ -19,7 +19,7 @@ namespace Notifications.Digests;
 /// inline here (PreMailer.Net), keeping the media queries for small screens in a &lt;style&gt; block.
 /// </para>
 /// </summary>
-public sealed class DigestRenderer(ITemplateSource templates, IOptions<DigestOptions> options)
+public sealed class DigestRenderer(ITemplateSource templates, IOptions<SenderOptions> options)
 {
     public const string SubjectTemplate = "digest.subject.sbn";
     public const string HtmlTemplate = "digest.html.sbn";

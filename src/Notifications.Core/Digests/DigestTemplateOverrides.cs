@@ -8,6 +8,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Notifications.Articles;
+using Notifications.Mail;
 using Notifications.Storage;
 using Notifications.Templates;
 using Scriban;
@@ -65,6 +66,7 @@ public sealed partial class DigestTemplateOverrides : ITemplateSource
     private readonly StorageResources _storage;
     private readonly TemplateSet _builtin;
     private readonly IOptions<DigestOptions> _options;
+    private readonly IOptions<SenderOptions> _sender;
     private readonly TimeProvider _time;
     private readonly ILogger<DigestTemplateOverrides> _logger;
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -72,11 +74,13 @@ public sealed partial class DigestTemplateOverrides : ITemplateSource
     private Dictionary<string, string> _lastETags = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _reportsWritten = new(StringComparer.Ordinal);
 
-    public DigestTemplateOverrides(StorageResources storage, TemplateSet builtin, IOptions<DigestOptions> options, TimeProvider time, ILogger<DigestTemplateOverrides> logger)
+    public DigestTemplateOverrides(StorageResources storage, TemplateSet builtin, IOptions<DigestOptions> options, IOptions<SenderOptions> sender, TimeProvider time,
+        ILogger<DigestTemplateOverrides> logger)
     {
         _storage = storage;
         _builtin = builtin;
         _options = options;
+        _sender = sender;
         _time = time;
         _logger = logger;
         _current = builtin;
@@ -199,12 +203,12 @@ public sealed partial class DigestTemplateOverrides : ITemplateSource
     /// <summary>The digest in every language, with all optional parts and with none, and a correction alert; the first failure, or null.</summary>
     private RenderFailure? TestRender(TemplateSet set)
     {
-        var o = _options.Value;
-        var full = new DigestRenderer(set, Options.Create(new DigestOptions
+        var o = _sender.Value;
+        var full = new DigestRenderer(set, Options.Create(new SenderOptions
         {
             Sender = o.Sender, Organization = o.Organization, Footer = o.Footer is { Length: > 0 } f ? f : "Sample footer line.", Languages = o.Languages,
         }));
-        var sparse = new DigestRenderer(set, Options.Create(new DigestOptions { Sender = o.Sender, Organization = o.Organization, Footer = "" }));
+        var sparse = new DigestRenderer(set, Options.Create(new SenderOptions { Sender = o.Sender, Organization = o.Organization, Footer = "" }));
         var day = DigestPeriod.For(DigestFrequency.Daily, new DateTimeOffset(2026, 11, 26, 7, 0, 0, TimeSpan.Zero));
         var week = DigestPeriod.For(DigestFrequency.Weekly, new DateTimeOffset(2026, 11, 26, 7, 0, 0, TimeSpan.Zero));
         var alert = DigestPeriod.Alert("sample", new DateTimeOffset(2026, 11, 26, 7, 0, 0, TimeSpan.Zero), correctedVersion: "sample");

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Net.Mail;
-using Notifications.Subscribers;
+using Notifications.Telemetry;
 
 namespace Notifications.Mail;
 
@@ -74,7 +74,7 @@ public static class EmailAddress
         return normalized;
     }
 
-    private static InvalidSubscriberException Invalid(string message) => new("email", message);
+    private static InvalidEmailAddressException Invalid(string message) => new(message);
 
     /// <summary>RFC 5322 atext: what an unquoted local part may hold besides dots.</summary>
     private static bool IsAtext(char c) => char.IsAsciiLetterOrDigit(c) || "!#$%&'*+/=?^_`{|}~-".Contains(c);
@@ -110,11 +110,6 @@ public static class EmailAddress
         _ => Script.Other,
     };
 
-    /// <summary>For logs and error messages: "j***@customs.example".</summary>
-    public static string Mask(string email)
-    {
-        var at = email.LastIndexOf('@');
-        // The first character only when it is a plain letter or digit (not half of a pair, not an invisible or quote character).
-        return at <= 0 ? "***" : (char.IsLetterOrDigit(email[0]) ? email[0] : '*') + "***" + email[at..];
-    }
+    /// <summary>For logs and error messages: "j***@customs.example" (<see cref="AddressMask"/>).</summary>
+    public static string Mask(string email) => AddressMask.Mask(email);
 }

@@ -1,7 +1,5 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Notifications.Delivery;
-using Notifications.Digests;
 using Notifications.Templates;
 using Scriban.Runtime;
 using Notifications.Mail;
@@ -34,7 +32,7 @@ public sealed class SubscribeConfirmationSender(
     SubscriptionLinks links,
     TemplateSet templates,
     IMailTransport transport,
-    IOptions<DigestOptions> digest,
+    IOptions<SenderOptions> sender,
     IOptions<TokenOptions> tokenOptions,
     IOptions<SelfServiceOptions> options,
     TimeProvider time,
@@ -98,8 +96,8 @@ public sealed class SubscribeConfirmationSender(
         var model = new ScriptObject
         {
             ["lang"] = request.Candidate.Language,
-            ["sender"] = digest.Value.Sender,
-            ["organization"] = digest.Value.Organization,
+            ["sender"] = sender.Value.Sender,
+            ["organization"] = sender.Value.Organization,
             ["link"] = links.Confirm(request.SubscriberId, request.RequestId),
             ["days"] = Math.Max(1, (int)Math.Round(lifetime.TotalDays)),
         };

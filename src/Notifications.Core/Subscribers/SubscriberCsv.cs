@@ -283,7 +283,7 @@ public sealed class SubscriberCsv(SubscriberStore store, SubscriberRules rules, 
             masked = EmailAddress.Mask(raw.Trim());
             try
             {
-                email = EmailAddress.Normalize(raw);
+                email = SubscriberEmail.Normalize(raw);
                 masked = EmailAddress.Mask(email);
             }
             catch (InvalidSubscriberException e)

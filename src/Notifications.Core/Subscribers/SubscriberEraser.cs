@@ -1,37 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Notifications.Mail;
+using Notifications.Storage;
 
 namespace Notifications.Subscribers;
-
-/// <summary>Who is being erased: the id, and the address and name to remove wherever they were copied (null when no longer known).</summary>
-public sealed record ErasedSubscriber(string Id, string? Email, string? Name)
-{
-    /// <summary>The personal values to look for in free text (error messages, audit details), longest first.</summary>
-    public IReadOnlyList<string> PersonalValues => new[] { Email, Name }.OfType<string>().Where(v => v.Trim().Length >= 3).OrderByDescending(v => v.Length).ToList();
-
-    /// <summary>The text with every personal value (ignoring case) replaced by "[erased]".</summary>
-    public string Scrub(string text)
-        => PersonalValues.Aggregate(text, (t, value) => t.Replace(value, "[erased]", StringComparison.OrdinalIgnoreCase));
-
-    /// <summary>True when the text holds a personal value (ignoring case).</summary>
-    public bool IsIn(string? text) => text is { Length: > 0 } && PersonalValues.Any(v => text.Contains(v, StringComparison.OrdinalIgnoreCase));
-
-    /// <summary>True when the text quotes the address (ignoring case).</summary>
-    public bool HasAddressIn(string? text) => text is { Length: > 0 } && Email is { Length: > 0 } email && text.Contains(email, StringComparison.OrdinalIgnoreCase);
-}
-
-/// <summary>What one store removed for an erasure; <paramref name="Left"/> says what it could not remove yet, and why.</summary>
-public sealed record ErasureStep(string Store, int Removed, string? Left = null);
-
-/// <summary>
-/// A store outside the subscribers table that may hold copies of a subscriber's address or name (the delivery ledger's unsent batches,
-/// SendGrid's raw events, pending subscribe requests). Erasure calls every one registered; each removes what it holds and keeps only
-/// what holds no personal data. Declared here so that erasure (Subscribers) does not depend on Delivery: Delivery implements it.
-/// </summary>
-public interface IPersonalDataStore
-{
-    Task<ErasureStep> ForgetAsync(ErasedSubscriber subscriber, CancellationToken ct = default);
-}
 
 /// <summary>What an erasure did.</summary>
 /// <param name="Reason">The suppression entry's reason; null when none was written (someone who only had pending subscribe requests).</param>
@@ -67,7 +38,7 @@ public sealed class SubscriberEraser(SubscriberStore store, SubscriberAudit audi
     public async Task<ErasureReport?> EraseAsync(string idOrEmail, string actor, CancellationToken ct = default)
     {
         var value = (idOrEmail ?? "").Trim();
-        var email = SubscriberIds.IsId(value) ? null : EmailAddress.Normalize(value);
+        var email = SubscriberIds.IsId(value) ? null : SubscriberEmail.Normalize(value);
         var id = email is null ? value : store.IdOf(email);
 
         var subscriber = await store.GetAsync(id, ct);

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
+using Notifications.Mail;
 
 namespace Notifications.Subscribers;
 
@@ -30,7 +31,7 @@ public sealed class SubscriberIdOptionsValidator : IValidateOptions<SubscriberId
 /// Subscriber ids: HMAC-SHA256 of the normalised address with <see cref="SubscriberIdOptions.IdKey"/>, first 16 bytes as 32 lowercase
 /// hex characters. Without the key, an id (an audit partition, a ledger entry, a suppression entry) cannot be checked against an address.
 /// </summary>
-public sealed class SubscriberIds(IOptions<SubscriberIdOptions> options)
+public sealed class SubscriberIds(IOptions<SubscriberIdOptions> options) : IRecipientIds
 {
     private readonly Lazy<byte[]> _key = new(() => TokenOptionsValidator.TryDecodeKey(options.Value.IdKey, out var key)
         ? key

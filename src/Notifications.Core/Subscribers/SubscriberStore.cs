@@ -99,7 +99,7 @@ public sealed class SubscriberStore(StorageResources storage, SubscriberRules ru
     /// <summary>Builds a valid record from input (normalising every field) without writing it.</summary>
     public Subscriber Create(NewSubscriber input, string consentSource)
     {
-        var email = EmailAddress.Normalize(input.Email);
+        var email = SubscriberEmail.Normalize(input.Email);
         if (!Enum.IsDefined(input.Frequency))
             throw new InvalidSubscriberException("frequency", $"frequency '{input.Frequency}' is not supported; use instant, daily or weekly.");
         var now = time.GetUtcNow();
@@ -126,10 +126,10 @@ public sealed class SubscriberStore(StorageResources storage, SubscriberRules ru
 
     /// <summary>By address: under its keyed id, else (ids not migrated yet: <c>notify subscribers migrate-ids</c>) under the old one.</summary>
     public async Task<Subscriber?> FindByEmailAsync(string email, CancellationToken ct = default)
-        => await GetAsync(IdOf(email), ct) ?? await GetAsync(SubscriberIds.LegacyOf(EmailAddress.Normalize(email)), ct);
+        => await GetAsync(IdOf(email), ct) ?? await GetAsync(SubscriberIds.LegacyOf(SubscriberEmail.Normalize(email)), ct);
 
     /// <summary>The id of an address (normalised first; an error when it is not an address).</summary>
-    public string IdOf(string email) => ids.Of(EmailAddress.Normalize(email));
+    public string IdOf(string email) => ids.Of(SubscriberEmail.Normalize(email));
 
     /// <summary>
     /// Applies a change to a subscriber, again on a fresh read if someone else wrote in between.

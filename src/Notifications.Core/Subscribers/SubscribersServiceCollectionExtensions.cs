@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Notifications.Mail;
 
 namespace Notifications.Subscribers;
 
@@ -17,6 +18,7 @@ public static class SubscribersServiceCollectionExtensions
         services.AddOptions<SubscriberIdOptions>().Bind(configuration.GetSection(SubscriberIdOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<SubscriberIdOptions>, SubscriberIdOptionsValidator>();
         services.AddSingleton<SubscriberIds>();
+        services.AddSingleton<IRecipientIds>(sp => sp.GetRequiredService<SubscriberIds>());
         services.AddSingleton<SubscriberStore>();
         services.AddSingleton<SubscriberAudit>();
         services.AddSingleton<Suppressions>();

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Compliance.Classification;
 using Microsoft.Extensions.Compliance.Redaction;
-using Notifications.Mail;
 
 namespace Notifications.Telemetry;
 
@@ -27,14 +26,14 @@ public sealed class EmailAddressDataAttribute() : DataClassificationAttribute(Pe
 [AttributeUsage(AttributeTargets.Parameter | AttributeTargets.Property | AttributeTargets.Field)]
 public sealed class SecretDataAttribute() : DataClassificationAttribute(PersonalData.Secret);
 
-/// <summary>Keeps the first character and the domain, as <see cref="Mail.EmailAddress.Mask"/> does: <c>j***@customs.example</c>.</summary>
+/// <summary>Keeps the first character and the domain, as <see cref="AddressMask"/> does: <c>j***@customs.example</c>.</summary>
 public sealed class EmailAddressRedactor : Redactor
 {
-    public override int GetRedactedLength(ReadOnlySpan<char> input) => Mail.EmailAddress.Mask(input.ToString()).Length;
+    public override int GetRedactedLength(ReadOnlySpan<char> input) => AddressMask.Mask(input.ToString()).Length;
 
     public override int Redact(ReadOnlySpan<char> source, Span<char> destination)
     {
-        var masked = Mail.EmailAddress.Mask(source.ToString());
+        var masked = AddressMask.Mask(source.ToString());
         masked.AsSpan().CopyTo(destination);
         return masked.Length;
     }

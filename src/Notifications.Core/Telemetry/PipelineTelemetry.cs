@@ -1,16 +1,21 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using Notifications.Articles;
-using Notifications.Delivery;
-using Notifications.Digests;
-using Notifications.Subscribers;
 
 namespace Notifications.Telemetry;
 
+/// <summary>What one ingestion came to: its outcome (the name of the ingest outcome) and, for a rejection, its code.</summary>
+public readonly record struct IngestTags(string Outcome, string? RejectionCode = null);
+
+/// <summary>What planning one run came to: its status (the name of the run status) and what it holds.</summary>
+public readonly record struct PlannedRunTags(string Status, int Articles, int Recipients, int Batches);
+
+/// <summary>What sending one batch came to: its outcome (the name of the batch outcome), the recipients sent and skipped, and the error.</summary>
+public readonly record struct SentBatchTags(string Outcome, int RecipientsSent, int RecipientsSkipped, string? Error);
+
 /// <summary>
 /// The pipeline's own traces and metrics: one <see cref="ActivitySource"/> and one <see cref="System.Diagnostics.Metrics.Meter"/>, both named
-/// <see cref="Name"/>. Core classes call it at one place each (ingest, plan, batch send, SendGrid request); what is counted, and how
-/// outcomes map to tags, is decided here. Nothing here carries an address or a token: tags are ids, names, outcomes and codes, and
+/// <see cref="Name"/>. Core classes call it at one place each (ingest, plan, batch send, SendGrid request), saying what happened in plain
+/// values (ids, names, counts: this foundation knows none of their types); what is counted, and how outcomes map to tags, is decided here. Nothing here carries an address or a token: tags are ids, names, outcomes and codes, and
 /// exception messages recorded on activities are scrubbed (<see cref="LogScrubber"/>).
 /// <list type="table">
 /// <item><term><c>notifications.articles.ingested</c></term><description>counter; <c>outcome</c>: accepted, updated, unchanged, draft, duplicate, rejected, withdrawn, missing</description></item>
@@ -66,21 +71,22 @@ public sealed class PipelineTelemetry
 
     public Meter Meter { get; }
 
-    /// <summary>Around one ingestion (<see cref="ArticleIngestor.IngestAsync"/>): an activity, and the outcome counted.</summary>
-    public async Task<IngestResult> TraceIngestAsync(string blobName, Func<Task<IngestResult>> ingest)
+    /// <summary>Around one ingestion (ArticleIngestor.IngestAsync): an activity, and the outcome counted (and the rejection code, when <paramref name="describe"/> gives one).</summary>
+    public async Task<T> TraceIngestAsync<T>(string blobName, Func<Task<T>> ingest, Func<T, IngestTags> describe)
     {
         using var activity = ActivitySource.StartActivity(IngestActivity);
         activity?.SetTag("notifications.article", blobName);
         try
         {
             var result = await ingest();
-            var outcome = Lower(result.Outcome);
+            var tags = describe(result);
+            var outcome = Lower(tags.Outcome);
             _ingested.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
             activity?.SetTag("notifications.ingest.outcome", outcome);
-            if (result.Outcome == IngestOutcome.Rejected && result.Article?.Rejection is { } rejection)
+            if (tags.RejectionCode is { } code)
             {
-                _rejected.Add(1, new KeyValuePair<string, object?>("code", rejection.Code));
-                activity?.SetTag("notifications.rejection.code", rejection.Code);
+                _rejected.Add(1, new KeyValuePair<string, object?>("code", code));
+                activity?.SetTag("notifications.rejection.code", code);
             }
             return result;
         }
@@ -91,13 +97,16 @@ public sealed class PipelineTelemetry
         }
     }
 
-    /// <summary>Around planning one run (<see cref="DigestPlanner.PlanAsync"/>): an activity, and the run counted by kind when this planner claimed it.</summary>
-    public async Task<DigestRun?> TracePlanAsync(DigestPeriod period, DigestRun run, Func<Task<DigestRun?>> plan)
+    /// <summary>
+    /// Around planning one run (DigestPlanner.PlanAsync): an activity, and the run counted by <paramref name="kind"/> (<see cref="KindOf"/>)
+    /// and <paramref name="frequency"/> (the frequency's name) when this planner claimed it (<paramref name="plan"/> gave a run).
+    /// </summary>
+    public async Task<T?> TracePlanAsync<T>(string runId, string kind, string frequency, Func<Task<T?>> plan, Func<T, PlannedRunTags> describe)
+        where T : class
     {
         using var activity = ActivitySource.StartActivity(PlanActivity);
-        var kind = KindOf(period);
-        var frequency = Lower(period.Frequency);
-        activity?.SetTag("notifications.run.id", run.RunId);
+        frequency = Lower(frequency);
+        activity?.SetTag("notifications.run.id", runId);
         activity?.SetTag("notifications.run.kind", kind);
         try
         {
@@ -107,11 +116,12 @@ public sealed class PipelineTelemetry
                 activity?.SetTag("notifications.run.claimed", false);
                 return null;
             }
+            var tags = describe(planned);
             _runsPlanned.Add(1, new("kind", kind), new("frequency", frequency));
-            activity?.SetTag("notifications.run.status", Lower(planned.Status));
-            activity?.SetTag("notifications.run.articles", planned.ArticleCount);
-            activity?.SetTag("notifications.run.recipients", planned.RecipientCount);
-            activity?.SetTag("notifications.run.batches", planned.BatchCount);
+            activity?.SetTag("notifications.run.status", Lower(tags.Status));
+            activity?.SetTag("notifications.run.articles", tags.Articles);
+            activity?.SetTag("notifications.run.recipients", tags.Recipients);
+            activity?.SetTag("notifications.run.batches", tags.Batches);
             return planned;
         }
         catch (Exception e)
@@ -122,38 +132,41 @@ public sealed class PipelineTelemetry
     }
 
     /// <summary>
-    /// Around sending one batch (<see cref="BatchSender.SendAsync"/>): an activity; batches that ended sent, failed or uncertain by this
-    /// call, and their recipients. A batch that was already sent, in progress elsewhere, or left uncertain without being resent is not counted.
+    /// Around sending one batch (BatchSender.SendAsync): an activity; batches that ended sent, failed or uncertain by this call, and their
+    /// recipients, by <paramref name="frequency"/> (the frequency's name). A batch that was already sent, in progress elsewhere, or left
+    /// uncertain without being resent (<paramref name="uncertainCounts"/> false: it was Uncertain before and is not resent) is not counted.
     /// </summary>
-    public async Task<BatchResult> TraceBatchAsync(DeliveryBatch batch, DigestFrequency frequency, bool resendUncertain, Func<Task<BatchResult>> send)
+    public async Task<T> TraceBatchAsync<T>(string runId, string batchId, string frequency, bool uncertainCounts, Func<Task<T>> send, Func<T, SentBatchTags> describe)
     {
         using var activity = ActivitySource.StartActivity(SendBatchActivity);
-        activity?.SetTag("notifications.run.id", batch.RunId);
-        activity?.SetTag("notifications.batch.id", batch.BatchId);
+        activity?.SetTag("notifications.run.id", runId);
+        activity?.SetTag("notifications.batch.id", batchId);
         try
         {
             var result = await send();
-            var outcome = result.Outcome switch
+            var tags = describe(result);
+            var ended = Lower(tags.Outcome);
+            var outcome = ended switch
             {
-                BatchOutcome.Sent => "sent",
-                BatchOutcome.Failed => "failed",
+                "sent" => "sent",
+                "failed" => "failed",
                 // An Uncertain batch left alone is reported again, not made uncertain now.
-                BatchOutcome.Uncertain when batch.Status != BatchStatus.Uncertain || resendUncertain => "uncertain",
+                "uncertain" when uncertainCounts => "uncertain",
                 _ => null,
             };
-            activity?.SetTag("notifications.batch.outcome", outcome ?? Lower(result.Outcome));
+            activity?.SetTag("notifications.batch.outcome", outcome ?? ended);
             if (outcome is null)
                 return result;
             var tagFrequency = new KeyValuePair<string, object?>("frequency", Lower(frequency));
             _batches.Add(1, new KeyValuePair<string, object?>("outcome", outcome), tagFrequency);
-            if (result.RecipientsSent > 0)
-                _recipients.Add(result.RecipientsSent, new KeyValuePair<string, object?>("outcome", "sent"), tagFrequency);
-            if (result.RecipientsSkipped > 0)
-                _recipients.Add(result.RecipientsSkipped, new KeyValuePair<string, object?>("outcome", "skipped"), tagFrequency);
-            activity?.SetTag("notifications.batch.recipients_sent", result.RecipientsSent);
-            activity?.SetTag("notifications.batch.recipients_skipped", result.RecipientsSkipped);
-            if (result.Outcome is not BatchOutcome.Sent)
-                activity?.SetStatus(ActivityStatusCode.Error, LogScrubber.Scrub(result.Error ?? outcome));
+            if (tags.RecipientsSent > 0)
+                _recipients.Add(tags.RecipientsSent, new KeyValuePair<string, object?>("outcome", "sent"), tagFrequency);
+            if (tags.RecipientsSkipped > 0)
+                _recipients.Add(tags.RecipientsSkipped, new KeyValuePair<string, object?>("outcome", "skipped"), tagFrequency);
+            activity?.SetTag("notifications.batch.recipients_sent", tags.RecipientsSent);
+            activity?.SetTag("notifications.batch.recipients_skipped", tags.RecipientsSkipped);
+            if (outcome != "sent")
+                activity?.SetStatus(ActivityStatusCode.Error, LogScrubber.Scrub(tags.Error ?? outcome));
             return result;
         }
         catch (Exception e)
@@ -183,7 +196,7 @@ public sealed class PipelineTelemetry
     }
 
     /// <summary>scheduled (the hourly timer's runs), manual (started by hand), alert (one article's instant alert).</summary>
-    public static string KindOf(DigestPeriod period) => period.IsAlert ? "alert" : period.IsScheduled ? "scheduled" : "manual";
+    public static string KindOf(bool isAlert, bool isScheduled) => isAlert ? "alert" : isScheduled ? "scheduled" : "manual";
 
     private static void Failed(Activity? activity, Exception e)
     {
@@ -198,5 +211,6 @@ public sealed class PipelineTelemetry
         }));
     }
 
-    private static string Lower<T>(T value) where T : struct, Enum => value.ToString().ToLowerInvariant();
+    /// <summary>An enum's name as a tag: "Rejected" → "rejected".</summary>
+    private static string Lower(string name) => name.ToLowerInvariant();
 }

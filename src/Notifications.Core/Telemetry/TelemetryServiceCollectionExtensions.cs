@@ -2,7 +2,6 @@ using Microsoft.Extensions.Compliance.Redaction;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
-using Notifications.Mail;
 
 namespace Notifications.Telemetry;
 

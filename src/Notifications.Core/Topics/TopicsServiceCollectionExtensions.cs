@@ -1,6 +1,6 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Notifications.Articles;
 
 namespace Notifications.Topics;
 
@@ -10,11 +10,11 @@ public static class TopicsServiceCollectionExtensions
     /// The topic table (<see cref="TopicCatalog"/>), from the keys of <c>Articles:Topics</c>, checked on start for names that
     /// would mean two topics. Articles and Subscribers both resolve topic names through it.
     /// </summary>
-    public static IServiceCollection AddTopics(this IServiceCollection services)
+    public static IServiceCollection AddTopics(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<ArticleOptions>().ValidateOnStart();
-        services.AddSingleton<IValidateOptions<ArticleOptions>, TopicCatalogValidator>();
-        services.AddSingleton(sp => new TopicCatalog(sp.GetRequiredService<IOptions<ArticleOptions>>().Value.Topics));
+        services.AddOptions<TopicOptions>().Bind(configuration.GetSection(TopicOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TopicOptions>, TopicCatalogValidator>();
+        services.AddSingleton(sp => new TopicCatalog(sp.GetRequiredService<IOptions<TopicOptions>>().Value.Topics));
         return services;
     }
 }

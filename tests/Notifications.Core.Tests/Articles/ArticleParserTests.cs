@@ -8,7 +8,8 @@ namespace Notifications.Core.Tests.Articles;
 public sealed class ArticleParserTests
 {
     private static readonly IOptions<ArticleOptions> Options = Microsoft.Extensions.Options.Options.Create(new ArticleOptions { MaxBytes = 4096 });
-    private static readonly ArticleParser Parser = new(new HtmlArticleReader(), new TopicClassifier(Options), new TopicCatalog(Options.Value.Topics), Options);
+    private static readonly IOptions<TopicOptions> Topics = Microsoft.Extensions.Options.Options.Create(new TopicOptions());
+    private static readonly ArticleParser Parser = new(new HtmlArticleReader(), new TopicClassifier(Topics), new TopicCatalog(Topics.Value.Topics), Options);
 
     private static Article Parse(string text, string name = "article.md") => Parser.Parse(name, Encoding.UTF8.GetBytes(text));
 

@@ -1,14 +1,15 @@
 using Microsoft.Extensions.Options;
 using Notifications.Articles;
+using Notifications.Topics;
 
 namespace Notifications.Core.Tests.Articles;
 
 public sealed class TopicClassifierTests
 {
-    private static readonly TopicClassifier Default = new(Options.Create(new ArticleOptions()));
+    private static readonly TopicClassifier Default = new(Options.Create(new TopicOptions()));
 
     private static TopicClassifier With(Dictionary<string, string[]> topics)
-        => new(Options.Create(new ArticleOptions { Topics = topics }));
+        => new(Options.Create(new TopicOptions { Topics = topics }));
 
     [Fact]
     public void ReturnsTopicsInTheOrderTheyFirstAppear()

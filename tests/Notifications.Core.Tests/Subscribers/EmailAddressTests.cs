@@ -1,4 +1,3 @@
-using Notifications.Subscribers;
 using Notifications.Mail;
 
 namespace Notifications.Core.Tests.Subscribers;
@@ -55,7 +54,7 @@ public sealed class EmailAddressTests
     [MemberData(nameof(Refused))]
     public void RefusesWhatSendGridRefusesOrWhatCouldPassForAnotherAddress(string input, string reason)
     {
-        var e = Assert.Throws<InvalidSubscriberException>(() => EmailAddress.Normalize(input));
+        var e = Assert.Throws<InvalidEmailAddressException>(() => EmailAddress.Normalize(input));
         Assert.Equal("email", e.Field);
         Assert.Contains(reason, e.Message);
         // Never the address itself (it may be someone's), nor an invisible character, in the message.
@@ -68,7 +67,7 @@ public sealed class EmailAddressTests
     public void ALookAlikeOfAnAddressCannotBeAddedBesideIt()
     {
         Assert.Equal("alice@customs.example", EmailAddress.Normalize("alice@customs.example"));
-        Assert.Throws<InvalidSubscriberException>(() => EmailAddress.Normalize("\u0430lice@customs.example"));
-        Assert.Throws<InvalidSubscriberException>(() => EmailAddress.Normalize("alice@cust\u043Ems.example"));
+        Assert.Throws<InvalidEmailAddressException>(() => EmailAddress.Normalize("\u0430lice@customs.example"));
+        Assert.Throws<InvalidEmailAddressException>(() => EmailAddress.Normalize("alice@cust\u043Ems.example"));
     }
 }

@@ -1,7 +1,6 @@
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Notifications.Subscribers;
 using Notifications.Telemetry;
 using Notifications.Mail;
 
@@ -78,7 +77,7 @@ public sealed class AddressScrubbingPropertyTests
                 // The form it came in as (international domain, mixed case) is what a log of the request sees.
                 if (raw != normalized) accepted.Add(raw);
             }
-            catch (InvalidSubscriberException)
+            catch (InvalidEmailAddressException)
             {
             }
         }

@@ -15,14 +15,14 @@ namespace Notifications.Core.Tests.Templates;
 /// </summary>
 public sealed class DigestRendererTests
 {
-    internal static readonly DigestRenderer Renderer = new(new TemplateSet(), Options.Create(new DigestOptions
+    internal static readonly DigestRenderer Renderer = new(new TemplateSet(), Options.Create(new SenderOptions
     {
         Sender = "PTC Secretariat",
         Organization = "the Permanent Technical Committee's session reports",
         Languages =
         {
-            ["ru"] = new DigestTexts { Sender = "Секретариат ПТК", Organization = "отчёты о сессиях Постоянного технического комитета" },
-            ["fr"] = new DigestTexts { Sender = "Secrétariat du CTP", Organization = "les rapports de session du Comité technique permanent" },
+            ["ru"] = new SenderTexts { Sender = "Секретариат ПТК", Organization = "отчёты о сессиях Постоянного технического комитета" },
+            ["fr"] = new SenderTexts { Sender = "Secrétariat du CTP", Organization = "les rapports de session du Comité technique permanent" },
         },
     }));
 
@@ -250,7 +250,7 @@ public sealed class DigestRendererTests
         {
             [DigestRenderer.SubjectTemplate] = (Scriban.Template.Parse("{{ sender }}\r\nBcc: all@x.example\n{{ period_label }}", DigestRenderer.SubjectTemplate), ""),
         });
-        var renderer = new DigestRenderer(set, Options.Create(new DigestOptions { Sender = "PTC\r\nSecretariat", Organization = "o" }));
+        var renderer = new DigestRenderer(set, Options.Create(new SenderOptions { Sender = "PTC\r\nSecretariat", Organization = "o" }));
         var subject = renderer.Render(Day, DailyArticles("en")).Subject;
         Assert.Equal("PTC Secretariat Bcc: all@x.example 26 November 2026", subject);
     }

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using Notifications.Articles;
 using Notifications.Subscribers;
 using Notifications.Testing;
 using Notifications.Topics;
@@ -9,7 +8,7 @@ namespace Notifications.Core.Tests.Topics;
 /// <summary>One topic table: every spelling of a topic (slug, case, accents, translation, abbreviation) is its one key.</summary>
 public sealed class TopicCatalogTests(AzuriteFixture azurite)
 {
-    private static readonly TopicCatalog Catalog = new(new ArticleOptions().Topics);
+    private static readonly TopicCatalog Catalog = new(new TopicOptions().Topics);
 
     [Theory]
     [InlineData("data model", "data model")]
@@ -62,7 +61,7 @@ public sealed class TopicCatalogTests(AzuriteFixture azurite)
         Assert.Equal(2, conflicts.Count);
         Assert.Contains(conflicts, c => c.Contains("'data-model'") && c.Contains("'data model'"));
         Assert.Contains(conflicts, c => c.Contains("'nii'") && c.Contains("'inspection'"));
-        Assert.Empty(TopicCatalog.Conflicts(new ArticleOptions().Topics));
+        Assert.Empty(TopicCatalog.Conflicts(new TopicOptions().Topics));
     }
 
     [Fact]

@@ -217,7 +217,7 @@ public sealed class SubscriberApi(SubscriberAdmin admin, SubscriberStore store, 
                 key = EmailAddress.Normalize(value);
                 return null;
             }
-            catch (InvalidSubscriberException e)
+            catch (InvalidEmailAddressException e)
             {
                 return Problems.BadRequest("id", $"id is not a usable address ({e.Message}); {Expected}");
             }

@@ -65,7 +65,7 @@ public sealed class SubscribeRateLimits(
         {
             normalized = EmailAddress.Normalize(email);
         }
-        catch (InvalidSubscriberException)
+        catch (InvalidEmailAddressException)
         {
             return true;
         }

@@ -29,7 +29,7 @@ public sealed class SubscriptionPages(
     IOptions<RequestLimitOptions> requestLimits,
     TemplateSet templates,
     TopicCatalog catalog,
-    IOptions<DigestOptions> digest,
+    IOptions<SenderOptions> sender,
     IOptions<ScheduleOptions> schedule,
     TimeProvider time,
     ILogger<SubscriptionPages> logger)
@@ -127,7 +127,7 @@ public sealed class SubscriptionPages(
             // never expires. Manage links go only by mail to the address itself, in every digest.
             ConfirmOutcome.Confirmed => Message(200, lang, t["confirmed_title"], "notice", [t["confirmed_text"], t["confirmed_manage"]]),
             ConfirmOutcome.AlreadyConfirmed => Message(200, lang, t["already_title"], "notice", [t["already_text"], t["confirmed_manage"]]),
-            ConfirmOutcome.NotReactivated => Message(200, lang, t["not_reactivated_title"], "warning", [t["not_reactivated_text"], t["not_reactivated_help"] + " " + digest.Value.Sender + "."]),
+            ConfirmOutcome.NotReactivated => Message(200, lang, t["not_reactivated_title"], "warning", [t["not_reactivated_text"], t["not_reactivated_help"] + " " + sender.Value.Sender + "."]),
             _ => NotFound(lang),
         };
     }
@@ -456,7 +456,7 @@ public sealed class SubscriptionPages(
         {
             ["lang"] = lang,
             ["title"] = title,
-            ["sender"] = digest.Value.Sender,
+            ["sender"] = sender.Value.Sender,
             ["body"] = new RawHtml(body),
             ["t"] = t,
         });
