@@ -79,6 +79,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<SubscribeConfirmationSender>();
         services.AddSingleton<PendingSubscriptionPurge>();
         services.AddSingleton<SubscriptionPages>();
+        services.AddSingleton<DigestWebView>();
 
         services.AddSingleton<TemplateSet>();
         services.AddHostedService<TemplateCheck>();
