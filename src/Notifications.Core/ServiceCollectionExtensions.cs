@@ -63,6 +63,7 @@ public static class ServiceCollectionExtensions
         services.AddOptions<MemberOptions>().Bind(configuration.GetSection(MemberOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<MemberOptions>, MemberOptionsValidator>();
         services.AddSingleton<SubscriberApi>();
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, SubscriberApiJson.Default));
         services.AddOptions<TokenOptions>().Bind(configuration.GetSection(TokenOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<TokenOptions>, TokenOptionsValidator>();
         services.AddSingleton<SubscriptionTokens>();
