@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using Azure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -107,6 +108,15 @@ public sealed class CliContext(TextWriter output, TextWriter error, IReadOnlyDic
     }
 
     public Task WriteJsonAsync<T>(T value) => Out.WriteLineAsync(JsonSerializer.Serialize(value, Json));
+
+    /// <summary>JSON through a source-generated context's type (the shape the HTTP API answers with), indented as the rest.</summary>
+    public async Task WriteJsonAsync<T>(T value, JsonTypeInfo<T> type)
+    {
+        using var buffer = new MemoryStream();
+        await using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+            JsonSerializer.Serialize(writer, value, type);
+        await Out.WriteLineAsync(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
+    }
 
     /// <summary>
     /// The local defaults, local.settings.json, the environment and the overrides. The local signing key is added as a

@@ -26,7 +26,7 @@ public sealed class SubscribersCommandTests(AzuriteFixture azurite) : IDisposabl
         Assert.Equal(JsonValueKind.Array, json.RootElement.ValueKind);
         var item = Assert.Single(json.RootElement.EnumerateArray());
         Assert.Equal(
-            ["createdAt", "deliveryHour", "email", "frequency", "id", "language", "name", "organization", "status", "updatedAt"],
+            ["consent", "country", "createdAt", "deliveryHour", "email", "frequency", "id", "language", "name", "organization", "status", "timeZone", "topics", "updatedAt"],
             item.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         Assert.Equal(settings.SubscriberIdOf("jane.smith@hmrc.example"), item.GetProperty("id").GetString());
         Assert.Equal("jane.smith@hmrc.example", item.GetProperty("email").GetString());

@@ -245,17 +245,17 @@ public sealed class AnonymousRequestBoundsTests(AzuriteFixture azurite) : IDispo
         await using var host = await StartAsync(s => s["SelfService:ClientRequestsPerHour"] = "2");
 
         // notify serve: Kestrel on loopback, no forwarded-headers step: the TCP peer is the client, whatever it claims.
-        Assert.Equal("127.0.0.1", SubscribeRateLimits.ClientAddressOf(Request(host, IPAddress.Loopback, "203.0.113.5")));
+        Assert.Equal("127.0.0.1", ClientAddress.Of(Request(host, IPAddress.Loopback, "203.0.113.5")));
         Assert.Equal(200, (await SubscribeAsync(host, "one@customs.example", IPAddress.Loopback, forwardedFor: "203.0.113.1")).Status);
         Assert.Equal(200, (await SubscribeAsync(host, "two@customs.example", IPAddress.Loopback, forwardedFor: "203.0.113.2")).Status);
         Assert.Equal(429, (await SubscribeAsync(host, "three@customs.example", IPAddress.Loopback, forwardedFor: "203.0.113.3")).Status);
 
         // The Functions host: the worker's forwarded-headers step (as ConfigureFunctionsWebApplication sets it up, trusting loopback
         // proxies only) has made the host's entry, the last, the remote address; a client's own earlier entries count for nothing.
-        Assert.Equal("203.0.113.5", SubscribeRateLimits.ClientAddressOf(await ThroughTheWorkersForwardedHeadersAsync(Request(host, IPAddress.Loopback, "198.51.100.1, 203.0.113.5"))));
-        Assert.Equal("2001:db8:1:2::/64", SubscribeRateLimits.ClientAddressOf(await ThroughTheWorkersForwardedHeadersAsync(Request(host, IPAddress.Loopback, "2001:db8:1:2:3:4:5:6"))));
+        Assert.Equal("203.0.113.5", ClientAddress.Of(await ThroughTheWorkersForwardedHeadersAsync(Request(host, IPAddress.Loopback, "198.51.100.1, 203.0.113.5"))));
+        Assert.Equal("2001:db8:1:2::/64", ClientAddress.Of(await ThroughTheWorkersForwardedHeadersAsync(Request(host, IPAddress.Loopback, "2001:db8:1:2:3:4:5:6"))));
         // A client that is not the loopback proxy is not believed either.
-        Assert.Equal("198.51.100.9", SubscribeRateLimits.ClientAddressOf(await ThroughTheWorkersForwardedHeadersAsync(Request(host, IPAddress.Parse("198.51.100.9"), "203.0.113.5"))));
+        Assert.Equal("198.51.100.9", ClientAddress.Of(await ThroughTheWorkersForwardedHeadersAsync(Request(host, IPAddress.Parse("198.51.100.9"), "203.0.113.5"))));
     }
 
     private static async Task<HttpRequest> ThroughTheWorkersForwardedHeadersAsync(HttpRequest request)
@@ -283,7 +283,7 @@ public sealed class AnonymousRequestBoundsTests(AzuriteFixture azurite) : IDispo
         foreach (var page in new[] { found, missing, hostile })
         {
             Assert.Equal("text/html; charset=utf-8", page.Headers.ContentType.ToString());
-            Assert.Equal(SubscriptionPages.ContentSecurityPolicy, page.Headers.ContentSecurityPolicy.ToString());
+            Assert.Equal(PageResults.ContentSecurityPolicy, page.Headers.ContentSecurityPolicy.ToString());
             Assert.Equal("nosniff", page.Headers.XContentTypeOptions.ToString());
             Assert.Equal("no-referrer", page.Headers["Referrer-Policy"].ToString());
             Assert.Equal("no-store", page.Headers.CacheControl.ToString());

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Notifications.Functions.Web;
 using Notifications.Subscribers;
 using Notifications.Testing;
@@ -343,5 +344,20 @@ public sealed class ManageSubscribersTests(AzuriteFixture azurite)
         Assert.Equal(6, emails.Distinct().Count());
         Assert.Equal(12, all.Json.GetProperty("items").GetArrayLength());
         Assert.Equal((400, "pageSize"), (badPage.Status, badPage.Json.GetProperty("field").GetString()));
+    }
+
+    [Fact]
+    public async Task EveryTypeTheApiReadsAndWritesComesFromItsSourceGeneratedContext()
+    {
+        var (host, _) = await StartAsync(azurite);
+        await using var __ = host;
+        var http = host.Get<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
+
+        Type[] types = [typeof(SubscriberJson), typeof(SubscriberListPage), typeof(ImportResponse), typeof(IReadOnlyList<CoverageJson>),
+            typeof(NewSubscriberRequest), typeof(SubscriberChangesRequest), typeof(SubscriberHistoryJson), typeof(IReadOnlyList<SubscriberJson>)];
+
+        // The typed results (Ok, Created, UnprocessableEntity) serialize with the host's HTTP JSON options: the context comes first there.
+        Assert.All(types, t => Assert.Same(SubscriberApiJson.Default, http.GetTypeInfo(t).OriginatingResolver));
+        Assert.All(types, t => Assert.NotNull(SubscriberApiJson.Default.GetTypeInfo(t)));
     }
 }

@@ -206,11 +206,10 @@ public sealed class SubscriberPagesBrowserTests(AzuriteFixture azurite)
         return StartAsync(settings, app =>
         {
             var pages = app.Services.GetRequiredService<SubscriptionPages>();
-            var archive = app.Services.GetRequiredService<DigestArchive>();
-            var links = app.Services.GetRequiredService<SubscriptionLinks>();
+            var view = app.Services.GetRequiredService<DigestWebView>();
             app.MapMethods("/api/subscribe", [HttpMethods.Get, HttpMethods.Post], (HttpRequest request, CancellationToken token) => pages.SubscribeAsync(request, token));
             app.MapMethods("/api/confirm", [HttpMethods.Get, HttpMethods.Post], (HttpRequest request, CancellationToken token) => pages.WithBodyLimitAsync(request, pages.ConfirmAsync, token));
-            app.MapGet("/api/digests/{run}/{variant}", (HttpRequest request, string run, string variant, CancellationToken token) => archive.ViewAsync(request, run, variant, links, pages, token));
+            app.MapGet("/api/digests/{run}/{variant}", (HttpRequest request, string run, string variant, CancellationToken token) => view.ViewAsync(request, run, variant, token));
         }, ct);
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Notifications.Digests;
 using Notifications.Subscribers;
 using Notifications.Mail;
+using Notifications.Web;
 
 namespace Notifications.Cli.Commands;
 
@@ -70,11 +71,7 @@ public static class SubscribersCommands
         {
             var all = (await services.GetRequiredService<SubscriberStore>().ListAsync(filters.Parse(parse, services), ct)).OrderBy(s => s.Email, StringComparer.Ordinal).ToList();
             if (parse.GetValue(CliContext.JsonOption))
-                await cli.WriteJsonAsync(all.Select(s => new
-                {
-                    id = s.Id, email = s.Email, name = s.Name, organization = s.Organization, language = s.Language,
-                    frequency = s.Frequency, status = s.Status, deliveryHour = s.DeliveryHour, createdAt = s.CreatedAt, updatedAt = s.UpdatedAt,
-                }));
+                await cli.WriteJsonAsync<IReadOnlyList<SubscriberJson>>(all.Select(SubscriberJson.From).ToList(), SubscriberApiJson.Default.IReadOnlyListSubscriberJson);
             else
                 foreach (var s in all)
                     await cli.Out.WriteLineAsync($"{Lower(s.Status),-12} {Lower(s.Frequency),-7} {s.Language} {(s.Country.Length > 0 ? s.Country : "--")}  {s.Email}  {s.Name} ({s.Organization})");
@@ -93,11 +90,7 @@ public static class SubscribersCommands
             var history = await services.GetRequiredService<SubscriberAudit>().ListAsync(s.Id, ct);
             if (parse.GetValue(CliContext.JsonOption))
             {
-                await cli.WriteJsonAsync(new
-                {
-                    subscriber = ToJson(s),
-                    history = history.Select(h => new { at = h.At, actor = h.Actor, action = h.Action, changes = h.Changes }),
-                });
+                await cli.WriteJsonAsync(SubscriberHistoryJson.From(s, history), SubscriberApiJson.Default.SubscriberHistoryJson);
                 return 0;
             }
             foreach (var (label, value) in new (string, string?)[]
@@ -354,13 +347,6 @@ public static class SubscribersCommands
         var name = value.Contains('@') ? EmailAddress.Mask(value) : value;
         return new ArgumentException($"no subscriber {name}; `notify subscribers list` shows who there is.");
     }
-
-    private static object ToJson(Subscriber s) => new
-    {
-        id = s.Id, email = s.Email, name = s.Name, organization = s.Organization, country = s.Country, language = s.Language,
-        frequency = s.Frequency, topics = s.TopicList, timeZone = s.TimeZone, deliveryHour = s.DeliveryHour, status = s.Status, createdAt = s.CreatedAt, updatedAt = s.UpdatedAt,
-        consent = s.Consent is { } c ? new { source = c.Source, givenAt = c.GivenAt, confirmedAt = c.ConfirmedAt } : null,
-    };
 
     /// <summary>"09:00", or "default (08:00)" with the configured Schedule:DeliveryHour.</summary>
     private static string DeliveryHour(Subscriber s, IServiceProvider services)

@@ -1,9 +1,7 @@
 using Azure;
 using Azure.Storage.Blobs.Models;
 using Notifications.Storage;
-using Notifications.Subscribers;
 using Notifications.Mail;
-using Notifications.Web;
 
 namespace Notifications.Digests;
 
@@ -64,22 +62,6 @@ public sealed class DigestArchive(StorageResources storage)
         {
             return null;
         }
-    }
-
-    /// <summary>
-    /// GET /api/digests/{run}/{variant}: the archived HTML as a page ("view in browser"). The placeholders for one recipient's
-    /// name and links become neutral ones: the page is the same for everyone and must not act on anyone's subscription.
-    /// It has the subscriber pages' security headers; a run or variant that does not exist is their 404 page, in the variant's
-    /// language (else the request's).
-    /// </summary>
-    public async Task<Microsoft.AspNetCore.Http.IResult> ViewAsync(Microsoft.AspNetCore.Http.HttpRequest request, string runId, string variant,
-        SubscriptionLinks links, SubscriptionPages pages, CancellationToken ct)
-    {
-        var valid = System.Text.RegularExpressions.Regex.IsMatch(runId, "^((daily|weekly)-[0-9TW-]{8,13}|instant-[0-9a-f]{16})$") && System.Text.RegularExpressions.Regex.IsMatch(variant, "^[a-z]{2}(-t[0-9a-f]{8})?(-[0-9]{1,5})?(-w[0-9a-f]{8})?$");
-        if (!valid || await LoadAsync(runId, variant, ct) is not { } digest)
-            return pages.DigestNotFound(request, variant.Length >= 2 ? variant[..2] : null);
-        var html = (digest.Placeholders ?? MailPlaceholders.Legacy).Apply(digest.Html, new Recipient("", "", "subscriber", links.Subscribe(), links.Subscribe()));
-        return SubscriptionPages.WithSecurityHeaders(Microsoft.AspNetCore.Http.Results.Content(html, "text/html; charset=utf-8"));
     }
 
     /// <summary>The blob metadata of digest.html that holds the nonce of the rendering's keys (<see cref="MailPlaceholders"/>).</summary>

@@ -1,16 +1,14 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
-using Notifications.Digests;
-using Notifications.Subscribers;
 using Notifications.Web;
 
 namespace Notifications.Functions.Web;
 
 /// <summary>"View in browser": a run's archived digest as a page. CLI twin: <c>notify serve</c>.</summary>
-public sealed class ViewDigest(DigestArchive archive, SubscriptionLinks links, SubscriptionPages pages)
+public sealed class ViewDigest(DigestWebView view)
 {
     [Function(nameof(ViewDigest))]
     public Task<IResult> Run(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "digests/{run}/{variant}")] HttpRequest request, string run, string variant, CancellationToken ct)
-        => archive.ViewAsync(request, run, variant, links, pages, ct);
+        => view.ViewAsync(request, run, variant, ct);
 }

@@ -397,10 +397,10 @@ public sealed class DigestRunnerTests(AzuriteFixture azurite)
         var view = System.Text.RegularExpressions.Regex.Match(html, "href=\"(http://127\\.0\\.0\\.1:7071/api/digests/[^\"]+)\"").Groups[1].Value;
         Assert.Equal("http://127.0.0.1:7071/api/digests/daily-2026-11-26/en", view);
 
-        var archive = host.Get<DigestArchive>();
-        var page = await HttpCall.InvokeAsync(host.Services, r => archive.ViewAsync(r, "daily-2026-11-26", "en", host.Get<SubscriptionLinks>(), host.Get<SubscriptionPages>(), Ct), "GET");
-        var missing = await HttpCall.InvokeAsync(host.Services, r => archive.ViewAsync(r, "daily-2026-11-27", "en", host.Get<SubscriptionLinks>(), host.Get<SubscriptionPages>(), Ct), "GET");
-        var hostile = await HttpCall.InvokeAsync(host.Services, r => archive.ViewAsync(r, "../secrets", "en", host.Get<SubscriptionLinks>(), host.Get<SubscriptionPages>(), Ct), "GET");
+        var webView = host.Get<DigestWebView>();
+        var page = await HttpCall.InvokeAsync(host.Services, r => webView.ViewAsync(r, "daily-2026-11-26", "en", Ct), "GET");
+        var missing = await HttpCall.InvokeAsync(host.Services, r => webView.ViewAsync(r, "daily-2026-11-27", "en", Ct), "GET");
+        var hostile = await HttpCall.InvokeAsync(host.Services, r => webView.ViewAsync(r, "../secrets", "en", Ct), "GET");
 
         Assert.Equal((200, 404, 404), (page.Status, missing.Status, hostile.Status));
         Assert.Contains("PTC session", page.Body);

@@ -15,6 +15,11 @@ namespace Notifications.Web;
 /// default (<c>Schedule:DeliveryHour</c>): on POST, as when the field is left out; on PATCH, it clears the subscriber's own hour,
 /// while leaving the field out leaves the hour as it is. The representation has <c>deliveryHour</c> as a number, or null for the default.
 /// </para>
+/// <para>
+/// A body is checked field by field first (each problem names its field), then read as <see cref="NewSubscriberRequest"/> or
+/// <see cref="SubscriberChangesRequest"/>; answers are typed results of <see cref="SubscriberJson"/>, <see cref="SubscriberListPage"/>,
+/// <see cref="ImportResponse"/> and <see cref="CoverageJson"/>. All of them go through <see cref="SubscriberApiJson"/>.
+/// </para>
 /// </summary>
 public sealed class SubscriberApi(SubscriberAdmin admin, SubscriberStore store, SubscriberCsv csv, CoverageReport coverage, IConfiguration configuration)
 {
@@ -43,7 +48,7 @@ public sealed class SubscriberApi(SubscriberAdmin admin, SubscriberStore store, 
             if (NullIfEmpty(q["pageSize"]) is { } size && (!int.TryParse(size, out pageSize) || pageSize is < 1 or > MaxPageSize))
                 return Problems.BadRequest("pageSize", $"pageSize '{size}' must be a whole number from 1 to {MaxPageSize}.");
             var (items, continuation) = await store.QueryAsync(filter, NullIfEmpty(q["continuation"]), pageSize, ct);
-            return Results.Json(new { items = items.Select(ToJson), continuation }, Problems.Json);
+            return TypedResults.Ok(new SubscriberListPage(items.Select(SubscriberJson.From).ToList(), continuation));
         }
         catch (InvalidSubscriberException e)
         {
@@ -57,21 +62,22 @@ public sealed class SubscriberApi(SubscriberAdmin admin, SubscriberStore store, 
         if (NotJson(request) is { } unsupported) return unsupported;
         var (body, problem) = await ReadObjectAsync(request, CreateFields, ct);
         if (problem is not null) return problem;
+        var fields = body.Deserialize(SubscriberApiJson.Default.NewSubscriberRequest)!;
         try
         {
             var input = new NewSubscriber(
-                Text(body, "email") ?? "",
-                Text(body, "name") ?? "",
-                Text(body, "organization") ?? "",
-                Text(body, "language") ?? "en",
-                Text(body, "frequency") is { } f ? SubscriberRules.Frequency(f) : DigestFrequency.Daily,
-                Text(body, "status") is { } s ? SubscriberRules.Status(s) : SubscriberStatus.Active,
-                Text(body, "country"),
-                Topics(body),
-                Text(body, "timeZone"),
-                SubscriberRules.DeliveryHour(DeliveryHour(body)));
+                fields.Email ?? "",
+                fields.Name ?? "",
+                fields.Organization ?? "",
+                fields.Language ?? "en",
+                fields.Frequency is { } f ? SubscriberRules.Frequency(f) : DigestFrequency.Daily,
+                fields.Status is { } s ? SubscriberRules.Status(s) : SubscriberStatus.Active,
+                fields.Country,
+                fields.Topics,
+                fields.TimeZone,
+                SubscriberRules.DeliveryHour(fields.DeliveryHourText));
             var created = await admin.CreateAsync(input, ActorOf(request), ct, NullIfEmpty(request.Query["overrideSuppression"]));
-            return Results.Created($"/api/manage/subscribers/{created.Id}", ToJson(created));
+            return TypedResults.Created($"/api/manage/subscribers/{created.Id}", SubscriberJson.From(created));
         }
         catch (InvalidSubscriberException e)
         {
@@ -81,7 +87,7 @@ public sealed class SubscriberApi(SubscriberAdmin admin, SubscriberStore store, 
 
     /// <summary>GET: one subscriber, by id or address.</summary>
     public async Task<IResult> GetAsync(HttpRequest request, string id, CancellationToken ct)
-        => IdProblem(id, out var key) ?? (await FindAsync(key, ct) is { } s ? Results.Json(ToJson(s), Problems.Json) : NotFound(key));
+        => IdProblem(id, out var key) ?? (await admin.FindAsync(key, ct) is { } s ? TypedResults.Ok(SubscriberJson.From(s)) : NotFound(key));
 
     /// <summary>PATCH: changes the fields given; the address cannot change.</summary>
     public async Task<IResult> UpdateAsync(HttpRequest request, string id, CancellationToken ct)
@@ -91,10 +97,11 @@ public sealed class SubscriberApi(SubscriberAdmin admin, SubscriberStore store, 
         if (problem is not null) return problem;
         try
         {
-            var patch = new SubscriberPatch(Text(body, "name"), Text(body, "organization"), Text(body, "country"), Text(body, "language"),
-                Text(body, "frequency"), Topics(body), Text(body, "timeZone"), Text(body, "status"), DeliveryHour(body));
+            var fields = body.Deserialize(SubscriberApiJson.Default.SubscriberChangesRequest)!;
+            var patch = new SubscriberPatch(fields.Name, fields.Organization, fields.Country, fields.Language,
+                fields.Frequency, fields.Topics, fields.TimeZone, fields.Status, fields.DeliveryHourText);
             return await admin.UpdateAsync(key, patch, ActorOf(request), ct) is { } updated
-                ? Results.Json(ToJson(updated), Problems.Json)
+                ? TypedResults.Ok(SubscriberJson.From(updated))
                 : NotFound(key);
         }
         catch (InvalidSubscriberException e)
@@ -105,7 +112,7 @@ public sealed class SubscriberApi(SubscriberAdmin admin, SubscriberStore store, 
 
     /// <summary>DELETE: erasure. 204; the ledger and the audit keep only the hashed id.</summary>
     public async Task<IResult> EraseAsync(HttpRequest request, string id, CancellationToken ct)
-        => IdProblem(id, out var key) ?? (await admin.EraseAsync(key, ActorOf(request), ct) is not null ? Results.NoContent() : NotFound(key));
+        => IdProblem(id, out var key) ?? (await admin.EraseAsync(key, ActorOf(request), ct) is not null ? TypedResults.NoContent() : NotFound(key));
 
     /// <summary>
     /// POST text/csv: upsert by email, up to 10,000 rows in one call; <c>?dryRun=true</c> validates every row and writes nothing.
@@ -123,12 +130,8 @@ public sealed class SubscriberApi(SubscriberAdmin admin, SubscriberStore store, 
         try
         {
             var report = await csv.ImportAsync(request.Body, dryRun, ActorOf(request), ct, NullIfEmpty(request.Query["overrideSuppression"]));
-            var json = new
-            {
-                dryRun = report.DryRun, rows = report.Rows, created = report.Created, updated = report.Updated, unchanged = report.Unchanged,
-                errors = report.Errors.Select(e => new { row = e.Row, email = e.Email, field = e.Field, message = e.Message }),
-            };
-            return Results.Json(json, Problems.Json, statusCode: report.Errors.Count == 0 ? 200 : 422);
+            var json = ImportResponse.From(report);
+            return report.Errors.Count == 0 ? (IResult)TypedResults.Ok(json) : TypedResults.UnprocessableEntity(json);
         }
         catch (InvalidSubscriberException e)
         {
@@ -144,7 +147,7 @@ public sealed class SubscriberApi(SubscriberAdmin admin, SubscriberStore store, 
             var filter = FilterOf(request.Query);
             var buffer = new MemoryStream();
             await csv.ExportAsync(buffer, filter, ct);
-            return Results.File(buffer.ToArray(), "text/csv; charset=utf-8", "subscribers.csv");
+            return TypedResults.File(buffer.ToArray(), "text/csv; charset=utf-8", "subscribers.csv");
         }
         catch (InvalidSubscriberException e)
         {
@@ -154,10 +157,7 @@ public sealed class SubscriberApi(SubscriberAdmin admin, SubscriberStore store, 
 
     /// <summary>GET: every member administration with its subscriber counts, those with none included.</summary>
     public async Task<IResult> CoverageAsync(HttpRequest request, CancellationToken ct)
-        => Results.Json((await coverage.BuildAsync(ct)).Select(r => new
-        {
-            organization = r.Organization, country = r.Country, active = r.Active, pending = r.Pending, other = r.Other, configured = r.Configured,
-        }), Problems.Json);
+        => TypedResults.Ok<IReadOnlyList<CoverageJson>>((await coverage.BuildAsync(ct)).Select(CoverageJson.From).ToList());
 
     /// <summary>
     /// Who made a change, for the audit: the signed-in principal that App Service authentication (Entra ID) passes on, but
@@ -172,26 +172,6 @@ public sealed class SubscriberApi(SubscriberAdmin admin, SubscriberStore store, 
 
     private string ActorOf(HttpRequest request)
         => ActorOf(request, string.Equals(configuration[PlatformAuthenticationSetting], "true", StringComparison.OrdinalIgnoreCase));
-
-    public static object ToJson(Subscriber s) => new
-    {
-        id = s.Id,
-        email = s.Email,
-        name = s.Name,
-        organization = s.Organization,
-        country = s.Country,
-        language = s.Language,
-        frequency = s.Frequency.ToString().ToLowerInvariant(),
-        topics = s.TopicList,
-        timeZone = s.TimeZone,
-        deliveryHour = s.DeliveryHour,
-        status = s.Status.ToString().ToLowerInvariant(),
-        consent = s.Consent is { } c ? new { source = c.Source, givenAt = c.GivenAt, confirmedAt = c.ConfirmedAt } : null,
-        createdAt = s.CreatedAt,
-        updatedAt = s.UpdatedAt,
-    };
-
-    private Task<Subscriber?> FindAsync(string id, CancellationToken ct) => admin.FindAsync(id, ct);
 
     /// <summary>
     /// The <c>{id}</c> of a route, URL-decoded, as a subscriber id (32 hex characters, either case: <see cref="SubscriberAdmin"/>
@@ -274,24 +254,6 @@ public sealed class SubscriberApi(SubscriberAdmin admin, SubscriberStore store, 
         }
         return (body, null);
     }
-
-    private static string? Text(JsonElement body, string name) => body.TryGetProperty(name, out var v) ? v.GetString() : null;
-
-    /// <summary>
-    /// The delivery hour as the text <see cref="SubscriberRules.DeliveryHour(string?)"/> reads: null when the field is absent (leave it),
-    /// "" for JSON null (the default), the number's digits (or its JSON text, which the rule refuses, for 8.5 or 1e1) or the string.
-    /// </summary>
-    private static string? DeliveryHour(JsonElement body)
-        => !body.TryGetProperty("deliveryHour", out var v) ? null
-            : v.ValueKind switch
-            {
-                JsonValueKind.Null => "",
-                JsonValueKind.Number => v.TryGetInt32(out var hour) ? hour.ToString(System.Globalization.CultureInfo.InvariantCulture) : v.GetRawText(),
-                _ => v.GetString(),
-            };
-
-    private static IReadOnlyList<string>? Topics(JsonElement body)
-        => body.TryGetProperty("topics", out var v) ? v.EnumerateArray().Select(t => t.GetString()!).ToList() : null;
 
     /// <summary>The list filters (status, frequency, language, organization, country, topic) from the query string; each optional.</summary>
     private static SubscriberFilter FilterOf(IQueryCollection q) => new(

@@ -1,6 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -47,7 +45,7 @@ public sealed class SubscribeRateLimits(
     /// <summary>The first limit, before the body is read: false (and when to try again) when the client has had its share.</summary>
     public bool TryAcquireClient(HttpRequest request, out DateTimeOffset retryAt)
     {
-        if (_clients.TryAcquire(ClientAddressOf(request) ?? "unknown", out retryAt))
+        if (_clients.TryAcquire(ClientAddress.Of(request) ?? "unknown", out retryAt))
             return true;
         logger.LogWarning("Subscribe posts from one client exceed {Limit} an hour: answered 429 until {RetryAt:u}", _clients.Limit, retryAt);
         return false;
@@ -69,36 +67,10 @@ public sealed class SubscribeRateLimits(
         {
             return true;
         }
-        if (_addresses.TryAcquire((ClientAddressOf(request) ?? "unknown") + " " + normalized, out retryAt))
+        if (_addresses.TryAcquire((ClientAddress.Of(request) ?? "unknown") + " " + normalized, out retryAt))
             return true;
         logger.LogWarning("Subscribe requests for {Email} from one client exceed {Limit} an hour: answered 429 until {RetryAt:u}",
             EmailAddress.Mask(normalized), _addresses.Limit, retryAt);
         return false;
-    }
-
-    /// <summary>
-    /// The client address the limits count by: the connection's remote address, and nothing the client sends.
-    /// <list type="bullet">
-    /// <item>Functions host: the host proxies each request to the worker over loopback with an <c>X-Forwarded-For</c> it sets,
-    /// and the worker's ASP.NET Core integration (<c>ConfigureFunctionsWebApplication</c>: <c>UseForwardedHeaders</c>, which trusts
-    /// only loopback proxies) has already made the last entry, the one the host added, the remote address; entries a client
-    /// put before it are left in the header and never read here.</item>
-    /// <item><c>notify serve</c>: Kestrel on loopback without forwarded-headers handling, so the remote address is the TCP peer and
-    /// a client's <c>X-Forwarded-For</c> changes nothing.</item>
-    /// </list>
-    /// IPv6 clients count by their /64 network.
-    /// </summary>
-    public static string? ClientAddressOf(HttpRequest request)
-    {
-        var remote = request.HttpContext.Connection.RemoteIpAddress;
-        if (remote is null) return null;
-        if (remote.IsIPv4MappedToIPv6) remote = remote.MapToIPv4();
-        if (remote.AddressFamily == AddressFamily.InterNetworkV6)
-        {
-            var bytes = remote.GetAddressBytes();
-            Array.Clear(bytes, 8, 8);
-            return new IPAddress(bytes) + "/64";
-        }
-        return remote.ToString();
     }
 }

@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+using Notifications.Mail;
+using Notifications.Digests;
+using Notifications.Templates;
+using Scriban.Runtime;
+
+namespace Notifications.Web;
+
+/// <summary>
+/// Renders the pages from the <c>page-*.html.sbn</c> templates: a body template, then <c>page-layout.html.sbn</c> around it
+/// (the templates have no includes), with the words of the page's language (<see cref="PageWords"/>).
+/// </summary>
+internal sealed class PageRenderer(TemplateSet templates, IOptions<SenderOptions> sender)
+{
+    /// <summary>A page from a body template and its model.</summary>
+    public IResult Page(int status, string lang, string title, string template, ScriptObject model)
+    {
+        var t = PageWords.ObjectFor(lang);
+        model["lang"] = lang;
+        model["t"] = t;
+        var body = templates.RenderHtml(template, model);
+        var html = templates.RenderHtml("page-layout.html.sbn", new ScriptObject
+        {
+            ["lang"] = lang,
+            ["title"] = title,
+            ["sender"] = sender.Value.Sender,
+            ["body"] = new RawHtml(body),
+            ["t"] = t,
+        });
+        return new HtmlPage(status, html, lang);
+    }
+
+    /// <summary>A page with a heading and paragraphs (<paramref name="kind"/>: notice, warning or error), and a link when given.</summary>
+    public IResult Message(int status, string lang, string heading, string kind, IReadOnlyList<string> paragraphs, (string Href, string Text)? link = null)
+        => Page(status, lang, heading, "page-message.html.sbn", new ScriptObject
+        {
+            ["heading"] = heading,
+            ["kind"] = kind,
+            ["paragraphs"] = paragraphs,
+            ["link_href"] = link?.Href ?? "",
+            ["link_text"] = link?.Text ?? "",
+        });
+}
