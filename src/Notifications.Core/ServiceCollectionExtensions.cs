@@ -50,6 +50,9 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<SubscriberIds>();
         services.AddSingleton<SubscriberStore>();
         services.AddSingleton<SubscriberAudit>();
+        services.AddSingleton<IRecipientHistory>(sp => sp.GetRequiredService<SubscriberAudit>());
+        services.AddSingleton<IRecipientDirectory, SubscriberDirectory>();
+        services.AddSingleton<IRecipientEventHandler, SubscriberEventHandler>();
         services.AddSingleton<Suppressions>();
         // Every store that may hold copies of a subscriber's address or name: erasure asks each to forget them.
         services.AddSingleton<IPersonalDataStore>(sp => sp.GetRequiredService<DeliveryLedger>());
@@ -113,6 +116,7 @@ public static class ServiceCollectionExtensions
         services.AddOptions<SendGridOptions>().ValidateOnStart();
         services.AddSingleton<IValidateOptions<SendGridOptions>, SendGridWebhookKeyValidator>();
         services.AddSingleton<DeliveryEvents>();
+        services.AddSingleton<SendGridEventProcessor>();
         services.AddSingleton<SendGridEventWebhook>();
         services.AddSingleton<DeliveryEvidence>();
         services.AddSingleton<EmailActivityLookup>();

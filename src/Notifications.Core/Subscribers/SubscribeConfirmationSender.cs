@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Notifications.Delivery;
 using Notifications.Digests;
 using Notifications.Templates;
 using Scriban.Runtime;

@@ -125,7 +125,7 @@ public sealed class PipelineTelemetry
     /// Around sending one batch (<see cref="BatchSender.SendAsync"/>): an activity; batches that ended sent, failed or uncertain by this
     /// call, and their recipients. A batch that was already sent, in progress elsewhere, or left uncertain without being resent is not counted.
     /// </summary>
-    public async Task<BatchResult> TraceBatchAsync(DeliveryBatch batch, DigestFrequency frequency, bool resendUncertain, Func<Task<BatchResult>> send)
+    public async Task<BatchResult> TraceBatchAsync(DeliveryBatch batch, string frequency, bool resendUncertain, Func<Task<BatchResult>> send)
     {
         using var activity = ActivitySource.StartActivity(SendBatchActivity);
         activity?.SetTag("notifications.run.id", batch.RunId);
@@ -144,7 +144,7 @@ public sealed class PipelineTelemetry
             activity?.SetTag("notifications.batch.outcome", outcome ?? Lower(result.Outcome));
             if (outcome is null)
                 return result;
-            var tagFrequency = new KeyValuePair<string, object?>("frequency", Lower(frequency));
+            var tagFrequency = new KeyValuePair<string, object?>("frequency", frequency);
             _batches.Add(1, new KeyValuePair<string, object?>("outcome", outcome), tagFrequency);
             if (result.RecipientsSent > 0)
                 _recipients.Add(result.RecipientsSent, new KeyValuePair<string, object?>("outcome", "sent"), tagFrequency);
