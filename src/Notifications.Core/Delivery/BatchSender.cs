@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Notifications.Subscribers;
 using Notifications.Telemetry;
 using Notifications.Mail;
 
@@ -37,17 +36,18 @@ public sealed record BatchResult(string BatchId, BatchOutcome Outcome, int Recip
 /// batch goes to the others in the same claim, once. A retry of the batch leaves the refused out.
 /// </para>
 /// </summary>
-public sealed class BatchSender(DeliveryLedger ledger, SubscriberStore subscribers, IMailTransport transport, SubscriptionLinks links, IOptions<DeliveryOptions> options,
-    TimeProvider time, ILogger<BatchSender> logger, PipelineTelemetry telemetry, SubscriberAudit audit, UncertainBatchResolver resolver)
+public sealed class BatchSender(DeliveryLedger ledger, IRecipientDirectory directory, IMailTransport transport, IOptions<DeliveryOptions> options,
+    TimeProvider time, ILogger<BatchSender> logger, PipelineTelemetry telemetry, IRecipientHistory history, UncertainBatchResolver resolver)
 {
     /// <summary>Rounds of refused recipients one claim goes through; beyond that the batch counts as failed.</summary>
     private const int MaxRefusalRounds = 5;
 
-    public Task<BatchResult> SendAsync(DeliveryBatch batch, DigestFrequency frequency, MailContent content, CancellationToken ct, bool resendUncertain = false)
-        => telemetry.TraceBatchAsync(batch.RunId, batch.BatchId, frequency.ToString(), uncertainCounts: batch.Status != BatchStatus.Uncertain || resendUncertain,
-            () => SendOnceAsync(batch, frequency, content, ct, resendUncertain), r => new SentBatchTags(r.Outcome.ToString(), r.RecipientsSent, r.RecipientsSkipped, r.Error));
+    /// <param name="category">What kind of mail it is (the mail's category, and the batch's tag in telemetry): <c>daily</c>, <c>weekly</c>, <c>instant</c>.</param>
+    public Task<BatchResult> SendAsync(DeliveryBatch batch, string category, MailContent content, CancellationToken ct, bool resendUncertain = false)
+        => telemetry.TraceBatchAsync(batch.RunId, batch.BatchId, category, uncertainCounts: batch.Status != BatchStatus.Uncertain || resendUncertain,
+            () => SendOnceAsync(batch, category, content, ct, resendUncertain), r => new SentBatchTags(r.Outcome.ToString(), r.RecipientsSent, r.RecipientsSkipped, r.Error));
 
-    private async Task<BatchResult> SendOnceAsync(DeliveryBatch batch, DigestFrequency frequency, MailContent content, CancellationToken ct, bool resendUncertain)
+    private async Task<BatchResult> SendOnceAsync(DeliveryBatch batch, string category, MailContent content, CancellationToken ct, bool resendUncertain)
     {
         // Listed without its recipients (a sender going through a whole plan): read it whole, now, before deciding anything on its
         // state. A Sent batch never changes again: no need.
@@ -108,7 +108,7 @@ public sealed class BatchSender(DeliveryLedger ledger, SubscriberStore subscribe
                 {
                     messageId = recipients.Count == 0
                         ? ""
-                        : await transport.SendAsync(new MailBatch(batch.RunId, batch.BatchId, frequency.ToString().ToLowerInvariant(), content, recipients, batch.PlanId), ct);
+                        : await transport.SendAsync(new MailBatch(batch.RunId, batch.BatchId, category, content, recipients, batch.PlanId), ct);
                     break;
                 }
                 catch (MailRecipientsRefusedException e) when (++rounds <= MaxRefusalRounds)
@@ -164,7 +164,7 @@ public sealed class BatchSender(DeliveryLedger ledger, SubscriberStore subscribe
     {
         var actor = resend.Reason == UncertainBatchResolver.AdminReason ? "admin" : "pipeline";
         foreach (var r in recipients)
-            await audit.RecordAsync(r.SubscriberId, actor, "resent", new Dictionary<string, string>
+            await history.RecordAsync(r.SubscriberId, actor, "resent", new Dictionary<string, string>
             {
                 ["run"] = batch.RunId,
                 ["batch"] = batch.BatchId,
@@ -182,7 +182,7 @@ public sealed class BatchSender(DeliveryLedger ledger, SubscriberStore subscribe
         {
             logger.LogWarning("Subscriber {SubscriberId} ({Email}) was refused by the provider in batch {BatchId} of run {RunId}: {Reason}",
                 r.Recipient.SubscriberId, EmailAddress.Mask(r.Recipient.Email), claimed.BatchId, claimed.RunId, r.Reason);
-            await audit.RecordAsync(r.Recipient.SubscriberId, "sendgrid", "refused", new Dictionary<string, string>
+            await history.RecordAsync(r.Recipient.SubscriberId, "sendgrid", "refused", new Dictionary<string, string>
             {
                 ["run"] = claimed.RunId,
                 ["batch"] = claimed.BatchId,
@@ -193,36 +193,17 @@ public sealed class BatchSender(DeliveryLedger ledger, SubscriberStore subscribe
     }
 
     /// <summary>
-    /// Who the batch goes to now: the recipients as planned, except those who left since (re-read: whoever is no longer active, or was
-    /// erased, is left out).
+    /// Who the batch goes to now: the recipients as planned, except those refused on an earlier try, and those who left since (asked
+    /// of the <see cref="IRecipientDirectory"/>: whoever is no longer active, or was erased, is left out).
     /// </summary>
     private async Task<List<Recipient>> RecipientsAsync(DeliveryBatch batch, CancellationToken ct)
     {
         if (batch is not { Planned: { } planned, PlannedAt: { } plannedAt })
             throw new InvalidOperationException($"Batch {batch.BatchId} of run {batch.RunId} carries no recipients' addresses: it was not written by the planner.");
-        var since = await subscribers.ChangedSinceAsync(plannedAt, ct);
-        var changed = since.Count == 0
-            ? new HashSet<string>()
-            : planned.Where(p => since.TryGetValue(p.SubscriberId, out var at) && at > p.Version).Select(p => p.SubscriberId).ToHashSet(StringComparer.Ordinal);
-        var current = changed.Count == 0 ? new Dictionary<string, Subscriber>() : await subscribers.GetManyAsync(changed.ToList(), ct);
-
         var asPlanned = planned.ToDictionary(p => p.SubscriberId, StringComparer.Ordinal);
+        // Refused by the provider on an earlier try of this batch: not sent again.
         var refused = (batch.Refusals ?? []).Select(r => r.SubscriberId).ToHashSet(StringComparer.Ordinal);
-        var recipients = new List<Recipient>(batch.RecipientIds.Count);
-        foreach (var id in batch.RecipientIds)
-        {
-            if (refused.Contains(id))
-                // Refused by the provider on an earlier try of this batch: not sent again.
-                continue;
-            if (changed.Contains(id))
-            {
-                if (current.GetValueOrDefault(id) is { Status: SubscriberStatus.Active } s)
-                    recipients.Add(new Recipient(s.Id, s.Email, s.Name, links.Unsubscribe(s.Id), links.Preferences(s.Id)));
-            }
-            else if (asPlanned.TryGetValue(id, out var p))
-                // Unchanged since planning: as planned (the planner plans active subscribers only).
-                recipients.Add(new Recipient(p.SubscriberId, p.Email, p.Name, links.Unsubscribe(p.SubscriberId), links.Preferences(p.SubscriberId)));
-        }
-        return recipients;
+        var due = batch.RecipientIds.Where(id => !refused.Contains(id) && asPlanned.ContainsKey(id)).Select(id => asPlanned[id]).ToList();
+        return [.. await directory.StillActiveAsync(due, plannedAt, ct)];
     }
 }

@@ -1,5 +1,6 @@
 using Azure;
 using Azure.Data.Tables;
+using Notifications.Mail;
 using Notifications.Storage;
 
 namespace Notifications.Delivery;
@@ -26,10 +27,6 @@ public enum BatchStatus
     Cancelled,
 }
 
-/// <summary>A recipient as the planner read them: what the sender needs, so that it need not read the subscriber again.</summary>
-/// <param name="Version">The version of the subscriber row the planner read (the storage's time of its last change).</param>
-public sealed record PlannedRecipient(string SubscriberId, string Email, string Name, DateTimeOffset Version);
-
 /// <summary>A recipient the provider refused (SendGrid's 400 named them): left out of the batch, which went to the others.</summary>
 public sealed record RecipientRefusal(string SubscriberId, string Reason, DateTimeOffset At);
 
@@ -52,7 +49,7 @@ public sealed record DeliveryBatch(
     int Attempts,
     ETag ETag,
     DateTimeOffset UpdatedAt = default,
-    string Variant = Notifications.Digests.DigestVariant.Default,
+    string Variant = DeliveryLedger.DefaultVariant,
     IReadOnlyList<PlannedRecipient>? Planned = null,
     DateTimeOffset? PlannedAt = null,
     int AddressChunks = 0,
@@ -75,6 +72,12 @@ public sealed record BatchResend(DateTimeOffset At, string Reason);
 /// </summary>
 public sealed class DeliveryLedger(StorageResources storage, TimeProvider time) : IPersonalDataStore
 {
+    /// <summary>
+    /// The variant (rendering) of a batch that names none: batches written before runs had variants went out in the one rendering
+    /// runs had then, the default (English, every topic: <c>DigestVariant.Default</c> is this).
+    /// </summary>
+    public const string DefaultVariant = "en";
+
     /// <summary>
     /// Writes batches of a plan as the planner fills them (insert only), numbered from <paramref name="firstIndex"/>; each carries its
     /// recipients' addresses until it is sent. <paramref name="plannedAt"/>: when the planner started reading the subscribers.
@@ -403,7 +406,7 @@ public sealed class DeliveryLedger(StorageResources storage, TimeProvider time) 
         e.GetInt32("Attempts") ?? 0,
         e.ETag,
         e.GetDateTimeOffset("UpdatedAt") ?? default,
-        e.GetString("Variant") ?? Notifications.Digests.DigestVariant.Default,
+        e.GetString("Variant") ?? DefaultVariant,
         e.GetInt32("AddressesChunks") is > 0 && e.ContainsKey("Addresses0") ? UnpackAddresses(TableBinary.Read(e, "Addresses")) : null,
         e.GetDateTimeOffset("PlannedAt"),
         e.GetInt32("AddressesChunks") ?? 0,

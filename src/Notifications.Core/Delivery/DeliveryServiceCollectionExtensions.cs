@@ -31,6 +31,8 @@ public static class DeliveryServiceCollectionExtensions
         services.AddSingleton<BatchSender>();
         services.AddSingleton<SendBatchQueue>();
         services.AddSingleton<DeliveryEvents>();
+        services.AddSingleton<SendGridEventProcessor>();
+        services.AddSingleton<IValidateOptions<SendGridOptions>, SendGridWebhookKeyValidator>();
         services.AddSingleton<DeliveryEvidence>();
         services.AddSingleton<EmailActivityLookup>();
         services.AddSingleton<UncertainBatchResolver>();

@@ -96,11 +96,6 @@ public sealed record DigestPeriod(DigestFrequency Frequency, string Key, DateOnl
         catch (ArgumentException) { return null; }
     }
 
-    public static DigestFrequency ParseFrequency(string value) => value.Trim().ToLowerInvariant() switch
-    {
-        "daily" => DigestFrequency.Daily,
-        "weekly" => DigestFrequency.Weekly,
-        "instant" => DigestFrequency.Instant,
-        _ => throw new ArgumentException($"frequency '{value}' is not supported; use instant, daily or weekly."),
-    };
+    /// <summary><see cref="DigestFrequencies.Parse"/>.</summary>
+    public static DigestFrequency ParseFrequency(string value) => DigestFrequencies.Parse(value);
 }

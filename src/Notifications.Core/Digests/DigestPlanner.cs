@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Notifications.Articles;
 using Notifications.Delivery;
+using Notifications.Mail;
 using Notifications.Subscribers;
 using Notifications.Telemetry;
 

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Notifications.Articles;
+using Notifications.Delivery;
 
 namespace Notifications.Digests;
 
@@ -10,7 +11,8 @@ namespace Notifications.Digests;
 /// </summary>
 public sealed record DigestVariant(string Language, IReadOnlyList<string> Topics)
 {
-    public const string Default = "en";
+    /// <summary>English, every topic: also what the ledger takes a batch to be when it names no variant.</summary>
+    public const string Default = DeliveryLedger.DefaultVariant;
 
     /// <summary>"en" for English with every topic; "ru-t1a2b3c4" for Russian with a topic set.</summary>
     public string Id => Topics.Count == 0

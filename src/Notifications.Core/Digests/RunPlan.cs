@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Notifications.Articles;
 using Notifications.Delivery;
+using Notifications.Mail;
 using Notifications.Subscribers;
 
 namespace Notifications.Digests;

@@ -4,6 +4,10 @@ namespace Notifications.Mail;
 /// <summary>One addressee, with the links only they may use (signed for them).</summary>
 public sealed record Recipient(string SubscriberId, string Email, string Name, string? UnsubscribeUrl = null, string? PreferencesUrl = null);
 
+/// <summary>A recipient as the planner read them: what the sender needs, so that it need not read the subscriber again.</summary>
+/// <param name="Version">The version of the subscriber row the planner read (the storage's time of its last change).</param>
+public sealed record PlannedRecipient(string SubscriberId, string Email, string Name, DateTimeOffset Version);
+
 /// <summary>
 /// The keys a rendering writes where a recipient's own name and links go. Content is rendered once per variant with these keys;
 /// SendGrid substitutes them per personalization, and the outbox does the same. SendGrid replaces a key anywhere in the content

@@ -55,7 +55,7 @@ public sealed class DigestBatchSender(
                 content = await WithoutAsync(run.RunId, batch.Variant, rendering, content, left, names, loaded, ct);
             }
         }
-        return await sender.SendAsync(batch, run.Frequency, content, ct, resendUncertain);
+        return await sender.SendAsync(batch, CategoryOf(run), content, ct, resendUncertain);
     }
 
     /// <summary>Cancels the batch if a sender would claim it now (Planned, Failed; Uncertain when resending); otherwise the sender reports it and sends nothing.</summary>
@@ -66,7 +66,7 @@ public sealed class DigestBatchSender(
             var current = await ledger.GetAsync(batch.RunId, batch.PlanId, batch.BatchId, ct) ?? batch;
             if (current.Status is not (BatchStatus.Planned or BatchStatus.Failed) && !(current.Status is BatchStatus.Uncertain && resendUncertain))
                 // Sent, being sent, cancelled by someone else, or uncertain and not to be resent: reported as it is, never (re)sent.
-                return await sender.SendAsync(current, run.Frequency, content, ct, resendUncertain: false);
+                return await sender.SendAsync(current, CategoryOf(run), content, ct, resendUncertain: false);
             if (await ledger.TryMoveAsync(current, BatchStatus.Cancelled, error: reason, ct: ct) is not null)
             {
                 logger.LogWarning("Batch {BatchId} of run {RunId} cancelled ({Recipients} recipients): {Reason}", batch.BatchId, batch.RunId, current.RecipientIds.Count, reason);
@@ -97,6 +97,9 @@ public sealed class DigestBatchSender(
         }
         return loaded.Contents[id] = content;
     }
+
+    /// <summary>The mail's category, and the batch's frequency tag: the run's frequency, lower case (<c>daily</c>, <c>weekly</c>, <c>instant</c>).</summary>
+    private static string CategoryOf(DigestRun run) => run.Frequency.ToString().ToLowerInvariant();
 
     private async Task<MailContent> ContentAsync(string runId, string variant, Loaded loaded, CancellationToken ct)
     {

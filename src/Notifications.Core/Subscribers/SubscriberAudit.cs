@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Azure.Data.Tables;
 using Notifications.Storage;
+using Notifications.Mail;
 
 namespace Notifications.Subscribers;
 
@@ -12,7 +13,7 @@ public sealed record AuditEntry(string SubscriberId, DateTimeOffset At, string A
 /// Partition = subscriber id (a keyed hash of the address, <see cref="SubscriberIds"/>), so an erased subscriber's history holds no
 /// address and cannot be checked against one without the key; erasure removes any detail quoting the address or name (<see cref="ForgetAsync"/>).
 /// </summary>
-public sealed class SubscriberAudit(StorageResources storage, TimeProvider time)
+public sealed class SubscriberAudit(StorageResources storage, TimeProvider time) : IRecipientHistory
 {
     public async Task RecordAsync(string subscriberId, string actor, string action, IReadOnlyDictionary<string, string> changes, CancellationToken ct = default)
     {

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Notifications.Digests;
 using Notifications.Localization;
 using Notifications.Topics;
 
@@ -26,7 +25,7 @@ public sealed class SubscriberRules(TopicCatalog catalog)
     {
         try
         {
-            return DigestPeriod.ParseFrequency(value ?? "");
+            return DigestFrequencies.Parse(value ?? "");
         }
         catch (ArgumentException e)
         {

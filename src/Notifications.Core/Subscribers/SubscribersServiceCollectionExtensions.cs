@@ -21,9 +21,12 @@ public static class SubscribersServiceCollectionExtensions
         services.AddSingleton<IRecipientIds>(sp => sp.GetRequiredService<SubscriberIds>());
         services.AddSingleton<SubscriberStore>();
         services.AddSingleton<SubscriberAudit>();
+        // What Delivery asks of subscribers, through Mail's interfaces (Delivery never names Subscribers).
+        services.AddSingleton<IRecipientHistory>(sp => sp.GetRequiredService<SubscriberAudit>());
+        services.AddSingleton<IRecipientDirectory, SubscriberDirectory>();
+        services.AddSingleton<IRecipientEventHandler, SubscriberEventHandler>();
         services.AddSingleton<Suppressions>();
         services.AddSingleton<SubscriberEraser>();
-        services.AddSingleton<SubscriberIdMigration>();
         services.AddSingleton<SubscriberAdmin>();
         services.AddSingleton<SubscriberCsv>();
         services.AddSingleton<CoverageReport>();

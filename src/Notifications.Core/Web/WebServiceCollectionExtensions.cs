@@ -8,8 +8,8 @@ namespace Notifications.Web;
 public static class WebServiceCollectionExtensions
 {
     /// <summary>
-    /// The HTTP adapters: the subscriber pages with their rate limits, the admin API, the digest web view, and SendGrid's event webhook (whose key is
-    /// checked on start); <see cref="SubscribeRateLimitOptions"/> and <see cref="RequestLimitOptions"/> bound and validated on start.
+    /// The HTTP adapters: the subscriber pages with their rate limits, the admin API, the digest web view, and SendGrid's event
+    /// webhook; <see cref="SubscribeRateLimitOptions"/> and <see cref="RequestLimitOptions"/> bound and validated on start.
     /// </summary>
     public static IServiceCollection AddWeb(this IServiceCollection services, IConfiguration configuration)
     {
@@ -21,7 +21,6 @@ public static class WebServiceCollectionExtensions
         // TypedResults serialize with the host's HTTP JSON options: the admin API's types come from their generated context.
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, SubscriberApiJson.Default));
         services.AddSingleton<DigestWebView>();
-        services.AddSingleton<IValidateOptions<SendGridOptions>, SendGridWebhookKeyValidator>();
         services.AddSingleton<SendGridEventWebhook>();
         return services;
     }

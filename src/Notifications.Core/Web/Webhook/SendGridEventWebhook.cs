@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -6,32 +5,16 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Notifications.Subscribers;
-using Notifications.Mail;
 using Notifications.Delivery;
 
 namespace Notifications.Web;
 
 /// <summary>
-/// SendGrid's Event Webhook (<c>POST /api/sendgrid/events</c>): verifies the Signed Event Webhook signature, records each event
-/// once (SendGrid delivers duplicates), moves subscribers to Bounced, Complained or Unsubscribed, and counts events per digest run.
-/// What is stored of an event holds nothing personal (<see cref="DeliveryEvents"/>): the JSON, the address and the reason are read
-/// here and dropped, so an event that arrives after its subscriber was erased stores their address nowhere.
-/// <para>
-/// Effects, by event (anything else is only counted):
-/// <list type="bullet">
-/// <item><c>bounce</c> of type <c>bounce</c> (hard) → Bounced. Type <c>blocked</c> (or none) changes nothing; blocked is counted as <c>blocked</c>.</item>
-/// <item><c>dropped</c> whose reason says the address is unusable (<c>Bounced Address</c>, <c>Invalid</c>, <c>Invalid Address</c>) → Bounced;
-/// other reasons (Unsubscribed Address, Spam Reporting Address, Invalid SMTPAPI header, Spam Content, over quota…) change nothing.</item>
-/// <item><c>spamreport</c> → Complained.</item>
-/// <item><c>unsubscribe</c>, <c>group_unsubscribe</c> → Unsubscribed.</item>
-/// </list>
-/// A subscriber only ever moves "down": Pending, Active and Suspended may become Bounced; anything but Unsubscribed and Complained
-/// may become Unsubscribed or Complained; Unsubscribed and Complained stay as they are. The subscriber is the one named by the
-/// subscriber_id custom arg, else the one whose id is the hash of the event's address. Every change is audited (actor "sendgrid").
-/// Any event that names a digest batch (run_id, batch_id, plan_id custom args) is also evidence that SendGrid accepted the batch
-/// (<see cref="UncertainBatchResolver.RecordEventsAsync"/>): an Uncertain batch becomes Sent.
-/// </para>
+/// SendGrid's Event Webhook (<c>POST /api/sendgrid/events</c>), the HTTP of it: verifies the Signed Event Webhook signature, reads the
+/// events, and answers. What becomes of them is <see cref="SendGridEventProcessor"/>'s: each recorded once (SendGrid delivers
+/// duplicates), counted per digest run, evidence for the batch it names, and its fact about the recipient (bounced, complained,
+/// unsubscribed) applied to the subscriber. What is stored of an event holds nothing personal (<see cref="DeliveryEvents"/>): the JSON,
+/// the address and the reason are read here and dropped, so an event that arrives after its subscriber was erased stores their address nowhere.
 /// <para>
 /// Answers: 200 once the batch is processed (duplicates, unknown subscribers and malformed events included: SendGrid retries
 /// anything else); 401 without a valid signature or with a timestamp more than 5 minutes from now (the headers and the
@@ -43,22 +26,14 @@ namespace Notifications.Web;
 public sealed class SendGridEventWebhook(
     IOptions<SendGridOptions> options,
     IOptions<RequestLimitOptions> limits,
-    DeliveryEvents events,
-    SubscriberStore subscribers,
-    SubscriberAudit audit,
+    SendGridEventProcessor processor,
     TimeProvider time,
-    ILogger<SendGridEventWebhook> logger,
-    UncertainBatchResolver uncertain)
+    ILogger<SendGridEventWebhook> logger)
 {
     public const string SignatureHeader = "X-Twilio-Email-Event-Webhook-Signature";
     public const string TimestampHeader = "X-Twilio-Email-Event-Webhook-Timestamp";
-    public const string Actor = "sendgrid";
     public static readonly TimeSpan TimestampTolerance = TimeSpan.FromMinutes(5);
-    private const int MaxKeyLength = 256;
-    private const int Parallelism = 8;
-
-    /// <summary>Dropped reasons that say the address itself cannot receive mail.</summary>
-    private static readonly HashSet<string> UnusableAddressReasons = new(StringComparer.OrdinalIgnoreCase) { "Bounced Address", "Invalid", "Invalid Address" };
+    private const int MaxKeyLength = SendGridEventProcessor.MaxKeyLength;
 
     private readonly Lazy<byte[]?> _publicKey = new(() => SendGridWebhookKey.TryParse(options.Value.WebhookPublicKey, out var key, out _) ? key : null);
 
@@ -110,8 +85,7 @@ public sealed class SendGridEventWebhook(
             return Problems.BadRequest("body", "The body is not valid JSON: it must be a JSON array of events.");
         }
 
-        var summary = await ProcessAsync(received, ct);
-        await events.PruneIfDueAsync(ct);
+        var summary = await processor.ProcessAsync(received, ct);
         logger.LogInformation(
             "SendGrid events: {Received} received, {New} new, {Duplicates} duplicates, {Changed} status changes, {Unknown} for unknown subscribers, {Malformed} malformed",
             received.Count + malformed, summary.New, summary.Duplicates, summary.Changed, summary.Unknown, malformed);
@@ -125,9 +99,6 @@ public sealed class SendGridEventWebhook(
             malformed,
         }, Problems.Json);
     }
-
-    /// <summary>A run's event counts (<see cref="DeliveryEvents.CountersAsync"/>), for <c>notify digest status</c>.</summary>
-    public Task<IReadOnlyDictionary<string, long>> CountersAsync(string runId, CancellationToken ct = default) => events.CountersAsync(runId, ct);
 
     /// <summary>
     /// SendGrid's Signed Event Webhook: an ECDSA P-256 / SHA-256 signature, base64 of its DER (ASN.1) form, over the timestamp header's
@@ -153,133 +124,6 @@ public sealed class SendGridEventWebhook(
             return false;
         }
     }
-
-    private sealed class Summary
-    {
-        public int New;
-        public int Duplicates;
-        public int Changed;
-        public int Unknown;
-    }
-
-    /// <summary>
-    /// Claims each event (skipping those seen before), applies status changes (in parallel across subscribers, in time order for one),
-    /// then adds to the run counters and marks the events processed. On failure the claims not yet counted are released, so that
-    /// SendGrid's retry processes them again (status changes are idempotent).
-    /// </summary>
-    private async Task<Summary> ProcessAsync(List<DeliveryEvent> received, CancellationToken ct)
-    {
-        var summary = new Summary();
-        var claimed = new ConcurrentDictionary<string, EventClaim>();
-        var groups = received
-            .DistinctBy(e => e.EventId)
-            .Select(e => (Event: e, Target: TargetIdOf(e)))
-            .GroupBy(x => x.Target ?? "event:" + x.Event.EventId)
-            .Select(g => g.OrderBy(x => x.Event.Timestamp).ToList())
-            .ToList();
-        summary.Duplicates = received.Count - groups.Sum(g => g.Count);
-        try
-        {
-            await Parallel.ForEachAsync(groups, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = ct }, async (group, token) =>
-            {
-                foreach (var (e, target) in group)
-                {
-                    if (await events.TryClaimAsync(e, token) is not { } claim)
-                    {
-                        Interlocked.Increment(ref summary.Duplicates);
-                        continue;
-                    }
-                    claimed[e.EventId] = claim;
-                    Interlocked.Increment(ref summary.New);
-                    switch (await ApplyAsync(e, target, token))
-                    {
-                        case Outcome.Changed: Interlocked.Increment(ref summary.Changed); break;
-                        case Outcome.UnknownSubscriber: Interlocked.Increment(ref summary.Unknown); break;
-                    }
-                }
-            });
-
-            // Any event naming a batch proves SendGrid accepted its request: recorded, and an Uncertain batch becomes Sent.
-            await uncertain.RecordEventsAsync(claimed.Values.Select(c => c.Event), ct);
-
-            foreach (var counter in claimed.Values.GroupBy(c => (RunId: CounterRunOf(c.Event), c.Event.CounterName)))
-            {
-                var list = counter.ToList();
-                if (counter.Key.RunId is { } runId)
-                    await events.IncrementAsync(runId, counter.Key.CounterName, list.Count, ct);
-                await events.MarkProcessedAsync(list, ct);
-                foreach (var c in list) claimed.TryRemove(c.Event.EventId, out _);
-            }
-        }
-        catch
-        {
-            await events.ReleaseAsync(claimed.Values);
-            throw;
-        }
-        return summary;
-    }
-
-    private enum Outcome { NoChange, Changed, UnknownSubscriber }
-
-    private async Task<Outcome> ApplyAsync(DeliveryEvent e, string? subscriberId, CancellationToken ct)
-    {
-        if (TargetStatusOf(e) is not { } target)
-            return Outcome.NoChange;
-        if (subscriberId is null)
-        {
-            logger.LogInformation("SendGrid {Event} event {EventId} names no subscriber and no usable address", e.Event, e.EventId);
-            return Outcome.UnknownSubscriber;
-        }
-        var result = await subscribers.UpdateAsync(subscriberId, s => Rank(target.Status) > Rank(s.Status) ? s with { Status = target.Status } : s, ct);
-        if (result is not { } r)
-        {
-            logger.LogInformation("SendGrid {Event} event {EventId} for {Email}: no such subscriber", e.Event, e.EventId, EmailAddress.Mask(e.Email ?? ""));
-            return Outcome.UnknownSubscriber;
-        }
-        if (r.Before.Status == r.After.Status)
-            return Outcome.NoChange;
-        var changes = new Dictionary<string, string>(SubscriberAudit.Diff(r.Before, r.After)) { ["event"] = e.Event };
-        await audit.RecordAsync(r.After.Id, Actor, target.Action, changes, ct);
-        logger.LogInformation("Subscriber {SubscriberId} ({Email}) {Action} after a SendGrid {Event} event", r.After.Id, EmailAddress.Mask(r.After.Email), target.Action, e.Event);
-        return Outcome.Changed;
-    }
-
-    /// <summary>What an event makes of the subscriber, if anything (see the class summary for the rules).</summary>
-    public static (SubscriberStatus Status, string Action)? TargetStatusOf(DeliveryEvent e) => e.Event switch
-    {
-        "bounce" when string.Equals(e.Type, "bounce", StringComparison.OrdinalIgnoreCase) => (SubscriberStatus.Bounced, "bounced"),
-        "dropped" when e.Reason is { } reason && UnusableAddressReasons.Contains(reason.Trim()) => (SubscriberStatus.Bounced, "bounced"),
-        "spamreport" => (SubscriberStatus.Complained, "complained"),
-        "unsubscribe" or "group_unsubscribe" => (SubscriberStatus.Unsubscribed, "unsubscribed"),
-        _ => null,
-    };
-
-    /// <summary>How far "down" a status is: a webhook event only ever moves a subscriber to a higher rank.</summary>
-    private static int Rank(SubscriberStatus status) => status switch
-    {
-        SubscriberStatus.Bounced => 1,
-        SubscriberStatus.Unsubscribed or SubscriberStatus.Complained => 2,
-        _ => 0,
-    };
-
-    /// <summary>The subscriber_id custom arg, else the id of the event's (normalised) address; null when neither is usable.</summary>
-    private string? TargetIdOf(DeliveryEvent e)
-    {
-        if (e.SubscriberId is { Length: > 0 } id)
-            return id.Trim().ToLowerInvariant();
-        if (e.Email is not { Length: > 0 } email)
-            return null;
-        try
-        {
-            return subscribers.IdOf(email);
-        }
-        catch (InvalidSubscriberException)
-        {
-            return null;
-        }
-    }
-
-    private static string? CounterRunOf(DeliveryEvent e) => e.RunId is { Length: > 0 and <= MaxKeyLength } runId ? runId : null;
 
     /// <summary>One event of the array; null when it is not an object with an event name.</summary>
     private DeliveryEvent? Parse(JsonElement element)
@@ -329,65 +173,4 @@ public sealed class SendGridEventWebhook(
     }
 
     private static IResult Unauthorized(string detail) => Problems.Problem(401, "Unauthorized.", detail, null);
-}
-
-/// <summary>The Signed Event Webhook's verification key: base64 of the DER SubjectPublicKeyInfo of an ECDSA P-256 public key.</summary>
-public static class SendGridWebhookKey
-{
-    private const string P256Oid = "1.2.840.10045.3.1.7";
-
-    /// <summary>The DER bytes of a usable key; false (with the reason) when the value is empty or is not such a key.</summary>
-    public static bool TryParse(string? value, out byte[] key, out string error)
-    {
-        key = [];
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            error = "it is empty";
-            return false;
-        }
-        var bytes = new byte[value.Length];
-        if (!Convert.TryFromBase64String(value.Trim(), bytes, out var length))
-        {
-            error = "it is not base64";
-            return false;
-        }
-        bytes = bytes[..length];
-        try
-        {
-            using var ecdsa = ECDsa.Create();
-            ecdsa.ImportSubjectPublicKeyInfo(bytes, out var read);
-            if (read != bytes.Length)
-            {
-                error = "it has bytes after the key";
-                return false;
-            }
-            var curve = ecdsa.ExportParameters(false).Curve;
-            if (curve.Oid?.Value != P256Oid && curve.Oid?.FriendlyName is not ("nistP256" or "ECDSA_P256" or "secp256r1" or "prime256v1"))
-            {
-                error = $"it is an ECDSA key on another curve ({curve.Oid?.FriendlyName ?? curve.Oid?.Value ?? "explicit"}); SendGrid signs with P-256";
-                return false;
-            }
-        }
-        catch (CryptographicException)
-        {
-            error = "it is not an ECDSA public key (base64 of a DER SubjectPublicKeyInfo)";
-            return false;
-        }
-        key = bytes;
-        error = "";
-        return true;
-    }
-}
-
-/// <summary>Checks <c>SendGrid:WebhookPublicKey</c> at start when it is set; the message names the setting and never shows the key.</summary>
-public sealed class SendGridWebhookKeyValidator : IValidateOptions<SendGridOptions>
-{
-    public ValidateOptionsResult Validate(string? name, SendGridOptions options)
-    {
-        if (string.IsNullOrWhiteSpace(options.WebhookPublicKey) || SendGridWebhookKey.TryParse(options.WebhookPublicKey, out _, out var error))
-            return ValidateOptionsResult.Success;
-        return ValidateOptionsResult.Fail(
-            $"SendGrid:WebhookPublicKey is not a usable verification key: {error}. Copy the Verification Key of the Signed Event Webhook " +
-            "from SendGrid (Settings > Mail Settings > Event Webhooks), base64 as shown; or leave the setting empty to turn the event webhook off.");
-    }
 }

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
-using Notifications.Digests;
+using Notifications.Subscribers;
 
-namespace Notifications.Subscribers;
+namespace Notifications.Digests;
 
 /// <summary>What <see cref="SubscriberIdMigration.MigrateAsync"/> did.</summary>
 /// <param name="Moved">Subscribers moved from their old (unsalted SHA-256) id to the keyed id now.</param>
@@ -14,7 +14,8 @@ public sealed record IdMigrationReport(int Subscribers, int Moved, int AlreadyKe
 /// (<see cref="SubscriberIds"/>): the record, its audit partition and its digest watermark. Per subscriber, in an order that makes it
 /// idempotent and resumable (a run stopped half-way is finished by running it again): the record is copied under the new id with an
 /// alias from the old one (links in mails already sent and SendGrid events for them keep working), the audit entries and the watermark
-/// are moved, and the old row is deleted last. Run it between digest runs.
+/// are moved, and the old row is deleted last. Run it between digest runs. It lives with the digests because it moves their
+/// watermarks too: the subscribers know nothing of digests.
 /// </summary>
 public sealed class SubscriberIdMigration(SubscriberStore store, SubscriberIds ids, SubscriberAudit audit, DigestWatermarks watermarks,
     ILogger<SubscriberIdMigration> logger)
