@@ -1,4 +1,3 @@
-using System.Text;
 using Notifications.Articles;
 using Notifications.Topics;
 using Notifications.Local;
@@ -51,54 +50,13 @@ public sealed class DemoCommandTests(AzuriteFixture azurite) : IDisposable
         Assert.Equal(5, emls.Length);
         foreach (var eml in emls)
         {
-            var text = File.ReadAllText(eml);
-            var (headers, body) = SplitHeaders(text);
-            var contentType = HeaderValue(headers, "Content-Type");
-            Assert.StartsWith("multipart/alternative;", contentType);
-            var boundary = Boundary(contentType);
-
-            var parts = Parts(body, boundary);
-            Assert.Equal(2, parts.Count);
-            var types = parts.Select(p => HeaderValue(p.Headers, "Content-Type").Split(';')[0].Trim()).ToList();
-            Assert.Equal(["text/plain", "text/html"], types);
-            Assert.True(text.IndexOf("Content-Type: text/plain", StringComparison.Ordinal) < text.IndexOf("Content-Type: text/html", StringComparison.Ordinal));
-
-            Assert.Equal("base64", HeaderValue(parts[0].Headers, "Content-Transfer-Encoding"));
-            var plain = Encoding.UTF8.GetString(Convert.FromBase64String(string.Concat(parts[0].Body.Split(["\r\n", "\n"], StringSplitOptions.RemoveEmptyEntries))));
-            Assert.Contains(titles, plain.Contains);
+            var message = OutboxMail.Read(eml);
+            var alternative = Assert.IsType<MimeKit.MultipartAlternative>(message.Body);
+            Assert.Equal(["text/plain", "text/html"], alternative.Select(p => p.ContentType.MimeType));
+            var plain = Assert.IsType<MimeKit.TextPart>(alternative[0]);
+            Assert.Equal(MimeKit.ContentEncoding.Base64, plain.ContentTransferEncoding);
+            Assert.Contains(titles, plain.Text.Contains);
         }
-    }
-
-    private static (string Headers, string Body) SplitHeaders(string entity)
-    {
-        var end = entity.IndexOf("\r\n\r\n", StringComparison.Ordinal);
-        Assert.True(end > 0, "No blank line between headers and body.");
-        return (entity[..end], entity[(end + 4)..]);
-    }
-
-    private static string HeaderValue(string headers, string name)
-    {
-        var line = headers.Split("\r\n").SingleOrDefault(l => l.StartsWith(name + ":", StringComparison.OrdinalIgnoreCase));
-        Assert.True(line is not null, $"No {name} header in:\n{headers}");
-        return line[(name.Length + 1)..].Trim();
-    }
-
-    private static string Boundary(string contentType)
-    {
-        const string key = "boundary=";
-        var value = contentType[(contentType.IndexOf(key, StringComparison.OrdinalIgnoreCase) + key.Length)..].Split(';')[0].Trim();
-        return value.Trim('"');
-    }
-
-    private static List<(string Headers, string Body)> Parts(string body, string boundary)
-    {
-        var delimiter = "--" + boundary;
-        var close = body.IndexOf(delimiter + "--", StringComparison.Ordinal);
-        Assert.True(close >= 0, "The multipart body is never closed.");
-        return body[..close].Split(delimiter + "\r\n", StringSplitOptions.None)
-            .Skip(1) // the preamble
-            .Select(SplitHeaders)
-            .ToList();
     }
 
     public void Dispose() => _temp.Dispose();

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Notifications.Testing;
 
@@ -106,11 +105,10 @@ public sealed class DigestPreviewCommandTests(AzuriteFixture azurite) : IDisposa
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("Sent to you@example.org", run.Output);
         var eml = Assert.Single(Directory.GetFiles(outbox, "*.eml", SearchOption.AllDirectories));
-        var message = await File.ReadAllTextAsync(eml, TestContext.Current.CancellationToken);
-        Assert.Contains("To: Anne Dupont <you@example.org>", message);
-        Assert.Contains("List-Unsubscribe: <", message);
-        var html = Encoding.UTF8.GetString(Convert.FromBase64String(string.Concat(
-            message.Split("Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n")[1].Split("\r\n--")[0].Split("\r\n"))));
+        var message = OutboxMail.Read(eml);
+        Assert.Equal(("Anne Dupont", "you@example.org"), message.Recipient());
+        Assert.StartsWith("<", message.Headers["List-Unsubscribe"]);
+        var html = message.HtmlBody;
         Assert.Contains("Bonjour Anne Dupont,", html);
         Assert.Contains("/api/preferences?token=", html);
         Assert.Contains("Se désabonner", html);

@@ -9,7 +9,7 @@ namespace Notifications.Testing;
 
 /// <summary>
 /// Looks for text (ignoring case) everywhere in a test's storage on Azurite: every table (all partitions and properties; binary
-/// properties also joined by name, <c>Addresses0</c>, <c>Addresses1</c>..., and decompressed when gzip), every blob and every queue
+/// properties also joined by name, <c>Addresses0</c>, <c>Addresses1</c>..., and decompressed when gzip, after a format version byte or not), every blob and every queue
 /// message (also base64-decoded). Strings are also searched for in their JSON-escaped form.
 /// </summary>
 public static class StorageScan
@@ -83,10 +83,12 @@ public static class StorageScan
     {
         if (bytes.Length == 0) return false;
         if (Contains(Encoding.UTF8.GetString(bytes), needle) || Contains(Encoding.Unicode.GetString(bytes), needle)) return true;
-        if (bytes is not [0x1f, 0x8b, ..]) return false;
+        // gzip (1F 8B), or TableBinary's format version byte (1 to 30) and then gzip.
+        var start = bytes switch { [0x1f, 0x8b, ..] => 0, [>= 1 and <= 30, 0x1f, 0x8b, ..] => 1, _ => -1 };
+        if (start < 0) return false;
         try
         {
-            using var gzip = new GZipStream(new MemoryStream(bytes), CompressionMode.Decompress);
+            using var gzip = new GZipStream(new MemoryStream(bytes, start, bytes.Length - start), CompressionMode.Decompress);
             using var data = new MemoryStream();
             gzip.CopyTo(data);
             return Contains(data.ToArray(), needle);

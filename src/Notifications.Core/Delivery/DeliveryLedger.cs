@@ -98,7 +98,7 @@ public sealed class DeliveryLedger(StorageResources storage, TimeProvider time) 
                 ["PlannedAt"] = plannedAt,
                 ["UpdatedAt"] = time.GetUtcNow(),
             };
-            TableBinary.Write(entity, "Addresses", PackAddresses(b.Recipients));
+            TableBinary.Write(entity, "Addresses", PackAddresses(b.Recipients), AddressesFormat);
             return entity;
         });
         // A row with its addresses is up to a few hundred KiB: a few per transaction stay under its 4 MiB.
@@ -202,7 +202,7 @@ public sealed class DeliveryLedger(StorageResources storage, TimeProvider time) 
     {
         var all = (batch.Refusals ?? []).Concat(refused).DistinctBy(r => r.SubscriberId).ToList();
         var entity = new TableEntity(batch.RunId, RowKeyOf(batch.PlanId, batch.BatchId)) { ["UpdatedAt"] = time.GetUtcNow() };
-        TableBinary.Write(entity, "Refused", System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(all));
+        TableBinary.Write(entity, "Refused", System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(all), RefusedFormat);
         try
         {
             var response = await storage.DeliveryLedger.UpdateEntityAsync(entity, batch.ETag, TableUpdateMode.Merge, ct);
@@ -217,8 +217,11 @@ public sealed class DeliveryLedger(StorageResources storage, TimeProvider time) 
     /// <summary>Refusals are at most 1000 ids with a reason of at most ~300 characters: 5 chunks hold them even uncompressed.</summary>
     private const int MaxRefusedChunks = 5;
 
+    /// <summary>The layout of the refusals (the row's format version byte, <see cref="TableBinary"/>). 1: JSON of the list.</summary>
+    private const byte RefusedFormat = 1;
+
     private static List<RecipientRefusal>? RefusalsOf(TableEntity e)
-        => e.GetInt32("RefusedChunks") is > 0 and <= MaxRefusedChunks && TableBinary.Read(e, "Refused") is { } bytes
+        => e.GetInt32("RefusedChunks") is > 0 and <= MaxRefusedChunks && TableBinary.Read(e, "Refused", RefusedFormat)?.Data is { } bytes
             ? System.Text.Json.JsonSerializer.Deserialize<List<RecipientRefusal>>(bytes)
             : null;
 
@@ -337,7 +340,7 @@ public sealed class DeliveryLedger(StorageResources storage, TimeProvider time) 
         => r.SubscriberId == subscriber.Id || string.Equals(r.Email, subscriber.Email, StringComparison.OrdinalIgnoreCase);
 
     private static List<PlannedRecipient>? PlannedOf(TableEntity e)
-        => e.GetInt32("AddressesChunks") is > 0 ? UnpackAddresses(TableBinary.Read(e, "Addresses")) : null;
+        => e.GetInt32("AddressesChunks") is > 0 ? UnpackAddresses(TableBinary.Read(e, "Addresses", AddressesFormat)?.Data) : null;
 
     /// <summary>The batch row without the subscriber: recipients, addresses and error text rewritten; everything else as it was.</summary>
     private static TableEntity Without(TableEntity e, ErasedSubscriber subscriber)
@@ -352,7 +355,7 @@ public sealed class DeliveryLedger(StorageResources storage, TimeProvider time) 
         if (e.GetString("Error") is { Length: > 0 } error)
             row["Error"] = subscriber.Scrub(error);
         if (PlannedOf(e) is { } planned)
-            TableBinary.Write(row, "Addresses", PackAddresses(planned.Where(r => !Is(r, subscriber)).ToList()));
+            TableBinary.Write(row, "Addresses", PackAddresses(planned.Where(r => !Is(r, subscriber)).ToList()), AddressesFormat);
         return row;
     }
 
@@ -367,6 +370,12 @@ public sealed class DeliveryLedger(StorageResources storage, TimeProvider time) 
             Convert.FromHexString(ids[i]).CopyTo(bytes, i * 16);
         return bytes;
     }
+
+    /// <summary>
+    /// The layout of a batch's addresses (the row's format version byte, <see cref="TableBinary"/>). 1: per recipient, the id (16
+    /// bytes), email and name (<see cref="BinaryWriter"/> strings: length-prefixed UTF-8), Version (UTC ticks, 8 bytes).
+    /// </summary>
+    private const byte AddressesFormat = 1;
 
     private static byte[] PackAddresses(IReadOnlyList<PlannedRecipient> recipients)
     {
@@ -407,7 +416,7 @@ public sealed class DeliveryLedger(StorageResources storage, TimeProvider time) 
         e.ETag,
         e.GetDateTimeOffset("UpdatedAt") ?? default,
         e.GetString("Variant") ?? DefaultVariant,
-        e.GetInt32("AddressesChunks") is > 0 && e.ContainsKey("Addresses0") ? UnpackAddresses(TableBinary.Read(e, "Addresses")) : null,
+        e.GetInt32("AddressesChunks") is > 0 && e.ContainsKey("Addresses0") ? UnpackAddresses(TableBinary.Read(e, "Addresses", AddressesFormat)?.Data) : null,
         e.GetDateTimeOffset("PlannedAt"),
         e.GetInt32("AddressesChunks") ?? 0,
         Refusals: RefusalsOf(e),

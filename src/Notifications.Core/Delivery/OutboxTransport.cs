@@ -1,7 +1,7 @@
-using System.Globalization;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using MimeKit;
 using Notifications.Mail;
 
 namespace Notifications.Delivery;
@@ -31,51 +31,65 @@ public sealed class OutboxTransport(IOptions<DeliveryOptions> options, SendGridM
         return $"outbox:{batch.RunId}/{batch.BatchId}";
     }
 
-    private string ToEml(MailBatch batch, MailContent content, Recipient to)
+    /// <summary>
+    /// The message as MimeKit writes it: headers folded, anything beyond ASCII in RFC 2047 encoded words, display names quoted where
+    /// they need it; a multipart/alternative of the text then the HTML (UTF-8, base64); CRLF line ends.
+    /// </summary>
+    private MimeMessage ToEml(MailBatch batch, MailContent content, Recipient to)
     {
         var o = options.Value;
-        var boundary = "=_" + batch.RunId + "_" + batch.BatchId;
-        var sb = new StringBuilder();
-        sb.Append("From: ").Append(Mailbox(o.FromName, o.FromEmail)).Append("\r\n");
-        sb.Append("To: ").Append(Mailbox(to.Name, to.Email)).Append("\r\n");
-        sb.Append("Subject: ").Append(EncodeHeader(content.Subject)).Append("\r\n");
-        sb.Append("Date: ").Append(time.GetUtcNow().ToString("ddd, dd MMM yyyy HH:mm:ss +0000", CultureInfo.InvariantCulture)).Append("\r\n");
-        sb.Append("Message-ID: <").Append(batch.RunId).Append('.').Append(to.SubscriberId).Append("@outbox.local>\r\n");
-        sb.Append("X-Digest-Run: ").Append(batch.RunId).Append("\r\n");
+        var message = new MimeMessage { Date = time.GetUtcNow(), MessageId = $"{batch.RunId}.{to.SubscriberId}@outbox.local" };
+        Set(message, HeaderId.From, new InternetAddressList([new MailboxAddress(o.FromName, o.FromEmail)]).ToString(Folding, encode: true));
+        Set(message, HeaderId.To, new InternetAddressList([new MailboxAddress(to.Name, to.Email)]).ToString(Folding, encode: true));
+        Set(message, HeaderId.Subject, content.Subject);
+        message.Headers.Add("X-Digest-Run", batch.RunId);
         if (to.UnsubscribeUrl is { } unsubscribe)
         {
-            sb.Append("List-Unsubscribe: ").Append(builder.ListUnsubscribe(unsubscribe)).Append("\r\n");
-            sb.Append("List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n");
+            message.Headers.Add(HeaderId.ListUnsubscribe, builder.ListUnsubscribe(unsubscribe));
+            message.Headers.Add(HeaderId.ListUnsubscribePost, "List-Unsubscribe=One-Click");
         }
-        sb.Append("MIME-Version: 1.0\r\n");
-        sb.Append("Content-Type: multipart/alternative; boundary=\"").Append(boundary).Append("\"\r\n\r\n");
-        AppendPart(sb, boundary, "text/plain", content.Text);
-        AppendPart(sb, boundary, "text/html", content.Html);
-        sb.Append("--").Append(boundary).Append("--\r\n");
-        return sb.ToString();
+        var body = new MultipartAlternative { Part("plain", content.Text), Part("html", content.Html) };
+        body.Boundary = "=_" + batch.RunId + "_" + batch.BatchId;
+        message.Body = body;
+        return message;
     }
 
-    private static void AppendPart(StringBuilder sb, string boundary, string type, string body)
+    /// <summary>A header encoded and folded with <see cref="Folding"/> (MimeKit's own setters encode with its defaults).</summary>
+    private static void Set(MimeMessage message, HeaderId id, string value)
     {
-        sb.Append("--").Append(boundary).Append("\r\n");
-        sb.Append("Content-Type: ").Append(type).Append("; charset=utf-8\r\n");
-        sb.Append("Content-Transfer-Encoding: base64\r\n\r\n");
-        var encoded = Convert.ToBase64String(Encoding.UTF8.GetBytes(body));
-        for (var i = 0; i < encoded.Length; i += 76)
-            sb.Append(encoded, i, Math.Min(76, encoded.Length - i)).Append("\r\n");
+        var header = new Header(id, "");
+        header.SetValue(Folding, Encoding.UTF8, value);
+        message.Headers.Replace(header);
     }
 
-    private static string Mailbox(string name, string email)
-        => string.IsNullOrWhiteSpace(name) ? $"<{email}>" : $"{EncodeHeader(name, phrase: true)} <{email}>";
-
-    /// <summary>RFC 2047 encoded-word for anything beyond printable ASCII; a quoted string for a display name with specials.</summary>
-    private static string EncodeHeader(string value, bool phrase = false)
+    private static TextPart Part(string subtype, string body)
     {
-        if (value.Any(c => c > 126 || c < 32))
-            return "=?utf-8?B?" + Convert.ToBase64String(Encoding.UTF8.GetBytes(value)) + "?=";
-        if (phrase && value.IndexOfAny(['(', ')', '<', '>', '[', ']', ':', ';', '@', '\\', ',', '.', '"']) >= 0)
-            return "\"" + value.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"";
-        return value;
+        var part = new TextPart(subtype) { ContentTransferEncoding = ContentEncoding.Base64 };
+        part.SetText(Encoding.UTF8, body);
+        return part;
+    }
+
+    /// <summary>
+    /// CRLF line ends, as mail is on the wire, and headers encoded for a line of 72: MimeKit fits encoded words to its line length by
+    /// an estimate that runs a few characters over, and 72 keeps every line within RFC 5322's 78 and every encoded word within RFC
+    /// 2047's 75 (at MimeKit's default of 78, long Cyrillic subjects and names come out at 80 to 90).
+    /// </summary>
+    private static readonly FormatOptions Folding = FoldingOptions();
+
+    private static FormatOptions FoldingOptions()
+    {
+        var format = FormatOptions.Default.Clone();
+        format.NewLineFormat = NewLineFormat.Dos;
+        format.MaxLineLength = 72;
+        return format;
+    }
+
+    private static async Task WriteAtomicallyAsync(string path, MimeMessage message, CancellationToken ct)
+    {
+        var temp = path + ".tmp";
+        await using (var file = File.Create(temp))
+            await message.WriteToAsync(Folding, file, ct);
+        File.Move(temp, path, overwrite: true);
     }
 
     private static async Task WriteAtomicallyAsync(string path, string content, CancellationToken ct)

@@ -55,7 +55,7 @@ public sealed class DigestWatermarks(StorageResources storage)
         var row = await storage.DigestWatermarks.GetEntityIfExistsAsync<TableEntity>(Partition, prefix, cancellationToken: ct);
         if (!row.HasValue || row.Value is not { } e)
             return new WatermarkShard(prefix, new Dictionary<string, DigestWatermark>(StringComparer.Ordinal), null);
-        return new WatermarkShard(prefix, Unpack(TableBinary.Read(e, "Marks") ?? []), e.ETag);
+        return new WatermarkShard(prefix, Unpack(TableBinary.Read(e, "Marks", MarksFormat)?.Data ?? []), e.ETag);
     }
 
     /// <summary>Every shard that has a row, in prefix order, streamed: a planner walks them alongside the subscribers, in one query.</summary>
@@ -63,7 +63,7 @@ public sealed class DigestWatermarks(StorageResources storage)
     {
         await storage.EnsureCreatedAsync();
         await foreach (var e in storage.DigestWatermarks.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Partition}"), cancellationToken: ct))
-            yield return new WatermarkShard(e.RowKey, Unpack(TableBinary.Read(e, "Marks") ?? []), e.ETag);
+            yield return new WatermarkShard(e.RowKey, Unpack(TableBinary.Read(e, "Marks", MarksFormat)?.Data ?? []), e.ETag);
     }
 
     /// <summary>One subscriber's watermark (for status pages and tests).</summary>
@@ -86,7 +86,7 @@ public sealed class DigestWatermarks(StorageResources storage)
         var actions = shards.Select(shard =>
         {
             var entity = new TableEntity(Partition, shard.Prefix);
-            TableBinary.Write(entity, "Marks", Pack(shard.Marks.Values));
+            TableBinary.Write(entity, "Marks", Pack(shard.Marks.Values), MarksFormat);
             return shard.ETag is { } etag
                 ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, entity, etag)
                 : new TableTransactionAction(TableTransactionActionType.Add, entity);
@@ -118,6 +118,12 @@ public sealed class DigestWatermarks(StorageResources storage)
             if (await TryWriteAsync(to == from ? [from] : [from, to], ct)) return;
         }
     }
+
+    /// <summary>
+    /// The layout of a shard's marks (the row's format version byte, <see cref="TableBinary"/>). 1: per subscriber, sorted by id, 36
+    /// bytes: the id (16), Through and PreviousThrough (UTC ticks, 0 for none; 8 each), RunTag (4); little-endian.
+    /// </summary>
+    private const byte MarksFormat = 1;
 
     private static byte[] Pack(IEnumerable<DigestWatermark> marks)
     {

@@ -64,7 +64,7 @@ public sealed class ArticleCorpusTests(AzuriteFixture azurite)
         Assert.Equal(Expected().Count(), run.IndexedCount);
         Assert.Equal(rejected, run.Notices.Count);
         Assert.Equal(rejected, run.Reports.Count);
-        Assert.All(run.Notices, n => Assert.Contains("To: Editor <editors@secretariat.example>", n));
+        Assert.All(run.Notices, n => Assert.Equal(("Editor", "editors@secretariat.example"), n.Recipient()));
     }
 
     [Fact]
@@ -128,7 +128,7 @@ public sealed class ArticleCorpusTests(AzuriteFixture azurite)
 
     private sealed record CorpusRun(
         Dictionary<string, IngestResult> Results, Dictionary<string, string> Bodies, IReadOnlyList<IngestResult> Redelivered,
-        int IndexedCount, int BlobsLeft, HashSet<string> Reports, IReadOnlyList<string> Notices)
+        int IndexedCount, int BlobsLeft, HashSet<string> Reports, IReadOnlyList<MimeKit.MimeMessage> Notices)
     {
         public static async Task<CorpusRun> IngestAsync(AzuriteFixture azurite)
         {
@@ -159,9 +159,7 @@ public sealed class ArticleCorpusTests(AzuriteFixture azurite)
                 reports.Add(blob.Name[..^".rejected.json".Length]);
             var blobsLeft = 0;
             await foreach (var _ in storage.Articles.GetBlobsAsync()) blobsLeft++;
-            var notices = Directory.Exists(outbox)
-                ? Directory.GetFiles(outbox, "*.eml", SearchOption.AllDirectories).Select(File.ReadAllText).ToList()
-                : [];
+            var notices = OutboxMail.ReadAll(outbox);
             var indexed = (await host.Get<ArticleIndex>().ListAsync()).Count;
             return new CorpusRun(results, bodies, redelivered, indexed, blobsLeft, reports, notices);
         }

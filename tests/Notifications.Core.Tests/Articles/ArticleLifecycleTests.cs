@@ -149,11 +149,11 @@ public sealed class ArticleLifecycleTests(AzuriteFixture azurite)
         await PublishAsync(host, "bad.md", "---\ntitle: A report\npublished: 2026-02-30\neditor: A.Press@Secretariat.example\n---\nBody.\n");
         await PublishAsync(host, "worse.md", "---\nsummary: no title and no editor\n---\nBody.\n");
 
-        var notices = Directory.GetFiles(outbox, "*.eml", SearchOption.AllDirectories).Select(File.ReadAllText).ToList();
+        var notices = OutboxMail.ReadAll(outbox);
         Assert.Equal(2, notices.Count);
-        var toPress = Assert.Single(notices, n => n.Contains("To: Editor <a.press@secretariat.example>"));
-        Assert.Contains("Subject: Article not published: bad.md (invalid-published)", toPress);
-        Assert.Single(notices, n => n.Contains("To: Editor <editors@secretariat.example>") && n.Contains("(missing-title)"));
+        var toPress = Assert.Single(notices, n => n.Recipient() == ("Editor", "a.press@secretariat.example"));
+        Assert.Equal("Article not published: bad.md (invalid-published)", toPress.Subject);
+        Assert.Single(notices, n => n.Recipient() == ("Editor", "editors@secretariat.example") && (n.Subject ?? "").Contains("(missing-title)"));
     }
 
     [Fact]

@@ -1,14 +1,17 @@
 using System.Text;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using MimeKit;
 using Notifications.Delivery;
 using Notifications.Digests;
 using Notifications.Mail;
+using Notifications.Testing;
 
 namespace Notifications.Core.Tests.Delivery;
 
-public sealed class OutboxTransportTests : IDisposable
+public sealed partial class OutboxTransportTests : IDisposable
 {
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "outbox-tests", Guid.NewGuid().ToString("N"));
 
@@ -18,8 +21,10 @@ public sealed class OutboxTransportTests : IDisposable
         new FakeTimeProvider(new DateTimeOffset(2026, 11, 26, 7, 0, 0, TimeSpan.Zero)),
         NullLogger<OutboxTransport>.Instance);
 
-    private static MailBatch Batch(params Recipient[] recipients)
-        => new("daily-2026-11-26", "b00000", "daily", new MailContent("2 новых отчёта: 26 ноября 2026", "<p>Привет &amp; hello</p>", "Привет & hello"), recipients);
+    private static MailBatch Batch(params Recipient[] recipients) => BatchAbout("2 новых отчёта: 26 ноября 2026", recipients);
+
+    private static MailBatch BatchAbout(string subject, params Recipient[] recipients)
+        => new("daily-2026-11-26", "b00000", "daily", new MailContent(subject, "<p>Привет &amp; hello</p>", "Привет & hello"), recipients);
 
     [Fact]
     public async Task WritesOneEmlAndOneHtmlPerRecipient()
@@ -35,18 +40,67 @@ public sealed class OutboxTransportTests : IDisposable
     public async Task EmlIsAMimeMessageWithTextBeforeHtmlAndEncodedHeaders()
     {
         await Transport().SendAsync(Batch(new Recipient("id1", "a@x.example", "Dupont, Anne")), TestContext.Current.CancellationToken);
-        var eml = File.ReadAllText(Path.Combine(_folder, "daily-2026-11-26", "id1.eml"));
+        var path = Path.Combine(_folder, "daily-2026-11-26", "id1.eml");
+        var message = OutboxMail.Read(path);
 
-        Assert.Contains("From: \"PTC Secretariat\" <digests@secretariat.example>\r\n", eml.Replace("From: PTC Secretariat", "From: \"PTC Secretariat\""));
-        Assert.Contains("To: \"Dupont, Anne\" <a@x.example>\r\n", eml);
-        Assert.Contains("Subject: =?utf-8?B?" + Convert.ToBase64String(Encoding.UTF8.GetBytes("2 новых отчёта: 26 ноября 2026")) + "?=\r\n", eml);
-        Assert.Contains("Date: Thu, 26 Nov 2026 07:00:00 +0000\r\n", eml);
-        Assert.True(eml.IndexOf("Content-Type: text/plain", StringComparison.Ordinal) < eml.IndexOf("Content-Type: text/html", StringComparison.Ordinal));
-        var parts = eml.Split("\r\n\r\n");
-        var textPart = parts.Skip(1).First(p => p.Contains("text/plain"));
-        var textBody = parts[Array.IndexOf(parts, textPart) + 1].Split("\r\n--")[0];
-        Assert.Equal("Привет & hello", Encoding.UTF8.GetString(Convert.FromBase64String(textBody.Replace("\r\n", ""))));
-        Assert.DoesNotContain(eml.Split("\r\n"), line => line.Length > 998);
+        var from = Assert.Single(message.From.Mailboxes);
+        Assert.Equal(("PTC Secretariat", "digests@secretariat.example"), (from.Name, from.Address));
+        Assert.Equal(("Dupont, Anne", "a@x.example"), message.Recipient());
+        Assert.Equal("2 новых отчёта: 26 ноября 2026", message.Subject);
+        Assert.Equal(new DateTimeOffset(2026, 11, 26, 7, 0, 0, TimeSpan.Zero), message.Date);
+        Assert.Equal("daily-2026-11-26.id1@outbox.local", message.MessageId);
+        Assert.Equal("daily-2026-11-26", message.Headers["X-Digest-Run"]);
+        var alternative = Assert.IsType<MultipartAlternative>(message.Body);
+        Assert.Equal(["text/plain", "text/html"], alternative.Select(p => p.ContentType.MimeType));
+        Assert.All(alternative.Cast<TextPart>(), p => Assert.Equal(("utf-8", ContentEncoding.Base64), (p.ContentType.Charset, p.ContentTransferEncoding)));
+        Assert.Equal("Привет & hello", message.TextBody);
+        Assert.Equal("<p>Привет &amp; hello</p>", message.HtmlBody);
+        var raw = File.ReadAllText(path);
+        Assert.DoesNotContain(raw.Split("\r\n"), line => line.Length > 998);
+        Assert.DoesNotMatch("[^\r]\n", raw); // CRLF line ends, as on the wire
+    }
+
+    /// <summary>
+    /// RFC 5322 and 2047: header lines fold at 78 characters, an encoded word is at most 75 and holds whole characters; a mail client
+    /// (MimeKit here) reads the subject and the names back exactly.
+    /// </summary>
+    [Theory]
+    [InlineData("Еженедельный обзор: 3 новых отчёта Секретариата Комитета по торговой политике за 23–29 ноября 2026 года", "Иван Петров-Водкин")]
+    [InlineData("Compte rendu de la 241e réunion du Comité de politique commerciale : décisions adoptées, calendrier des prochaines étapes et documents à consulter",
+        "Lefèvre, Élodie (Direction générale des douanes)")]
+    public async Task LongNonAsciiSubjectsAndNamesAreFoldedInEncodedWordsAndReadBackIdentical(string subject, string name)
+    {
+        await Transport().SendAsync(BatchAbout(subject, new Recipient("id1", "a@x.example", name)), TestContext.Current.CancellationToken);
+        var path = Path.Combine(_folder, "daily-2026-11-26", "id1.eml");
+
+        var message = OutboxMail.Read(path);
+        Assert.Equal(subject, message.Subject);
+        Assert.Equal((name, "a@x.example"), message.Recipient());
+
+        var headers = File.ReadAllText(path).Split("\r\n\r\n")[0];
+        Assert.All(headers.Split("\r\n"), line => Assert.True(line.Length <= 78, $"A header line of {line.Length} characters: {line}"));
+        var words = EncodedWord().Matches(headers);
+        Assert.NotEmpty(words);
+        Assert.All(words, word =>
+        {
+            Assert.True(word.Length <= 75, $"An encoded word of {word.Length} characters: {word.Value}");
+            var bytes = word.Groups["enc"].Value is "b" or "B"
+                ? Convert.FromBase64String(word.Groups["text"].Value)
+                : QDecode(word.Groups["text"].Value);
+            Assert.DoesNotContain('\uFFFD', Encoding.UTF8.GetString(bytes)); // whole characters in each word
+        });
+    }
+
+    [GeneratedRegex(@"=\?(?<charset>[^?]+)\?(?<enc>[bBqQ])\?(?<text>[^?]*)\?=")]
+    private static partial Regex EncodedWord();
+
+    private static byte[] QDecode(string text)
+    {
+        var bytes = new List<byte>();
+        for (var i = 0; i < text.Length; i++)
+            if (text[i] == '=') { bytes.Add(Convert.ToByte(text.Substring(i + 1, 2), 16)); i += 2; }
+            else bytes.Add(text[i] == '_' ? (byte)' ' : (byte)text[i]);
+        return [.. bytes];
     }
 
     public void Dispose()
