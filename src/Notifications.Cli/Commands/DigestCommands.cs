@@ -68,7 +68,7 @@ public static class DigestCommands
     {
         var runId = new Argument<string>("run") { Description = "The run id, e.g. daily-2026-11-26." };
         var resendUncertain = new Option<bool>("--resend-uncertain")
-            { Description = "Also resend uncertain batches SendGrid has not reported (no event, no Email Activity message). Their recipients may get the digest twice: decide knowingly." };
+        { Description = "Also resend uncertain batches SendGrid has not reported (no event, no Email Activity message). Their recipients may get the digest twice: decide knowingly." };
         var resume = new Command("resume", "Continue a paused or unfinished run: failed batches are retried; uncertain ones only with --resend-uncertain.")
             { runId, resendUncertain, CliContext.JsonOption };
         resume.SetAction((parse, ct) => cli.RunAsync(parse, async services =>

@@ -25,7 +25,7 @@ public static class DigestPreviewCommands
         var (frequency, lang, topics) = ContentOptions();
         var output = new Option<string>("--out") { Description = "The folder to write into (created if needed).", DefaultValueFactory = _ => "digest-preview" };
         var screenshot = new Option<bool>("--screenshot")
-            { Description = $"Also write digest-1000.png and digest-390.png: the HTML in headless Chromium ({DigestScreenshots.Chromium}) at those widths." };
+        { Description = $"Also write digest-1000.png and digest-390.png: the HTML in headless Chromium ({DigestScreenshots.Chromium}) at those widths." };
         var preview = new Command("preview",
             "Write digest.html, digest.txt and subject.txt of a digest as a sample recipient would get it (nothing is sent).")
             { frequency, lang, topics, output, screenshot, CliContext.JsonOption };

@@ -166,8 +166,18 @@ public sealed class DeliveryLedger(StorageResources storage, TimeProvider time) 
         {
             // Merge: the recipient list written by the plan stays as it is.
             var response = await storage.DeliveryLedger.UpdateEntityAsync(entity, batch.ETag, TableUpdateMode.Merge, ct);
-            var moved = batch with { Status = to, MessageId = messageId ?? batch.MessageId, Error = error, Attempts = attempts, ETag = response.Headers.ETag ?? default, UpdatedAt = (DateTimeOffset)entity["UpdatedAt"],
-                ClaimedAt = to == BatchStatus.Sending ? (DateTimeOffset)entity["UpdatedAt"] : batch.ClaimedAt, Evidence = evidence ?? batch.Evidence, Resent = resent ?? batch.Resent };
+            var moved = batch with
+            {
+                Status = to,
+                MessageId = messageId ?? batch.MessageId,
+                Error = error,
+                Attempts = attempts,
+                ETag = response.Headers.ETag ?? default,
+                UpdatedAt = (DateTimeOffset)entity["UpdatedAt"],
+                ClaimedAt = to == BatchStatus.Sending ? (DateTimeOffset)entity["UpdatedAt"] : batch.ClaimedAt,
+                Evidence = evidence ?? batch.Evidence,
+                Resent = resent ?? batch.Resent
+            };
             return to is BatchStatus.Sent or BatchStatus.Cancelled ? moved with { Planned = null, AddressChunks = 0 } : moved;
         }
         catch (RequestFailedException e) when (e.Status == 412)

@@ -35,7 +35,8 @@ public sealed class SubscriberAdmin(SubscriberStore store, SubscriberRules rules
         if (suppressed is not null && reason is null)
             throw new InvalidSubscriberException("overrideSuppression",
                 $"This address was erased and is suppressed: the subscriber {suppressed.Describe()}. It is not added again without an explicit override: " +
-                "give the reason (API: ?overrideSuppression=<reason>; CLI: --override-suppression \"<reason>\"); the override is audited.") { IsConflict = true };
+                "give the reason (API: ?overrideSuppression=<reason>; CLI: --override-suppression \"<reason>\"); the override is audited.")
+            { IsConflict = true };
         var added = await store.AddAsync(candidate, ct);
         await audit.RecordAsync(added.Id, actor, "created", new Dictionary<string, string>
         {

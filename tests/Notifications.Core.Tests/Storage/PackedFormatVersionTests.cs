@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using Azure.Data.Tables;
+using Notifications.Mail;
 using Notifications.Delivery;
 using Notifications.Digests;
 using Notifications.Storage;
