@@ -14,7 +14,10 @@ public static class DigestScreenshots
     public static IReadOnlyList<int> Widths { get; } = [1000, 390];
 
     public static readonly string[] ChromiumArgs =
-        ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+        [
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"
+        ];
 
     /// <summary>Fails with what to do when Chromium is not installed.</summary>
     public static void RequireChromium()

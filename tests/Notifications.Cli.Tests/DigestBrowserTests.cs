@@ -35,7 +35,8 @@ public sealed class DigestBrowserTests
         {
             BlobName = "long.md",
             TranslationKey = null,
-            Title = "Internationalisierungsbestrebungen-Zollverwaltungsinformationsaustauschverfahren https://secretariat.example/a/very/long/path/without/breaks",
+            Title =
+                "Internationalisierungsbestrebungen-Zollverwaltungsinformationsaustauschverfahren https://secretariat.example/a/very/long/path/without/breaks",
             Summary = new string('x', 120) + " " + string.Concat(Enumerable.Repeat("Таможенно-тарифное регулирование ", 8)),
             Session = new SessionInfo(null, null, "Permanent Technical Committee of the World Customs Organization", null, [239, 240, 241, 242],
                 new DateOnly(2026, 12, 30), new DateOnly(2027, 1, 2), "Brussels, Tashkent, Baku and Almaty", Participation.Hybrid),

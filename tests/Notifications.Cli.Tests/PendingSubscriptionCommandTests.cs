@@ -41,7 +41,10 @@ public sealed class PendingSubscriptionCommandTests(AzuriteFixture azurite) : ID
             var queue = killed.Get<SubscribeConfirmationQueue>();
             await queue.EnqueueAsync(new SubscribeConfirmationMessage("s1", "r1"), TestContext.Current.CancellationToken);
             await queue.EnqueueAsync(new SubscribeConfirmationMessage("s2", "r2"), TestContext.Current.CancellationToken);
-            await queue.DrainAsync((_, _) => throw new InvalidOperationException("the process was killed"), SubscribeConfirmationQueue.VisibilityTimeout, TestContext.Current.CancellationToken);
+            await queue.DrainAsync(
+                (_, _) => throw new InvalidOperationException("the process was killed"),
+                SubscribeConfirmationQueue.VisibilityTimeout,
+                TestContext.Current.CancellationToken);
         }
 
         var send = await CliRun.RunAsync(settings, "subscribers", "send-confirmations");
@@ -61,7 +64,8 @@ public sealed class PendingSubscriptionCommandTests(AzuriteFixture azurite) : ID
 
         var remove = await CliRun.RunAsync(settings, "subscribers", "remove", "l.peeters@douane.example");
         var again = await CliRun.RunAsync(settings, "subscribers", "remove", "l.peeters@douane.example");
-        var add = await CliRun.RunAsync(settings, "subscribers", "add", "--email", "l.peeters@douane.example", "--name", "Lotte Peeters", "--organization", "Belgian Customs");
+        var add = await CliRun.RunAsync(
+            settings, "subscribers", "add", "--email", "l.peeters@douane.example", "--name", "Lotte Peeters", "--organization", "Belgian Customs");
 
         Assert.True(remove.ExitCode == 0, remove.ToString());
         Assert.Contains("subscribe requests 1", remove.Output);

@@ -22,7 +22,10 @@ public sealed class ServeRequestBoundsTests(AzuriteFixture azurite)
         await using var serve = await ServeAsync(settings);
 
         var answers = new List<HttpStatusCode>();
-        foreach (var (email, forwardedFor) in new[] { ("one@customs.example", "203.0.113.1"), ("two@customs.example", "203.0.113.2"), ("three@customs.example", "203.0.113.3") })
+        foreach (var (email, forwardedFor) in new[]
+        {
+            ("one@customs.example", "203.0.113.1"), ("two@customs.example", "203.0.113.2"), ("three@customs.example", "203.0.113.3")
+        })
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, "api/subscribe") { Content = Form(email) };
             request.Headers.Add("X-Forwarded-For", forwardedFor);

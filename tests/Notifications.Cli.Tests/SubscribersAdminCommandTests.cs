@@ -18,7 +18,8 @@ public sealed class SubscribersAdminCommandTests(AzuriteFixture azurite) : IDisp
     private static async Task AddKarimovaAsync(IReadOnlyDictionary<string, string?> settings)
     {
         var add = await Run(settings, "subscribers", "add", "--email", Karimova, "--name", "Dilnoza Karimova",
-            "--organization", "Customs Committee of Uzbekistan", "--language", "ru", "--country", "uz", "--topics", "e-commerce, data model", "--time-zone", "Asia/Tashkent");
+            "--organization", "Customs Committee of Uzbekistan", "--language", "ru", "--country", "uz",
+            "--topics", "e-commerce, data model", "--time-zone", "Asia/Tashkent");
         Assert.True(add.ExitCode == 0, add.ToString());
     }
 
@@ -37,7 +38,8 @@ public sealed class SubscribersAdminCommandTests(AzuriteFixture azurite) : IDisp
         var s = json.RootElement.GetProperty("subscriber");
         Assert.Equal(Karimova, s.GetProperty("email").GetString());
         Assert.Equal(("UZ", "weekly", "Asia/Tashkent", "Dilnoza K."),
-            (s.GetProperty("country").GetString(), s.GetProperty("frequency").GetString(), s.GetProperty("timeZone").GetString(), s.GetProperty("name").GetString()));
+            (s.GetProperty("country").GetString(), s.GetProperty("frequency").GetString(),
+                s.GetProperty("timeZone").GetString(), s.GetProperty("name").GetString()));
         Assert.Equal(["e-commerce", "data model"], s.GetProperty("topics").EnumerateArray().Select(t => t.GetString()));
         Assert.Equal("admin", s.GetProperty("consent").GetProperty("source").GetString());
         var history = json.RootElement.GetProperty("history").EnumerateArray().ToList();
@@ -78,7 +80,10 @@ public sealed class SubscribersAdminCommandTests(AzuriteFixture azurite) : IDisp
         var line = Assert.Single(bad.ErrorLines);
         Assert.StartsWith("error: language 'de'", line);
         var s = JsonDocument.Parse((await Run(settings, "subscribers", "show", Karimova, "--json")).Output).RootElement.GetProperty("subscriber");
-        Assert.Equal(("KZ", "ru", "Dilnoza Karimova", 0), (s.GetProperty("country").GetString(), s.GetProperty("language").GetString(), s.GetProperty("name").GetString(), s.GetProperty("topics").GetArrayLength()));
+        Assert.Equal(
+            ("KZ", "ru", "Dilnoza Karimova", 0),
+            (s.GetProperty("country").GetString(), s.GetProperty("language").GetString(), s.GetProperty("name").GetString(),
+                s.GetProperty("topics").GetArrayLength()));
     }
 
     [Fact]
@@ -88,7 +93,8 @@ public sealed class SubscribersAdminCommandTests(AzuriteFixture azurite) : IDisp
 
         var add = await Run(settings, "subscribers", "add", "--email", Karimova, "--name", "Dilnoza Karimova",
             "--organization", "Customs Committee of Uzbekistan", "--time-zone", "Asia/Tashkent", "--delivery-hour", "7");
-        var other = await Run(settings, "subscribers", "add", "--email", "j.peeters@fin.be.example", "--name", "Jan Peeters", "--organization", "Belgian Customs");
+        var other = await Run(settings, "subscribers", "add", "--email", "j.peeters@fin.be.example", "--name", "Jan Peeters",
+            "--organization", "Belgian Customs");
 
         Assert.True(add.ExitCode == 0, add.ToString());
         Assert.True(other.ExitCode == 0, other.ToString());
@@ -328,7 +334,8 @@ public sealed class SubscribersAdminCommandTests(AzuriteFixture azurite) : IDisp
     {
         var settings = Settings();
         await AddKarimovaAsync(settings);
-        var other = await Run(settings, "subscribers", "add", "--email", "j.peeters@fin.be.example", "--name", "=HYPERLINK(\"x\")", "--organization", "Belgian Customs", "--country", "BE");
+        var other = await Run(settings, "subscribers", "add", "--email", "j.peeters@fin.be.example", "--name", "=HYPERLINK(\"x\")",
+            "--organization", "Belgian Customs", "--country", "BE");
         Assert.True(other.ExitCode == 0, other.ToString());
 
         var stdout = await Run(settings, "subscribers", "export", "--country", "BE");

@@ -111,7 +111,9 @@ public sealed class PreferencesBrowserTests(AzuriteFixture azurite)
         => StartAsync(TestSettings.For(azurite), app =>
         {
             var pages = app.Services.GetRequiredService<SubscriptionPages>();
-            app.MapMethods("/api/preferences", [HttpMethods.Get, HttpMethods.Post], (HttpRequest request, CancellationToken token) => pages.PreferencesAsync(request, token));
-            app.MapMethods("/api/unsubscribe", [HttpMethods.Get, HttpMethods.Post], (HttpRequest request, CancellationToken token) => pages.UnsubscribeAsync(request, token));
+            app.MapMethods("/api/preferences", [HttpMethods.Get, HttpMethods.Post],
+                (HttpRequest request, CancellationToken token) => pages.PreferencesAsync(request, token));
+            app.MapMethods("/api/unsubscribe", [HttpMethods.Get, HttpMethods.Post],
+                (HttpRequest request, CancellationToken token) => pages.UnsubscribeAsync(request, token));
         }, ct);
 }

@@ -23,7 +23,8 @@ public sealed partial class SubscriptionsTests(AzuriteFixture azurite)
 {
     private const string BaseUrl = "https://notify.secretariat.example";
     private const string Email = "a.karimov@customs.example";
-    private const string SubscribeForm = "email=a.karimov%40customs.example&name=Aziz+Karimov&organization=State+Customs+Committee&country=uz&language=en&frequency=daily&topics=e-commerce";
+    private const string SubscribeForm =
+        "email=a.karimov%40customs.example&name=Aziz+Karimov&organization=State+Customs+Committee&country=uz&language=en&frequency=daily&topics=e-commerce";
 
     private sealed record Response(int Status, string Body, IHeaderDictionary Headers)
     {
@@ -83,7 +84,9 @@ public sealed partial class SubscriptionsTests(AzuriteFixture azurite)
         Assert.DoesNotContain("preferences?token=", confirmed.Body);
         var active = await c.Store.FindByEmailAsync(Email, ct);
         Assert.Equal(SubscriberStatus.Active, active!.Status);
-        Assert.Equal(("Aziz Karimov", "State Customs Committee", "UZ", DigestFrequency.Daily), (active.Name, active.Organization, active.Country, active.Frequency));
+        Assert.Equal(
+            ("Aziz Karimov", "State Customs Committee", "UZ", DigestFrequency.Daily),
+            (active.Name, active.Organization, active.Country, active.Frequency));
         Assert.Equal(["e-commerce"], active.TopicList);
         Assert.Equal("self-service", active.Consent?.Source);
         Assert.Equal(c.Host.Time.GetUtcNow(), active.Consent?.ConfirmedAt);
@@ -256,7 +259,11 @@ public sealed partial class SubscriptionsTests(AzuriteFixture azurite)
 
         Assert.Equal(400, answer.Status);
         Assert.Contains("This link cannot be used", answer.Body);
-        Assert.Contains(WebUtility.HtmlEncode(new InvalidTokenException(TokenProblem.BadSignature, "This link is not valid. Copy the whole link from the email, or ask for a new one.").Message), answer.Body);
+        Assert.Contains(
+            WebUtility.HtmlEncode(new InvalidTokenException(
+                TokenProblem.BadSignature,
+                "This link is not valid. Copy the whole link from the email, or ask for a new one.").Message),
+            answer.Body);
         Assert.DoesNotContain(tampered, answer.Body);
         Assert.Null(await c.Store.FindByEmailAsync(Email, ct));
 
@@ -312,7 +319,8 @@ public sealed partial class SubscriptionsTests(AzuriteFixture azurite)
         await SendConfirmationsAsync(c);
         var link = ConfirmLink(Assert.Single(Mails(c)));
         // After the email went out, the address came in by an import, and then bounced, complained or was suspended.
-        var stored = await c.Store.AddAsync(new NewSubscriber(Email, "Aziz Karimov", "Customs Committee of Uzbekistan", "ru", DigestFrequency.Weekly, status), ct);
+        var stored = await c.Store.AddAsync(
+            new NewSubscriber(Email, "Aziz Karimov", "Customs Committee of Uzbekistan", "ru", DigestFrequency.Weekly, status), ct);
 
         var answer = await CallAsync(c, (f, r, t) => f.Confirm(r, t), "POST", new Uri(link).Query);
 
@@ -346,7 +354,12 @@ public sealed partial class SubscriptionsTests(AzuriteFixture azurite)
         Assert.Equal(200, again.Status);
         Assert.Single(await c.Host.Get<SubscriberAudit>().ListAsync(subscriber.Id, ct));
 
-        var forged = await CallAsync(c, (f, r, t) => f.Unsubscribe(r, t), "POST", "?token=" + c.Host.Get<SubscriptionTokens>().Issue(subscriber.Id, TokenPurpose.Preferences), body: "List-Unsubscribe=One-Click");
+        var forged = await CallAsync(
+            c,
+            (f, r, t) => f.Unsubscribe(r, t),
+            "POST",
+            "?token=" + c.Host.Get<SubscriptionTokens>().Issue(subscriber.Id, TokenPurpose.Preferences),
+            body: "List-Unsubscribe=One-Click");
         Assert.Equal(400, forged.Status);
     }
 
@@ -435,7 +448,9 @@ public sealed partial class SubscriptionsTests(AzuriteFixture azurite)
         var options = DeliveryHourOptions(form.Body);
         Assert.Equal(25, options.Count);
         Assert.Equal(("", "Default (07:00)", true), options[0]);
-        Assert.Equal(Enumerable.Range(0, 24).Select(h => (h.ToString(System.Globalization.CultureInfo.InvariantCulture), $"{h:00}:00", false)), options.Skip(1));
+        Assert.Equal(
+            Enumerable.Range(0, 24).Select(h => (h.ToString(System.Globalization.CultureInfo.InvariantCulture), $"{h:00}:00", false)),
+            options.Skip(1));
 
         c.Host.Time.Advance(TimeSpan.FromMinutes(1));
         var saved = await CallAsync(c, (f, r, t) => f.Preferences(r, t), "POST", "?token=" + token,
@@ -452,7 +467,8 @@ public sealed partial class SubscriptionsTests(AzuriteFixture azurite)
         // A form without the field (a page rendered before it existed) leaves the hour alone; an invalid hour changes nothing.
         await CallAsync(c, (f, r, t) => f.Preferences(r, t), "POST", "?token=" + token, body: "frequency=weekly&language=en&time_zone=Asia%2FTashkent");
         Assert.Equal(6, (await c.Store.GetAsync(subscriber.Id, ct))!.DeliveryHour);
-        var bad = await CallAsync(c, (f, r, t) => f.Preferences(r, t), "POST", "?token=" + token, body: "frequency=daily&language=en&time_zone=UTC&delivery_hour=24");
+        var bad = await CallAsync(c, (f, r, t) => f.Preferences(r, t), "POST", "?token=" + token,
+            body: "frequency=daily&language=en&time_zone=UTC&delivery_hour=24");
         Assert.Equal(400, bad.Status);
         Assert.Contains("Choose a delivery time from the list.", bad.Body);
         var unchanged = (await c.Store.GetAsync(subscriber.Id, ct))!;
@@ -529,7 +545,8 @@ public sealed partial class SubscriptionsTests(AzuriteFixture azurite)
         Assert.Null(await c.Store.FindByEmailAsync("reader10@customs.example", TestContext.Current.CancellationToken));
 
         // Another client is not affected; and after an hour this one may go on.
-        Assert.Equal(200, (await CallAsync(c, (f, r, t) => f.Subscribe(r, t), "POST", body: Form("other@customs.example"), remote: IPAddress.Parse("198.51.100.24"))).Status);
+        Assert.Equal(200, (await CallAsync(c, (f, r, t) => f.Subscribe(r, t), "POST",
+            body: Form("other@customs.example"), remote: IPAddress.Parse("198.51.100.24"))).Status);
         c.Host.Time.Advance(TimeSpan.FromMinutes(61));
         Assert.Equal(200, (await CallAsync(c, (f, r, t) => f.Subscribe(r, t), "POST", body: Form("reader10@customs.example"), remote: client)).Status);
     }
@@ -563,7 +580,9 @@ public sealed partial class SubscriptionsTests(AzuriteFixture azurite)
         Assert.Contains(pages, p => p.Status == 405);
         Assert.All(pages, p =>
         {
-            Assert.Equal("default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'", p.Headers.ContentSecurityPolicy.ToString());
+            Assert.Equal(
+                "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+                p.Headers.ContentSecurityPolicy.ToString());
             Assert.Equal("nosniff", p.Headers.XContentTypeOptions.ToString());
             Assert.Equal("no-referrer", p.Headers["Referrer-Policy"].ToString());
             Assert.Equal("no-store", p.Headers.CacheControl.ToString());
@@ -655,7 +674,8 @@ public sealed partial class SubscriptionsTests(AzuriteFixture azurite)
         }
         Assert.DoesNotContain(document.RootElement.EnumerateArray(), f =>
             f.GetProperty("name").GetString()!.StartsWith("admin", StringComparison.OrdinalIgnoreCase)
-            || f.GetProperty("bindings").EnumerateArray().Any(b => b.TryGetProperty("route", out var r) && r.GetString()!.StartsWith("admin", StringComparison.OrdinalIgnoreCase)));
+            || f.GetProperty("bindings").EnumerateArray()
+                .Any(b => b.TryGetProperty("route", out var r) && r.GetString()!.StartsWith("admin", StringComparison.OrdinalIgnoreCase)));
     }
 
     // ---- Helpers ----

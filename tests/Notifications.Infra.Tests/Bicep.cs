@@ -14,7 +14,8 @@ public static class Bicep
 {
     public sealed record Result(int ExitCode, string StandardOutput, string StandardError)
     {
-        public override string ToString() => $"exit code {ExitCode}\n--- stderr ---\n{StandardError}\n--- stdout (start) ---\n{StandardOutput[..Math.Min(StandardOutput.Length, 2000)]}";
+        public override string ToString()
+            => $"exit code {ExitCode}\n--- stderr ---\n{StandardError}\n--- stdout (start) ---\n{StandardOutput[..Math.Min(StandardOutput.Length, 2000)]}";
     }
 
     public static string InfraDirectory { get; } = Path.Combine(Repository.Root, "infra");
@@ -76,7 +77,9 @@ public static class Bicep
             var onPath = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
                 .SelectMany(d => new[] { Path.Combine(d, "bicep"), Path.Combine(d, "bicep.exe") })
                 .FirstOrDefault(File.Exists);
-            Assert.SkipWhen(onPath is null, $"The Bicep CLI {version} comes from the linux-x64 NuGet package; on {RuntimeInformation.OSDescription} put bicep on PATH.");
+            Assert.SkipWhen(
+                onPath is null,
+                $"The Bicep CLI {version} comes from the linux-x64 NuGet package; on {RuntimeInformation.OSDescription} put bicep on PATH.");
             return onPath!;
         }
 
@@ -150,7 +153,8 @@ public static class Bicep
                     JsonObject byName => byName.Select(p => p.Value),
                     _ => [],
                 };
-                if (o["$schema"] is not null && resources.Any(r => r?["type"] is JsonValue t && string.Equals(t.GetValue<string>(), type, StringComparison.OrdinalIgnoreCase)))
+                if (o["$schema"] is not null
+                    && resources.Any(r => r?["type"] is JsonValue t && string.Equals(t.GetValue<string>(), type, StringComparison.OrdinalIgnoreCase)))
                     yield return o;
                 foreach (var (_, child) in o)
                     foreach (var found in TemplatesDeclaring(child, type))

@@ -56,11 +56,15 @@ public sealed partial class BicepTests
     {
         using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(Bicep.InfraDirectory, "bicepconfig.json")), Lenient);
         var core = config.RootElement.GetProperty("analyzers").GetProperty("core");
-        Assert.False(core.TryGetProperty("enabled", out var enabled) && enabled.ValueKind == JsonValueKind.False, "infra/bicepconfig.json turns the linter off.");
+        Assert.False(
+            core.TryGetProperty("enabled", out var enabled) && enabled.ValueKind == JsonValueKind.False,
+            "infra/bicepconfig.json turns the linter off.");
         var rules = core.GetProperty("rules").EnumerateObject().ToDictionary(r => r.Name, r => r.Value.GetProperty("level").GetString());
 
         var missing = LinterRules.Where(r => !rules.ContainsKey(r)).ToList();
-        Assert.True(missing.Count == 0, $"infra/bicepconfig.json does not set these linter rules (add each with \"level\": \"error\"): {string.Join(", ", missing)}");
+        Assert.True(
+            missing.Count == 0,
+            $"infra/bicepconfig.json does not set these linter rules (add each with \"level\": \"error\"): {string.Join(", ", missing)}");
         var notErrors = rules.Where(r => r.Value != "error").Select(r => $"{r.Key}: {r.Value}").ToList();
         Assert.True(notErrors.Count == 0, $"infra/bicepconfig.json must set every rule to error: {string.Join(", ", notErrors)}");
     }
@@ -74,7 +78,10 @@ public sealed partial class BicepTests
         {
             File.Copy(Path.Combine(Bicep.InfraDirectory, "bicepconfig.json"), Path.Combine(directory.FullName, "bicepconfig.json"));
             var file = Path.Combine(directory.FullName, "bad.bicep");
-            await File.WriteAllTextAsync(file, "param unused string\nvar url = 'https://management.azure.com/'\noutput o string = url\n", TestContext.Current.CancellationToken);
+            await File.WriteAllTextAsync(
+                file,
+                "param unused string\nvar url = 'https://management.azure.com/'\noutput o string = url\n",
+                TestContext.Current.CancellationToken);
 
             var lint = await Bicep.RunAsync(directory.FullName, "lint", file);
 
@@ -109,7 +116,9 @@ public sealed partial class BicepTests
         // A parameter without a default must come from the file: azd would otherwise prompt for it, or pass nothing.
         var required = declared.Where(p => p.Value!["defaultValue"] is null).Select(p => p.Key).ToList();
         var notGiven = required.Where(r => given.All(g => g.Name != r)).ToList();
-        Assert.True(notGiven.Count == 0, $"infra/main.bicep parameters without a default that infra/main.parameters.json does not give: {string.Join(", ", notGiven)}");
+        Assert.True(
+            notGiven.Count == 0,
+            $"infra/main.bicep parameters without a default that infra/main.parameters.json does not give: {string.Join(", ", notGiven)}");
     }
 
     [Fact]
@@ -138,7 +147,9 @@ public sealed partial class BicepTests
         Assert.Equal(Defaults("Container"), Names("appContainerNames").Order(StringComparer.Ordinal));
         Assert.Equal(Defaults("Table"), Names("tableNames").Order(StringComparer.Ordinal));
         // Each trigger's queue with its poison queue; send-batches first (the alert watches queueNames[1]).
-        Assert.Equal(Defaults("Queue").SelectMany(q => new[] { q, q + "-poison" }).Order(StringComparer.Ordinal), Names("queueNames").Order(StringComparer.Ordinal));
+        Assert.Equal(
+            Defaults("Queue").SelectMany(q => new[] { q, q + "-poison" }).Order(StringComparer.Ordinal),
+            Names("queueNames").Order(StringComparer.Ordinal));
         Assert.Equal(["send-batches", "send-batches-poison"], Names("queueNames")[..2]);
     }
 

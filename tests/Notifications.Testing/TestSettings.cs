@@ -54,7 +54,10 @@ public static class TestSettings
         return settings;
     }
 
-    /// <summary>SendGrid's signed Event Webhook set up with the fake's key (it posts events with <see cref="FakeSendGrid.PostEventsAsync(TestHost, Func{SendGridRequest, bool}?, Action{Dictionary{string, object}}?)"/>).</summary>
+    /// <summary>
+    /// SendGrid's signed Event Webhook set up with the fake's key (it posts events with
+    /// <see cref="FakeSendGrid.PostEventsAsync(TestHost, Func{SendGridRequest, bool}?, Action{Dictionary{string, object}}?)"/>).
+    /// </summary>
     public static Dictionary<string, string?> WithEventWebhook(this Dictionary<string, string?> settings, FakeSendGrid sendGrid)
     {
         settings["SendGrid:WebhookPublicKey"] = sendGrid.WebhookPublicKey;

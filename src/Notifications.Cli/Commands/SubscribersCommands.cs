@@ -11,7 +11,8 @@ namespace Notifications.Cli.Commands;
 
 /// <summary>
 /// <c>notify subscribers</c>: add, list, show, update, remove, suspend, activate, import, export, coverage and migrate-ids.
-/// A subscriber is named by address or by id (the 32 hex characters of a keyed hash of the address, <see cref="SubscriberIds"/>). Changes are audited as "cli:" + the user name.
+/// A subscriber is named by address or by id (the 32 hex characters of a keyed hash of the address, <see cref="SubscriberIds"/>).
+/// Changes are audited as "cli:" + the user name.
 /// </summary>
 public static class SubscribersCommands
 {
@@ -25,8 +26,16 @@ public static class SubscribersCommands
         subscribers.Subcommands.Add(Show(cli));
         subscribers.Subcommands.Add(Update(cli));
         subscribers.Subcommands.Add(Remove(cli));
-        subscribers.Subcommands.Add(SetStatus(cli, "suspend", "Stop sending to a subscriber (an admin's decision; activate undoes it).", SubscriberStatus.Suspended));
-        subscribers.Subcommands.Add(SetStatus(cli, "activate", "Send to a subscriber again (or for the first time, without waiting for confirmation).", SubscriberStatus.Active));
+        subscribers.Subcommands.Add(SetStatus(
+            cli,
+            "suspend",
+            "Stop sending to a subscriber (an admin's decision; activate undoes it).",
+            SubscriberStatus.Suspended));
+        subscribers.Subcommands.Add(SetStatus(
+            cli,
+            "activate",
+            "Send to a subscriber again (or for the first time, without waiting for confirmation).",
+            SubscriberStatus.Active));
         subscribers.Subcommands.Add(Import(cli));
         subscribers.Subcommands.Add(Export(cli));
         subscribers.Subcommands.Add(Coverage(cli));
@@ -40,15 +49,24 @@ public static class SubscribersCommands
     {
         var email = new Option<string>("--email") { Description = "The subscriber's address.", Required = true };
         var name = new Option<string>("--name") { Description = "Full name.", Required = true };
-        var organization = new Option<string>("--organization") { Description = "The member administration, e.g. 'Customs Committee of Uzbekistan'.", Required = true };
+        var organization = new Option<string>("--organization")
+        {
+            Description = "The member administration, e.g. 'Customs Committee of Uzbekistan'.", Required = true
+        };
         var language = new Option<string>("--language") { Description = "en, ru or fr.", DefaultValueFactory = _ => "en" };
         var frequency = new Option<string>("--frequency") { Description = "instant, daily or weekly.", DefaultValueFactory = _ => "daily" };
         var country = new Option<string?>("--country") { Description = "ISO 3166-1 alpha-2 code of the administration's country, e.g. UZ." };
         var topics = new Option<string?>("--topics") { Description = "Topics, comma separated, e.g. 'e-commerce,data model'; all topics when not given." };
         var timeZone = new Option<string?>("--time-zone") { Description = "IANA time zone, e.g. Asia/Tashkent; UTC when not given." };
-        var deliveryHour = new Option<string?>("--delivery-hour") { Description = "The local hour (0-23, in their time zone) digests go out; the default (Schedule:DeliveryHour) when not given." };
+        var deliveryHour = new Option<string?>("--delivery-hour")
+        {
+            Description = "The local hour (0-23, in their time zone) digests go out; the default (Schedule:DeliveryHour) when not given."
+        };
         var overrideSuppression = OverrideSuppressionOption();
-        var add = new Command("add", "Add an active subscriber.") { email, name, organization, language, frequency, country, topics, timeZone, deliveryHour, overrideSuppression };
+        var add = new Command("add", "Add an active subscriber.")
+        {
+            email, name, organization, language, frequency, country, topics, timeZone, deliveryHour, overrideSuppression
+        };
         add.SetAction((parse, ct) => cli.RunAsync(parse, async services =>
         {
             var added = await services.GetRequiredService<SubscriberAdmin>().CreateAsync(new NewSubscriber(
@@ -69,9 +87,12 @@ public static class SubscribersCommands
         filters.AddTo(list);
         list.SetAction((parse, ct) => cli.RunAsync(parse, async services =>
         {
-            var all = (await services.GetRequiredService<SubscriberStore>().ListAsync(filters.Parse(parse, services), ct)).OrderBy(s => s.Email, StringComparer.Ordinal).ToList();
+            var all = (await services.GetRequiredService<SubscriberStore>().ListAsync(filters.Parse(parse, services), ct))
+                .OrderBy(s => s.Email, StringComparer.Ordinal).ToList();
             if (parse.GetValue(CliContext.JsonOption))
-                await cli.WriteJsonAsync<IReadOnlyList<SubscriberJson>>(all.Select(SubscriberJson.From).ToList(), SubscriberApiJson.Default.IReadOnlyListSubscriberJson);
+                await cli.WriteJsonAsync<IReadOnlyList<SubscriberJson>>(
+                    all.Select(SubscriberJson.From).ToList(),
+                    SubscriberApiJson.Default.IReadOnlyListSubscriberJson);
             else
                 foreach (var s in all)
                     await cli.Out.WriteLineAsync($"{Lower(s.Status),-12} {Lower(s.Frequency),-7} {s.Language} {(s.Country.Length > 0 ? s.Country : "--")}  {s.Email}  {s.Name} ({s.Organization})");
@@ -97,15 +118,20 @@ public static class SubscribersCommands
             {
                 ("id", s.Id), ("email", s.Email), ("name", s.Name), ("organization", s.Organization), ("country", s.Country),
                 ("language", s.Language), ("frequency", Lower(s.Frequency)), ("topics", s.TopicList.Count > 0 ? string.Join(", ", s.TopicList) : "all"),
-                ("time zone", s.TimeZone), ("delivery at", DeliveryHour(s, services)), ("status", Lower(s.Status)), ("created", Time(s.CreatedAt)), ("updated", Time(s.UpdatedAt)),
-                ("consent", s.Consent is { } c ? $"{c.Source}, given {Time(c.GivenAt)}" + (c.ConfirmedAt is { } at ? $", confirmed {Time(at)}" : ", not confirmed") : null),
+                ("time zone", s.TimeZone), ("delivery at", DeliveryHour(s, services)), ("status", Lower(s.Status)),
+                ("created", Time(s.CreatedAt)), ("updated", Time(s.UpdatedAt)),
+                ("consent", s.Consent is { } c
+                    ? $"{c.Source}, given {Time(c.GivenAt)}" + (c.ConfirmedAt is { } at ? $", confirmed {Time(at)}" : ", not confirmed")
+                    : null),
             })
                 if (!string.IsNullOrEmpty(value))
                     await cli.Out.WriteLineAsync($"{label + ":",-14}{value}");
             await cli.Out.WriteLineAsync(history.Count == 0 ? "history:      none" : "history:");
             foreach (var h in history)
                 await cli.Out.WriteLineAsync($"  {Time(h.At)}  {h.Actor}  {h.Action}" +
-                    (h.Changes.Count > 0 ? "  " + string.Join(", ", h.Changes.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key}: {c.Value}")) : ""));
+                    (h.Changes.Count > 0
+                        ? "  " + string.Join(", ", h.Changes.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key}: {c.Value}"))
+                        : ""));
             return 0;
         }));
         return show;
@@ -121,12 +147,19 @@ public static class SubscribersCommands
         var frequency = new Option<string?>("--frequency") { Description = "instant, daily or weekly." };
         var topics = new Option<string?>("--topics") { Description = "Topics, comma separated; \"\" for all topics." };
         var timeZone = new Option<string?>("--time-zone") { Description = "IANA time zone, e.g. Asia/Tashkent." };
-        var deliveryHour = new Option<string?>("--delivery-hour") { Description = "The local hour (0-23, in their time zone) digests go out; \"\" for the default (Schedule:DeliveryHour)." };
-        var update = new Command("update", "Change a subscriber's details; only the options given change.") { who, name, organization, country, language, frequency, topics, timeZone, deliveryHour };
+        var deliveryHour = new Option<string?>("--delivery-hour")
+        {
+            Description = "The local hour (0-23, in their time zone) digests go out; \"\" for the default (Schedule:DeliveryHour)."
+        };
+        var update = new Command("update", "Change a subscriber's details; only the options given change.")
+        {
+            who, name, organization, country, language, frequency, topics, timeZone, deliveryHour
+        };
         update.SetAction((parse, ct) => cli.RunAsync(parse, async services =>
         {
             var patch = new SubscriberPatch(parse.GetValue(name), parse.GetValue(organization), parse.GetValue(country), parse.GetValue(language),
-                parse.GetValue(frequency), parse.GetValue(topics) is { } t ? Split(t) : null, parse.GetValue(timeZone), DeliveryHour: parse.GetValue(deliveryHour));
+                parse.GetValue(frequency), parse.GetValue(topics) is { } t ? Split(t) : null, parse.GetValue(timeZone),
+                DeliveryHour: parse.GetValue(deliveryHour));
             if (patch == new SubscriberPatch())
                 throw new ArgumentException("nothing to update: give at least one of --name, --organization, --country, --language, --frequency, --topics, --time-zone, --delivery-hour.");
             var idOrEmail = parse.GetValue(who)!;
@@ -144,7 +177,12 @@ public static class SubscribersCommands
     private static Command Remove(CliContext cli)
     {
         var who = SubscriberArgument();
-        var remove = new Command("remove", "Erase a subscriber (GDPR erasure): the address and the name go everywhere (record, unsent batches, webhook events, error texts, audit details); a suppression entry (keyed hash, reason, date) stays.") { who };
+        var remove = new Command(
+            "remove",
+            "Erase a subscriber (GDPR erasure): the address and the name go everywhere (record, unsent batches, webhook events, error texts, audit details); a suppression entry (keyed hash, reason, date) stays.")
+        {
+            who
+        };
         remove.SetAction((parse, ct) => cli.RunAsync(parse, async services =>
         {
             var idOrEmail = parse.GetValue(who)!;
@@ -175,7 +213,9 @@ public static class SubscribersCommands
             var idOrEmail = parse.GetValue(who)!;
             var admin = services.GetRequiredService<SubscriberAdmin>();
             var before = await FindAsync(services, idOrEmail, ct);
-            var after = (status == SubscriberStatus.Suspended ? await admin.SuspendAsync(before.Id, Actor, ct) : await admin.ActivateAsync(before.Id, Actor, ct))
+            var after = (status == SubscriberStatus.Suspended
+                    ? await admin.SuspendAsync(before.Id, Actor, ct)
+                    : await admin.ActivateAsync(before.Id, Actor, ct))
                 ?? throw Unknown(idOrEmail);
             await cli.Out.WriteLineAsync(before.Status == after.Status
                 ? $"{after.Email} (id {after.Id}) is already {Lower(after.Status)}."
@@ -187,7 +227,10 @@ public static class SubscribersCommands
 
     private static Command Import(CliContext cli)
     {
-        var file = new Argument<FileInfo>("file") { Description = "A CSV file (UTF-8, header row): email, name, organization, country, language, frequency, topics (';' separated), time_zone, status, delivery_hour." };
+        var file = new Argument<FileInfo>("file")
+        {
+            Description = "A CSV file (UTF-8, header row): email, name, organization, country, language, frequency, topics (';' separated), time_zone, status, delivery_hour."
+        };
         var dryRun = new Option<bool>("--dry-run") { Description = "Check every row and say what would change; write nothing." };
         var overrideSuppression = OverrideSuppressionOption();
         var import = new Command("import", string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Add or update subscribers from a CSV file (at most {SubscriberCsv.MaxRows:N0} rows); rows with errors are skipped and reported. Exit code 1 when any row has an error."))
@@ -200,7 +243,8 @@ public static class SubscribersCommands
             if (!path.Exists) throw new FileNotFoundException(null, path.FullName);
             ImportReport report;
             await using (var stream = path.OpenRead())
-                report = await services.GetRequiredService<SubscriberCsv>().ImportAsync(stream, parse.GetValue(dryRun), Actor, ct, parse.GetValue(overrideSuppression));
+                report = await services.GetRequiredService<SubscriberCsv>().ImportAsync(
+                    stream, parse.GetValue(dryRun), Actor, ct, parse.GetValue(overrideSuppression));
             if (parse.GetValue(CliContext.JsonOption))
             {
                 await cli.WriteJsonAsync(report);
@@ -225,7 +269,12 @@ public static class SubscribersCommands
     {
         var output = new Option<FileInfo?>("--out", "-o") { Description = "Write to this file (UTF-8 with BOM, for Excel); standard output when not given." };
         var filters = new Filters();
-        var export = new Command("export", "Write subscribers as CSV, in the columns import reads plus id, created_at, updated_at, consent_source and confirmed_at (delivery_hour last).") { output };
+        var export = new Command(
+            "export",
+            "Write subscribers as CSV, in the columns import reads plus id, created_at, updated_at, consent_source and confirmed_at (delivery_hour last).")
+        {
+            output
+        };
         filters.AddTo(export);
         export.SetAction((parse, ct) => cli.RunAsync(parse, async services =>
         {
@@ -252,7 +301,12 @@ public static class SubscribersCommands
 
     private static Command Coverage(CliContext cli)
     {
-        var coverage = new Command("coverage", "How many officials of each member administration subscribe, including configured administrations (Members:Administrations) with none.") { CliContext.JsonOption };
+        var coverage = new Command(
+            "coverage",
+            "How many officials of each member administration subscribe, including configured administrations (Members:Administrations) with none.")
+        {
+            CliContext.JsonOption
+        };
         coverage.SetAction((parse, ct) => cli.RunAsync(parse, async services =>
         {
             var rows = await services.GetRequiredService<CoverageReport>().BuildAsync(ct);
@@ -263,12 +317,14 @@ public static class SubscribersCommands
             }
             await cli.Out.WriteLineAsync($"{"country",-8}{"active",7}{"pending",8}{"other",6}  organization");
             foreach (var r in rows)
-                await cli.Out.WriteLineAsync($"{(r.Country.Length > 0 ? r.Country : "--"),-8}{r.Active,7}{r.Pending,8}{r.Other,6}  {r.Organization}{(r.Configured ? "" : " *")}");
+                await cli.Out.WriteLineAsync(
+                    $"{(r.Country.Length > 0 ? r.Country : "--"),-8}{r.Active,7}{r.Pending,8}{r.Other,6}  {r.Organization}{(r.Configured ? "" : " *")}");
             var withoutActive = rows.Count(r => r.Configured && r.Active == 0);
             var members = rows.Count(r => r.Configured);
             await cli.Out.WriteLineAsync($"{members} member administrations configured, {withoutActive} of them without an active subscriber.");
             if (rows.Any(r => !r.Configured))
-                await cli.Out.WriteLineAsync("* named by subscribers but not in the configured list (Members:Administrations): a new member, or a misspelt organization?");
+                await cli.Out.WriteLineAsync(
+                    "* named by subscribers but not in the configured list (Members:Administrations): a new member, or a misspelt organization?");
             return 0;
         }));
         return coverage;
@@ -277,7 +333,12 @@ public static class SubscribersCommands
     private static Command MigrateIds(CliContext cli)
     {
         var dryRun = new Option<bool>("--dry-run") { Description = "Count who would move; write nothing." };
-        var migrate = new Command("migrate-ids", "Move every subscriber from the old unsalted-hash id to the keyed id (Subscribers:IdKey): record, audit history, watermark. Idempotent: run it again to finish an interrupted run. Run it between digest runs.") { dryRun, CliContext.JsonOption };
+        var migrate = new Command(
+            "migrate-ids",
+            "Move every subscriber from the old unsalted-hash id to the keyed id (Subscribers:IdKey): record, audit history, watermark. Idempotent: run it again to finish an interrupted run. Run it between digest runs.")
+        {
+            dryRun, CliContext.JsonOption
+        };
         migrate.SetAction((parse, ct) => cli.RunAsync(parse, async services =>
         {
             var report = await services.GetRequiredService<SubscriberIdMigration>().MigrateAsync(parse.GetValue(dryRun), ct);
@@ -300,12 +361,18 @@ public static class SubscribersCommands
     /// <summary>The list filters, shared by list and export.</summary>
     private sealed class Filters
     {
-        private readonly Option<string?> _status = new("--status") { Description = "Only this status: " + string.Join(", ", Enum.GetNames<SubscriberStatus>().Select(n => n.ToLowerInvariant())) + "." };
+        private readonly Option<string?> _status = new("--status")
+        {
+            Description = "Only this status: " + string.Join(", ", Enum.GetNames<SubscriberStatus>().Select(n => n.ToLowerInvariant())) + "."
+        };
         private readonly Option<string?> _frequency = new("--frequency") { Description = "Only this frequency: instant, daily or weekly." };
         private readonly Option<string?> _language = new("--language") { Description = "Only this language: en, ru or fr." };
         private readonly Option<string?> _country = new("--country") { Description = "Only this country (ISO 3166-1 alpha-2, e.g. UZ)." };
         private readonly Option<string?> _organization = new("--organization") { Description = "Only this organization (exactly as recorded)." };
-        private readonly Option<string?> _topic = new("--topic") { Description = "Only subscribers who get this topic (those who chose it or chose all topics)." };
+        private readonly Option<string?> _topic = new("--topic")
+        {
+            Description = "Only subscribers who get this topic (those who chose it or chose all topics)."
+        };
 
         public void AddTo(Command command)
         {

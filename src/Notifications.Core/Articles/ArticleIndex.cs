@@ -95,7 +95,8 @@ public sealed class ArticleIndex(StorageResources storage, TimeProvider time, To
     /// marked Withdrawn here and left out: a deletion withdraws it from every digest not yet planned.
     /// </summary>
     /// <param name="translationKey">Only this article and its translations (an instant alert).</param>
-    public async Task<IReadOnlyList<IndexedArticle>> ListAvailableAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default, string? translationKey = null)
+    public async Task<IReadOnlyList<IndexedArticle>> ListAvailableAsync(
+        DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default, string? translationKey = null)
     {
         await storage.EnsureCreatedAsync();
         var filter = TableClient.CreateQueryFilter(

@@ -452,7 +452,9 @@ public sealed class HtmlArticleReader
         {
             if (table.QuerySelector("caption") is { } caption) AddBlock(Collapse(caption.TextContent));
             var rows = table.QuerySelectorAll("tr")
-                .Select(r => string.Join(" | ", r.Children.Where(c => c.LocalName is "td" or "th").Select(c => Collapse(InlineText(c))).Where(t => t.Length > 0)))
+                .Select(r => string.Join(
+                    " | ",
+                    r.Children.Where(c => c.LocalName is "td" or "th").Select(c => Collapse(InlineText(c))).Where(t => t.Length > 0)))
                 .Where(r => r.Length > 0);
             AddBlock(string.Join('\n', rows));
         }

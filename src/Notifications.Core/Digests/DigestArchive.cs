@@ -55,7 +55,9 @@ public sealed class DigestArchive(StorageResources storage)
             var parts = await Task.WhenAll(Download($"{runId}/{variant}/subject.txt", ct), Download($"{runId}/{variant}/digest.txt", ct));
             var details = (await html).Value;
             // Archived before keys had a nonce (no metadata): its keys are the legacy ones.
-            var keys = details.Details.Metadata.TryGetValue(KeysNonce, out var nonce) && nonce.Length > 0 ? new MailPlaceholders(nonce) : MailPlaceholders.Legacy;
+            var keys = details.Details.Metadata.TryGetValue(KeysNonce, out var nonce) && nonce.Length > 0
+                ? new MailPlaceholders(nonce)
+                : MailPlaceholders.Legacy;
             return new MailContent(parts[0], details.Content.ToString(), parts[1], keys);
         }
         catch (RequestFailedException e) when (e.ErrorCode == BlobErrorCode.BlobNotFound)

@@ -8,7 +8,8 @@ public static class DigestsServiceCollectionExtensions
 {
     /// <summary>
     /// Digests: the schedule, planning, watermarks, runs, rendering (with the admins' template overrides, refreshed in the background)
-    /// and the archive, and the subscriber id migration (it moves watermarks too); <see cref="DigestOptions"/> and <see cref="ScheduleOptions"/> bound and validated on start.
+    /// and the archive, and the subscriber id migration (it moves watermarks too); <see cref="DigestOptions"/> and
+    /// <see cref="ScheduleOptions"/> bound and validated on start.
     /// </summary>
     public static IServiceCollection AddDigests(this IServiceCollection services, IConfiguration configuration)
     {

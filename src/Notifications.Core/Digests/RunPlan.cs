@@ -205,7 +205,8 @@ internal sealed class RunPlan(
         return _selections[(due.Start, due.End, variant.Id)] = variant.Select(window);
     }
 
-    private async Task AddAsync(Subscriber s, DateTimeOffset version, Due due, DigestVariant variant, IReadOnlyList<IndexedArticle> selected, CancellationToken ct)
+    private async Task AddAsync(
+        Subscriber s, DateTimeOffset version, Due due, DigestVariant variant, IReadOnlyList<IndexedArticle> selected, CancellationToken ct)
     {
         var key = (variant.Id, due.Shown.Key, due.Shown.FirstDay, string.Join('\n', selected.Select(a => a.BlobName)));
         if (!_groups.TryGetValue(key, out var group))
@@ -251,6 +252,8 @@ internal sealed class RunPlan(
             ? new DigestPeriod(frequency, day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), day.AddDays(-7))
             : new DigestPeriod(frequency, day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), day);
 
-    /// <summary>One subscriber's digest in this run: the articles available in [<see cref="Start"/>, <see cref="End"/>), shown as <see cref="Shown"/>.</summary>
+    /// <summary>
+    /// One subscriber's digest in this run: the articles available in [<see cref="Start"/>, <see cref="End"/>), shown as <see cref="Shown"/>.
+    /// </summary>
     private sealed record Due(DateTimeOffset Start, DateTimeOffset End, DigestPeriod Shown);
 }

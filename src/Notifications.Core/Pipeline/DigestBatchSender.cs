@@ -50,16 +50,24 @@ public sealed class DigestBatchSender(
                 var names = string.Join(", ", withdrawn.Order(StringComparer.Ordinal));
                 var left = rendering.Articles.Where(a => !withdrawn.Contains(a.BlobName)).ToList();
                 if (left.Count == 0)
-                    return await CancelAsync(run, batch, content,
-                        $"not sent: {(withdrawn.Count == 1 ? "its article " + names + " was" : "its articles " + names + " were")} withdrawn before it was sent", ct, resendUncertain);
+                    return await CancelAsync(
+                        run,
+                        batch,
+                        content,
+                        $"not sent: {(withdrawn.Count == 1 ? "its article " + names + " was" : "its articles " + names + " were")} withdrawn before it was sent",
+                        ct,
+                        resendUncertain);
                 content = await WithoutAsync(run.RunId, batch.Variant, rendering, content, left, names, loaded, ct);
             }
         }
         return await sender.SendAsync(batch, CategoryOf(run), content, ct, resendUncertain);
     }
 
-    /// <summary>Cancels the batch if a sender would claim it now (Planned, Failed; Uncertain when resending); otherwise the sender reports it and sends nothing.</summary>
-    private async Task<BatchResult> CancelAsync(DigestRun run, DeliveryBatch batch, MailContent content, string reason, CancellationToken ct, bool resendUncertain)
+    /// <summary>
+    /// Cancels the batch if a sender would claim it now (Planned, Failed; Uncertain when resending); otherwise the sender reports it and sends nothing.
+    /// </summary>
+    private async Task<BatchResult> CancelAsync(
+        DigestRun run, DeliveryBatch batch, MailContent content, string reason, CancellationToken ct, bool resendUncertain)
     {
         for (var attempt = 0; ; attempt++)
         {
@@ -69,7 +77,9 @@ public sealed class DigestBatchSender(
                 return await sender.SendAsync(current, CategoryOf(run), content, ct, resendUncertain: false);
             if (await ledger.TryMoveAsync(current, BatchStatus.Cancelled, error: reason, ct: ct) is not null)
             {
-                logger.LogWarning("Batch {BatchId} of run {RunId} cancelled ({Recipients} recipients): {Reason}", batch.BatchId, batch.RunId, current.RecipientIds.Count, reason);
+                logger.LogWarning(
+                    "Batch {BatchId} of run {RunId} cancelled ({Recipients} recipients): {Reason}",
+                    batch.BatchId, batch.RunId, current.RecipientIds.Count, reason);
                 return new BatchResult(batch.BatchId, BatchOutcome.Cancelled, 0, current.RecipientIds.Count, reason);
             }
             if (attempt >= 3)
@@ -78,7 +88,8 @@ public sealed class DigestBatchSender(
     }
 
     /// <summary>The variant rendered again with only <paramref name="left"/>: archived once under its own id, the same whoever makes it.</summary>
-    private async Task<MailContent> WithoutAsync(string runId, string variant, DigestRendering rendering, MailContent original, IReadOnlyList<IndexedArticle> left,
+    private async Task<MailContent> WithoutAsync(
+        string runId, string variant, DigestRendering rendering, MailContent original, IReadOnlyList<IndexedArticle> left,
         string withdrawn, Loaded loaded, CancellationToken ct)
     {
         var id = DigestRendering.WithoutId(variant, left);
@@ -88,7 +99,13 @@ public sealed class DigestBatchSender(
         {
             // Keys derived from the original rendering's (secret) nonce: whoever renders this again writes the same bytes.
             var nonce = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{original.Placeholders?.Nonce}\n{id}")))[..32];
-            content = renderer.Render(rendering.Shown, left, rendering.Language, links.ViewDigest(runId, id), rendering.Correction, new MailPlaceholders(nonce));
+            content = renderer.Render(
+                rendering.Shown,
+                left,
+                rendering.Language,
+                links.ViewDigest(runId, id),
+                rendering.Correction,
+                new MailPlaceholders(nonce));
             await Task.WhenAll(
                 archive.SaveAsync(runId, id, content, ct),
                 archive.SaveRenderingAsync(runId, id, rendering with { Articles = left }, ct));

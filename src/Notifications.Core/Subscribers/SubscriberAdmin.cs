@@ -80,7 +80,10 @@ public sealed class SubscriberAdmin(SubscriberStore store, SubscriberRules rules
 
         var id = await IdOfAsync(idOrEmail, ct);
         if (id is null) return null;
-        var result = await store.UpdateAsync(id, s => EnsureConsent(s, status).With(name, organization, country, language, frequency, topics, timeZone, status, deliveryHour), ct);
+        var result = await store.UpdateAsync(
+            id,
+            s => EnsureConsent(s, status).With(name, organization, country, language, frequency, topics, timeZone, status, deliveryHour),
+            ct);
         if (result is not { } r) return null;
         var changes = SubscriberAudit.Diff(r.Before, r.After);
         if (changes.Count > 0)

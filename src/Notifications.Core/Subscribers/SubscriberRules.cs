@@ -36,7 +36,9 @@ public sealed class SubscriberRules(TopicCatalog catalog)
     public static SubscriberStatus Status(string? value)
         => Enum.TryParse<SubscriberStatus>(value, ignoreCase: true, out var status) && Enum.IsDefined(status) && !int.TryParse(value, out _)
             ? status
-            : throw new InvalidSubscriberException("status", $"status '{value}' is not one of {string.Join(", ", Enum.GetNames<SubscriberStatus>().Select(n => n.ToLowerInvariant()))}.");
+            : throw new InvalidSubscriberException(
+                "status",
+                $"status '{value}' is not one of {string.Join(", ", Enum.GetNames<SubscriberStatus>().Select(n => n.ToLowerInvariant()))}.");
 
     /// <summary>ISO 3166-1 alpha-2 ("UZ"), upper-cased; empty when not given.</summary>
     public static string Country(string? value)
@@ -63,7 +65,9 @@ public sealed class SubscriberRules(TopicCatalog catalog)
             return id;
         if (TimeZoneInfo.TryConvertWindowsIdToIanaId(id, out var iana))
             return iana;
-        throw new InvalidSubscriberException("time_zone", $"time zone '{value}' is not an IANA time zone id; use one such as Europe/Brussels or Asia/Tashkent.");
+        throw new InvalidSubscriberException(
+            "time_zone",
+            $"time zone '{value}' is not an IANA time zone id; use one such as Europe/Brussels or Asia/Tashkent.");
     }
 
     /// <summary>What a delivery hour must be; the error of every surface (API, CSV, CLI, preferences) says it.</summary>

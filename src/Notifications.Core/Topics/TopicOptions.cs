@@ -11,11 +11,28 @@ public sealed class TopicOptions
     /// </summary>
     public Dictionary<string, string[]> Topics { get; set; } = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["e-commerce"] = ["e-commerce", "ecommerce", "electronic commerce", "cross-border e-commerce", "электронной торговл", "электронная торговля", "commerce électronique"],
+        ["e-commerce"] =
+        [
+            "e-commerce", "ecommerce", "electronic commerce", "cross-border e-commerce",
+            "электронной торговл", "электронная торговля", "commerce électronique"
+        ],
         ["data model"] = ["data model", "модель данных", "модели данных", "modèle de données"],
-        ["non-intrusive inspection"] = ["non-intrusive inspection", "non-in intrusive inspection", "NII", "неинтрузивн", "инспекционно-досмотров", "inspection non intrusive"],
-        ["trade facilitation"] = ["trade facilitation", "Trade Facilitation Agreement", "TFA", "упрощение процедур торговли", "упрощения процедур торговли", "facilitation des échanges"],
-        ["green customs"] = ["green customs", "circular economy", "зелёная таможня", "зеленая таможня", "экономики замкнутого цикла", "douane verte", "économie circulaire"],
+        ["non-intrusive inspection"] =
+        [
+            "non-intrusive inspection", "non-in intrusive inspection", "NII",
+            "неинтрузивн", "инспекционно-досмотров", "inspection non intrusive"
+        ],
+        ["trade facilitation"] =
+        [
+            "trade facilitation", "Trade Facilitation Agreement", "TFA",
+            "упрощение процедур торговли", "упрощения процедур торговли", "facilitation des échanges"
+        ],
+        ["green customs"] =
+        [
+            "green customs", "circular economy",
+            "зелёная таможня", "зеленая таможня", "экономики замкнутого цикла",
+            "douane verte", "économie circulaire"
+        ],
         ["performance management"] = ["performance management", "управление эффективностью", "gestion de la performance"],
         ["time release study"] = ["time release study", "TRS", "изучение времени выпуска", "étude sur le temps nécessaire"],
         ["data exchange"] = ["data exchange", "regulatory data exchange", "обмен данными", "обмена данными", "échange de données"],

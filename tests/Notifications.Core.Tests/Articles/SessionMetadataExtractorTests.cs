@@ -523,7 +523,9 @@ public sealed class SessionMetadataExtractorTests
         Assert.Null(error);
         Assert.All(typeof(SessionMetadataExtractor).GetMethods(System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)
                 .Where(m => m.ReturnType == typeof(System.Text.RegularExpressions.Regex) && m.GetParameters().Length == 0),
-            m => Assert.True(((System.Text.RegularExpressions.Regex)m.Invoke(null, null)!).MatchTimeout != System.Text.RegularExpressions.Regex.InfiniteMatchTimeout, m.Name));
+            m => Assert.True(
+                ((System.Text.RegularExpressions.Regex)m.Invoke(null, null)!).MatchTimeout != System.Text.RegularExpressions.Regex.InfiniteMatchTimeout,
+                m.Name));
     }
 
     [Fact]

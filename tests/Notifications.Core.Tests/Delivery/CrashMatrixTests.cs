@@ -134,6 +134,7 @@ public sealed class CrashMatrixTests(AzuriteFixture azurite)
         var run = await runs.GetOrCreateAsync(DigestPeriod.Hourly(DigestFrequency.Daily, Eight), Eight, Ct);
         var claimed = (await runs.TryUpdateAsync(run with { Status = DigestRunStatus.Planning, PlanId = "killedplan" }, Ct))!;
         var some = (await host.Get<SubscriberStore>().ListAsync(Ct)).Take(2).Select(s => new PlannedRecipient(s.Id, s.Email, s.Name, s.UpdatedAt)).ToList();
-        await host.Get<DeliveryLedger>().WriteBatchesAsync(claimed.RunId, claimed.PlanId, 0, [new PlannedBatch(DigestVariant.Default, some)], claimed.UpdatedAt, Ct);
+        await host.Get<DeliveryLedger>().WriteBatchesAsync(
+            claimed.RunId, claimed.PlanId, 0, [new PlannedBatch(DigestVariant.Default, some)], claimed.UpdatedAt, Ct);
     }
 }

@@ -16,7 +16,10 @@ public sealed partial class OutboxTransportTests : IDisposable
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "outbox-tests", Guid.NewGuid().ToString("N"));
 
     private OutboxTransport Transport() => new(
-        Options.Create(new DeliveryOptions { Mode = DeliveryMode.Outbox, OutboxPath = _folder, FromEmail = "digests@secretariat.example", FromName = "PTC Secretariat" }),
+        Options.Create(new DeliveryOptions
+        {
+            Mode = DeliveryMode.Outbox, OutboxPath = _folder, FromEmail = "digests@secretariat.example", FromName = "PTC Secretariat"
+        }),
         new SendGridMessageBuilder(Options.Create(new DeliveryOptions { FromEmail = "digests@secretariat.example" })),
         new FakeTimeProvider(new DateTimeOffset(2026, 11, 26, 7, 0, 0, TimeSpan.Zero)),
         NullLogger<OutboxTransport>.Instance);
@@ -66,7 +69,8 @@ public sealed partial class OutboxTransportTests : IDisposable
     /// </summary>
     [Theory]
     [InlineData("Еженедельный обзор: 3 новых отчёта Секретариата Комитета по торговой политике за 23–29 ноября 2026 года", "Иван Петров-Водкин")]
-    [InlineData("Compte rendu de la 241e réunion du Comité de politique commerciale : décisions adoptées, calendrier des prochaines étapes et documents à consulter",
+    [InlineData(
+        "Compte rendu de la 241e réunion du Comité de politique commerciale : décisions adoptées, calendrier des prochaines étapes et documents à consulter",
         "Lefèvre, Élodie (Direction générale des douanes)")]
     public async Task LongNonAsciiSubjectsAndNamesAreFoldedInEncodedWordsAndReadBackIdentical(string subject, string name)
     {

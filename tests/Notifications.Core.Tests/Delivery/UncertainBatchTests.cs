@@ -149,7 +149,9 @@ public sealed class UncertainBatchTests(AzuriteFixture azurite)
         await CrashOnTheFirstBatchAsync(s, afterTheRequestLeft: false);
 
         // Within the quiet period (claimed at 07:00, quiet until 08:00): uncertain, waiting.
-        Assert.Equal((1, 2), ((await RevisitAsync(s, TimeSpan.FromMinutes(15))).BatchesUncertain, (await RevisitAsync(s, TimeSpan.FromMinutes(16))).BatchesAlreadySent));
+        Assert.Equal(
+            (1, 2),
+            ((await RevisitAsync(s, TimeSpan.FromMinutes(15))).BatchesUncertain, (await RevisitAsync(s, TimeSpan.FromMinutes(16))).BatchesAlreadySent));
         var waiting = Assert.Single((await StatusAsync(s, TimeSpan.FromMinutes(30))).Uncertain!);
         Assert.Equal(UncertainVerdict.Waiting, waiting.Verdict);
         Assert.Contains("quiet since 2026-11-26 07:00:00Z; proposed for resend at 2026-11-26 08:00:00Z", waiting.Explanation, StringComparison.Ordinal);
@@ -205,7 +207,10 @@ public sealed class UncertainBatchTests(AzuriteFixture azurite)
         var status = await StatusAsync(s, TimeSpan.FromHours(3));
         var known = Assert.Single(status.Uncertain!);
         Assert.Equal((UncertainVerdict.Proposed, null, true), (known.Verdict, known.Evidence, status.WebhookConfigured));
-        Assert.Contains("proposed for resend because no SendGrid event arrived for any of its recipients since 2026-11-26 07:00:00Z", known.Explanation, StringComparison.Ordinal);
+        Assert.Contains(
+            "proposed for resend because no SendGrid event arrived for any of its recipients since 2026-11-26 07:00:00Z",
+            known.Explanation,
+            StringComparison.Ordinal);
 
         // The admin's decision: resent once.
         await using var admin = await At(s, TimeSpan.FromHours(4));
@@ -306,7 +311,10 @@ public sealed class UncertainBatchTests(AzuriteFixture azurite)
         var resent = await RevisitAsync(s, TimeSpan.FromMinutes(130));
 
         Assert.Equal((1, 1, 1), (waiting.BatchesUncertain, undecided.BatchesUncertain, resent.BatchesSentNow));
-        Assert.Contains("Email Activity API could not be asked (the Email Activity API answered 429)", undecided.BatchResults.Single(b => b.Outcome == BatchOutcome.Uncertain).Error, StringComparison.Ordinal);
+        Assert.Contains(
+            "Email Activity API could not be asked (the Email Activity API answered 429)",
+            undecided.BatchResults.Single(b => b.Outcome == BatchOutcome.Uncertain).Error,
+            StringComparison.Ordinal);
         Assert.Equal(DigestRunStatus.Completed, resent.Status);
         Assert.Equal((5, 0), Deliveries(s));
     }
@@ -324,7 +332,10 @@ public sealed class UncertainBatchTests(AzuriteFixture azurite)
         Assert.False(status.WebhookConfigured);
         var known = Assert.Single(status.Uncertain!);
         Assert.Equal(UncertainVerdict.Unknowable, known.Verdict);
-        Assert.Contains("no evidence can arrive (the event webhook is not configured: SendGrid:WebhookPublicKey is empty", known.Explanation, StringComparison.Ordinal);
+        Assert.Contains(
+            "no evidence can arrive (the event webhook is not configured: SendGrid:WebhookPublicKey is empty",
+            known.Explanation,
+            StringComparison.Ordinal);
     }
 
     internal sealed class ProcessDiedException() : Exception("the process died");

@@ -36,7 +36,8 @@ public sealed class DigestSchedulingTests(AzuriteFixture azurite)
         public T Get<T>() where T : notnull => Host.Get<T>();
 
         public Task<Subscriber> SubscribeAsync(string email, string timeZone, DigestFrequency frequency = DigestFrequency.Daily, string[]? topics = null)
-            => Get<SubscriberStore>().AddAsync(new NewSubscriber(email, "Official", "Customs Administration", "en", frequency, TimeZone: timeZone, Topics: topics), Ct);
+            => Get<SubscriberStore>().AddAsync(
+                new NewSubscriber(email, "Official", "Customs Administration", "en", frequency, TimeZone: timeZone, Topics: topics), Ct);
 
         public Task ChangeAsync(Subscriber subscriber, Func<Subscriber, Subscriber> change)
             => Get<SubscriberStore>().UpdateAsync(subscriber.Id, change, Ct);
@@ -45,7 +46,8 @@ public sealed class DigestSchedulingTests(AzuriteFixture azurite)
         public async Task PublishAsync(string title, string frontMatter = "topics: [e-commerce]")
         {
             var name = title.ToLowerInvariant().Replace(' ', '-') + ".md";
-            await Get<ArticlePublisher>().PublishAsync(name, new MemoryStream(Encoding.UTF8.GetBytes($"---\ntitle: {title}\n{frontMatter}\n---\nBody of {title}.\n")), Ct);
+            await Get<ArticlePublisher>().PublishAsync(
+                name, new MemoryStream(Encoding.UTF8.GetBytes($"---\ntitle: {title}\n{frontMatter}\n---\nBody of {title}.\n")), Ct);
             var result = await Get<ArticlePublished>().IngestAsync(name, Ct);
             Assert.Equal(IngestOutcome.Accepted, result.Outcome);
         }
@@ -132,8 +134,10 @@ public sealed class DigestSchedulingTests(AzuriteFixture azurite)
         var day0 = Utc("2026-11-27T00:00Z");
         await using var p = await Pipeline.StartAsync(azurite, day0);
         await p.SubscribeAsync("default@customs.example", "Europe/Brussels");
-        await p.Get<SubscriberStore>().AddAsync(new NewSubscriber("early@customs.example", "Early", "Customs", TimeZone: "Europe/Brussels", DeliveryHour: 6), Ct);
-        await p.Get<SubscriberStore>().AddAsync(new NewSubscriber("evening@customs.example", "Evening", "Customs", TimeZone: "Asia/Tashkent", DeliveryHour: 19), Ct);
+        await p.Get<SubscriberStore>().AddAsync(
+            new NewSubscriber("early@customs.example", "Early", "Customs", TimeZone: "Europe/Brussels", DeliveryHour: 6), Ct);
+        await p.Get<SubscriberStore>().AddAsync(
+            new NewSubscriber("evening@customs.example", "Evening", "Customs", TimeZone: "Asia/Tashkent", DeliveryHour: 19), Ct);
         p.Host.Time.SetUtcNow(day0.AddHours(1));
         await p.PublishAsync("Night report");
 
@@ -233,12 +237,15 @@ public sealed class DigestSchedulingTests(AzuriteFixture azurite)
         // Monday 08:00 in Tashkent (03:00 UTC): the weekly digest. Then back to daily, in New York (08:00 = 13:00 UTC).
         await p.TicksAsync(friday.AddDays(3).AddHours(3), friday.AddDays(4).AddHours(20), async at =>
         {
-            if (at == friday.AddDays(3).AddHours(4)) await p.ChangeAsync(reader, s => s with { Frequency = DigestFrequency.Daily, TimeZone = "America/New_York" });
+            if (at == friday.AddDays(3).AddHours(4))
+                await p.ChangeAsync(reader, s => s with { Frequency = DigestFrequency.Daily, TimeZone = "America/New_York" });
             if (at == friday.AddDays(3).AddHours(10)) await p.PublishAsync("Report D");
         });
 
         var mails = p.MailsTo("reader@customs.example");
-        Assert.Equal([friday.AddHours(7), friday.AddDays(1).AddHours(3), friday.AddDays(3).AddHours(3), friday.AddDays(3).AddHours(13)], mails.Select(m => m.At));
+        Assert.Equal(
+            [friday.AddHours(7), friday.AddDays(1).AddHours(3), friday.AddDays(3).AddHours(3), friday.AddDays(3).AddHours(13)],
+            mails.Select(m => m.At));
         foreach (var (mail, title) in mails.Zip((string[])["Report A", "Report B", "Report C", "Report D"]))
             Assert.Contains(title, mail.Text);
         ReceivedEachOnce(mails.Select(m => m.Text), "Report A", "Report B", "Report C", "Report D");

@@ -71,7 +71,9 @@ public sealed class SubscriberCsvTests(AzuriteFixture azurite)
         var all = (await host.Get<SubscriberStore>().ListAsync(Ct)).OrderBy(s => s.Email).ToList();
         Assert.Equal(["d.karimova@customs.uz.example", "j.peeters@fin.be.example"], all.Select(s => s.Email));
         var uz = all[0];
-        Assert.Equal(("UZ", "ru", DigestFrequency.Weekly, SubscriberStatus.Pending, "Asia/Tashkent"), (uz.Country, uz.Language, uz.Frequency, uz.Status, uz.TimeZone));
+        Assert.Equal(
+            ("UZ", "ru", DigestFrequency.Weekly, SubscriberStatus.Pending, "Asia/Tashkent"),
+            (uz.Country, uz.Language, uz.Frequency, uz.Status, uz.TimeZone));
         Assert.Equal(["e-commerce", "data model"], uz.TopicList);
         Assert.Equal(new Consent("import", host.Time.GetUtcNow(), null), uz.Consent);
         var be = all[1];
@@ -138,7 +140,9 @@ public sealed class SubscriberCsvTests(AzuriteFixture azurite)
         Assert.Equal((2, "status", "l***@x.example"), (error.Row, error.Field, error.Email));
         Assert.Contains("unsubscribed", error.Message);
         Assert.Equal(1, report.Updated);
-        Assert.Equal((SubscriberStatus.Unsubscribed, "Left"), ((await store.FindByEmailAsync("left@x.example", Ct))!.Status, (await store.FindByEmailAsync("left@x.example", Ct))!.Name));
+        Assert.Equal(
+            (SubscriberStatus.Unsubscribed, "Left"),
+            ((await store.FindByEmailAsync("left@x.example", Ct))!.Status, (await store.FindByEmailAsync("left@x.example", Ct))!.Name));
         Assert.Equal(SubscriberStatus.Active, (await store.FindByEmailAsync("paused@x.example", Ct))!.Status);
     }
 
@@ -177,7 +181,8 @@ public sealed class SubscriberCsvTests(AzuriteFixture azurite)
     {
         await using var host = await TestHost.StartAsync(TestSettings.For(azurite));
 
-        var report = await host.Get<SubscriberCsv>().ImportAsync(Csv("email,name,organization", "a@x.example,A,Org", ",,", " , ,", "b@x.example,B,Org"), dryRun: true, Actor, Ct);
+        var report = await host.Get<SubscriberCsv>().ImportAsync(
+            Csv("email,name,organization", "a@x.example,A,Org", ",,", " , ,", "b@x.example,B,Org"), dryRun: true, Actor, Ct);
 
         Assert.Empty(report.Errors);
         Assert.Equal((2, 2), (report.Rows, report.Created));
@@ -218,7 +223,12 @@ public sealed class SubscriberCsvTests(AzuriteFixture azurite)
     {
         await using var host = await TestHost.StartAsync(TestSettings.For(azurite));
         // "Дилноза" in Windows-1251, as Excel in a Russian locale saves "CSV (comma delimited)".
-        byte[] bytes = [.. Encoding.ASCII.GetBytes("email,name,organization\r\nd@x.example,"), 0xC4, 0xE8, 0xEB, 0xED, 0xEE, 0xE7, 0xE0, .. Encoding.ASCII.GetBytes(",Org\r\n")];
+        byte[] bytes =
+        [
+            .. Encoding.ASCII.GetBytes("email,name,organization\r\nd@x.example,"),
+            0xC4, 0xE8, 0xEB, 0xED, 0xEE, 0xE7, 0xE0,
+            .. Encoding.ASCII.GetBytes(",Org\r\n")
+        ];
 
         var report = await host.Get<SubscriberCsv>().ImportAsync(new MemoryStream(bytes), dryRun: false, Actor, Ct);
 
@@ -287,8 +297,10 @@ public sealed class SubscriberCsvTests(AzuriteFixture azurite)
         Assert.Equal(3, fresh.Created);
         var copied = (await other.Get<SubscriberStore>().ListAsync(Ct)).OrderBy(s => s.Email).ToList();
         Assert.Equal(
-            before.Select(s => (s.Id, s.Email, s.Name, s.Organization, s.Country, s.Language, s.Frequency, s.Status, s.TimeZone, string.Join(";", s.TopicList))),
-            copied.Select(s => (s.Id, s.Email, s.Name, s.Organization, s.Country, s.Language, s.Frequency, s.Status, s.TimeZone, string.Join(";", s.TopicList))));
+            before.Select(s => (s.Id, s.Email, s.Name, s.Organization, s.Country, s.Language, s.Frequency, s.Status, s.TimeZone,
+                string.Join(";", s.TopicList))),
+            copied.Select(s => (s.Id, s.Email, s.Name, s.Organization, s.Country, s.Language, s.Frequency, s.Status, s.TimeZone,
+                string.Join(";", s.TopicList))));
         Assert.Equal(formula, copied.Single(s => s.Email == "x@evil.example").Name);
     }
 

@@ -60,7 +60,9 @@ public sealed class SubscriberIdMigrationTests(AzuriteFixture azurite)
             Assert.Empty(await host.Get<SubscriberAudit>().ListAsync(s.Id, Ct));
             Assert.Single(await host.Get<SubscriberAudit>().ListAsync(newId, Ct), e => e.Action == "created");
             Assert.Null(await host.Get<DigestWatermarks>().GetAsync(s.Id, Ct));
-            Assert.Equal((Through, 7), ((await host.Get<DigestWatermarks>().GetAsync(newId, Ct))!.Through, (await host.Get<DigestWatermarks>().GetAsync(newId, Ct))!.RunTag));
+            Assert.Equal(
+                (Through, 7),
+                ((await host.Get<DigestWatermarks>().GetAsync(newId, Ct))!.Through, (await host.Get<DigestWatermarks>().GetAsync(newId, Ct))!.RunTag));
         }
     }
 

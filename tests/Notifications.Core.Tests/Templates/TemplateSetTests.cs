@@ -11,7 +11,9 @@ public sealed class TemplateSetTests
     public void HtmlTemplatesEscapeEveryValue()
     {
         var html = With("<p title=\"{{ v }}\">{{ v }}</p>").RenderHtml("t.sbn", new ScriptObject { ["v"] = "<script>\"x\" & 'y'</script>" });
-        Assert.Equal("<p title=\"&lt;script&gt;&quot;x&quot; &amp; &#39;y&#39;&lt;/script&gt;\">&lt;script&gt;&quot;x&quot; &amp; &#39;y&#39;&lt;/script&gt;</p>", html);
+        Assert.Equal(
+            "<p title=\"&lt;script&gt;&quot;x&quot; &amp; &#39;y&#39;&lt;/script&gt;\">&lt;script&gt;&quot;x&quot; &amp; &#39;y&#39;&lt;/script&gt;</p>",
+            html);
     }
 
     [Fact]
@@ -23,7 +25,9 @@ public sealed class TemplateSetTests
 
     [Fact]
     public void RawHtmlFromCodeIsWrittenAsIs()
-        => Assert.Equal("<div><em>ok</em></div>", With("<div>{{ body }}</div>").RenderHtml("t.sbn", new ScriptObject { ["body"] = new RawHtml("<em>ok</em>") }));
+        => Assert.Equal(
+            "<div><em>ok</em></div>",
+            With("<div>{{ body }}</div>").RenderHtml("t.sbn", new ScriptObject { ["body"] = new RawHtml("<em>ok</em>") }));
 
     [Fact]
     public void TextTemplatesAreNotEscaped()
@@ -57,7 +61,8 @@ public sealed class TemplateSetTests
         => Assert.Equal(["article-rejected.html.sbn", "article-rejected.subject.sbn", "article-rejected.txt.sbn",
             "digest-article.html.sbn", "digest-article.txt.sbn", "digest-footer.html.sbn", "digest-header.html.sbn",
             "digest.html.sbn", "digest.subject.sbn", "digest.txt.sbn",
-            "page-confirm.html.sbn", "page-layout.html.sbn", "page-message.html.sbn", "page-preferences.html.sbn", "page-subscribe.html.sbn", "page-unsubscribe.html.sbn",
+            "page-confirm.html.sbn", "page-layout.html.sbn", "page-message.html.sbn",
+            "page-preferences.html.sbn", "page-subscribe.html.sbn", "page-unsubscribe.html.sbn",
             "subscribe-confirm.html.sbn", "subscribe-confirm.subject.sbn", "subscribe-confirm.txt.sbn"], new TemplateSet().Names.Order());
 
     private static TemplateSet Set(params (string Name, string Source)[] templates) => new(templates.ToDictionary(t => t.Name, t => t.Source));

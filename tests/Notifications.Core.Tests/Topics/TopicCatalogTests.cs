@@ -56,7 +56,8 @@ public sealed class TopicCatalogTests(AzuriteFixture azurite)
     [Fact]
     public void TwoTopicsSharingANameAreAConfigurationErrorNamingIt()
     {
-        var conflicts = TopicCatalog.Conflicts(new Dictionary<string, string[]> { ["data model"] = [], ["Data-Model"] = [], ["inspection"] = ["NII"], ["nii"] = [] });
+        var conflicts = TopicCatalog.Conflicts(
+            new Dictionary<string, string[]> { ["data model"] = [], ["Data-Model"] = [], ["inspection"] = ["NII"], ["nii"] = [] });
 
         Assert.Equal(2, conflicts.Count);
         Assert.Contains(conflicts, c => c.Contains("'data-model'") && c.Contains("'data model'"));

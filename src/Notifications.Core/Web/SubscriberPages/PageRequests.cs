@@ -58,7 +58,9 @@ internal static class PageRequests
                 ? property.Value.ValueKind == JsonValueKind.Array && property.Value.EnumerateArray().All(t => t.ValueKind == JsonValueKind.String)
                 : property.Value.ValueKind is JsonValueKind.String or JsonValueKind.Null;
             if (!ok)
-                return (null, Problems.BadRequest(property.Name, property.Name == "topics" ? "topics must be an array of strings." : $"{property.Name} must be a string."));
+                return (null, Problems.BadRequest(
+                    property.Name,
+                    property.Name == "topics" ? "topics must be an array of strings." : $"{property.Name} must be a string."));
         }
         string? Field(string name) => body.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
         return (new SubscribeValues(Field("email"), Field("name"), Field("organization"), Field("country"), Field("language") ?? lang, Field("frequency"),

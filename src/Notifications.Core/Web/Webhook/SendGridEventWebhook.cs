@@ -40,8 +40,11 @@ public sealed class SendGridEventWebhook(
     public async Task<IResult> HandleAsync(HttpRequest request, CancellationToken ct)
     {
         if (_publicKey.Value is not { } publicKey)
-            return Problems.Problem(503, "Service unavailable.",
-                "The SendGrid event webhook is not configured: set SendGrid:WebhookPublicKey to the verification key of SendGrid's Signed Event Webhook.", null);
+            return Problems.Problem(
+                503,
+                "Service unavailable.",
+                "The SendGrid event webhook is not configured: set SendGrid:WebhookPublicKey to the verification key of SendGrid's Signed Event Webhook.",
+                null);
 
         var signature = request.Headers[SignatureHeader];
         var timestamp = request.Headers[TimestampHeader];
