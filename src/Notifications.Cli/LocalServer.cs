@@ -49,7 +49,8 @@ public sealed class LocalServer(WebApplication app) : IAsyncDisposable
     private static readonly string[] LoopbackHosts = ["localhost", "127.0.0.1", "[::1]"];
 
     /// <param name="adminKey">The key <c>/api/manage/*</c> requires; null: no key (<c>notify serve --no-auth</c>).</param>
-    public static async Task<LocalServer> StartAsync(IConfiguration configuration, int port, LogLevel logLevel, string? adminKey, CancellationToken ct = default)
+    public static async Task<LocalServer> StartAsync(IConfiguration configuration, int port, LogLevel logLevel, string? adminKey,
+        CancellationToken ct = default)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Configuration.AddConfiguration(configuration);

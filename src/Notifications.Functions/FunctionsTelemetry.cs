@@ -56,11 +56,13 @@ public static class FunctionsTelemetry
         {
             var equals = part.IndexOf('=');
             if (equals <= 0)
-                throw new InvalidOperationException($"{AuthenticationStringSetting} has a part without a value ('{part}'): expected Authorization=AAD;ClientId=<client id>.");
+                throw new InvalidOperationException(
+                    $"{AuthenticationStringSetting} has a part without a value ('{part}'): expected Authorization=AAD;ClientId=<client id>.");
             parts[part[..equals].Trim()] = part[(equals + 1)..].Trim();
         }
         if (!parts.TryGetValue("Authorization", out var authorization) || !string.Equals(authorization, "AAD", StringComparison.OrdinalIgnoreCase))
-            throw new InvalidOperationException($"{AuthenticationStringSetting} must say Authorization=AAD (Entra ID with the app's managed identity), optionally with ClientId=<client id>.");
+            throw new InvalidOperationException(
+                $"{AuthenticationStringSetting} must say Authorization=AAD (Entra ID with the app's managed identity), optionally with ClientId=<client id>.");
         return parts.TryGetValue("ClientId", out var clientId) && clientId.Length > 0
             ? new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId))
             : new ManagedIdentityCredential(ManagedIdentityId.SystemAssigned);

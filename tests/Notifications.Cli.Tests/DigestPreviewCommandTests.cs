@@ -66,7 +66,8 @@ public sealed class DigestPreviewCommandTests(AzuriteFixture azurite) : IDisposa
         Assert.Contains("Douane verte", text);
 
         // A topic nobody wrote about: the samples on that topic instead.
-        var other = await CliRun.RunAsync(settings, "digest", "preview", "--lang", "en", "--topics", "non-intrusive inspection", "--out", _temp.Combine("nii"), "--json");
+        var other = await CliRun.RunAsync(
+            settings, "digest", "preview", "--lang", "en", "--topics", "non-intrusive inspection", "--out", _temp.Combine("nii"), "--json");
         Assert.True(other.ExitCode == 0, other.ToString());
         using var json = JsonDocument.Parse(other.Output);
         Assert.Equal("samples", json.RootElement.GetProperty("source").GetString());

@@ -26,7 +26,10 @@ public sealed class SubscribersCommandTests(AzuriteFixture azurite) : IDisposabl
         Assert.Equal(JsonValueKind.Array, json.RootElement.ValueKind);
         var item = Assert.Single(json.RootElement.EnumerateArray());
         Assert.Equal(
-            ["consent", "country", "createdAt", "deliveryHour", "email", "frequency", "id", "language", "name", "organization", "status", "timeZone", "topics", "updatedAt"],
+            [
+                "consent", "country", "createdAt", "deliveryHour", "email", "frequency", "id", "language", "name", "organization", "status",
+                "timeZone", "topics", "updatedAt"
+            ],
             item.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         Assert.Equal(settings.SubscriberIdOf("jane.smith@hmrc.example"), item.GetProperty("id").GetString());
         Assert.Equal("jane.smith@hmrc.example", item.GetProperty("email").GetString());
@@ -67,7 +70,8 @@ public sealed class SubscribersCommandTests(AzuriteFixture azurite) : IDisposabl
     public async Task DuplicateAddressInAnotherCaseIsRefused()
     {
         var settings = TestSettings.For(azurite, _temp.Combine("outbox"));
-        var first = await CliRun.RunAsync(settings, "subscribers", "add", "--email", "jane.smith@hmrc.example", "--name", "Jane Smith", "--organization", "HMRC");
+        var first = await CliRun.RunAsync(
+            settings, "subscribers", "add", "--email", "jane.smith@hmrc.example", "--name", "Jane Smith", "--organization", "HMRC");
         Assert.True(first.ExitCode == 0, first.ToString());
 
         var second = await CliRun.RunAsync(settings, "subscribers", "add", "--email", "JANE.Smith@HMRC.Example", "--name", "Jane S.", "--organization", "HMRC");

@@ -50,12 +50,14 @@ public sealed class ManageSubscribersTests(AzuriteFixture azurite)
         var (host, api) = await StartAsync(azurite);
         await using var _ = host;
 
-        var created = await HttpCall.InvokeAsync(host.Services, r => api.Create(r, Ct), "POST", body: Karimov.Replace("[\"e-commerce\"]", "[\"Data-Model\",\"модель данных\",\"NII\"]"));
+        var created = await HttpCall.InvokeAsync(host.Services, r => api.Create(r, Ct), "POST",
+            body: Karimov.Replace("[\"e-commerce\"]", "[\"Data-Model\",\"модель данных\",\"NII\"]"));
         Assert.Equal(201, created.Status);
         Assert.Equal(["data model", "non-intrusive inspection"], created.Json.GetProperty("topics").EnumerateArray().Select(t => t.GetString()));
         var id = created.Json.GetProperty("id").GetString()!;
 
-        var updated = await HttpCall.InvokeAsync(host.Services, r => api.Update(r, id, Ct), "PATCH", body: """{"topics":["Modèle de données","green_customs"]}""");
+        var updated = await HttpCall.InvokeAsync(host.Services, r => api.Update(r, id, Ct), "PATCH",
+            body: """{"topics":["Modèle de données","green_customs"]}""");
         Assert.Equal(200, updated.Status);
         Assert.Equal(["data model", "green customs"], (await host.Get<SubscriberStore>().GetAsync(id, Ct))!.TopicList);
         var listed = await HttpCall.InvokeAsync(host.Services, r => api.List(r, Ct), "GET", "topic=" + Uri.EscapeDataString("Зелёная таможня"));
@@ -132,7 +134,8 @@ public sealed class ManageSubscribersTests(AzuriteFixture azurite)
         host.Time.Advance(TimeSpan.FromMinutes(1));
 
         var patched = await HttpCall.InvokeAsync(host.Services, r => api.Update(r, id, Ct), "PATCH",
-            body: """{"frequency":"daily","topics":[],"name":"Aziz K. Karimov"}""", headers: new Dictionary<string, string> { ["X-MS-CLIENT-PRINCIPAL-NAME"] = "officer@secretariat.example" });
+            body: """{"frequency":"daily","topics":[],"name":"Aziz K. Karimov"}""",
+            headers: new Dictionary<string, string> { ["X-MS-CLIENT-PRINCIPAL-NAME"] = "officer@secretariat.example" });
 
         Assert.Equal(200, patched.Status);
         Assert.Equal(("daily", "ru", 0), (patched.Json.GetProperty("frequency").GetString(), patched.Json.GetProperty("language").GetString(),
@@ -193,7 +196,9 @@ public sealed class ManageSubscribersTests(AzuriteFixture azurite)
         await HttpCall.InvokeAsync(host.Services, r => api.Update(r, id, Ct), "PATCH", body: """{"deliveryHour":""}""");
         Assert.Null((await store.GetAsync(id, Ct))!.DeliveryHour);
 
-        var changes = (await host.Get<SubscriberAudit>().ListAsync(id, Ct)).Where(e => e.Changes.ContainsKey("deliveryHour")).Select(e => e.Changes["deliveryHour"]);
+        var changes = (await host.Get<SubscriberAudit>().ListAsync(id, Ct))
+            .Where(e => e.Changes.ContainsKey("deliveryHour"))
+            .Select(e => e.Changes["deliveryHour"]);
         Assert.Equal(["6 → default", "default → 6", "9 → default", "7 → 9"], changes);
     }
 
@@ -210,11 +215,13 @@ public sealed class ManageSubscribersTests(AzuriteFixture azurite)
         var (host, api) = await StartAsync(azurite);
         await using var _ = host;
         var store = host.Get<SubscriberStore>();
-        var id = (await HttpCall.InvokeAsync(host.Services, r => api.Create(r, Ct), "POST", body: Karimov.Replace("}", ""","deliveryHour":7}"""))).Json.GetProperty("id").GetString()!;
+        var id = (await HttpCall.InvokeAsync(host.Services, r => api.Create(r, Ct), "POST", body: Karimov.Replace("}", ""","deliveryHour":7}""")))
+            .Json.GetProperty("id").GetString()!;
 
         var created = await HttpCall.InvokeAsync(host.Services, r => api.Create(r, Ct), "POST",
             body: $$"""{"email":"other@customs.example","name":"Other","organization":"Org","deliveryHour":{{json}}}""");
-        var patched = await HttpCall.InvokeAsync(host.Services, r => api.Update(r, id, Ct), "PATCH", body: $$"""{"frequency":"daily","deliveryHour":{{json}}}""");
+        var patched = await HttpCall.InvokeAsync(host.Services, r => api.Update(r, id, Ct), "PATCH",
+            body: $$"""{"frequency":"daily","deliveryHour":{{json}}}""");
 
         foreach (var answer in new[] { created, patched })
         {
@@ -306,7 +313,8 @@ public sealed class ManageSubscribersTests(AzuriteFixture azurite)
         settings["Members:Administrations:0:Country"] = "UZ";
         await using var host = await TestHost.StartAsync(settings);
         var api = ActivatorUtilities.CreateInstance<ManageSubscribers>(host.Services);
-        await host.Get<SubscriberStore>().UpsertManyAsync([new NewSubscriber("x@customs.example", "=HYPERLINK(\"http://evil.example\")", "Belgian Customs", Country: "BE")], Ct);
+        await host.Get<SubscriberStore>().UpsertManyAsync(
+            [new NewSubscriber("x@customs.example", "=HYPERLINK(\"http://evil.example\")", "Belgian Customs", Country: "BE")], Ct);
 
         var export = await HttpCall.InvokeAsync(host.Services, r => api.Export(r, Ct), "GET");
         var coverage = await HttpCall.InvokeAsync(host.Services, r => api.Coverage(r, Ct), "GET");

@@ -21,7 +21,10 @@ public sealed partial class SubscriptionsTests
     private const string Lure = "Your account is locked - call +1 555 0100";
 
     public static TheoryData<SubscriberStatus> EveryStatus() =>
-        [SubscriberStatus.Active, SubscriberStatus.Pending, SubscriberStatus.Unsubscribed, SubscriberStatus.Bounced, SubscriberStatus.Complained, SubscriberStatus.Suspended];
+        [
+            SubscriberStatus.Active, SubscriberStatus.Pending, SubscriberStatus.Unsubscribed, SubscriberStatus.Bounced,
+            SubscriberStatus.Complained, SubscriberStatus.Suspended
+        ];
 
     [Theory]
     [MemberData(nameof(EveryStatus))]
@@ -122,7 +125,8 @@ public sealed partial class SubscriptionsTests
     {
         var ct = TestContext.Current.CancellationToken;
         await using var c = await StartAsync();
-        var pending = await c.Store.AddAsync(c.Store.Create(new NewSubscriber(Email, "Aziz Karimov", "State Customs Committee", Status: SubscriberStatus.Pending), "self-service"), ct);
+        var pending = await c.Store.AddAsync(
+            c.Store.Create(new NewSubscriber(Email, "Aziz Karimov", "State Customs Committee", Status: SubscriberStatus.Pending), "self-service"), ct);
         var legacy = c.Host.Get<SubscriptionTokens>().Issue(pending.Id, TokenPurpose.Confirm);
 
         var confirmed = await CallAsync(c, (f, r, t) => f.Confirm(r, t), "POST", "?token=" + legacy);
@@ -139,7 +143,8 @@ public sealed partial class SubscriptionsTests
         // Decided: whoever confirms has shown they read the mailbox, so the request's preferences are theirs to apply.
         var ct = TestContext.Current.CancellationToken;
         await using var c = await StartAsync();
-        await CallAsync(c, (f, r, t) => f.Subscribe(r, t), "POST", body: SubscribeForm.Replace("frequency=daily", "frequency=weekly", StringComparison.Ordinal));
+        await CallAsync(c, (f, r, t) => f.Subscribe(r, t), "POST",
+            body: SubscribeForm.Replace("frequency=daily", "frequency=weekly", StringComparison.Ordinal));
         await SendConfirmationsAsync(c);
         var link = ConfirmLink(Assert.Single(Mails(c)));
         var added = await c.Store.AddAsync(new NewSubscriber(Email, "A. Karimov", "Customs", TimeZone: "Asia/Tashkent"), ct);
@@ -159,7 +164,8 @@ public sealed partial class SubscriptionsTests
         var ct = TestContext.Current.CancellationToken;
         await using var c = await StartAsync();
         var requests = c.Host.Get<SubscribeRequestStore>();
-        var oldPending = await c.Store.AddAsync(c.Store.Create(new NewSubscriber("old@customs.example", "Old Reader", "Customs", Status: SubscriberStatus.Pending), "self-service"), ct);
+        var oldPending = await c.Store.AddAsync(
+            c.Store.Create(new NewSubscriber("old@customs.example", "Old Reader", "Customs", Status: SubscriberStatus.Pending), "self-service"), ct);
         await CallAsync(c, (f, r, t) => f.Subscribe(r, t), "POST", body: SubscribeForm);
         await SendConfirmationsAsync(c);
         var link = ConfirmLink(Assert.Single(Mails(c)));
@@ -168,7 +174,8 @@ public sealed partial class SubscriptionsTests
 
         // Within the link's lifetime nothing goes.
         c.Host.Time.Advance(TimeSpan.FromDays(6));
-        var fresh = await c.Store.AddAsync(c.Store.Create(new NewSubscriber("new@customs.example", "New Reader", "Customs", Status: SubscriberStatus.Pending), "self-service"), ct);
+        var fresh = await c.Store.AddAsync(
+            c.Store.Create(new NewSubscriber("new@customs.example", "New Reader", "Customs", Status: SubscriberStatus.Pending), "self-service"), ct);
         await purge.Run(new TimerInfo(), ct);
         Assert.NotNull(await requests.GetAsync(requestId.SubscriberId, requestId.RequestId!, ct));
         Assert.NotNull(await c.Store.GetAsync(oldPending.Id, ct));
@@ -190,8 +197,10 @@ public sealed partial class SubscriptionsTests
     {
         var ct = TestContext.Current.CancellationToken;
         await using var c = await StartAsync();
-        var theirs = await c.Store.AddAsync(c.Store.Create(new NewSubscriber("invited@customs.example", "Invited Reader", "Customs", Status: SubscriberStatus.Pending), source), ct);
-        var selfService = await c.Store.AddAsync(c.Store.Create(new NewSubscriber("old@customs.example", "Old Reader", "Customs", Status: SubscriberStatus.Pending), "self-service"), ct);
+        var theirs = await c.Store.AddAsync(
+            c.Store.Create(new NewSubscriber("invited@customs.example", "Invited Reader", "Customs", Status: SubscriberStatus.Pending), source), ct);
+        var selfService = await c.Store.AddAsync(
+            c.Store.Create(new NewSubscriber("old@customs.example", "Old Reader", "Customs", Status: SubscriberStatus.Pending), "self-service"), ct);
         var purge = ActivatorUtilities.CreateInstance<PurgePendingSubscriptions>(c.Host.Services);
 
         c.Host.Time.Advance(TimeSpan.FromDays(30)); // far beyond the link's lifetime (7 days)
@@ -247,7 +256,9 @@ public sealed partial class SubscriptionsTests
     private static string EmailIdOf(Context c) => c.Store.Create(new NewSubscriber(Email, "x", "x"), "admin").Id;
 
     private static IReadOnlyDictionary<string, string?> Settings(Context c)
-        => Microsoft.Extensions.Configuration.ConfigurationExtensions.AsEnumerable(c.Host.Get<Microsoft.Extensions.Configuration.IConfiguration>()).ToDictionary(kv => kv.Key, kv => kv.Value);
+        => Microsoft.Extensions.Configuration.ConfigurationExtensions
+            .AsEnumerable(c.Host.Get<Microsoft.Extensions.Configuration.IConfiguration>())
+            .ToDictionary(kv => kv.Key, kv => kv.Value);
 
     private static async Task<List<TableEntity>> RowsAsync(Context c, string tableSetting)
     {

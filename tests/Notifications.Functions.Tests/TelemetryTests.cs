@@ -63,7 +63,8 @@ public sealed class TelemetryTests
             await host.StartAsync(TestContext.Current.CancellationToken);
             var telemetry = host.Services.GetRequiredService<PipelineTelemetry>();
             var blob = "exported-" + Guid.NewGuid().ToString("N")[..8] + ".md";
-            await telemetry.TraceIngestAsync(blob, () => Task.FromResult(new IngestResult(blob, IngestOutcome.Missing, null)), r => new IngestTags(r.Outcome.ToString()));
+            await telemetry.TraceIngestAsync(
+                blob, () => Task.FromResult(new IngestResult(blob, IngestOutcome.Missing, null)), r => new IngestTags(r.Outcome.ToString()));
 
             // The Azure Monitor exporter's part of the flush fails (nothing listens on the port); the test's readers get everything.
             host.Services.GetRequiredService<MeterProvider>().ForceFlush(10_000);
@@ -100,7 +101,8 @@ public sealed class TelemetryTests
             (FunctionsTelemetry.AuthenticationStringSetting, "Authorization=AAD;ClientId=6c3a1b5e-0000-4000-8000-000000000001")));
         using var provider = services.BuildServiceProvider();
 
-        var options = provider.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<AzureMonitorExporterOptions>>().Get(Microsoft.Extensions.Options.Options.DefaultName);
+        var options = provider.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<AzureMonitorExporterOptions>>()
+            .Get(Microsoft.Extensions.Options.Options.DefaultName);
         Assert.Equal(LoopbackConnectionString, options.ConnectionString);
         Assert.IsType<ManagedIdentityCredential>(options.Credential);
     }

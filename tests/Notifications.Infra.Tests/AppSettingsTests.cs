@@ -19,7 +19,8 @@ public sealed class AppSettingsTests
         new("APPLICATIONINSIGHTS_CONNECTION_STRING", "telemetry of the Functions host and the app", SettingKind.Host),
     ];
 
-    private static IReadOnlyList<DocumentedSetting> ConfigurationDoc() => AppSettings.FromConfigurationDoc(File.ReadAllText(Path.Combine(Repository.Root, "docs", "configuration.md")));
+    private static IReadOnlyList<DocumentedSetting> ConfigurationDoc()
+        => AppSettings.FromConfigurationDoc(File.ReadAllText(Path.Combine(Repository.Root, "docs", "configuration.md")));
 
     [Fact]
     public async Task EveryAppSettingTheCodeReadsIsSetByBicepOrDocumentedAsOptional()
@@ -52,7 +53,8 @@ public sealed class AppSettingsTests
         Assert.Contains(CodeSettings(), s => s is { Name: "Storage__SendBatchesQueue", Kind: SettingKind.Host });
         Assert.Contains("AzureWebJobsStorage", names);
         // Computed or internal members are not settings.
-        Assert.DoesNotContain(names, n => n.StartsWith("Storage__Connection__", StringComparison.Ordinal) || n.StartsWith("Storage__IdentityConnection", StringComparison.Ordinal));
+        Assert.DoesNotContain(names, n => n.StartsWith("Storage__Connection__", StringComparison.Ordinal)
+            || n.StartsWith("Storage__IdentityConnection", StringComparison.Ordinal));
         Assert.True(ConfigurationDoc().Count >= 20, "The Configuration table (docs/configuration.md) was not found or is nearly empty.");
     }
 
@@ -61,8 +63,10 @@ public sealed class AppSettingsTests
     {
         var bicep = AppSettings.FromTemplate(await Bicep.MainTemplateAsync());
 
-        foreach (var secret in bicep.Keys.Where(k => k is "SendGrid__ApiKey" or "SendGrid__WebhookPublicKey" or "Subscribers__IdKey" || AppSettings.Matches("Tokens__Keys__<*>", k)))
-            Assert.True(bicep[secret].Contains("@Microsoft.KeyVault(VaultName=", StringComparison.Ordinal), $"{secret} must be a Key Vault reference, not a value: {bicep[secret]}");
+        foreach (var secret in bicep.Keys.Where(k => k is "SendGrid__ApiKey" or "SendGrid__WebhookPublicKey" or "Subscribers__IdKey"
+            || AppSettings.Matches("Tokens__Keys__<*>", k)))
+            Assert.True(bicep[secret].Contains("@Microsoft.KeyVault(VaultName=", StringComparison.Ordinal),
+                $"{secret} must be a Key Vault reference, not a value: {bicep[secret]}");
         Assert.Contains("Tokens__Keys__k1", bicep.Keys);
         Assert.Contains("Subscribers__IdKey", bicep.Keys);
 
@@ -113,7 +117,8 @@ public sealed class AppSettingsTests
 
         Assert.Equal(2, problems.Count);
         Assert.All(problems, p => Assert.Contains("is required (docs/configuration.md says \"(required)\")", p, StringComparison.Ordinal));
-        Assert.Empty(AppSettings.Compare([new CodeSetting("Needed__Thing", "X.Thing"), new CodeSetting("Keys__<*>", "X.Keys")], ["Needed__Thing", "Keys__k1"], SomeDocumented));
+        Assert.Empty(AppSettings.Compare(
+            [new CodeSetting("Needed__Thing", "X.Thing"), new CodeSetting("Keys__<*>", "X.Keys")], ["Needed__Thing", "Keys__k1"], SomeDocumented));
     }
 
     [Fact]
@@ -140,7 +145,8 @@ public sealed class AppSettingsTests
     [Fact]
     public void ASettingTheBicepSetsThatNothingReadsIsNamed()
     {
-        var problems = AppSettings.Compare([new CodeSetting("Delivery__FromEmail", "DeliveryOptions.FromEmail")], ["Delivery__FromEmail", "Delivery__FromMail"], []);
+        var problems = AppSettings.Compare(
+            [new CodeSetting("Delivery__FromEmail", "DeliveryOptions.FromEmail")], ["Delivery__FromEmail", "Delivery__FromMail"], []);
 
         var problem = Assert.Single(problems);
         Assert.StartsWith("Delivery__FromMail is set by infra/modules/function-app.bicep", problem, StringComparison.Ordinal);
@@ -165,7 +171,8 @@ public sealed class AppSettingsTests
 
         var rows = AppSettings.FromConfigurationDoc(doc);
 
-        Assert.Equal(["Digest__Languages__<lang>__Sender", "Digest__Languages__<lang>__Organization", "Digest__Languages__<lang>__Footer", "Delivery__FromEmail"],
+        Assert.Equal(
+            ["Digest__Languages__<lang>__Sender", "Digest__Languages__<lang>__Organization", "Digest__Languages__<lang>__Footer", "Delivery__FromEmail"],
             rows.Select(r => r.Name));
         Assert.False(rows[3].IsOptional);
         Assert.True(rows[0].IsOptional);

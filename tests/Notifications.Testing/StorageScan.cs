@@ -9,14 +9,15 @@ namespace Notifications.Testing;
 
 /// <summary>
 /// Looks for text (ignoring case) everywhere in a test's storage on Azurite: every table (all partitions and properties; binary
-/// properties also joined by name, <c>Addresses0</c>, <c>Addresses1</c>..., and decompressed when gzip, after a format version byte or not), every blob and every queue
-/// message (also base64-decoded). Strings are also searched for in their JSON-escaped form.
+/// properties also joined by name, <c>Addresses0</c>, <c>Addresses1</c>..., and decompressed when gzip, after a format version byte
+/// or not), every blob and every queue message (also base64-decoded). Strings are also searched for in their JSON-escaped form.
 /// </summary>
 public static class StorageScan
 {
     /// <summary>Where the needles occur: "table T, partition/row, property P: needle", one line per find.</summary>
     /// <param name="include">Which tables, containers and queues to read (by name): a test's own prefix.</param>
-    public static async Task<IReadOnlyList<string>> FindAsync(string connectionString, Func<string, bool> include, IReadOnlyList<string> needles, CancellationToken ct)
+    public static async Task<IReadOnlyList<string>> FindAsync(string connectionString, Func<string, bool> include, IReadOnlyList<string> needles,
+        CancellationToken ct)
     {
         var found = new List<string>();
         var tables = new TableServiceClient(connectionString);
@@ -72,7 +73,8 @@ public static class StorageScan
         var binary = e.Where(p => p.Value is byte[]).Select(p => (p.Key, Bytes: (byte[])p.Value)).ToList();
         foreach (var p in binary) yield return (p.Key, p.Bytes);
         foreach (var group in binary.Where(p => char.IsAsciiDigit(p.Key[^1])).GroupBy(p => p.Key.TrimEnd("0123456789".ToCharArray())))
-            yield return (group.Key + "*", group.OrderBy(p => int.Parse(p.Key[group.Key.Length..], System.Globalization.CultureInfo.InvariantCulture)).SelectMany(p => p.Bytes).ToArray());
+            yield return (group.Key + "*", group.OrderBy(p => int.Parse(p.Key[group.Key.Length..], System.Globalization.CultureInfo.InvariantCulture))
+                .SelectMany(p => p.Bytes).ToArray());
     }
 
     private static bool Contains(string? text, string needle)

@@ -23,7 +23,11 @@ public static class ArticlesCommands
 
     private static Command Publish(CliContext cli)
     {
-        var files = new Argument<FileInfo[]>("file") { Description = "Article files: Markdown with front matter, HTML, or text copied from a web page.", Arity = ArgumentArity.OneOrMore };
+        var files = new Argument<FileInfo[]>("file")
+        {
+            Description = "Article files: Markdown with front matter, HTML, or text copied from a web page.",
+            Arity = ArgumentArity.OneOrMore
+        };
         var publish = new Command("publish", "Upload files into the articles container and ingest them, as the blob trigger would.") { files };
         publish.SetAction((parse, ct) => cli.RunAsync(parse, async services =>
         {
@@ -92,7 +96,13 @@ public static class ArticlesCommands
                 ("organization", Join(s.Organization, s.OrganizationAbbreviation)), ("committee", Join(s.Committee, s.CommitteeAbbreviation)),
                 ("sessions", s.Sessions.Count > 0 ? string.Join("/", s.Sessions) : null),
                 ("dates", s.StartDate is { } start ? start == s.EndDate ? $"{start:yyyy-MM-dd}" : $"{start:yyyy-MM-dd} to {s.EndDate:yyyy-MM-dd}" : null),
-                ("place", s.Place), ("participation", s.Participation switch { Participation.Unknown => null, Participation.InPerson => "in person", var p => p.ToString().ToLowerInvariant() }),
+                ("place", s.Place),
+                ("participation", s.Participation switch
+                {
+                    Participation.Unknown => null,
+                    Participation.InPerson => "in person",
+                    var p => p.ToString().ToLowerInvariant()
+                }),
                 ("duplicate of", a.DuplicateOf), ("translations", translations.Count > 0 ? string.Join(", ", translations) : null),
                 ("rejected", a.Rejection is { } r ? $"{r.Code}{(r.Line is { } l ? $" (line {l})" : "")}: {r.Message} {r.Hint}" : null),
             })
@@ -108,7 +118,10 @@ public static class ArticlesCommands
     private static Command Reingest(CliContext cli)
     {
         var all = new Option<bool>("--all") { Description = "Process every blob again, not only those the index does not know (unchanged ones are no-ops)." };
-        var reingest = new Command("reingest", "Process the blobs in the articles container that the index does not know yet, as the trigger would; withdraw articles whose file was deleted.") { all };
+        var reingest = new Command(
+            "reingest",
+            "Process the blobs in the articles container that the index does not know yet, as the trigger would; withdraw articles whose file was deleted.")
+        { all };
         reingest.SetAction((parse, ct) => cli.RunAsync(parse, async services =>
         {
             var results = await services.GetRequiredService<ArticleIngestor>().ReingestAsync(parse.GetValue(all), ct);

@@ -82,9 +82,14 @@ public static class DigestPreviewCommands
             var digest = await RenderAsync(services, parse.GetValue(frequency)!, parse.GetValue(lang)!, parse.GetValue(topics), ct);
             var links = services.GetRequiredService<SubscriptionLinks>();
             var sample = DigestSamples.Recipient(digest.Language, address, links.Unsubscribe(SampleId), links.Preferences(SampleId));
-            var runId = "send-test-" + services.GetRequiredService<TimeProvider>().GetUtcNow().ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture);
+            var runId = "send-test-" + services.GetRequiredService<TimeProvider>().GetUtcNow()
+                .ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture);
             var transport = services.GetRequiredService<IMailTransport>();
-            var messageId = await transport.SendAsync(new MailBatch(runId, "1", "send-test", digest.Content, [sample with { SubscriberId = services.GetRequiredService<SubscriberIds>().Of(address) }]), ct);
+            var messageId = await transport.SendAsync(
+                new MailBatch(
+                    runId, "1", "send-test", digest.Content,
+                    [sample with { SubscriberId = services.GetRequiredService<SubscriberIds>().Of(address) }]),
+                ct);
 
             if (parse.GetValue(CliContext.JsonOption))
                 await cli.WriteJsonAsync(new
@@ -114,7 +119,8 @@ public static class DigestPreviewCommands
         return (frequency, lang, topics);
     }
 
-    private sealed record PreviewDigest(DigestPeriod Period, string Language, MailContent Content, int Articles, bool FromSamples, TemplateOverridesReport Report)
+    private sealed record PreviewDigest(DigestPeriod Period, string Language, MailContent Content, int Articles, bool FromSamples,
+        TemplateOverridesReport Report)
     {
         public object Overrides => new
         {
@@ -127,7 +133,8 @@ public static class DigestPreviewCommands
     /// The digest of the period containing now for one language and topic set: the articles of the last 7 days (each
     /// translation group once, in the language when it exists), else the samples. Overrides are checked first.
     /// </summary>
-    private static async Task<PreviewDigest> RenderAsync(IServiceProvider services, string frequencyName, string language, string? topicList, CancellationToken ct)
+    private static async Task<PreviewDigest> RenderAsync(IServiceProvider services, string frequencyName, string language, string? topicList,
+        CancellationToken ct)
     {
         var report = await services.GetRequiredService<DigestTemplateOverrides>().RefreshAsync(ct);
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();

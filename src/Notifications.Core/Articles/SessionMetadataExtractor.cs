@@ -36,7 +36,8 @@ public static partial class SessionMetadataExtractor
         @"(?!(?:The|A|An|This|That|These|Those|Its|Their|Our|His|Her|Of|In|At|By|For|From|And|With|On|To|As|Both|Each|All|During|While|When|After|Before|Since|Under|Meanwhile|Today|Yesterday|Delegates|Members|Member|Dear|Also|Then|Later|Le|La|Les|Du|Des|Un|Une|Au|Aux|Et)\b)";
     private const string RuAdj = "(?:ая|яя|ой|ей|ий|ый|ое|ее|ые|ие|ых|их|ого|его|ому|ему|ую|юю|ым|им)";
 
-    private const string MonthEn = "January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec";
+    private const string MonthEn =
+        "January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec";
     private const string MonthRu = "января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря";
     private const string MonthFr = "janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre";
     private const string AnyMonth = "(?:" + MonthEn + "|" + MonthRu + "|" + MonthFr + ")";
@@ -61,7 +62,9 @@ public static partial class SessionMetadataExtractor
 
     // ---- organisations -----------------------------------------------------------------------------------------------
 
-    [GeneratedRegex(@"\b" + NotLeadWord + @"(?<base>(?:" + CapWord + @"\s+){1,4}Organi[sz]ation)(?<suffix>\s+(?:for|of)\s+(?:the\s+)?[A-Z][a-z]+(?:\s+(?:and\s+)?[A-Z][a-z-]+){0,3})?(?:\s*\((?<abbr>" + LatinAbbr + @")\))?", Cs, TimeoutMs)]
+    [GeneratedRegex(@"\b" + NotLeadWord + @"(?<base>(?:" + CapWord
+        + @"\s+){1,4}Organi[sz]ation)(?<suffix>\s+(?:for|of)\s+(?:the\s+)?[A-Z][a-z]+(?:\s+(?:and\s+)?[A-Z][a-z-]+){0,3})?(?:\s*\((?<abbr>"
+        + LatinAbbr + @")\))?", Cs, TimeoutMs)]
     private static partial Regex OrganizationEn();
 
     [GeneratedRegex(@"(?<!\p{L})(?:(?<name>" + RuAdjPhrase + @"\s+" + RuOrgNoun + @"(?:\s+[\p{L}-]+){1,3}?)\s*\((?<abbr>" + AnyAbbr + @")\)"
@@ -74,7 +77,8 @@ public static partial class SessionMetadataExtractor
 
     // ---- committees --------------------------------------------------------------------------------------------------
 
-    [GeneratedRegex(@"\b" + NotLeadWord + @"(?<name>(?:" + CapWord + @"\s+){0,4}(?:[A-Z]{2,4}\s+)?" + EnCommitteeNoun + EnOnTail + @")(?:\s*\((?<abbr>" + LatinAbbr + @")\))?(?:,?\s+of\s+(?:the\s+)?(?<orgabbr>[A-Z]{2,10})\b)?", Cs, TimeoutMs)]
+    [GeneratedRegex(@"\b" + NotLeadWord + @"(?<name>(?:" + CapWord + @"\s+){0,4}(?:[A-Z]{2,4}\s+)?" + EnCommitteeNoun + EnOnTail
+        + @")(?:\s*\((?<abbr>" + LatinAbbr + @")\))?(?:,?\s+of\s+(?:the\s+)?(?<orgabbr>[A-Z]{2,10})\b)?", Cs, TimeoutMs)]
     private static partial Regex CommitteeEn();
 
     [GeneratedRegex(@"(?<!\p{L})(?:(?<name>" + RuAdjPhrase + @"\s+" + RuCommitteeNoun + @"\s+по(?:\s+[\p{L}-]+){1,4}?)\s*\((?<abbr>" + AnyAbbr + @")\)"
@@ -84,7 +88,9 @@ public static partial class SessionMetadataExtractor
         + @"(?:\s+(?<orgabbr>[А-ЯЁA-Z]{2}[А-ЯЁа-яёA-Za-z]{0,8})(?!\p{L}))?", Cs, TimeoutMs)]
     private static partial Regex CommitteeRu();
 
-    [GeneratedRegex(@"(?<!\p{L})(?<name>(?:Comité|Commission|Sous-comité|Groupe\s+de\s+travail|Conseil)(?:\s+(?:(?:de\s+la|du|des|de)\s+)?(?!" + FrStop + @"(?!\p{L}))\p{L}\p{Ll}[\p{L}-]*){0,3})(?:\s*\((?<abbr>" + LatinAbbr + @")\))?(?:\s+(?:de\s+l['’]|de\s+la\s+|du\s+|des\s+|de\s+)(?<orgabbr>[A-Z]{2,10})(?!\p{L}))?", Cs, TimeoutMs)]
+    [GeneratedRegex(@"(?<!\p{L})(?<name>(?:Comité|Commission|Sous-comité|Groupe\s+de\s+travail|Conseil)(?:\s+(?:(?:de\s+la|du|des|de)\s+)?(?!"
+        + FrStop + @"(?!\p{L}))\p{L}\p{Ll}[\p{L}-]*){0,3})(?:\s*\((?<abbr>" + LatinAbbr
+        + @")\))?(?:\s+(?:de\s+l['’]|de\s+la\s+|du\s+|des\s+|de\s+)(?<orgabbr>[A-Z]{2,10})(?!\p{L}))?", Cs, TimeoutMs)]
     private static partial Regex CommitteeFr();
 
     // ---- session numbers ---------------------------------------------------------------------------------------------
@@ -94,21 +100,28 @@ public static partial class SessionMetadataExtractor
     private static partial Regex SessionWords();
 
     /// <summary>"239th/240th ", "241-й и 242-й ", "83e " right at the end of the searched text (which ends before a session word).</summary>
-    [GeneratedRegex(@"(?<![\d.,/])\b(?<nums>\d{1,3}" + OrdinalSuffix + "?(?:" + SessionSeparator + @"\d{1,3}" + OrdinalSuffix + @"?){0,5})\s+(?:" + SessionAdjective + @"\s+)?\z", Ci, TimeoutMs)]
+    [GeneratedRegex(@"(?<![\d.,/])\b(?<nums>\d{1,3}" + OrdinalSuffix + "?(?:" + SessionSeparator + @"\d{1,3}" + OrdinalSuffix
+        + @"?){0,5})\s+(?:" + SessionAdjective + @"\s+)?\z", Ci, TimeoutMs)]
     private static partial Regex OrdinalsBeforeSessionWord();
 
     /// <summary>"sessions 239 and 240", "session No. 83", "сессии № 83".</summary>
-    [GeneratedRegex(@"\b(?:sessions?|сесси[а-яё]*|заседани[а-яё]*)\s+(?:(?:nos?|n°|№|numbers?|#)\.?\s*)?(?<nums>\d{1,3}(?![.:]?\d)(?:" + SessionSeparator + @"\d{1,3}(?![.:]?\d)){0,5})", Ci, TimeoutMs)]
+    [GeneratedRegex(@"\b(?:sessions?|сесси[а-яё]*|заседани[а-яё]*)\s+(?:(?:nos?|n°|№|numbers?|#)\.?\s*)?(?<nums>\d{1,3}(?![.:]?\d)(?:"
+        + SessionSeparator + @"\d{1,3}(?![.:]?\d)){0,5})", Ci, TimeoutMs)]
     private static partial Regex NumberedSessions();
 
     // ---- dates -------------------------------------------------------------------------------------------------------
 
-    /// <summary>"25 to 27 April 2023", "30 September – 2 October 2023", "с 25 по 27 апреля 2023", "du 25 au 27 avril 2023", "27 April 2023".</summary>
-    [GeneratedRegex(@"(?<![\d.:/])\b(?<d1>\d{1,2})" + DaySuffix + @"(?:(?:\s+(?<m1>" + AnyMonth + @")\.?(?:,?\s+(?<y1>\d{4}))?)?(?:\s*" + Dash + @"\s*|\s+(?:to|until|till|through|and|au|à|et|по|до|и)\s+)(?<d2>\d{1,2})" + DaySuffix + @")?\s+(?<m2>" + AnyMonth + @")\.?,?\s+(?<y2>\d{4})(?!\d)", Ci, TimeoutMs)]
+    /// <summary>"25 to 27 April 2023", "30 September – 2 October 2023", "с 25 по 27 апреля 2023", "du 25 au 27 avril 2023",
+    /// "27 April 2023".</summary>
+    [GeneratedRegex(@"(?<![\d.:/])\b(?<d1>\d{1,2})" + DaySuffix + @"(?:(?:\s+(?<m1>" + AnyMonth + @")\.?(?:,?\s+(?<y1>\d{4}))?)?(?:\s*" + Dash
+        + @"\s*|\s+(?:to|until|till|through|and|au|à|et|по|до|и)\s+)(?<d2>\d{1,2})" + DaySuffix
+        + @")?\s+(?<m2>" + AnyMonth + @")\.?,?\s+(?<y2>\d{4})(?!\d)", Ci, TimeoutMs)]
     private static partial Regex DayFirstDates();
 
     /// <summary>"April 25-27, 2023", "April 30 – May 2, 2023", "April 27, 2023".</summary>
-    [GeneratedRegex(@"\b(?<m1>" + MonthEn + @")\.?\s+(?<d1>\d{1,2})(?:st|nd|rd|th)?(?:(?:\s*" + Dash + @"\s*|\s+(?:to|until|till|through|and)\s+)(?:(?<m2>" + MonthEn + @")\.?\s+)?(?<d2>\d{1,2})(?:st|nd|rd|th)?)?,?\s+(?<y>\d{4})(?!\d)", Ci, TimeoutMs)]
+    [GeneratedRegex(@"\b(?<m1>" + MonthEn + @")\.?\s+(?<d1>\d{1,2})(?:st|nd|rd|th)?(?:(?:\s*" + Dash
+        + @"\s*|\s+(?:to|until|till|through|and)\s+)(?:(?<m2>" + MonthEn
+        + @")\.?\s+)?(?<d2>\d{1,2})(?:st|nd|rd|th)?)?,?\s+(?<y>\d{4})(?!\d)", Ci, TimeoutMs)]
     private static partial Regex MonthFirstDates();
 
     /// <summary>"25.04.2023", "25-27.04.2023".</summary>
@@ -133,7 +146,8 @@ public static partial class SessionMetadataExtractor
         + @"|s['’]est\s+tenue?s?|se\s+sont\s+tenue?s?|tenue?s?|a\s+eu\s+lieu|ont\s+eu\s+lieu|aura\s+lieu|auront\s+lieu|s['’]est\s+déroulée?s?|se\s+sont\s+déroulée?s?|s['’]est\s+réunie?s?|se\s+sont\s+réunie?s?)(?!\p{L})", Ci, TimeoutMs)]
     private static partial Regex HeldWords();
 
-    [GeneratedRegex(@"\b(?:sessions?|meetings?|conference|сесси[а-яё]*|заседани[а-яё]*|совещани[а-яё]*|réunions?)(?!\p{L})", Ci, TimeoutMs)]
+    [GeneratedRegex(
+        @"\b(?:sessions?|meetings?|conference|сесси[а-яё]*|заседани[а-яё]*|совещани[а-яё]*|réunions?)(?!\p{L})", Ci, TimeoutMs)]
     private static partial Regex MeetingWords();
 
     [GeneratedRegex(@"\bhybrid\b|\b(?:online|remote|virtual)\s+participa|\bparticipat[a-z]*\s+(?:online|remotely|virtually)\b|\b(?:join|follow|attend|connect)[a-z]*\s+(?:also\s+)?(?:the\s+(?:meeting|session|discussions?|proceedings)\s+)?(?:online|remotely|virtually)\b"
@@ -142,7 +156,8 @@ public static partial class SessionMetadataExtractor
         + @"|\bhybride\b|participation\s+(?:en\s+ligne|à\s+distance|virtuelle)|en\s+présentiel\s+et\s+(?:en\s+ligne|à\s+distance|virtuellement)|(?:en\s+ligne|à\s+distance)\s+et\s+en\s+présentiel", Ci, TimeoutMs)]
     private static partial Regex HybridWords();
 
-    [GeneratedRegex(@"\b(?:held|took\s+place|met|convened|conducted|organi[sz]ed|hosted)\s+(?:entirely\s+|fully\s+|exclusively\s+)?(?:online|virtually|remotely)\b"
+    [GeneratedRegex(
+        @"\b(?:held|took\s+place|met|convened|conducted|organi[sz]ed|hosted)\s+(?:entirely\s+|fully\s+|exclusively\s+)?(?:online|virtually|remotely)\b"
         + @"|\bonline\s+(?:format|meeting|session|mode|event|conference)s?\b|\bvirtual\s+(?:format|meeting|session|mode|event|conference)s?\b"
         + @"|\b(?:by|via|through|over)\s+video[\s-]?conferenc|\bvideo[\s-]?conference\s+(?:format|mode)\b|\bin\s+(?:an?\s+)?(?:online|virtual)\s+(?:format|mode|setting)\b"
         + @"|онлайн[\s-]формат|формате\s+онлайн|режиме\s+(?:онлайн|видеоконференц|видеосвязи)|формате\s+видеоконференц|посредством\s+видеоконференц|по\s+видеосвязи"
@@ -175,9 +190,11 @@ public static partial class SessionMetadataExtractor
 
     private static readonly string[] NotPlacePrefixesRu =
     [
-        "Секретариат", "Комитет", "Подкомитет", "Комисси", "Совет", "Организаци", "Рабоч", "Штаб", "Постоянн", "Всемирн", "Политическ",
-        "Гибридн", "Онлайн", "Очн", "Сесси", "Заседани", "Рамк", "Ходе", "Течени", "Режим", "Формат", "Соответств", "Январ", "Феврал",
-        "Март", "Апрел", "Ма", "Июн", "Июл", "Август", "Сентябр", "Октябр", "Ноябр", "Декабр", "Конвенци", "Соглашени",
+        "Секретариат", "Комитет", "Подкомитет", "Комисси", "Совет", "Организаци",
+        "Рабоч", "Штаб", "Постоянн", "Всемирн", "Политическ", "Гибридн", "Онлайн", "Очн",
+        "Сесси", "Заседани", "Рамк", "Ходе", "Течени", "Режим", "Формат", "Соответств",
+        "Январ", "Феврал", "Март", "Апрел", "Ма", "Июн", "Июл", "Август", "Сентябр",
+        "Октябр", "Ноябр", "Декабр", "Конвенци", "Соглашени",
     ];
 
     private static readonly FrozenSet<string> NotPlacesFr = FrozenSet.Create(StringComparer.Ordinal,
@@ -198,7 +215,11 @@ public static partial class SessionMetadataExtractor
         var ctx = new Context(title, text);
         var french = LanguageDetector.Detect(title.Length > 0 ? title + "\n" + Prefix(text, 20_000) : text) == "fr";
 
-        var org = First(ctx.Primary, Finder(OrganizationEn(), ParseOrganizationEn), Finder(OrganizationRu(), ParseOrganizationRu), Finder(OrganizationFr(), ParseOrganizationFr));
+        var org = First(
+            ctx.Primary,
+            Finder(OrganizationEn(), ParseOrganizationEn),
+            Finder(OrganizationRu(), ParseOrganizationRu),
+            Finder(OrganizationFr(), ParseOrganizationFr));
 
         var committeeFinders = french
             ? new (Regex, Func<Match, string, CommitteeHit?>)[] { (CommitteeFr(), ParseCommittee), (CommitteeRu(), ParseCommittee) }
@@ -206,7 +227,11 @@ public static partial class SessionMetadataExtractor
         var committee = First(ctx.Primary, [.. committeeFinders.Select(f => Finder(f.Item1, f.Item2))]);
 
         var sessions = First(ctx.Primary, FindOrdinalSessions, Finder(NumberedSessions(), ParseNumberedSessions));
-        var dates = First(ctx.Primary, Finder(DayFirstDates(), ParseDayFirst), Finder(MonthFirstDates(), ParseMonthFirst), Finder(NumericDates(), ParseNumeric));
+        var dates = First(
+            ctx.Primary,
+            Finder(DayFirstDates(), ParseDayFirst),
+            Finder(MonthFirstDates(), ParseMonthFirst),
+            Finder(NumericDates(), ParseNumeric));
         var place = First(ctx.Local, Finder(PlaceEn(), ParsePlaceEn), Finder(PlaceRu(), ParsePlaceRu), Finder(PlaceFr(), ParsePlaceFr));
 
         return new SessionInfo(
@@ -471,7 +496,10 @@ public static partial class SessionMetadataExtractor
             return orgAbbr;
         if (org is not null)
         {
-            var finders = new (Regex, Func<Match, string, OrganizationHit?>)[] { (OrganizationEn(), ParseOrganizationEn), (OrganizationRu(), ParseOrganizationRu), (OrganizationFr(), ParseOrganizationFr) };
+            var finders = new (Regex, Func<Match, string, OrganizationHit?>)[]
+            {
+                (OrganizationEn(), ParseOrganizationEn), (OrganizationRu(), ParseOrganizationRu), (OrganizationFr(), ParseOrganizationFr)
+            };
             foreach (var segment in (Segment[])[ctx.Title, ctx.Text])
             {
                 foreach (var (regex, parse) in finders)
@@ -498,7 +526,8 @@ public static partial class SessionMetadataExtractor
         return null;
     }
 
-    private static string? AbbreviationElsewhere(Context ctx, (Regex, Func<Match, string, CommitteeHit?>)[] finders, string name, Func<CommitteeHit, string?> pick)
+    private static string? AbbreviationElsewhere(Context ctx, (Regex, Func<Match, string, CommitteeHit?>)[] finders, string name,
+        Func<CommitteeHit, string?> pick)
     {
         foreach (var segment in (Segment[])[ctx.Title, ctx.Text])
         {
@@ -512,7 +541,8 @@ public static partial class SessionMetadataExtractor
     }
 
     /// <summary>
-    /// The same name, allowing for inflected endings: "Постоянный технический комитет" and "Постоянного технического комитета".
+    /// The same name, allowing for inflected endings: "Постоянный технический комитет" and
+    /// "Постоянного технического комитета".
     /// </summary>
     private static bool SameName(string a, string b)
     {

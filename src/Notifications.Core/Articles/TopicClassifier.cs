@@ -70,7 +70,10 @@ public sealed class TopicClassifier(IOptions<TopicOptions> options)
                 (IsAllCapitals(keyword) ? wholeWord : anywhere).Add(keyword);
             }
             if (anywhere.Count + wholeWord.Count > 0)
-                topics.Add(new Topic(key.Trim().ToLowerInvariant(), [.. anywhere.Distinct(StringComparer.OrdinalIgnoreCase)], [.. wholeWord.Distinct(StringComparer.Ordinal)]));
+                topics.Add(new Topic(
+                    key.Trim().ToLowerInvariant(),
+                    [.. anywhere.Distinct(StringComparer.OrdinalIgnoreCase)],
+                    [.. wholeWord.Distinct(StringComparer.Ordinal)]));
         }
         return [.. topics];
     }

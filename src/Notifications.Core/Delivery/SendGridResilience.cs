@@ -20,8 +20,10 @@ namespace Notifications.Delivery;
 /// (<see cref="SendRetryBudget"/>: <see cref="DeliveryOptions.MaxRateLimitWaits"/>, <see cref="DeliveryOptions.MaxRateLimitWaitTotal"/>)
 /// and do not spend the error retries.</description></item>
 /// <item><term>5xx</term><description>SendGrid answered, so it did not accept the mail: retried with exponential backoff and jitter.</description></item>
-/// <item><term>other 4xx (400, 401, 403, 404, 413 …)</term><description>refused: not sent, never retried (the same request would be refused again).</description></item>
-/// <item><term>no connection (refused, DNS, TLS, <see cref="DeliveryOptions.ConnectTimeout"/>)</term><description>the request never left: retried like a 5xx.</description></item>
+/// <item><term>other 4xx (400, 401, 403, 404, 413 …)</term>
+/// <description>refused: not sent, never retried (the same request would be refused again).</description></item>
+/// <item><term>no connection (refused, DNS, TLS, <see cref="DeliveryOptions.ConnectTimeout"/>)</term>
+/// <description>the request never left: retried like a 5xx.</description></item>
 /// <item><term>no answer after the request left (<see cref="DeliveryOptions.RequestTimeout"/>, dropped connection)</term>
 /// <description><see cref="MailOutcomeUnknownException"/>, never retried: SendGrid may have accepted it.</description></item>
 /// </list>
@@ -121,7 +123,8 @@ public sealed class SendGridResilience : IDisposable
     public static DateTimeOffset? RateLimitResetOf(System.Net.Http.Headers.HttpResponseHeaders headers, DateTimeOffset now)
     {
         if (headers.TryGetValues("X-RateLimit-Reset", out var values)
-            && long.TryParse(values.FirstOrDefault(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var unix)
+            && long.TryParse(
+                values.FirstOrDefault(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var unix)
             && unix > 0 && unix < 253_402_300_800)
             return DateTimeOffset.FromUnixTimeSeconds(unix);
         if (headers.RetryAfter is { } retryAfter)

@@ -11,6 +11,7 @@ public sealed class DigestOptions
     /// How often template overrides (the <c>templates</c> container) are checked again after the start (default 5 minutes;
     /// 00:00:00 checks only at the start and when asked, e.g. by <c>notify digest preview</c>).
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00", ErrorMessage = "Digest:TemplateRefresh must be between 00:00:00 (only at start) and 1.00:00:00 (a day).")]
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00",
+        ErrorMessage = "Digest:TemplateRefresh must be between 00:00:00 (only at start) and 1.00:00:00 (a day).")]
     public TimeSpan TemplateRefresh { get; set; } = TimeSpan.FromMinutes(5);
 }

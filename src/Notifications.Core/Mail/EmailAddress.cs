@@ -40,8 +40,9 @@ public static class EmailAddress
         var local = value[..at];
         var rawDomain = value[(at + 1)..];
         if (local.FirstOrDefault(c => c > 0x7F) is var foreign and not '\0')
-            throw Invalid($"email '{Mask(value)}' has a non-ASCII character before the @ ('{foreign}', U+{(int)foreign:X4}): international local parts are not " +
-                          "accepted (and may be a look-alike of a Latin letter); give the address in ASCII letters.");
+            throw Invalid(
+                $"email '{Mask(value)}' has a non-ASCII character before the @ ('{foreign}', U+{(int)foreign:X4}): international local parts are not " +
+                "accepted (and may be a look-alike of a Latin letter); give the address in ASCII letters.");
         if (local.Length > 64)
             throw Invalid($"email '{Mask(value)}' has {local.Length} characters before the @; at most 64 are allowed.");
         if (local.StartsWith('.') || local.EndsWith('.') || local.Contains(".."))

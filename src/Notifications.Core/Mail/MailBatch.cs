@@ -47,7 +47,8 @@ public sealed record MailPlaceholders(string Nonce)
     {
         if (values.Count == 0 || content.Length == 0) return content;
         var pattern = string.Join('|', values.Keys.OrderByDescending(k => k.Length).Select(System.Text.RegularExpressions.Regex.Escape));
-        return System.Text.RegularExpressions.Regex.Replace(content, pattern, m => values[m.Value], System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+        return System.Text.RegularExpressions.Regex.Replace(
+            content, pattern, m => values[m.Value], System.Text.RegularExpressions.RegexOptions.CultureInvariant);
     }
 
     /// <summary><paramref name="content"/> as <paramref name="recipient"/> gets it.</summary>

@@ -102,7 +102,8 @@ public sealed class DigestRunner(
     }
 
     /// <summary>The run's batches by state, those that need attention, and the event counters SendGrid reported.</summary>
-    public async Task<DigestRunStatusReport?> StatusAsync(string runId, Func<string, CancellationToken, Task<IReadOnlyDictionary<string, long>>>? events = null, CancellationToken ct = default)
+    public async Task<DigestRunStatusReport?> StatusAsync(string runId,
+        Func<string, CancellationToken, Task<IReadOnlyDictionary<string, long>>>? events = null, CancellationToken ct = default)
     {
         var (frequency, key) = DigestPeriod.ParseRunId(runId);
         if (await runs.GetAsync(frequency, key, ct) is not { } run) return null;
@@ -195,12 +196,14 @@ public sealed class DigestRunner(
             results.Add(result0);
             // Complete only after the last batch, and only if every one was sent (now or before) or cancelled.
             var last = index == batches.Count - 1;
-            run = await RecordAsync(run, [result0], ct, allSentSoFar: last && othersSent && results.All(r => r.Outcome is BatchOutcome.Sent or BatchOutcome.AlreadySent or BatchOutcome.Cancelled));
+            run = await RecordAsync(run, [result0], ct, allSentSoFar: last && othersSent
+                && results.All(r => r.Outcome is BatchOutcome.Sent or BatchOutcome.AlreadySent or BatchOutcome.Cancelled));
             if (run.Status is DigestRunStatus.Paused) break;
         }
         var result = Result(run, results);
         logger.LogInformation("Run {RunId}: {BatchesSent} batches sent now ({RecipientsSent} recipients), {AlreadySent} already sent, {Failed} failed, {Uncertain} uncertain, {Cancelled} cancelled",
-            run.RunId, result.BatchesSentNow, result.RecipientsSentNow, result.BatchesAlreadySent, result.BatchesFailed, result.BatchesUncertain, result.BatchesCancelled);
+            run.RunId, result.BatchesSentNow, result.RecipientsSentNow, result.BatchesAlreadySent,
+            result.BatchesFailed, result.BatchesUncertain, result.BatchesCancelled);
         return result;
     }
 
@@ -227,7 +230,8 @@ public sealed class DigestRunner(
             {
                 status = DigestRunStatus.Paused;
                 logger.LogError("Run {RunId} paused: {Failures} batches failed in a row. The hourly timer retries it after the failed batches' backoff " +
-                                "(Delivery:HealBackoff) until the lateness limit; or fix the cause, then `notify digest resume {RunId}`", run.RunId, failures, run.RunId);
+                                "(Delivery:HealBackoff) until the lateness limit; or fix the cause, then `notify digest resume {RunId}`",
+                                run.RunId, failures, run.RunId);
             }
             else if (status is DigestRunStatus.Planned && results.Any(r => r.Outcome is BatchOutcome.Sent or BatchOutcome.AlreadySent or BatchOutcome.Cancelled)
                      && (allSentSoFar ?? (await ledger.ListAsync(run.RunId, run.PlanId, ct)).All(b => b.Status is BatchStatus.Sent or BatchStatus.Cancelled)))

@@ -10,7 +10,8 @@ namespace Notifications.Subscribers;
 /// <param name="Created">New addresses, written (or to be written) as new subscribers.</param>
 /// <param name="Updated">Known addresses whose record changed.</param>
 /// <param name="Unchanged">Known addresses whose record the row leaves as it is.</param>
-/// <param name="Errors">Every problem found; a row with one is skipped. A problem with the file itself (header, size, encoding) means nothing was imported.</param>
+/// <param name="Errors">Every problem found; a row with one is skipped. A problem with the file itself (header, size, encoding) means
+/// nothing was imported.</param>
 /// <param name="DryRun">True when nothing was written.</param>
 public sealed record ImportReport(int Rows, int Created, int Updated, int Unchanged, IReadOnlyList<ImportError> Errors, bool DryRun)
 {
@@ -65,7 +66,8 @@ public sealed class SubscriberCsv(SubscriberStore store, SubscriberRules rules, 
     /// <summary>The audit partition of import entries.</summary>
     public const string AuditId = "import";
 
-    public static readonly IReadOnlyList<string> ImportColumns = ["email", "name", "organization", "country", "language", "frequency", "topics", "time_zone", "status", "delivery_hour"];
+    public static readonly IReadOnlyList<string> ImportColumns =
+        ["email", "name", "organization", "country", "language", "frequency", "topics", "time_zone", "status", "delivery_hour"];
     public static readonly IReadOnlyList<string> ExportOnlyColumns = ["id", "created_at", "updated_at", "consent_source", "confirmed_at"];
 
     /// <summary>
@@ -79,7 +81,8 @@ public sealed class SubscriberCsv(SubscriberStore store, SubscriberRules rules, 
 
     private const int WritersAtOnce = 4;
 
-    private static readonly Dictionary<string, int> ColumnIndex = ImportColumns.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i, StringComparer.Ordinal);
+    private static readonly Dictionary<string, int> ColumnIndex = ImportColumns.Select((c, i) => (c, i))
+        .ToDictionary(p => p.c, p => p.i, StringComparer.Ordinal);
 
     private static readonly Dictionary<string, string> Aliases = new(StringComparer.Ordinal)
     {
@@ -97,7 +100,8 @@ public sealed class SubscriberCsv(SubscriberStore store, SubscriberRules rules, 
 
         var bytes = await ReadAllAsync(csv, ct);
         if (bytes is null)
-            return Refused(0, 1, string.Create(CultureInfo.InvariantCulture, $"the file is larger than {MaxFileBytes / 1024 / 1024} MiB; an import takes at most {MaxRows:N0} rows."), dryRun);
+            return Refused(0, 1, string.Create(CultureInfo.InvariantCulture,
+                $"the file is larger than {MaxFileBytes / 1024 / 1024} MiB; an import takes at most {MaxRows:N0} rows."), dryRun);
         if (!IsUtf16(bytes) && !Utf8.IsValid(bytes))
             return Refused(0, 1, "the file is not UTF-8 text: save it as \"CSV UTF-8 (comma delimited)\" and import it again.", dryRun);
 
@@ -143,7 +147,9 @@ public sealed class SubscriberCsv(SubscriberStore store, SubscriberRules rules, 
             rows.Add(new RawRow((int)Math.Min(reader.LineNumber, int.MaxValue), values));
         }
         if (count > MaxRows)
-            return Refused(count, 1, string.Create(CultureInfo.InvariantCulture, $"the file has {count:N0} data rows; an import takes at most {MaxRows:N0}: split it and import the parts one after the other."), dryRun);
+            return Refused(count, 1, string.Create(CultureInfo.InvariantCulture,
+                $"the file has {count:N0} data rows; an import takes at most {MaxRows:N0}: split it and import the parts one after the other."),
+                dryRun);
 
         // By keyed id, whatever the row's id (a subscriber not yet moved by migrate-ids keeps its old one, and its row is updated).
         var existing = new Dictionary<string, Subscriber>(StringComparer.Ordinal);
@@ -222,7 +228,8 @@ public sealed class SubscriberCsv(SubscriberStore store, SubscriberRules rules, 
             string[] cells =
             [
                 s.Email, s.Name, s.Organization, s.Country, s.Language, Lower(s.Frequency), string.Join(';', s.TopicList), s.TimeZone, Lower(s.Status),
-                s.Id, Timestamp(s.CreatedAt), Timestamp(s.UpdatedAt), s.Consent?.Source ?? "", s.Consent?.ConfirmedAt is { } confirmed ? Timestamp(confirmed) : "",
+                s.Id, Timestamp(s.CreatedAt), Timestamp(s.UpdatedAt), s.Consent?.Source ?? "",
+                s.Consent?.ConfirmedAt is { } confirmed ? Timestamp(confirmed) : "",
                 s.DeliveryHour is { } hour ? hour.ToString(CultureInfo.InvariantCulture) : "",
             ];
             for (var i = 0; i < cells.Length; i++)
@@ -255,7 +262,8 @@ public sealed class SubscriberCsv(SubscriberStore store, SubscriberRules rules, 
         }
     }
 
-    private (Outcome Outcome, Subscriber? Subscriber, bool SetsStatus) Apply(RawRow row, Dictionary<string, Subscriber> existing, Dictionary<string, int> seen, DateTimeOffset now, List<ImportError> errors,
+    private (Outcome Outcome, Subscriber? Subscriber, bool SetsStatus) Apply(RawRow row, Dictionary<string, Subscriber> existing,
+        Dictionary<string, int> seen, DateTimeOffset now, List<ImportError> errors,
         IReadOnlyDictionary<string, Suppression> suppressed, string? overrideReason, List<Suppression> overridden)
     {
         var before = errors.Count;

@@ -54,7 +54,8 @@ public sealed class Suppressions(StorageResources storage)
     {
         await storage.EnsureCreatedAsync();
         var all = new Dictionary<string, Suppression>(StringComparer.Ordinal);
-        await foreach (var e in storage.Suppressions.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Partition}"), cancellationToken: ct))
+        await foreach (var e in storage.Suppressions.QueryAsync<TableEntity>(
+            TableClient.CreateQueryFilter($"PartitionKey eq {Partition}"), cancellationToken: ct))
             all[e.RowKey] = FromEntity(e);
         return all;
     }
@@ -82,7 +83,8 @@ public sealed class Suppressions(StorageResources storage)
     {
         var value = (reason ?? "").Trim();
         if (value.Length == 0)
-            throw new InvalidSubscriberException(field, $"{field} is empty: say why this address may be added again, e.g. \"asked to be re-added by email of 2026-11-20\".");
+            throw new InvalidSubscriberException(field,
+                $"{field} is empty: say why this address may be added again, e.g. \"asked to be re-added by email of 2026-11-20\".");
         if (value.Length > MaxOverrideReasonLength || value.Any(char.IsControl))
             throw new InvalidSubscriberException(field, $"{field} must be one line of at most {MaxOverrideReasonLength} characters.");
         return value;

@@ -42,7 +42,8 @@ internal sealed partial class TextFunction : IScriptCustomFunction
 
         var html = context is HtmlEscapingTemplateContext;
         if (html)
-            words = words.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
+            words = words.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal)
+                .Replace(">", "&gt;", StringComparison.Ordinal);
         words = Bold().Replace(words, html ? "<strong>$1</strong>" : "$1");
         words = Code().Replace(words, html ? "<code>$1</code>" : "$1");
         words = Placeholder().Replace(words, m =>

@@ -13,7 +13,8 @@ public static class WebServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddWeb(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<SubscribeRateLimitOptions>().Bind(configuration.GetSection(SubscribeRateLimitOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SubscribeRateLimitOptions>().Bind(configuration.GetSection(SubscribeRateLimitOptions.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<RequestLimitOptions>().Bind(configuration.GetSection(RequestLimitOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<SubscribeRateLimits>();
         services.AddSingleton<SubscriptionPages>();

@@ -7,7 +7,8 @@ using Notifications.Storage;
 
 namespace Notifications.Benchmarks;
 
-public sealed record IngestBenchmarkResult(int Articles, int Concurrency, int Rounds, TimeSpan Floor, TimeSpan Pipeline, IReadOnlyDictionary<IngestOutcome, int> Outcomes)
+public sealed record IngestBenchmarkResult(int Articles, int Concurrency, int Rounds, TimeSpan Floor, TimeSpan Pipeline,
+    IReadOnlyDictionary<IngestOutcome, int> Outcomes)
 {
     public double FloorPerSecond => Articles / Floor.TotalSeconds;
     public double PipelinePerSecond => Articles / Pipeline.TotalSeconds;

@@ -132,7 +132,8 @@ public sealed class ArticleLifecycleTests(AzuriteFixture azurite)
 
         await PublishAsync(host, "a.md", Md("The original became another report"));
         var again = await PublishAsync(host, "b.md", Md("Same text") + "\n");   // the copy is touched again (new bytes)
-        var reclaimed = await host.Get<ArticleIndex>().ClaimContentAsync((await host.Get<ArticleIndex>().GetAsync("b.md", Ct))!.Value.Article.ContentHash, "b.md", Ct);
+        var reclaimed = await host.Get<ArticleIndex>().ClaimContentAsync(
+            (await host.Get<ArticleIndex>().GetAsync("b.md", Ct))!.Value.Article.ContentHash, "b.md", Ct);
 
         Assert.Equal(IngestOutcome.Accepted, again.Outcome);
         Assert.Equal("b.md", reclaimed);

@@ -115,7 +115,8 @@ public sealed class MailMergeKeyTests(AzuriteFixture azurite)
     [Fact]
     public void ANoticeWithoutKeysHasNoSubstitutionsAtAll()
     {
-        var builder = new SendGridMessageBuilder(Microsoft.Extensions.Options.Options.Create(new DeliveryOptions { FromEmail = "digests@secretariat.example" }));
+        var builder = new SendGridMessageBuilder(
+            Microsoft.Extensions.Options.Options.Create(new DeliveryOptions { FromEmail = "digests@secretariat.example" }));
         var notice = new MailBatch("confirm-1", "notice", "confirm", new MailContent("Confirm", "<p>%unsubscribe_url%</p>", "%unsubscribe_url%"),
             [new Recipient("id1", "a@x.example", "A", "https://u.example/unsubscribe?token=secret")]);
         var json = builder.Build(notice).Serialize();

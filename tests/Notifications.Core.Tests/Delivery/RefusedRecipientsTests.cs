@@ -17,7 +17,8 @@ public sealed class RefusedRecipientsTests(AzuriteFixture azurite)
     public async Task TwoRefusedOfTwentyEightAreReportedAndTheOther26GetTheDigestOnce()
     {
         await using var sendGrid = await FakeSendGrid.StartAsync();
-        await using var host = await TestHost.StartAsync(TestSettings.For(azurite).WithSendGrid(sendGrid), new DateTimeOffset(2026, 11, 26, 6, 0, 0, TimeSpan.Zero));
+        await using var host = await TestHost.StartAsync(
+            TestSettings.For(azurite).WithSendGrid(sendGrid), new DateTimeOffset(2026, 11, 26, 6, 0, 0, TimeSpan.Zero));
         var people = Enumerable.Range(1, 28).Select(i => new NewSubscriber($"officer{i:D2}@customs{i % 3}.example", $"Officer {i}", "Customs")).ToList();
         await host.Get<SubscriberStore>().UpsertManyAsync(people, Ct);
         string[] refused = ["officer07@customs1.example", "officer20@customs2.example"];

@@ -369,7 +369,8 @@ public sealed class SendGridResilienceTests(AzuriteFixture azurite)
     {
         var now = new DateTimeOffset(2026, 11, 26, 7, 0, 0, TimeSpan.Zero);
         using var reset = new HttpResponseMessage();
-        reset.Headers.TryAddWithoutValidation("X-RateLimit-Reset", now.AddSeconds(42).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        reset.Headers.TryAddWithoutValidation(
+            "X-RateLimit-Reset", now.AddSeconds(42).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture));
         reset.Headers.RetryAfter = new RetryConditionHeaderValue(TimeSpan.FromSeconds(5));
         using var seconds = new HttpResponseMessage();
         seconds.Headers.RetryAfter = new RetryConditionHeaderValue(TimeSpan.FromSeconds(5));
@@ -411,7 +412,8 @@ public sealed class SendGridResilienceTests(AzuriteFixture azurite)
         settings["Delivery:RequestsPerSecond"] = "10";
         var host = await TestHost.StartAsync(settings, Morning);
         await host.Get<SubscriberStore>().UpsertManyAsync(Enumerable.Range(0, 3).Select(i =>
-            new NewSubscriber($"official{i:D5}@customs.example", $"Official {i}", "Customs Administration", "en", DigestFrequency.Daily, SubscriberStatus.Active)), Ct);
+            new NewSubscriber(
+                $"official{i:D5}@customs.example", $"Official {i}", "Customs Administration", "en", DigestFrequency.Daily, SubscriberStatus.Active)), Ct);
         var article = "---\ntitle: PTC session\npublished: 2026-11-20\ntopics: [e-commerce]\nsummary: What the committee decided.\n---\nBody.\n";
         await host.Get<ArticlePublisher>().PublishAsync("ptc.md", new MemoryStream(Encoding.UTF8.GetBytes(article)), Ct);
         Assert.Equal(IngestOutcome.Accepted, (await host.Get<ArticleIngestor>().IngestAsync("ptc.md", Ct)).Outcome);

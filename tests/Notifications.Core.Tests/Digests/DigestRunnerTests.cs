@@ -25,7 +25,8 @@ public sealed class DigestRunnerTests(AzuriteFixture azurite)
         Assert.Equal(IngestOutcome.Accepted, (await host.Get<ArticleIngestor>().IngestAsync(name, Ct)).Outcome);
     }
 
-    private static Task SeedAsync(TestHost host, int count, DigestFrequency frequency = DigestFrequency.Daily, SubscriberStatus status = SubscriberStatus.Active, string prefix = "official")
+    private static Task SeedAsync(TestHost host, int count, DigestFrequency frequency = DigestFrequency.Daily,
+        SubscriberStatus status = SubscriberStatus.Active, string prefix = "official")
         => host.Get<SubscriberStore>().UpsertManyAsync(Enumerable.Range(0, count).Select(i =>
             new NewSubscriber($"{prefix}{i:D5}@customs.example", $"Official {i}", "Customs Administration", "en", frequency, status)), Ct);
 
@@ -73,7 +74,8 @@ public sealed class DigestRunnerTests(AzuriteFixture azurite)
         Assert.All(personalizations, p => Assert.Equal(1, p.GetProperty("to").GetArrayLength()));
         Assert.Equal(
             [("j.smith@hmrc.example", "Jane Smith"), ("m.rossi@adm.example", "Marco Rossi")],
-            personalizations.Select(p => p.GetProperty("to")[0]).Select(t => (t.GetProperty("email").GetString()!, t.GetProperty("name").GetString()!)).Order());
+            personalizations.Select(p => p.GetProperty("to")[0])
+                .Select(t => (t.GetProperty("email").GetString()!, t.GetProperty("name").GetString()!)).Order());
         Assert.Equal("daily-2026-11-26", body.GetProperty("custom_args").GetProperty("run_id").GetString());
         Assert.StartsWith("b0000", body.GetProperty("custom_args").GetProperty("batch_id").GetString());
         Assert.Equal(["daily", "digest"], body.GetProperty("categories").EnumerateArray().Select(c => c.GetString()).Order());
@@ -101,7 +103,8 @@ public sealed class DigestRunnerTests(AzuriteFixture azurite)
 
         await RunDailyAsync(host);
 
-        string TextFor(string email) => sendGrid.Accepted.Single(r => r.Recipients.Contains(email)).Body.GetProperty("content")[0].GetProperty("value").GetString()!;
+        string TextFor(string email)
+            => sendGrid.Accepted.Single(r => r.Recipients.Contains(email)).Body.GetProperty("content")[0].GetProperty("value").GetString()!;
         Assert.Contains("ПТК завершил сессию", TextFor("ru@customs.example"));
         Assert.DoesNotContain("PTC closes its session", TextFor("ru@customs.example"));
         Assert.Contains("PTC closes its session", TextFor("fr@customs.example"));     // no French translation: the original
@@ -266,7 +269,8 @@ public sealed class DigestRunnerTests(AzuriteFixture azurite)
         var result = await RunDailyAsync(host);
         // The crashed planner wakes up and writes its plan late: that plan belongs to no run.
         var everyone = (await host.Get<SubscriberStore>().ListAsync(Ct)).Select(s => new PlannedRecipient(s.Id, s.Email, s.Name, s.UpdatedAt)).ToList();
-        await host.Get<DeliveryLedger>().WriteBatchesAsync(crashed.RunId, crashed.PlanId, 0, [new PlannedBatch(DigestVariant.Default, everyone)], crashed.UpdatedAt, Ct);
+        await host.Get<DeliveryLedger>().WriteBatchesAsync(
+            crashed.RunId, crashed.PlanId, 0, [new PlannedBatch(DigestVariant.Default, everyone)], crashed.UpdatedAt, Ct);
         var rerun = await RunDailyAsync(host);
 
         Assert.Equal((DigestRunStatus.Completed, 3), (result.Status, result.RecipientsSentNow));

@@ -38,7 +38,11 @@ public sealed class ErasureTests(AzuriteFixture azurite) : IDisposable
         settings["SendGrid:WebhookPublicKey"] = Convert.ToBase64String(_webhookKey.ExportSubjectPublicKeyInfo());
         var host = await TestHost.StartAsync(settings, Morning);
         await host.Get<SubscriberStore>().UpsertManyAsync(
-            [new NewSubscriber(_email, _name, "Customs Administration"), .. Enumerable.Range(0, 4).Select(i => new NewSubscriber($"other{i}@customs.example", $"Other {i}", "Customs Administration"))], Ct);
+            [
+                new NewSubscriber(_email, _name, "Customs Administration"),
+                .. Enumerable.Range(0, 4).Select(i => new NewSubscriber($"other{i}@customs.example", $"Other {i}", "Customs Administration"))
+            ],
+            Ct);
         await host.Get<ArticlePublisher>().PublishAsync("ptc.md", new MemoryStream(Encoding.UTF8.GetBytes("---\ntitle: PTC session\n---\nBody.\n")), Ct);
         await host.Get<ArticleIngestor>().IngestAsync("ptc.md", Ct);
         host.Time.SetUtcNow(Eight);
@@ -49,7 +53,8 @@ public sealed class ErasureTests(AzuriteFixture azurite) : IDisposable
     private Task<IReadOnlyList<string>> ScanAsync(Dictionary<string, string?> settings)
     {
         var prefix = settings["Storage:SubscribersTable"]![..11];
-        return StorageScan.FindAsync(settings["AzureWebJobsStorage"]!, name => name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase), [_email, _name], Ct);
+        return StorageScan.FindAsync(
+            settings["AzureWebJobsStorage"]!, name => name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase), [_email, _name], Ct);
     }
 
     private async Task PostEventsAsync(TestHost host, Subscriber target, string? statusEvent = null)
@@ -76,7 +81,8 @@ public sealed class ErasureTests(AzuriteFixture azurite) : IDisposable
             events.Add(Event($"ev-{statusEvent}-" + target.Id[..8], statusEvent, true, $"<{_email}> ({_name}) reported"));
         var body = JsonSerializer.Serialize(events);
         var timestamp = at.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var signature = Convert.ToBase64String(_webhookKey.SignData(Encoding.UTF8.GetBytes(timestamp + body), HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence));
+        var signature = Convert.ToBase64String(
+            _webhookKey.SignData(Encoding.UTF8.GetBytes(timestamp + body), HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence));
         var webhook = host.Get<SendGridEventWebhook>();
         var answer = await HttpCall.InvokeAsync(host.Services, r => webhook.HandleAsync(r, Ct), "POST", body: body, headers: new Dictionary<string, string>
         {
@@ -97,7 +103,8 @@ public sealed class ErasureTests(AzuriteFixture azurite) : IDisposable
         await using var _ = host;
         var target = (await host.Get<SubscriberStore>().FindByEmailAsync(_email, Ct))!;
         // An entry whose actor and details quote them (an admin signed in as themselves, a note naming them).
-        await host.Get<SubscriberAudit>().RecordAsync(target.Id, _email, "updated", new Dictionary<string, string> { ["note"] = $"asked by {_name} on the phone" }, Ct);
+        await host.Get<SubscriberAudit>().RecordAsync(
+            target.Id, _email, "updated", new Dictionary<string, string> { ["note"] = $"asked by {_name} on the phone" }, Ct);
 
         switch (stage)
         {
@@ -108,7 +115,9 @@ public sealed class ErasureTests(AzuriteFixture azurite) : IDisposable
                 for (var i = 0; i < 3; i++) sendGrid.EnqueueAnswer(500, $"Internal error while processing personalization to {_email} ({_name})");
                 await host.Get<HourPassed>().RunDueAsync(Eight, Ct);
                 var run = (await host.Get<DigestRunStore>().GetAsync(DigestFrequency.Daily, "2026-11-27T08", Ct))!;
-                Assert.Contains(await host.Get<DeliveryLedger>().ListAsync(run.RunId, run.PlanId, Ct), b => b.Status == BatchStatus.Failed && b.Error!.Contains(_email, StringComparison.Ordinal));
+                Assert.Contains(
+                    await host.Get<DeliveryLedger>().ListAsync(run.RunId, run.PlanId, Ct),
+                    b => b.Status == BatchStatus.Failed && b.Error!.Contains(_email, StringComparison.Ordinal));
                 break;
             default:
                 await host.Get<HourPassed>().RunDueAsync(Eight, Ct);
@@ -160,7 +169,8 @@ public sealed class ErasureTests(AzuriteFixture azurite) : IDisposable
         // The public form: a request row (address, name, organisation) and a queue message holding only ids; no subscriber record.
         var settings = TestSettings.For(azurite);
         await using var host = await TestHost.StartAsync(settings, Morning);
-        await host.Get<SubscriptionSelfService>().SubscribeAsync(_email, _name, "Customs Administration", "UZ", "en", DigestFrequency.Daily, null, "203.0.113.7", Ct);
+        await host.Get<SubscriptionSelfService>().SubscribeAsync(
+            _email, _name, "Customs Administration", "UZ", "en", DigestFrequency.Daily, null, "203.0.113.7", Ct);
         var queue = new Azure.Storage.Queues.QueueClient(settings["AzureWebJobsStorage"], settings["Storage:SubscribeConfirmationsQueue"]);
         Assert.Single((await queue.PeekMessagesAsync(32, Ct)).Value);
         Assert.Null(await host.Get<SubscriberStore>().FindByEmailAsync(_email, Ct));

@@ -130,7 +130,9 @@ public sealed class SubscriberStoreTests(AzuriteFixture azurite)
         var (before, after) = (await store.UpdateAsync(added.Id, s => s with { Frequency = DigestFrequency.Weekly, Email = "evil@x.example" }, Ct))!.Value;
 
         Assert.Equal(DigestFrequency.Daily, before.Frequency);
-        Assert.Equal((DigestFrequency.Weekly, "a@x.example", added.CreatedAt, host.Time.GetUtcNow()), (after.Frequency, after.Email, after.CreatedAt, after.UpdatedAt));
+        Assert.Equal(
+            (DigestFrequency.Weekly, "a@x.example", added.CreatedAt, host.Time.GetUtcNow()),
+            (after.Frequency, after.Email, after.CreatedAt, after.UpdatedAt));
         Assert.Equal(DigestFrequency.Weekly, (await store.GetAsync(added.Id, Ct))!.Frequency);
         Assert.Null(await store.UpdateAsync(store.IdOf("nobody@x.example"), s => s, Ct));
     }

@@ -92,7 +92,8 @@ public sealed partial class LogRedactionEndToEndTests(AzuriteFixture azurite) : 
             body: "email=a.karimov%40customs.uz.example&name=Aziz+Karimov&organization=State+Customs+Committee&country=uz&language=en&frequency=daily&topics=e-commerce",
             contentType: "application/x-www-form-urlencoded", headers: new Dictionary<string, string> { ["X-Forwarded-For"] = "203.0.113.7" });
         Assert.Equal(200, subscribed.Status);
-        await host.Get<SubscribeConfirmationQueue>().DrainAsync((m, t) => host.Get<SubscribeConfirmationSender>().SendAsync(m, t), TimeSpan.FromSeconds(30), Ct);
+        await host.Get<SubscribeConfirmationQueue>().DrainAsync(
+            (m, t) => host.Get<SubscribeConfirmationSender>().SendAsync(m, t), TimeSpan.FromSeconds(30), Ct);
         var confirm = TokensIn(Assert.Single(sendGrid.Accepted)).Single();
         tokens.Add(confirm);
         var tampered = confirm[..^2] + (confirm[^2] == 'A' ? "B" : "A") + confirm[^1];
@@ -110,7 +111,8 @@ public sealed partial class LogRedactionEndToEndTests(AzuriteFixture azurite) : 
 
         // The digest: SendGrid first refuses it with an error that names the address (the batch fails), then the rerun sends it.
         host.Time.Advance(TimeSpan.FromHours(1));
-        sendGrid.EnqueueAnswer(400, $"The to address {Address} is on your suppression list; remove it at https://app.example/suppressions?email={Uri.EscapeDataString(Address)}");
+        sendGrid.EnqueueAnswer(
+            400, $"The to address {Address} is on your suppression list; remove it at https://app.example/suppressions?email={Uri.EscapeDataString(Address)}");
         var refused = await host.Get<DigestRunner>().RunAsync(DigestFrequency.Daily, ct: Ct);
         Assert.Equal(1, refused.BatchesFailed);
         var sent = await host.Get<DigestRunner>().RunAsync(DigestFrequency.Daily, ct: Ct);
@@ -152,7 +154,8 @@ public sealed partial class LogRedactionEndToEndTests(AzuriteFixture azurite) : 
     {
         var body = "[" + string.Join(",", events) + "]";
         var timestamp = host.Time.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var signature = Convert.ToBase64String(_webhookKey.SignData(Encoding.UTF8.GetBytes(timestamp + body), HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence));
+        var signature = Convert.ToBase64String(
+            _webhookKey.SignData(Encoding.UTF8.GetBytes(timestamp + body), HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence));
         var webhook = host.Get<SendGridEventWebhook>();
         return HttpCall.InvokeAsync(host.Services, r => webhook.HandleAsync(r, Ct), "POST", body: body, headers: new Dictionary<string, string>
         {

@@ -51,7 +51,8 @@ public sealed class TopicResolutionTests(AzuriteFixture azurite)
         Assert.Equal(3, run.PlannedRecipients);
         Assert.Equal(["en@customs.example", "fr@customs.example", "ru@customs.example"], sendGrid.Accepted.SelectMany(r => r.Recipients).Order());
         Assert.Contains("Data model, Green customs, Non-intrusive inspection", HtmlFor(sendGrid, "en@customs.example"));
-        Assert.Contains("Модель данных, Зелёная таможня, Неинтрузивный досмотр", HtmlFor(sendGrid, "ru@customs.example"));
+        Assert.Contains(
+            "Модель данных, Зелёная таможня, Неинтрузивный досмотр", HtmlFor(sendGrid, "ru@customs.example"));
         Assert.Contains("Modèle de données, Douane verte, Inspection non intrusive", HtmlFor(sendGrid, "fr@customs.example"));
         Assert.DoesNotContain("data-model", HtmlFor(sendGrid, "en@customs.example"));
     }
@@ -87,7 +88,9 @@ public sealed class TopicResolutionTests(AzuriteFixture azurite)
         Assert.Equal(["data model"], result.Article!.Topics);
         var warning = Assert.Single(result.Warnings);
         Assert.Equal(("unknown-topic", 3), (warning.Code, warning.Line));
-        Assert.StartsWith("topic 'grean customs' is not a known topic and was left out. Known topics: e-commerce, data model, non-intrusive inspection, ", warning.Message);
+        Assert.StartsWith(
+            "topic 'grean customs' is not a known topic and was left out. Known topics: e-commerce, data model, non-intrusive inspection, ",
+            warning.Message);
         Assert.Contains("green customs", warning.Message);
         Assert.Equal([warning], (await host.Get<ArticleIndex>().GetAsync("typo.md", Ct))!.Value.Article.WarningList);
 

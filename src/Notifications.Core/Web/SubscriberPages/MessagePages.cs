@@ -13,7 +13,8 @@ internal sealed class MessagePages(PageRenderer renderer, IOptions<RequestLimitO
         => renderer.Message(404, lang, PageWords.For(lang)["not_found_title"], "error", [PageWords.For(lang)["not_found_text"]]);
 
     public IResult MethodNotAllowed(string lang, string allow)
-        => PageResults.WithHeader(renderer.Message(405, lang, PageWords.For(lang)["method_title"], "error", [PageWords.For(lang)["method_text"]]), "Allow", allow);
+        => PageResults.WithHeader(
+            renderer.Message(405, lang, PageWords.For(lang)["method_title"], "error", [PageWords.For(lang)["method_text"]]), "Allow", allow);
 
     /// <summary>A request the page cannot read (<paramref name="status"/> 400 or 415).</summary>
     public IResult Unreadable(int status, string lang)
@@ -24,7 +25,9 @@ internal sealed class MessagePages(PageRenderer renderer, IOptions<RequestLimitO
     {
         var t = PageWords.For(lang);
         return renderer.Message(413, lang, t["toolarge_title"], "error",
-            [t["toolarge_text"].Replace("{size}", (requestLimits.Value.PageMaxBytes / 1024).ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)], link);
+            [t["toolarge_text"].Replace(
+                "{size}", (requestLimits.Value.PageMaxBytes / 1024).ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)],
+            link);
     }
 
     /// <summary>429 with when to try again: a page in the page's language, or a problem for JSON; Retry-After in seconds either way.</summary>
@@ -40,7 +43,8 @@ internal sealed class MessagePages(PageRenderer renderer, IOptions<RequestLimitO
                 $"{PageWords.Texts["en"][reasonKey]} Try again after {at} UTC ({retryAt.UtcDateTime:yyyy-MM-dd}), in {minutes} minute{(minutes == 1 ? "" : "s")}.", null),
                 "Retry-After", retryAfter);
         var t = PageWords.For(lang);
-        var when = t["ratelimit_retry"].Replace("{time}", at, StringComparison.Ordinal).Replace("{minutes}", minutes.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        var when = t["ratelimit_retry"].Replace("{time}", at, StringComparison.Ordinal)
+            .Replace("{minutes}", minutes.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
         return PageResults.WithHeader(renderer.Message(429, lang, t["ratelimit_title"], "error", [t[reasonKey], when]), "Retry-After", retryAfter);
     }
 
