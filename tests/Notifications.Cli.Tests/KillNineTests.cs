@@ -90,7 +90,8 @@ public sealed class KillNineTests(AzuriteFixture azurite) : IDisposable
         }
 
         var status = await CliRun.RunAsync(settings, "digest", "status", runId);
-        TestContext.Current.TestOutputHelper?.WriteLine(status.ToString() + "\n" + string.Join("\n", sendGrid.Requests.Select(r => $"{r.Status} {r.ReceivedAt:O} {string.Join(",", r.Recipients)}")));
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            status.ToString() + "\n" + string.Join("\n", sendGrid.Requests.Select(r => $"{r.Status} {r.ReceivedAt:O} {string.Join(",", r.Recipients)}")));
         var delivered = sendGrid.Requests.Where(r => r.Status == 202).SelectMany(r => r.Recipients).ToList();
         Assert.Equal(delivered.Distinct().Count(), delivered.Count);   // nobody twice
         if (kill == "during planning")

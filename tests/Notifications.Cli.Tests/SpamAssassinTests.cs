@@ -28,7 +28,8 @@ public sealed partial class SpamAssassinTests(AzuriteFixture azurite) : IDisposa
                 "--name", $"Official {language}", "--organization", "Customs Administration", "--language", language, "--frequency", frequency,
                 "--topics", TopicOf(language))).ExitCode);
         foreach (var language in Languages)
-            Assert.Equal(0, (await CliRun.RunAsync(settings, "articles", "publish", _temp.Write($"ptc-243-{language}.md", Article(language, "4.2", resend: false)))).ExitCode);
+            Assert.Equal(0, (await CliRun.RunAsync(
+                settings, "articles", "publish", _temp.Write($"ptc-243-{language}.md", Article(language, "4.2", resend: false)))).ExitCode);
         Assert.Equal(0, (await CliRun.RunAsync(settings, "deliver")).ExitCode);
         // A correction the editor asks to resend: instant subscribers get a correction alert.
         Assert.Equal(0, (await CliRun.RunAsync(settings, "articles", "publish", _temp.Write("ptc-243-en.md", Article("en", "4.3", resend: true)))).ExitCode);
@@ -38,7 +39,8 @@ public sealed partial class SpamAssassinTests(AzuriteFixture azurite) : IDisposa
         await using (var host = await TestHost.StartAsync(settings, DateTimeOffset.UtcNow))
             foreach (var language in Languages)
                 Assert.Equal(SubscribeOutcome.Accepted, await host.Get<SubscriptionSelfService>().SubscribeAsync($"new.{language}@customs.example",
-                    $"New official {language}", "Customs Administration", "BE", language, DigestFrequency.Weekly, null, "203.0.113.9", TestContext.Current.CancellationToken));
+                    $"New official {language}", "Customs Administration", "BE", language, DigestFrequency.Weekly, null, "203.0.113.9",
+                    TestContext.Current.CancellationToken));
         Assert.Equal(0, (await CliRun.RunAsync(settings, "subscribers", "send-confirmations")).ExitCode);
 
         var mails = Directory.GetFiles(outbox, "*.eml", SearchOption.AllDirectories);
@@ -96,7 +98,10 @@ public sealed partial class SpamAssassinTests(AzuriteFixture azurite) : IDisposa
     /// <summary>The rules SpamAssassin's local tests hit for one message, with their scores.</summary>
     private static async Task<IReadOnlyList<(double Score, string Rule)>> ScoreAsync(string path)
     {
-        var start = new ProcessStartInfo(SpamAssassin, ["-t", "-L"]) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo(SpamAssassin, ["-t", "-L"])
+        {
+            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true
+        };
         using var process = Process.Start(start)!;
         await process.StandardInput.WriteAsync(await File.ReadAllTextAsync(path));
         process.StandardInput.Close();

@@ -18,7 +18,10 @@ internal static class BrowserPageServer
     public const string Chromium = "/usr/bin/chromium";
 
     public static readonly string[] ChromiumArgs =
-        ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+        [
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync"
+        ];
 
     /// <summary>Skips without Chromium, or fails when REQUIRE_BROWSER=1 (CI).</summary>
     public static void RequireChromium()

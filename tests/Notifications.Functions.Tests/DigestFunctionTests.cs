@@ -33,7 +33,8 @@ public sealed class DigestFunctionTests(AzuriteFixture azurite)
         var ct = TestContext.Current.CancellationToken;
         await using var sendGrid = await FakeSendGrid.StartAsync();
         await using var host = await TestHost.StartAsync(TestSettings.For(azurite).WithSendGrid(sendGrid));
-        await host.Get<SubscriberStore>().AddAsync(new NewSubscriber("a.dupont@douane.example", "Anne Dupont", "Customs Administration of Belgium", TimeZone: "Europe/Brussels"), ct);
+        await host.Get<SubscriberStore>().AddAsync(
+            new NewSubscriber("a.dupont@douane.example", "Anne Dupont", "Customs Administration of Belgium", TimeZone: "Europe/Brussels"), ct);
         await IngestAsync(host, "workshop.md", ct);
         var function = ActivatorUtilities.CreateInstance<HourlyDigests>(host.Services);
 
@@ -101,7 +102,8 @@ public sealed class DigestFunctionTests(AzuriteFixture azurite)
         var ct = TestContext.Current.CancellationToken;
         await using var sendGrid = await FakeSendGrid.StartAsync();
         await using var host = await TestHost.StartAsync(TestSettings.For(azurite).WithSendGrid(sendGrid));
-        await host.Get<SubscriberStore>().AddAsync(new NewSubscriber("weekly@customs.example", "Weekly Reader", "Customs of Weekly", Frequency: DigestFrequency.Weekly), ct);
+        await host.Get<SubscriberStore>().AddAsync(
+            new NewSubscriber("weekly@customs.example", "Weekly Reader", "Customs of Weekly", Frequency: DigestFrequency.Weekly), ct);
         await IngestAsync(host, "workshop.md", ct);
         host.Time.SetUtcNow(new DateTimeOffset(2026, 11, 27, 8, 0, 0, TimeSpan.Zero)); // Friday 08:00 UTC: a daily slot, not the weekly day
 
@@ -117,7 +119,8 @@ public sealed class DigestFunctionTests(AzuriteFixture azurite)
         var ct = TestContext.Current.CancellationToken;
         await using var sendGrid = await FakeSendGrid.StartAsync();
         await using var host = await TestHost.StartAsync(TestSettings.For(azurite).WithSendGrid(sendGrid));
-        await host.Get<SubscriberStore>().AddAsync(new NewSubscriber("instant@customs.example", "Instant Reader", "Customs of Instant", Frequency: DigestFrequency.Instant), ct);
+        await host.Get<SubscriberStore>().AddAsync(
+            new NewSubscriber("instant@customs.example", "Instant Reader", "Customs of Instant", Frequency: DigestFrequency.Instant), ct);
         await host.Get<SubscriberStore>().AddAsync(new NewSubscriber("daily@customs.example", "Daily Reader", "Customs of Daily"), ct);
         await using (var content = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(Article)))
             await host.Get<ArticlePublisher>().PublishAsync("workshop.md", content, ct);
@@ -130,7 +133,8 @@ public sealed class DigestFunctionTests(AzuriteFixture azurite)
 
         var request = Assert.Single(sendGrid.Accepted);
         Assert.Equal(["instant@customs.example"], request.Recipients);
-        Assert.Contains(ArticleTitle, request.Body.GetProperty("subject").GetString() + request.Body.GetProperty("content")[0].GetProperty("value").GetString());
+        Assert.Contains(ArticleTitle,
+            request.Body.GetProperty("subject").GetString() + request.Body.GetProperty("content")[0].GetProperty("value").GetString());
     }
 
     private static async Task IngestAsync(TestHost host, string name, CancellationToken ct)

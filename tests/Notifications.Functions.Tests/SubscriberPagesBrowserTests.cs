@@ -53,7 +53,8 @@ public sealed class SubscriberPagesBrowserTests(AzuriteFixture azurite)
         var baseAddress = BaseAddress(app);
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = Chromium, Headless = true, Args = ChromiumArgs });
+        await using var browser = await playwright.Chromium.LaunchAsync(
+            new BrowserTypeLaunchOptions { ExecutablePath = Chromium, Headless = true, Args = ChromiumArgs });
         var context = await browser.NewContextAsync(new BrowserNewContextOptions
         {
             ViewportSize = new ViewportSize { Width = Widths[0], Height = 900 },
@@ -103,7 +104,9 @@ public sealed class SubscriberPagesBrowserTests(AzuriteFixture azurite)
         // A form post far larger than the form (a field padded in the page, then sent by the button): 413, nothing read.
         await page.GotoAsync($"{baseAddress}/api/subscribe?lang={lang}");
         await FillSubscribeFormAsync(page, t, "other." + email);
-        await page.Locator("form").EvaluateAsync("(f, size) => { const i = document.createElement('input'); i.type = 'hidden'; i.name = 'padding'; i.value = 'x'.repeat(size); f.appendChild(i); }", 64 * 1024);
+        await page.Locator("form").EvaluateAsync(
+            "(f, size) => { const i = document.createElement('input'); i.type = 'hidden'; i.name = 'padding'; i.value = 'x'.repeat(size); f.appendChild(i); }",
+            64 * 1024);
         var tooLarge = await page.RunAndWaitForResponseAsync(
             () => page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = t["subscribe_button"] }).ClickAsync(),
             r => r.Url.Contains("/api/subscribe", StringComparison.Ordinal) && r.Request.Method == "POST");
@@ -207,9 +210,12 @@ public sealed class SubscriberPagesBrowserTests(AzuriteFixture azurite)
         {
             var pages = app.Services.GetRequiredService<SubscriptionPages>();
             var view = app.Services.GetRequiredService<DigestWebView>();
-            app.MapMethods("/api/subscribe", [HttpMethods.Get, HttpMethods.Post], (HttpRequest request, CancellationToken token) => pages.SubscribeAsync(request, token));
-            app.MapMethods("/api/confirm", [HttpMethods.Get, HttpMethods.Post], (HttpRequest request, CancellationToken token) => pages.WithBodyLimitAsync(request, pages.ConfirmAsync, token));
-            app.MapGet("/api/digests/{run}/{variant}", (HttpRequest request, string run, string variant, CancellationToken token) => view.ViewAsync(request, run, variant, token));
+            app.MapMethods("/api/subscribe", [HttpMethods.Get, HttpMethods.Post],
+                (HttpRequest request, CancellationToken token) => pages.SubscribeAsync(request, token));
+            app.MapMethods("/api/confirm", [HttpMethods.Get, HttpMethods.Post],
+                (HttpRequest request, CancellationToken token) => pages.WithBodyLimitAsync(request, pages.ConfirmAsync, token));
+            app.MapGet("/api/digests/{run}/{variant}",
+                (HttpRequest request, string run, string variant, CancellationToken token) => view.ViewAsync(request, run, variant, token));
         }, ct);
     }
 }

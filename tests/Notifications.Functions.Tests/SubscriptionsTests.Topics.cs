@@ -42,7 +42,8 @@ public sealed partial class SubscriptionsTests
         Assert.Equal(["data model", "trade facilitation"], (await c.Store.GetAsync(subscriber.Id, ct))!.TopicList);
         Assert.Matches("<input type=\"checkbox\" id=\"topic-\\d+\" name=\"topics\" value=\"data model\" checked>", saved.Body);
 
-        var bad = await CallAsync(c, (f, r, t) => f.Preferences(r, t), "POST", "?token=" + token, body: "frequency=daily&topics=astrology&language=en&time_zone=UTC");
+        var bad = await CallAsync(c, (f, r, t) => f.Preferences(r, t), "POST", "?token=" + token,
+            body: "frequency=daily&topics=astrology&language=en&time_zone=UTC");
         Assert.Equal(400, bad.Status);
         Assert.Equal(["data model", "trade facilitation"], (await c.Store.GetAsync(subscriber.Id, ct))!.TopicList);
     }

@@ -49,9 +49,12 @@ public sealed class LocalSettingsSampleTests
     {
         var documented = AppSettings.FromConfigurationDoc(File.ReadAllText(Path.Combine(Repository.Root, "docs", "configuration.md")));
 
-        var unexplained = SampleKeys().Where(key => !documented.Any(d => AppSettings.Matches(d.Name, key) || string.Equals(d.Name, key, StringComparison.OrdinalIgnoreCase))).ToList();
+        var unexplained = SampleKeys()
+            .Where(key => !documented.Any(d => AppSettings.Matches(d.Name, key) || string.Equals(d.Name, key, StringComparison.OrdinalIgnoreCase)))
+            .ToList();
 
-        Assert.True(unexplained.Count == 0, "Not in the Configuration table in docs/configuration.md: " + string.Join(", ", unexplained) + ". Add a row: setting, default, meaning.");
+        Assert.True(unexplained.Count == 0,
+            "Not in the Configuration table in docs/configuration.md: " + string.Join(", ", unexplained) + ". Add a row: setting, default, meaning.");
     }
 
     [Fact]

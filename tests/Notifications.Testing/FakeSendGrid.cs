@@ -37,7 +37,8 @@ public sealed record SendGridRequest(JsonElement Body, string? Authorization, in
     {
         var values = p.TryGetProperty("substitutions", out var subs) ? subs.EnumerateObject().ToDictionary(e => e.Name, e => e.Value.GetString() ?? "") : [];
         string Apply(string text) => values.Aggregate(text, (t, pair) => t.Replace(pair.Key, pair.Value, StringComparison.Ordinal));
-        var content = Body.GetProperty("content").EnumerateArray().ToDictionary(c => c.GetProperty("type").GetString()!, c => c.GetProperty("value").GetString()!);
+        var content = Body.GetProperty("content").EnumerateArray()
+            .ToDictionary(c => c.GetProperty("type").GetString()!, c => c.GetProperty("value").GetString()!);
         var headers = new Dictionary<string, string>();
         foreach (var source in new[] { Body, p })
             if (source.TryGetProperty("headers", out var h))
@@ -113,7 +114,8 @@ public sealed class FakeSendGrid : IAsyncDisposable
 
     /// <summary>The next valid request gets a server error (SendGrid's error shape): it was not accepted.</summary>
     public void EnqueueServerError(int status = 500)
-        => _scripted.Enqueue(new Scripted(status, ErrorBody(ReasonPhrases.GetReasonPhrase(status) is { Length: > 0 } phrase ? phrase.ToLowerInvariant() : "internal error")));
+        => _scripted.Enqueue(new Scripted(status,
+            ErrorBody(ReasonPhrases.GetReasonPhrase(status) is { Length: > 0 } phrase ? phrase.ToLowerInvariant() : "internal error")));
 
     /// <summary>
     /// The next valid request is received and recorded (as accepted: SendGrid would send it), then answered 202 only after
@@ -162,7 +164,15 @@ public sealed class FakeSendGrid : IAsyncDisposable
         if (RefusedAddresses(body) is { Count: > 0 } refused)
         {
             _requests.Enqueue(new SendGridRequest(body, authorization, 400));
-            return Results.Json(new { errors = refused.Select(field => new { message = "Does not contain a valid address.", field, help = ErrorsHelp + "#message.personalizations.to" }) }, statusCode: 400);
+            return Results.Json(
+                new
+                {
+                    errors = refused.Select(field => new
+                    {
+                        message = "Does not contain a valid address.", field, help = ErrorsHelp + "#message.personalizations.to"
+                    })
+                },
+                statusCode: 400);
         }
         if (_scripted.TryDequeue(out var answer))
         {
@@ -218,7 +228,8 @@ public sealed class FakeSendGrid : IAsyncDisposable
 
     private static (string Message, string? Field)? Validate(JsonElement body)
     {
-        if (!body.TryGetProperty("personalizations", out var personalizations) || personalizations.ValueKind != JsonValueKind.Array || personalizations.GetArrayLength() == 0)
+        if (!body.TryGetProperty("personalizations", out var personalizations) || personalizations.ValueKind != JsonValueKind.Array
+            || personalizations.GetArrayLength() == 0)
             return ("The personalizations field is required and must have at least one personalization.", "personalizations");
         if (personalizations.GetArrayLength() > 1000)
             return ("The personalizations field must have at most 1000 personalizations.", "personalizations");
@@ -228,7 +239,9 @@ public sealed class FakeSendGrid : IAsyncDisposable
         foreach (var p in personalizations.EnumerateArray())
         {
             if (!p.TryGetProperty("to", out var to) || to.GetArrayLength() == 0)
-                return ("The to array is required for all personalization objects, and must have at least one email object with a valid email address.", "personalizations.0.to");
+                return (
+                    "The to array is required for all personalization objects, and must have at least one email object with a valid email address.",
+                    "personalizations.0.to");
             foreach (var kind in new[] { "to", "cc", "bcc" })
                 if (p.TryGetProperty(kind, out var list))
                     foreach (var address in list.EnumerateArray())
@@ -288,7 +301,9 @@ public sealed class FakeSendGrid : IAsyncDisposable
     /// </summary>
     public static IReadOnlyList<Dictionary<string, object>> ProcessedEvents(SendGridRequest request, DateTimeOffset at)
     {
-        var shared = request.Body.TryGetProperty("custom_args", out var args) ? args.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? "") : [];
+        var shared = request.Body.TryGetProperty("custom_args", out var args)
+            ? args.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString() ?? "")
+            : [];
         return request.Body.GetProperty("personalizations").EnumerateArray().Select(p =>
         {
             var e = new Dictionary<string, object>
@@ -298,7 +313,9 @@ public sealed class FakeSendGrid : IAsyncDisposable
                 ["event"] = "processed",
                 ["sg_event_id"] = Convert.ToBase64String(Guid.NewGuid().ToByteArray()).TrimEnd('='),
                 ["sg_message_id"] = "fake-message.filter0001." + Guid.NewGuid().ToString("N")[..8],
-                ["category"] = request.Body.TryGetProperty("categories", out var c) ? c.EnumerateArray().Select(x => x.GetString()).ToArray() : Array.Empty<string>(),
+                ["category"] = request.Body.TryGetProperty("categories", out var c)
+                    ? c.EnumerateArray().Select(x => x.GetString()).ToArray()
+                    : Array.Empty<string>(),
             };
             foreach (var (name, value) in shared) e[name] = value;
             if (p.TryGetProperty("custom_args", out var own))
@@ -313,7 +330,8 @@ public sealed class FakeSendGrid : IAsyncDisposable
     /// <paramref name="now"/>. Returns the number of events posted; they count as posted only when the answer was 200.
     /// </summary>
     /// <param name="edit">Changes each event before it is posted (an event of older mail without some custom arg, say).</param>
-    public async Task<int> PostEventsAsync(Func<string, IDictionary<string, string>, Task<int>> post, DateTimeOffset now, Func<SendGridRequest, bool>? which = null,
+    public async Task<int> PostEventsAsync(Func<string, IDictionary<string, string>, Task<int>> post, DateTimeOffset now,
+        Func<SendGridRequest, bool>? which = null,
         Action<Dictionary<string, object>>? edit = null)
     {
         var requests = EventsPending.Where(r => which?.Invoke(r) ?? true).ToList();
@@ -322,7 +340,8 @@ public sealed class FakeSendGrid : IAsyncDisposable
         if (events.Count == 0) return 0;
         var body = JsonSerializer.Serialize(events);
         var timestamp = now.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var signature = Convert.ToBase64String(_webhookKey.SignData(Encoding.UTF8.GetBytes(timestamp + body), HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence));
+        var signature = Convert.ToBase64String(
+            _webhookKey.SignData(Encoding.UTF8.GetBytes(timestamp + body), HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence));
         var status = await post(body, new Dictionary<string, string>
         {
             [Notifications.Web.SendGridEventWebhook.TimestampHeader] = timestamp,
@@ -368,7 +387,8 @@ public sealed class FakeSendGrid : IAsyncDisposable
             return Results.Json(new { errors = new[] { new { field = "query", message = "invalid query" } } }, statusCode: 400);
         var limit = int.TryParse(request.Query["limit"], out var l) ? Math.Clamp(l, 1, 1000) : 10;
         var messages = Accepted
-            .Where(r => r.Body.TryGetProperty("custom_args", out var args) && wanted.All(w => args.TryGetProperty(w.Item1, out var v) && v.GetString() == w.Item2))
+            .Where(r => r.Body.TryGetProperty("custom_args", out var args)
+                && wanted.All(w => args.TryGetProperty(w.Item1, out var v) && v.GetString() == w.Item2))
             .SelectMany(r => r.Recipients.Select(to => new
             {
                 from_email = r.Body.GetProperty("from").GetProperty("email").GetString(),
@@ -386,7 +406,8 @@ public sealed class FakeSendGrid : IAsyncDisposable
     }
 
     /// <summary>A scripted answer: status and body, extra headers, or a delay before 202, or a dropped connection.</summary>
-    private sealed record Scripted(int Status, string Body, Func<IReadOnlyDictionary<string, string>>? Headers = null, TimeSpan? Delay = null, bool Drop = false);
+    private sealed record Scripted(int Status, string Body, Func<IReadOnlyDictionary<string, string>>? Headers = null, TimeSpan? Delay = null,
+        bool Drop = false);
 
     private sealed class ScriptedAnswer(int status, string body, IReadOnlyDictionary<string, string>? headers) : IResult
     {

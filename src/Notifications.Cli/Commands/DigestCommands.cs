@@ -25,9 +25,15 @@ public static class DigestCommands
 
     private static Command Run(CliContext cli)
     {
-        var frequency = new Option<string?>("--frequency") { Description = "daily or weekly: every active subscriber of that frequency gets the articles since their last digest, now." };
+        var frequency = new Option<string?>("--frequency")
+        {
+            Description = "daily or weekly: every active subscriber of that frequency gets the articles since their last digest, now."
+        };
         frequency.AcceptOnlyFromAmong("daily", "weekly");
-        var due = new Option<bool>("--due") { Description = "What the hourly timer does: the digests due at this UTC hour in each subscriber's time zone, and pending alerts." };
+        var due = new Option<bool>("--due")
+        {
+            Description = "What the hourly timer does: the digests due at this UTC hour in each subscriber's time zone, and pending alerts."
+        };
         var at = new Option<string?>("--at") { Description = "Run as if it were this instant (ISO-8601, e.g. 2026-11-26T07:00:00Z). Default: now." };
         var run = new Command("run",
             "Plan digests and send their batches here and now (the timer and SendBatch in one go). --frequency: the run of the UTC day (or ISO week) for everyone " +
@@ -58,7 +64,8 @@ public static class DigestCommands
             foreach (var r in results.Except(quiet))
                 exit = ExitCodes.Worst(exit, await WriteResultAsync(cli, parse, r, json: false, quiet: asJson));
             if (!asJson && quiet.Count > 0)
-                await cli.Out.WriteLineAsync($"Nothing due for anyone in {quiet.Count} run{(quiet.Count == 1 ? "" : "s")}: {string.Join(", ", quiet.Select(r => r.RunId))}.");
+                await cli.Out.WriteLineAsync(
+                    $"Nothing due for anyone in {quiet.Count} run{(quiet.Count == 1 ? "" : "s")}: {string.Join(", ", quiet.Select(r => r.RunId))}.");
             return exit;
         }));
         return run;
@@ -72,22 +79,35 @@ public static class DigestCommands
         var resume = new Command("resume", "Continue a paused or unfinished run: failed batches are retried; uncertain ones only with --resend-uncertain.")
             { runId, resendUncertain, CliContext.JsonOption };
         resume.SetAction((parse, ct) => cli.RunAsync(parse, async services =>
-            await WriteResultAsync(cli, parse, await services.GetRequiredService<DigestRunner>().ResumeAsync(parse.GetValue(runId)!, parse.GetValue(resendUncertain), ct))));
+            await WriteResultAsync(
+                cli,
+                parse,
+                await services.GetRequiredService<DigestRunner>().ResumeAsync(parse.GetValue(runId)!, parse.GetValue(resendUncertain), ct))));
         return resume;
     }
 
     private static Command Status(CliContext cli)
     {
-        var runId = new Argument<string?>("run") { Description = "The run id, e.g. daily-2026-11-26T07; none: the runs of the last 2 days that mailed someone or are not finished.", Arity = ArgumentArity.ZeroOrOne };
-        var status = new Command("status", "Where a run stands: batches planned, sent, failed, uncertain; recipients; SendGrid event counters.") { runId, CliContext.JsonOption };
+        var runId = new Argument<string?>("run")
+        {
+            Description = "The run id, e.g. daily-2026-11-26T07; none: the runs of the last 2 days that mailed someone or are not finished.",
+            Arity = ArgumentArity.ZeroOrOne
+        };
+        var status = new Command("status", "Where a run stands: batches planned, sent, failed, uncertain; recipients; SendGrid event counters.")
+            { runId, CliContext.JsonOption };
         status.SetAction((parse, ct) => cli.RunAsync(parse, async services =>
         {
             if (parse.GetValue(runId) is not { } id)
             {
-                var recent = (await services.GetRequiredService<DigestRunStore>().ListRecentAsync(services.GetRequiredService<TimeProvider>().GetUtcNow().AddDays(-2), ct))
+                var recent = (await services.GetRequiredService<DigestRunStore>().ListRecentAsync(
+                        services.GetRequiredService<TimeProvider>().GetUtcNow().AddDays(-2), ct))
                     .Where(r => r.RecipientCount > 0 || r.Status is not DigestRunStatus.Completed).ToList();
                 if (parse.GetValue(CliContext.JsonOption))
-                    await cli.WriteJsonAsync(recent.Select(r => new { runId = r.RunId, status = r.Status, updatedAt = r.UpdatedAt, articles = r.ArticleCount, recipients = r.RecipientCount, batches = r.BatchCount }));
+                    await cli.WriteJsonAsync(recent.Select(r => new
+                    {
+                        runId = r.RunId, status = r.Status, updatedAt = r.UpdatedAt,
+                        articles = r.ArticleCount, recipients = r.RecipientCount, batches = r.BatchCount
+                    }));
                 else if (recent.Count == 0)
                     await cli.Out.WriteLineAsync("No run in the last 2 days mailed anyone or is unfinished.");
                 else
@@ -117,7 +137,11 @@ public static class DigestCommands
                         failed = Count(BatchStatus.Failed), uncertain = Count(BatchStatus.Uncertain), cancelled = Count(BatchStatus.Cancelled),
                     },
                     problems = report.Problems.Select(b => new { batchId = b.BatchId, status = b.Status, recipients = b.RecipientIds.Count, error = b.Error }),
-                    refused = report.Refused.Select(r => new { batchId = r.BatchId, subscriberId = r.Refusal.SubscriberId, email = Who(r.Refusal.SubscriberId), reason = r.Refusal.Reason, at = r.Refusal.At }),
+                    refused = report.Refused.Select(r => new
+                    {
+                        batchId = r.BatchId, subscriberId = r.Refusal.SubscriberId, email = Who(r.Refusal.SubscriberId),
+                        reason = r.Refusal.Reason, at = r.Refusal.At
+                    }),
                     events = report.Events,
                     webhookConfigured = report.WebhookConfigured,
                     uncertain = (report.Uncertain ?? []).Select(u => new
@@ -130,25 +154,29 @@ public static class DigestCommands
                     }),
                     healing = (report.Healing ?? []).Select(h => new
                     {
-                        batchId = h.BatchId, attempts = h.Attempts, retryUntil = h.RetryUntil, nextRetryAt = h.NextRetryAt, gaveUpAt = h.GaveUpAt, text = h.Describe(),
+                        batchId = h.BatchId, attempts = h.Attempts, retryUntil = h.RetryUntil,
+                        nextRetryAt = h.NextRetryAt, gaveUpAt = h.GaveUpAt, text = h.Describe(),
                     }),
                 });
                 return 0;
             }
             await cli.Out.WriteLineAsync($"Run {run.RunId}: {run.Status.ToString().ToLowerInvariant()}, window {run.WindowStart:u} to {run.WindowEnd:u}.");
-            await cli.Out.WriteLineAsync($"{run.ArticleCount} articles, {run.RecipientCount} recipients in {run.BatchCount} batches: {Count(BatchStatus.Sent)} sent, " +
+            await cli.Out.WriteLineAsync(
+                $"{run.ArticleCount} articles, {run.RecipientCount} recipients in {run.BatchCount} batches: {Count(BatchStatus.Sent)} sent, " +
                 $"{Count(BatchStatus.Planned)} planned, {Count(BatchStatus.Sending)} sending, {Count(BatchStatus.Failed)} failed, {Count(BatchStatus.Uncertain)} uncertain.");
             if (Count(BatchStatus.Cancelled) > 0)
                 await cli.Out.WriteLineAsync($"{Count(BatchStatus.Cancelled)} batches cancelled: never sent, an article they carried was withdrawn.");
             foreach (var b in report.Problems)
             {
-                await cli.Out.WriteLineAsync($"  batch {b.BatchId} ({b.RecipientIds.Count} recipients): {b.Status.ToString().ToLowerInvariant()}{(b.Error is { } e ? " - " + e : "")}");
+                await cli.Out.WriteLineAsync(
+                    $"  batch {b.BatchId} ({b.RecipientIds.Count} recipients): {b.Status.ToString().ToLowerInvariant()}{(b.Error is { } e ? " - " + e : "")}");
                 if (report.Healing?.FirstOrDefault(h => h.BatchId == b.BatchId) is { } healing)
                     await cli.Out.WriteLineAsync($"    {healing.Describe()}");
             }
             if (report.Refused.Count > 0)
             {
-                await cli.Out.WriteLineAsync($"{report.Refused.Count} recipients refused by the provider (not sent; the rest of their batch was). Correct or remove their address:");
+                await cli.Out.WriteLineAsync(
+                    $"{report.Refused.Count} recipients refused by the provider (not sent; the rest of their batch was). Correct or remove their address:");
                 foreach (var (batchId, r) in report.Refused)
                     await cli.Out.WriteLineAsync($"  subscriber {r.SubscriberId} ({Who(r.SubscriberId)}) in batch {batchId}: {r.Reason}");
             }
@@ -194,7 +222,8 @@ public static class DigestCommands
             await cli.Out.WriteLineAsync($"{r.Articles} articles, {r.PlannedRecipients} recipients in {r.Batches} batches.");
             await cli.Out.WriteLineAsync($"Sent now: {r.BatchesSentNow} batches ({r.RecipientsSentNow} recipients); already sent: {r.BatchesAlreadySent}; failed: {r.BatchesFailed}; uncertain: {r.BatchesUncertain}; being sent: {r.BatchesInProgress}.");
             foreach (var b in r.BatchResults.Where(b => b.Outcome == BatchOutcome.InProgress))
-                await cli.Out.WriteLineAsync($"  batch {b.BatchId}: being sent by another worker right now; `notify digest status {r.RunId}` shows when it is done.");
+                await cli.Out.WriteLineAsync(
+                    $"  batch {b.BatchId}: being sent by another worker right now; `notify digest status {r.RunId}` shows when it is done.");
             if (r.PlanningMessage is { } held)
                 await cli.Out.WriteLineAsync(char.ToUpperInvariant(held[0]) + held[1..] + ".");
         }
@@ -204,7 +233,8 @@ public static class DigestCommands
             foreach (var cancelled in r.BatchResults.Where(b => b.Outcome == BatchOutcome.Cancelled))
                 await cli.Out.WriteLineAsync($"Batch {cancelled.BatchId} of run {r.RunId} cancelled, {cancelled.Error}.");
         if (r.Status == DigestRunStatus.Paused)
-            await cli.Error.WriteLineAsync($"error: run {r.RunId} paused after repeated failures; the hourly timer retries it after the failed batches' backoff " +
+            await cli.Error.WriteLineAsync(
+                $"error: run {r.RunId} paused after repeated failures; the hourly timer retries it after the failed batches' backoff " +
                 $"(until the lateness limit), or fix the cause, then `notify digest resume {r.RunId}`.");
         if (r.BatchesFailed + r.BatchesUncertain > 0 || r.Status == DigestRunStatus.Paused) return ExitCodes.Failed;
         return r.PlanningHeldUntil is null ? ExitCodes.Ok : ExitCodes.TryLater;

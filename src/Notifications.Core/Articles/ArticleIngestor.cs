@@ -70,7 +70,8 @@ public sealed class ArticleIngestor(
                 else
                     logger.LogInformation("Article {BlobName} {Outcome}: {Title}", blobName, outcome, record.Title);
                 foreach (var w in record.WarningList)
-                    logger.LogWarning("Article {BlobName} {Outcome} with a warning: {Code} (line {Line}) {Message}", blobName, outcome, w.Code, w.Line, w.Message);
+                    logger.LogWarning("Article {BlobName} {Outcome} with a warning: {Code} (line {Line}) {Message}",
+                        blobName, outcome, w.Code, w.Line, w.Message);
                 return new IngestResult(blobName, outcome, record);
             }
             if (attempt >= 5) throw new InvalidOperationException($"The index row for article '{blobName}' keeps changing under us; try again.");
@@ -115,7 +116,8 @@ public sealed class ArticleIngestor(
 
         var now = time.GetUtcNow();
         var record = new IndexedArticle(blobName, ArticleStatus.Accepted, a.Title, a.Summary, a.Language, a.Topics, a.Published, a.Url, hash,
-            previous?.AcceptedAt, null, null, a.Format, a.Session, a.Slug ?? a.TranslationOf ?? TranslationKeyOf(blobName), null, a.Editor, a.Alert, Warnings: a.Warnings);
+            previous?.AcceptedAt, null, null, a.Format, a.Session, a.Slug ?? a.TranslationOf ?? TranslationKeyOf(blobName), null, a.Editor, a.Alert,
+            Warnings: a.Warnings);
 
         var owner = await index.ClaimContentAsync(hash, blobName, ct);
         if (owner != blobName)

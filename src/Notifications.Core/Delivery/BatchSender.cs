@@ -42,10 +42,12 @@ public sealed class BatchSender(DeliveryLedger ledger, IRecipientDirectory direc
     /// <summary>Rounds of refused recipients one claim goes through; beyond that the batch counts as failed.</summary>
     private const int MaxRefusalRounds = 5;
 
-    /// <param name="category">What kind of mail it is (the mail's category, and the batch's tag in telemetry): <c>daily</c>, <c>weekly</c>, <c>instant</c>.</param>
+    /// <param name="category">What kind of mail it is (the mail's category, and the batch's tag in telemetry): <c>daily</c>, <c>weekly</c>,
+    /// <c>instant</c>.</param>
     public Task<BatchResult> SendAsync(DeliveryBatch batch, string category, MailContent content, CancellationToken ct, bool resendUncertain = false)
         => telemetry.TraceBatchAsync(batch.RunId, batch.BatchId, category, uncertainCounts: batch.Status != BatchStatus.Uncertain || resendUncertain,
-            () => SendOnceAsync(batch, category, content, ct, resendUncertain), r => new SentBatchTags(r.Outcome.ToString(), r.RecipientsSent, r.RecipientsSkipped, r.Error));
+            () => SendOnceAsync(batch, category, content, ct, resendUncertain),
+            r => new SentBatchTags(r.Outcome.ToString(), r.RecipientsSent, r.RecipientsSkipped, r.Error));
 
     private async Task<BatchResult> SendOnceAsync(DeliveryBatch batch, string category, MailContent content, CancellationToken ct, bool resendUncertain)
     {
@@ -115,7 +117,8 @@ public sealed class BatchSender(DeliveryLedger ledger, IRecipientDirectory direc
                 {
                     // Nothing was sent: record who was refused, then send the same batch to the others.
                     claimed = await RecordRefusedAsync(claimed, e.Refused, ct)
-                              ?? throw new MailOutcomeUnknownException($"Batch {batch.BatchId} changed in the ledger while its refused recipients were recorded.");
+                              ?? throw new MailOutcomeUnknownException(
+                                  $"Batch {batch.BatchId} changed in the ledger while its refused recipients were recorded.");
                     var refusedIds = e.Refused.Select(r => r.Recipient.SubscriberId).ToHashSet(StringComparer.Ordinal);
                     recipients.RemoveAll(r => refusedIds.Contains(r.SubscriberId));
                     skipped += refusedIds.Count;
@@ -124,7 +127,8 @@ public sealed class BatchSender(DeliveryLedger ledger, IRecipientDirectory direc
         }
         catch (MailRecipientsRefusedException e)
         {
-            logger.LogError("Batch {BatchId} of run {RunId} was not sent: SendGrid kept refusing recipients after {Rounds} rounds", batch.BatchId, batch.RunId, MaxRefusalRounds);
+            logger.LogError("Batch {BatchId} of run {RunId} was not sent: SendGrid kept refusing recipients after {Rounds} rounds",
+                batch.BatchId, batch.RunId, MaxRefusalRounds);
             await ledger.TryMoveAsync(claimed, BatchStatus.Failed, error: e.Message, ct: CancellationToken.None);
             return new BatchResult(batch.BatchId, BatchOutcome.Failed, 0, 0, e.Message);
         }
@@ -176,7 +180,10 @@ public sealed class BatchSender(DeliveryLedger ledger, IRecipientDirectory direc
     private async Task<DeliveryBatch?> RecordRefusedAsync(DeliveryBatch claimed, IReadOnlyList<RefusedRecipient> refused, CancellationToken ct)
     {
         var at = time.GetUtcNow();
-        var recorded = await ledger.RecordRefusedAsync(claimed, refused.Select(r => new RecipientRefusal(r.Recipient.SubscriberId, r.Reason, at)).ToList(), CancellationToken.None);
+        var recorded = await ledger.RecordRefusedAsync(
+            claimed,
+            refused.Select(r => new RecipientRefusal(r.Recipient.SubscriberId, r.Reason, at)).ToList(),
+            CancellationToken.None);
         if (recorded is null) return null;
         foreach (var r in refused)
         {
@@ -199,7 +206,8 @@ public sealed class BatchSender(DeliveryLedger ledger, IRecipientDirectory direc
     private async Task<List<Recipient>> RecipientsAsync(DeliveryBatch batch, CancellationToken ct)
     {
         if (batch is not { Planned: { } planned, PlannedAt: { } plannedAt })
-            throw new InvalidOperationException($"Batch {batch.BatchId} of run {batch.RunId} carries no recipients' addresses: it was not written by the planner.");
+            throw new InvalidOperationException(
+                $"Batch {batch.BatchId} of run {batch.RunId} carries no recipients' addresses: it was not written by the planner.");
         var asPlanned = planned.ToDictionary(p => p.SubscriberId, StringComparer.Ordinal);
         // Refused by the provider on an earlier try of this batch: not sent again.
         var refused = (batch.Refusals ?? []).Select(r => r.SubscriberId).ToHashSet(StringComparer.Ordinal);

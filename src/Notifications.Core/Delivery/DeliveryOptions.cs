@@ -51,7 +51,8 @@ public sealed class DeliveryOptions
 
     /// <summary>The first retry's delay after a 5xx or an unreachable SendGrid; doubled for each further retry, with jitter.</summary>
     [Range(typeof(TimeSpan), "00:00:00.001", "00:00:30", ParseLimitsInInvariantCulture = true,
-        ErrorMessage = "Delivery:RetryBaseDelay must be between 00:00:00.001 and 00:00:30 (the first retry's delay, doubled for each further retry), e.g. 00:00:01.")]
+        ErrorMessage =
+            "Delivery:RetryBaseDelay must be between 00:00:00.001 and 00:00:30 (the first retry's delay, doubled for each further retry), e.g. 00:00:01.")]
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>The longest a 429 answer is waited out (until X-RateLimit-Reset or Retry-After); longer, and the batch is given up as not sent.</summary>
@@ -85,7 +86,8 @@ public sealed class DeliveryOptions
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>SendGrid requests per second from this process, retries included (a token bucket shared by all sends); 0 = unlimited.</summary>
-    [Range(0.0, 10_000.0, ErrorMessage = "Delivery:RequestsPerSecond must be between 0 and 10000 (SendGrid requests per second from this process; 0 = unlimited).")]
+    [Range(0.0, 10_000.0,
+        ErrorMessage = "Delivery:RequestsPerSecond must be between 0 and 10000 (SendGrid requests per second from this process; 0 = unlimited).")]
     public double RequestsPerSecond { get; set; } = 10;
 
     // How the hourly timer retries Failed batches of recent runs (FailedBatchHealer).

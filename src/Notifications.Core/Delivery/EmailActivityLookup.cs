@@ -42,7 +42,8 @@ public sealed class EmailActivityLookup(IHttpClientFactory httpClients, IOptions
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, url);
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", o.ApiKey);
-            using var response = await httpClients.CreateClient(SendGridTransport.HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            using var response = await httpClients.CreateClient(SendGridTransport.HttpClientName)
+                .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
             if (!response.IsSuccessStatusCode)
                 return Failed(runId, batchId, $"the Email Activity API answered {(int)response.StatusCode}" +
                     ((int)response.StatusCode is 401 or 403 ? " (is the Email Activity add-on bought, and may the API key read it?)" : ""));
@@ -66,7 +67,9 @@ public sealed class EmailActivityLookup(IHttpClientFactory httpClients, IOptions
                          && DateTimeOffset.TryParse(t.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)
                     ? parsed
                     : time.GetUtcNow();
-                var status = m.TryGetProperty("status", out var s) && s.ValueKind == JsonValueKind.String && s.GetString() is { Length: > 0 and <= 40 } text ? text : "found";
+                var status = m.TryGetProperty("status", out var s) && s.ValueKind == JsonValueKind.String && s.GetString() is { Length: > 0 and <= 40 } text
+                    ? text
+                    : "found";
                 if (earliest is null || at < earliest.At)
                     earliest = new BatchEvidence(at, "email activity: " + status);
             }
@@ -74,7 +77,9 @@ public sealed class EmailActivityLookup(IHttpClientFactory httpClients, IOptions
         }
         catch (Exception e) when (e is HttpRequestException or JsonException or OperationCanceledException && !ct.IsCancellationRequested)
         {
-            return Failed(runId, batchId, e is OperationCanceledException ? $"no answer within Delivery:RequestTimeout ({delivery.Value.RequestTimeout})" : e.Message);
+            return Failed(runId, batchId, e is OperationCanceledException
+                ? $"no answer within Delivery:RequestTimeout ({delivery.Value.RequestTimeout})"
+                : e.Message);
         }
     }
 

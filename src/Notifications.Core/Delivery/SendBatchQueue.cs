@@ -50,6 +50,13 @@ public sealed class SendBatchQueue(StorageResources storage, ILogger<SendBatchQu
     public async Task<int> DrainAsync(Func<SendBatchMessage, CancellationToken, Task> send, TimeSpan visibilityTimeout, CancellationToken ct = default)
     {
         await storage.EnsureCreatedAsync();
-        return await QueueDrain.DrainAsync(storage.SendBatches, storage.SendBatchesPoison, "Send-batches", (text, token) => send(Deserialize(text), token), visibilityTimeout, logger, ct);
+        return await QueueDrain.DrainAsync(
+            storage.SendBatches,
+            storage.SendBatchesPoison,
+            "Send-batches",
+            (text, token) => send(Deserialize(text), token),
+            visibilityTimeout,
+            logger,
+            ct);
     }
 }

@@ -67,7 +67,8 @@ public static class DigestSamples
         }, unsubscribeUrl, preferencesUrl);
 
     /// <summary>Oldest first: the PTC report, the HSC report, the workshop (so previews list them in that order).</summary>
-    private static int Order(string blob) => blob.StartsWith("samples/ptc", StringComparison.Ordinal) ? 0 : blob.StartsWith("samples/hsc", StringComparison.Ordinal) ? 1 : 2;
+    private static int Order(string blob)
+        => blob.StartsWith("samples/ptc", StringComparison.Ordinal) ? 0 : blob.StartsWith("samples/hsc", StringComparison.Ordinal) ? 1 : 2;
 
     private static IndexedArticle Article(string blob, string language, string? translationKey, string title, string summary, string? url,
         IReadOnlyList<string> topics, SessionInfo session)

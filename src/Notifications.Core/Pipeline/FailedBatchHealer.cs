@@ -91,7 +91,8 @@ public sealed class FailedBatchHealer(
             {
                 // Paused: nothing is visited until one of its failed batches is due; then that retry is the probe.
                 if (failed.Count == 0) continue;
-                if (await runs.TryUpdateAsync(run with { Status = DigestRunStatus.Planned, ConsecutiveFailures = o.PauseAfterFailures - 1 }, ct) is not { } planned)
+                if (await runs.TryUpdateAsync(
+                        run with { Status = DigestRunStatus.Planned, ConsecutiveFailures = o.PauseAfterFailures - 1 }, ct) is not { } planned)
                     continue; // changed meanwhile (an admin resumed it, another tick did): the next tick looks again
                 logger.LogWarning("Run {RunId} resumed by the hourly timer: {Count} failed batches are due for a retry; one more failure pauses it again",
                     run.RunId, failed.Count);

@@ -4,7 +4,8 @@ namespace Notifications.Storage;
 public sealed record ErasedSubscriber(string Id, string? Email, string? Name)
 {
     /// <summary>The personal values to look for in free text (error messages, audit details), longest first.</summary>
-    public IReadOnlyList<string> PersonalValues => new[] { Email, Name }.OfType<string>().Where(v => v.Trim().Length >= 3).OrderByDescending(v => v.Length).ToList();
+    public IReadOnlyList<string> PersonalValues
+        => new[] { Email, Name }.OfType<string>().Where(v => v.Trim().Length >= 3).OrderByDescending(v => v.Length).ToList();
 
     /// <summary>The text with every personal value (ignoring case) replaced by "[erased]".</summary>
     public string Scrub(string text)
@@ -14,7 +15,8 @@ public sealed record ErasedSubscriber(string Id, string? Email, string? Name)
     public bool IsIn(string? text) => text is { Length: > 0 } && PersonalValues.Any(v => text.Contains(v, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>True when the text quotes the address (ignoring case).</summary>
-    public bool HasAddressIn(string? text) => text is { Length: > 0 } && Email is { Length: > 0 } email && text.Contains(email, StringComparison.OrdinalIgnoreCase);
+    public bool HasAddressIn(string? text)
+        => text is { Length: > 0 } && Email is { Length: > 0 } email && text.Contains(email, StringComparison.OrdinalIgnoreCase);
 }
 
 /// <summary>What one store removed for an erasure; <paramref name="Left"/> says what it could not remove yet, and why.</summary>

@@ -53,7 +53,8 @@ public sealed class StorageOptions : IValidatableObject
     }
 
     /// <summary>Where articles land. The ArticlePublished blob trigger reads the same setting (<c>%Storage:ArticlesContainer%</c>).</summary>
-    [Required, RegularExpression(ContainerName, ErrorMessage = "Storage:ArticlesContainer must be a valid blob container name (3-63 lowercase letters, digits, hyphens).")]
+    [Required, RegularExpression(ContainerName,
+        ErrorMessage = "Storage:ArticlesContainer must be a valid blob container name (3-63 lowercase letters, digits, hyphens).")]
     public string ArticlesContainer { get; set; } = "articles";
 
     [Required, RegularExpression(ContainerName, ErrorMessage = "Storage:RejectedArticlesContainer must be a valid blob container name.")]
@@ -66,7 +67,8 @@ public sealed class StorageOptions : IValidatableObject
     [Required, RegularExpression(ContainerName, ErrorMessage = "Storage:TemplatesContainer must be a valid blob container name.")]
     public string TemplatesContainer { get; set; } = "templates";
 
-    [Required, RegularExpression(TableName, ErrorMessage = "Storage:ArticleIndexTable must be a valid table name (3-63 letters and digits, starting with a letter).")]
+    [Required, RegularExpression(TableName,
+        ErrorMessage = "Storage:ArticleIndexTable must be a valid table name (3-63 letters and digits, starting with a letter).")]
     public string ArticleIndexTable { get; set; } = "ArticleIndex";
 
     [Required, RegularExpression(TableName, ErrorMessage = "Storage:SubscribersTable must be a valid table name.")]
@@ -83,7 +85,8 @@ public sealed class StorageOptions : IValidatableObject
     public string DeliveryLedgerTable { get; set; } = "DeliveryLedger";
 
     /// <summary>The queue of send batches. The SendBatch trigger reads the same setting (<c>%Storage:SendBatchesQueue%</c>).</summary>
-    [Required, RegularExpression(ContainerName, ErrorMessage = "Storage:SendBatchesQueue must be a valid queue name (3-63 lowercase letters, digits, hyphens).")]
+    [Required, RegularExpression(ContainerName,
+        ErrorMessage = "Storage:SendBatchesQueue must be a valid queue name (3-63 lowercase letters, digits, hyphens).")]
     public string SendBatchesQueue { get; set; } = "send-batches";
 
     [Required, RegularExpression(TableName, ErrorMessage = "Storage:AuditTable must be a valid table name.")]
@@ -103,8 +106,10 @@ public sealed class StorageOptions : IValidatableObject
     [Required, RegularExpression(TableName, ErrorMessage = "Storage:SubscribeRequestsTable must be a valid table name.")]
     public string SubscribeRequestsTable { get; set; } = "SubscribeRequests";
 
-    /// <summary>The queue of confirmation emails to send. The SubscribeConfirmation trigger reads the same setting (<c>%Storage:SubscribeConfirmationsQueue%</c>).</summary>
-    [Required, RegularExpression(ContainerName, ErrorMessage = "Storage:SubscribeConfirmationsQueue must be a valid queue name (3-63 lowercase letters, digits, hyphens).")]
+    /// <summary>The queue of confirmation emails to send. The SubscribeConfirmation trigger reads the same setting
+    /// (<c>%Storage:SubscribeConfirmationsQueue%</c>).</summary>
+    [Required, RegularExpression(ContainerName,
+        ErrorMessage = "Storage:SubscribeConfirmationsQueue must be a valid queue name (3-63 lowercase letters, digits, hyphens).")]
     public string SubscribeConfirmationsQueue { get; set; } = "subscribe-confirmations";
 
     IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)

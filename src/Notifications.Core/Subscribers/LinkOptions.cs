@@ -21,11 +21,14 @@ public sealed class LinkOptionsValidator : IValidateOptions<LinkOptions>
     {
         var value = options.BaseUrl?.Trim() ?? "";
         if (value.Length == 0)
-            return ValidateOptionsResult.Fail("Links:BaseUrl is empty: set it to the absolute address where /api/... is served, e.g. https://notify.secretariat.example.");
+            return ValidateOptionsResult.Fail(
+                "Links:BaseUrl is empty: set it to the absolute address where /api/... is served, e.g. https://notify.secretariat.example.");
         if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || string.IsNullOrEmpty(uri.Host))
-            return ValidateOptionsResult.Fail($"Links:BaseUrl '{value}' is not an absolute http(s) address: use one such as https://notify.secretariat.example.");
+            return ValidateOptionsResult.Fail(
+                $"Links:BaseUrl '{value}' is not an absolute http(s) address: use one such as https://notify.secretariat.example.");
         if (!string.IsNullOrEmpty(uri.Query) || !string.IsNullOrEmpty(uri.Fragment) || !string.IsNullOrEmpty(uri.UserInfo))
-            return ValidateOptionsResult.Fail($"Links:BaseUrl '{value}' must not have a query, a fragment or credentials: give only scheme, host, port and path.");
+            return ValidateOptionsResult.Fail(
+                $"Links:BaseUrl '{value}' must not have a query, a fragment or credentials: give only scheme, host, port and path.");
         if (uri.AbsolutePath.TrimEnd('/').EndsWith("/api", StringComparison.OrdinalIgnoreCase))
             return ValidateOptionsResult.Fail($"Links:BaseUrl '{value}' ends with /api: give the address without it (links add /api/...).");
         return ValidateOptionsResult.Success;

@@ -71,7 +71,8 @@ public sealed class SubscriberEraser(SubscriberStore store, SubscriberAudit audi
         var again = subscriber is null && suppression is not null;
         await audit.RecordAsync(id, actor, again ? "erased again" : "erased", details, ct);
         var report = new ErasureReport(id, suppression?.Reason, again, steps);
-        logger.LogInformation("Erased subscriber {SubscriberId} ({Reason}); removed: {Removed}; left: {Left}", id, suppression?.Reason ?? "never confirmed, not suppressed",
+        logger.LogInformation("Erased subscriber {SubscriberId} ({Reason}); removed: {Removed}; left: {Left}",
+            id, suppression?.Reason ?? "never confirmed, not suppressed",
             string.Join(", ", steps.Select(s => $"{s.Store} {s.Removed}")), report.Left.Count == 0 ? "nothing" : string.Join("; ", report.Left));
         return report;
     }

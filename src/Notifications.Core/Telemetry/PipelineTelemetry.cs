@@ -15,14 +15,19 @@ public readonly record struct SentBatchTags(string Outcome, int RecipientsSent, 
 /// <summary>
 /// The pipeline's own traces and metrics: one <see cref="ActivitySource"/> and one <see cref="System.Diagnostics.Metrics.Meter"/>, both named
 /// <see cref="Name"/>. Core classes call it at one place each (ingest, plan, batch send, SendGrid request), saying what happened in plain
-/// values (ids, names, counts: this foundation knows none of their types); what is counted, and how outcomes map to tags, is decided here. Nothing here carries an address or a token: tags are ids, names, outcomes and codes, and
+/// values (ids, names, counts: this foundation knows none of their types); what is counted, and how outcomes map to tags, is decided here.
+/// Nothing here carries an address or a token: tags are ids, names, outcomes and codes, and
 /// exception messages recorded on activities are scrubbed (<see cref="LogScrubber"/>).
 /// <list type="table">
-/// <item><term><c>notifications.articles.ingested</c></term><description>counter; <c>outcome</c>: accepted, updated, unchanged, draft, duplicate, rejected, withdrawn, missing</description></item>
-/// <item><term><c>notifications.articles.rejected</c></term><description>counter; <c>code</c>: the rejection code (missing-title, too-large, ...)</description></item>
-/// <item><term><c>notifications.runs.planned</c></term><description>counter; <c>kind</c>: scheduled, manual, alert; <c>frequency</c>: daily, weekly, instant</description></item>
+/// <item><term><c>notifications.articles.ingested</c></term><description>counter; <c>outcome</c>: accepted, updated, unchanged, draft,
+/// duplicate, rejected, withdrawn, missing</description></item>
+/// <item><term><c>notifications.articles.rejected</c></term><description>counter; <c>code</c>: the rejection code (missing-title,
+/// too-large, ...)</description></item>
+/// <item><term><c>notifications.runs.planned</c></term><description>counter; <c>kind</c>: scheduled, manual, alert; <c>frequency</c>:
+/// daily, weekly, instant</description></item>
 /// <item><term><c>notifications.delivery.batches</c></term><description>counter; <c>outcome</c>: sent, failed, uncertain; <c>frequency</c></description></item>
-/// <item><term><c>notifications.delivery.recipients</c></term><description>counter; <c>outcome</c>: sent, skipped (no longer active at send time); <c>frequency</c></description></item>
+/// <item><term><c>notifications.delivery.recipients</c></term><description>counter; <c>outcome</c>: sent, skipped (no longer active at
+/// send time); <c>frequency</c></description></item>
 /// <item><term><c>notifications.sendgrid.request.duration</c></term><description>histogram, seconds, one measurement per HTTP request (each retry
 /// is one); <c>http.response.status_code</c> when SendGrid answered, else <c>error.type</c> (timeout, or the exception's type)</description></item>
 /// </list>
@@ -71,7 +76,8 @@ public sealed class PipelineTelemetry
 
     public Meter Meter { get; }
 
-    /// <summary>Around one ingestion (ArticleIngestor.IngestAsync): an activity, and the outcome counted (and the rejection code, when <paramref name="describe"/> gives one).</summary>
+    /// <summary>Around one ingestion (ArticleIngestor.IngestAsync): an activity, and the outcome counted (and the rejection code, when
+    /// <paramref name="describe"/> gives one).</summary>
     public async Task<T> TraceIngestAsync<T>(string blobName, Func<Task<T>> ingest, Func<T, IngestTags> describe)
     {
         using var activity = ActivitySource.StartActivity(IngestActivity);
@@ -136,7 +142,8 @@ public sealed class PipelineTelemetry
     /// recipients, by <paramref name="frequency"/> (the frequency's name). A batch that was already sent, in progress elsewhere, or left
     /// uncertain without being resent (<paramref name="uncertainCounts"/> false: it was Uncertain before and is not resent) is not counted.
     /// </summary>
-    public async Task<T> TraceBatchAsync<T>(string runId, string batchId, string frequency, bool uncertainCounts, Func<Task<T>> send, Func<T, SentBatchTags> describe)
+    public async Task<T> TraceBatchAsync<T>(string runId, string batchId, string frequency, bool uncertainCounts, Func<Task<T>> send,
+        Func<T, SentBatchTags> describe)
     {
         using var activity = ActivitySource.StartActivity(SendBatchActivity);
         activity?.SetTag("notifications.run.id", runId);

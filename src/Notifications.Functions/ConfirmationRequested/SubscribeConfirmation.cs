@@ -10,6 +10,7 @@ namespace Notifications.Functions.ConfirmationRequested;
 public sealed class SubscribeConfirmation(Pipeline.ConfirmationRequested confirmationRequested)
 {
     [Function(nameof(SubscribeConfirmation))]
-    public Task Run([QueueTrigger("%Storage:SubscribeConfirmationsQueue%", Connection = "AzureWebJobsStorage")] string message, CancellationToken cancellationToken)
+    public Task Run([QueueTrigger("%Storage:SubscribeConfirmationsQueue%", Connection = "AzureWebJobsStorage")] string message,
+        CancellationToken cancellationToken)
         => confirmationRequested.SendAsync(SubscribeConfirmationQueue.Deserialize(message), cancellationToken);
 }

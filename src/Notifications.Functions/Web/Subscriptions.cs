@@ -21,10 +21,12 @@ public sealed class Subscriptions(SubscriptionPages pages)
         => pages.WithBodyLimitAsync(request, pages.ConfirmAsync, ct);
 
     [Function("Unsubscribe")]
-    public Task<IResult> Unsubscribe([HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", Route = "unsubscribe")] HttpRequest request, CancellationToken ct)
+    public Task<IResult> Unsubscribe([HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", Route = "unsubscribe")] HttpRequest request,
+        CancellationToken ct)
         => pages.UnsubscribeAsync(request, ct);
 
     [Function("Preferences")]
-    public Task<IResult> Preferences([HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", Route = "preferences")] HttpRequest request, CancellationToken ct)
+    public Task<IResult> Preferences([HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", Route = "preferences")] HttpRequest request,
+        CancellationToken ct)
         => pages.PreferencesAsync(request, ct);
 }

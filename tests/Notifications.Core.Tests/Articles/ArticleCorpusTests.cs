@@ -42,7 +42,8 @@ public sealed class ArticleCorpusTests(AzuriteFixture azurite)
         Check(expected, "messageIncludes", e => Assert.Contains(e.GetString()!, a.Rejection?.Message));
         Check(expected, "session", e => CheckSession(e, a.SessionOrNone));
         Check(expected, "bodyIncludes", e => Assert.All(e.EnumerateArray(), s => Assert.Contains(s.GetString()!, run.Bodies[file])));
-        Check(expected, "bodyExcludes", e => Assert.All(e.EnumerateArray(), s => Assert.DoesNotContain(s.GetString()!, run.Bodies[file], StringComparison.OrdinalIgnoreCase)));
+        Check(expected, "bodyExcludes", e => Assert.All(e.EnumerateArray(),
+            s => Assert.DoesNotContain(s.GetString()!, run.Bodies[file], StringComparison.OrdinalIgnoreCase)));
 
         // Whatever the file, no line break survives into a title or summary (it would become a mail header).
         Assert.DoesNotContain(a.Title, c => c is '\r' or '\n');
@@ -111,7 +112,9 @@ public sealed class ArticleCorpusTests(AzuriteFixture azurite)
     }
 
     private static byte[] ContentOf(string file)
-        => file == "oversized.md" ? [.. "---\ntitle: Too big\n---\n"u8, .. Enumerable.Repeat((byte)'x', 1024 * 1024)] : File.ReadAllBytes(Path.Combine(Folder, file));
+        => file == "oversized.md"
+            ? [.. "---\ntitle: Too big\n---\n"u8, .. Enumerable.Repeat((byte)'x', 1024 * 1024)]
+            : File.ReadAllBytes(Path.Combine(Folder, file));
 
     private async Task<CorpusRun> RunAsync()
     {

@@ -17,7 +17,10 @@ public sealed class ArticleRejectionNoticeTests(AzuriteFixture azurite)
         var settings = TestSettings.For(azurite, outbox);
         settings["Articles:EditorsEmail"] = "Editors@Secretariat.example";
         await using var host = await TestHost.StartAsync(settings);
-        await host.Get<ArticlePublisher>().PublishAsync("2026/untitled.md", new MemoryStream(Encoding.UTF8.GetBytes("---\ntopics: [e-commerce]\n---\nA body without a title.\n")), Ct);
+        await host.Get<ArticlePublisher>().PublishAsync(
+            "2026/untitled.md",
+            new MemoryStream(Encoding.UTF8.GetBytes("---\ntopics: [e-commerce]\n---\nA body without a title.\n")),
+            Ct);
 
         var result = await host.Get<ArticleIngestor>().IngestAsync("2026/untitled.md", Ct);
 

@@ -40,15 +40,20 @@ public sealed class MicroBenchmarkSmokeTests
         // Discovery finds them all (more may be added): a rename or a lost [Benchmark] does not silently shrink the smoke test.
         Assert.Subset(
             BenchmarkTypes().Select(t => t.Name).ToHashSet(),
-            new HashSet<string> { "ArticleParsingBenchmarks", "DigestRenderingBenchmarks", "SendGridPayloadBenchmarks", "TokenBenchmarks", "WebhookSignatureBenchmarks" });
+            new HashSet<string>
+            {
+                "ArticleParsingBenchmarks", "DigestRenderingBenchmarks", "SendGridPayloadBenchmarks", "TokenBenchmarks", "WebhookSignatureBenchmarks"
+            });
         foreach (var type in BenchmarkTypes())
         {
-            Assert.True(type.GetCustomAttribute<MemoryDiagnoserAttribute>() is not null, $"{type.Name} has no [MemoryDiagnoser]: its table would have no Allocated column.");
+            Assert.True(type.GetCustomAttribute<MemoryDiagnoserAttribute>() is not null,
+                $"{type.Name} has no [MemoryDiagnoser]: its table would have no Allocated column.");
             foreach (var method in BenchmarkMethods(type))
             {
                 // A void benchmark lets the JIT drop the work it measures; returning the result makes BenchmarkDotNet consume it.
                 var returned = UnwrapAwaitable(method.ReturnType);
-                Assert.True(returned is not null && returned != typeof(void), $"{type.Name}.{method.Name} returns nothing: return the result so it is consumed.");
+                Assert.True(returned is not null && returned != typeof(void),
+                    $"{type.Name}.{method.Name} returns nothing: return the result so it is consumed.");
             }
         }
     }
@@ -85,7 +90,8 @@ public sealed class MicroBenchmarkSmokeTests
     }
 
     /// <summary>As BenchmarkDotNet runs one case: a new instance, its parameters set, global setup, one iteration, the cleanups.</summary>
-    private static async Task<object?> RunOnceAsync(Type type, MethodInfo benchmark, IReadOnlyList<(MemberInfo Member, object? Value)> parameters, object?[] arguments)
+    private static async Task<object?> RunOnceAsync(Type type, MethodInfo benchmark, IReadOnlyList<(MemberInfo Member, object? Value)> parameters,
+        object?[] arguments)
     {
         var instance = Activator.CreateInstance(type)!;
         foreach (var (member, value) in parameters)

@@ -39,7 +39,8 @@ public sealed class SendGridEventProcessorTests(AzuriteFixture azurite)
         var named = "0123456789abcdef0123456789abcdef";
         DeliveryEvent[] events =
         [
-            Event("ev-bounce", "bounce", "someone@customs.example", subscriberId: " 0123456789ABCDEF0123456789abcdef", type: "bounce", reason: "550 5.1.1 no such user"),
+            Event("ev-bounce", "bounce", "someone@customs.example", subscriberId: " 0123456789ABCDEF0123456789abcdef", type: "bounce",
+                reason: "550 5.1.1 no such user"),
             Event("ev-blocked", "bounce", "someone@customs.example", subscriberId: named, type: "blocked"),
             Event("ev-dropped", "dropped", " A.Karimov@Customs.UZ.example", reason: "Bounced Address"),
             Event("ev-dropped-spam", "dropped", "a.karimov@customs.uz.example", reason: "Spam Content"),

@@ -167,7 +167,8 @@ public sealed class DigestScheduleTests
         Assert.NotNull(due);
         Assert.Equal(createdAt.AddDays(-7), due.WindowStart);
 
-        var shorter = Schedule(o => o.FirstDigestLookBack = TimeSpan.FromDays(2)).Due(Daily, "Europe/Brussels", null, createdAt, null, At("2026-11-26T07:00:00Z"));
+        var shorter = Schedule(o => o.FirstDigestLookBack = TimeSpan.FromDays(2))
+            .Due(Daily, "Europe/Brussels", null, createdAt, null, At("2026-11-26T07:00:00Z"));
         Assert.NotNull(shorter);
         Assert.Equal(createdAt.AddDays(-2), shorter.WindowStart);
     }
@@ -369,7 +370,8 @@ public sealed class DigestScheduleTests
     [InlineData(-1)]
     [InlineData(24)]
     public void DeliveryHourOutsideTheDayIsRejected(int hour)
-        => Assert.Contains("0 to 23", Assert.Throws<ArgumentOutOfRangeException>(() => Schedule().Due(Daily, "UTC", hour, LongAgo, null, At("2026-11-26T07:00:00Z"))).Message);
+        => Assert.Contains("0 to 23", Assert.Throws<ArgumentOutOfRangeException>(
+            () => Schedule().Due(Daily, "UTC", hour, LongAgo, null, At("2026-11-26T07:00:00Z"))).Message);
 
     [Fact]
     public void DefaultOptionsAreValid() => Assert.Empty(Validate(new ScheduleOptions()));

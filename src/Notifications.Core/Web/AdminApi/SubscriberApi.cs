@@ -81,7 +81,9 @@ public sealed class SubscriberApi(SubscriberAdmin admin, SubscriberStore store, 
         }
         catch (InvalidSubscriberException e)
         {
-            return e.IsConflict ? Problems.Conflict(e.Field, e.Message + (e.Field == "overrideSuppression" ? "" : " Change it with PATCH.")) : Problems.BadRequest(e.Field, e.Message);
+            return e.IsConflict
+                ? Problems.Conflict(e.Field, e.Message + (e.Field == "overrideSuppression" ? "" : " Change it with PATCH."))
+                : Problems.BadRequest(e.Field, e.Message);
         }
     }
 
@@ -181,7 +183,8 @@ public sealed class SubscriberApi(SubscriberAdmin admin, SubscriberStore store, 
     private static IResult? IdProblem(string id, out string key)
     {
         key = "";
-        const string Expected = "give the subscriber's id (32 hexadecimal characters, the `id` of a listing) or their address, URL-encoded (name%40customs.example).";
+        const string Expected =
+            "give the subscriber's id (32 hexadecimal characters, the `id` of a listing) or their address, URL-encoded (name%40customs.example).";
         var value = id.Length > MaxIdLength * 3 ? id : Uri.UnescapeDataString(id);
         if (value.Length > MaxIdLength)
             return Problems.BadRequest("id", $"id is {value.Length} characters long; {Expected}");
@@ -214,7 +217,9 @@ public sealed class SubscriberApi(SubscriberAdmin admin, SubscriberStore store, 
     /// <summary>The request's media type is <paramref name="expected"/> (parameters such as charset aside); "+json" matches a suffix.</summary>
     private static bool IsMediaType(HttpRequest request, string expected)
         => Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(request.ContentType, out var type) && type.MediaType.Value is { } media
-           && (expected.StartsWith('+') ? media.EndsWith(expected, StringComparison.OrdinalIgnoreCase) : string.Equals(media, expected, StringComparison.OrdinalIgnoreCase));
+           && (expected.StartsWith('+')
+               ? media.EndsWith(expected, StringComparison.OrdinalIgnoreCase)
+               : string.Equals(media, expected, StringComparison.OrdinalIgnoreCase));
 
     private static IResult NotFound(string id)
         => Problems.NotFound($"No subscriber '{(id.Contains('@') ? EmailAddress.Mask(id) : id)}'.");
@@ -237,7 +242,8 @@ public sealed class SubscriberApi(SubscriberAdmin admin, SubscriberStore store, 
         foreach (var property in body.EnumerateObject())
         {
             if (property.Name == "email" && !allowed.Contains("email"))
-                return (default, Problems.BadRequest("email", "The address cannot change (it is the subscriber's identity): erase the subscriber and create a new one."));
+                return (default, Problems.BadRequest("email",
+                    "The address cannot change (it is the subscriber's identity): erase the subscriber and create a new one."));
             if (!allowed.Contains(property.Name))
                 return (default, Problems.BadRequest(property.Name, $"'{property.Name}' is not a field; use {string.Join(", ", allowed)}."));
             if (property.Name == "deliveryHour")
@@ -250,7 +256,8 @@ public sealed class SubscriberApi(SubscriberAdmin admin, SubscriberStore store, 
                 ? property.Value.ValueKind is JsonValueKind.Array && property.Value.EnumerateArray().All(t => t.ValueKind == JsonValueKind.String)
                 : property.Value.ValueKind == JsonValueKind.String;
             if (!ok)
-                return (default, Problems.BadRequest(property.Name, property.Name == "topics" ? "topics must be an array of strings." : $"{property.Name} must be a string."));
+                return (default, Problems.BadRequest(property.Name,
+                    property.Name == "topics" ? "topics must be an array of strings." : $"{property.Name} must be a string."));
         }
         return (body, null);
     }

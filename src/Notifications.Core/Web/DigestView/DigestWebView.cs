@@ -19,7 +19,8 @@ public sealed partial class DigestWebView(DigestArchive archive, SubscriptionLin
         var valid = RunId().IsMatch(runId) && Variant().IsMatch(variant);
         if (!valid || await archive.LoadAsync(runId, variant, ct) is not { } digest)
             return pages.DigestNotFound(request, variant.Length >= 2 ? variant[..2] : null);
-        var html = (digest.Placeholders ?? MailPlaceholders.Legacy).Apply(digest.Html, new Recipient("", "", "subscriber", links.Subscribe(), links.Subscribe()));
+        var html = (digest.Placeholders ?? MailPlaceholders.Legacy)
+            .Apply(digest.Html, new Recipient("", "", "subscriber", links.Subscribe(), links.Subscribe()));
         return PageResults.WithSecurityHeaders(Results.Content(html, "text/html; charset=utf-8"));
     }
 
