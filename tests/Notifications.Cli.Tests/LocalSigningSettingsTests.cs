@@ -57,7 +57,8 @@ public sealed class LocalSigningSettingsTests : IDisposable
     public async Task ACommandThatBuildsNoLinkIsNotRefused()
     {
         // An address the rules refuse: the command gets as far as validating it (past the refusal), and touches no storage.
-        var run = await CliRun.RunAsync(new Dictionary<string, string?>
+        var run = await CliRun.RunAsync(
+            new Dictionary<string, string?>
             {
                 [DeployedStorageSetting] = DeployedStorage,
                 ["Subscribers:IdKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32))
