@@ -94,13 +94,16 @@ public static class BenchmarkInputs
     ];
 
     private static readonly string[] FirstNames =
-        ["Dilnoza", "Jane", "Anne", "Oleg", "Amina", "Pierre", "Yuki", "Карина", "Sébastien", "Nurlan", "Maria", "Хуршид", "Chloé", "Ahmed", "Ingrid", "Tomás"];
+        ["Dilnoza", "Jane", "Anne", "Oleg", "Amina", "Pierre", "Yuki", "Карина",
+        "Sébastien", "Nurlan", "Maria", "Хуршид", "Chloé", "Ahmed", "Ingrid", "Tomás"];
 
     private static readonly string[] LastNames =
-        ["Karimova", "Smith", "Dupont", "Иванов", "Okafor", "Lefèvre", "Tanaka", "Абдуллаева", "García", "Nazarbekov", "O'Brien", "Müller", "Rossi", "Haddad"];
+        ["Karimova", "Smith", "Dupont", "Иванов", "Okafor", "Lefèvre", "Tanaka",
+        "Абдуллаева", "García", "Nazarbekov", "O'Brien", "Müller", "Rossi", "Haddad"];
 
     private static readonly string[] Domains =
-        ["customs.uz.example", "hmrc.example", "douane.example", "customs.example", "zoll.example", "aduana.example", "tamozhnya.example", "customs.go.example"];
+        ["customs.uz.example", "hmrc.example", "douane.example", "customs.example",
+        "zoll.example", "aduana.example", "tamozhnya.example", "customs.go.example"];
 
     /// <summary>
     /// <paramref name="count"/> distinct recipients as <see cref="BatchSender"/> makes them: their own name (Latin, Cyrillic, accents,

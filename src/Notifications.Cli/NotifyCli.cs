@@ -8,7 +8,12 @@ public static class NotifyCli
 {
     /// <param name="settings">Settings that override every other source (tests use them).</param>
     /// <param name="ct">Cancels a long-running command (`serve`); Ctrl+C does the same from a terminal.</param>
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, IReadOnlyDictionary<string, string?>? settings = null, CancellationToken ct = default)
+    public static async Task<int> RunAsync(
+        string[] args,
+        TextWriter output,
+        TextWriter error,
+        IReadOnlyDictionary<string, string?>? settings = null,
+        CancellationToken ct = default)
     {
         var context = new CliContext(output, error, settings ?? new Dictionary<string, string?>());
         var root = new RootCommand("notify: publish articles, manage subscribers and run digests of the Notifications pipeline.")

@@ -101,20 +101,24 @@ public sealed class ArticlesLifecycleCommandTests(AzuriteFixture azurite) : IDis
     {
         var outbox = _temp.Combine("outbox");
         var settings = TestSettings.For(azurite, outbox);
-        Assert.Equal(0, (await CliRun.RunAsync(settings, "subscribers", "add", "--email", "instant@customs.example", "--name", "Instant", "--organization", "Org", "--frequency", "instant")).ExitCode);
-        Assert.Equal(0, (await CliRun.RunAsync(settings, "articles", "publish", _temp.Write("oops.md", "---\ntitle: A report published by mistake\n---\nBody.\n"))).ExitCode);
+        Assert.Equal(0, (await CliRun.RunAsync(settings, "subscribers", "add", "--email", "instant@customs.example", "--name", "Instant",
+            "--organization", "Org", "--frequency", "instant")).ExitCode);
+        Assert.Equal(0, (await CliRun.RunAsync(settings, "articles", "publish",
+            _temp.Write("oops.md", "---\ntitle: A report published by mistake\n---\nBody.\n"))).ExitCode);
         var container = new BlobContainerClient(azurite.ConnectionString, settings["Storage:ArticlesContainer"]);
         await container.DeleteBlobAsync("oops.md", cancellationToken: TestContext.Current.CancellationToken);
 
         var reingest = await CliRun.RunAsync(settings, "articles", "reingest");
         var deliver = await CliRun.RunAsync(settings, "deliver");
-        var runId = deliver.OutputLines.Select(l => System.Text.RegularExpressions.Regex.Match(l, "of run (instant-[0-9a-f]{16})")).Single(m => m.Success).Groups[1].Value;
+        var runId = deliver.OutputLines.Select(l => System.Text.RegularExpressions.Regex.Match(l, "of run (instant-[0-9a-f]{16})"))
+            .Single(m => m.Success).Groups[1].Value;
         var status = await CliRun.RunAsync(settings, "digest", "status", runId);
 
         Assert.True(reingest.ExitCode == 0, reingest.ToString());
         Assert.Contains("oops.md: withdrawn - the file was deleted; withdrawn: no digest or alert not yet sent will carry it", reingest.OutputLines);
         Assert.True(deliver.ExitCode == 0, deliver.ToString());
-        Assert.Equal(["1 queued batches handled: 1 cancelled.", $"Batch b00000 of run {runId} cancelled, not sent: its article oops.md was withdrawn before it was sent."],
+        Assert.Equal(["1 queued batches handled: 1 cancelled.",
+                $"Batch b00000 of run {runId} cancelled, not sent: its article oops.md was withdrawn before it was sent."],
             deliver.OutputLines);
         Assert.False(Directory.Exists(Path.Combine(outbox, runId)) && Directory.EnumerateFiles(Path.Combine(outbox, runId), "*.eml").Any());
         Assert.Contains($"Run {runId}: completed", status.Output);
@@ -138,7 +142,8 @@ public sealed class ArticlesLifecycleCommandTests(AzuriteFixture azurite) : IDis
         Assert.Equal(1, again.ExitCode);
         var line = Assert.Single(again.ErrorLines);
         Assert.StartsWith("error: bad.md still rejected, unchanged since (missing-title", line, StringComparison.Ordinal);
-        Assert.Contains(Assert.Single(first.ErrorLines)[(Assert.Single(first.ErrorLines).IndexOf("):", StringComparison.Ordinal))..], line, StringComparison.Ordinal);
+        Assert.Contains(Assert.Single(first.ErrorLines)[(Assert.Single(first.ErrorLines).IndexOf("):", StringComparison.Ordinal))..], line,
+            StringComparison.Ordinal);
         Assert.Equal(1, reingest.ExitCode);
         Assert.StartsWith("error: bad.md still rejected", Assert.Single(reingest.ErrorLines), StringComparison.Ordinal);
         // The editor was told once.

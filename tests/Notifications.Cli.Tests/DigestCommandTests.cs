@@ -21,7 +21,8 @@ public sealed class DigestCommandTests(AzuriteFixture azurite) : IDisposable
     {
         var outbox = _temp.Combine("outbox");
         var settings = TestSettings.For(azurite, outbox);
-        var add = await CliRun.RunAsync(settings, "subscribers", "add", "--email", "a.dupont@douane.example", "--name", "Anne Dupont", "--organization", "Customs of Belgium");
+        var add = await CliRun.RunAsync(settings, "subscribers", "add", "--email", "a.dupont@douane.example", "--name", "Anne Dupont",
+            "--organization", "Customs of Belgium");
         Assert.True(add.ExitCode == 0, add.ToString());
         var file = _temp.Write("workshop.md", """
             ---
@@ -70,7 +71,8 @@ public sealed class DigestCommandTests(AzuriteFixture azurite) : IDisposable
         var at = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, 0, 0, TimeSpan.Zero).AddDays(1);
         var tashkentHour = (at.Hour + 5) % 24;
         var add = await CliRun.RunAsync(settings, "subscribers", "add", "--email", "r.karimov@customs.uz.example", "--name", "Rustam Karimov",
-            "--organization", "Customs Committee of Uzbekistan", "--time-zone", "Asia/Tashkent", "--delivery-hour", tashkentHour.ToString(CultureInfo.InvariantCulture));
+            "--organization", "Customs Committee of Uzbekistan", "--time-zone", "Asia/Tashkent",
+            "--delivery-hour", tashkentHour.ToString(CultureInfo.InvariantCulture));
         Assert.True(add.ExitCode == 0, add.ToString());
         var file = _temp.Write("workshop.md", "---\ntitle: Regional workshop on customs laboratories\n---\nBody.\n");
         Assert.Equal(0, (await CliRun.RunAsync(settings, "articles", "publish", file)).ExitCode);
@@ -155,7 +157,8 @@ public sealed class DigestCommandTests(AzuriteFixture azurite) : IDisposable
             held = (await runs.TryUpdateAsync(run with { Status = DigestRunStatus.Planning, PlanId = "killedplan" }, TestContext.Current.CancellationToken))!;
         }
         var until = held.UpdatedAt.AddMinutes(10);
-        var expected = $"another planner holds run {runId} until {until.AddTicks(TimeSpan.TicksPerSecond - 1):yyyy-MM-dd HH:mm:ss} UTC; it will be replanned then";
+        var expected =
+            $"another planner holds run {runId} until {until.AddTicks(TimeSpan.TicksPerSecond - 1):yyyy-MM-dd HH:mm:ss} UTC; it will be replanned then";
 
         var text = await CliRun.RunAsync(settings, "digest", "run", "--frequency", "daily", "--at", at.ToString("O"));
         var json = await CliRun.RunAsync(settings, "digest", "run", "--frequency", "daily", "--at", at.ToString("O"), "--json");
@@ -181,10 +184,12 @@ public sealed class DigestCommandTests(AzuriteFixture azurite) : IDisposable
         var at = DateTimeOffset.UtcNow.AddMinutes(1);
         var runId = "daily-" + at.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         // Another worker claimed the first batch and is sending it right now (here: it stopped a moment ago, within the lease).
-        await using (var worker = await TestHost.StartAsync(settings, DateTimeOffset.UtcNow, services => services.AddSingleton<IMailTransport>(new StopsInTheRequest())))
+        await using (var worker = await TestHost.StartAsync(settings, DateTimeOffset.UtcNow,
+            services => services.AddSingleton<IMailTransport>(new StopsInTheRequest())))
         {
             var ct = TestContext.Current.CancellationToken;
-            await worker.Get<SubscriberStore>().UpsertManyAsync(new[] { "a", "b", "c" }.Select(who => new NewSubscriber($"{who}@customs.example", who, "Org")), ct);
+            await worker.Get<SubscriberStore>().UpsertManyAsync(
+                new[] { "a", "b", "c" }.Select(who => new NewSubscriber($"{who}@customs.example", who, "Org")), ct);
             await worker.Get<ArticlePublisher>().PublishAsync("ptc.md", new MemoryStream(Encoding.UTF8.GetBytes("---\ntitle: PTC session\n---\nBody.\n")), ct);
             await worker.Get<ArticleIngestor>().IngestAsync("ptc.md", ct);
             await Assert.ThrowsAsync<TimeoutException>(() => worker.Get<DigestRunner>().RunAsync(DigestFrequency.Daily, at, ct));
@@ -197,7 +202,8 @@ public sealed class DigestCommandTests(AzuriteFixture azurite) : IDisposable
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("Sent now: 2 batches (2 recipients); already sent: 0; failed: 0; uncertain: 0; being sent: 1.", run.OutputLines);
         Assert.Contains(run.OutputLines, l => l.StartsWith("  batch b00000: being sent by another worker right now", StringComparison.Ordinal));
-        Assert.Equal((1, 2), (JsonDocument.Parse(json.Output).RootElement.GetProperty("beingSent").GetInt32(), JsonDocument.Parse(json.Output).RootElement.GetProperty("alreadySent").GetInt32()));
+        Assert.Equal((1, 2), (JsonDocument.Parse(json.Output).RootElement.GetProperty("beingSent").GetInt32(),
+            JsonDocument.Parse(json.Output).RootElement.GetProperty("alreadySent").GetInt32()));
         Assert.Contains("being sent: 1.", resume.Output);
         Assert.Contains("batch b00000: being sent by another worker", resume.Output);
         Assert.Equal(2, Directory.GetFiles(Path.Combine(outbox, runId), "*.eml").Length);
@@ -216,7 +222,8 @@ public sealed class DigestCommandTests(AzuriteFixture azurite) : IDisposable
 
         Assert.True(deliver.ExitCode == 0, deliver.ToString());
         Assert.Equal("1 queued batches handled: 1 being sent by another worker.", Assert.Single(deliver.OutputLines));
-        Assert.Equal((1, 1), (JsonDocument.Parse(deliverJson.Output).RootElement.GetProperty("handled").GetInt32(), JsonDocument.Parse(deliverJson.Output).RootElement.GetProperty("beingSent").GetInt32()));
+        Assert.Equal((1, 1), (JsonDocument.Parse(deliverJson.Output).RootElement.GetProperty("handled").GetInt32(),
+            JsonDocument.Parse(deliverJson.Output).RootElement.GetProperty("beingSent").GetInt32()));
     }
 
     /// <summary>A transport whose request never comes back (the worker holding the batch is still at it, or died in it).</summary>

@@ -34,7 +34,8 @@ public sealed class LocalSigningSettingsTests : IDisposable
     {
         var run = await ServeAsync(new Dictionary<string, string?>
         {
-            [DeployedStorageSetting] = DeployedStorage, ["Tokens:Keys:k1"] = DeployedKey, ["Tokens:CurrentKeyId"] = "k1", ["Links:BaseUrl"] = "http://localhost:7071",
+            [DeployedStorageSetting] = DeployedStorage, ["Tokens:Keys:k1"] = DeployedKey, ["Tokens:CurrentKeyId"] = "k1",
+            ["Links:BaseUrl"] = "http://localhost:7071",
         });
 
         Assert.Equal(1, run.ExitCode);
@@ -56,7 +57,12 @@ public sealed class LocalSigningSettingsTests : IDisposable
     public async Task ACommandThatBuildsNoLinkIsNotRefused()
     {
         // An address the rules refuse: the command gets as far as validating it (past the refusal), and touches no storage.
-        var run = await CliRun.RunAsync(new Dictionary<string, string?> { [DeployedStorageSetting] = DeployedStorage, ["Subscribers:IdKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)) },
+        var run = await CliRun.RunAsync(
+            new Dictionary<string, string?>
+            {
+                [DeployedStorageSetting] = DeployedStorage,
+                ["Subscribers:IdKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32))
+            },
             "subscribers", "add", "--email", "not-an-address", "--name", "N", "--organization", "O");
 
         Assert.Equal(1, run.ExitCode);

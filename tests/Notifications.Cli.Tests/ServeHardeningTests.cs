@@ -18,7 +18,14 @@ public sealed class ServeHardeningTests(AzuriteFixture azurite)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private sealed record Serving(Task<int> Exit, StringWriter Output, StringWriter Error, CancellationTokenSource Stop, HttpClient Http, int Port, Dictionary<string, string?> Settings) : IAsyncDisposable
+    private sealed record Serving(
+        Task<int> Exit,
+        StringWriter Output,
+        StringWriter Error,
+        CancellationTokenSource Stop,
+        HttpClient Http,
+        int Port,
+        Dictionary<string, string?> Settings) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()
         {
@@ -42,7 +49,12 @@ public sealed class ServeHardeningTests(AzuriteFixture azurite)
         return new Serving(exit, output, error, stop, http, port, settings);
     }
 
-    private static HttpRequestMessage Request(HttpMethod method, string path, string? key = ServeCommandTests.AdminKey, string? host = null, string? json = null)
+    private static HttpRequestMessage Request(
+        HttpMethod method,
+        string path,
+        string? key = ServeCommandTests.AdminKey,
+        string? host = null,
+        string? json = null)
     {
         var request = new HttpRequestMessage(method, path);
         if (key is not null) request.Headers.Add("x-functions-key", key);
@@ -163,7 +175,8 @@ public sealed class ServeHardeningTests(AzuriteFixture azurite)
     public async Task WithTheKeyTheAuditNamesItAndTheHeaderOfAPrincipalIsNotTrusted()
     {
         await using var serving = await ServeAsync("--admin-key", ServeCommandTests.AdminKey);
-        var request = Request(HttpMethod.Post, "api/manage/subscribers", json: """{"email":"j.smith@hmrc.example","name":"Jane Smith","organization":"HMRC"}""");
+        var request = Request(HttpMethod.Post, "api/manage/subscribers",
+            json: """{"email":"j.smith@hmrc.example","name":"Jane Smith","organization":"HMRC"}""");
         request.Headers.Add("X-MS-CLIENT-PRINCIPAL-NAME", "someone.else@secretariat.example");
 
         var created = await serving.Http.SendAsync(request, Ct);
@@ -185,7 +198,8 @@ public sealed class ServeHardeningTests(AzuriteFixture azurite)
         form.Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["email"] = "a@customs.example", ["name"] = "A", ["organization"] = "O" });
         var formAnswer = await serving.Http.SendAsync(form, Ct);
 
-        Assert.Equal((HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.UnsupportedMediaType), (erase.StatusCode, nul.StatusCode, formAnswer.StatusCode));
+        Assert.Equal((HttpStatusCode.BadRequest, HttpStatusCode.BadRequest, HttpStatusCode.UnsupportedMediaType),
+            (erase.StatusCode, nul.StatusCode, formAnswer.StatusCode));
         // %00 never reaches a function here: Kestrel refuses a NUL in the path itself (the function's own 400 is tested in the Functions tests).
         foreach (var answer in new[] { erase, formAnswer })
             Assert.Equal("application/problem+json", answer.Content.Headers.ContentType?.MediaType);
@@ -197,7 +211,8 @@ public sealed class ServeHardeningTests(AzuriteFixture azurite)
     [InlineData("--admin-key", "short", null)]
     public async Task ContradictoryOrWeakKeyOptionsAreRefused(string first, string second, string? third)
     {
-        var run = await CliRun.RunAsync(TestSettings.For(azurite), ["serve", "--port", ServeCommandTests.FreePort().ToString(), first, second, .. third is null ? Array.Empty<string>() : [third]]);
+        var run = await CliRun.RunAsync(TestSettings.For(azurite),
+            ["serve", "--port", ServeCommandTests.FreePort().ToString(), first, second, .. third is null ? Array.Empty<string>() : [third]]);
 
         Assert.Equal(1, run.ExitCode);
         Assert.StartsWith("error: --", Assert.Single(run.ErrorLines));

@@ -5,7 +5,8 @@ using Notifications.Testing;
 
 namespace Notifications.Cli.Tests;
 
-/// <summary>One subscriber representation: the admin API (through <c>notify serve</c>) and <c>notify subscribers … --json</c> write the same document.</summary>
+/// <summary>One subscriber representation: the admin API (through <c>notify serve</c>) and <c>notify subscribers … --json</c>
+/// write the same document.</summary>
 public sealed class SubscriberJsonTests(AzuriteFixture azurite)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -16,7 +17,8 @@ public sealed class SubscriberJsonTests(AzuriteFixture azurite)
         var settings = TestSettings.For(azurite);
         var port = ServeCommandTests.FreePort();
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var serve = NotifyCli.RunAsync(["serve", "--port", port.ToString(), "--admin-key", ServeCommandTests.AdminKey], new StringWriter(), new StringWriter(), settings, stop.Token);
+        var serve = NotifyCli.RunAsync(["serve", "--port", port.ToString(), "--admin-key", ServeCommandTests.AdminKey],
+            new StringWriter(), new StringWriter(), settings, stop.Token);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(20) };
         http.DefaultRequestHeaders.Add("x-functions-key", ServeCommandTests.AdminKey);
         await ServeCommandTests.WaitUntilListeningAsync(port, serve);
@@ -39,7 +41,8 @@ public sealed class SubscriberJsonTests(AzuriteFixture azurite)
         var fromShow = JsonNode.Parse(show.Output)!["subscriber"]!;
         var fromCliList = JsonNode.Parse(list.Output)!.AsArray().Single()!;
         Assert.Equal(
-            ["id", "email", "name", "organization", "country", "language", "frequency", "topics", "timeZone", "deliveryHour", "status", "consent", "createdAt", "updatedAt"],
+            ["id", "email", "name", "organization", "country", "language", "frequency", "topics", "timeZone", "deliveryHour", "status",
+            "consent", "createdAt", "updatedAt"],
             fromGet.AsObject().Select(p => p.Key));
         // The same document, field by field and in the same order (the CLI indents it; compact, the text is the same).
         foreach (var document in new[] { createdJson, fromList, fromShow, fromCliList })

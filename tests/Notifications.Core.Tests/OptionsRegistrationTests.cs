@@ -30,7 +30,8 @@ public sealed class OptionsRegistrationTests
     public void EveryOptionsClassIsBoundFromItsSectionOnce(Type options)
     {
         var binding = typeof(NamedConfigureFromConfigurationOptions<>).MakeGenericType(options);
-        var bindings = Services.Value.Count(d => d.ServiceType == typeof(IConfigureOptions<>).MakeGenericType(options) && binding.IsInstanceOfType(d.ImplementationInstance));
+        var bindings = Services.Value.Count(d => d.ServiceType == typeof(IConfigureOptions<>).MakeGenericType(options)
+            && binding.IsInstanceOfType(d.ImplementationInstance));
 
         Assert.True(bindings == 1, $"{options.Name} is bound from configuration {bindings} times: bind it once, in its folder's AddXxx.");
     }
@@ -51,7 +52,8 @@ public sealed class OptionsRegistrationTests
         var holder = provider.GetRequiredService(typeof(IOptions<>).MakeGenericType(startupOptions));
         var value = holder.GetType().GetProperty("Value")!.GetValue(holder)!;
         const BindingFlags Any = BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public;
-        var validators = (IDictionary)(startupOptions.GetProperty("_validators", Any)?.GetValue(value) ?? startupOptions.GetField("_validators", Any)!.GetValue(value))!;
+        var validators = (IDictionary)(startupOptions.GetProperty("_validators", Any)?.GetValue(value)
+            ?? startupOptions.GetField("_validators", Any)!.GetValue(value))!;
         return validators.Keys.Cast<(Type, string)>();
     }
 }

@@ -39,7 +39,9 @@ public sealed class FunctionsMetadataTests
     {
         var names = Functions().Select(f => f.GetProperty("name").GetString()).Order(StringComparer.Ordinal).ToArray();
 
-        Assert.Equal(HttpFunctions().Select(row => row.Data.Item1).Concat(["ArticlePublished", "HourlyDigests", "SendBatch", "SubscribeConfirmation", "PurgePendingSubscriptions"]).Order(StringComparer.Ordinal), names);
+        Assert.Equal(HttpFunctions().Select(row => row.Data.Item1)
+            .Concat(["ArticlePublished", "HourlyDigests", "SendBatch", "SubscribeConfirmation", "PurgePendingSubscriptions"])
+            .Order(StringComparer.Ordinal), names);
     }
 
     [Fact]
@@ -186,12 +188,15 @@ public sealed class FunctionsMetadataTests
     private static Dictionary<string, string?> SampleSettings()
     {
         using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(Repository.Root, "local.settings.sample.json")), Lenient);
-        return document.RootElement.GetProperty("Values").EnumerateObject().ToDictionary(p => p.Name, p => (string?)p.Value.GetString(), StringComparer.OrdinalIgnoreCase);
+        return document.RootElement.GetProperty("Values").EnumerateObject()
+            .ToDictionary(p => p.Name, p => (string?)p.Value.GetString(), StringComparer.OrdinalIgnoreCase);
     }
 
     /// <summary>App settings as configuration: a setting's <c>__</c> is the <c>:</c> of a section, as the environment-variable provider reads it.</summary>
     private static IConfiguration Configuration(IReadOnlyDictionary<string, string?> settings)
-        => new ConfigurationBuilder().AddInMemoryCollection(settings.Select(s => KeyValuePair.Create(s.Key.Replace("__", ":", StringComparison.Ordinal), s.Value))).Build();
+        => new ConfigurationBuilder()
+            .AddInMemoryCollection(settings.Select(s => KeyValuePair.Create(s.Key.Replace("__", ":", StringComparison.Ordinal), s.Value)))
+            .Build();
 
     /// <summary>
     /// A binding expression with its %setting% placeholders resolved as the Functions host does (its name resolver reads
@@ -200,7 +205,8 @@ public sealed class FunctionsMetadataTests
     private static string Resolve(string expression, IReadOnlyDictionary<string, string?> settings)
     {
         var configuration = Configuration(settings);
-        return Regex.Replace(expression, "%([^%]+)%", m => configuration[m.Groups[1].Value] ?? throw new Xunit.Sdk.XunitException($"'{m.Value}' does not resolve to a value."));
+        return Regex.Replace(expression, "%([^%]+)%",
+            m => configuration[m.Groups[1].Value] ?? throw new Xunit.Sdk.XunitException($"'{m.Value}' does not resolve to a value."));
     }
 
     /// <summary>StorageOptions bound from the settings as <c>AddNotifications</c> binds them.</summary>

@@ -200,8 +200,9 @@ public static partial class AppSettings
             {
                 case SettingKind.Connection:
                     if (!SetByBicep(setting.Name) && !IdentityConnectionSuffixes.Any(s => SetByBicep($"{setting.Name}__{s}")))
-                        problems.Add($"{setting.Name} ({setting.Source}) is a storage connection the Functions host needs in Azure, but {Bicep} sets neither it " +
-                                     $"nor its identity-based form {setting.Name}__accountName: add {setting.Name}__accountName, __credential and __clientId there.");
+                        problems.Add(
+                            $"{setting.Name} ({setting.Source}) is a storage connection the Functions host needs in Azure, but {Bicep} sets neither it " +
+                            $"nor its identity-based form {setting.Name}__accountName: add {setting.Name}__accountName, __credential and __clientId there.");
                     break;
                 case SettingKind.Host:
                     if (!SetByBicep(setting.Name))
@@ -226,7 +227,8 @@ public static partial class AppSettings
                                               || (s.Kind == SettingKind.Connection && IdentityConnectionSuffixes.Any(x => Matches($"{s.Name}__{x}", name))))
                         || PlatformSettings.Contains(name, StringComparer.OrdinalIgnoreCase);
             if (!known)
-                problems.Add($"{name} is set by {Bicep} but nothing reads it (no options property, trigger or host setting of that name): fix the name or remove it.");
+                problems.Add(
+                    $"{name} is set by {Bicep} but nothing reads it (no options property, trigger or host setting of that name): fix the name or remove it.");
         }
         return problems;
     }

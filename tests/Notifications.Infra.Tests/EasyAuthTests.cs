@@ -95,7 +95,8 @@ public sealed partial class EasyAuthTests
     private static IEnumerable<(string Path, string AuthLevel)> HttpRoutes()
         => Functions()
             .SelectMany(f => f.GetProperty("bindings").EnumerateArray().Where(b => b.GetProperty("type").GetString() == "httpTrigger")
-                .Select(b => (Route: b.TryGetProperty("route", out var r) ? r.GetString()! : f.GetProperty("name").GetString()!, AuthLevel: b.GetProperty("authLevel").GetString()!)))
+                .Select(b => (Route: b.TryGetProperty("route", out var r) ? r.GetString()! : f.GetProperty("name").GetString()!,
+                    AuthLevel: b.GetProperty("authLevel").GetString()!)))
             .Select(x => ("/api/" + RouteParameter().Replace(x.Route, "sample"), x.AuthLevel));
 
     private static IReadOnlyList<JsonElement> Functions()

@@ -75,7 +75,8 @@ public sealed class HookTests : IDisposable
         Assert.Equal("rg-test", Option("--resource-group"));
         Assert.Equal("evgt-test", Option("--system-topic-name"));
         Assert.Equal("webhook", Option("--endpoint-type"));
-        Assert.Equal("https://func-test.azurewebsites.net/runtime/webhooks/blobs?functionName=Host.Functions.ArticlePublished&code=Ab3/key+with==", Option("--endpoint"));
+        Assert.Equal("https://func-test.azurewebsites.net/runtime/webhooks/blobs?functionName=Host.Functions.ArticlePublished&code=Ab3/key+with==",
+            Option("--endpoint"));
         Assert.Equal("Microsoft.Storage.BlobCreated", Option("--included-event-types"));
         Assert.Equal("/blobServices/default/containers/articles/", Option("--subject-begins-with"));
         Assert.Equal("eventgridschema", Option("--event-delivery-schema"));

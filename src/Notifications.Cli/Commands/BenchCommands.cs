@@ -13,9 +13,13 @@ public static class BenchCommands
         var bench = new Command("bench", "Benchmarks you can rerun; each works on containers and tables of its own and removes them afterwards.");
 
         var articles = new Option<int>("--articles") { Description = "How many articles to ingest.", DefaultValueFactory = _ => 500 };
-        var concurrency = new Option<int>("--concurrency") { Description = "Articles ingested at once (as concurrent trigger invocations).", DefaultValueFactory = _ => 8 };
-        var rounds = new Option<int>("--rounds") { Description = "Floor and pipeline alternate this many times; the best round of each counts.", DefaultValueFactory = _ => 3 };
-        var ingest = new Command("ingest", "Ingest throughput on the configured storage (Azurite by default, started if needed), against a storage-only floor.") { articles, concurrency, rounds };
+        var concurrency = new Option<int>("--concurrency")
+        { Description = "Articles ingested at once (as concurrent trigger invocations).", DefaultValueFactory = _ => 8 };
+        var rounds = new Option<int>("--rounds")
+        { Description = "Floor and pipeline alternate this many times; the best round of each counts.", DefaultValueFactory = _ => 3 };
+        var ingest = new Command("ingest",
+            "Ingest throughput on the configured storage (Azurite by default, started if needed), against a storage-only floor.")
+            { articles, concurrency, rounds };
         var prefix = "bench" + Guid.NewGuid().ToString("N")[..8];
         ingest.SetAction((parse, ct) => cli.RunAsync(parse, async services =>
         {
@@ -46,13 +50,27 @@ public static class BenchCommands
 
     private static Command Fanout(CliContext cli)
     {
-        var subscribers = new Option<int>("--subscribers") { Description = "How many active daily subscribers (en, ru, fr in turn).", DefaultValueFactory = _ => 100_000 };
-        var naiveSample = new Option<int>("--naive-sample") { Description = "Recipients the naive baseline (one rendering and request each) really sends; extrapolated to all.", DefaultValueFactory = _ => 5_000 };
-        var fanoutRounds = new Option<int>("--rounds") { Description = "Floor and pipeline alternate this many times (each pipeline round is another day's run); the best round of each counts.", DefaultValueFactory = _ => 2 };
-        var latency = new Option<int>("--latency-ms") { Description = "How long the local endpoint takes to answer each request (SendGrid's own time), in ms.", DefaultValueFactory = _ => 0 };
+        var subscribers = new Option<int>("--subscribers")
+        { Description = "How many active daily subscribers (en, ru, fr in turn).", DefaultValueFactory = _ => 100_000 };
+        var naiveSample = new Option<int>("--naive-sample")
+        {
+            Description = "Recipients the naive baseline (one rendering and request each) really sends; extrapolated to all.",
+            DefaultValueFactory = _ => 5_000
+        };
+        var fanoutRounds = new Option<int>("--rounds")
+        {
+            Description = "Floor and pipeline alternate this many times (each pipeline round is another day's run); the best round of each counts.",
+            DefaultValueFactory = _ => 2
+        };
+        var latency = new Option<int>("--latency-ms")
+        {
+            Description = "How long the local endpoint takes to answer each request (SendGrid's own time), in ms.",
+            DefaultValueFactory = _ => 0
+        };
         var fanout = new Command("fanout",
             "Plan and send a digest to N subscribers through a local SendGrid-compatible endpoint (202), against a floor (read the subscribers, " +
-            "post ready payloads) and a naive baseline (one request per recipient), measured in the same run.") { subscribers, naiveSample, fanoutRounds, latency, CliContext.JsonOption };
+            "post ready payloads) and a naive baseline (one request per recipient), measured in the same run.")
+            { subscribers, naiveSample, fanoutRounds, latency, CliContext.JsonOption };
         var prefix = "bench" + Guid.NewGuid().ToString("N")[..8];
         var port = Notifications.Local.AzuriteLauncher.FreePort();
         var settings = new Dictionary<string, string?>(OwnStorage(prefix))

@@ -50,7 +50,8 @@ public sealed class ArticleParser(HtmlArticleReader html, TopicClassifier topics
     public static ArticleFormat FormatOf(string blobName, string text)
     {
         var head = text.TrimStart('\uFEFF', ' ', '\t', '\n');
-        var looksLikeHtml = head.StartsWith("<!doctype html", StringComparison.OrdinalIgnoreCase) || head.StartsWith("<html", StringComparison.OrdinalIgnoreCase);
+        var looksLikeHtml = head.StartsWith("<!doctype html", StringComparison.OrdinalIgnoreCase)
+            || head.StartsWith("<html", StringComparison.OrdinalIgnoreCase);
         if (looksLikeHtml) return ArticleFormat.Html;
         if (head.StartsWith("---\n", StringComparison.Ordinal)) return ArticleFormat.Markdown;
         return Path.GetExtension(blobName).ToLowerInvariant() switch
@@ -58,7 +59,8 @@ public sealed class ArticleParser(HtmlArticleReader html, TopicClassifier topics
             ".md" or ".markdown" => ArticleFormat.Markdown,
             ".html" or ".htm" => ArticleFormat.Html,
             ".txt" or ".text" => ArticleFormat.Text,
-            _ when head.Contains("<body", StringComparison.OrdinalIgnoreCase) || head.Contains("<article", StringComparison.OrdinalIgnoreCase) => ArticleFormat.Html,
+            _ when head.Contains("<body", StringComparison.OrdinalIgnoreCase)
+                || head.Contains("<article", StringComparison.OrdinalIgnoreCase) => ArticleFormat.Html,
             _ when text.Split('\n').Any(l => l.StartsWith("# ", StringComparison.Ordinal)) => ArticleFormat.Markdown,
             _ => ArticleFormat.Text,
         };
@@ -94,7 +96,15 @@ public sealed class ArticleParser(HtmlArticleReader html, TopicClassifier topics
     private Article FromExtracted(ArticleFormat format, ExtractedContent content, string titleHint)
         => Build(format, FrontMatter.Empty, content.Title, null, content.BodyHtml, content.BodyText, null, titleHint);
 
-    private Article Build(ArticleFormat format, FrontMatter fields, string? title, int? titleLine, string bodyHtml, string bodyText, string? editor, string titleHint)
+    private Article Build(
+        ArticleFormat format,
+        FrontMatter fields,
+        string? title,
+        int? titleLine,
+        string bodyHtml,
+        string bodyText,
+        string? editor,
+        string titleHint)
     {
         if (string.IsNullOrWhiteSpace(title))
             throw Reject("missing-title", "The article has no title.", fields.IsPresent ? 2 : null, titleHint);
@@ -106,12 +116,14 @@ public sealed class ArticleParser(HtmlArticleReader html, TopicClassifier topics
         var summary = fields.SingleLine("summary") ?? FirstParagraph(bodyText);
         var language = fields.SingleLine("language")?.ToLowerInvariant() ?? LanguageDetector.Detect(title + "\n" + bodyText);
         if (!IsLanguageCode(language))
-            throw Reject("invalid-language", $"language '{language}' is not a two-letter language code.", fields.LineOf("language"), "Use a code such as en, ru or fr.");
+            throw Reject("invalid-language", $"language '{language}' is not a two-letter language code.", fields.LineOf("language"),
+                "Use a code such as en, ru or fr.");
         var warnings = fields.UnknownFields().ToList();
         var topicList = TopicsOf(fields, title + "\n" + bodyText, warnings);
         var url = fields.SingleLine("url");
         if (url is not null && !(Uri.TryCreate(url, UriKind.Absolute, out var u) && (u.Scheme == Uri.UriSchemeHttps || u.Scheme == Uri.UriSchemeHttp)))
-            throw Reject("invalid-url", $"url '{url}' is not an absolute http(s) address.", fields.LineOf("url"), "Give the full address of the article, starting with https://.");
+            throw Reject("invalid-url", $"url '{url}' is not an absolute http(s) address.", fields.LineOf("url"),
+                "Give the full address of the article, starting with https://.");
         var session = fields.Session(SessionMetadataExtractor.Extract(title, bodyText), warnings);
 
         return new Article(title, summary, language, topicList, fields.Date("published"), url, bodyHtml, format, session,
@@ -202,7 +214,8 @@ public sealed class ArticleParser(HtmlArticleReader html, TopicClassifier topics
             if (stream.Documents.Count == 0)
                 return Empty;
             if (stream.Documents[0].RootNode is not YamlMappingNode root)
-                throw Reject("invalid-front-matter", "The front matter must be a list of 'name: value' fields.", 2, "Write one field per line, e.g. 'title: ...'.");
+                throw Reject("invalid-front-matter", "The front matter must be a list of 'name: value' fields.", 2,
+                    "Write one field per line, e.g. 'title: ...'.");
             return new FrontMatter(root);
         }
 
@@ -216,14 +229,16 @@ public sealed class ArticleParser(HtmlArticleReader html, TopicClassifier topics
 
         /// <summary>The session block's fields; <c>location</c>, <c>venue</c> and <c>city</c> are read as <c>place</c>.</summary>
         private static readonly string[] SessionFields =
-            ["organization", "organization_abbreviation", "committee", "committee_abbreviation", "numbers", "start", "end", "place", "location", "venue", "city", "participation"];
+            ["organization", "organization_abbreviation", "committee", "committee_abbreviation", "numbers", "start", "end", "place",
+            "location", "venue", "city", "participation"];
 
         public IEnumerable<ArticleWarning> UnknownFields()
             => Unknown(map, Fields, "unknown-field", "front matter field", string.Join(", ", Fields));
 
         private static IEnumerable<ArticleWarning> Unknown(YamlMappingNode? fields, string[] known, string code, string what, string knownText)
             => fields is null ? [] : fields.Children.Where(kv => kv.Key is not YamlScalarNode k || !known.Contains(k.Value, StringComparer.OrdinalIgnoreCase))
-                .Select(kv => new ArticleWarning(code, $"The {what} '{(kv.Key as YamlScalarNode)?.Value ?? kv.Key.ToString()}' is not known and was ignored. Known fields: {knownText}.",
+                .Select(kv => new ArticleWarning(code,
+                    $"The {what} '{(kv.Key as YamlScalarNode)?.Value ?? kv.Key.ToString()}' is not known and was ignored. Known fields: {knownText}.",
                     LineOf(kv.Key), "Check the spelling of the field name, or remove the line."));
 
         public IReadOnlyList<string> Topics() => Node(map, "topics") switch
@@ -231,7 +246,8 @@ public sealed class ArticleParser(HtmlArticleReader html, TopicClassifier topics
             null => [],
             YamlScalarNode s => Split(s.Value),
             YamlSequenceNode seq => seq.Children.OfType<YamlScalarNode>().SelectMany(n => Split(n.Value)).Distinct().ToList(),
-            var other => throw Reject("invalid-topics", "topics must be a list, e.g. [e-commerce, data model].", LineOf(other), "Write 'topics: [first topic, second topic]'."),
+            var other => throw Reject("invalid-topics", "topics must be a list, e.g. [e-commerce, data model].", LineOf(other),
+                "Write 'topics: [first topic, second topic]'."),
         };
 
         public DateTimeOffset? Date(string name) => Date(map, name);
@@ -252,7 +268,8 @@ public sealed class ArticleParser(HtmlArticleReader html, TopicClassifier topics
             }
             catch (InvalidEmailAddressException)
             {
-                throw Reject("invalid-editor", $"editor '{value}' is not an email address.", LineOf("editor"), "Give the address the rejection reports should go to, e.g. press@secretariat.example.");
+                throw Reject("invalid-editor", $"editor '{value}' is not an email address.", LineOf("editor"),
+                    "Give the address the rejection reports should go to, e.g. press@secretariat.example.");
             }
         }
 
@@ -275,12 +292,16 @@ public sealed class ArticleParser(HtmlArticleReader html, TopicClassifier topics
             var participation = SingleLine(s, "participation") is { } p
                 ? Enum.TryParse<Participation>(p.Replace("-", "").Replace(" ", ""), ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)
                     ? parsed
-                    : throw Reject("invalid-session", $"participation '{p}' is not one of in-person, online, hybrid.", LineOf(Node(s, "participation")!), "Write 'participation: hybrid' (or in-person, online).")
+                    : throw Reject("invalid-session", $"participation '{p}' is not one of in-person, online, hybrid.",
+                        LineOf(Node(s, "participation")!), "Write 'participation: hybrid' (or in-person, online).")
                 : fromText.Participation;
             var start = Date(s, "start") is { } st ? DateOnly.FromDateTime(st.UtcDateTime) : fromText.StartDate;
-            var end = Date(s, "end") is { } en ? DateOnly.FromDateTime(en.UtcDateTime) : start is not null && Node(s, "start") is not null ? start : fromText.EndDate;
+            var end = Date(s, "end") is { } en
+                ? DateOnly.FromDateTime(en.UtcDateTime)
+                : start is not null && Node(s, "start") is not null ? start : fromText.EndDate;
             if (start > end)
-                throw Reject("invalid-session", $"The session ends ({end:yyyy-MM-dd}) before it starts ({start:yyyy-MM-dd}).", LineOf(Node(s, "end") ?? node), "Check the start and end dates.");
+                throw Reject("invalid-session", $"The session ends ({end:yyyy-MM-dd}) before it starts ({start:yyyy-MM-dd}).",
+                    LineOf(Node(s, "end") ?? node), "Check the start and end dates.");
             return new SessionInfo(
                 SingleLine(s, "organization") ?? fromText.Organization,
                 SingleLine(s, "organization_abbreviation") ?? fromText.OrganizationAbbreviation,
@@ -298,7 +319,8 @@ public sealed class ArticleParser(HtmlArticleReader html, TopicClassifier topics
                 foreach (var part in ((node as YamlScalarNode)?.Value ?? "").Split(['/', ',', ' '], StringSplitOptions.RemoveEmptyEntries))
                     list.Add(int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0
                         ? n
-                        : throw Reject("invalid-session", $"session number '{part}' is not a positive whole number.", LineOf(node), "Write the numbers only, e.g. [239, 240]."));
+                        : throw Reject("invalid-session", $"session number '{part}' is not a positive whole number.", LineOf(node),
+                            "Write the numbers only, e.g. [239, 240]."));
             return list.Distinct().Order().ToList();
         }
 
@@ -308,11 +330,13 @@ public sealed class ArticleParser(HtmlArticleReader html, TopicClassifier topics
             {
                 null => null,
                 YamlScalarNode s => s.Value,
-                var other => throw Reject($"invalid-{name.Replace('_', '-')}", $"{name} must be a single value.", LineOf(other), $"Write '{name}: value' on one line."),
+                var other => throw Reject($"invalid-{name.Replace('_', '-')}", $"{name} must be a single value.", LineOf(other),
+                    $"Write '{name}: value' on one line."),
             };
             if (value is null) return null;
             if (value.IndexOfAny(['\r', '\n', '\u2028', '\u2029', '\u0085']) >= 0)
-                throw Reject($"multiline-{name.Replace('_', '-')}", $"The {name} spans more than one line.", LineOf(Node(map, name)!), $"Write the {name} on a single line.");
+                throw Reject($"multiline-{name.Replace('_', '-')}", $"The {name} spans more than one line.", LineOf(Node(map, name)!),
+                    $"Write the {name} on a single line.");
             var trimmed = value.Trim();
             return trimmed.Length == 0 ? null : trimmed;
         }

@@ -10,7 +10,11 @@ namespace Notifications.Delivery;
 /// Local delivery: each recipient's message is written as <c>&lt;outbox&gt;/&lt;run&gt;/&lt;subscriber id&gt;.eml</c>
 /// (a complete MIME message any mail client opens) plus the same HTML as <c>.html</c> for a browser.
 /// </summary>
-public sealed class OutboxTransport(IOptions<DeliveryOptions> options, SendGridMessageBuilder builder, TimeProvider time, ILogger<OutboxTransport> logger) : IMailTransport
+public sealed class OutboxTransport(
+    IOptions<DeliveryOptions> options,
+    SendGridMessageBuilder builder,
+    TimeProvider time,
+    ILogger<OutboxTransport> logger) : IMailTransport
 {
     public string OutboxPath => Path.GetFullPath(options.Value.OutboxPath);
 
@@ -23,11 +27,17 @@ public sealed class OutboxTransport(IOptions<DeliveryOptions> options, SendGridM
             // What SendGrid does per personalization: each recipient's own name and links in place of the content's keys (those only).
             var content = batch.Content.Placeholders is not { } keys
                 ? batch.Content
-                : batch.Content with { Subject = keys.Apply(batch.Content.Subject, recipient), Html = keys.Apply(batch.Content.Html, recipient), Text = keys.Apply(batch.Content.Text, recipient) };
+                : batch.Content with
+                {
+                    Subject = keys.Apply(batch.Content.Subject, recipient),
+                    Html = keys.Apply(batch.Content.Html, recipient),
+                    Text = keys.Apply(batch.Content.Text, recipient)
+                };
             await WriteAtomicallyAsync(Path.Combine(folder, recipient.SubscriberId + ".eml"), ToEml(batch, content, recipient), ct);
             await WriteAtomicallyAsync(Path.Combine(folder, recipient.SubscriberId + ".html"), content.Html, ct);
         }
-        logger.LogInformation("Wrote batch {BatchId} of run {RunId} to the outbox: {RecipientCount} messages", batch.BatchId, batch.RunId, batch.Recipients.Count);
+        logger.LogInformation("Wrote batch {BatchId} of run {RunId} to the outbox: {RecipientCount} messages",
+            batch.BatchId, batch.RunId, batch.Recipients.Count);
         return $"outbox:{batch.RunId}/{batch.BatchId}";
     }
 

@@ -19,7 +19,8 @@ public sealed record SendGridEventSummary(int New, int Duplicates, int Changed, 
 /// <para>
 /// Facts, by event (anything else is only counted):
 /// <list type="bullet">
-/// <item><c>bounce</c> of type <c>bounce</c> (hard) → <see cref="RecipientFact.Bounced"/>. Type <c>blocked</c> (or none) is no fact; blocked is counted as <c>blocked</c>.</item>
+/// <item><c>bounce</c> of type <c>bounce</c> (hard) → <see cref="RecipientFact.Bounced"/>. Type <c>blocked</c> (or none) is no fact;
+/// blocked is counted as <c>blocked</c>.</item>
 /// <item><c>dropped</c> whose reason says the address is unusable (<c>Bounced Address</c>, <c>Invalid</c>, <c>Invalid Address</c>) → Bounced;
 /// other reasons (Unsubscribed Address, Spam Reporting Address, Invalid SMTPAPI header, Spam Content, over quota…) are none.</item>
 /// <item><c>spamreport</c> → <see cref="RecipientFact.Complained"/>.</item>

@@ -64,13 +64,15 @@ public sealed class SendGridTransport(
         switch (last.Kind)
         {
             case SendAttemptKind.Accepted:
-                logger.LogInformation("SendGrid accepted batch {BatchId} of run {RunId}: {RecipientCount} recipients, message id {MessageId}, {Attempts} attempts",
+                logger.LogInformation(
+                    "SendGrid accepted batch {BatchId} of run {RunId}: {RecipientCount} recipients, message id {MessageId}, {Attempts} attempts",
                     batch.BatchId, batch.RunId, batch.Recipients.Count, last.MessageId, attempts);
                 return last.MessageId;
             case SendAttemptKind.Refused when RefusedRecipients(batch, last.Refusals) is { Count: > 0 } refused:
                 logger.LogWarning("SendGrid refused batch {BatchId} of run {RunId} because of {RefusedCount} of its {RecipientCount} recipients: {Reason}",
                     batch.BatchId, batch.RunId, refused.Count, batch.Recipients.Count, last.Detail);
-                throw new MailRecipientsRefusedException($"SendGrid refused the request ({last.Status}) because of {refused.Count} recipients: {last.Detail}", refused);
+                throw new MailRecipientsRefusedException(
+                    $"SendGrid refused the request ({last.Status}) because of {refused.Count} recipients: {last.Detail}", refused);
             case SendAttemptKind.Refused:
                 throw new MailNotSentException($"SendGrid refused the request ({last.Status}): {last.Detail}");
             case SendAttemptKind.RateLimitedTooLong:
@@ -105,7 +107,8 @@ public sealed class SendGridTransport(
         Response response;
         try
         {
-            response = await telemetry.TimeSendGridAsync(() => client.RequestAsync(BaseClient.Method.POST, body, urlPath: "mail/send", cancellationToken: timeout.Token));
+            response = await telemetry.TimeSendGridAsync(
+                () => client.RequestAsync(BaseClient.Method.POST, body, urlPath: "mail/send", cancellationToken: timeout.Token));
         }
         catch (Exception e) when (probe.HandlerReached && !probe.BodyStarted)
         {
@@ -180,12 +183,14 @@ public sealed class SendGridTransport(
             {
                 if (error.ValueKind != JsonValueKind.Object || !error.TryGetProperty("field", out var field) || field.ValueKind != JsonValueKind.String)
                     return null;
-                var match = System.Text.RegularExpressions.Regex.Match(field.GetString()!, @"^personalizations\.(?<index>[0-9]{1,4})\.(to|cc|bcc)(\.[0-9]{1,4})?(\.email)?$");
+                var match = System.Text.RegularExpressions.Regex.Match(field.GetString()!,
+                    @"^personalizations\.(?<index>[0-9]{1,4})\.(to|cc|bcc)(\.[0-9]{1,4})?(\.email)?$");
                 if (!match.Success)
                     return null;
                 // Kept in the ledger and the subscriber's history: never with an address SendGrid might quote.
                 var message = LogScrubber.Scrub(error.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString()! : "refused");
-                list.Add((int.Parse(match.Groups["index"].Value, CultureInfo.InvariantCulture), message.Length <= MaxRawErrorLength ? message : message[..MaxRawErrorLength] + "…"));
+                list.Add((int.Parse(match.Groups["index"].Value, CultureInfo.InvariantCulture),
+                    message.Length <= MaxRawErrorLength ? message : message[..MaxRawErrorLength] + "…"));
             }
             return list;
         }
@@ -215,7 +220,9 @@ public sealed class SendGridTransport(
                 && document.RootElement.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Array)
             {
                 var messages = errors.EnumerateArray()
-                    .Select(e => e.ValueKind == JsonValueKind.Object && e.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null)
+                    .Select(e => e.ValueKind == JsonValueKind.Object && e.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String
+                        ? m.GetString()
+                        : null)
                     .Where(m => !string.IsNullOrWhiteSpace(m))
                     .ToList();
                 if (messages.Count > 0)

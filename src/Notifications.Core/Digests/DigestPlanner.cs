@@ -43,7 +43,8 @@ public sealed class DigestPlanner(
     /// <summary>Claims the run, decides who gets what, renders each variant once and writes the batches. Null when another worker holds the claim.</summary>
     public Task<DigestRun?> PlanAsync(DigestPeriod period, DigestRun run, CancellationToken ct)
         => telemetry.TracePlanAsync(run.RunId, PipelineTelemetry.KindOf(period.IsAlert, period.IsScheduled), period.Frequency.ToString(),
-            () => PlanOnceAsync(period, run, ct), planned => new PlannedRunTags(planned.Status.ToString(), planned.ArticleCount, planned.RecipientCount, planned.BatchCount));
+            () => PlanOnceAsync(period, run, ct),
+            planned => new PlannedRunTags(planned.Status.ToString(), planned.ArticleCount, planned.RecipientCount, planned.BatchCount));
 
     private async Task<DigestRun?> PlanOnceAsync(DigestPeriod period, DigestRun run, CancellationToken ct)
     {
@@ -89,7 +90,8 @@ public sealed class DigestPlanner(
         if (plan.Batches == 0)
             logger.LogInformation("Run {RunId}: nothing new for anyone due", run.RunId);
         else
-            logger.LogInformation("Run {RunId} planned: {ArticleCount} articles, {RecipientCount} recipients in {BatchCount} batches, {VariantCount} renderings",
+            logger.LogInformation(
+                "Run {RunId} planned: {ArticleCount} articles, {RecipientCount} recipients in {BatchCount} batches, {VariantCount} renderings",
                 run.RunId, plan.Articles.Count, plan.Recipients, plan.Batches, plan.Renderings);
         var planned = await runs.TryUpdateAsync(claimed with
         {

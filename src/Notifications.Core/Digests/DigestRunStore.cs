@@ -81,7 +81,8 @@ public sealed class DigestRunStore(StorageResources storage, TimeProvider time)
     {
         await storage.EnsureCreatedAsync();
         var list = new List<DigestRun>();
-        await foreach (var e in storage.DigestRuns.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"UpdatedAt ge {since.UtcDateTime}"), cancellationToken: ct))
+        await foreach (var e in storage.DigestRuns.QueryAsync<TableEntity>(
+            TableClient.CreateQueryFilter($"UpdatedAt ge {since.UtcDateTime}"), cancellationToken: ct))
             list.Add(FromEntity(e));
         return list.OrderByDescending(r => r.UpdatedAt).ToList();
     }

@@ -103,6 +103,7 @@ public sealed class HourPassed(
     private async Task CompleteDoneRunAsync(DigestRun run, CancellationToken ct)
     {
         if (await runner.RecordAsync(run, [new BatchResult("", BatchOutcome.AlreadySent, 0, 0, null)], ct) is { Status: DigestRunStatus.Completed })
-            logger.LogInformation("Run {RunId} completed by the hourly timer: every batch is sent (the last ones on SendGrid's evidence) or cancelled", run.RunId);
+            logger.LogInformation(
+                "Run {RunId} completed by the hourly timer: every batch is sent (the last ones on SendGrid's evidence) or cancelled", run.RunId);
     }
 }

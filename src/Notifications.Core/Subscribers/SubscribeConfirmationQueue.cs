@@ -47,9 +47,19 @@ public sealed class SubscribeConfirmationQueue(StorageResources storage, ILogger
     /// handled, left to reappear when it throws, and moved to the poison queue after <see cref="QueueDrain.MaxDequeueCount"/> tries.
     /// Returns how many messages were handled.
     /// </summary>
-    public async Task<int> DrainAsync(Func<SubscribeConfirmationMessage, CancellationToken, Task> handle, TimeSpan visibilityTimeout, CancellationToken ct = default)
+    public async Task<int> DrainAsync(
+        Func<SubscribeConfirmationMessage, CancellationToken, Task> handle,
+        TimeSpan visibilityTimeout,
+        CancellationToken ct = default)
     {
         await storage.EnsureCreatedAsync();
-        return await QueueDrain.DrainAsync(storage.SubscribeConfirmations, storage.SubscribeConfirmationsPoison, "Subscribe-confirmations", (text, token) => handle(Deserialize(text), token), visibilityTimeout, logger, ct);
+        return await QueueDrain.DrainAsync(
+            storage.SubscribeConfirmations,
+            storage.SubscribeConfirmationsPoison,
+            "Subscribe-confirmations",
+            (text, token) => handle(Deserialize(text), token),
+            visibilityTimeout,
+            logger,
+            ct);
     }
 }

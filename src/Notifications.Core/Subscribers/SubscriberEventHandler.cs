@@ -30,7 +30,8 @@ public sealed class SubscriberEventHandler(SubscriberStore subscribers, Subscrib
             return RecipientEventOutcome.NoChange;
         var changes = new Dictionary<string, string>(SubscriberAudit.Diff(r.Before, r.After)) { ["event"] = e.Event };
         await audit.RecordAsync(r.After.Id, e.Source, action, changes, ct);
-        logger.LogInformation("Subscriber {SubscriberId} ({Email}) {Action} after a SendGrid {Event} event", r.After.Id, EmailAddress.Mask(r.After.Email), action, e.Event);
+        logger.LogInformation("Subscriber {SubscriberId} ({Email}) {Action} after a SendGrid {Event} event",
+            r.After.Id, EmailAddress.Mask(r.After.Email), action, e.Event);
         return RecipientEventOutcome.Changed;
     }
 

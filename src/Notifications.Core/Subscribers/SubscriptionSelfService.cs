@@ -15,7 +15,8 @@ public sealed class SelfServiceOptions
     public int SubscribeRequestsPerHour { get; set; } = 10;
 
     /// <summary>The least time between two confirmation emails to one address (new, pending or unsubscribed).</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00", ErrorMessage = "SelfService:ConfirmationResendInterval must be from 00:00:01 to 7.00:00:00, e.g. 00:10:00.")]
+    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00",
+        ErrorMessage = "SelfService:ConfirmationResendInterval must be from 00:00:01 to 7.00:00:00, e.g. 00:10:00.")]
     public TimeSpan ConfirmationResendInterval { get; set; } = TimeSpan.FromMinutes(10);
 }
 
@@ -119,7 +120,8 @@ public sealed class SubscriptionSelfService
         var request = new SubscribeRequest(candidate.Id, SubscribeRequestStore.NewRequestId(), candidate, now, now + tokenOptions.Value.ConfirmationLifetime);
         await requests.AddAsync(request, ct);
         await confirmations.EnqueueAsync(new SubscribeConfirmationMessage(request.SubscriberId, request.RequestId), ct);
-        logger.LogInformation("Subscribe request {RequestId} for {Email} is held until its confirmation link is used", request.RequestId, EmailAddress.Mask(candidate.Email));
+        logger.LogInformation("Subscribe request {RequestId} for {Email} is held until its confirmation link is used",
+            request.RequestId, EmailAddress.Mask(candidate.Email));
         return SubscribeOutcome.Accepted;
     }
 
@@ -177,7 +179,8 @@ public sealed class SubscriptionSelfService
 
         var result = await store.UpdateAsync(id, s => s.Status switch
         {
-            SubscriberStatus.Pending or SubscriberStatus.Unsubscribed => Apply(s, request) with { Status = SubscriberStatus.Active, Consent = confirmedConsent },
+            SubscriberStatus.Pending or SubscriberStatus.Unsubscribed
+                => Apply(s, request) with { Status = SubscriberStatus.Active, Consent = confirmedConsent },
             SubscriberStatus.Active => Apply(s, request),
             _ => s,
         }, ct);
@@ -217,7 +220,8 @@ public sealed class SubscriptionSelfService
         Topics = request.Candidate.TopicList.SequenceEqual(s.TopicList) ? s.Topics : request.Candidate.Topics,
     };
 
-    /// <summary>A confirmation link sent before subscribe requests existed (it names only the subscriber): Pending → Active, with the time of confirmation in the consent.</summary>
+    /// <summary>A confirmation link sent before subscribe requests existed (it names only the subscriber): Pending → Active,
+    /// with the time of confirmation in the consent.</summary>
     private async Task<ConfirmResult> ConfirmRecordAsync(string subscriberId, CancellationToken ct)
     {
         var now = time.GetUtcNow();

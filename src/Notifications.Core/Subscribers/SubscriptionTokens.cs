@@ -85,7 +85,8 @@ public sealed class SubscriptionTokens
     /// <summary>A token for <paramref name="subscriberId"/> (32 lowercase hex characters), signed with the current key.</summary>
     public string Issue(string subscriberId, TokenPurpose purpose) => Issue(subscriberId, purpose, null);
 
-    /// <summary>A confirmation token for one subscribe request (<paramref name="requestId"/>: 32 lowercase hex characters) of <paramref name="subscriberId"/>.</summary>
+    /// <summary>A confirmation token for one subscribe request (<paramref name="requestId"/>: 32 lowercase hex characters)
+    /// of <paramref name="subscriberId"/>.</summary>
     public string IssueConfirm(string subscriberId, string requestId)
     {
         ArgumentNullException.ThrowIfNull(requestId);
@@ -124,7 +125,8 @@ public sealed class SubscriptionTokens
         return Base64Url.EncodeToString(token);
     }
 
-    /// <summary>The token's subscriber, purpose and expiry; throws <see cref="InvalidTokenException"/>, and nothing else, for any token that is not a valid, unexpired token for <paramref name="expected"/>.</summary>
+    /// <summary>The token's subscriber, purpose and expiry; throws <see cref="InvalidTokenException"/>, and nothing else,
+    /// for any token that is not a valid, unexpired token for <paramref name="expected"/>.</summary>
     public VerifiedToken Verify(string? token, TokenPurpose expected)
     {
         if (string.IsNullOrEmpty(token) || token.Length > MaxTokenLength)
@@ -180,7 +182,8 @@ public sealed class SubscriptionTokens
             throw Malformed();
 
         if (!keys.TryGetValue(keyId, out var key))
-            throw new InvalidTokenException(TokenProblem.UnknownKey, "This link is no longer valid. Use the link in a more recent email from us, or ask for a new one.");
+            throw new InvalidTokenException(TokenProblem.UnknownKey,
+                "This link is no longer valid. Use the link in a more recent email from us, or ask for a new one.");
         Span<byte> mac = stackalloc byte[MacBytes];
         Sign(key, bytes[..at], mac);
         if (!CryptographicOperations.FixedTimeEquals(mac, bytes.Slice(at, MacBytes)))

@@ -69,7 +69,8 @@ public sealed class TopicCatalog
         return result.ToString();
     }
 
-    private static (IReadOnlyList<string> Keys, Dictionary<string, string> ByName, List<string> Conflicts) Build(IReadOnlyDictionary<string, string[]>? keywordMap)
+    private static (IReadOnlyList<string> Keys, Dictionary<string, string> ByName, List<string> Conflicts) Build(
+        IReadOnlyDictionary<string, string[]>? keywordMap)
     {
         var keys = new List<string>();
         var byName = new Dictionary<string, string>(StringComparer.Ordinal);

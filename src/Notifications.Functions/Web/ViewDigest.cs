@@ -9,6 +9,9 @@ public sealed class ViewDigest(DigestWebView view)
 {
     [Function(nameof(ViewDigest))]
     public Task<IResult> Run(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "digests/{run}/{variant}")] HttpRequest request, string run, string variant, CancellationToken ct)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "digests/{run}/{variant}")] HttpRequest request,
+        string run,
+        string variant,
+        CancellationToken ct)
         => view.ViewAsync(request, run, variant, ct);
 }

@@ -125,7 +125,8 @@ public sealed class HtmlArticleReaderTests
     public void BodyFallsBackToMainThenToBody()
     {
         var main = Reader.Read("<body><nav>Menu</nav><main><h1>A fairly long article title</h1><p>In main.</p></main><p>Outside.</p></body>");
-        var body = Reader.Read("<body><nav role=\"navigation\">Menu</nav><h1>A fairly long article title</h1><p>In body.</p><div id=\"page-footer\">Footer text</div></body>");
+        var body = Reader.Read(
+            "<body><nav role=\"navigation\">Menu</nav><h1>A fairly long article title</h1><p>In body.</p><div id=\"page-footer\">Footer text</div></body>");
 
         Assert.Equal("<p>In main.</p>", main.BodyHtml);
         Assert.Equal("<p>In body.</p>", body.BodyHtml);

@@ -31,11 +31,13 @@ public sealed class LanguageDetectorTests
 
     [Fact]
     public void RussianTextWithSomeEnglishNamesIsRussian()
-        => Assert.Equal("ru", LanguageDetector.Detect("Делегаты World Customs Organization обсудили вопросы Data Model и электронной торговли на сессии комитета в Брюсселе."));
+        => Assert.Equal("ru", LanguageDetector.Detect(
+            "Делегаты World Customs Organization обсудили вопросы Data Model и электронной торговли на сессии комитета в Брюсселе."));
 
     [Fact]
     public void EnglishTextQuotingAFrenchTitleIsEnglish()
-        => Assert.Equal("en", LanguageDetector.Detect("The delegates of the committee discussed the report \"La douane verte\" with the authors and the Secretariat."));
+        => Assert.Equal("en", LanguageDetector.Detect(
+            "The delegates of the committee discussed the report \"La douane verte\" with the authors and the Secretariat."));
 
     [Fact]
     public void OnlyReadsTheBeginningOfTheText()

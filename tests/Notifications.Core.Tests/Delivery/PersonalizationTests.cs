@@ -66,7 +66,8 @@ public sealed class PersonalizationTests(AzuriteFixture azurite)
             var unsubscribe = substitutions.GetProperty(keys.UnsubscribeUrl).GetString()!;
             Assert.StartsWith("https://digests.secretariat.example/api/unsubscribe?token=", unsubscribe);
             Assert.StartsWith("https://digests.secretariat.example/api/preferences?token=", substitutions.GetProperty(keys.PreferencesUrl).GetString());
-            Assert.Equal($"<{unsubscribe}>, <mailto:unsubscribe@secretariat.example?subject=unsubscribe>", p.GetProperty("headers").GetProperty("List-Unsubscribe").GetString());
+            Assert.Equal($"<{unsubscribe}>, <mailto:unsubscribe@secretariat.example?subject=unsubscribe>",
+                p.GetProperty("headers").GetProperty("List-Unsubscribe").GetString());
             Assert.Equal(id, p.GetProperty("custom_args").GetProperty("subscriber_id").GetString());
             Assert.Equal(id, host.Get<SubscriptionTokens>().Verify(unsubscribe[(unsubscribe.IndexOf("token=") + 6)..], TokenPurpose.Unsubscribe).SubscriberId);
             if (email.StartsWith("a.dupont"))
@@ -85,11 +86,13 @@ public sealed class PersonalizationTests(AzuriteFixture azurite)
         await using var __ = host;
         var jane = Assert.Single(sendGrid.Accepted).Body.GetProperty("personalizations").EnumerateArray()
             .Single(p => p.GetProperty("to")[0].GetProperty("email").GetString() == "j.smith@hmrc.example");
-        var link = new Uri(jane.GetProperty("substitutions").EnumerateObject().Single(s => s.Name.StartsWith("%unsubscribe_url_", StringComparison.Ordinal)).Value.GetString()!);
+        var link = new Uri(jane.GetProperty("substitutions").EnumerateObject()
+            .Single(s => s.Name.StartsWith("%unsubscribe_url_", StringComparison.Ordinal)).Value.GetString()!);
 
         // What a mailbox provider does with List-Unsubscribe-Post: a POST with this body, no cookies.
         var pages = host.Get<SubscriptionPages>();
-        var answer = await HttpCall.InvokeAsync(host.Services, r => pages.UnsubscribeAsync(r, Ct), "POST", link.Query, "List-Unsubscribe=One-Click", "application/x-www-form-urlencoded");
+        var answer = await HttpCall.InvokeAsync(host.Services, r => pages.UnsubscribeAsync(r, Ct), "POST", link.Query,
+            "List-Unsubscribe=One-Click", "application/x-www-form-urlencoded");
         Assert.Equal(200, answer.Status);
         Assert.Equal(SubscriberStatus.Unsubscribed, (await host.Get<SubscriberStore>().FindByEmailAsync("j.smith@hmrc.example", Ct))!.Status);
 
@@ -116,7 +119,8 @@ public sealed class PersonalizationTests(AzuriteFixture azurite)
         var twice = Message(2);
         twice.Personalizations[1].Tos[0].Email = "P0@X.example";
         Assert.Contains("twice", Assert.Throws<MailNotSentException>(() => SendGridMessageBuilder.CheckLimits(twice)).Message);
-        Assert.Contains("line break", Assert.Throws<MailNotSentException>(() => SendGridMessageBuilder.CheckLimits(Message(1, "Jane\r\nBcc: x@y.example"))).Message);
+        Assert.Contains("line break",
+            Assert.Throws<MailNotSentException>(() => SendGridMessageBuilder.CheckLimits(Message(1, "Jane\r\nBcc: x@y.example"))).Message);
         var reserved = Message(1);
         reserved.Personalizations[0].Headers = new Dictionary<string, string> { ["Reply-To"] = "x@y.example" };
         Assert.Contains("reserved", Assert.Throws<MailNotSentException>(() => SendGridMessageBuilder.CheckLimits(reserved)).Message);

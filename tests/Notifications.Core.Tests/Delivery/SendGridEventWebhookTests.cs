@@ -187,7 +187,8 @@ public sealed class SendGridEventWebhookTests(AzuriteFixture azurite) : IDisposa
         await storage.EnsureCreatedAsync();
         async Task AddLegacyAsync(string id, string state, string? subscriberId, string? raw)
         {
-            var e = new TableEntity(DeliveryEvents.PartitionOf(id), id) { ["Event"] = "open", ["RunId"] = Run, ["State"] = state, ["ClaimedAt"] = host.Time.GetUtcNow() };
+            var e = new TableEntity(DeliveryEvents.PartitionOf(id), id)
+            { ["Event"] = "open", ["RunId"] = Run, ["State"] = state, ["ClaimedAt"] = host.Time.GetUtcNow() };
             if (subscriberId is not null) e["SubscriberId"] = subscriberId;
             if (raw is not null) e["Raw"] = raw;
             await storage.DeliveryEvents.AddEntityAsync(e, Ct);
@@ -206,7 +207,8 @@ public sealed class SendGridEventWebhookTests(AzuriteFixture azurite) : IDisposa
             Assert.True(row.GetBoolean("Erased"));
         }
         Assert.Equal("Claimed", (await host.Get<DeliveryEvents>().GetAsync("ev-claimed", Ct))!.State);
-        var untouched = (await storage.DeliveryEvents.GetEntityAsync<TableEntity>(DeliveryEvents.PartitionOf("ev-other"), "ev-other", cancellationToken: Ct)).Value;
+        var untouched = (await storage.DeliveryEvents.GetEntityAsync<TableEntity>(
+            DeliveryEvents.PartitionOf("ev-other"), "ev-other", cancellationToken: Ct)).Value;
         Assert.Equal(other.Id, untouched.GetString("SubscriberId"));
     }
 
@@ -512,7 +514,8 @@ public sealed class SendGridEventWebhookTests(AzuriteFixture azurite) : IDisposa
 
         var answer = await PostAsync(host, Batch(
             Event("ev-1", "bounce", "nobody@customs.example", type: "bounce"),
-            Event("ev-2", "spamreport", "gone@customs.example", subscriber: null) is var spam ? spam.Replace("\"run_id\"", "\"subscriber_id\":\"0123456789abcdef0123456789abcdef\",\"run_id\"") : "",
+            Event("ev-2", "spamreport", "gone@customs.example", subscriber: null) is var spam
+                ? spam.Replace("\"run_id\"", "\"subscriber_id\":\"0123456789abcdef0123456789abcdef\",\"run_id\"") : "",
             Event("ev-3", "delivered", "nobody@customs.example")));
 
         Assert.Equal(200, answer.Status);
@@ -556,7 +559,8 @@ public sealed class SendGridEventWebhookTests(AzuriteFixture azurite) : IDisposa
         var events = host.Get<DeliveryEvents>();
 
         // Received today: an event stamped 31 days ago stays as long as one stamped now (its id must keep meeting its row).
-        Assert.Equal(200, (await PostAsync(host, Batch(Event("ev-old", "open", "a@x.example", at: now.AddDays(-31)), Event("ev-recent", "open", "a@x.example", at: now)))).Status);
+        Assert.Equal(200, (await PostAsync(host,
+            Batch(Event("ev-old", "open", "a@x.example", at: now.AddDays(-31)), Event("ev-recent", "open", "a@x.example", at: now)))).Status);
         Assert.NotNull(await events.GetAsync("ev-old", Ct));
         Assert.NotNull(await events.GetAsync("ev-recent", Ct));
 
@@ -635,7 +639,8 @@ public sealed class SendGridEventWebhookTests(AzuriteFixture azurite) : IDisposa
     [InlineData(SendGridKey, SendGridPayload, "1588788367", SendGridSignature, true)]
     [InlineData(SendGridKey, SendGridPayload, "1588788368", SendGridSignature, false)]
     [InlineData(SendGridKey, "payload", "1588788367", SendGridSignature, false)]
-    [InlineData(SendGridKey, SendGridPayload, "1588788367", "MEUCIQCtIHJeH93Y+qpYeWrySphQgpNGNr/U+UyUlBkU6n7RAwIgJTz2C+8a8xonZGi6BpSzoQsbVRamr2nlxFDWYNH3j/0=", false)]
+    [InlineData(SendGridKey, SendGridPayload, "1588788367",
+        "MEUCIQCtIHJeH93Y+qpYeWrySphQgpNGNr/U+UyUlBkU6n7RAwIgJTz2C+8a8xonZGi6BpSzoQsbVRamr2nlxFDWYNH3j/0=", false)]
     [InlineData("MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEqTxd43gyp8IOEto2LdIfjRQrIbsd4SXZkLW6jDutdhXSJCWHw8REntlo7aNDthvj+y7GjUuFDb/R1NGe1OPzpA==",
         SendGridPayload, "1588788367", SendGridSignature, false)]
     public void VerifiesSendGridsTestVector(string key, string payload, string timestamp, string signature, bool valid)
@@ -644,7 +649,8 @@ public sealed class SendGridEventWebhookTests(AzuriteFixture azurite) : IDisposa
         Assert.Equal(valid, SendGridEventWebhook.Verify(spki, timestamp, Encoding.UTF8.GetBytes(payload), signature));
     }
 
-    private const string SendGridKey = "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEEDr2LjtURuePQzplybdC+u4CwrqDqBaWjcMMsTbhdbcwHBcepxo7yAQGhHPTnlvFYPAZFceEu/1FwCM/QmGUhA==";
+    private const string SendGridKey =
+        "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEEDr2LjtURuePQzplybdC+u4CwrqDqBaWjcMMsTbhdbcwHBcepxo7yAQGhHPTnlvFYPAZFceEu/1FwCM/QmGUhA==";
     private const string SendGridPayload = """{"category":"example_payload","event":"test_event","message_id":"message_id"}""";
     private const string SendGridSignature = "MEUCIQCtIHJeH93Y+qpYeWrySphQgpNGNr/U+UyUlBkU6n7RAwIgJTz2C+8a8xonZGi6BpSzoQsbVRamr2nlxFDWYNH2j/0=";
 
@@ -653,7 +659,8 @@ public sealed class SendGridEventWebhookTests(AzuriteFixture azurite) : IDisposa
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var body = Encoding.UTF8.GetBytes("[]");
-        var ieee = Convert.ToBase64String(key.SignData(Encoding.UTF8.GetBytes("1588788367[]"), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation));
+        var ieee = Convert.ToBase64String(
+            key.SignData(Encoding.UTF8.GetBytes("1588788367[]"), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation));
         var der = Convert.ToBase64String(key.SignData(Encoding.UTF8.GetBytes("1588788367[]"), HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence));
 
         Assert.False(SendGridEventWebhook.Verify(key.ExportSubjectPublicKeyInfo(), "1588788367", body, ieee));
@@ -661,5 +668,7 @@ public sealed class SendGridEventWebhookTests(AzuriteFixture azurite) : IDisposa
     }
 
     private static string AllMessages(Exception e)
-        => e is AggregateException a ? string.Join("\n", a.InnerExceptions.Select(AllMessages)) : e.Message + (e.InnerException is { } inner ? "\n" + AllMessages(inner) : "");
+        => e is AggregateException a
+            ? string.Join("\n", a.InnerExceptions.Select(AllMessages))
+            : e.Message + (e.InnerException is { } inner ? "\n" + AllMessages(inner) : "");
 }

@@ -59,7 +59,8 @@ public sealed class DigestLocaleTests
 
     [Theory]
     [InlineData("en", "25–27 April 2023", "30 September – 2 October 2026", "30 December 2026 – 2 January 2027", "27 April 2023")]
-    [InlineData("ru", "25–27 апреля 2023", "30 сентября – 2 октября 2026", "30 декабря 2026 – 2 января 2027", "27 апреля 2023")]
+    [InlineData("ru", "25–27 апреля 2023", "30 сентября – 2 октября 2026",
+        "30 декабря 2026 – 2 января 2027", "27 апреля 2023")]
     [InlineData("fr", "25–27 avril 2023", "30 septembre – 2 octobre 2026", "30 décembre 2026 – 2 janvier 2027", "27 avril 2023")]
     public void DateRangesInOneMonthAcrossMonthsAndAcrossYears(string language, string sameMonth, string crossMonth, string crossYear, string oneDay)
     {
@@ -117,7 +118,14 @@ public sealed class DigestLocaleTests
         Assert.Equal("PTC 239-я/240-я сессии · 25–27 апреля 2023 · Brussels и онлайн", Ru.SessionLine(s));
         Assert.Equal("PTC 239e/240e sessions · 25–27 avril 2023 · Brussels et en ligne", Fr.SessionLine(s));
 
-        var one = s with { Sessions = [78], Place = null, Participation = Participation.Online, CommitteeAbbreviation = null, Committee = "Harmonized System Committee" };
+        var one = s with
+        {
+            Sessions = [78],
+            Place = null,
+            Participation = Participation.Online,
+            CommitteeAbbreviation = null,
+            Committee = "Harmonized System Committee"
+        };
         Assert.Equal("Harmonized System Committee 78th session · 25–27 April 2023 · online", En.SessionLine(one));
         Assert.Equal("Harmonized System Committee 78-я сессия · 25–27 апреля 2023 · онлайн", Ru.SessionLine(one));
         Assert.Equal("Harmonized System Committee 78e session · 25–27 avril 2023 · en ligne", Fr.SessionLine(one));
@@ -130,7 +138,8 @@ public sealed class DigestLocaleTests
     public void LanguageNotes()
     {
         Assert.Equal(("in Russian", "in French", ""), (En.LanguageNote("ru"), En.LanguageNote("fr"), En.LanguageNote("en")));
-        Assert.Equal(("на английском языке", "на французском языке", ""), (Ru.LanguageNote("en"), Ru.LanguageNote("fr"), Ru.LanguageNote("ru")));
+        Assert.Equal(("на английском языке", "на французском языке", ""),
+            (Ru.LanguageNote("en"), Ru.LanguageNote("fr"), Ru.LanguageNote("ru")));
         Assert.Equal(("en anglais", "en russe", ""), (Fr.LanguageNote("en"), Fr.LanguageNote("ru"), Fr.LanguageNote("fr")));
         Assert.Equal(("en anglais", "на французском языке"), (Fr.LanguageNote("EN"), Ru.LanguageNote("FR")));
     }

@@ -52,7 +52,8 @@ internal sealed class ConfirmPage(
             // never expires. Manage links go only by mail to the address itself, in every digest.
             ConfirmOutcome.Confirmed => renderer.Message(200, lang, t["confirmed_title"], "notice", [t["confirmed_text"], t["confirmed_manage"]]),
             ConfirmOutcome.AlreadyConfirmed => renderer.Message(200, lang, t["already_title"], "notice", [t["already_text"], t["confirmed_manage"]]),
-            ConfirmOutcome.NotReactivated => renderer.Message(200, lang, t["not_reactivated_title"], "warning", [t["not_reactivated_text"], t["not_reactivated_help"] + " " + sender.Value.Sender + "."]),
+            ConfirmOutcome.NotReactivated => renderer.Message(200, lang, t["not_reactivated_title"], "warning",
+                [t["not_reactivated_text"], t["not_reactivated_help"] + " " + sender.Value.Sender + "."]),
             _ => messages.NotFound(lang),
         };
     }
