@@ -58,8 +58,10 @@ public sealed class SubscriberStore(StorageResources storage, SubscriberRules ru
         }
         catch (RequestFailedException e) when (e.Status == 409)
         {
-            throw new InvalidSubscriberException(
-                "email", $"A subscriber with email '{EmailAddress.Mask(subscriber.Email)}' already exists.") { IsConflict = true };
+            throw new InvalidSubscriberException("email", $"A subscriber with email '{EmailAddress.Mask(subscriber.Email)}' already exists.")
+            {
+                IsConflict = true
+            };
         }
         return subscriber;
     }
@@ -144,7 +146,9 @@ public sealed class SubscriberStore(StorageResources storage, SubscriberRules ru
             if (await GetWithETagAsync(id, ct) is not { } current) return null;
             var after = change(current.Subscriber) with
             {
-                Id = current.Subscriber.Id, Email = current.Subscriber.Email, CreatedAt = current.Subscriber.CreatedAt
+                Id = current.Subscriber.Id,
+                Email = current.Subscriber.Email,
+                CreatedAt = current.Subscriber.CreatedAt
             };
             if (after == current.Subscriber) return (current.Subscriber, after);
             after = after with { UpdatedAt = time.GetUtcNow() };
