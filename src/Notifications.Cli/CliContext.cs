@@ -52,7 +52,8 @@ public sealed class CliContext(TextWriter output, TextWriter error, IReadOnlyDic
     public TextWriter Error { get; } = error;
 
     /// <summary>Runs a command body against a started host; failures become one line on stderr and exit code 1.</summary>
-    public async Task<int> RunAsync(ParseResult parse, Func<IServiceProvider, Task<int>> body, IReadOnlyDictionary<string, string?>? commandSettings = null, bool startStorage = false)
+    public async Task<int> RunAsync(ParseResult parse, Func<IServiceProvider, Task<int>> body,
+        IReadOnlyDictionary<string, string?>? commandSettings = null, bool startStorage = false)
     {
         try
         {
@@ -135,7 +136,11 @@ public sealed class CliContext(TextWriter output, TextWriter error, IReadOnlyDic
         var configuration = new ConfigurationManager();
         configuration.AddInMemoryCollection(LocalDefaults);
         if (withLocalKey)
-            configuration.AddInMemoryCollection(new Dictionary<string, string?> { [$"{TokenOptions.Section}:Keys:{LocalKeyId}"] = LocalTokenKey(), [$"{TokenOptions.Section}:CurrentKeyId"] = LocalKeyId });
+            configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                [$"{TokenOptions.Section}:Keys:{LocalKeyId}"] = LocalTokenKey(),
+                [$"{TokenOptions.Section}:CurrentKeyId"] = LocalKeyId
+            });
         if (FindLocalSettings() is { } file)
             configuration.AddInMemoryCollection(ReadLocalSettingsValues(file));
         configuration.AddEnvironmentVariables();
@@ -145,7 +150,11 @@ public sealed class CliContext(TextWriter output, TextWriter error, IReadOnlyDic
         // The local id key only for local storage (Azurite): against a deployed account, ids must be the app's (Subscribers__IdKey from
         // Key Vault), or the CLI would look people up, add and erase them under other ids; without it the start fails naming the setting.
         if (string.IsNullOrEmpty(configuration["Subscribers:IdKey"]) && LocalStorageEndpoint.From(configuration) is not null)
-            configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Subscribers:IdKey"] = ReadOrCreateLocalTokenKey(Path.Combine(Path.GetDirectoryName(AzuriteLauncher.ToolFolder)!, "local-subscriber-id.key")) });
+            configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Subscribers:IdKey"] = ReadOrCreateLocalTokenKey(
+                    Path.Combine(Path.GetDirectoryName(AzuriteLauncher.ToolFolder)!, "local-subscriber-id.key"))
+            });
         return configuration;
     }
 
@@ -164,7 +173,8 @@ public sealed class CliContext(TextWriter output, TextWriter error, IReadOnlyDic
         if (!Uri.TryCreate(baseUrl.Trim(), UriKind.Absolute, out var uri) || uri.IsLoopback)
             problems.Add($"links would point at {baseUrl}: set Links__BaseUrl to the function app's address (https://<app host name>)");
         return problems.Count == 0 ? null
-            : "the storage is not local (Azurite), so notify will not sign or build links with local settings: " + string.Join("; ", problems) + ". See docs/runbook.md.";
+            : "the storage is not local (Azurite), so notify will not sign or build links with local settings: " +
+                string.Join("; ", problems) + ". See docs/runbook.md.";
     }
 
     private const string LocalKeyId = "local";
@@ -224,11 +234,14 @@ public sealed class CliContext(TextWriter output, TextWriter error, IReadOnlyDic
     /// <summary>The "Values" of local.settings.json (the file <c>func start</c> reads), with <c>__</c> as the section separator.</summary>
     private static Dictionary<string, string?> ReadLocalSettingsValues(string file)
     {
-        using var document = JsonDocument.Parse(File.ReadAllText(file), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        using var document = JsonDocument.Parse(File.ReadAllText(file),
+            new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
         var values = new Dictionary<string, string?>();
         if (document.RootElement.TryGetProperty("Values", out var section))
             foreach (var property in section.EnumerateObject())
-                values[property.Name.Replace("__", ":")] = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString() : property.Value.GetRawText();
+                values[property.Name.Replace("__", ":")] = property.Value.ValueKind == JsonValueKind.String
+                    ? property.Value.GetString()
+                    : property.Value.GetRawText();
         return values;
     }
 
@@ -254,15 +267,18 @@ public sealed class CliContext(TextWriter output, TextWriter error, IReadOnlyDic
         if (LocalStorageEndpoint.From(configuration) is not { } local || await AzuriteLauncher.IsListeningAsync(local.BlobPort)) return;
         using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
         var launcher = new AzuriteLauncher(loggers.CreateLogger<AzuriteLauncher>());
-        await Out.WriteLineAsync($"Storage: nothing answers at 127.0.0.1:{local.BlobPort}; starting Azurite {AzuriteLauncher.Version} (in-memory, loopback)...");
+        await Out.WriteLineAsync(
+            $"Storage: nothing answers at 127.0.0.1:{local.BlobPort}; starting Azurite {AzuriteLauncher.Version} (in-memory, loopback)...");
         var azurite = await launcher.StartAsync(local.BlobPort, local.QueuePort, local.TablePort, detached: true);
-        await Out.WriteLineAsync($"Storage: Azurite is running in the background (pid {azurite.ProcessId}); it keeps this session's state until `notify azurite stop`.");
+        await Out.WriteLineAsync(
+            $"Storage: Azurite is running in the background (pid {azurite.ProcessId}); it keeps this session's state until `notify azurite stop`.");
     }
 
     private static async Task RequireLocalStorageAsync(IConfiguration configuration)
     {
         if (LocalStorageEndpoint.From(configuration) is { } local && !await AzuriteLauncher.IsListeningAsync(local.BlobPort))
-            throw new StorageUnavailableException($"no storage answers at 127.0.0.1:{local.BlobPort} (AzureWebJobsStorage). Start Azurite, or run `notify demo`, which starts it for you.");
+            throw new StorageUnavailableException(
+                $"no storage answers at 127.0.0.1:{local.BlobPort} (AzureWebJobsStorage). Start Azurite, or run `notify demo`, which starts it for you.");
     }
 
     private static string? Describe(Exception e) => e switch
@@ -297,6 +313,8 @@ public sealed record LocalStorageEndpoint(int BlobPort, int QueuePort, int Table
             .Select(p => p.Split('=', 2)).Where(p => p.Length == 2)
             .ToDictionary(p => p[0].Trim(), p => p[1].Trim(), StringComparer.OrdinalIgnoreCase);
         int? PortOf(string key) => parts.TryGetValue(key, out var url) && Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.IsLoopback ? uri.Port : null;
-        return PortOf("BlobEndpoint") is { } blob ? new LocalStorageEndpoint(blob, PortOf("QueueEndpoint") ?? blob + 1, PortOf("TableEndpoint") ?? blob + 2) : null;
+        return PortOf("BlobEndpoint") is { } blob
+            ? new LocalStorageEndpoint(blob, PortOf("QueueEndpoint") ?? blob + 1, PortOf("TableEndpoint") ?? blob + 2)
+            : null;
     }
 }

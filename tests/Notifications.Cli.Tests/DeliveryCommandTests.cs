@@ -15,7 +15,8 @@ public sealed class DeliveryCommandTests(AzuriteFixture azurite) : IDisposable
         var settings = TestSettings.For(azurite, _temp.Combine("outbox"));
         settings["Delivery:BatchSize"] = "1";
         foreach (var who in new[] { "a", "b", "c" })
-            Assert.Equal(0, (await CliRun.RunAsync(settings, "subscribers", "add", "--email", $"{who}@customs.example", "--name", who, "--organization", "Org")).ExitCode);
+            Assert.Equal(0, (await CliRun.RunAsync(
+                settings, "subscribers", "add", "--email", $"{who}@customs.example", "--name", who, "--organization", "Org")).ExitCode);
         Assert.Equal(0, (await CliRun.RunAsync(settings, "articles", "publish", _temp.Write("ptc.md", "---\ntitle: PTC session\n---\nBody.\n"))).ExitCode);
         var at = DateTimeOffset.UtcNow.AddMinutes(1);
         var runId = "daily-" + at.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
@@ -47,7 +48,8 @@ public sealed class DeliveryCommandTests(AzuriteFixture azurite) : IDisposable
         await using var sendGrid = await FakeSendGrid.StartAsync();
         var settings = TestSettings.For(azurite, _temp.Combine("outbox")).WithSendGrid(sendGrid);
         foreach (var who in new[] { "a", "b", "c" })
-            Assert.Equal(0, (await CliRun.RunAsync(settings, "subscribers", "add", "--email", $"{who}@customs.example", "--name", who, "--organization", "Org")).ExitCode);
+            Assert.Equal(0, (await CliRun.RunAsync(
+                settings, "subscribers", "add", "--email", $"{who}@customs.example", "--name", who, "--organization", "Org")).ExitCode);
         sendGrid.RefuseAddresses("b@customs.example");
         Assert.Equal(0, (await CliRun.RunAsync(settings, "articles", "publish", _temp.Write("ptc.md", "---\ntitle: PTC session\n---\nBody.\n"))).ExitCode);
         var at = DateTimeOffset.UtcNow.AddMinutes(1);
@@ -61,9 +63,11 @@ public sealed class DeliveryCommandTests(AzuriteFixture azurite) : IDisposable
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Equal(["a@customs.example", "c@customs.example"], sendGrid.Accepted.SelectMany(r => r.Recipients).Order());
         var refused = Assert.Single(JsonDocument.Parse(status.Output).RootElement.GetProperty("refused").EnumerateArray());
-        Assert.Equal(("b***@customs.example", "Does not contain a valid address."), (refused.GetProperty("email").GetString(), refused.GetProperty("reason").GetString()));
+        Assert.Equal(("b***@customs.example", "Does not contain a valid address."),
+            (refused.GetProperty("email").GetString(), refused.GetProperty("reason").GetString()));
         Assert.Contains("1 recipients refused by the provider (not sent; the rest of their batch was). Correct or remove their address:", text.OutputLines);
-        Assert.Contains(text.OutputLines, l => l.Contains("(b***@customs.example) in batch b00000: Does not contain a valid address.", StringComparison.Ordinal));
+        Assert.Contains(text.OutputLines,
+            l => l.Contains("(b***@customs.example) in batch b00000: Does not contain a valid address.", StringComparison.Ordinal));
         Assert.Contains("refused", show.Output);
         Assert.Contains("Does not contain a valid address.", show.Output);
     }
@@ -76,7 +80,8 @@ public sealed class DeliveryCommandTests(AzuriteFixture azurite) : IDisposable
         await using (var killed = await TestHost.StartAsync(settings, DateTimeOffset.UtcNow))
         {
             var queue = killed.Get<SendBatchQueue>();
-            await queue.EnqueueAsync(Enumerable.Range(0, 4).Select(i => new SendBatchMessage("daily-2026-11-26", "plan1", $"b{i:D5}")), TestContext.Current.CancellationToken);
+            await queue.EnqueueAsync(Enumerable.Range(0, 4).Select(i => new SendBatchMessage("daily-2026-11-26", "plan1", $"b{i:D5}")),
+                TestContext.Current.CancellationToken);
             await queue.DrainAsync((_, _) => throw new OperationFailedException(), TimeSpan.FromMinutes(5), TestContext.Current.CancellationToken);
         }
 
@@ -84,11 +89,13 @@ public sealed class DeliveryCommandTests(AzuriteFixture azurite) : IDisposable
         var json = await CliRun.RunAsync(settings, "deliver", "--json");
 
         Assert.True(text.ExitCode == 75, text.ToString());
-        Assert.StartsWith("No message ready on the send-batches queue: 4 messages in flight (taken by another reader and not yet done), visible again in ≤ 5 min",
+        Assert.StartsWith(
+            "No message ready on the send-batches queue: 4 messages in flight (taken by another reader and not yet done), visible again in ≤ 5 min",
             Assert.Single(text.OutputLines));
         Assert.True(json.ExitCode == 75, json.ToString());
         var result = JsonDocument.Parse(json.Output).RootElement;
-        Assert.Equal((0, 4, 300), (result.GetProperty("handled").GetInt32(), result.GetProperty("inFlight").GetInt32(), result.GetProperty("visibleAgainWithinSeconds").GetInt32()));
+        Assert.Equal((0, 4, 300), (result.GetProperty("handled").GetInt32(), result.GetProperty("inFlight").GetInt32(),
+            result.GetProperty("visibleAgainWithinSeconds").GetInt32()));
     }
 
     /// <summary>What the killed process was doing when it stopped: the message was taken and never deleted.</summary>
@@ -99,7 +106,8 @@ public sealed class DeliveryCommandTests(AzuriteFixture azurite) : IDisposable
     {
         await using var sendGrid = await FakeSendGrid.StartAsync();
         var settings = TestSettings.For(azurite, _temp.Combine("outbox")).WithSendGrid(sendGrid);
-        Assert.Equal(0, (await CliRun.RunAsync(settings, "subscribers", "add", "--email", "a@customs.example", "--name", "a", "--organization", "Org")).ExitCode);
+        Assert.Equal(0, (await CliRun.RunAsync(
+            settings, "subscribers", "add", "--email", "a@customs.example", "--name", "a", "--organization", "Org")).ExitCode);
         Assert.Equal(0, (await CliRun.RunAsync(settings, "articles", "publish", _temp.Write("ptc.md", "---\ntitle: PTC session\n---\nBody.\n"))).ExitCode);
         sendGrid.EnqueueAnswer(401, "The provided authorization grant is invalid, expired, or revoked");
         var at = DateTimeOffset.UtcNow.AddMinutes(1);
@@ -111,9 +119,11 @@ public sealed class DeliveryCommandTests(AzuriteFixture azurite) : IDisposable
 
         Assert.Equal(1, run.ExitCode);
         var healing = Assert.Single(JsonDocument.Parse(status.Output).RootElement.GetProperty("healing").EnumerateArray());
-        Assert.Equal(("b00000", 1, JsonValueKind.Null), (healing.GetProperty("batchId").GetString(), healing.GetProperty("attempts").GetInt32(), healing.GetProperty("gaveUpAt").ValueKind));
+        Assert.Equal(("b00000", 1, JsonValueKind.Null),
+            (healing.GetProperty("batchId").GetString(), healing.GetProperty("attempts").GetInt32(), healing.GetProperty("gaveUpAt").ValueKind));
         Assert.True(healing.GetProperty("nextRetryAt").GetDateTimeOffset() > DateTimeOffset.UtcNow.AddMinutes(20));   // Delivery:HealBackoff, 30 min
-        Assert.Contains(text.OutputLines, l => l.Contains("the hourly timer retries it from", StringComparison.Ordinal) && l.Contains("until the lateness limit at", StringComparison.Ordinal));
+        Assert.Contains(text.OutputLines, l => l.Contains("the hourly timer retries it from", StringComparison.Ordinal)
+            && l.Contains("until the lateness limit at", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -123,7 +133,8 @@ public sealed class DeliveryCommandTests(AzuriteFixture azurite) : IDisposable
         var settings = TestSettings.For(azurite, _temp.Combine("outbox")).WithSendGrid(sendGrid);
         settings["Delivery:RequestTimeout"] = "00:00:01";
         settings["Delivery:MaxRetries"] = "0";
-        Assert.Equal(0, (await CliRun.RunAsync(settings, "subscribers", "add", "--email", "a@customs.example", "--name", "a", "--organization", "Org")).ExitCode);
+        Assert.Equal(0, (await CliRun.RunAsync(
+            settings, "subscribers", "add", "--email", "a@customs.example", "--name", "a", "--organization", "Org")).ExitCode);
         Assert.Equal(0, (await CliRun.RunAsync(settings, "articles", "publish", _temp.Write("ptc.md", "---\ntitle: PTC session\n---\nBody.\n"))).ExitCode);
         var at = DateTimeOffset.UtcNow.AddMinutes(1);
         var runId = "daily-" + at.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
@@ -139,12 +150,15 @@ public sealed class DeliveryCommandTests(AzuriteFixture azurite) : IDisposable
 
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("1 uncertain batches, what is known:", withoutWebhook.OutputLines);
-        Assert.Contains(withoutWebhook.OutputLines, l => l.StartsWith("  batch b00000 (1 recipients): uncertain: no evidence can arrive", StringComparison.Ordinal));
-        Assert.Contains(withoutWebhook.OutputLines, l => l.StartsWith("Event webhook: not configured (SendGrid:WebhookPublicKey is empty)", StringComparison.Ordinal));
+        Assert.Contains(withoutWebhook.OutputLines,
+            l => l.StartsWith("  batch b00000 (1 recipients): uncertain: no evidence can arrive", StringComparison.Ordinal));
+        Assert.Contains(withoutWebhook.OutputLines,
+            l => l.StartsWith("Event webhook: not configured (SendGrid:WebhookPublicKey is empty)", StringComparison.Ordinal));
         Assert.True(json.GetProperty("webhookConfigured").GetBoolean());
         var uncertain = Assert.Single(json.GetProperty("uncertain").EnumerateArray());
         Assert.Equal(("b00000", "waiting"), (uncertain.GetProperty("batchId").GetString(), uncertain.GetProperty("verdict").GetString()));
-        Assert.Contains("no SendGrid event for any of its recipients yet, quiet since", uncertain.GetProperty("explanation").GetString(), StringComparison.Ordinal);
+        Assert.Contains("no SendGrid event for any of its recipients yet, quiet since", uncertain.GetProperty("explanation").GetString(),
+            StringComparison.Ordinal);
         Assert.Contains("1 articles, 1 recipients in 1 batches: 1 sent, 0 planned, 0 sending, 0 failed, 0 uncertain.", afterEvents.OutputLines);
         Assert.DoesNotContain(afterEvents.OutputLines, l => l.Contains("uncertain batches", StringComparison.Ordinal));
     }

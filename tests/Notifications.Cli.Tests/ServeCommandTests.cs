@@ -16,13 +16,15 @@ public sealed class ServeCommandTests(AzuriteFixture azurite)
         var port = FreePort();
         var output = new StringWriter();
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var serve = NotifyCli.RunAsync(["serve", "--port", port.ToString(), "--admin-key", AdminKey], output, new StringWriter(), TestSettings.For(azurite), stop.Token);
+        var serve = NotifyCli.RunAsync(["serve", "--port", port.ToString(), "--admin-key", AdminKey], output, new StringWriter(),
+            TestSettings.For(azurite), stop.Token);
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(20) };
         http.DefaultRequestHeaders.Add("x-functions-key", AdminKey);
         await WaitUntilListeningAsync(port, serve);
 
         var created = await http.PostAsync("api/manage/subscribers", new StringContent(
-            """{"email":"j.smith@hmrc.example","name":"Jane Smith","organization":"HMRC","country":"GB"}""", Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
+            """{"email":"j.smith@hmrc.example","name":"Jane Smith","organization":"HMRC","country":"GB"}""", Encoding.UTF8, "application/json"),
+            TestContext.Current.CancellationToken);
         var listed = JsonDocument.Parse(await http.GetStringAsync("api/manage/subscribers?country=GB", TestContext.Current.CancellationToken)).RootElement;
         var missing = await http.GetAsync("api/manage/subscribers/nobody%40x.example", TestContext.Current.CancellationToken);
         var subscribePage = await http.GetAsync("api/subscribe", TestContext.Current.CancellationToken);

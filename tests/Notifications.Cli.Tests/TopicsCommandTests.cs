@@ -58,7 +58,9 @@ public sealed class TopicsCommandTests(AzuriteFixture azurite) : IDisposable
         Assert.True(publish.ExitCode == 0, publish.ToString());
         Assert.StartsWith("typo.md: accepted - Green customs workshop", Assert.Single(publish.OutputLines));
         var warning = Assert.Single(publish.ErrorLines);
-        Assert.StartsWith("warning: typo.md: unknown-topic (line 3): topic 'grean customs' is not a known topic and was left out. Known topics: e-commerce, data model,", warning);
+        Assert.StartsWith(
+            "warning: typo.md: unknown-topic (line 3): topic 'grean customs' is not a known topic and was left out. Known topics: e-commerce, data model,",
+            warning);
         Assert.Contains("green customs", warning);
 
         var show = await CliRun.RunAsync(settings, "articles", "show", "typo.md");

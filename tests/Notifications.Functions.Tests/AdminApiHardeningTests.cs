@@ -16,7 +16,8 @@ public sealed class AdminApiHardeningTests(AzuriteFixture azurite)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private const string Karimov = """{"email":"a.karimov@customs.uz.example","name":"Aziz Karimov","organization":"Customs Committee of Uzbekistan","country":"UZ"}""";
+    private const string Karimov =
+        """{"email":"a.karimov@customs.uz.example","name":"Aziz Karimov","organization":"Customs Committee of Uzbekistan","country":"UZ"}""";
 
     private static async Task<(TestHost Host, ManageSubscribers Api)> StartAsync(AzuriteFixture azurite, string? platformAuthentication = null)
     {
@@ -109,7 +110,9 @@ public sealed class AdminApiHardeningTests(AzuriteFixture azurite)
     {
         var (host, api) = await StartAsync(azurite);
         await using var _ = host;
-        var id = method == "PATCH" ? (await HttpCall.InvokeAsync(host.Services, r => api.Create(r, Ct), "POST", body: Karimov)).Json.GetProperty("id").GetString()! : "";
+        var id = method == "PATCH"
+            ? (await HttpCall.InvokeAsync(host.Services, r => api.Create(r, Ct), "POST", body: Karimov)).Json.GetProperty("id").GetString()!
+            : "";
 
         var answer = await HttpCall.InvokeAsync(host.Services, method == "POST" ? r => api.Create(r, Ct) : r => api.Update(r, id, Ct), method,
             body: method == "POST" ? Karimov : """{"name":"Changed"}""", contentType: contentType);
@@ -132,7 +135,8 @@ public sealed class AdminApiHardeningTests(AzuriteFixture azurite)
         await using var _ = host;
 
         var created = await HttpCall.InvokeAsync(host.Services, r => api.Create(r, Ct), "POST", body: Karimov, contentType: contentType);
-        var patched = await HttpCall.InvokeAsync(host.Services, r => api.Update(r, "a.karimov@customs.uz.example", Ct), "PATCH", body: """{"name":"A. Karimov"}""", contentType: contentType);
+        var patched = await HttpCall.InvokeAsync(host.Services, r => api.Update(r, "a.karimov@customs.uz.example", Ct), "PATCH",
+            body: """{"name":"A. Karimov"}""", contentType: contentType);
 
         Assert.Equal((201, 200), (created.Status, patched.Status));
     }
@@ -143,7 +147,8 @@ public sealed class AdminApiHardeningTests(AzuriteFixture azurite)
         var (host, api) = await StartAsync(azurite);
         await using var _ = host;
 
-        var json = await HttpCall.InvokeAsync(host.Services, r => api.Import(r, Ct), "POST", body: "email,name,organization\na@x.example,A,HMRC\n", contentType: "text/plain");
+        var json = await HttpCall.InvokeAsync(host.Services, r => api.Import(r, Ct), "POST",
+            body: "email,name,organization\na@x.example,A,HMRC\n", contentType: "text/plain");
 
         Assert.Equal(415, json.Status);
         Assert.Equal("Content-Type", json.Json.GetProperty("field").GetString());

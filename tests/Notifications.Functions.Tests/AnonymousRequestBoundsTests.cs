@@ -139,7 +139,8 @@ public sealed class AnonymousRequestBoundsTests(AzuriteFixture azurite) : IDispo
         var answer = await PostAsync(host, "webhook", body, contentLength);
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
-        TestContext.Current.TestOutputHelper?.WriteLine($"28 MB unsigned webhook body: {answer.Status}, {body.BytesRead:N0} bytes read, {allocated:N0} bytes allocated");
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"28 MB unsigned webhook body: {answer.Status}, {body.BytesRead:N0} bytes read, {allocated:N0} bytes allocated");
         Assert.Equal(413, answer.Status);
         Assert.InRange(body.BytesRead, 0, WebhookCap + 1);
         Assert.InRange(allocated, 0, 3 * WebhookCap);
@@ -153,7 +154,12 @@ public sealed class AnonymousRequestBoundsTests(AzuriteFixture azurite) : IDispo
     {
         await using var host = await StartAsync();
         var body = new CountingBody(Huge);
-        var at = headers switch { "stale" => host.Time.GetUtcNow().AddMinutes(-6), "future" => host.Time.GetUtcNow().AddMinutes(6), _ => host.Time.GetUtcNow() };
+        var at = headers switch
+        {
+            "stale" => host.Time.GetUtcNow().AddMinutes(-6),
+            "future" => host.Time.GetUtcNow().AddMinutes(6),
+            _ => host.Time.GetUtcNow()
+        };
 
         var answer = await PostAsync(host, "webhook", body, contentLength: false, signed: headers != "missing", signedAt: at);
 
@@ -252,10 +258,13 @@ public sealed class AnonymousRequestBoundsTests(AzuriteFixture azurite) : IDispo
 
         // The Functions host: the worker's forwarded-headers step (as ConfigureFunctionsWebApplication sets it up, trusting loopback
         // proxies only) has made the host's entry, the last, the remote address; a client's own earlier entries count for nothing.
-        Assert.Equal("203.0.113.5", ClientAddress.Of(await ThroughTheWorkersForwardedHeadersAsync(Request(host, IPAddress.Loopback, "198.51.100.1, 203.0.113.5"))));
-        Assert.Equal("2001:db8:1:2::/64", ClientAddress.Of(await ThroughTheWorkersForwardedHeadersAsync(Request(host, IPAddress.Loopback, "2001:db8:1:2:3:4:5:6"))));
+        Assert.Equal("203.0.113.5",
+            ClientAddress.Of(await ThroughTheWorkersForwardedHeadersAsync(Request(host, IPAddress.Loopback, "198.51.100.1, 203.0.113.5"))));
+        Assert.Equal("2001:db8:1:2::/64",
+            ClientAddress.Of(await ThroughTheWorkersForwardedHeadersAsync(Request(host, IPAddress.Loopback, "2001:db8:1:2:3:4:5:6"))));
         // A client that is not the loopback proxy is not believed either.
-        Assert.Equal("198.51.100.9", ClientAddress.Of(await ThroughTheWorkersForwardedHeadersAsync(Request(host, IPAddress.Parse("198.51.100.9"), "203.0.113.5"))));
+        Assert.Equal("198.51.100.9",
+            ClientAddress.Of(await ThroughTheWorkersForwardedHeadersAsync(Request(host, IPAddress.Parse("198.51.100.9"), "203.0.113.5"))));
     }
 
     private static async Task<HttpRequest> ThroughTheWorkersForwardedHeadersAsync(HttpRequest request)
@@ -272,7 +281,8 @@ public sealed class AnonymousRequestBoundsTests(AzuriteFixture azurite) : IDispo
     public async Task TheDigestViewHasThePagesHeadersAndAMissingDigestIsAPageInItsLanguage()
     {
         await using var host = await StartAsync();
-        await host.Get<DigestArchive>().SaveAsync("daily-2026-11-26", "en", new MailContent("Digest", "<!DOCTYPE html><html><body><p>PTC session</p></body></html>", "PTC session"), Ct);
+        await host.Get<DigestArchive>().SaveAsync("daily-2026-11-26", "en",
+            new MailContent("Digest", "<!DOCTYPE html><html><body><p>PTC session</p></body></html>", "PTC session"), Ct);
 
         var found = await ViewAsync(host, "daily-2026-11-26", "en");
         var missing = await ViewAsync(host, "daily-2026-11-27", "ru");
@@ -313,8 +323,8 @@ public sealed class AnonymousRequestBoundsTests(AzuriteFixture azurite) : IDispo
     {
         var form = $"email={Uri.EscapeDataString(email)}&name=Test+Reader&organization=Customs+Administration&language=en&frequency=daily";
         var headers = forwardedFor is null ? null : new Dictionary<string, string> { ["X-Forwarded-For"] = forwardedFor };
-        return InvokeAsync(host, "POST", "", new MemoryStream(Encoding.UTF8.GetBytes(form)), form.Length, "application/x-www-form-urlencoded", remote, headers, null,
-            (f, r) => f.Get<Subscriptions>(r).Subscribe(r, Ct));
+        return InvokeAsync(host, "POST", "", new MemoryStream(Encoding.UTF8.GetBytes(form)), form.Length, "application/x-www-form-urlencoded",
+            remote, headers, null, (f, r) => f.Get<Subscriptions>(r).Subscribe(r, Ct));
     }
 
     private async Task<Answer> PostAsync(TestHost host, string endpoint, Stream body, bool contentLength, string? acceptLanguage = null,
@@ -326,23 +336,28 @@ public sealed class AnonymousRequestBoundsTests(AzuriteFixture azurite) : IDispo
         switch (endpoint)
         {
             case "subscribe-form":
-                return await InvokeAsync(host, "POST", "", body, length, "application/x-www-form-urlencoded", null, null, acceptLanguage, (f, r) => f.Get<Subscriptions>(r).Subscribe(r, Ct));
+                return await InvokeAsync(host, "POST", "", body, length, "application/x-www-form-urlencoded",
+                    null, null, acceptLanguage, (f, r) => f.Get<Subscriptions>(r).Subscribe(r, Ct));
             case "subscribe-json":
-                return await InvokeAsync(host, "POST", "", body, length, "application/json", null, null, acceptLanguage, (f, r) => f.Get<Subscriptions>(r).Subscribe(r, Ct));
+                return await InvokeAsync(host, "POST", "", body, length, "application/json",
+                    null, null, acceptLanguage, (f, r) => f.Get<Subscriptions>(r).Subscribe(r, Ct));
             case "confirm":
             {
                 var s = await AddAsync(host, SubscriberStatus.Pending);
-                return await InvokeAsync(host, "POST", Token(TokenPurpose.Confirm, s.Id), body, length, "application/x-www-form-urlencoded", null, null, acceptLanguage, (f, r) => f.Get<Subscriptions>(r).Confirm(r, Ct));
+                return await InvokeAsync(host, "POST", Token(TokenPurpose.Confirm, s.Id), body, length, "application/x-www-form-urlencoded",
+                    null, null, acceptLanguage, (f, r) => f.Get<Subscriptions>(r).Confirm(r, Ct));
             }
             case "unsubscribe":
             {
                 var s = await AddAsync(host, SubscriberStatus.Active);
-                return await InvokeAsync(host, "POST", Token(TokenPurpose.Unsubscribe, s.Id), body, length, "application/x-www-form-urlencoded", null, null, acceptLanguage, (f, r) => f.Get<Subscriptions>(r).Unsubscribe(r, Ct));
+                return await InvokeAsync(host, "POST", Token(TokenPurpose.Unsubscribe, s.Id), body, length, "application/x-www-form-urlencoded",
+                    null, null, acceptLanguage, (f, r) => f.Get<Subscriptions>(r).Unsubscribe(r, Ct));
             }
             case "preferences":
             {
                 var s = await AddAsync(host, SubscriberStatus.Active);
-                return await InvokeAsync(host, "POST", Token(TokenPurpose.Preferences, s.Id), body, length, "application/x-www-form-urlencoded", null, null, acceptLanguage, (f, r) => f.Get<Subscriptions>(r).Preferences(r, Ct));
+                return await InvokeAsync(host, "POST", Token(TokenPurpose.Preferences, s.Id), body, length, "application/x-www-form-urlencoded",
+                    null, null, acceptLanguage, (f, r) => f.Get<Subscriptions>(r).Preferences(r, Ct));
             }
             case "webhook":
             {
@@ -352,9 +367,11 @@ public sealed class AnonymousRequestBoundsTests(AzuriteFixture azurite) : IDispo
                 {
                     headers[SendGridEventWebhook.TimestampHeader] = timestamp;
                     headers[SendGridEventWebhook.SignatureHeader] = Convert.ToBase64String(
-                        _key.SignData(Encoding.UTF8.GetBytes(timestamp + (signedBody ?? "[]")), HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence));
+                        _key.SignData(Encoding.UTF8.GetBytes(timestamp + (signedBody ?? "[]")), HashAlgorithmName.SHA256,
+                            DSASignatureFormat.Rfc3279DerSequence));
                 }
-                return await InvokeAsync(host, "POST", "", body, length, "application/json", null, headers, acceptLanguage, (f, r) => f.Get<SendGridEvents>(r).Run(r, Ct));
+                return await InvokeAsync(host, "POST", "", body, length, "application/json",
+                    null, headers, acceptLanguage, (f, r) => f.Get<SendGridEvents>(r).Run(r, Ct));
             }
             default:
                 throw new ArgumentOutOfRangeException(nameof(endpoint), endpoint, null);
@@ -415,7 +432,8 @@ public sealed class AnonymousRequestBoundsTests(AzuriteFixture azurite) : IDispo
 
         public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
         public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => ValueTask.FromResult(Read(buffer.Span));
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => Task.FromResult(Read(buffer, offset, count));
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+            => Task.FromResult(Read(buffer, offset, count));
         public override bool CanRead => true;
         public override bool CanSeek => false;
         public override bool CanWrite => false;

@@ -22,7 +22,8 @@ public sealed class TestHost : IAsyncDisposable
     public T Get<T>() where T : notnull => _host.Services.GetRequiredService<T>();
 
     /// <param name="configure">Replaces services after the composition (a failing transport, say).</param>
-    public static async Task<TestHost> StartAsync(IDictionary<string, string?> settings, DateTimeOffset? now = null, Action<IServiceCollection>? configure = null)
+    public static async Task<TestHost> StartAsync(IDictionary<string, string?> settings, DateTimeOffset? now = null,
+        Action<IServiceCollection>? configure = null)
     {
         var time = new FakeTimeProvider(now ?? new DateTimeOffset(2026, 11, 26, 7, 0, 0, TimeSpan.Zero));
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });

@@ -46,7 +46,9 @@ public static class DeliverCommand
             }
             if (handled > 0)
                 await cli.Out.WriteLineAsync($"{handled} queued batches handled: " +
-                    (outcomes.Count == 0 ? "nothing to send (their runs are finished, paused or planned again)" : string.Join(", ", outcomes.GroupBy(o => o).Select(g => $"{g.Count()} {Words(g.Key)}"))) + ".");
+                    (outcomes.Count == 0
+                        ? "nothing to send (their runs are finished, paused or planned again)"
+                        : string.Join(", ", outcomes.GroupBy(o => o).Select(g => $"{g.Count()} {Words(g.Key)}"))) + ".");
             foreach (var line in cancelled)
                 await cli.Out.WriteLineAsync(line);
             if (left.InFlight > 0)

@@ -9,7 +9,8 @@ public static class DemoCommand
 {
     public static Command Create(CliContext cli)
     {
-        var command = new Command("demo", "Run the pipeline on local defaults: start Azurite if needed, seed subscribers and sample articles, run today's daily digest into the outbox.");
+        var command = new Command("demo",
+            "Run the pipeline on local defaults: start Azurite if needed, seed subscribers and sample articles, run today's daily digest into the outbox.");
         command.SetAction((parse, ct) => cli.RunAsync(parse, async services =>
         {
             var report = await services.GetRequiredService<DemoScenario>().RunAsync(ct);

@@ -15,8 +15,8 @@ public static class PendingSubscriptionCommands
     public static Command SendConfirmations(CliContext cli)
     {
         var command = new Command("send-confirmations",
-            "Send the confirmation emails of the subscribe requests waiting on the subscribe-confirmations queue (the SubscribeConfirmation function's twin). " +
-            "Exit 75 when messages are in flight (taken by another reader, or by one that stopped): run it again when they are visible again.");
+            "Send the confirmation emails of the subscribe requests waiting on the subscribe-confirmations queue (the SubscribeConfirmation function's twin). "
+            + "Exit 75 when messages are in flight (taken by another reader, or by one that stopped): run it again when they are visible again.");
         command.SetAction((parse, ct) => cli.RunAsync(parse, async services =>
         {
             var queue = services.GetRequiredService<SubscribeConfirmationQueue>();
@@ -41,7 +41,8 @@ public static class PendingSubscriptionCommands
         command.SetAction((parse, ct) => cli.RunAsync(parse, async services =>
         {
             var result = await services.GetRequiredService<DayPassed>().PurgeAsync(ct);
-            await cli.Out.WriteLineAsync($"Purged {result.Requests} expired subscribe requests and {result.PendingRecords} never-confirmed pending subscribers.");
+            await cli.Out.WriteLineAsync(
+                $"Purged {result.Requests} expired subscribe requests and {result.PendingRecords} never-confirmed pending subscribers.");
             return 0;
         }));
         return command;

@@ -9,8 +9,14 @@ public static class ServeCommand
     public static Command Create(CliContext cli)
     {
         var port = new Option<int>("--port") { Description = "The loopback port (the Functions host's default is 7071).", DefaultValueFactory = _ => 7071 };
-        var adminKey = new Option<string?>("--admin-key") { Description = "The key the admin API (/api/manage/*) requires; default: a new random key each start, printed." };
-        var noAuth = new Option<bool>("--no-auth") { Description = "Serve the admin API without a key (anything on this machine may then change subscribers)." };
+        var adminKey = new Option<string?>("--admin-key")
+        {
+            Description = "The key the admin API (/api/manage/*) requires; default: a new random key each start, printed."
+        };
+        var noAuth = new Option<bool>("--no-auth")
+        {
+            Description = "Serve the admin API without a key (anything on this machine may then change subscribers)."
+        };
         var serve = new Command("serve", "Serve the HTTP functions (admin API, subscribe, confirm, unsubscribe, preferences) on 127.0.0.1 until Ctrl+C, sending subscribe confirmations as they are queued.") { port, adminKey, noAuth };
         serve.SetAction((parse, ct) => cli.RunWithConfigurationAsync(parse, async configuration =>
         {
@@ -18,7 +24,9 @@ public static class ServeCommand
                 throw new ArgumentException("--no-auth and --admin-key contradict each other: give one.");
             if (parse.GetValue(adminKey) is { Length: < 16 } shortKey)
                 throw new ArgumentException($"--admin-key is {shortKey.Length} characters long; give at least 16 (or leave it out for a random one).");
-            var key = parse.GetValue(noAuth) ? null : parse.GetValue(adminKey) ?? Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_');
+            var key = parse.GetValue(noAuth)
+                ? null
+                : parse.GetValue(adminKey) ?? Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_');
             await using var server = await LocalServer.StartAsync(configuration, parse.GetValue(port),
                 parse.GetValue(CliContext.VerboseOption) ? LogLevel.Information : LogLevel.Warning, key, ct);
             await cli.Out.WriteLineAsync($"Serving on {server.BaseAddress} (loopback only; requests must name localhost, 127.0.0.1 or [::1]). Ctrl+C stops.");

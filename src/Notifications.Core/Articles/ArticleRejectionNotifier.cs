@@ -30,7 +30,9 @@ public sealed class ArticleRejectionNotifier(
         var to = article.Editor ?? articles.Value.EditorsEmail;
         if (string.IsNullOrWhiteSpace(to))
         {
-            logger.LogWarning("Article {BlobName} was rejected ({Code}) and nobody is told: set Articles:EditorsEmail or an editor in the front matter", article.BlobName, r.Code);
+            logger.LogWarning(
+                "Article {BlobName} was rejected ({Code}) and nobody is told: set Articles:EditorsEmail or an editor in the front matter",
+                article.BlobName, r.Code);
             return;
         }
         var email = EmailAddress.Normalize(to);

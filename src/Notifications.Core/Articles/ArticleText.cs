@@ -15,7 +15,8 @@ public static class ArticleText
     public static string Decode(ReadOnlySpan<byte> content, int maxBytes)
     {
         if (content.Length > maxBytes)
-            throw Reject("too-large", $"The file is larger than the limit of {Size(maxBytes)}.", $"Split the article, or remove embedded images; articles may be at most {Size(maxBytes)} (Articles:MaxBytes).");
+            throw Reject("too-large", $"The file is larger than the limit of {Size(maxBytes)}.",
+                $"Split the article, or remove embedded images; articles may be at most {Size(maxBytes)} (Articles:MaxBytes).");
         if (content.IsEmpty || content.Trim((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF, 0x20, 0x09, 0x0A, 0x0D]).IsEmpty)
             throw Reject("empty", "The file is empty.", "Write the article (a title line, then the text) and upload it again.");
         if (content.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE, 0x00, 0x00]) || content.StartsWith((ReadOnlySpan<byte>)[0x00, 0x00, 0xFE, 0xFF]))
@@ -29,14 +30,16 @@ public static class ArticleText
                 _ when content.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) => StrictUtf8.GetString(content[3..]),
                 _ when content.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) => StrictUtf16Le.GetString(content[2..]),
                 _ when content.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]) => StrictUtf16Be.GetString(content[2..]),
-                _ when content.Contains((byte)0) => throw Reject("not-text", "The file is not text (it contains NUL bytes): an image, a PDF or a Word document?",
+                _ when content.Contains((byte)0) => throw Reject("not-text",
+                    "The file is not text (it contains NUL bytes): an image, a PDF or a Word document?",
                     "Upload the article as Markdown (.md), HTML (.html) or plain text (.txt); paste the text of a document into a .txt file."),
                 _ => StrictUtf8.GetString(content),
             };
         }
         catch (DecoderFallbackException)
         {
-            throw Reject("undecodable", "The file is not valid UTF-8 (or UTF-16 with a byte order mark): it may be in a legacy encoding such as Windows-1251 or Latin-1.",
+            throw Reject("undecodable",
+                "The file is not valid UTF-8 (or UTF-16 with a byte order mark): it may be in a legacy encoding such as Windows-1251 or Latin-1.",
                 "Save the file as UTF-8 (in most editors: Save as → Encoding: UTF-8) and upload it again.");
         }
 
@@ -47,7 +50,8 @@ public static class ArticleText
         return text;
     }
 
-    private static string Size(int bytes) => bytes % (1024 * 1024) == 0 ? $"{bytes / (1024 * 1024)} MiB" : bytes % 1024 == 0 ? $"{bytes / 1024} KiB" : $"{bytes} bytes";
+    private static string Size(int bytes)
+        => bytes % (1024 * 1024) == 0 ? $"{bytes / (1024 * 1024)} MiB" : bytes % 1024 == 0 ? $"{bytes / 1024} KiB" : $"{bytes} bytes";
 
     private static ArticleRejectedException Reject(string code, string message, string hint) => new(new ArticleRejection(code, message, null, hint));
 }

@@ -82,7 +82,8 @@ public sealed class DeliveryLedger(StorageResources storage, TimeProvider time) 
     /// Writes batches of a plan as the planner fills them (insert only), numbered from <paramref name="firstIndex"/>; each carries its
     /// recipients' addresses until it is sent. <paramref name="plannedAt"/>: when the planner started reading the subscribers.
     /// </summary>
-    public async Task WriteBatchesAsync(string runId, string planId, int firstIndex, IReadOnlyList<PlannedBatch> batches, DateTimeOffset plannedAt, CancellationToken ct = default)
+    public async Task WriteBatchesAsync(string runId, string planId, int firstIndex, IReadOnlyList<PlannedBatch> batches,
+        DateTimeOffset plannedAt, CancellationToken ct = default)
     {
         await storage.EnsureCreatedAsync();
         var entities = batches.Select((b, i) =>
@@ -132,9 +133,11 @@ public sealed class DeliveryLedger(StorageResources storage, TimeProvider time) 
     private async Task<IReadOnlyList<DeliveryBatch>> QueryAsync(string filter, bool withRecipientIds, CancellationToken ct)
     {
         var list = new List<DeliveryBatch>();
-        string[] columns = ["PartitionKey", "RowKey", "BatchId", "Variant", "Status", "MessageId", "Error", "Attempts", "UpdatedAt", "PlannedAt", "AddressesChunks",
-            "RefusedChunks", "ClaimedAt", "EvidenceAt", "EvidenceEvent", "ResentAt", "ResentReason", "GaveUpAt", .. Enumerable.Range(0, MaxRefusedChunks).Select(i => "Refused" + i)];
-        await foreach (var e in storage.DeliveryLedger.QueryAsync<TableEntity>(filter, select: withRecipientIds ? [.. columns, "Recipients"] : columns, cancellationToken: ct))
+        string[] columns = ["PartitionKey", "RowKey", "BatchId", "Variant", "Status", "MessageId", "Error", "Attempts", "UpdatedAt", "PlannedAt",
+            "AddressesChunks", "RefusedChunks", "ClaimedAt", "EvidenceAt", "EvidenceEvent", "ResentAt", "ResentReason", "GaveUpAt",
+            .. Enumerable.Range(0, MaxRefusedChunks).Select(i => "Refused" + i)];
+        await foreach (var e in storage.DeliveryLedger.QueryAsync<TableEntity>(
+                           filter, select: withRecipientIds ? [.. columns, "Recipients"] : columns, cancellationToken: ct))
             list.Add(FromEntity(e) with { Listed = !withRecipientIds });
         return list.OrderBy(b => b.BatchId, StringComparer.Ordinal).ToList();
     }
@@ -144,8 +147,8 @@ public sealed class DeliveryLedger(StorageResources storage, TimeProvider time) 
     /// was claimed; <paramref name="evidence"/> (a move to Sent on SendGrid's word) and <paramref name="resent"/> (an Uncertain batch
     /// sent again) are recorded on the row.
     /// </summary>
-    public async Task<DeliveryBatch?> TryMoveAsync(DeliveryBatch batch, BatchStatus to, string? messageId = null, string? error = null, CancellationToken ct = default,
-        BatchEvidence? evidence = null, BatchResend? resent = null)
+    public async Task<DeliveryBatch?> TryMoveAsync(DeliveryBatch batch, BatchStatus to, string? messageId = null, string? error = null,
+        CancellationToken ct = default, BatchEvidence? evidence = null, BatchResend? resent = null)
     {
         var attempts = batch.Attempts + (to == BatchStatus.Sending ? 1 : 0);
         var entity = new TableEntity(batch.RunId, RowKeyOf(batch.PlanId, batch.BatchId))
@@ -407,7 +410,8 @@ public sealed class DeliveryLedger(StorageResources storage, TimeProvider time) 
         var list = new List<PlannedRecipient>();
         using var reader = new BinaryReader(new MemoryStream(bytes), System.Text.Encoding.UTF8);
         while (reader.BaseStream.Position < reader.BaseStream.Length)
-            list.Add(new PlannedRecipient(Convert.ToHexStringLower(reader.ReadBytes(16)), reader.ReadString(), reader.ReadString(), new DateTimeOffset(reader.ReadInt64(), TimeSpan.Zero)));
+            list.Add(new PlannedRecipient(Convert.ToHexStringLower(reader.ReadBytes(16)), reader.ReadString(), reader.ReadString(),
+                new DateTimeOffset(reader.ReadInt64(), TimeSpan.Zero)));
         return list;
     }
 

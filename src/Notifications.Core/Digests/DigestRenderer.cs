@@ -51,7 +51,8 @@ public sealed class DigestRenderer(ITemplateSource templates, IOptions<SenderOpt
     }
 
     /// <summary>Everything the templates see. Names are snake_case; <c>t</c> holds the fixed texts of the language.</summary>
-    private ScriptObject Model(DigestPeriod period, IReadOnlyList<IndexedArticle> articles, DigestLocale locale, string? viewUrl, MailPlaceholders keys, bool correction)
+    private ScriptObject Model(DigestPeriod period, IReadOnlyList<IndexedArticle> articles, DigestLocale locale,
+        string? viewUrl, MailPlaceholders keys, bool correction)
     {
         var o = options.Value;
         var lang = locale.Language;
@@ -154,5 +155,6 @@ public sealed class DigestRenderer(ITemplateSource templates, IOptions<SenderOpt
 
     /// <summary>A subject is one header line: any line break a template or an article brings in is folded to a space.</summary>
     private static string OneLine(string text)
-        => string.Join(' ', text.Split((char[])['\r', '\n', '\t', '\u2028', '\u2029', '\u0085'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        => string.Join(' ', text.Split((char[])['\r', '\n', '\t', '\u2028', '\u2029', '\u0085'],
+            StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
 }

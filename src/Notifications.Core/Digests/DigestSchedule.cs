@@ -38,10 +38,12 @@ public sealed class DigestSchedule(IOptions<ScheduleOptions> options)
     /// </summary>
     /// <param name="timeZone">IANA time zone id, e.g. Asia/Tashkent.</param>
     /// <param name="deliveryHour">The subscriber's own local delivery hour (0–23); null: <see cref="ScheduleOptions.DeliveryHour"/>.</param>
-    /// <param name="createdAt">When the subscriber was created: their first digest reaches back <see cref="ScheduleOptions.FirstDigestLookBack"/> before it.</param>
+    /// <param name="createdAt">When the subscriber was created: their first digest reaches back
+    /// <see cref="ScheduleOptions.FirstDigestLookBack"/> before it.</param>
     /// <param name="lastWindowEnd">The <see cref="DueDigest.WindowEnd"/> of their last planned digest; null before their first.</param>
     /// <exception cref="ArgumentException">An unknown time zone id, a delivery hour outside 0–23, or a frequency that is not a digest.</exception>
-    public DueDigest? Due(DigestFrequency frequency, string timeZone, int? deliveryHour, DateTimeOffset createdAt, DateTimeOffset? lastWindowEnd, DateTimeOffset now)
+    public DueDigest? Due(DigestFrequency frequency, string timeZone, int? deliveryHour,
+        DateTimeOffset createdAt, DateTimeOffset? lastWindowEnd, DateTimeOffset now)
     {
         var o = options.Value;
         var slot = Latest(frequency, FindZone(timeZone), Hour(deliveryHour), now);
@@ -116,7 +118,8 @@ public sealed class DigestSchedule(IOptions<ScheduleOptions> options)
     {
         if (!string.IsNullOrWhiteSpace(timeZone) && TimeZoneInfo.TryFindSystemTimeZoneById(timeZone.Trim(), out var zone))
             return zone;
-        throw new ArgumentException($"time zone '{timeZone}' is not a known IANA time zone id; use one such as Europe/Brussels or Asia/Tashkent.", nameof(timeZone));
+        throw new ArgumentException(
+            $"time zone '{timeZone}' is not a known IANA time zone id; use one such as Europe/Brussels or Asia/Tashkent.", nameof(timeZone));
     }
 
     private int Hour(int? deliveryHour)

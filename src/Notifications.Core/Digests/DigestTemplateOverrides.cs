@@ -17,10 +17,12 @@ using Notifications.Subscribers;
 namespace Notifications.Digests;
 
 /// <summary>One problem with an override: where it was found (name, parse, render or content), and where in which template.</summary>
-public sealed record TemplateOverrideProblem(string Stage, string Message, string? Template = null, int? Line = null, int? Column = null, string? Language = null);
+public sealed record TemplateOverrideProblem(string Stage, string Message, string? Template = null, int? Line = null, int? Column = null,
+    string? Language = null);
 
 /// <summary>What became of one uploaded override.</summary>
-/// <param name="InUse">True: the override is what digests use now. False: it was rejected; the built-in template (if there is one of that name) is used.</param>
+/// <param name="InUse">True: the override is what digests use now. False: it was rejected; the built-in template (if there is one
+/// of that name) is used.</param>
 public sealed record TemplateOverrideStatus(string Name, string ETag, bool InUse, IReadOnlyList<TemplateOverrideProblem> Problems)
 {
     public string ReportName => Name + DigestTemplateOverrides.ReportSuffix;
@@ -74,8 +76,8 @@ public sealed partial class DigestTemplateOverrides : ITemplateSource
     private Dictionary<string, string> _lastETags = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _reportsWritten = new(StringComparer.Ordinal);
 
-    public DigestTemplateOverrides(StorageResources storage, TemplateSet builtin, IOptions<DigestOptions> options, IOptions<SenderOptions> sender, TimeProvider time,
-        ILogger<DigestTemplateOverrides> logger)
+    public DigestTemplateOverrides(StorageResources storage, TemplateSet builtin, IOptions<DigestOptions> options, IOptions<SenderOptions> sender,
+        TimeProvider time, ILogger<DigestTemplateOverrides> logger)
     {
         _storage = storage;
         _builtin = builtin;
@@ -134,7 +136,8 @@ public sealed partial class DigestTemplateOverrides : ITemplateSource
                 if (s.InUse)
                     _logger.LogInformation("Template override {Template} is in use", s.Name);
                 else
-                    _logger.LogWarning("Template override {Template} was rejected ({Problem}); the built-in template stays in use. See {Report} in the templates container",
+                    _logger.LogWarning(
+                        "Template override {Template} was rejected ({Problem}); the built-in template stays in use. See {Report} in the templates container",
                         s.Name, s.Problems.FirstOrDefault()?.Message, s.ReportName);
             }
             return LastReport;
@@ -301,7 +304,8 @@ public sealed partial class DigestTemplateOverrides : ITemplateSource
                 checkedAt = _time.GetUtcNow(),
                 status = "rejected",
                 inUse = _builtin.Contains(s.Name) ? $"the built-in {s.Name}" : "none: the digest templates do not use it",
-                problems = s.Problems.Select(p => new { stage = p.Stage, template = p.Template, line = p.Line, column = p.Column, language = p.Language, message = p.Message }),
+                problems = s.Problems.Select(p =>
+                    new { stage = p.Stage, template = p.Template, line = p.Line, column = p.Column, language = p.Language, message = p.Message }),
                 hint = "Fix the template and upload it again under the same name. It is checked again within " +
                        $"{(_options.Value.TemplateRefresh > TimeSpan.Zero ? _options.Value.TemplateRefresh.TotalMinutes + " minutes" : "the next start")} " +
                        "(`notify digest preview` checks at once); until it passes, the built-in template is used.",
@@ -327,7 +331,8 @@ public sealed partial class DigestTemplateOverrides : ITemplateSource
 /// Loads the template overrides when the host starts (a failure is logged and the built-in templates are used), then
 /// checks again every <c>Digest:TemplateRefresh</c> until the host stops.
 /// </summary>
-public sealed class DigestTemplateRefresher(DigestTemplateOverrides overrides, IOptions<DigestOptions> options, TimeProvider time, ILogger<DigestTemplateRefresher> logger)
+public sealed class DigestTemplateRefresher(DigestTemplateOverrides overrides, IOptions<DigestOptions> options, TimeProvider time,
+    ILogger<DigestTemplateRefresher> logger)
     : IHostedService, IAsyncDisposable
 {
     /// <summary>How long the start waits for the first check before going on with what it has.</summary>

@@ -62,7 +62,8 @@ public sealed class DigestWatermarks(StorageResources storage)
     public async IAsyncEnumerable<WatermarkShard> StreamAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
     {
         await storage.EnsureCreatedAsync();
-        await foreach (var e in storage.DigestWatermarks.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Partition}"), cancellationToken: ct))
+        await foreach (var e in storage.DigestWatermarks.QueryAsync<TableEntity>(
+                           TableClient.CreateQueryFilter($"PartitionKey eq {Partition}"), cancellationToken: ct))
             yield return new WatermarkShard(e.RowKey, Unpack(TableBinary.Read(e, "Marks", MarksFormat)?.Data ?? []), e.ETag);
     }
 

@@ -58,7 +58,8 @@ public sealed class SubscribeConfirmationSender(
         var (slot, previous) = await requests.TryClaimResendSlotAsync(request.SubscriberId, options.Value.ConfirmationResendInterval, ct);
         if (!slot)
         {
-            logger.LogInformation("Subscribe request for {Email}: a confirmation went out less than {Interval} ago, nothing sent", masked, options.Value.ConfirmationResendInterval);
+            logger.LogInformation("Subscribe request for {Email}: a confirmation went out less than {Interval} ago, nothing sent",
+                masked, options.Value.ConfirmationResendInterval);
             await requests.MarkHandledAsync(request, ct);
             return ConfirmationSendOutcome.SentRecently;
         }

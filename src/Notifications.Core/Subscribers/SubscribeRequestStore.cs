@@ -132,7 +132,8 @@ public sealed class SubscribeRequestStore(StorageResources storage, TimeProvider
         try
         {
             if (previous is { } p)
-                await storage.SubscribeRequests.UpdateEntityAsync(new TableEntity(subscriberId, SentRow) { ["SentAt"] = p }, existing.ETag, TableUpdateMode.Replace, ct);
+                await storage.SubscribeRequests.UpdateEntityAsync(
+                    new TableEntity(subscriberId, SentRow) { ["SentAt"] = p }, existing.ETag, TableUpdateMode.Replace, ct);
             else
                 await storage.SubscribeRequests.DeleteEntityAsync(subscriberId, SentRow, existing.ETag, ct);
         }
@@ -183,7 +184,8 @@ public sealed class SubscribeRequestStore(StorageResources storage, TimeProvider
         var now = time.GetUtcNow();
         var purged = 0;
         await foreach (var e in storage.SubscribeRequests.QueryAsync<TableEntity>(
-                           TableClient.CreateQueryFilter($"ExpiresAt lt {now} or SentAt lt {now - keepSentFor}"), select: ["PartitionKey", "RowKey"], cancellationToken: ct))
+                           TableClient.CreateQueryFilter($"ExpiresAt lt {now} or SentAt lt {now - keepSentFor}"), select: ["PartitionKey", "RowKey"],
+                           cancellationToken: ct))
         {
             await storage.SubscribeRequests.DeleteEntityAsync(e.PartitionKey, e.RowKey, ETag.All, ct);
             if (e.RowKey != SentRow) purged++;

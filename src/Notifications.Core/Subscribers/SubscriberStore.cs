@@ -51,13 +51,17 @@ public sealed class SubscriberStore(StorageResources storage, SubscriberRules ru
         {
             // Until ids are migrated the address may exist under its old id: the same person, not a new one.
             if (subscriber.Id != SubscriberIds.LegacyOf(subscriber.Email)
-                && (await storage.Subscribers.GetEntityIfExistsAsync<TableEntity>(Partition, SubscriberIds.LegacyOf(subscriber.Email), select: ["RowKey"], cancellationToken: ct)).HasValue)
+                && (await storage.Subscribers.GetEntityIfExistsAsync<TableEntity>(
+                    Partition, SubscriberIds.LegacyOf(subscriber.Email), select: ["RowKey"], cancellationToken: ct)).HasValue)
                 throw new RequestFailedException(409, "The address exists under its old id.");
             await storage.Subscribers.AddEntityAsync(ToEntity(subscriber), ct);
         }
         catch (RequestFailedException e) when (e.Status == 409)
         {
-            throw new InvalidSubscriberException("email", $"A subscriber with email '{EmailAddress.Mask(subscriber.Email)}' already exists.") { IsConflict = true };
+            throw new InvalidSubscriberException("email", $"A subscriber with email '{EmailAddress.Mask(subscriber.Email)}' already exists.")
+            {
+                IsConflict = true
+            };
         }
         return subscriber;
     }
@@ -140,7 +144,12 @@ public sealed class SubscriberStore(StorageResources storage, SubscriberRules ru
         while (true)
         {
             if (await GetWithETagAsync(id, ct) is not { } current) return null;
-            var after = change(current.Subscriber) with { Id = current.Subscriber.Id, Email = current.Subscriber.Email, CreatedAt = current.Subscriber.CreatedAt };
+            var after = change(current.Subscriber) with
+            {
+                Id = current.Subscriber.Id,
+                Email = current.Subscriber.Email,
+                CreatedAt = current.Subscriber.CreatedAt
+            };
             if (after == current.Subscriber) return (current.Subscriber, after);
             after = after with { UpdatedAt = time.GetUtcNow() };
             if (after.Status != SubscriberStatus.Active)
@@ -211,7 +220,8 @@ public sealed class SubscriberStore(StorageResources storage, SubscriberRules ru
         var from = (since - ClockMargin).UtcTicks.ToString("D19", System.Globalization.CultureInfo.InvariantCulture);
         var changes = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
         await foreach (var e in storage.Subscribers.QueryAsync<TableEntity>(
-                           TableClient.CreateQueryFilter($"PartitionKey eq {ChangesPartition} and RowKey ge {from}"), select: ["Id", "Timestamp"], cancellationToken: ct))
+                           TableClient.CreateQueryFilter($"PartitionKey eq {ChangesPartition} and RowKey ge {from}"), select: ["Id", "Timestamp"],
+                           cancellationToken: ct))
             if (e.GetString("Id") is { } id && e.Timestamp is { } at && (!changes.TryGetValue(id, out var known) || at > known))
                 changes[id] = at;
         return changes;
@@ -222,7 +232,8 @@ public sealed class SubscriberStore(StorageResources storage, SubscriberRules ru
     /// holding them all.
     /// </summary>
     /// <returns>Each subscriber with the version of its row (the storage's time of its last change).</returns>
-    public async IAsyncEnumerable<(Subscriber Subscriber, DateTimeOffset Version)> StreamAsync(DigestFrequency? frequency = null, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
+    public async IAsyncEnumerable<(Subscriber Subscriber, DateTimeOffset Version)> StreamAsync(DigestFrequency? frequency = null,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
     {
         await storage.EnsureCreatedAsync();
         var filter = frequency is { } f

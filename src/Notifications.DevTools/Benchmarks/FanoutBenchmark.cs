@@ -73,7 +73,8 @@ public sealed class FanoutBenchmark(
     /// Floor and pipeline alternate this many times, each reporting its best round (noise on a shared machine only slows). Every
     /// pipeline round is a day's run with three new articles: the first is a first run (no watermarks yet), later ones the steady state.
     /// </param>
-    public async Task<FanoutBenchmarkResult> RunAsync(SendGridSink sink, int subscriberCount, int naiveSample, int rounds = 2, Action<string>? progress = null, CancellationToken ct = default)
+    public async Task<FanoutBenchmarkResult> RunAsync(SendGridSink sink, int subscriberCount, int naiveSample, int rounds = 2,
+        Action<string>? progress = null, CancellationToken ct = default)
     {
         await storage.EnsureCreatedAsync();
         var now = time.GetUtcNow();
@@ -117,7 +118,8 @@ public sealed class FanoutBenchmark(
         progress?.Invoke($"Naive: one rendering and one request per recipient, on {Math.Min(naiveSample, subscriberCount):N0} of them...");
         var naive = await NaiveAsync(sink, Math.Min(naiveSample, subscriberCount), articles, at, ct);
 
-        return new FanoutBenchmarkResult(subscriberCount, perLanguage.Count, expected, pipeline!, floor!, naive, Math.Min(naiveSample, subscriberCount), floorRead);
+        return new FanoutBenchmarkResult(subscriberCount, perLanguage.Count, expected, pipeline!, floor!, naive,
+            Math.Min(naiveSample, subscriberCount), floorRead);
     }
 
     /// <summary>The faster round; the peak memory of the worst.</summary>
@@ -133,13 +135,15 @@ public sealed class FanoutBenchmark(
             var ingested = await ingestor.IngestAsync(name, ct);
             articles.Add(ingested is { Outcome: IngestOutcome.Accepted, Article: { } article }
                 ? article
-                : throw new InvalidOperationException($"The benchmark's article {name} was not accepted ({ingested.Outcome}: {ingested.Article?.Rejection?.Message})."));
+                : throw new InvalidOperationException(
+                    $"The benchmark's article {name} was not accepted ({ingested.Outcome}: {ingested.Article?.Rejection?.Message})."));
         }
         return articles;
     }
 
     /// <summary>Reads every active daily subscriber page by page and posts a ready-made payload for each 1000 of a language.</summary>
-    private async Task<(FanoutPhase Floor, TimeSpan Reading)> FloorAsync(SendGridSink sink, IReadOnlyDictionary<string, int> perLanguage, MailContent content, CancellationToken ct)
+    private async Task<(FanoutPhase Floor, TimeSpan Reading)> FloorAsync(SendGridSink sink, IReadOnlyDictionary<string, int> perLanguage,
+        MailContent content, CancellationToken ct)
     {
         // Built before the clock starts: 1000 recipients of the same shape as the real ones.
         var body = builder.Build(new MailBatch("daily-floor", "b00000", "daily", content, Enumerable.Range(0, 1000)
@@ -155,7 +159,8 @@ public sealed class FanoutBenchmark(
         string? continuation = null;
         do
         {
-            var (page, next) = await subscribers.QueryAsync(new SubscriberFilter(Status: SubscriberStatus.Active, Frequency: DigestFrequency.Daily), continuation, 1000, ct);
+            var (page, next) = await subscribers.QueryAsync(
+                new SubscriberFilter(Status: SubscriberStatus.Active, Frequency: DigestFrequency.Daily), continuation, 1000, ct);
             foreach (var s in page)
                 if (++pending[s.Language] == 1000)
                 {

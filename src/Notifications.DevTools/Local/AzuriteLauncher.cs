@@ -94,7 +94,8 @@ public sealed class AzuriteLauncher(ILogger<AzuriteLauncher> logger)
         while (!(await IsListeningAsync(blobPort) && await IsListeningAsync(queuePort) && await IsListeningAsync(tablePort)))
         {
             if (process.HasExited)
-                throw new AzuriteExitedException($"Azurite exited with code {process.ExitCode} while starting (ports {blobPort}, {queuePort}, {tablePort}); is another program using them?");
+                throw new AzuriteExitedException(
+                    $"Azurite exited with code {process.ExitCode} while starting (ports {blobPort}, {queuePort}, {tablePort}); is another program using them?");
             if (DateTime.UtcNow > deadline)
             {
                 process.Kill(entireProcessTree: true);
@@ -102,7 +103,8 @@ public sealed class AzuriteLauncher(ILogger<AzuriteLauncher> logger)
             }
             await Task.Delay(100, ct);
         }
-        logger.LogInformation("Azurite {Version} listening on 127.0.0.1 ports {BlobPort}, {QueuePort}, {TablePort} (pid {Pid})", Version, blobPort, queuePort, tablePort, process.Id);
+        logger.LogInformation("Azurite {Version} listening on 127.0.0.1 ports {BlobPort}, {QueuePort}, {TablePort} (pid {Pid})",
+            Version, blobPort, queuePort, tablePort, process.Id);
         return new AzuriteInstance(detached ? null : process, process.Id, ConnectionStringFor(blobPort, queuePort, tablePort));
     }
 

@@ -42,7 +42,8 @@ public sealed class TopicClassifierTests
     [Fact]
     public void MatchesRussianAndFrenchKeywords()
     {
-        Assert.Equal(["e-commerce", "data model"], Default.Classify("Обсуждались вопросы электронной торговли и модели данных."));
+        Assert.Equal(["e-commerce", "data model"],
+            Default.Classify("Обсуждались вопросы электронной торговли и модели данных."));
         Assert.Equal(["green customs", "data exchange"], Default.Classify("La douane verte et l'échange de données."));
         Assert.Equal(["non-intrusive inspection"], Default.Classify("Применение неинтрузивных средств контроля."));
     }
@@ -92,7 +93,8 @@ public sealed class TopicClassifierTests
             Time Release Study. Cross-border e-commerce closed the agenda.
             """;
         Assert.Equal(
-            ["performance management", "non-intrusive inspection", "disaster relief", "green customs", "data model", "data exchange", "time release study", "e-commerce"],
+            ["performance management", "non-intrusive inspection", "disaster relief", "green customs", "data model", "data exchange",
+                "time release study", "e-commerce"],
             Default.Classify(text));
     }
 }

@@ -19,7 +19,8 @@ public sealed class WithdrawalAndCorrectionTests(AzuriteFixture azurite)
     private static readonly DateTimeOffset Morning = new(2026, 11, 26, 6, 0, 0, TimeSpan.Zero);
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static string Md(string title, string extra = "") => $"---\ntitle: {title}\ntopics: [e-commerce]\n{extra}---\nThe committee met and agreed its work programme.\n";
+    private static string Md(string title, string extra = "")
+        => $"---\ntitle: {title}\ntopics: [e-commerce]\n{extra}---\nThe committee met and agreed its work programme.\n";
 
     private async Task<(TestHost Host, FakeSendGrid SendGrid)> StartAsync(Action<Dictionary<string, string?>>? configure = null)
     {
@@ -126,7 +127,8 @@ public sealed class WithdrawalAndCorrectionTests(AzuriteFixture azurite)
         await PublishAsync(host, "oops.md", Md("A report published by mistake"));
         host.Time.SetUtcNow(new DateTimeOffset(2026, 11, 26, 8, 0, 0, TimeSpan.Zero));
         // 08:00 UTC: the hourly timer plans today's digest (two batches of one, one rendering) and queues it.
-        var run = Assert.Single(await host.Get<HourPassed>().PlanDueAsync(new DateTimeOffset(2026, 11, 26, 8, 0, 0, TimeSpan.Zero), Ct), r => r.PlannedRecipients > 0);
+        var run = Assert.Single(await host.Get<HourPassed>().PlanDueAsync(new DateTimeOffset(2026, 11, 26, 8, 0, 0, TimeSpan.Zero), Ct),
+            r => r.PlannedRecipients > 0);
         Assert.Equal((2, 2), (run.Articles, run.Batches));
 
         await host.Get<StorageResources>().Articles.GetBlobClient("oops.md").DeleteAsync(cancellationToken: Ct);
@@ -143,7 +145,8 @@ public sealed class WithdrawalAndCorrectionTests(AzuriteFixture azurite)
         Assert.All(mails, m => Assert.DoesNotContain("A report published by mistake", m.Text + m.Html + m.Subject));
         // One new rendering, archived next to the first, with what it carries.
         var folders = new List<string>();
-        await foreach (var blob in host.Get<StorageResources>().Digests.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, run.RunId + "/", Ct))
+        await foreach (var blob in host.Get<StorageResources>().Digests.GetBlobsAsync(
+                           Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, run.RunId + "/", Ct))
             folders.Add(blob.Name.Split('/')[1]);
         var again = Assert.Single(folders.Distinct(), f => f != "en");
         Assert.Matches("^en-w[0-9a-f]{8}$", again);
@@ -162,7 +165,8 @@ public sealed class WithdrawalAndCorrectionTests(AzuriteFixture azurite)
         await host.Get<SubscriberStore>().AddAsync(new NewSubscriber("daily@customs.example", "Daily", "Customs"), Ct);
         await PublishAsync(host, "oops.md", Md("A report published by mistake"));
         host.Time.SetUtcNow(new DateTimeOffset(2026, 11, 26, 8, 0, 0, TimeSpan.Zero));
-        var run = Assert.Single(await host.Get<HourPassed>().PlanDueAsync(new DateTimeOffset(2026, 11, 26, 8, 0, 0, TimeSpan.Zero), Ct), r => r.PlannedRecipients > 0);
+        var run = Assert.Single(await host.Get<HourPassed>().PlanDueAsync(new DateTimeOffset(2026, 11, 26, 8, 0, 0, TimeSpan.Zero), Ct),
+            r => r.PlannedRecipients > 0);
 
         await host.Get<StorageResources>().Articles.GetBlobClient("oops.md").DeleteAsync(cancellationToken: Ct);
         var delivered = await DeliverAsync(host);

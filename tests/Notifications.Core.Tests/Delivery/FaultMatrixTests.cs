@@ -50,7 +50,8 @@ public sealed class FaultMatrixTests(AzuriteFixture azurite)
         settings["Delivery:RequestTimeout"] = "00:00:01";
         settings["Delivery:RequestsPerSecond"] = "0";
         await using var host = await TestHost.StartAsync(settings, new DateTimeOffset(2026, 11, 26, 6, 0, 0, TimeSpan.Zero));
-        await host.Get<SubscriberStore>().UpsertManyAsync(Enumerable.Range(0, People).Select(i => new NewSubscriber($"p{i}@customs.example", $"P {i}", "Org")), Ct);
+        await host.Get<SubscriberStore>().UpsertManyAsync(
+            Enumerable.Range(0, People).Select(i => new NewSubscriber($"p{i}@customs.example", $"P {i}", "Org")), Ct);
         await host.Get<ArticlePublisher>().PublishAsync("ptc.md", new MemoryStream(Encoding.UTF8.GetBytes("---\ntitle: PTC session\n---\nBody.\n")), Ct);
         await host.Get<ArticleIngestor>().IngestAsync("ptc.md", Ct);
         host.Time.Advance(TimeSpan.FromHours(1));

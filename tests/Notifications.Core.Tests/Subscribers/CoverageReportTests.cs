@@ -23,7 +23,8 @@ public sealed class CoverageReportTests(AzuriteFixture azurite)
     {
         await using var host = await TestHost.StartAsync(WithMembers(TestSettings.For(azurite),
             ("Customs Committee of Uzbekistan", "UZ"), ("State Customs Committee", "AZ")));
-        await host.Get<SubscriberStore>().UpsertManyAsync([new NewSubscriber("a@customs.uz.example", "A", "Customs Committee of Uzbekistan", Country: "UZ")], Ct);
+        await host.Get<SubscriberStore>().UpsertManyAsync(
+            [new NewSubscriber("a@customs.uz.example", "A", "Customs Committee of Uzbekistan", Country: "UZ")], Ct);
 
         var rows = await host.Get<CoverageReport>().BuildAsync(Ct);
 

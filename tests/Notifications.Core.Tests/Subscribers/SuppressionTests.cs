@@ -15,7 +15,8 @@ public sealed class SuppressionTests(AzuriteFixture azurite)
     private const string Email = "d.karimova@customs.uz.example";
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static NewSubscriber Karimova(SubscriberStatus status = SubscriberStatus.Active) => new(Email, "Dilnoza Karimova", "Customs Committee of Uzbekistan", Status: status);
+    private static NewSubscriber Karimova(SubscriberStatus status = SubscriberStatus.Active)
+        => new(Email, "Dilnoza Karimova", "Customs Committee of Uzbekistan", Status: status);
 
     private static MemoryStream Csv(params string[] lines) => new(Encoding.UTF8.GetBytes(string.Join("\r\n", lines) + "\r\n"));
 
@@ -72,7 +73,8 @@ public sealed class SuppressionTests(AzuriteFixture azurite)
     {
         await using var host = await ErasedAsync(SubscriberStatus.Unsubscribed);
 
-        var e = await Assert.ThrowsAsync<InvalidSubscriberException>(() => host.Get<SubscriberAdmin>().CreateAsync(Karimova(), "admin", Ct, overrideSuppression: "  "));
+        var e = await Assert.ThrowsAsync<InvalidSubscriberException>(
+            () => host.Get<SubscriberAdmin>().CreateAsync(Karimova(), "admin", Ct, overrideSuppression: "  "));
 
         Assert.Contains("is empty", e.Message);
     }
@@ -106,7 +108,8 @@ public sealed class SuppressionTests(AzuriteFixture azurite)
         Assert.Empty(report.Errors);
         var added = (await host.Get<SubscriberStore>().FindByEmailAsync(Email, Ct))!;
         var overridden = Assert.Single(await host.Get<SubscriberAudit>().ListAsync(added.Id, Ct), e => e.Action == "suppression overridden");
-        Assert.Equal(("admin:jane", "re-confirmed in writing", "unsubscribed"), (overridden.Actor, overridden.Changes["overrideReason"], overridden.Changes["suppression"]));
+        Assert.Equal(("admin:jane", "re-confirmed in writing", "unsubscribed"),
+            (overridden.Actor, overridden.Changes["overrideReason"], overridden.Changes["suppression"]));
     }
 
     [Fact]

@@ -19,7 +19,9 @@ public sealed class AddressScrubbingPropertyTests
     {
         string Pick(string pool, int min, int max) => new(Enumerable.Range(0, random.Next(min, max + 1)).Select(_ => pool[random.Next(pool.Length)]).ToArray());
         const string letters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-        var segments = Enumerable.Range(0, random.Next(1, 4)).Select(_ => random.Next(3) == 0 ? Pick(letters + Atext, 1, 8) : Pick(letters, 1, 8) + Pick(Atext, 0, 1) + Pick(letters, 0, 5));
+        var segments = Enumerable.Range(0, random.Next(1, 4)).Select(_ => random.Next(3) == 0
+            ? Pick(letters + Atext, 1, 8)
+            : Pick(letters, 1, 8) + Pick(Atext, 0, 1) + Pick(letters, 0, 5));
         var local = string.Join('.', segments);
         string Label() => random.Next(5) switch
         {
@@ -27,7 +29,8 @@ public sealed class AddressScrubbingPropertyTests
             1 => Pick("бгджзийклмнптфцчшщыэюя", 2, 8),
             _ => Pick("abcdefghijklmnopqrstuvwxyz", 1, 6) + Pick("-0123456789", 0, 1) + Pick("abcdefghijklmnopqrstuvwxyz", 1, 6),
         };
-        var labels = Enumerable.Range(0, random.Next(1, 3)).Select(_ => Label()).Append(random.Next(4) == 0 ? "рф" : Pick("abcdefghijklmnopqrstuvwxyz", 2, 6));
+        var labels = Enumerable.Range(0, random.Next(1, 3)).Select(_ => Label())
+            .Append(random.Next(4) == 0 ? "рф" : Pick("abcdefghijklmnopqrstuvwxyz", 2, 6));
         return local + "@" + string.Join('.', labels);
     }
 
@@ -112,7 +115,8 @@ public sealed class AddressScrubbingPropertyTests
     [InlineData("email=a&b=c@customs.example&n=1", "email=a***@customs.example&n=1")]
     [InlineData("ivan%40%D0%BF%D0%BE%D1%87%D1%82%D0%B0.%D1%80%D1%84", "i***%40%D0%BF%D0%BE%D1%87%D1%82%D0%B0.%D1%80%D1%84")]
     [InlineData("a/b?c@customs.example", "a***@customs.example")]
-    [InlineData("DELETE https://notify.example/api/manage/subscribers/jo/hn@customs.example", "DELETE https://notify.example/api/manage/subscribers/jo/h***@customs.example")]
+    [InlineData("DELETE https://notify.example/api/manage/subscribers/jo/hn@customs.example",
+        "DELETE https://notify.example/api/manage/subscribers/jo/h***@customs.example")]
     [InlineData("https://notify.example/api/x?email=j?ohn@customs.example&y=1", "https://notify.example/api/x?email=j***@customs.example&y=1")]
     [InlineData("npm i azurite@3.30.0", "npm i azurite@3.30.0")]
     public void EachFormIsMaskedWhole(string text, string expected)

@@ -21,7 +21,11 @@ public sealed class DigestRendererTests
         Organization = "the Permanent Technical Committee's session reports",
         Languages =
         {
-            ["ru"] = new SenderTexts { Sender = "Секретариат ПТК", Organization = "отчёты о сессиях Постоянного технического комитета" },
+            ["ru"] = new SenderTexts
+            {
+                Sender = "Секретариат ПТК",
+                Organization = "отчёты о сессиях Постоянного технического комитета"
+            },
             ["fr"] = new SenderTexts { Sender = "Secrétariat du CTP", Organization = "les rapports de session du Comité technique permanent" },
         },
     }));
@@ -30,9 +34,11 @@ public sealed class DigestRendererTests
     internal static readonly DigestPeriod Day = DigestPeriod.For(DigestFrequency.Daily, Now);
     private static readonly DigestPeriod Week = DigestPeriod.For(DigestFrequency.Weekly, Now);
 
-    private static IndexedArticle Article(string blob, string language, string title, string summary, string? url, SessionInfo? session, params string[] topics) => new(
+    private static IndexedArticle Article(string blob, string language, string title, string summary, string? url, SessionInfo? session,
+        params string[] topics) => new(
         blob, ArticleStatus.Accepted, title, summary, language, topics,
-        new DateTimeOffset(2026, 10, 16, 0, 0, 0, TimeSpan.Zero), url, "hash", new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero), null, Session: session);
+        new DateTimeOffset(2026, 10, 16, 0, 0, 0, TimeSpan.Zero), url, "hash",
+        new DateTimeOffset(2026, 11, 25, 9, 0, 0, TimeSpan.Zero), null, Session: session);
 
     private static readonly SessionInfo Ptc = new("World Customs Organization", "WCO", "Permanent Technical Committee", "PTC", [239, 240],
         new DateOnly(2023, 4, 25), new DateOnly(2023, 4, 27), "Brussels", Participation.Hybrid);
@@ -59,7 +65,8 @@ public sealed class DigestRendererTests
         PtcReport(language),
         Article("hsc.en.txt", "en", "Harmonized System Committee holds its 78th session",
             "Members settled classification questions and prepared amendments to the nomenclature.", "https://secretariat.example/news/hsc-78",
-            new SessionInfo(null, null, "Harmonized System Committee", "HSC", [78], new DateOnly(2026, 9, 30), new DateOnly(2026, 10, 2), null, Participation.Online),
+            new SessionInfo(null, null, "Harmonized System Committee", "HSC", [78], new DateOnly(2026, 9, 30), new DateOnly(2026, 10, 2), null,
+                Participation.Online),
             "data exchange"),
         Article("nii.ru.md", "ru", "Семинар по неинтрузивному досмотру прошёл в Ташкенте",
             "Эксперты девяти администраций сравнили практику закупки сканеров.", null,
@@ -103,7 +110,8 @@ public sealed class DigestRendererTests
     [MemberData(nameof(Languages))]
     public void InstantAlertMatchesGoldenFiles(string language)
     {
-        var alert = WithoutNonce(Renderer.Render(DigestPeriod.Alert("ptc-241-242", new DateTimeOffset(2026, 11, 26, 9, 30, 0, TimeSpan.Zero)), [PtcReport(language)], language,
+        var alert = WithoutNonce(Renderer.Render(
+            DigestPeriod.Alert("ptc-241-242", new DateTimeOffset(2026, 11, 26, 9, 30, 0, TimeSpan.Zero)), [PtcReport(language)], language,
             "https://notify.secretariat.example/api/digests/instant-0123456789abcdef/" + language));
         GoldenFile.Matches($"tests/Notifications.Core.Tests/Golden/alert-{language}.html", alert.Html);
         GoldenFile.Matches($"tests/Notifications.Core.Tests/Golden/alert-{language}.txt", alert.Text);
@@ -248,7 +256,8 @@ public sealed class DigestRendererTests
     {
         var set = new TemplateSet().WithOverrides(new Dictionary<string, (Scriban.Template, string)>
         {
-            [DigestRenderer.SubjectTemplate] = (Scriban.Template.Parse("{{ sender }}\r\nBcc: all@x.example\n{{ period_label }}", DigestRenderer.SubjectTemplate), ""),
+            [DigestRenderer.SubjectTemplate] =
+                (Scriban.Template.Parse("{{ sender }}\r\nBcc: all@x.example\n{{ period_label }}", DigestRenderer.SubjectTemplate), ""),
         });
         var renderer = new DigestRenderer(set, Options.Create(new SenderOptions { Sender = "PTC\r\nSecretariat", Organization = "o" }));
         var subject = renderer.Render(Day, DailyArticles("en")).Subject;

@@ -173,7 +173,8 @@ public sealed class DigestTemplateOverridesTests(AzuriteFixture azurite)
     public async Task ALayoutOverrideCanIncludeANewPartialOfItsOwn()
     {
         await using var host = await TestHost.StartAsync(TestSettings.For(azurite));
-        var layout = new TemplateSet().SourceOf("digest.html.sbn").Replace("<body class=\"body\">", "<body class=\"body\">\n{{ include \"digest-banner.html.sbn\" }}", StringComparison.Ordinal);
+        var layout = new TemplateSet().SourceOf("digest.html.sbn")
+            .Replace("<body class=\"body\">", "<body class=\"body\">\n{{ include \"digest-banner.html.sbn\" }}", StringComparison.Ordinal);
         await UploadAsync(host, "digest.html.sbn", layout);
         await UploadAsync(host, "digest-banner.html.sbn", "<div class=\"banner\">{{ sender }} &mdash; {{ period_label }}</div>");
 

@@ -62,7 +62,9 @@ internal sealed class FormPages(PageRenderer renderer, TopicCatalog catalog, IOp
 
     /// <summary>What is wrong with <paramref name="field"/>, in <paramref name="lang"/>; the general error when there are no words for it.</summary>
     public static string FieldError(string lang, string field)
-        => PageWords.For(lang).TryGetValue("error_" + (field == "deliveryHour" ? "delivery_hour" : field), out var message) ? message : PageWords.For(lang)["error_body"];
+        => PageWords.For(lang).TryGetValue("error_" + (field == "deliveryHour" ? "delivery_hour" : field), out var message)
+            ? message
+            : PageWords.For(lang)["error_body"];
 
     private static List<ScriptObject> LanguageChoices(string selected)
         => SubscriberRules.Languages.Select(l => new ScriptObject

@@ -39,12 +39,17 @@ public static class TimeChoices
         }).ToList();
     }
 
-    /// <summary>"Default (08:00)", with the configured <paramref name="defaultHour"/> (Schedule:DeliveryHour), then every hour of the day, 00:00 to 23:00.</summary>
+    /// <summary>"Default (08:00)", with the configured <paramref name="defaultHour"/> (Schedule:DeliveryHour), then every hour of
+    /// the day, 00:00 to 23:00.</summary>
     internal static List<ScriptObject> DeliveryHours(IReadOnlyDictionary<string, string> t, int? current, int defaultHour)
     {
         var choices = new List<ScriptObject>
         {
-            new() { ["value"] = "", ["label"] = t["delivery_hour_default"].Replace("{time}", Clock(defaultHour), StringComparison.Ordinal), ["selected"] = current is null },
+            new()
+            {
+                ["value"] = "", ["label"] = t["delivery_hour_default"].Replace("{time}", Clock(defaultHour), StringComparison.Ordinal),
+                ["selected"] = current is null
+            },
         };
         for (var hour = 0; hour < 24; hour++)
             choices.Add(new ScriptObject { ["value"] = hour.ToString(CultureInfo.InvariantCulture), ["label"] = Clock(hour), ["selected"] = current == hour });
