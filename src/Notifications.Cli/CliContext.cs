@@ -168,7 +168,8 @@ public sealed class CliContext(TextWriter output, TextWriter error, IReadOnlyDic
         if (LocalStorageEndpoint.From(configuration) is not null) return null;
         var problems = new List<string>();
         if (configuration[$"{TokenOptions.Section}:CurrentKeyId"] == LocalKeyId)
-            problems.Add("links would be signed with this machine's local key: set Tokens__Keys__<id> to the deployed signing key (Key Vault secret token-key-k1) and Tokens__CurrentKeyId to its id (k1)");
+            problems.Add("links would be signed with this machine's local key: set Tokens__Keys__<id> to the deployed signing key (Key Vault " +
+                "secret token-key-k1) and Tokens__CurrentKeyId to its id (k1)");
         var baseUrl = configuration[$"{LinkOptions.Section}:{nameof(LinkOptions.BaseUrl)}"] ?? new LinkOptions().BaseUrl;
         if (!Uri.TryCreate(baseUrl.Trim(), UriKind.Absolute, out var uri) || uri.IsLoopback)
             problems.Add($"links would point at {baseUrl}: set Links__BaseUrl to the function app's address (https://<app host name>)");

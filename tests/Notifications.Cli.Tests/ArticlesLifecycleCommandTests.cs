@@ -84,7 +84,8 @@ public sealed class ArticlesLifecycleCommandTests(AzuriteFixture azurite) : IDis
         var container = new BlobContainerClient(azurite.ConnectionString, settings["Storage:ArticlesContainer"]);
         await container.CreateIfNotExistsAsync(cancellationToken: TestContext.Current.CancellationToken);
         await container.UploadBlobAsync("missed.html", BinaryData.FromString(
-            "<html><head><title>x</title></head><body><main><h1>Enforcement Committee meets in Baku</h1><p>It met on 3 March 2026.</p><script>x()</script></main></body></html>"),
+            "<html><head><title>x</title></head><body><main><h1>Enforcement Committee meets in Baku</h1><p>It met on 3 March " +
+                "2026.</p><script>x()</script></main></body></html>"),
             TestContext.Current.CancellationToken);
 
         var first = await CliRun.RunAsync(settings, "articles", "reingest");

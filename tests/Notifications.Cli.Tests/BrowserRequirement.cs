@@ -8,6 +8,7 @@ public static class BrowserRequirement
         if (File.Exists(DigestScreenshots.Chromium)) return;
         if (Environment.GetEnvironmentVariable("REQUIRE_BROWSER") == "1")
             Assert.Fail($"REQUIRE_BROWSER=1 but {DigestScreenshots.Chromium} does not exist: install Debian chromium: apt-get install -y chromium");
-        Assert.Skip($"{DigestScreenshots.Chromium} does not exist: install Debian chromium: apt-get install -y chromium (set REQUIRE_BROWSER=1 to fail instead of skipping).");
+        Assert.Skip($"{DigestScreenshots.Chromium} does not exist: install Debian chromium: apt-get install -y chromium (set REQUIRE_BROWSER=1 to " +
+            $"fail instead of skipping).");
     }
 }

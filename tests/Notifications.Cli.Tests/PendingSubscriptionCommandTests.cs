@@ -50,7 +50,8 @@ public sealed class PendingSubscriptionCommandTests(AzuriteFixture azurite) : ID
         var send = await CliRun.RunAsync(settings, "subscribers", "send-confirmations");
 
         Assert.True(send.ExitCode == 75, send.ToString());
-        Assert.StartsWith("No message ready on the subscribe-confirmations queue: 2 messages in flight (taken by another reader and not yet done), visible again in ≤ 1 min",
+        Assert.StartsWith("No message ready on the subscribe-confirmations queue: 2 messages in flight (taken by another reader and not yet done), " +
+            "visible again in ≤ 1 min",
             Assert.Single(send.OutputLines));
     }
 

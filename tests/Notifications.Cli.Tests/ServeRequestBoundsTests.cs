@@ -60,7 +60,8 @@ public sealed class ServeRequestBoundsTests(AzuriteFixture azurite)
         using var client = new TcpClient();
         await client.ConnectAsync(IPAddress.Loopback, serve.Http.BaseAddress!.Port, Ct);
         var stream = client.GetStream();
-        var head = $"POST /api/subscribe HTTP/1.1\r\nHost: 127.0.0.1:{serve.Http.BaseAddress.Port}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {29 * 1024 * 1024}\r\n\r\n";
+        var head = $"POST /api/subscribe HTTP/1.1\r\nHost: 127.0.0.1:{serve.Http.BaseAddress.Port}\r\nContent-Type: " +
+            $"application/x-www-form-urlencoded\r\nContent-Length: {29 * 1024 * 1024}\r\n\r\n";
         await stream.WriteAsync(Encoding.ASCII.GetBytes(head), Ct);
         await stream.WriteAsync(new byte[16 * 1024], Ct);
 

@@ -228,7 +228,8 @@ public sealed class ManageSubscribersTests(AzuriteFixture azurite)
             Assert.Equal(400, answer.Status);
             Assert.Equal("application/problem+json", answer.Headers.ContentType.ToString());
             Assert.Equal("deliveryHour", answer.Json.GetProperty("field").GetString());
-            Assert.StartsWith("deliveryHour must be a whole hour from 0 to 23 (the local hour digests go out in the subscriber's time zone), or empty for the default",
+            Assert.StartsWith("deliveryHour must be a whole hour from 0 to 23 (the local hour digests go out in the subscriber's time zone), or " +
+                "empty for the default",
                 answer.Json.GetProperty("detail").GetString());
         }
         Assert.Null(await store.FindByEmailAsync("other@customs.example", Ct));

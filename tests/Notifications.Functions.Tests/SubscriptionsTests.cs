@@ -617,7 +617,8 @@ public sealed partial class SubscriptionsTests(AzuriteFixture azurite)
         Assert.Contains("Une fois par semaine", fr.Text);
 
         var pending = await CallAsync(c, (f, r, t) => f.Subscribe(r, t), "POST", "?lang=ru",
-            body: "email=i.petrov%40customs.example&name=%D0%98%D0%B2%D0%B0%D0%BD+%D0%9F%D0%B5%D1%82%D1%80%D0%BE%D0%B2&organization=FCS&language=ru&frequency=weekly");
+            body: "email=i.petrov%40customs.example&name=%D0%98%D0%B2%D0%B0%D0%BD+%D0%9F%D0%B5%D1%82%D1%80%D0%BE%D0%B2&organization=FCS&language=ru" +
+                "&frequency=weekly");
         Assert.Equal(200, pending.Status);
         Assert.Contains("Проверьте почту", pending.Body);
         await SendConfirmationsAsync(c);

@@ -213,10 +213,12 @@ public static partial class AppSettings
                     if (SetByBicep(setting.Name)) break;
                     var row = documented.FirstOrDefault(d => SameSetting(setting.Name, d.Name));
                     if (row is null)
-                        problems.Add($"{setting.Name} ({setting.Source}) is read by the code but neither set by {Bicep} nor listed in docs/configuration.md's Configuration table: " +
+                        problems.Add($"{setting.Name} ({setting.Source}) is read by the code but neither set by {Bicep} nor listed in " +
+                            $"docs/configuration.md's Configuration table: " +
                                      "set it in the Bicep, or document it in docs/configuration.md (## Configuration) with its default.");
                     else if (!row.IsOptional)
-                        problems.Add($"{setting.Name} ({setting.Source}) is required (docs/configuration.md says \"{row.Default}\") but {Bicep} does not set it: add it there.");
+                        problems.Add($"{setting.Name} ({setting.Source}) is required (docs/configuration.md says \"{row.Default}\") but {Bicep} " +
+                            $"does not set it: add it there.");
                     break;
             }
         }

@@ -93,7 +93,8 @@ public static class Bicep
         };
         var path = candidates.FirstOrDefault(p => p is { Length: > 0 } && File.Exists(p));
         Assert.True(path is not null,
-            $"The Bicep CLI is not where restore puts it ({string.Join(", ", candidates.Where(c => c is not null))}): run dotnet restore on tests/Notifications.Infra.Tests.");
+            $"The Bicep CLI is not where restore puts it ({string.Join(", ", candidates.Where(c => c is not null))}): run dotnet restore on " +
+                $"tests/Notifications.Infra.Tests.");
 
         var mode = File.GetUnixFileMode(path);
         if (!mode.HasFlag(UnixFileMode.UserExecute))

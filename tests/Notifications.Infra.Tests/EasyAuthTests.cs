@@ -23,7 +23,8 @@ public sealed partial class EasyAuthTests
         var uncovered = AnonymousPaths().Where(p => !IsExcluded(p, excluded)).ToList();
 
         Assert.True(uncovered.Count == 0,
-            $"infra/modules/admin-auth.bicep (globalValidation.excludedPaths) does not exclude {string.Join(", ", uncovered)}: with authentication on, these would answer 401. Excluded: {string.Join(", ", excluded)}");
+            $"infra/modules/admin-auth.bicep (globalValidation.excludedPaths) does not exclude {string.Join(", ", uncovered)}: with authentication " +
+                $"on, these would answer 401. Excluded: {string.Join(", ", excluded)}");
     }
 
     [Fact]
@@ -34,7 +35,8 @@ public sealed partial class EasyAuthTests
         var uncovered = AnonymousPaths().Where(p => !IsExcluded(p, excluded)).ToList();
 
         Assert.True(uncovered.Count == 0,
-            $"docs/subscribers.md (\"Production authentication with Entra ID\") excludes no path covering {string.Join(", ", uncovered)}. Documented: {string.Join(", ", excluded)}");
+            $"docs/subscribers.md (\"Production authentication with Entra ID\") excludes no path covering {string.Join(", ", uncovered)}. " +
+                $"Documented: {string.Join(", ", excluded)}");
     }
 
     [Fact]

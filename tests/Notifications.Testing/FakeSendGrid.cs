@@ -257,14 +257,16 @@ public sealed class FakeSendGrid : IAsyncDisposable
                     }
             var subject = p.TryGetProperty("subject", out var ps) ? ps.GetString() : topSubject;
             if (string.IsNullOrEmpty(subject))
-                return ("The subject is required. You can get around this requirement if you use a template with a subject defined or if every personalization has a subject defined.", "subject");
+                return ("The subject is required. You can get around this requirement if you use a template with a subject defined or if every " +
+                    "personalization has a subject defined.", "subject");
             if (subject.IndexOfAny(['\r', '\n']) >= 0)
                 return ("The subject must not contain line breaks.", "subject");
         }
         if (recipientCount > 1000)
             return ("The total number of recipients must be no more than 1000.", "personalizations");
         if (!body.TryGetProperty("from", out var from) || !from.TryGetProperty("email", out var fromEmail) || !(fromEmail.GetString() ?? "").Contains('@'))
-            return ("The from object must be provided for every email send. It is an object that requires the email parameter, but may also contain a name parameter.", "from");
+            return ("The from object must be provided for every email send. It is an object that requires the email parameter, but may also " +
+                "contain a name parameter.", "from");
         if (!body.TryGetProperty("content", out var content) || content.GetArrayLength() == 0)
             return ("Unless a valid template_id is provided, the content parameter is required.", "content");
         var types = content.EnumerateArray().Select(c => c.GetProperty("type").GetString()).ToList();

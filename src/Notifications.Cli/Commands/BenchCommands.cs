@@ -100,12 +100,19 @@ public static class BenchCommands
                     return 0;
                 }
                 static string Mb(long bytes) => $"{bytes / 1048576.0,7:F0} MB";
-                await cli.Out.WriteLineAsync($"{r.Subscribers:N0} subscribers, {r.Variants} variants, endpoint latency {parse.GetValue(latency)} ms; requests expected (⌈recipients/1000⌉ per variant): {r.ExpectedRequests}");
-                await cli.Out.WriteLineAsync($"pipeline (plan + deliver): {r.Pipeline.Wall.TotalSeconds,8:F2} s  {r.Pipeline.Requests,6} requests  {r.Pipeline.RecipientsPerSecond,9:N0} recipients/s  peak {Mb(r.Pipeline.PeakWorkingSet)}");
-                await cli.Out.WriteLineAsync($"floor (read + post):       {r.Floor.Wall.TotalSeconds,8:F2} s  {r.Floor.Requests,6} requests  {r.Floor.RecipientsPerSecond,9:N0} recipients/s  peak {Mb(r.Floor.PeakWorkingSet)}");
+                await cli.Out.WriteLineAsync($"{r.Subscribers:N0} subscribers, {r.Variants} variants, endpoint latency {parse.GetValue(latency)} " +
+                    $"ms; requests expected (⌈recipients/1000⌉ per variant): {r.ExpectedRequests}");
+                await cli.Out.WriteLineAsync($"pipeline (plan + deliver): {r.Pipeline.Wall.TotalSeconds,8:F2} s  {r.Pipeline.Requests,6} requests  " +
+                    $"{r.Pipeline.RecipientsPerSecond,9:N0} recipients/s  peak {Mb(r.Pipeline.PeakWorkingSet)}");
+                await cli.Out.WriteLineAsync($"floor (read + post):       {r.Floor.Wall.TotalSeconds,8:F2} s  {r.Floor.Requests,6} requests  " +
+                    $"{r.Floor.RecipientsPerSecond,9:N0} recipients/s  peak {Mb(r.Floor.PeakWorkingSet)}");
                 await cli.Out.WriteLineAsync($"floor reading only:        {r.FloorRead.TotalSeconds,8:F2} s");
-                await cli.Out.WriteLineAsync($"naive (read + {r.NaiveSample:N0} sent, extrapolated): {r.NaiveExtrapolated.TotalSeconds,8:F2} s  {r.Subscribers,6} requests  {r.Subscribers / r.NaiveExtrapolated.TotalSeconds,9:N0} recipients/s  peak {Mb(r.Naive.PeakWorkingSet)}");
-                await cli.Out.WriteLineAsync($"pipeline/floor: {r.PipelineOverFloor:F2}x   naive/pipeline: {r.NaiveOverPipeline:F1}x   naive/pipeline beyond reading the subscribers: {(r.NaiveOverPipelineBeyondReading is { } beyond ? beyond.ToString("F1", System.Globalization.CultureInfo.InvariantCulture) + "x" : "n/a (the pipeline took no longer than reading)")}");
+                await cli.Out.WriteLineAsync($"naive (read + {r.NaiveSample:N0} sent, extrapolated): {r.NaiveExtrapolated.TotalSeconds,8:F2} s  " +
+                    $"{r.Subscribers,6} requests  {r.Subscribers / r.NaiveExtrapolated.TotalSeconds,9:N0} recipients/s  " +
+                    $"peak {Mb(r.Naive.PeakWorkingSet)}");
+                await cli.Out.WriteLineAsync($"pipeline/floor: {r.PipelineOverFloor:F2}x   naive/pipeline: {r.NaiveOverPipeline:F1}x   " +
+                    $"naive/pipeline beyond reading the subscribers: " +
+                        $"{(r.NaiveOverPipelineBeyondReading is { } beyond ? beyond.ToString("F1", System.Globalization.CultureInfo.InvariantCulture) + "x" : "n/a (the pipeline took no longer than reading)")}");
                 return r.Pipeline.Requests == r.ExpectedRequests ? 0 : 1;
             }
             finally

@@ -17,8 +17,10 @@ public static class DemoCommand
             var d = report.Digest;
             await cli.Out.WriteLineAsync($"Subscribers: {report.Subscribers} seeded (active, daily).");
             foreach (var a in report.Articles)
-                await cli.Out.WriteLineAsync($"Article {a.BlobName}: {a.Outcome.ToString().ToLowerInvariant()}{(a.Article is { Status: ArticleStatus.Accepted } x ? " - " + x.Title : "")}");
-            await cli.Out.WriteLineAsync($"Digest run {d.RunId} ({d.Status.ToString().ToLowerInvariant()}): {d.Articles} articles, {d.PlannedRecipients} recipients in {d.Batches} {(d.Batches == 1 ? "batch" : "batches")}.");
+                await cli.Out.WriteLineAsync($"Article {a.BlobName}: " +
+                    $"{a.Outcome.ToString().ToLowerInvariant()}{(a.Article is { Status: ArticleStatus.Accepted } x ? " - " + x.Title : "")}");
+            await cli.Out.WriteLineAsync($"Digest run {d.RunId} ({d.Status.ToString().ToLowerInvariant()}): {d.Articles} articles, " +
+                $"{d.PlannedRecipients} recipients in {d.Batches} {(d.Batches == 1 ? "batch" : "batches")}.");
             await cli.Out.WriteLineAsync(d.BatchesSentNow > 0
                 ? $"Sent now: {d.RecipientsSentNow} messages in {d.BatchesSentNow} {(d.BatchesSentNow == 1 ? "batch" : "batches")}."
                 : "Sent now: nothing (this run was already sent; the ledger keeps anyone from being mailed twice).");

@@ -36,7 +36,8 @@ public static class DigestCommands
         };
         var at = new Option<string?>("--at") { Description = "Run as if it were this instant (ISO-8601, e.g. 2026-11-26T07:00:00Z). Default: now." };
         var run = new Command("run",
-            "Plan digests and send their batches here and now (the timer and SendBatch in one go). --frequency: the run of the UTC day (or ISO week) for everyone " +
+            "Plan digests and send their batches here and now (the timer and SendBatch in one go). --frequency: the run of the UTC day (or ISO " +
+                "week) for everyone " +
             "of that frequency; --due: the hourly timer's runs. Running it again sends nothing twice.")
             { frequency, due, at, CliContext.JsonOption };
         run.Validators.Add(result =>
@@ -75,7 +76,10 @@ public static class DigestCommands
     {
         var runId = new Argument<string>("run") { Description = "The run id, e.g. daily-2026-11-26." };
         var resendUncertain = new Option<bool>("--resend-uncertain")
-        { Description = "Also resend uncertain batches SendGrid has not reported (no event, no Email Activity message). Their recipients may get the digest twice: decide knowingly." };
+        {
+            Description = "Also resend uncertain batches SendGrid has not reported (no event, no Email Activity message). Their recipients may get " +
+            "the digest twice: decide knowingly."
+        };
         var resume = new Command("resume", "Continue a paused or unfinished run: failed batches are retried; uncertain ones only with --resend-uncertain.")
             { runId, resendUncertain, CliContext.JsonOption };
         resume.SetAction((parse, ct) => cli.RunAsync(parse, async services =>
@@ -112,7 +116,8 @@ public static class DigestCommands
                     await cli.Out.WriteLineAsync("No run in the last 2 days mailed anyone or is unfinished.");
                 else
                     foreach (var r in recent)
-                        await cli.Out.WriteLineAsync($"{r.RunId}  {r.Status.ToString().ToLowerInvariant()}  {r.ArticleCount} articles, {r.RecipientCount} recipients, {r.BatchCount} batches  (updated {r.UpdatedAt:u})");
+                        await cli.Out.WriteLineAsync($"{r.RunId}  {r.Status.ToString().ToLowerInvariant()}  {r.ArticleCount} articles, " +
+                            $"{r.RecipientCount} recipients, {r.BatchCount} batches  (updated {r.UpdatedAt:u})");
                 return 0;
             }
             var events = services.GetRequiredService<DeliveryEvents>();
@@ -163,7 +168,8 @@ public static class DigestCommands
             await cli.Out.WriteLineAsync($"Run {run.RunId}: {run.Status.ToString().ToLowerInvariant()}, window {run.WindowStart:u} to {run.WindowEnd:u}.");
             await cli.Out.WriteLineAsync(
                 $"{run.ArticleCount} articles, {run.RecipientCount} recipients in {run.BatchCount} batches: {Count(BatchStatus.Sent)} sent, " +
-                $"{Count(BatchStatus.Planned)} planned, {Count(BatchStatus.Sending)} sending, {Count(BatchStatus.Failed)} failed, {Count(BatchStatus.Uncertain)} uncertain.");
+                $"{Count(BatchStatus.Planned)} planned, {Count(BatchStatus.Sending)} sending, {Count(BatchStatus.Failed)} failed, " +
+                    $"{Count(BatchStatus.Uncertain)} uncertain.");
             if (Count(BatchStatus.Cancelled) > 0)
                 await cli.Out.WriteLineAsync($"{Count(BatchStatus.Cancelled)} batches cancelled: never sent, an article they carried was withdrawn.");
             foreach (var b in report.Problems)
@@ -189,7 +195,8 @@ public static class DigestCommands
                     await cli.Out.WriteLineAsync($"  batch {u.BatchId} ({u.Recipients} recipients): {u.Explanation}.");
                 await cli.Out.WriteLineAsync(report.WebhookConfigured
                     ? "Event webhook: configured (SendGrid:WebhookPublicKey); any event of a batch records it Sent."
-                    : "Event webhook: not configured (SendGrid:WebhookPublicKey is empty): no evidence of delivery can arrive, so uncertain batches are never decided automatically.");
+                    : "Event webhook: not configured (SendGrid:WebhookPublicKey is empty): no evidence of delivery can arrive, so uncertain " +
+                        "batches are never decided automatically.");
             }
             return 0;
         }));
@@ -220,7 +227,8 @@ public static class DigestCommands
         {
             await cli.Out.WriteLineAsync($"Run {r.RunId}: {r.Status.ToString().ToLowerInvariant()}, window {r.WindowStart:u} to {r.WindowEnd:u}.");
             await cli.Out.WriteLineAsync($"{r.Articles} articles, {r.PlannedRecipients} recipients in {r.Batches} batches.");
-            await cli.Out.WriteLineAsync($"Sent now: {r.BatchesSentNow} batches ({r.RecipientsSentNow} recipients); already sent: {r.BatchesAlreadySent}; failed: {r.BatchesFailed}; uncertain: {r.BatchesUncertain}; being sent: {r.BatchesInProgress}.");
+            await cli.Out.WriteLineAsync($"Sent now: {r.BatchesSentNow} batches ({r.RecipientsSentNow} recipients); already sent: " +
+                $"{r.BatchesAlreadySent}; failed: {r.BatchesFailed}; uncertain: {r.BatchesUncertain}; being sent: {r.BatchesInProgress}.");
             foreach (var b in r.BatchResults.Where(b => b.Outcome == BatchOutcome.InProgress))
                 await cli.Out.WriteLineAsync(
                     $"  batch {b.BatchId}: being sent by another worker right now; `notify digest status {r.RunId}` shows when it is done.");

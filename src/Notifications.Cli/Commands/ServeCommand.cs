@@ -17,7 +17,8 @@ public static class ServeCommand
         {
             Description = "Serve the admin API without a key (anything on this machine may then change subscribers)."
         };
-        var serve = new Command("serve", "Serve the HTTP functions (admin API, subscribe, confirm, unsubscribe, preferences) on 127.0.0.1 until Ctrl+C, sending subscribe confirmations as they are queued.") { port, adminKey, noAuth };
+        var serve = new Command("serve", "Serve the HTTP functions (admin API, subscribe, confirm, unsubscribe, preferences) on 127.0.0.1 until " +
+            "Ctrl+C, sending subscribe confirmations as they are queued.") { port, adminKey, noAuth };
         serve.SetAction((parse, ct) => cli.RunWithConfigurationAsync(parse, async configuration =>
         {
             if (parse.GetValue(noAuth) && parse.GetValue(adminKey) is not null)
@@ -32,8 +33,10 @@ public static class ServeCommand
             await cli.Out.WriteLineAsync($"Serving on {server.BaseAddress} (loopback only; requests must name localhost, 127.0.0.1 or [::1]). Ctrl+C stops.");
             await cli.Out.WriteLineAsync(key is null
                 ? "Admin API: no key (--no-auth): anything on this machine may change subscribers."
-                : $"Admin API key: {key}\n  send it as the x-functions-key header or ?code=, e.g. curl -H 'x-functions-key: {key}' {server.BaseAddress}/api/manage/coverage");
-            await cli.Out.WriteLineAsync($"Subscribe confirmations: sent from the subscribe-confirmations queue every {LocalConfirmationSender.Interval.TotalSeconds:0} s while serving (no need for send-confirmations).");
+                : $"Admin API key: {key}\n  send it as the x-functions-key header or ?code=, e.g. curl -H 'x-functions-key: {key}' " +
+                    $"{server.BaseAddress}/api/manage/coverage");
+            await cli.Out.WriteLineAsync($"Subscribe confirmations: sent from the subscribe-confirmations queue every " +
+                $"{LocalConfirmationSender.Interval.TotalSeconds:0} s while serving (no need for send-confirmations).");
             foreach (var f in LocalServer.Functions)
                 await cli.Out.WriteLineAsync($"  {string.Join(",", f.Methods),-10} {server.BaseAddress}/{f.Route}");
             await cli.Out.FlushAsync(ct);

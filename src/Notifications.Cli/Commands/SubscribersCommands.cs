@@ -95,7 +95,8 @@ public static class SubscribersCommands
                     SubscriberApiJson.Default.IReadOnlyListSubscriberJson);
             else
                 foreach (var s in all)
-                    await cli.Out.WriteLineAsync($"{Lower(s.Status),-12} {Lower(s.Frequency),-7} {s.Language} {(s.Country.Length > 0 ? s.Country : "--")}  {s.Email}  {s.Name} ({s.Organization})");
+                    await cli.Out.WriteLineAsync($"{Lower(s.Status),-12} {Lower(s.Frequency),-7} {s.Language} " +
+                        $"{(s.Country.Length > 0 ? s.Country : "--")}  {s.Email}  {s.Name} ({s.Organization})");
             return 0;
         }));
         return list;
@@ -161,7 +162,8 @@ public static class SubscribersCommands
                 parse.GetValue(frequency), parse.GetValue(topics) is { } t ? Split(t) : null, parse.GetValue(timeZone),
                 DeliveryHour: parse.GetValue(deliveryHour));
             if (patch == new SubscriberPatch())
-                throw new ArgumentException("nothing to update: give at least one of --name, --organization, --country, --language, --frequency, --topics, --time-zone, --delivery-hour.");
+                throw new ArgumentException("nothing to update: give at least one of --name, --organization, --country, --language, --frequency, " +
+                    "--topics, --time-zone, --delivery-hour.");
             var idOrEmail = parse.GetValue(who)!;
             var before = await FindAsync(services, idOrEmail, ct);
             var after = await services.GetRequiredService<SubscriberAdmin>().UpdateAsync(before.Id, patch, Actor, ct) ?? throw Unknown(idOrEmail);
@@ -179,7 +181,8 @@ public static class SubscribersCommands
         var who = SubscriberArgument();
         var remove = new Command(
             "remove",
-            "Erase a subscriber (GDPR erasure): the address and the name go everywhere (record, unsent batches, webhook events, error texts, audit details); a suppression entry (keyed hash, reason, date) stays.")
+            "Erase a subscriber (GDPR erasure): the address and the name go everywhere (record, unsent batches, webhook events, error texts, audit " +
+                "details); a suppression entry (keyed hash, reason, date) stays.")
         {
             who
         };
@@ -195,8 +198,10 @@ public static class SubscribersCommands
                     : $"Erased subscriber {report.Id}: the record, with the address and the name, is gone.");
             await cli.Out.WriteLineAsync("Removed: " + string.Join(", ", report.Steps.Select(s => $"{s.Store} {s.Removed}")) + ".");
             await cli.Out.WriteLineAsync(report.Reason is null
-                ? "Kept: no suppression entry (they never confirmed a subscription, so an add or import later is not refused); the audit history without personal details."
-                : $"Kept: a suppression entry (keyed hash of the address, reason '{report.Reason}', date), so that an add or import does not re-subscribe them without --override-suppression; the audit history without personal details.");
+                ? "Kept: no suppression entry (they never confirmed a subscription, so an add or import later is not refused); the audit history " +
+                    "without personal details."
+                : $"Kept: a suppression entry (keyed hash of the address, reason '{report.Reason}', date), so that an add or import does not " +
+                    $"re-subscribe them without --override-suppression; the audit history without personal details.");
             foreach (var left in report.Left)
                 await cli.Error.WriteLineAsync("warning: not yet removed: " + left + ".");
             return 0;
@@ -229,11 +234,13 @@ public static class SubscribersCommands
     {
         var file = new Argument<FileInfo>("file")
         {
-            Description = "A CSV file (UTF-8, header row): email, name, organization, country, language, frequency, topics (';' separated), time_zone, status, delivery_hour."
+            Description = "A CSV file (UTF-8, header row): email, name, organization, country, language, frequency, topics (';' separated), " +
+                "time_zone, status, delivery_hour."
         };
         var dryRun = new Option<bool>("--dry-run") { Description = "Check every row and say what would change; write nothing." };
         var overrideSuppression = OverrideSuppressionOption();
-        var import = new Command("import", string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Add or update subscribers from a CSV file (at most {SubscriberCsv.MaxRows:N0} rows); rows with errors are skipped and reported. Exit code 1 when any row has an error."))
+        var import = new Command("import", string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Add or update subscribers from a CSV " +
+            $"file (at most {SubscriberCsv.MaxRows:N0} rows); rows with errors are skipped and reported. Exit code 1 when any row has an error."))
         {
             file, dryRun, overrideSuppression, CliContext.JsonOption,
         };
@@ -254,8 +261,10 @@ public static class SubscribersCommands
                 await cli.Out.WriteLineAsync($"Nothing imported from {path.Name}: the file was refused.");
             else
                 await cli.Out.WriteLineAsync(report.DryRun
-                    ? $"Dry run of {path.Name}: {report.Rows} rows; {report.Created} to create, {report.Updated} to update, {report.Unchanged} unchanged, {report.Skipped} with errors. Nothing was written."
-                    : $"Imported {path.Name}: {report.Rows} rows; {report.Created} created, {report.Updated} updated, {report.Unchanged} unchanged, {report.Skipped} skipped for errors.");
+                    ? $"Dry run of {path.Name}: {report.Rows} rows; {report.Created} to create, {report.Updated} to update, {report.Unchanged} " +
+                        $"unchanged, {report.Skipped} with errors. Nothing was written."
+                    : $"Imported {path.Name}: {report.Rows} rows; {report.Created} created, {report.Updated} updated, {report.Unchanged} " +
+                        $"unchanged, {report.Skipped} skipped for errors.");
             foreach (var e in report.Errors)
                 await cli.Error.WriteLineAsync(e.Row <= 1 && e.Email is null
                     ? $"error: {path.Name}{(e.Row == 1 ? " (header)" : "")}: {e.Message}"
@@ -335,7 +344,8 @@ public static class SubscribersCommands
         var dryRun = new Option<bool>("--dry-run") { Description = "Count who would move; write nothing." };
         var migrate = new Command(
             "migrate-ids",
-            "Move every subscriber from the old unsalted-hash id to the keyed id (Subscribers:IdKey): record, audit history, watermark. Idempotent: run it again to finish an interrupted run. Run it between digest runs.")
+            "Move every subscriber from the old unsalted-hash id to the keyed id (Subscribers:IdKey): record, audit history, watermark. " +
+                "Idempotent: run it again to finish an interrupted run. Run it between digest runs.")
         {
             dryRun, CliContext.JsonOption
         };
@@ -346,7 +356,8 @@ public static class SubscribersCommands
                 await cli.WriteJsonAsync(report);
             else
                 await cli.Out.WriteLineAsync((report.DryRun ? "Dry run: " : "") +
-                    $"{report.Subscribers} subscribers; {report.Moved} {(report.DryRun ? "to move" : "moved")} to keyed ids, {report.AlreadyKeyed} already keyed" +
+                    $"{report.Subscribers} subscribers; {report.Moved} {(report.DryRun ? "to move" : "moved")} to keyed ids, {report.AlreadyKeyed} " +
+                        $"already keyed" +
                     (report.Unknown > 0 ? $", {report.Unknown} with an id that is neither (keyed with another Subscribers:IdKey?), left alone." : "."));
             return report.Unknown == 0 ? 0 : 1;
         }));
@@ -355,7 +366,8 @@ public static class SubscribersCommands
 
     private static Option<string?> OverrideSuppressionOption() => new("--override-suppression")
     {
-        Description = "Add an address that was erased and is suppressed (unsubscribed, complained, bounced, erased on request) anyway; give the reason, which is audited.",
+        Description = "Add an address that was erased and is suppressed (unsubscribed, complained, bounced, erased on request) anyway; give the " +
+            "reason, which is audited.",
     };
 
     /// <summary>The list filters, shared by list and export.</summary>

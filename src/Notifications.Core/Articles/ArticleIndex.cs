@@ -99,8 +99,8 @@ public sealed class ArticleIndex(StorageResources storage, TimeProvider time, To
         DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default, string? translationKey = null)
     {
         await storage.EnsureCreatedAsync();
-        var filter = TableClient.CreateQueryFilter(
-            $"PartitionKey eq {Partition} and Status eq {nameof(ArticleStatus.Accepted)} and AvailableAt ge {from.UtcDateTime} and AvailableAt lt {to.UtcDateTime}");
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and Status eq {nameof(ArticleStatus.Accepted)}")
+            + " and " + TableClient.CreateQueryFilter($"AvailableAt ge {from.UtcDateTime} and AvailableAt lt {to.UtcDateTime}");
         if (translationKey is not null)
             filter += " and " + TableClient.CreateQueryFilter($"TranslationKey eq {translationKey}");
         var candidates = new List<(IndexedArticle Article, ETag ETag)>();

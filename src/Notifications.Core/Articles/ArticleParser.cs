@@ -143,9 +143,11 @@ public sealed class ArticleParser(HtmlArticleReader html, TopicClassifier topics
         var fromText = given.Count > 0 && known.Count == 0;
         foreach (var unknown in given.Where(t => catalog.Resolve(t) is null))
             warnings.Add(new ArticleWarning("unknown-topic",
-                $"topic '{unknown}' is not a known topic and was left out{(fromText ? "; the topics were found in the text instead" : "")}. Known topics: {string.Join(", ", catalog.Keys)}.",
+                $"topic '{unknown}' is not a known topic and was left out{(fromText ? "; the topics were found in the text instead" : "")}. Known " +
+                    $"topics: {string.Join(", ", catalog.Keys)}.",
                 fields.LineOf("topics"),
-                "Write a known topic (its name in English, Russian or French, or a slug such as data-model), or ask an administrator to add it to Articles:Topics."));
+                "Write a known topic (its name in English, Russian or French, or a slug such as data-model), or ask an administrator to add it to " +
+                    "Articles:Topics."));
         return known.Count > 0 ? known : topics.Classify(text);
     }
 
@@ -281,7 +283,8 @@ public sealed class ArticleParser(HtmlArticleReader html, TopicClassifier topics
                 throw Reject("invalid-session", "session must be a block of fields (committee, numbers, start, end, place, participation).", LineOf(node),
                     "Indent the session fields under 'session:', one per line.");
             warnings.AddRange(Unknown(s, SessionFields, "unknown-session-field", "session field",
-                "organization, organization_abbreviation, committee, committee_abbreviation, numbers, start, end, place (or location, venue, city), participation"));
+                "organization, organization_abbreviation, committee, committee_abbreviation, numbers, start, end, place (or location, venue, " +
+                    "city), participation"));
             var numbers = Node(s, "numbers") switch
             {
                 null => fromText.Sessions,

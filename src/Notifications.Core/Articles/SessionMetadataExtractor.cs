@@ -33,7 +33,8 @@ public static partial class SessionMetadataExtractor
     private const string LatinAbbr = "[A-Z][A-Za-z]{1,9}";
     private const string CapWord = "[A-Z][a-z]+(?:-[A-Za-z][a-z]+)?";
     private const string NotLeadWord =
-        @"(?!(?:The|A|An|This|That|These|Those|Its|Their|Our|His|Her|Of|In|At|By|For|From|And|With|On|To|As|Both|Each|All|During|While|When|After|Before|Since|Under|Meanwhile|Today|Yesterday|Delegates|Members|Member|Dear|Also|Then|Later|Le|La|Les|Du|Des|Un|Une|Au|Aux|Et)\b)";
+        @"(?!(?:The|A|An|This|That|These|Those|Its|Their|Our|His|Her|Of|In|At|By|For|From|And|With|On|To|As|Both|Each|All|During|While|When|After|B" +
+            @"efore|Since|Under|Meanwhile|Today|Yesterday|Delegates|Members|Member|Dear|Also|Then|Later|Le|La|Les|Du|Des|Un|Une|Au|Aux|Et)\b)";
     private const string RuAdj = "(?:ая|яя|ой|ей|ий|ый|ое|ее|ые|ие|ых|их|ого|его|ому|ему|ую|юю|ым|им)";
 
     private const string MonthEn =
@@ -46,7 +47,9 @@ public static partial class SessionMetadataExtractor
     private const string OrdinalSuffix = "(?:st|nd|rd|th|ème|eme|ère|ere|er|re|e|è|-?[а-яё]{1,3})";
     private const string SessionSeparator = @"(?:\s*[/,&‐‑–—-]\s*|\s*,?\s+(?:and|et|и|to)\s+)";
     private const string SessionAdjective =
-        "(?:joint|regular|annual|plenary|extraordinary|special|ordinary|consecutive|combined|virtual|hybrid|online|informal|formal|гибридн[а-яё]*|виртуальн[а-яё]*|совместн[а-яё]*|очередн[а-яё]*|внеочередн[а-яё]*|пленарн[а-яё]*|ежегодн[а-яё]*|юбилейн[а-яё]*|ordinaires?|extraordinaires?|conjointes?|plénières?|annuelles?)";
+        "(?:joint|regular|annual|plenary|extraordinary|special|ordinary|consecutive|combined|virtual|hybrid|online|informal|formal|гибридн[а-яё]*|в" +
+            "иртуальн[а-яё]*|совместн[а-яё]*|очередн[а-яё]*|внеочередн[а-яё]*|пленарн[а-яё]*|ежегодн[а-яё]*|юбилейн[а-яё]*|ordinaires?|extraordinai" +
+                "res?|conjointes?|plénières?|annuelles?)";
 
     private const string RuOrgNoun = @"организаци(?:я|и|ю|ей|ею)(?!\p{L})";
     private const string RuAdjPhrase = "[А-ЯЁ][а-яё]*" + RuAdj + @"(?:\s+[а-яё]+" + RuAdj + "){0,3}";
@@ -58,7 +61,8 @@ public static partial class SessionMetadataExtractor
     private const string EnOnTail = @"(?:\s+on\s+(?:the\s+)?[A-Z][a-z]+(?:\s+(?:of\s+)?[A-Z][a-z]+){0,2})?";
 
     private const string FrStop =
-        "(?:a|ont|est|sont|se|s|qui|que|qu|et|à|au|aux|en|le|la|les|l|pour|sur|par|dans|avec|lors|ainsi|également|aussi|de|du|des|d|un|une|ce|cette|ces|son|sa|ses|leur|leurs|il|elle|ils|elles|y|ne|n|tenu|tenue|tenues|tenus|réuni|réunie|réunis|réunies|était|sera|avait)";
+        "(?:a|ont|est|sont|se|s|qui|que|qu|et|à|au|aux|en|le|la|les|l|pour|sur|par|dans|avec|lors|ainsi|également|aussi|de|du|des|d|un|une|ce|cette" +
+            "|ces|son|sa|ses|leur|leurs|il|elle|ils|elles|y|ne|n|tenu|tenue|tenues|tenus|réuni|réunie|réunis|réunies|était|sera|avait)";
 
     // ---- organisations -----------------------------------------------------------------------------------------------
 
@@ -72,7 +76,8 @@ public static partial class SessionMetadataExtractor
         + @"|(?<name>Организаци(?:я|и|ю|ей|ею)(?:\s+[\p{L}-]+){1,5}?)\s*\((?<abbr>" + AnyAbbr + @")\))", Cs, TimeoutMs)]
     private static partial Regex OrganizationRu();
 
-    [GeneratedRegex(@"(?<!\p{L})(?<name>Organisation(?:\s+\p{Ll}[\p{L}-]*){0,2}?\s+(?:des|du|de\s+la|de)\s+\p{L}[\p{L}-]*(?:[ \t]+\p{Lu}\p{Ll}[\p{L}-]*){0,2})(?:\s*\((?<abbr>" + LatinAbbr + @")\))?", Cs, TimeoutMs)]
+    [GeneratedRegex(@"(?<!\p{L})(?<name>Organisation(?:\s+\p{Ll}[\p{L}-]*){0,2}?\s+(?:des|du|de\s+la|de)\s+\p{L}[\p{L}-]*(?:[ " +
+        @"\t]+\p{Lu}\p{Ll}[\p{L}-]*){0,2})(?:\s*\((?<abbr>" + LatinAbbr + @")\))?", Cs, TimeoutMs)]
     private static partial Regex OrganizationFr();
 
     // ---- committees --------------------------------------------------------------------------------------------------
@@ -133,7 +138,8 @@ public static partial class SessionMetadataExtractor
     [GeneratedRegex(@"\b[Ii]n\s+(?:the\s+city\s+of\s+)?(?<p>The\s+Hague|\p{Lu}\p{Ll}[\p{L}'’-]*(?:[ \t]+\p{Lu}\p{Ll}[\p{L}'’-]*){0,2})", Cs, TimeoutMs)]
     private static partial Regex PlaceEn();
 
-    [GeneratedRegex(@"(?<!\p{L})[вВ]о?\s+(?:г\.\s*|гор\.\s*|городе\s+)?(?<p>[А-ЯЁ][а-яё]+(?:-[А-ЯЁа-яё][а-яё]*)*(?:(?<=(?:ой|ей|ом|ем))[ \t]+[А-ЯЁ][а-яё]+)?)", Cs, TimeoutMs)]
+    [GeneratedRegex(@"(?<!\p{L})[вВ]о?\s+(?:г\.\s*|гор\.\s*|городе\s+)?(?<p>[А-ЯЁ][а-яё]+(?:-[А-ЯЁа-яё][а-яё]*)*(?:(?<=(?:ой|ей|ом|ем))[ " +
+        @"\t]+[А-ЯЁ][а-яё]+)?)", Cs, TimeoutMs)]
     private static partial Regex PlaceRu();
 
     [GeneratedRegex(@"(?<!\p{L})[àÀ]\s+(?<p>\p{Lu}\p{Ll}[\p{L}'’-]*(?:[ \t]+\p{Lu}\p{Ll}[\p{L}'’-]*)?)", Cs, TimeoutMs)]
@@ -142,25 +148,32 @@ public static partial class SessionMetadataExtractor
     // ---- sentences and participation ---------------------------------------------------------------------------------
 
     [GeneratedRegex(@"\b(?:held|hold|holds|took\s+place|take\s+place|takes\s+place|taking\s+place|met|meet|meets|convened|convenes|hosted|gathered"
-        + @"|прош(?:ла|ли|ло|[её]л)|проходил[аио]?|проход(?:ят|ит)|состоял(?:ась|ись|ось|ся)|состо(?:ится|ятся)|пройд(?:[её]т|ут)|проведен[аоы]?|провел[аи]?|собрал(?:ась|ись|ся)"
-        + @"|s['’]est\s+tenue?s?|se\s+sont\s+tenue?s?|tenue?s?|a\s+eu\s+lieu|ont\s+eu\s+lieu|aura\s+lieu|auront\s+lieu|s['’]est\s+déroulée?s?|se\s+sont\s+déroulée?s?|s['’]est\s+réunie?s?|se\s+sont\s+réunie?s?)(?!\p{L})", Ci, TimeoutMs)]
+        + @"|прош(?:ла|ли|ло|[её]л)|проходил[аио]?|проход(?:ят|ит)|состоял(?:ась|ись|ось|ся)|состо(?:ится|ятся)|пройд(?:[её]т|ут)|проведен[аоы]?|пр" +
+            @"овел[аи]?|собрал(?:ась|ись|ся)"
+        + @"|s['’]est\s+tenue?s?|se\s+sont\s+tenue?s?|tenue?s?|a\s+eu\s+lieu|ont\s+eu\s+lieu|aura\s+lieu|auront\s+lieu|s['’]est\s+déroulée?s?|se\s+" +
+            @"sont\s+déroulée?s?|s['’]est\s+réunie?s?|se\s+sont\s+réunie?s?)(?!\p{L})", Ci, TimeoutMs)]
     private static partial Regex HeldWords();
 
     [GeneratedRegex(
         @"\b(?:sessions?|meetings?|conference|сесси[а-яё]*|заседани[а-яё]*|совещани[а-яё]*|réunions?)(?!\p{L})", Ci, TimeoutMs)]
     private static partial Regex MeetingWords();
 
-    [GeneratedRegex(@"\bhybrid\b|\b(?:online|remote|virtual)\s+participa|\bparticipat[a-z]*\s+(?:online|remotely|virtually)\b|\b(?:join|follow|attend|connect)[a-z]*\s+(?:also\s+)?(?:the\s+(?:meeting|session|discussions?|proceedings)\s+)?(?:online|remotely|virtually)\b"
+    [GeneratedRegex(@"\bhybrid\b|\b(?:online|remote|virtual)\s+participa|\bparticipat[a-z]*\s+(?:online|remotely|virtually)\b|\b(?:join|follow|atte" +
+        @"nd|connect)[a-z]*\s+(?:also\s+)?(?:the\s+(?:meeting|session|discussions?|proceedings)\s+)?(?:online|remotely|virtually)\b"
         + @"|\bin[\s-]person\s+and\s+(?:online|virtual(?:ly)?|remote(?:ly)?)\b|\b(?:online|virtual(?:ly)?|remote(?:ly)?)\s+and\s+in[\s-]person\b"
-        + @"|гибридн|смешанн[а-яё]*\s+формат|онлайн[\s-]участи|дистанционн[а-яё]*\s+участи|участием\s+(?:в\s+режиме\s+)?онлайн|очно\s+и\s+(?:онлайн|дистанционно|в\s+режиме\s+онлайн)"
-        + @"|\bhybride\b|participation\s+(?:en\s+ligne|à\s+distance|virtuelle)|en\s+présentiel\s+et\s+(?:en\s+ligne|à\s+distance|virtuellement)|(?:en\s+ligne|à\s+distance)\s+et\s+en\s+présentiel", Ci, TimeoutMs)]
+        + @"|гибридн|смешанн[а-яё]*\s+формат|онлайн[\s-]участи|дистанционн[а-яё]*\s+участи|участием\s+(?:в\s+режиме\s+)?онлайн|очно\s+и\s+(?:онлайн" +
+            @"|дистанционно|в\s+режиме\s+онлайн)"
+        + @"|\bhybride\b|participation\s+(?:en\s+ligne|à\s+distance|virtuelle)|en\s+présentiel\s+et\s+(?:en\s+ligne|à\s+distance|virtuellement)|(?:" +
+            @"en\s+ligne|à\s+distance)\s+et\s+en\s+présentiel", Ci, TimeoutMs)]
     private static partial Regex HybridWords();
 
     [GeneratedRegex(
         @"\b(?:held|took\s+place|met|convened|conducted|organi[sz]ed|hosted)\s+(?:entirely\s+|fully\s+|exclusively\s+)?(?:online|virtually|remotely)\b"
         + @"|\bonline\s+(?:format|meeting|session|mode|event|conference)s?\b|\bvirtual\s+(?:format|meeting|session|mode|event|conference)s?\b"
-        + @"|\b(?:by|via|through|over)\s+video[\s-]?conferenc|\bvideo[\s-]?conference\s+(?:format|mode)\b|\bin\s+(?:an?\s+)?(?:online|virtual)\s+(?:format|mode|setting)\b"
-        + @"|онлайн[\s-]формат|формате\s+онлайн|режиме\s+(?:онлайн|видеоконференц|видеосвязи)|формате\s+видеоконференц|посредством\s+видеоконференц|по\s+видеосвязи"
+        + @"|\b(?:by|via|through|over)\s+video[\s-]?conferenc|\bvideo[\s-]?conference\s+(?:format|mode)\b|\bin\s+(?:an?\s+)?(?:online|virtual)\s+(?" +
+            @":format|mode|setting)\b"
+        + @"|онлайн[\s-]формат|формате\s+онлайн|режиме\s+(?:онлайн|видеоконференц|видеосвязи)|формате\s+видеоконференц|посредством\s+видеоконференц" +
+            @"|по\s+видеосвязи"
         + @"|виртуальн[а-яё]*\s+(?:формат|заседани|сесси|встреч)|(?<!\p{L})дистанционно(?!\p{L})|прошл[аио]?\s+онлайн"
         + @"|\ben\s+ligne\b|\b(?:par|en)\s+(?:visio|vidéo)[\s-]?conférence|\bvirtuellement\b|\bformat\s+virtuel\b|(?<!\p{L})à\s+distance\b", Ci, TimeoutMs)]
     private static partial Regex OnlineWords();

@@ -267,10 +267,14 @@ public sealed class DeliveryLedger(StorageResources storage, TimeProvider time) 
     {
         await storage.EnsureCreatedAsync();
         // Everything of the run outside "<plan id>." … "<plan id>/" (see ListAsync), that never left.
-        var filter = TableClient.CreateQueryFilter(
-            $"PartitionKey eq {runId} and (RowKey lt {planId + "."} or RowKey gt {planId + "/"}) and (Status eq {nameof(BatchStatus.Planned)} or Status eq {nameof(BatchStatus.Failed)})");
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {runId} and (RowKey lt {planId + "."} or RowKey gt {planId + "/"})")
+            + " and " + NeverLeft;
         return await DeleteAsync(filter, ct);
     }
+
+    /// <summary>The filter of batches that never left: Planned or Failed.</summary>
+    private static readonly string NeverLeft =
+        TableClient.CreateQueryFilter($"(Status eq {nameof(BatchStatus.Planned)} or Status eq {nameof(BatchStatus.Failed)})");
 
     /// <summary>
     /// The batches of one plan that never left (Planned, Failed), deleted with their addresses: what a planner that lost its claim on
@@ -279,8 +283,8 @@ public sealed class DeliveryLedger(StorageResources storage, TimeProvider time) 
     public async Task<int> DeletePlanAsync(string runId, string planId, CancellationToken ct = default)
     {
         await storage.EnsureCreatedAsync();
-        var filter = TableClient.CreateQueryFilter(
-            $"PartitionKey eq {runId} and RowKey gt {planId + "."} and RowKey lt {planId + "/"} and (Status eq {nameof(BatchStatus.Planned)} or Status eq {nameof(BatchStatus.Failed)})");
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {runId} and RowKey gt {planId + "."} and RowKey lt {planId + "/"}")
+            + " and " + NeverLeft;
         return await DeleteAsync(filter, ct);
     }
 

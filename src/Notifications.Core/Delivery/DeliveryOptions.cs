@@ -69,7 +69,8 @@ public sealed class DeliveryOptions
 
     /// <summary>The longest one send waits for SendGrid's rate limit in all, so a permanently rate-limited account cannot hold a sender.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00", ParseLimitsInInvariantCulture = true,
-        ErrorMessage = "Delivery:MaxRateLimitWaitTotal must be between 00:00:00 and 01:00:00 (how long one send may wait for SendGrid's rate limit in all), e.g. 00:03:00.")]
+        ErrorMessage = "Delivery:MaxRateLimitWaitTotal must be between 00:00:00 and 01:00:00 (how long one send may wait for SendGrid's rate limit " +
+            "in all), e.g. 00:03:00.")]
     public TimeSpan MaxRateLimitWaitTotal { get; set; } = TimeSpan.FromMinutes(3);
 
     /// <summary>
@@ -97,12 +98,14 @@ public sealed class DeliveryOptions
     /// <see cref="HealBackoffMax"/>. Retries stop at the run's lateness limit (Schedule:LatenessLimit).
     /// </summary>
     [Range(typeof(TimeSpan), "00:01:00", "1.00:00:00", ParseLimitsInInvariantCulture = true,
-        ErrorMessage = "Delivery:HealBackoff must be between 00:01:00 and 1.00:00:00 (the wait before the timer retries a failed batch, doubled per attempt), e.g. 00:30:00.")]
+        ErrorMessage = "Delivery:HealBackoff must be between 00:01:00 and 1.00:00:00 (the wait before the timer retries a failed batch, doubled " +
+            "per attempt), e.g. 00:30:00.")]
     public TimeSpan HealBackoff { get; set; } = TimeSpan.FromMinutes(30);
 
     /// <summary>The longest wait between two retries of a failed batch by the hourly timer.</summary>
     [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00", ParseLimitsInInvariantCulture = true,
-        ErrorMessage = "Delivery:HealBackoffMax must be between 00:01:00 and 7.00:00:00 (the longest wait between two retries of a failed batch by the timer), e.g. 04:00:00.")]
+        ErrorMessage = "Delivery:HealBackoffMax must be between 00:01:00 and 7.00:00:00 (the longest wait between two retries of a failed batch by " +
+            "the timer), e.g. 04:00:00.")]
     public TimeSpan HealBackoffMax { get; set; } = TimeSpan.FromHours(4);
 
     /// <summary>
@@ -111,7 +114,8 @@ public sealed class DeliveryOptions
     /// without either, no silence means anything.
     /// </summary>
     [Range(typeof(TimeSpan), "00:05:00", "7.00:00:00", ParseLimitsInInvariantCulture = true,
-        ErrorMessage = "Delivery:UncertainQuietPeriod must be between 00:05:00 and 7.00:00:00 (how long an uncertain batch goes without any SendGrid event before it is proposed for resend), e.g. 01:00:00.")]
+        ErrorMessage = "Delivery:UncertainQuietPeriod must be between 00:05:00 and 7.00:00:00 (how long an uncertain batch goes without any " +
+            "SendGrid event before it is proposed for resend), e.g. 01:00:00.")]
     public TimeSpan UncertainQuietPeriod { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>
@@ -167,15 +171,18 @@ public sealed class DeliveryOptionsValidator(IOptions<SendGridOptions> sendGrid)
         // A send still in flight must never look abandoned: the lease has to outlast the slowest possible send.
         if (options.SendingLease <= WorstCaseSend(options))
             errors.Add($"Delivery:SendingLease ({options.SendingLease}) must be longer than the slowest possible send with these retry settings " +
-                       $"({WorstCaseSend(options)}: RequestTimeout × (MaxRetries + MaxRateLimitWaits + 1) + 30 s × MaxRetries + the rate-limit waits, at most MaxRateLimitWaitTotal); " +
+                       $"({WorstCaseSend(options)}: RequestTimeout × (MaxRetries + MaxRateLimitWaits + 1) + 30 s × MaxRetries + the rate-limit " +
+                           $"waits, at most MaxRateLimitWaitTotal); " +
                        "raise the lease or lower the retries.");
         if (options.HealBackoffMax < options.HealBackoff)
-            errors.Add($"Delivery:HealBackoffMax ({options.HealBackoffMax}) must not be shorter than Delivery:HealBackoff ({options.HealBackoff}): it caps the doubling waits between the timer's retries of a failed batch.");
+            errors.Add($"Delivery:HealBackoffMax ({options.HealBackoffMax}) must not be shorter than Delivery:HealBackoff ({options.HealBackoff}): " +
+                $"it caps the doubling waits between the timer's retries of a failed batch.");
         if (options.Mode != DeliveryMode.SendGrid)
             return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
         var sg = sendGrid.Value;
         if (string.IsNullOrWhiteSpace(sg.ApiKey))
-            errors.Add("SendGrid:ApiKey is empty while Delivery:Mode is SendGrid: set the API key (a Key Vault reference in Azure), or set Delivery:Mode to Outbox for local runs.");
+            errors.Add("SendGrid:ApiKey is empty while Delivery:Mode is SendGrid: set the API key (a Key Vault reference in Azure), or set " +
+                "Delivery:Mode to Outbox for local runs.");
         if (!Uri.TryCreate(sg.Host, UriKind.Absolute, out var host) || (host.Scheme != Uri.UriSchemeHttps && host.Scheme != Uri.UriSchemeHttp))
             errors.Add($"SendGrid:Host '{sg.Host}' is not an absolute http(s) address, e.g. https://api.sendgrid.com.");
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

@@ -77,9 +77,11 @@ public sealed class SendGridTransport(
                 throw new MailNotSentException($"SendGrid refused the request ({last.Status}): {last.Detail}");
             case SendAttemptKind.RateLimitedTooLong:
                 throw new MailNotSentException(
-                    $"SendGrid rate limited the request until {Format(last.Until)}, longer than Delivery:MaxRateLimitWait ({delivery.Value.MaxRateLimitWait}) allows to wait: not sent.");
+                    $"SendGrid rate limited the request until {Format(last.Until)}, longer than Delivery:MaxRateLimitWait " +
+                        $"({delivery.Value.MaxRateLimitWait}) allows to wait: not sent.");
             case SendAttemptKind.RateLimited:
-                throw new MailNotSentException($"SendGrid still rate limited the request after {attempts} attempts (until {Format(last.Until)}; {budget.Exhausted ?? "no retry left"}): not sent.");
+                throw new MailNotSentException($"SendGrid still rate limited the request after {attempts} attempts (until {Format(last.Until)}; " +
+                    $"{budget.Exhausted ?? "no retry left"}): not sent.");
             case SendAttemptKind.ServerError:
                 throw new MailNotSentException($"SendGrid did not accept the request in {attempts} attempts; its last answer was {last.Status}: {last.Detail}");
             default:
@@ -124,10 +126,13 @@ public sealed class SendGridTransport(
         {
             throw new MailOutcomeUnknownException(
                 callerCt.IsCancellationRequested
-                    ? "Sending was cancelled while the request was in flight: SendGrid may have accepted it. The request may have reached the provider: do not resend automatically."
+                    ? "Sending was cancelled while the request was in flight: SendGrid may have accepted it. The request may have reached the " +
+                        "provider: do not resend automatically."
                     : timeout.IsCancellationRequested
-                        ? $"SendGrid did not answer within Delivery:RequestTimeout ({o.RequestTimeout}) after the request was sent. The request may have reached the provider: do not resend automatically."
-                        : $"The connection to SendGrid ended after the request was sent, without an answer ({Describe(e)}). The request may have reached the provider: do not resend automatically.",
+                        ? $"SendGrid did not answer within Delivery:RequestTimeout ({o.RequestTimeout}) after the request was sent. The request " +
+                            $"may have reached the provider: do not resend automatically."
+                        : $"The connection to SendGrid ended after the request was sent, without an answer ({Describe(e)}). The request may have " +
+                            $"reached the provider: do not resend automatically.",
                 e);
         }
         finally

@@ -37,7 +37,8 @@ internal sealed class SendRetryBudget(DeliveryOptions options)
             }
             if (RateLimitWaited + wait > options.MaxRateLimitWaitTotal)
             {
-                Exhausted = $"waiting another {wait.TotalSeconds:0.#} s after {RateLimitWaited.TotalSeconds:0.#} s would exceed Delivery:MaxRateLimitWaitTotal ({options.MaxRateLimitWaitTotal})";
+                Exhausted = $"waiting another {wait.TotalSeconds:0.#} s after {RateLimitWaited.TotalSeconds:0.#} s would exceed " +
+                    $"Delivery:MaxRateLimitWaitTotal ({options.MaxRateLimitWaitTotal})";
                 return false;
             }
             RateLimitWaits++;

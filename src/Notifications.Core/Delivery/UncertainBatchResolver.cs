@@ -133,24 +133,30 @@ public sealed class UncertainBatchResolver(
             return Verdict(UncertainVerdict.Evidence, $"SendGrid accepted it: {known.Event} event at {known.At:u}; never resent" +
                 (batch.Status == BatchStatus.Sent ? "" : " (recorded Sent by the next sender that meets it: a revisit of the run)"));
         if (lookupError is not null)
-            return Verdict(UncertainVerdict.Undecided, $"{state}: no webhook evidence, and the Email Activity API could not be asked ({lookupError}); undecided until the next revisit");
+            return Verdict(UncertainVerdict.Undecided, $"{state}: no webhook evidence, and the Email Activity API could not be asked " +
+                $"({lookupError}); undecided until the next revisit");
         if (!WebhookConfigured && !emailActivity.Enabled)
             return Verdict(UncertainVerdict.Unknowable,
-                $"{state}: no evidence can arrive (the event webhook is not configured: SendGrid:WebhookPublicKey is empty; SendGrid:EmailActivityApi is off). " +
+                $"{state}: no evidence can arrive (the event webhook is not configured: SendGrid:WebhookPublicKey is empty; " +
+                    $"SendGrid:EmailActivityApi is off). " +
                 $"Look the batch up in SendGrid's Activity Feed; if it was not processed, `notify digest resume {batch.RunId} --resend-uncertain` resends it");
         if (time.GetUtcNow() < quietUntil)
             return Verdict(UncertainVerdict.Waiting,
                 $"{state}: no SendGrid event for any of its recipients yet, quiet since {quietSince:u}; proposed for resend at {quietUntil:u} if none arrives");
         if (batch.Resent is { } resent)
             return Verdict(UncertainVerdict.Proposed,
-                $"uncertain again after it was resent at {resent.At:u} ({resent.Reason}), no SendGrid event since {quietSince:u}: never resent automatically a second time; " +
+                $"uncertain again after it was resent at {resent.At:u} ({resent.Reason}), no SendGrid event since {quietSince:u}: never resent " +
+                    $"automatically a second time; " +
                 $"`notify digest resume {batch.RunId} --resend-uncertain` if SendGrid's Activity Feed confirms it was not processed");
         if (o.ResendUncertainAfterQuietPeriod)
             return Verdict(UncertainVerdict.Resend,
-                $"{state}: no SendGrid event for any of its recipients since {quietSince:u}, longer than Delivery:UncertainQuietPeriod ({o.UncertainQuietPeriod}): resent once (Delivery:ResendUncertainAfterQuietPeriod)");
+                $"{state}: no SendGrid event for any of its recipients since {quietSince:u}, longer than Delivery:UncertainQuietPeriod " +
+                    $"({o.UncertainQuietPeriod}): resent once (Delivery:ResendUncertainAfterQuietPeriod)");
         return Verdict(UncertainVerdict.Proposed,
-            $"{state}: proposed for resend because no SendGrid event arrived for any of its recipients since {quietSince:u}, longer than Delivery:UncertainQuietPeriod " +
-            $"({o.UncertainQuietPeriod}), so its request most likely never reached SendGrid; `notify digest resume {batch.RunId} --resend-uncertain` resends it " +
+            $"{state}: proposed for resend because no SendGrid event arrived for any of its recipients since {quietSince:u}, longer than " +
+                $"Delivery:UncertainQuietPeriod " +
+            $"({o.UncertainQuietPeriod}), so its request most likely never reached SendGrid; `notify digest resume {batch.RunId} " +
+                $"--resend-uncertain` resends it " +
             "(or set Delivery:ResendUncertainAfterQuietPeriod)");
     }
 }

@@ -87,7 +87,8 @@ public sealed record DigestPeriod(DigestFrequency Frequency, string Key, DateOnl
         var dash = runId.IndexOf('-');
         if (dash > 0 && ParseFrequencyOrNull(runId[..dash]) is { } f && runId.Length > dash + 1)
             return (f, runId[(dash + 1)..]);
-        throw new ArgumentException($"'{runId}' is not a digest run id; run ids look like daily-2026-11-26T07, weekly-2026-W48 or instant-3f9a0c1d2e4b5a69 (`notify digest status` lists them).");
+        throw new ArgumentException($"'{runId}' is not a digest run id; run ids look like daily-2026-11-26T07, weekly-2026-W48 or " +
+            $"instant-3f9a0c1d2e4b5a69 (`notify digest status` lists them).");
     }
 
     private static DigestFrequency? ParseFrequencyOrNull(string value)

@@ -161,9 +161,12 @@ public sealed partial class DigestTemplateOverrides : ITemplateSource
         {
             if (!IsDigestTemplateName(name))
             {
+                var partials = _builtin.Names
+                    .Where(n => IsDigestTemplateName(n) && n.Count(c => c == '.') == 2 && n.StartsWith("digest-", StringComparison.Ordinal))
+                    .Order(StringComparer.Ordinal);
                 problems[name].Add(new TemplateOverrideProblem("name",
                     $"'{name}' is not a digest template name. Overrides replace digest.html.sbn, digest.txt.sbn, digest.subject.sbn or a digest partial " +
-                    $"({string.Join(", ", _builtin.Names.Where(n => IsDigestTemplateName(n) && n.Count(c => c == '.') == 2 && n.StartsWith("digest-", StringComparison.Ordinal)).Order(StringComparer.Ordinal))}), " +
+                    $"({string.Join(", ", partials)}), " +
                     "or add a partial named digest-<name>.html.sbn or digest-<name>.txt.sbn.", name));
                 continue;
             }

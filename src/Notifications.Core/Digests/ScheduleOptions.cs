@@ -20,7 +20,8 @@ public sealed class ScheduleOptions
 
     /// <summary>How far before a subscriber's creation their first digest reaches back; it never includes older articles.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "31.00:00:00", ParseLimitsInInvariantCulture = true,
-        ErrorMessage = "Schedule:FirstDigestLookBack must be between 00:00:00 and 31.00:00:00 (how far before a subscriber's creation their first digest reaches back), e.g. 7.00:00:00.")]
+        ErrorMessage = "Schedule:FirstDigestLookBack must be between 00:00:00 and 31.00:00:00 (how far before a subscriber's creation their first " +
+            "digest reaches back), e.g. 7.00:00:00.")]
     public TimeSpan FirstDigestLookBack { get; set; } = TimeSpan.FromDays(7);
 
     /// <summary>
@@ -28,7 +29,8 @@ public sealed class ScheduleOptions
     /// At least an hour, since the timer runs hourly.
     /// </summary>
     [Range(typeof(TimeSpan), "01:00:00", "7.00:00:00", ParseLimitsInInvariantCulture = true,
-        ErrorMessage = "Schedule:LatenessLimit must be between 01:00:00 and 7.00:00:00 (how late after its slot a digest may still go out; the timer runs hourly), e.g. 1.00:00:00.")]
+        ErrorMessage = "Schedule:LatenessLimit must be between 01:00:00 and 7.00:00:00 (how late after its slot a digest may still go out; the " +
+            "timer runs hourly), e.g. 1.00:00:00.")]
     public TimeSpan LatenessLimit { get; set; } = TimeSpan.FromHours(24);
 
     /// <summary>
@@ -37,6 +39,7 @@ public sealed class ScheduleOptions
     /// outlast the slowest planning; at most an hour, so that the hourly timer replans a stopped planner's run well within the lateness limit.
     /// </summary>
     [Range(typeof(TimeSpan), "00:01:00", "01:00:00", ParseLimitsInInvariantCulture = true,
-        ErrorMessage = "Schedule:PlanningLease must be between 00:01:00 and 01:00:00 (how long a run stays claimed by a planner that may have stopped, before it is planned again), e.g. 00:10:00.")]
+        ErrorMessage = "Schedule:PlanningLease must be between 00:01:00 and 01:00:00 (how long a run stays claimed by a planner that may have " +
+            "stopped, before it is planned again), e.g. 00:10:00.")]
     public TimeSpan PlanningLease { get; set; } = TimeSpan.FromMinutes(10);
 }

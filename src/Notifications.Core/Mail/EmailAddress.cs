@@ -31,7 +31,8 @@ public static class EmailAddress
         if (value.Length > 254)
             throw Invalid($"email is {value.Length} characters long; an address has at most 254.");
         if (value.FirstOrDefault(IsInvisible) is var hidden and not '\0')
-            throw Invalid($"email '{Mask(new string(value.Where(c => !IsInvisible(c)).ToArray()))}' contains an invisible character (U+{(int)hidden:X4}): type the address again rather than pasting it.");
+            throw Invalid($"email '{Mask(new string(value.Where(c => !IsInvisible(c)).ToArray()))}' contains an invisible character " +
+                $"(U+{(int)hidden:X4}): type the address again rather than pasting it.");
         var at = value.LastIndexOf('@');
         if (value.StartsWith('"') || (at > 0 && value[..at].Contains('@')))
             throw Invalid($"email '{Mask(value)}' has a quoted part before the @: such addresses are not accepted; give the address without quotes.");

@@ -54,7 +54,8 @@ public sealed class DigestBatchSender(
                         run,
                         batch,
                         content,
-                        $"not sent: {(withdrawn.Count == 1 ? "its article " + names + " was" : "its articles " + names + " were")} withdrawn before it was sent",
+                        $"not sent: {(withdrawn.Count == 1 ? "its article " + names + " was" : "its articles " + names + " were")} withdrawn " +
+                            $"before it was sent",
                         ct,
                         resendUncertain);
                 content = await WithoutAsync(run.RunId, batch.Variant, rendering, content, left, names, loaded, ct);

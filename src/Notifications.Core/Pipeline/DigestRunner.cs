@@ -80,7 +80,8 @@ public sealed class DigestRunner(
     public static string HeldByAnotherPlanner(string runId, DateTimeOffset until)
     {
         var second = new DateTimeOffset((until.UtcTicks + TimeSpan.TicksPerSecond - 1) / TimeSpan.TicksPerSecond * TimeSpan.TicksPerSecond, TimeSpan.Zero);
-        return $"another planner holds run {runId} until {second:yyyy-MM-dd HH:mm:ss} UTC; it will be replanned then (by the hourly timer, or by running it again)";
+        return $"another planner holds run {runId} until {second:yyyy-MM-dd HH:mm:ss} UTC; it will be replanned then (by the hourly timer, or by " +
+            $"running it again)";
     }
 
     /// <summary>
@@ -201,7 +202,8 @@ public sealed class DigestRunner(
             if (run.Status is DigestRunStatus.Paused) break;
         }
         var result = Result(run, results);
-        logger.LogInformation("Run {RunId}: {BatchesSent} batches sent now ({RecipientsSent} recipients), {AlreadySent} already sent, {Failed} failed, {Uncertain} uncertain, {Cancelled} cancelled",
+        logger.LogInformation("Run {RunId}: {BatchesSent} batches sent now ({RecipientsSent} recipients), {AlreadySent} already sent, {Failed} " +
+            "failed, {Uncertain} uncertain, {Cancelled} cancelled",
             run.RunId, result.BatchesSentNow, result.RecipientsSentNow, result.BatchesAlreadySent,
             result.BatchesFailed, result.BatchesUncertain, result.BatchesCancelled);
         return result;

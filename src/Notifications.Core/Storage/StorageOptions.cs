@@ -171,8 +171,10 @@ public sealed record StorageConnection
         if (account is null && blob is null && queue is null && table is null)
         {
             if (credential is not null || clientId is not null || resourceId is not null)
-                error = $"{name}__{(credential is not null ? "credential" : clientId is not null ? "clientId" : "managedIdentityResourceId")} is set, but neither " +
-                        $"{name}__accountName nor the service URIs are: set {name}__accountName to the storage account's name, or give {name} a connection string.";
+                error = $"{name}__{(credential is not null ? "credential" : clientId is not null ? "clientId" : "managedIdentityResourceId")} is " +
+                    $"set, but neither " +
+                        $"{name}__accountName nor the service URIs are: set {name}__accountName to the storage account's name, or give {name} a " +
+                            $"connection string.";
             return null;
         }
 
@@ -180,7 +182,8 @@ public sealed record StorageConnection
         if (account is not null && !IsAccountName(account))
             errors.Add($"{name}__accountName '{account}' is not a storage account name (3-24 lowercase letters and digits).");
         if (credential is not null && !credential.Equals("managedidentity", StringComparison.OrdinalIgnoreCase))
-            errors.Add($"{name}__credential '{credential}' is not supported: use managedidentity, or leave it out to sign in as yourself (Azure CLI, Visual Studio, environment).");
+            errors.Add($"{name}__credential '{credential}' is not supported: use managedidentity, or leave it out to sign in as yourself (Azure " +
+                $"CLI, Visual Studio, environment).");
 
         Uri? Endpoint(string? uri, string setting, string service)
         {

@@ -125,7 +125,8 @@ public sealed class SubscriberCsv(SubscriberStore store, SubscriberRules rules, 
             }
             else if (!ExportOnlyColumns.Contains(column))
                 headerErrors.Add(new ImportError(1, null, column.Length == 0 ? "file" : column,
-                    $"the header has an unknown column '{headers[i].Trim()}'; the columns are {string.Join(", ", ImportColumns)} (and, from an export, {string.Join(", ", ExportOnlyColumns)})."));
+                    $"the header has an unknown column '{headers[i].Trim()}'; the columns are {string.Join(", ", ImportColumns)} (and, from an " +
+                        $"export, {string.Join(", ", ExportOnlyColumns)})."));
         }
         if (!columns.ContainsKey("email"))
             headerErrors.Insert(0, new ImportError(1, null, "email",
@@ -198,7 +199,8 @@ public sealed class SubscriberCsv(SubscriberStore store, SubscriberRules rules, 
                 // Storage is failing: the exception below says what was written, which matters more than this entry.
             }
             throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
-                $"the import stopped after writing {written:N0} of {toWrite.Count:N0} subscribers: {e.Message.Split('\n')[0]} Importing the same file again is safe: it completes the rest."), e);
+                $"the import stopped after writing {written:N0} of {toWrite.Count:N0} subscribers: {e.Message.Split('\n')[0]} Importing the same " +
+                    $"file again is safe: it completes the rest."), e);
         }
         await audit.RecordAsync(AuditId, actor, "imported", Counts(report, written), ct);
         foreach (var lifted in overridden)
@@ -307,7 +309,8 @@ public sealed class SubscriberCsv(SubscriberStore store, SubscriberRules rules, 
         var suppression = current is null && id is not null ? suppressed.GetValueOrDefault(id) : null;
         if (suppression is not null && overrideReason is null)
             Error("suppression", $"refused: this address was erased and is suppressed (the subscriber {suppression.Describe()}). " +
-                "Remove the row, or import with an override reason (API: ?overrideSuppression=<reason>; CLI: --override-suppression \"<reason>\"), which is audited.");
+                "Remove the row, or import with an override reason (API: ?overrideSuppression=<reason>; CLI: --override-suppression \"<reason>\"), " +
+                    "which is audited.");
         // A new subscriber needs a name and an organization: check them even when the cell is empty.
         var name = current is null && row["name"] is null ? Required("name") : Check("name", rules.Name);
         var organization = current is null && row["organization"] is null ? Required("organization") : Check("organization", rules.Organization);
@@ -321,8 +324,10 @@ public sealed class SubscriberCsv(SubscriberStore store, SubscriberRules rules, 
 
         if (current is not null && status is { } s && s != current.Status && current.Status is SubscriberStatus.Unsubscribed or SubscriberStatus.Complained)
             Error("status", current.Status == SubscriberStatus.Unsubscribed
-                ? $"the subscriber unsubscribed; an import cannot make them {Lower(s)}: they must subscribe again themselves. Leave the cell empty (or '{Lower(current.Status)}') to import the rest of the row."
-                : $"the subscriber marked a digest as spam; an import cannot make them {Lower(s)}. Leave the cell empty (or '{Lower(current.Status)}') to import the rest of the row.");
+                ? $"the subscriber unsubscribed; an import cannot make them {Lower(s)}: they must subscribe again themselves. Leave the cell empty " +
+                    $"(or '{Lower(current.Status)}') to import the rest of the row."
+                : $"the subscriber marked a digest as spam; an import cannot make them {Lower(s)}. Leave the cell empty (or " +
+                    $"'{Lower(current.Status)}') to import the rest of the row.");
 
         if (errors.Count > before) return (Outcome.Error, null, false);
 

@@ -23,7 +23,8 @@ public sealed class SubscriberIdOptionsValidator : IValidateOptions<SubscriberId
         => TokenOptionsValidator.TryDecodeKey(options.IdKey, out _)
             ? ValidateOptionsResult.Success
             : ValidateOptionsResult.Fail(
-                $"Subscribers:IdKey is {(string.IsNullOrWhiteSpace(options.IdKey) ? "not set" : "not base64 of at least 32 bytes")}: subscriber ids are a keyed hash of the address; " +
+                $"Subscribers:IdKey is {(string.IsNullOrWhiteSpace(options.IdKey) ? "not set" : "not base64 of at least 32 bytes")}: subscriber " +
+                    $"ids are a keyed hash of the address; " +
                 "generate a key with `openssl rand -base64 32` and keep it (in Key Vault when deployed): changing it later loses every id.");
 }
 

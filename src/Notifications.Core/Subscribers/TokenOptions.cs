@@ -48,7 +48,8 @@ public sealed class TokenOptionsValidator : IValidateOptions<TokenOptions>
             errors.Add($"Tokens:CurrentKeyId '{options.CurrentKeyId}' is not one of Tokens:Keys ({known}): add the key or change the id.");
 
         if (options.ConfirmationLifetime <= TimeSpan.Zero || options.ConfirmationLifetime > MaxConfirmationLifetime)
-            errors.Add($"Tokens:ConfirmationLifetime '{options.ConfirmationLifetime}' must be more than zero and at most {MaxConfirmationLifetime.TotalDays:0} days, e.g. 7.00:00:00 for a week.");
+            errors.Add($"Tokens:ConfirmationLifetime '{options.ConfirmationLifetime}' must be more than zero and at most " +
+                $"{MaxConfirmationLifetime.TotalDays:0} days, e.g. 7.00:00:00 for a week.");
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }

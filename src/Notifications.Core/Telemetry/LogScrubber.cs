@@ -145,7 +145,8 @@ public static partial class LogScrubber
     private const string DomainLabel = DomainUnit + @"(?:(?:[\p{L}\p{N}-]|%[0-9A-F]{2})*" + DomainUnit + ")?";
     private const string LastLabel = @"(?:\p{L}|%[C-F][0-9A-F](?:%[89AB][0-9A-F]){1,3})(?:(?:[\p{L}\p{N}-]|%[0-9A-F]{2})*" + DomainUnit + ")?";
 
-    [GeneratedRegex(@"(?<local>""(?:[^""\\\r\n]|\\.){1,64}""|[\p{L}\p{N}._%+'*!#$^`{|}~&=/?-]+)(?<at>@|%40)(?<domain>(?:\[|%5B)(?:IPv6(?::|%3A))?[0-9A-F:.%]{2,90}?(?:\]|%5D)|[0-9]{1,3}(?:\.[0-9]{1,3}){3}(?![0-9])|(?:"
+    [GeneratedRegex(@"(?<local>""(?:[^""\\\r\n]|\\.){1,64}""|[\p{L}\p{N}._%+'*!#$^`{|}~&=/?-]+)(?<at>@|%40)(?<domain>(?:\[|%5B)(?:IPv6(?::|%3A))?[0" +
+        @"-9A-F:.%]{2,90}?(?:\]|%5D)|[0-9]{1,3}(?:\.[0-9]{1,3}){3}(?![0-9])|(?:"
         + DomainLabel + @"\.)*" + LastLabel + ")",
         RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     private static partial Regex Email();
@@ -158,7 +159,8 @@ public static partial class LogScrubber
     private static partial Regex KeptPrefix();
 
     // URL parameters (after ? & #: a function key is ?code=) and connection string parts (AccountKey=, ...).
-    [GeneratedRegex(@"(?<key>(?:(?<=[?&#])(?:token|access_token|id_token|sig|signature|code|key|api_key|apikey|secret|password)|(?<![\p{L}\p{N}_])(?:AccountKey|SharedAccessKey|SharedAccessSignature|Password|pwd|client_secret))=)(?<value>[^&;,\s""'<>()\[\]{}]+)",
+    [GeneratedRegex(@"(?<key>(?:(?<=[?&#])(?:token|access_token|id_token|sig|signature|code|key|api_key|apikey|secret|password)|(?<![\p{L}\p{N}_])(" +
+        @"?:AccountKey|SharedAccessKey|SharedAccessSignature|Password|pwd|client_secret))=)(?<value>[^&;,\s""'<>()\[\]{}]+)",
         RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     private static partial Regex SecretParameter();
 

@@ -88,7 +88,8 @@ public sealed class TopicCatalog
                 if (normalized.Length == 0)
                     continue;
                 if (!byName.TryAdd(normalized, key) && byName[normalized] != key)
-                    conflicts.Add($"Articles:Topics: '{name.Trim()}' names both '{byName[normalized]}' and '{key}'; rename one topic or remove the keyword, so that every name means one topic.");
+                    conflicts.Add($"Articles:Topics: '{name.Trim()}' names both '{byName[normalized]}' and '{key}'; rename one topic or remove the " +
+                        $"keyword, so that every name means one topic.");
             }
         }
         return (keys, byName, conflicts);

@@ -112,7 +112,8 @@ public sealed class FanoutBenchmark(
             var run = await runner.RunAsync(DigestFrequency.Daily, at, ct);
             pipeline = Best(pipeline, new FanoutPhase(watch.Elapsed, sink.Requests, sink.Recipients, PeakMemory.Read()));
             if (run.RecipientsSentNow != subscriberCount || run.Articles != 3)
-                throw new InvalidOperationException($"The run sent {run.RecipientsSentNow} of {subscriberCount} recipients ({run.Status}, {run.Articles} articles, {run.PlannedRecipients} planned, window {run.WindowStart:o} to {run.WindowEnd:o}); the benchmark is void.");
+                throw new InvalidOperationException($"The run sent {run.RecipientsSentNow} of {subscriberCount} recipients ({run.Status}, " +
+                    $"{run.Articles} articles, {run.PlannedRecipients} planned, window {run.WindowStart:o} to {run.WindowEnd:o}); the benchmark is void.");
         }
 
         progress?.Invoke($"Naive: one rendering and one request per recipient, on {Math.Min(naiveSample, subscriberCount):N0} of them...");

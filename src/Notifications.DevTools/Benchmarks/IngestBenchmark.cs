@@ -88,11 +88,13 @@ public sealed class IngestBenchmark(StorageResources storage, ArticlePublisher p
         {
             19 => ($"bench/{i:D6}-rejected.md", Encoding.UTF8.GetBytes($"---\ntitle: Report {i}\npublished: 2026-13-{day:D2}\n---\nBody.\n")),
             var k when k % 3 == 0 => ($"bench/{i:D6}.txt", Encoding.UTF8.GetBytes(
-                $"Home / News / Contact\n\nThe {session}th session of the Permanent Technical Committee (PTC) was held from {day} to {day + 1} March 2026 in Brussels with online participation (report {i})\n\n" +
+                $"Home / News / Contact\n\nThe {session}th session of the Permanent Technical Committee (PTC) was held from {day} to {day + 1} " +
+                    $"March 2026 in Brussels with online participation (report {i})\n\n" +
                 $"Delegates discussed cross-border e-commerce, the data model and non-intrusive inspection. {Filler(i)}\n\nSecretariat of the Committee\n")),
             var k when k % 3 == 1 => ($"bench/{i:D6}.html", Encoding.UTF8.GetBytes(
                 $"<!DOCTYPE html><html><head><title>Report {i} | Secretariat</title><script>track()</script></head><body><nav><a href=\"/\">Home</a></nav>" +
-                $"<main><article><h1>Enforcement Committee report {i}</h1><p>The Enforcement Committee met on {day} April 2026 in Baku.</p><p onclick=\"x()\">{Filler(i)}</p></article></main>" +
+                $"<main><article><h1>Enforcement Committee report {i}</h1><p>The Enforcement Committee met on {day} April 2026 in Baku.</p><p " +
+                    $"onclick=\"x()\">{Filler(i)}</p></article></main>" +
                 "<footer>© Secretariat</footer></body></html>")),
             _ => ($"bench/{i:D6}.md", Encoding.UTF8.GetBytes(
                 $"---\ntitle: Working Party report {i}\npublished: 2026-05-{day:D2}\ntopics: [trade facilitation]\n---\n" +

@@ -54,7 +54,8 @@ public sealed class LayeringTests
     public void EveryFolderIsALayerWeKnow()
     {
         var unknown = Core.Value.Types.Select(t => FolderOf(t.Namespace?.FullName)).Where(f => f is not null && !Allowed.ContainsKey(f)).Distinct().ToList();
-        Assert.True(unknown.Count == 0, $"Folders in Notifications.Core with no place in the layering: {string.Join(", ", unknown)}. Add them to LayeringTests.Allowed and docs/architecture.md.");
+        Assert.True(unknown.Count == 0, $"Folders in Notifications.Core with no place in the layering: {string.Join(", ", unknown)}. Add them to " +
+            $"LayeringTests.Allowed and docs/architecture.md.");
     }
 
     [Fact]

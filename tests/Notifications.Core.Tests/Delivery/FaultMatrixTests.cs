@@ -73,7 +73,8 @@ public sealed class FaultMatrixTests(AzuriteFixture azurite)
         Assert.DoesNotContain(status.Problems, b => b.Status != BatchStatus.Uncertain);   // nothing left failed or stuck
         TestContext.Current.SendDiagnosticMessage(
             $"{fault}: first run {first.Status} (sent {first.BatchesSentNow}, failed {first.BatchesFailed}, uncertain {first.BatchesUncertain}); " +
-            $"rerun {rerun.Status} (sent {rerun.BatchesSentNow}); delivered {delivered.Count}, uncertain {uncertain.Count}, duplicates {delivered.Count - delivered.Distinct().Count()}, lost {People - delivered.Union(uncertain).Count()}");
+            $"rerun {rerun.Status} (sent {rerun.BatchesSentNow}); delivered {delivered.Count}, uncertain {uncertain.Count}, duplicates " +
+                $"{delivered.Count - delivered.Distinct().Count()}, lost {People - delivered.Union(uncertain).Count()}");
         if (fault is "slow answer (timeout)" or "connection dropped after the body")
             Assert.Equal(BatchStatus.Uncertain, Assert.Single(status.Problems).Status);
         else

@@ -295,7 +295,8 @@ public sealed class DigestRunnerTests(AzuriteFixture azurite)
 
         Assert.Equal(DigestRunStatus.Planning, result.Status);
         Assert.Equal(crashed.UpdatedAt + TimeSpan.FromMinutes(10), result.PlanningHeldUntil);
-        Assert.Equal($"another planner holds run daily-2026-11-26 until {crashed.UpdatedAt.AddMinutes(10):yyyy-MM-dd HH:mm:ss} UTC; it will be replanned then (by the hourly timer, or by running it again)",
+        Assert.Equal($"another planner holds run daily-2026-11-26 until {crashed.UpdatedAt.AddMinutes(10):yyyy-MM-dd HH:mm:ss} UTC; it will be " +
+            $"replanned then (by the hourly timer, or by running it again)",
             result.PlanningMessage);
     }
 

@@ -276,7 +276,8 @@ public sealed class SubscriberCsvTests(AzuriteFixture azurite)
         Assert.Equal(new byte[] { 0xEF, 0xBB, 0xBF }, bytes[..3]);
         var text = Encoding.UTF8.GetString(bytes[3..]);
         var lines = text.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("email,name,organization,country,language,frequency,topics,time_zone,status,id,created_at,updated_at,consent_source,confirmed_at,delivery_hour", lines[0]);
+        Assert.Equal("email,name,organization,country,language,frequency,topics,time_zone,status,id,created_at,updated_at,consent_source,confirmed_" +
+            "at,delivery_hour", lines[0]);
         Assert.Equal(4, lines.Length);
         Assert.StartsWith("'-dash@x.example,'+plus,'quoted already,BE,en,daily,,UTC,active,", lines[1]);
         Assert.Contains("\"Таможенный комитет, Узбекистан\",UZ,ru,weekly,e-commerce;data model,Asia/Tashkent,active,", lines[2]);
@@ -409,7 +410,9 @@ public sealed class SubscriberCsvTests(AzuriteFixture azurite)
         await using var host = await TestHost.StartAsync(TestSettings.For(azurite));
         string[] countries = ["UZ", "AZ", "BE", "FR", "KZ", "GE"];
         var lines = Enumerable.Range(0, SubscriberCsv.MaxRows)
-            .Select(i => $"official{i:D5}@customs{i % 40}.example,Official {i},Customs administration {i % 40},{countries[i % countries.Length]},{SubscriberRules.Languages[i % 3]},{(i % 2 == 0 ? "daily" : "weekly")},{(i % 3 == 0 ? "e-commerce;data model" : "")},{(i % 4 == 0 ? "Asia/Tashkent" : "")},")
+            .Select(i => $"official{i:D5}@customs{i % 40}.example,Official {i},Customs administration " +
+                $"{i % 40},{countries[i % countries.Length]},{SubscriberRules.Languages[i % 3]},{(i % 2 == 0 ? "daily" : "weekly")}" +
+                    $",{(i % 3 == 0 ? "e-commerce;data model" : "")},{(i % 4 == 0 ? "Asia/Tashkent" : "")},")
             .Prepend(Header).ToArray();
         var clock = Stopwatch.StartNew();
 

@@ -40,7 +40,8 @@ internal sealed class MessagePages(PageRenderer renderer, IOptions<RequestLimitO
         var retryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         if (json)
             return PageResults.WithHeader(Problems.Problem(429, "Too many requests.",
-                $"{PageWords.Texts["en"][reasonKey]} Try again after {at} UTC ({retryAt.UtcDateTime:yyyy-MM-dd}), in {minutes} minute{(minutes == 1 ? "" : "s")}.", null),
+                $"{PageWords.Texts["en"][reasonKey]} Try again after {at} UTC ({retryAt.UtcDateTime:yyyy-MM-dd}), in {minutes} " +
+                    $"minute{(minutes == 1 ? "" : "s")}.", null),
                 "Retry-After", retryAfter);
         var t = PageWords.For(lang);
         var when = t["ratelimit_retry"].Replace("{time}", at, StringComparison.Ordinal)

@@ -90,7 +90,8 @@ public sealed class SendGridEventWebhook(
 
         var summary = await processor.ProcessAsync(received, ct);
         logger.LogInformation(
-            "SendGrid events: {Received} received, {New} new, {Duplicates} duplicates, {Changed} status changes, {Unknown} for unknown subscribers, {Malformed} malformed",
+            "SendGrid events: {Received} received, {New} new, {Duplicates} duplicates, {Changed} status changes, {Unknown} for unknown " +
+                "subscribers, {Malformed} malformed",
             received.Count + malformed, summary.New, summary.Duplicates, summary.Changed, summary.Unknown, malformed);
         return Results.Json(new
         {
