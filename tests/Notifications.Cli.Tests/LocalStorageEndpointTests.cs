@@ -20,8 +20,8 @@ public sealed class LocalStorageEndpointTests
     [Fact]
     public void LoopbackConnectionStringGivesItsPorts()
         => Assert.Equal(new LocalStorageEndpoint(20000, 20001, 20002), From(("AzureWebJobsStorage",
-            "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;BlobEndpoint=http://127.0.0.1:20000/devstoreaccount1;QueueEndpoint=http://1" +
-                "27.0.0.1:20001/devstoreaccount1;TableEndpoint=http://127.0.0.1:20002/devstoreaccount1")));
+            "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;BlobEndpoint=http://127.0.0.1:20000/devstoreaccount1;QueueEndpoint=http://" +
+                "127.0.0.1:20001/devstoreaccount1;TableEndpoint=http://127.0.0.1:20002/devstoreaccount1")));
 
     [Fact]
     public void IdentityBasedAccountWinsOverTheLocalDefault()

@@ -37,8 +37,8 @@ public sealed partial class SubscriptionsTests
         c.Host.Time.Advance(TimeSpan.FromMinutes(1));
 
         var answer = await CallAsync(c, (f, r, t) => f.Subscribe(r, t), "POST",
-            body: $"email=a.karimov%40customs.example&name={Uri.EscapeDataString(Lure)}&organization=IT+Security+Desk&country=FR&language=en&freque" +
-                $"ncy=instant&topics=e-commerce");
+            body: $"email=a.karimov%40customs.example&name={Uri.EscapeDataString(Lure)}&organization=IT+Security+Desk&country=FR&language=en&" +
+                $"frequency=instant&topics=e-commerce");
         await SendConfirmationsAsync(c);
 
         Assert.Equal(200, answer.Status);

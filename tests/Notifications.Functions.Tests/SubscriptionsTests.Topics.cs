@@ -15,8 +15,8 @@ public sealed partial class SubscriptionsTests
         await using var c = await StartAsync();
 
         var form = await CallAsync(c, (f, r, t) => f.Subscribe(r, t), "POST",
-            body: "email=a.karimov%40customs.example&name=Aziz+Karimov&organization=State+Customs&language=ru&frequency=daily&topics=Data-Model&top" +
-                "ics=%D0%BC%D0%BE%D0%B4%D0%B5%D0%BB%D1%8C+%D0%B4%D0%B0%D0%BD%D0%BD%D1%8B%D1%85&topics=NII");
+            body: "email=a.karimov%40customs.example&name=Aziz+Karimov&organization=State+Customs&language=ru&frequency=daily&topics=Data-Model&" +
+                "topics=%D0%BC%D0%BE%D0%B4%D0%B5%D0%BB%D1%8C+%D0%B4%D0%B0%D0%BD%D0%BD%D1%8B%D1%85&topics=NII");
         var json = await CallAsync(c, (f, r, t) => f.Subscribe(r, t), "POST", contentType: "application/json",
             body: """{"email":"m.dubois@douane.example","name":"Marie Dubois","organization":"Douane","language":"fr","topics":["Modèle de données","green_customs"]}""");
         Assert.Equal((200, 202), (form.Status, json.Status));

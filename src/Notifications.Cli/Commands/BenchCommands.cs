@@ -110,9 +110,11 @@ public static class BenchCommands
                 await cli.Out.WriteLineAsync($"naive (read + {r.NaiveSample:N0} sent, extrapolated): {r.NaiveExtrapolated.TotalSeconds,8:F2} s  " +
                     $"{r.Subscribers,6} requests  {r.Subscribers / r.NaiveExtrapolated.TotalSeconds,9:N0} recipients/s  " +
                     $"peak {Mb(r.Naive.PeakWorkingSet)}");
+                var beyondReading = r.NaiveOverPipelineBeyondReading is { } beyond
+                    ? beyond.ToString("F1", System.Globalization.CultureInfo.InvariantCulture) + "x"
+                    : "n/a (the pipeline took no longer than reading)";
                 await cli.Out.WriteLineAsync($"pipeline/floor: {r.PipelineOverFloor:F2}x   naive/pipeline: {r.NaiveOverPipeline:F1}x   " +
-                    $"naive/pipeline beyond reading the subscribers: " +
-                        $"{(r.NaiveOverPipelineBeyondReading is { } beyond ? beyond.ToString("F1", System.Globalization.CultureInfo.InvariantCulture) + "x" : "n/a (the pipeline took no longer than reading)")}");
+                    $"naive/pipeline beyond reading the subscribers: {beyondReading}");
                 return r.Pipeline.Requests == r.ExpectedRequests ? 0 : 1;
             }
             finally

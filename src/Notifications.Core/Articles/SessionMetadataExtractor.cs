@@ -48,8 +48,8 @@ public static partial class SessionMetadataExtractor
     private const string SessionSeparator = @"(?:\s*[/,&‐‑–—-]\s*|\s*,?\s+(?:and|et|и|to)\s+)";
     private const string SessionAdjective =
         "(?:joint|regular|annual|plenary|extraordinary|special|ordinary|consecutive|combined|virtual|hybrid|online|informal|formal|гибридн[а-яё]*|в" +
-            "иртуальн[а-яё]*|совместн[а-яё]*|очередн[а-яё]*|внеочередн[а-яё]*|пленарн[а-яё]*|ежегодн[а-яё]*|юбилейн[а-яё]*|ordinaires?|extraordinai" +
-                "res?|conjointes?|plénières?|annuelles?)";
+            "иртуальн[а-яё]*|совместн[а-яё]*|очередн[а-яё]*|внеочередн[а-яё]*|пленарн[а-яё]*|ежегодн[а-яё]*|юбилейн[а-яё]*|ordinaires?|" +
+                "extraordinaires?|conjointes?|plénières?|annuelles?)";
 
     private const string RuOrgNoun = @"организаци(?:я|и|ю|ей|ею)(?!\p{L})";
     private const string RuAdjPhrase = "[А-ЯЁ][а-яё]*" + RuAdj + @"(?:\s+[а-яё]+" + RuAdj + "){0,3}";

@@ -33,8 +33,8 @@ public sealed class AzuriteLauncher(ILogger<AzuriteLauncher> logger)
 
     public static string ConnectionStringFor(int blobPort, int queuePort, int tablePort)
         => "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=" + DevelopmentKey + ";" +
-           $"BlobEndpoint=http://127.0.0.1:{blobPort}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{queuePort}/devstoreaccount1;TableEndpoint=ht" +
-               $"tp://127.0.0.1:{tablePort}/devstoreaccount1;";
+           $"BlobEndpoint=http://127.0.0.1:{blobPort}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{queuePort}/devstoreaccount1;" +
+               $"TableEndpoint=http://127.0.0.1:{tablePort}/devstoreaccount1;";
 
     /// <summary>The folder Azurite is installed into: <c>.tools/azurite</c> at the repository root (or the current folder outside a checkout).</summary>
     public static string ToolFolder => Path.Combine(RepositoryRoot() ?? Directory.GetCurrentDirectory(), ".tools", "azurite");

@@ -42,8 +42,9 @@ public sealed class StorageConnectionTests
     [Fact]
     public void AConnectionStringIsUsedAsItIs()
     {
-        const string azurite = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6I" +
-            "FsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:20000/devstoreaccount1;QueueEndpoint=http://127.0.0.1:20001/" +
+        const string azurite = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
+            "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://" +
+                "127.0.0.1:20000/devstoreaccount1;QueueEndpoint=http://127.0.0.1:20001/" +
                 "devstoreaccount1;TableEndpoint=http://127.0.0.1:20002/devstoreaccount1;";
         var options = Options(("AzureWebJobsStorage", azurite));
 
