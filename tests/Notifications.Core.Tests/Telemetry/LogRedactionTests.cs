@@ -147,8 +147,9 @@ public sealed class LogRedactionTests
     [InlineData("mailto:unsubscribe+x1@secretariat.example", "mailto:u***@secretariat.example")]
     [InlineData("Лена@почта.рф", "Л***@почта.рф")]
     [InlineData("https://fn.example/api/manage/subscribers?code=abcDEF123==&x=1", "https://fn.example/api/manage/subscribers?code=***&x=1")]
-    [InlineData("DefaultEndpointsProtocol=https;AccountName=st;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr" +
-        "/KBHBeksoGMGw==;EndpointSuffix=core", "DefaultEndpointsProtocol=https;AccountName=st;AccountKey=***;EndpointSuffix=core")]
+    [InlineData("DefaultEndpointsProtocol=https;AccountName=st;" +
+        "AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;EndpointSuffix=core",
+        "DefaultEndpointsProtocol=https;AccountName=st;AccountKey=***;EndpointSuffix=core")]
     [InlineData("Authorization: Bearer abcdefgh.ijklmnop.qrstuvwx", "Authorization: Bearer ***")]
     [InlineData("key SG.0123456789abcdef.ABCDEFGHIJKLMNOPQRSTUV_-xyz", "key SG.***")]
     [InlineData("secret Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MEFCQ0RFRkdISUpLTE1OT1BRUlNU end", "secret *** end")]
