@@ -15,6 +15,7 @@ public static class ArticlesServiceCollectionExtensions
         services.AddSingleton<ArticleIndex>();
         services.AddSingleton<ArticleIngestor>();
         services.AddSingleton<ArticlePublisher>();
+        services.AddSingleton<ArticleChecks>();
         services.AddSingleton<ArticleRejectionNotifier>();
         return services;
     }

@@ -5,8 +5,9 @@ namespace Notifications.Localization;
 
 /// <summary>
 /// Every text a person reads (subscriber pages, digests and alerts, the confirmation and rejection mails, topic names), in
-/// each language: one JSON file per language (<c>Localization/en.json</c>, <c>ru.json</c>, <c>fr.json</c>), embedded in this
-/// assembly and read once. A key is the path to a text in its file, joined with dots: <c>pages.skip</c>,
+/// each language: one JSON file per language (<c>Localization/en.json</c>, <c>ru.json</c>, <c>fr.json</c>), plus one per area
+/// that has many texts of its own (<c>console.en.json</c>, …), embedded in this assembly and read once. A key is the path to a
+/// text in its file, joined with dots: <c>pages.skip</c>,
 /// <c>topics.data model</c>, <c>digest_counts.new_reports.few</c>. Every file has every key (a test checks).
 /// </summary>
 public static class Translations
@@ -29,32 +30,43 @@ public static class Translations
     private static Dictionary<string, Translation> Load()
         => Languages.ToDictionary(l => l, l => new Translation(l, Read(l)), StringComparer.Ordinal);
 
-    /// <summary>One language's file, flattened to dotted keys in the file's order.</summary>
+    /// <summary>
+    /// One language's texts, flattened to dotted keys in the files' order: <c>{language}.json</c> first, then each area's file
+    /// (<c>console.{language}.json</c>, …) in name order. A key in two files is an error.
+    /// </summary>
     private static Dictionary<string, string> Read(string language)
     {
-        var name = $"Notifications.Localization.{language}.json";
-        using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream(name)
-            ?? throw new InvalidOperationException($"There is no embedded {name}: every language in Translations.Languages needs its file.");
-        using var document = JsonDocument.Parse(stream, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        var main = $"Notifications.Localization.{language}.json";
+        var assembly = Assembly.GetExecutingAssembly();
+        var areas = assembly.GetManifestResourceNames()
+            .Where(n => n != main && n.StartsWith("Notifications.Localization.", StringComparison.Ordinal)
+                && n.EndsWith($".{language}.json", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal);
         var texts = new Dictionary<string, string>(StringComparer.Ordinal);
-        Flatten(document.RootElement, "", texts, language);
+        foreach (var name in areas.Prepend(main))
+        {
+            using var stream = assembly.GetManifestResourceStream(name)
+                ?? throw new InvalidOperationException($"There is no embedded {name}: every language in Translations.Languages needs its file.");
+            using var document = JsonDocument.Parse(stream, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            Flatten(document.RootElement, "", texts, name["Notifications.Localization.".Length..]);
+        }
         return texts;
     }
 
-    private static void Flatten(JsonElement element, string prefix, Dictionary<string, string> texts, string language)
+    private static void Flatten(JsonElement element, string prefix, Dictionary<string, string> texts, string file)
     {
         if (element.ValueKind != JsonValueKind.Object)
-            throw new InvalidDataException($"{language}.json: '{prefix.TrimEnd('.')}' must hold texts (strings) or groups of them (objects).");
+            throw new InvalidDataException($"{file}: '{prefix.TrimEnd('.')}' must hold texts (strings) or groups of them (objects).");
         foreach (var property in element.EnumerateObject())
         {
             var key = prefix + property.Name;
             if (property.Value.ValueKind == JsonValueKind.String)
             {
                 if (!texts.TryAdd(key, property.Value.GetString()!))
-                    throw new InvalidDataException($"{language}.json: '{key}' is there twice.");
+                    throw new InvalidDataException($"{file}: '{key}' is there twice (in this file or an earlier one of the language).");
             }
             else
-                Flatten(property.Value, key + ".", texts, language);
+                Flatten(property.Value, key + ".", texts, file);
         }
     }
 }

@@ -15,6 +15,7 @@ public static class PipelineServiceCollectionExtensions
         services.AddSingleton<DigestRunner>();
         services.AddSingleton<DigestBatchSender>();
         services.AddSingleton<ArticlePublished>();
+        services.AddSingleton<ArticleDesk>();
         services.AddSingleton<HourPassed>();
         services.AddSingleton<BatchDue>();
         services.AddSingleton<ConfirmationRequested>();

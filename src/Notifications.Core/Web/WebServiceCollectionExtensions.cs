@@ -23,6 +23,12 @@ public static class WebServiceCollectionExtensions
         services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, SubscriberApiJson.Default));
         services.AddSingleton<DigestWebView>();
         services.AddSingleton<SendGridEventWebhook>();
+        // The secretariat console: its door (sign-in, roles, anti-forgery) and pages, and the public article pages.
+        services.AddSingleton<ConsoleAntiForgery>();
+        services.AddSingleton<ConsoleRenderer>();
+        services.AddSingleton<ConsoleGate>();
+        services.AddSingleton<DeskPages>();
+        services.AddSingleton<ArticlePages>();
         return services;
     }
 }

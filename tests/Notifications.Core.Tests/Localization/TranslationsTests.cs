@@ -29,8 +29,12 @@ public sealed partial class TranslationsTests
         const string prefix = "Notifications.Localization.";
         var files = typeof(Translations).Assembly.GetManifestResourceNames()
             .Where(n => n.StartsWith(prefix, StringComparison.Ordinal) && n.EndsWith(".json", StringComparison.Ordinal))
-            .Select(n => n[prefix.Length..^".json".Length]);
-        Assert.Equal(Translations.Languages.Order(StringComparer.Ordinal), files.Order(StringComparer.Ordinal));
+            .Select(n => n[prefix.Length..^".json".Length])
+            .ToList();
+        // The main file of each language is "<language>.json"; an area's file is "<area>.<language>.json", one per language.
+        Assert.Equal(Translations.Languages.Order(StringComparer.Ordinal), files.Where(f => !f.Contains('.')).Order(StringComparer.Ordinal));
+        foreach (var area in files.Where(f => f.Contains('.')).GroupBy(f => f[..f.LastIndexOf('.')]))
+            Assert.Equal(Translations.Languages.Order(StringComparer.Ordinal), area.Select(f => f[(f.LastIndexOf('.') + 1)..]).Order(StringComparer.Ordinal));
         Assert.All(Translations.Languages, l => Assert.Equal(l, Translations.For(l).Language));
         Assert.Equal("en", Translations.For("de").Language);
         Assert.Null(Translations.Find("RU"));
