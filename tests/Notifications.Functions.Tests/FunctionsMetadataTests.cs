@@ -32,6 +32,10 @@ public sealed class FunctionsMetadataTests
         { "Unsubscribe", "unsubscribe", "get,post", "Anonymous" },
         { "Preferences", "preferences", "get,post", "Anonymous" },
         { "SendGridEvents", "sendgrid/events", "post", "Anonymous" },
+        { "ConsoleHome", "console", "get", "Anonymous" },
+        { "ConsoleLanguage", "console/language", "post", "Anonymous" },
+        { "ConsoleStatic", "console/static/{file}", "get", "Anonymous" },
+        { "ConsoleMaintenance", "console/maintenance", "get,post", "Anonymous" },
     };
 
     [Fact]
