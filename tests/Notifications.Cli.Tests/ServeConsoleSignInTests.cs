@@ -28,7 +28,12 @@ public sealed class ServeConsoleSignInTests(AzuriteFixture azurite)
         // The start lines are written just after the server listens.
         for (var i = 0; i < 100 && !output.ToString().Contains("Console: ", StringComparison.Ordinal); i++)
             await Task.Delay(100, Ct);
-        return (exit, output, stop, new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(20) });
+        var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false })
+        {
+            BaseAddress = new Uri($"http://127.0.0.1:{port}/"),
+            Timeout = TimeSpan.FromSeconds(20),
+        };
+        return (exit, output, stop, http);
     }
 
     private static HttpRequestMessage WithForgedPrincipal(string path)

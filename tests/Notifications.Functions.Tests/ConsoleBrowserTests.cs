@@ -108,7 +108,8 @@ public sealed class ConsoleBrowserTests(AzuriteFixture azurite)
         // A CSP refusal or a script error would show here (the 401 and 403 pages' own status is logged too, and is expected).
         page.Console += (_, message) =>
         {
-            if (message.Type == "error" && !message.Text.StartsWith("Failed to load resource: the server responded with a status of 40", StringComparison.Ordinal))
+            if (message.Type == "error"
+                && !message.Text.StartsWith("Failed to load resource: the server responded with a status of 40", StringComparison.Ordinal))
                 Errors.Add(message.Text);
         };
         return page;
