@@ -66,6 +66,15 @@ public sealed class ConsoleBrowserTests(AzuriteFixture azurite)
         await CheckPageAsync(editor, "refused", "Not allowed");
         Assert.Equal(0, await editor.Locator("nav a[href='/api/console/maintenance']").CountAsync());
 
+        // Someone signed in without a console role, at the console's home: who they are, and whom to ask.
+        var nobody = await NewPageAsync(browser, new ConsoleUser("visitor@secretariat.example", "visitor@secretariat.example",
+            new HashSet<ConsoleRole>()));
+        var home = await nobody.GotoAsync($"{baseAddress}/api/console");
+        Assert.Equal(403, home!.Status);
+        await CheckPageAsync(nobody, "home-no-role", "Not allowed");
+        Assert.Contains("Signed in as visitor@secretariat.example", await nobody.Locator("header").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, await nobody.Locator("header nav a").CountAsync());
+
         // An admin: the counts, then the button (it asks first), then the results.
         var admin = await NewPageAsync(browser, new ConsoleUser("ops@secretariat.example", "ops@secretariat.example",
             new HashSet<ConsoleRole> { ConsoleRole.Admin }));
@@ -93,6 +102,10 @@ public sealed class ConsoleBrowserTests(AzuriteFixture azurite)
         Assert.Equal("fr", await admin.Locator("html").GetAttributeAsync("lang"));
         await admin.GotoAsync($"{baseAddress}/api/console/maintenance");
         await CheckPageAsync(admin, "maintenance-fr", "Articles manqués par le déclencheur");
+        await admin.GetByLabel("Langue").SelectOptionAsync("ru");
+        await admin.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Changer" }).ClickAsync();
+        await admin.GetByRole(AriaRole.Heading, new PageGetByRoleOptions { Name = "Статьи, пропущенные триггером" }).WaitForAsync();
+        await CheckPageAsync(admin, "maintenance-ru", "Статьи, пропущенные триггером");
     }
 
     private static async Task<IPage> NewPageAsync(IBrowser browser, ConsoleUser? user)
