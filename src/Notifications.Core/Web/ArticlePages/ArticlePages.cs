@@ -41,7 +41,6 @@ public sealed partial class ArticlePages(
     /// <summary>The subscriber pages' policy, with images that the article carries inline (data: URLs; remote ones are never kept).</summary>
     public const string ContentSecurityPolicy = PageResults.ContentSecurityPolicy + "; img-src data:";
 
-    private readonly PageRenderer _renderer = new(templates, sender);
     private readonly ArticleBlobReader _files = new(storage, articleOptions);
 
     /// <summary>GET/HEAD of <c>/api/articles/{*name}</c>.</summary>
@@ -50,7 +49,7 @@ public sealed partial class ArticlePages(
         if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method))
         {
             var lang = PageLanguage.Of(request);
-            return PageResults.WithHeader(Message(405, lang, "pages.method_title", "article_page.method_text"), "Allow", "GET, HEAD");
+            return PageResults.WithHeader(Message(405, lang, "error", "pages.method_title", "article_page.method_text"), "Allow", "GET, HEAD");
         }
         if (!ArticleNames.IsValid(name) || await index.GetAsync(name, ct) is not { Article: var article })
             return NotFound(PageLanguage.Of(request));
@@ -132,19 +131,29 @@ public sealed partial class ArticlePages(
             ["topics"] = article.Topics.Select(locale.Topic).ToList(),
             ["translations"] = others,
         };
+        return Layout(lang, article.Title,
+            templates.RenderHtml("article-page.html.sbn", model), templates.RenderHtml("article-page.head.html.sbn", model));
+    }
+
+    /// <summary>
+    /// A page in the subscriber pages' layout, named as the article pages' service ("Session reports"), with <paramref name="head"/>
+    /// (the page's own styles and alternate-language links) put into the layout's head, whose title is escaped, so the only
+    /// <c>&lt;/head&gt;</c> in it is the layout's own.
+    /// </summary>
+    private string Layout(string lang, string title, string body, string head)
+    {
         var t = PageWords.ObjectFor(lang);
         t["service"] = Translations.For(lang)["article_page.service"];
         var html = templates.RenderHtml("page-layout.html.sbn", new ScriptObject
         {
             ["lang"] = lang,
-            ["title"] = article.Title,
+            ["title"] = title,
             ["sender"] = sender.Value.Sender,
-            ["body"] = new RawHtml(templates.RenderHtml("article-page.html.sbn", model)),
+            ["body"] = new RawHtml(body),
             ["t"] = t,
         });
-        // The page's own styles and alternate-language links go into the layout's head (whose title is escaped, so this is its own).
-        var head = html.IndexOf("</head>", StringComparison.Ordinal);
-        return head < 0 ? html : html.Insert(head, templates.RenderHtml("article-page.head.html.sbn", model));
+        var end = html.IndexOf("</head>", StringComparison.Ordinal);
+        return end < 0 || head.Length == 0 ? html : html.Insert(end, head);
     }
 
     /// <summary>Whether a sanitised body shows anything: text or an image (an empty paragraph is nothing; the summary shows instead).</summary>
@@ -162,13 +171,23 @@ public sealed partial class ArticlePages(
         return int.MaxValue;
     }
 
-    private IResult NotFound(string lang) => Message(404, lang, "article_page.not_found_title", "article_page.not_found_text");
+    private IResult NotFound(string lang) => Message(404, lang, "error", "article_page.not_found_title", "article_page.not_found_text");
 
-    private IResult Withdrawn(string lang) => Message(410, lang, "article_page.withdrawn_title", "article_page.withdrawn_text");
+    private IResult Withdrawn(string lang) => Message(410, lang, "warning", "article_page.withdrawn_title", "article_page.withdrawn_text");
 
-    private IResult Message(int status, string lang, string titleKey, string textKey)
+    /// <summary>A page with a heading and one paragraph (the subscriber pages' message), never cached.</summary>
+    private ArticlePageResult Message(int status, string lang, string kind, string titleKey, string textKey)
     {
         var words = Translations.For(lang);
-        return _renderer.Message(status, lang, words[titleKey], "error", [words[textKey]]);
+        var body = templates.RenderHtml("page-message.html.sbn", new ScriptObject
+        {
+            ["lang"] = lang,
+            ["heading"] = words[titleKey],
+            ["kind"] = kind,
+            ["paragraphs"] = new[] { words[textKey] },
+            ["link_href"] = "",
+            ["link_text"] = "",
+        });
+        return new ArticlePageResult(status, Layout(lang, words[titleKey], body, ""), lang, "no-store");
     }
 }
