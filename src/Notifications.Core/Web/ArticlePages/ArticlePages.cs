@@ -90,14 +90,14 @@ public sealed partial class ArticlePages(
             ? (await index.ListAvailableAsync(DateTimeOffset.UnixEpoch, now.AddSeconds(1), ct, key))
                 .Where(t => t.BlobName != article.BlobName && t.AvailableAt <= now).ToList()
             : [];
-        return new ArticlePageResult(200, Render(article, parsed.BodyHtml, translations), pageLang, $"public, max-age={CacheSeconds}");
+        return new ArticlePageResult(200, Render(article, parsed.BodyHtml, translations), LanguageOf(article), $"public, max-age={CacheSeconds}");
     }
 
     /// <summary>The page's HTML for an article and its body (the desk previews a draft with it); <paramref name="translations"/>
     /// are the other articles of its group. The body is sanitised again here, whoever made it.</summary>
     public string Render(IndexedArticle article, string bodyHtml, IReadOnlyList<IndexedArticle> translations)
     {
-        var lang = Translations.Find(article.Language) is null ? Translations.Fallback : article.Language;
+        var lang = LanguageOf(article);
         var locale = DigestLocale.For(lang);
         var body = sanitizer.Sanitize(bodyHtml ?? "");
         var date = article.Published ?? article.AvailableAt;
@@ -162,6 +162,10 @@ public sealed partial class ArticlePages(
 
     [GeneratedRegex("<[^>]*>")]
     private static partial Regex Tags();
+
+    /// <summary>The page's own words are in the article's language when it is one of ours, else in English.</summary>
+    private static string LanguageOf(IndexedArticle article)
+        => Translations.Find(article.Language) is null ? Translations.Fallback : article.Language;
 
     /// <summary>Translations in the pages' order of languages (en, ru, fr), then any other.</summary>
     private static int LanguageOrder(string language)
