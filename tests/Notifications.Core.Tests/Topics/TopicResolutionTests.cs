@@ -39,7 +39,7 @@ public sealed class TopicResolutionTests(AzuriteFixture azurite)
         ], Ct);
 
         // The front matter of the finding, exactly.
-        var result = await PublishAsync(host, "wco-data-model.md",
+        var result = await PublishAsync(host, "wco-workshop.md",
             "title: WCO Data Model workshop\npublished: 2026-11-20\ntopics: [data-model, green-customs, nii]\nsummary: What the workshop agreed.");
         host.Time.Advance(TimeSpan.FromHours(1));
         var run = await host.Get<DigestRunner>().RunAsync(DigestFrequency.Daily, ct: Ct);
@@ -54,6 +54,7 @@ public sealed class TopicResolutionTests(AzuriteFixture azurite)
         Assert.Contains(
             "Модель данных, Зелёная таможня, Неинтрузивный досмотр", HtmlFor(sendGrid, "ru@customs.example"));
         Assert.Contains("Modèle de données, Douane verte, Inspection non intrusive", HtmlFor(sendGrid, "fr@customs.example"));
+        // The slug is never shown (the item links to the page of wco-workshop.md, a name without it).
         Assert.DoesNotContain("data-model", HtmlFor(sendGrid, "en@customs.example"));
     }
 
