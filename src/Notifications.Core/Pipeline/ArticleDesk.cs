@@ -119,7 +119,8 @@ public sealed class ArticleDesk(
         var article = result.Article;
 
         int? alertRecipients = null;
-        if (result.Outcome is IngestOutcome.Accepted or IngestOutcome.Updated && article is { Status: ArticleStatus.Accepted, AvailableAt: { } at } && at <= now)
+        if (result.Outcome is IngestOutcome.Accepted or IngestOutcome.Updated
+            && article is { Status: ArticleStatus.Accepted, AvailableAt: { } at } && at <= now)
         {
             var key = DigestPeriod.Alert(article).Key;
             if (!alertsBefore.Contains(key) && await runs.GetAsync(DigestFrequency.Instant, key, ct) is { } run)
@@ -151,7 +152,8 @@ public sealed class ArticleDesk(
     public async Task<string> SendTestAsync(ArticleDraft draft, bool alert, string language, string to, CancellationToken ct = default)
     {
         if (!DigestLocale.Languages.Contains(language))
-            throw new ArgumentException($"'{language}' is not a subscriber language; use one of {string.Join(", ", DigestLocale.Languages)}.", nameof(language));
+            throw new ArgumentException($"'{language}' is not a subscriber language; use one of {string.Join(", ", DigestLocale.Languages)}.",
+                nameof(language));
         var address = EmailAddress.Normalize(to);
         var evaluated = await EvaluateAsync(draft, ct);
         if (evaluated.Check.Article is not { Status: not ArticleStatus.Rejected } article)
@@ -185,7 +187,8 @@ public sealed class ArticleDesk(
         var content = await publisher.ReadAsync(blobName, max, ct);
         if (content is null) return null;
         if (content.Length > max)
-            throw new InvalidOperationException($"'{blobName}' is larger than Articles:MaxBytes ({max} bytes): it cannot be opened in the desk, and ingest rejects it.");
+            throw new InvalidOperationException($"'{blobName}' is larger than Articles:MaxBytes ({max} bytes): " +
+                "it cannot be opened in the desk, and ingest rejects it.");
         return new ArticleDraft(blobName, content);
     }
 
@@ -204,7 +207,8 @@ public sealed class ArticleDesk(
         var (record, parsed) = DraftEvaluation.Evaluate(parser, draft, previous, all, time.GetUtcNow());
         if (parsed is null)
             return new Evaluated(new DraftCheck(record, "", record.Rejection, []), []);
-        var translations = all.Where(a => a.BlobName != draft.BlobName && a.Status == ArticleStatus.Accepted && a.TranslationKey == record.TranslationKey).ToList();
+        var translations = all.Where(a => a.BlobName != draft.BlobName && a.Status == ArticleStatus.Accepted && a.TranslationKey == record.TranslationKey)
+            .ToList();
         var warnings = record.WarningList.Concat(checks.Check(parsed, await FactsAsync(record, translations, ct))).ToList();
         return new Evaluated(new DraftCheck(record, parsed.BodyHtml, null, warnings), translations);
     }

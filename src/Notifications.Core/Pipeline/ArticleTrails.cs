@@ -1,3 +1,4 @@
+using Azure.Storage.Blobs.Models;
 using Notifications.Articles;
 using Notifications.Digests;
 using Notifications.Storage;
@@ -34,7 +35,8 @@ public sealed class ArticleTrails(DigestRunStore runs, DigestArchive archive, Ar
             foreach (var blob in byGroup[run.ArticleGroup])
                 carried.Add((blob, TrailOf(run, alert: true)));
 
-        var digestRuns = recent.Where(r => r.Frequency != Subscribers.DigestFrequency.Instant && r.Status is not (DigestRunStatus.Open or DigestRunStatus.Planning))
+        var digestRuns = recent
+            .Where(r => r.Frequency != Subscribers.DigestFrequency.Instant && r.Status is not (DigestRunStatus.Open or DigestRunStatus.Planning))
             .Take(MaxDigestRuns).ToList();
         var perRun = new List<string>[digestRuns.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, digestRuns.Count), new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct },
@@ -58,7 +60,7 @@ public sealed class ArticleTrails(DigestRunStore runs, DigestArchive archive, Ar
     private async Task<List<string>> ArticlesOfAsync(string runId, CancellationToken ct)
     {
         var variants = new List<string>();
-        await foreach (var blob in storage.Digests.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, runId + "/", ct))
+        await foreach (var blob in storage.Digests.GetBlobsAsync(BlobTraits.None, BlobStates.None, runId + "/", ct))
             if (blob.Name.EndsWith("/rendering.json", StringComparison.Ordinal))
                 variants.Add(blob.Name[(runId.Length + 1)..^"/rendering.json".Length]);
         var blobs = new List<string>();
