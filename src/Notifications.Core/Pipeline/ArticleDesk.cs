@@ -100,14 +100,13 @@ public sealed class ArticleDesk(
     /// <summary>Writes the draft into <c>articles</c> and ingests it as the blob trigger does (alert included); says what happened.</summary>
     /// <remarks>The one path: <see cref="ArticlePublisher"/> writes the blob, <see cref="ArticlePublished.IngestAsync"/> ingests it (the blob
     /// trigger that follows finds it unchanged). <see cref="PublicationOutcome.AlertRecipients"/> is the planned recipients of the alert run
-    /// this publication created (none when its group's alert had gone before, or it is held); a correction of an article already in digests
+    /// this publication created (none when its group's alert had gone before, or it is held); a file larger than Articles:MaxBytes is
+    /// written and rejected by ingest ("too-large"), as a dropped file would be; a correction of an article already in digests
     /// is <see cref="PublicationOutcome.Correction"/>, and <see cref="PublicationOutcome.MailedAgain"/> only with <c>resend: true</c>.</remarks>
     public async Task<PublicationOutcome> PublishAsync(ArticleDraft draft, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(draft);
         ArticleBlobName.Check(draft.BlobName);
-        if (draft.Content.Length > options.Value.MaxBytes)
-            throw new ArgumentException($"The file is larger than Articles:MaxBytes ({options.Value.MaxBytes} bytes); split it or remove embedded images.");
         var before = (await index.GetAsync(draft.BlobName, ct))?.Article;
         var checkedBefore = (await EvaluateAsync(draft, ct)).Check;
         var alertsBefore = await ExistingAlertsAsync(checkedBefore.Article!, ct);
