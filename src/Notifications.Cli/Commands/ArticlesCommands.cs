@@ -99,7 +99,8 @@ public static class ArticlesCommands
             IngestOutcome.Missing => " - no such file",
             _ => $" - {o.Article?.Title}",
         };
-        await cli.Out.WriteLineAsync($"{o.BlobName}: {o.Outcome.ToString().ToLowerInvariant()}{detail}{(facts.Count > 0 ? "; " + string.Join("; ", facts) : "")}");
+        var said = facts.Count > 0 ? "; " + string.Join("; ", facts) : "";
+        await cli.Out.WriteLineAsync($"{o.BlobName}: {o.Outcome.ToString().ToLowerInvariant()}{detail}{said}");
         foreach (var w in o.Warnings)
             await cli.Error.WriteLineAsync($"warning: {o.BlobName}: {Describe(w)}");
     }
