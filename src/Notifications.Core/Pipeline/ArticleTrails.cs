@@ -19,7 +19,8 @@ public sealed class ArticleTrails(DigestRunStore runs, DigestArchive archive, Ar
     public const int MaxDigestRuns = 60;
     public const int MaxAlertRuns = 500;
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(1);
-    private (DateTimeOffset At, IReadOnlyDictionary<string, IReadOnlyList<ArticleTrail>> Trails)? _cached;
+    private sealed record Cached(DateTimeOffset At, IReadOnlyDictionary<string, IReadOnlyList<ArticleTrail>> Trails);
+    private volatile Cached? _cached;
 
     public async Task<IReadOnlyDictionary<string, IReadOnlyList<ArticleTrail>>> ReadAsync(CancellationToken ct = default)
     {
@@ -49,7 +50,7 @@ public sealed class ArticleTrails(DigestRunStore runs, DigestArchive archive, Ar
             .GroupBy(t => t.Blob, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => (IReadOnlyList<ArticleTrail>)g.Select(t => t.Trail).DistinctBy(t => t.RunId).OrderByDescending(t => t.At).ToList(),
                 StringComparer.Ordinal);
-        _cached = (now, trails);
+        _cached = new Cached(now, trails);
         return trails;
     }
 
