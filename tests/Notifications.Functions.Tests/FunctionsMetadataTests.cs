@@ -32,6 +32,10 @@ public sealed class FunctionsMetadataTests
         { "Unsubscribe", "unsubscribe", "get,post", "Anonymous" },
         { "Preferences", "preferences", "get,post", "Anonymous" },
         { "SendGridEvents", "sendgrid/events", "post", "Anonymous" },
+        { "DeskArticles", "console/articles", "get,head", "Anonymous" },
+        { "DeskWrite", "console/articles/write", "get,head,post", "Anonymous" },
+        { "DeskWithdraw", "console/articles/withdraw", "get,head,post", "Anonymous" },
+        { "DeskResult", "console/articles/result", "get,head", "Anonymous" },
     };
 
     [Fact]

@@ -1,0 +1,96 @@
+using Notifications.Articles;
+using Notifications.Digests;
+using Notifications.Pipeline;
+using Notifications.Topics;
+using Scriban.Runtime;
+
+namespace Notifications.Web;
+
+/// <summary>What the desk shows of the pipeline's answers: a check, a three-language preview, a publication's outcome.</summary>
+public static class DeskModels
+{
+    /// <summary>The check panel: the parsed fields, the session line, the rejection (message, line, hint) and the warnings.</summary>
+    public static ScriptObject Check(DraftCheck check, string lang)
+    {
+        var article = check.Article;
+        return new ScriptObject
+        {
+            ["checked"] = true,
+            ["accepted"] = article is not null,
+            ["parsed_title"] = article?.Title ?? "",
+            ["parsed_summary"] = article?.Summary ?? "",
+            ["parsed_language"] = article?.Language ?? "",
+            ["parsed_topics"] = article is null ? "" : string.Join(", ", article.Topics.Select(t => TopicCatalog.Label(t, lang))),
+            ["parsed_session"] = article is null ? "" : DigestLocale.For(lang).SessionLine(article.SessionOrNone),
+            ["parsed_published"] = DeskTime.Format(article?.Published),
+            ["rejection"] = Rejection(check.Rejection),
+            ["warnings"] = Warnings(check.Warnings),
+        };
+    }
+
+    public static ScriptObject? Rejection(ArticleRejection? rejection) => rejection is null ? null : new ScriptObject
+    {
+        ["message"] = rejection.Message,
+        ["line"] = rejection.Line?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "",
+        ["hint"] = rejection.Hint,
+    };
+
+    public static List<ScriptObject> Warnings(IEnumerable<ArticleWarning> warnings) => warnings.Select(w => new ScriptObject
+    {
+        ["code"] = w.Code,
+        ["message"] = w.Message,
+        ["line"] = w.Line?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "",
+        ["hint"] = w.Hint,
+    }).ToList();
+
+    /// <summary>Each subscriber language's digest and alert (subject, HTML for the frames, text part) and the hosted page.</summary>
+    public static ScriptObject Preview(IReadOnlyList<DraftPreview> previews, string hostedPage, IndexedArticle article)
+        => new()
+        {
+            ["previews"] = previews.Select(p => new ScriptObject
+            {
+                ["language"] = p.Language,
+                ["in_language"] = p.InLanguage,
+                ["article_language"] = article.Language,
+                ["mails"] = new List<ScriptObject>
+                {
+                    Mail("digest", p.Language, p.Digest),
+                    Mail("alert", p.Language, p.Alert),
+                },
+            }).ToList(),
+            ["hosted_page"] = hostedPage,
+        };
+
+    private static ScriptObject Mail(string kind, string language, Mail.MailContent mail) => new()
+    {
+        ["kind"] = kind,
+        ["id"] = $"{kind}-{language}",
+        ["subject"] = mail.Subject,
+        ["html"] = mail.Html,
+        ["text"] = mail.Text,
+    };
+
+    /// <summary>The result page after publishing, saving a draft or withdrawing: what happened, from the index and the outcome.</summary>
+    public static ScriptObject Outcome(string blobName, string outcome, IndexedArticle? article, int? alertRecipients, bool correction,
+        bool mailedAgain, DateTimeOffset now)
+    {
+        var status = article is null ? "" : DeskArticleList.StatusOf(article, now);
+        return new ScriptObject
+        {
+            ["name"] = blobName,
+            ["name_query"] = Uri.EscapeDataString(blobName),
+            ["outcome"] = outcome,
+            ["status"] = status,
+            ["article_title"] = article?.Title ?? "",
+            ["held_until"] = status == "held" ? DeskTime.Format(article!.AvailableAt) : "",
+            ["duplicate_of"] = article?.DuplicateOf ?? "",
+            ["rejection"] = Rejection(article?.Rejection),
+            ["warnings"] = Warnings(article?.WarningList ?? []),
+            ["alert_recipients"] = alertRecipients ?? -1,
+            ["correction"] = correction,
+            ["mailed_again"] = mailedAgain,
+            ["public"] = status is "accepted" or "held",
+            ["page_url"] = "/api/articles/" + string.Join('/', blobName.Split('/').Select(Uri.EscapeDataString)),
+        };
+    }
+}
