@@ -27,6 +27,8 @@ public static class WebServiceCollectionExtensions
         services.AddSingleton<ConsoleAntiForgery>();
         services.AddSingleton<ConsoleRenderer>();
         services.AddSingleton<ConsoleGate>();
+        services.AddSingleton<ConsolePages>();
+        services.AddSingleton<MaintenancePage>();
         services.AddSingleton<DeskPages>();
         services.AddSingleton<ArticlePages>();
         return services;

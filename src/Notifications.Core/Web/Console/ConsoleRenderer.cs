@@ -10,7 +10,8 @@ namespace Notifications.Web;
 
 /// <summary>
 /// Renders console pages: a body template (<c>console-*.html.sbn</c>, <c>desk-*.html.sbn</c>) inside <c>console-layout.html.sbn</c>
-/// (navigation by role, the signed-in user, the language switch), in the request's language, with the console's security headers
+/// (navigation by role, the signed-in user, the language switch posting back to <c>return_to</c>), in the request's language,
+/// with the console's security headers
 /// (<see cref="ContentSecurityPolicy"/>: scripts and styles only from the app itself, no framing, no referrer, no caching).
 /// Every model gets <c>lang</c>, <c>user</c>, <c>token</c> and <c>token_field</c>: a state-changing form writes
 /// <c>&lt;input type="hidden" name="{{ token_field }}" value="{{ token }}"&gt;</c>.
@@ -71,6 +72,7 @@ public sealed class ConsoleRenderer(TemplateSet templates, IOptions<SenderOption
             ["token"] = token,
             ["token_field"] = ConsoleAntiForgery.Field,
             ["path"] = request.Path.Value ?? "",
+            ["return_to"] = ConsolePages.LocalReturnPath((request.Path.Value ?? "") + request.QueryString.Value),
             ["body"] = new RawHtml(body),
         });
         return new HtmlConsolePage(status, html, language);
