@@ -56,6 +56,16 @@ public static class DeskArticleList
     public static string StatusOf(IndexedArticle article, DateTimeOffset now)
         => article.Status == ArticleStatus.Accepted && article.AvailableAt > now ? "held" : article.Status.ToString().ToLowerInvariant();
 
+    /// <summary>The console's tag colour of a status.</summary>
+    public static string Tag(string status) => status switch
+    {
+        "accepted" => "ok",
+        "held" => "held",
+        "draft" => "draft",
+        "rejected" or "duplicate" => "bad",
+        _ => "",
+    };
+
     /// <summary>The list's template model: the filter's fields and choices, the page of rows, and the paging links.</summary>
     public static ScriptObject Model(IReadOnlyList<IndexedArticle> all, IReadOnlyDictionary<string, IReadOnlyList<ArticleTrail>> trails,
         Filter filter, TopicCatalog catalog, string lang, DateTimeOffset now)
@@ -80,6 +90,7 @@ public static class DeskArticleList
                 ["name_query"] = Uri.EscapeDataString(a.BlobName),
                 ["title"] = a.Title.Length > 0 ? a.Title : a.BlobName,
                 ["status"] = StatusOf(a, now),
+                ["tag"] = Tag(StatusOf(a, now)),
                 ["held_until"] = DeskTime.Format(a.AvailableAt),
                 ["duplicate_of"] = a.DuplicateOf ?? "",
                 ["reason"] = a.Rejection?.Message ?? "",
