@@ -27,6 +27,9 @@ public sealed record HttpFunction(string Name, string Route, IReadOnlyList<strin
 /// name is made to resolve to 127.0.0.1 (DNS rebinding) gets 400. The admin API (<c>/api/manage/*</c>) takes an admin key,
 /// as the Functions host takes a function key: the <c>x-functions-key</c> header or <c>?code=</c>; 401 without it. The
 /// subscribe-confirmations queue is drained in the background while it runs (<see cref="LocalConfirmationSender"/>).
+/// The console's sign-in is emulated as App Service authentication does it: a client's own <c>X-MS-CLIENT-PRINCIPAL*</c> headers
+/// are always removed; with a development user (<c>--as</c>), <c>WEBSITE_AUTH_ENABLED</c> is true and every request carries that
+/// user's principal (<see cref="ConsolePrincipal.Encode"/>); without one, nobody is signed in and console pages answer 401.
 /// </summary>
 public sealed class LocalServer(WebApplication app) : IAsyncDisposable
 {
@@ -48,12 +51,20 @@ public sealed class LocalServer(WebApplication app) : IAsyncDisposable
 
     private static readonly string[] LoopbackHosts = ["localhost", "127.0.0.1", "[::1]"];
 
+    /// <summary>The console's address on this server.</summary>
+    public string ConsoleAddress => BaseAddress + ConsolePages.Home;
+
     /// <param name="adminKey">The key <c>/api/manage/*</c> requires; null: no key (<c>notify serve --no-auth</c>).</param>
+    /// <param name="consoleUser">The development user signed in to the console on every request (<c>--as</c>); null: nobody.</param>
     public static async Task<LocalServer> StartAsync(IConfiguration configuration, int port, LogLevel logLevel, string? adminKey,
-        CancellationToken ct = default)
+        CancellationToken ct = default, ConsoleUser? consoleUser = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Configuration.AddConfiguration(configuration);
+        // The platform's switch, as App Service sets it: on only when a development user is signed in (and then trusted, because
+        // the forged headers are removed below), off otherwise, whatever the configuration says.
+        builder.Configuration.AddInMemoryCollection(
+            [new(ConsolePrincipal.PlatformAuthenticationSetting, consoleUser is null ? "false" : "true")]);
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
@@ -62,7 +73,12 @@ public sealed class LocalServer(WebApplication app) : IAsyncDisposable
         builder.Services.AddNotifications(builder.Configuration);
         builder.Services.AddHostedService<LocalConfirmationSender>();
         var app = builder.Build();
-        app.Use((context, next) => Refusal(context, adminKey) is { } refusal ? refusal.ExecuteAsync(context) : next(context));
+        var principal = consoleUser is null ? null : ConsolePrincipal.Encode(consoleUser);
+        app.Use((context, next) =>
+        {
+            SignIn(context.Request.Headers, consoleUser, principal);
+            return Refusal(context, adminKey) is { } refusal ? refusal.ExecuteAsync(context) : next(context);
+        });
         foreach (var function in Functions)
             app.MapMethods(function.Route, function.Methods, (HttpContext context) => InvokeAsync(function, context)).WithName(function.Name);
         await app.StartAsync(ct);
@@ -73,6 +89,20 @@ public sealed class LocalServer(WebApplication app) : IAsyncDisposable
     {
         await app.StopAsync();
         await app.DisposeAsync();
+    }
+
+    /// <summary>
+    /// What App Service authentication does to a request: removes every <c>X-MS-CLIENT-PRINCIPAL*</c> header the client sent, then
+    /// (when someone is signed in) adds the platform's own for <paramref name="user"/>.
+    /// </summary>
+    private static void SignIn(IHeaderDictionary headers, ConsoleUser? user, string? principal)
+    {
+        foreach (var name in headers.Keys.Where(k => k.StartsWith(ConsolePrincipal.Header, StringComparison.OrdinalIgnoreCase)).ToList())
+            headers.Remove(name);
+        if (user is null) return;
+        headers[ConsolePrincipal.Header] = principal;
+        headers[ConsolePrincipal.Header + "-NAME"] = user.Name;
+        headers[ConsolePrincipal.Header + "-IDP"] = "aad";
     }
 
     /// <summary>

@@ -36,6 +36,10 @@ public sealed class FunctionsMetadataTests
         { "DeskWrite", "console/articles/write", "get,head,post", "Anonymous" },
         { "DeskWithdraw", "console/articles/withdraw", "get,head,post", "Anonymous" },
         { "DeskResult", "console/articles/result", "get,head", "Anonymous" },
+        { "ConsoleHome", "console", "get", "Anonymous" },
+        { "ConsoleLanguage", "console/language", "post", "Anonymous" },
+        { "ConsoleStatic", "console/static/{file}", "get", "Anonymous" },
+        { "ConsoleMaintenance", "console/maintenance", "get,post", "Anonymous" },
     };
 
     [Fact]

@@ -7,6 +7,10 @@ namespace Notifications.Cli.Commands;
 
 public static class DemoCommand
 {
+    /// <summary>Where the demo points a newcomer next: the secretariat console on <c>notify serve</c>, and how to sign in to it.</summary>
+    public const string ConsoleLine = "Console: run `notify serve --as you@secretariat.example --role editor` (add --role admin for maintenance), " +
+        "then open http://127.0.0.1:7071/api/console (signed in as that user; loopback only).";
+
     public static Command Create(CliContext cli)
     {
         var command = new Command("demo",
@@ -25,6 +29,7 @@ public static class DemoCommand
                 ? $"Sent now: {d.RecipientsSentNow} messages in {d.BatchesSentNow} {(d.BatchesSentNow == 1 ? "batch" : "batches")}."
                 : "Sent now: nothing (this run was already sent; the ledger keeps anyone from being mailed twice).");
             await cli.Out.WriteLineAsync($"Outbox: {report.OutboxFolder} ({report.MessagesInOutbox} .eml files, each with its .html).");
+            await cli.Out.WriteLineAsync(ConsoleLine);
             return d.BatchesFailed + d.BatchesUncertain == 0 ? 0 : 1;
         }, commandSettings: new Dictionary<string, string?> { ["Delivery:Mode"] = "Outbox" }, startStorage: true));
         return command;

@@ -49,7 +49,8 @@ public sealed class ConsoleAntiForgery
         byte[] bytes;
         try
         {
-            bytes = Convert.FromBase64String(token.Replace('-', '+').Replace('_', '/') + "==");
+            // 24 bytes are 32 base64 characters without padding.
+            bytes = Convert.FromBase64String(token.Replace('-', '+').Replace('_', '/'));
         }
         catch (FormatException)
         {
