@@ -3,6 +3,8 @@ namespace Notifications.Articles;
 public enum ArticleFormat { Markdown, Html, Text }
 
 /// <summary>An article as parsed from its blob: what digests show, and what the lifecycle needs.</summary>
+/// <param name="Editor">The address from front matter <c>editor</c> (normalised): who is told when the file is rejected.</param>
+/// <param name="EditorName">The name from <c>editor: Name &lt;address&gt;</c>, for display; null when the field gave only an address.</param>
 public sealed record Article(
     string Title,
     string Summary,
@@ -19,7 +21,8 @@ public sealed record Article(
     string? Slug = null,
     string? TranslationOf = null,
     bool Alert = false,
-    IReadOnlyList<ArticleWarning>? Warnings = null);
+    IReadOnlyList<ArticleWarning>? Warnings = null,
+    string? EditorName = null);
 
 public enum ArticleStatus
 {
@@ -74,10 +77,26 @@ public sealed record IndexedArticle(
 public sealed record ArticleRejection(string Code, string Message, int? Line, string Hint);
 
 /// <summary>
-/// Something in an accepted file the pipeline could not use and left out (an unknown topic, an unknown front matter field),
-/// written for the editor: the article goes out without it. Kept on the indexed article and printed by <c>notify articles</c>.
+/// Something in an accepted file the pipeline could not use and left out (an unknown topic, an unknown front matter field), or
+/// something the editorial checks (<see cref="ArticleChecks"/>) think deserves a look, written for the editor: the article goes
+/// out anyway. Kept on the indexed article and printed by <c>notify articles</c>. <see cref="Message"/> and <see cref="Hint"/> are
+/// English (logs, the CLI); <see cref="Args"/> are the values they name, so <see cref="ArticleWarningText"/> can word the same
+/// warning in the reader's language.
 /// </summary>
-public sealed record ArticleWarning(string Code, string Message, int? Line, string Hint);
+/// <param name="Code">Stable: the key of the warning's texts in <c>checks.&lt;lang&gt;.json</c>.</param>
+/// <param name="Args">The values the texts name, by placeholder (<c>{length}</c> is <c>Args["length"]</c>); null when there are none.</param>
+public sealed record ArticleWarning(string Code, string Message, int? Line, string Hint, IReadOnlyDictionary<string, string>? Args = null)
+{
+    /// <summary>Equal when every member is, <see cref="Args"/> by content (a warning read back from the index equals the one written).</summary>
+    public bool Equals(ArticleWarning? other)
+        => other is not null && Code == other.Code && Message == other.Message && Line == other.Line && Hint == other.Hint
+            && (Args ?? Empty).Count == (other.Args ?? Empty).Count
+            && (Args ?? Empty).All(a => other.Args!.TryGetValue(a.Key, out var value) && value == a.Value);
+
+    public override int GetHashCode() => HashCode.Combine(Code, Message, Line, Hint, (Args ?? Empty).Count);
+
+    private static readonly IReadOnlyDictionary<string, string> Empty = new Dictionary<string, string>();
+}
 
 /// <summary>Thrown by the parser when a file cannot become an article. <see cref="Editor"/> is who to tell, when the file said.</summary>
 public sealed class ArticleRejectedException(ArticleRejection rejection, string? editor = null) : Exception(rejection.Message)

@@ -15,4 +15,19 @@ public sealed class ArticleOptions
     /// <summary>Where rejection reports go when the article names no <c>editor</c> (empty: only the report blob and the index).</summary>
     [EmailAddress(ErrorMessage = "Articles:EditorsEmail is not an email address.")]
     public string? EditorsEmail { get; set; }
+
+    /// <summary>
+    /// The editorial checks (<see cref="ArticleChecks"/>) warn when a title is longer than this many characters (default 78: what a
+    /// subject line shows before it is cut, and about what a phone's inbox line shows).
+    /// </summary>
+    [Range(20, 300, ErrorMessage = "Articles:CheckTitleLength must be between 20 and 300 characters.")]
+    public int CheckTitleLength { get; set; } = 78;
+
+    /// <summary>The checks warn when the session ended more than this many days before the article goes out (default 30).</summary>
+    [Range(7, 3650, ErrorMessage = "Articles:CheckSessionAgeDays must be between 7 and 3650 days.")]
+    public int CheckSessionAgeDays { get; set; } = 30;
+
+    /// <summary>The checks warn when an article has more than this many topics (default 3): it reaches nearly everyone.</summary>
+    [Range(1, 50, ErrorMessage = "Articles:CheckTopicCount must be between 1 and 50.")]
+    public int CheckTopicCount { get; set; } = 3;
 }

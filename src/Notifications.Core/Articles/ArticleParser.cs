@@ -22,7 +22,7 @@ namespace Notifications.Articles;
 /// language: en
 /// topics: [e-commerce, data model]
 /// summary: One or two sentences for the digest.
-/// editor: press@secretariat.example
+/// editor: Anna Petrova &lt;press@secretariat.example&gt;
 /// ---
 /// Body in Markdown.
 /// </code>
@@ -72,7 +72,7 @@ public sealed class ArticleParser(HtmlArticleReader html, TopicClassifier topics
         string? editor = null;
         try
         {
-            editor = fields.Editor();
+            (editor, var editorName) = fields.Editor();
             var title = fields.SingleLine("title");
             var titleLine = fields.LineOf("title");
             if (title is null && FirstHeading(body) is { } heading)
@@ -85,7 +85,7 @@ public sealed class ArticleParser(HtmlArticleReader html, TopicClassifier topics
             var bodyText = string.Join("\n\n", body.Split("\n\n", StringSplitOptions.RemoveEmptyEntries)
                 .Select(block => Markdig.Markdown.ToPlainText(block, Markdown).Trim()).Where(block => block.Length > 0));
             return Build(ArticleFormat.Markdown, fields, title, titleLine, bodyHtml, bodyText, editor,
-                "Add a line 'title: ...' to the front matter, or start the text with a '# Title' heading.");
+                "Add a line 'title: ...' to the front matter, or start the text with a '# Title' heading.") with { EditorName = editorName };
         }
         catch (ArticleRejectedException e) when (e.Editor is null && editor is not null)
         {
@@ -142,13 +142,22 @@ public sealed class ArticleParser(HtmlArticleReader html, TopicClassifier topics
         var known = given.Select(catalog.Resolve).OfType<string>().Distinct().ToList();
         var fromText = given.Count > 0 && known.Count == 0;
         foreach (var unknown in given.Where(t => catalog.Resolve(t) is null))
-            warnings.Add(new ArticleWarning("unknown-topic",
+            warnings.Add(new ArticleWarning(ArticleWarningCodes.UnknownTopic,
                 $"topic '{unknown}' is not a known topic and was left out{(fromText ? "; the topics were found in the text instead" : "")}. Known " +
                     $"topics: {string.Join(", ", catalog.Keys)}.",
                 fields.LineOf("topics"),
                 "Write a known topic (its name in English, Russian or French, or a slug such as data-model), or ask an administrator to add it to " +
-                    "Articles:Topics."));
+                    "Articles:Topics.",
+                TopicArgs(unknown, fromText)));
         return known.Count > 0 ? known : topics.Classify(text);
+    }
+
+    /// <summary>The unknown-topic warning's values; the variant says the topics came from the text.</summary>
+    private Dictionary<string, string> TopicArgs(string unknown, bool fromText)
+    {
+        var args = new Dictionary<string, string> { ["topic"] = unknown, ["known"] = string.Join(", ", catalog.Keys) };
+        if (fromText) args[ArticleWarningText.Variant] = "from_text";
+        return args;
     }
 
     private static (FrontMatter Fields, string Body) SplitFrontMatter(string text)
@@ -235,13 +244,15 @@ public sealed class ArticleParser(HtmlArticleReader html, TopicClassifier topics
             "location", "venue", "city", "participation"];
 
         public IEnumerable<ArticleWarning> UnknownFields()
-            => Unknown(map, Fields, "unknown-field", "front matter field", string.Join(", ", Fields));
+            => Unknown(map, Fields, ArticleWarningCodes.UnknownField, "front matter field", string.Join(", ", Fields));
 
         private static IEnumerable<ArticleWarning> Unknown(YamlMappingNode? fields, string[] known, string code, string what, string knownText)
             => fields is null ? [] : fields.Children.Where(kv => kv.Key is not YamlScalarNode k || !known.Contains(k.Value, StringComparer.OrdinalIgnoreCase))
-                .Select(kv => new ArticleWarning(code,
-                    $"The {what} '{(kv.Key as YamlScalarNode)?.Value ?? kv.Key.ToString()}' is not known and was ignored. Known fields: {knownText}.",
-                    LineOf(kv.Key), "Check the spelling of the field name, or remove the line."));
+                .Select(kv => (kv.Key, Name: (kv.Key as YamlScalarNode)?.Value ?? kv.Key.ToString()))
+                .Select(field => new ArticleWarning(code,
+                    $"The {what} '{field.Name}' is not known and was ignored. Known fields: {knownText}.",
+                    LineOf(field.Key), "Check the spelling of the field name, or remove the line.",
+                    new Dictionary<string, string> { ["field"] = field.Name, ["known"] = knownText }));
 
         public IReadOnlyList<string> Topics() => Node(map, "topics") switch
         {
@@ -261,18 +272,39 @@ public sealed class ArticleParser(HtmlArticleReader html, TopicClassifier topics
             var other => throw Reject($"invalid-{name}", $"{name} '{other}' is not true or false.", LineOf(name), $"Write '{name}: true' or '{name}: false'."),
         };
 
-        public string? Editor()
+        /// <summary>
+        /// <c>editor: press@secretariat.example</c> or <c>editor: Anna Petrova &lt;press@secretariat.example&gt;</c> (the name may
+        /// be in quotes): the normalised address, who rejection reports go to, and the name, for display.
+        /// </summary>
+        public (string? Address, string? Name) Editor()
         {
-            if (SingleLine("editor") is not { } value) return null;
+            if (SingleLine("editor") is not { } value) return (null, null);
+            var (name, address) = EditorParts(value);
+            if (name is { Length: > MaxEditorNameLength })
+                throw Reject("invalid-editor", $"The editor's name is {name.Length} characters long; at most {MaxEditorNameLength} are allowed.",
+                    LineOf("editor"), "Write the editor as 'Name <address>' with a short name, e.g. 'editor: Anna Petrova <press@secretariat.example>'.");
             try
             {
-                return EmailAddress.Normalize(value);
+                return (EmailAddress.Normalize(address), name);
             }
             catch (InvalidEmailAddressException)
             {
-                throw Reject("invalid-editor", $"editor '{value}' is not an email address.", LineOf("editor"),
-                    "Give the address the rejection reports should go to, e.g. press@secretariat.example.");
+                throw Reject("invalid-editor", $"editor '{value}' is not an email address, nor a name with an address in angle brackets.",
+                    LineOf("editor"),
+                    "Give the address the rejection reports should go to, e.g. 'editor: press@secretariat.example' or " +
+                        "'editor: Anna Petrova <press@secretariat.example>'.");
             }
+        }
+
+        private const int MaxEditorNameLength = 100;
+
+        /// <summary>"Name &lt;address&gt;" into its name (quotes and spaces trimmed; null when empty) and address; anything else is all address.</summary>
+        private static (string? Name, string Address) EditorParts(string value)
+        {
+            var open = value.LastIndexOf('<');
+            if (open < 0 || !value.EndsWith('>')) return (null, value);
+            var name = value[..open].Trim().Trim('"', '\'', ' ').Trim();
+            return (name.Length > 0 ? name : null, value[(open + 1)..^1]);
         }
 
         /// <summary>The front matter's <c>session:</c> block, field by field over what the text says.</summary>
