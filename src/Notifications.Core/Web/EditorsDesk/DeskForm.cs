@@ -26,7 +26,7 @@ public static class DeskForm
             Url: request.Field("url"),
             Topics: string.Join(", ", (request.Form?["topics"] ?? default).Select(t => t?.Trim()).Where(t => !string.IsNullOrEmpty(t))),
             Language: request.Field("language"),
-            Session: request.Field("session"),
+            Session: (request.Form?["session"].ToString() ?? "").Trim(),
             Published: "",
             Alert: IsOn(request.Field("alert")),
             Draft: IsOn(request.Field("draft")),
@@ -34,7 +34,8 @@ public static class DeskForm
             Editor: request.Field("editor"),
             Slug: request.Field("slug"),
             Body: request.Form?["body"].ToString() ?? "",
-            Format: Enum.TryParse<ArticleFormat>(request.Field("format"), ignoreCase: true, out var format) ? format : ArticleFormat.Markdown);
+            Format: Enum.TryParse<ArticleFormat>(request.Field("format"), ignoreCase: true, out var format) ? format : ArticleFormat.Markdown,
+            TranslationOf: request.Field("translation_of"));
 
         var published = request.Field("published");
         if (published.Length > 0)
@@ -82,6 +83,7 @@ public static class DeskForm
             Draft = typed.Draft || read.Draft,
             Editor = Either(typed.Editor, read.Editor),
             Slug = Either(typed.Slug, read.Slug),
+            TranslationOf = Either(typed.TranslationOf, read.TranslationOf),
             Body = read.Body,
             Format = read.Format,
         };
@@ -115,6 +117,7 @@ public static class DeskForm
             ["resend"] = form.Resend,
             ["editor"] = form.Editor,
             ["slug"] = form.Slug,
+            ["translation_of"] = form.TranslationOf,
             ["body"] = form.Body,
             ["format"] = form.Format.ToString().ToLowerInvariant(),
         };

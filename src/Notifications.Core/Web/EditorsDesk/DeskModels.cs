@@ -24,7 +24,7 @@ public static class DeskModels
             ["parsed_session"] = article is null ? "" : DigestLocale.For(lang).SessionLine(article.SessionOrNone),
             ["parsed_published"] = DeskTime.Format(article?.Published),
             ["rejection"] = Rejection(check.Rejection),
-            ["warnings"] = Warnings(check.Warnings),
+            ["warnings"] = Warnings(check.Warnings, lang),
         };
     }
 
@@ -35,12 +35,17 @@ public static class DeskModels
         ["hint"] = rejection.Hint,
     };
 
-    public static List<ScriptObject> Warnings(IEnumerable<ArticleWarning> warnings) => warnings.Select(w => new ScriptObject
+    /// <summary>The warnings in the editor's language (<see cref="ArticleWarningText"/>).</summary>
+    public static List<ScriptObject> Warnings(IEnumerable<ArticleWarning> warnings, string lang) => warnings.Select(w =>
     {
-        ["code"] = w.Code,
-        ["message"] = w.Message,
-        ["line"] = w.Line?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "",
-        ["hint"] = w.Hint,
+        var (message, hint) = ArticleWarningText.For(w, lang);
+        return new ScriptObject
+        {
+            ["code"] = w.Code,
+            ["message"] = message,
+            ["line"] = w.Line?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "",
+            ["hint"] = hint,
+        };
     }).ToList();
 
     /// <summary>Each subscriber language's digest and alert (subject, HTML for the frames, text part) and the hosted page.</summary>
@@ -72,7 +77,7 @@ public static class DeskModels
 
     /// <summary>The result page after publishing, saving a draft or withdrawing: what happened, from the index and the outcome.</summary>
     public static ScriptObject Outcome(string blobName, string outcome, IndexedArticle? article, int? alertRecipients, bool correction,
-        bool mailedAgain, DateTimeOffset now)
+        bool mailedAgain, DateTimeOffset now, string lang)
     {
         var status = article is null ? "" : DeskArticleList.StatusOf(article, now);
         return new ScriptObject
@@ -85,7 +90,7 @@ public static class DeskModels
             ["held_until"] = status == "held" ? DeskTime.Format(article!.AvailableAt) : "",
             ["duplicate_of"] = article?.DuplicateOf ?? "",
             ["rejection"] = Rejection(article?.Rejection),
-            ["warnings"] = Warnings(article?.WarningList ?? []),
+            ["warnings"] = Warnings(article?.WarningList ?? [], lang),
             ["alert_recipients"] = alertRecipients ?? -1,
             ["correction"] = correction,
             ["mailed_again"] = mailedAgain,

@@ -59,7 +59,19 @@ public sealed class DeskPages(ConsoleGate gate, ConsoleRenderer renderer, Articl
         if (error is not null) return Write(request, form, name, null, error, StatusCodes.Status422UnprocessableEntity);
         if (Empty(form)) return Write(request, form, name, null, action.Length == 0 ? null : "desk.errors.empty", StatusCodes.Status422UnprocessableEntity);
 
-        var draft = Draft(form with { Draft = action == "draft" || (action is not ("publish" or "schedule") && form.Draft) }, name);
+        ArticleDraft draft;
+        try
+        {
+            draft = Draft(form with { Draft = action == "draft" || (action is not ("publish" or "schedule") && form.Draft) }, name);
+        }
+        catch (ArticleFormException e)
+        {
+            var model = WriteModel(request, form, name, null, "desk.errors.field");
+            model["error_detail"] = e.Message;
+            model["invalid"] = e.Field;
+            return renderer.Page(request, name is null ? "desk.write.title" : "desk.write.edit_title", "desk-write.html.sbn", model,
+                StatusCodes.Status422UnprocessableEntity);
+        }
         switch (action)
         {
             case "preview":
@@ -113,7 +125,8 @@ public sealed class DeskPages(ConsoleGate gate, ConsoleRenderer renderer, Articl
         var outcome = Enum.TryParse<IngestOutcome>(query["outcome"], out var o) && Enum.IsDefined(o) ? o.ToString().ToLowerInvariant() : "";
         int? recipients = int.TryParse(query["alert"], NumberStyles.None, CultureInfo.InvariantCulture, out var r) ? r : null;
         var row = await index.GetAsync(name, ct);
-        var model = DeskModels.Outcome(name, outcome, row?.Article, recipients, query["correction"] == "1", query["mailed"] == "1", time.GetUtcNow());
+        var model = DeskModels.Outcome(name, outcome, row?.Article, recipients, query["correction"] == "1", query["mailed"] == "1", time.GetUtcNow(),
+            request.Language);
         return renderer.Page(request, "desk.result.title", "desk-result.html.sbn", model);
     }
 
@@ -166,6 +179,13 @@ public sealed class DeskPages(ConsoleGate gate, ConsoleRenderer renderer, Articl
     {
         var model = DeskForm.Model(form, name, catalog, request.Language);
         model["error"] = error ?? "";
+        model["error_detail"] = "";
+        model["invalid"] = error switch
+        {
+            "desk.errors.published" or "desk.errors.schedule" => "published",
+            "desk.errors.upload_type" => "file",
+            _ => "",
+        };
         model["max_kb"] = options.Value.MaxBytes / 1024;
         model["has_address"] = request.User.Email is not null;
         model["address"] = request.User.Email ?? "";
