@@ -27,6 +27,7 @@ public sealed class FunctionsMetadataTests
         { "UpdateSubscriber", "manage/subscribers/{id}", "patch", "Function" },
         { "EraseSubscriber", "manage/subscribers/{id}", "delete", "Function" },
         { "ViewDigest", "digests/{run}/{variant}", "get", "Anonymous" },
+        { "ReadArticle", "articles/{*name}", "get,head", "Anonymous" },
         { "Subscribe", "subscribe", "get,post", "Anonymous" },
         { "Confirm", "confirm", "get,post", "Anonymous" },
         { "Unsubscribe", "unsubscribe", "get,post", "Anonymous" },

@@ -18,8 +18,12 @@ namespace Notifications.Digests;
 /// (the text body includes <c>digest-article.txt.sbn</c>). The layout's CSS is written in a &lt;style&gt; block and moved
 /// inline here (PreMailer.Net), keeping the media queries for small screens in a &lt;style&gt; block.
 /// </para>
+/// <para>
+/// Each article's <c>link</c> is where its item points: its <c>url</c>, else its hosted page (<see cref="ArticleLinks"/>; without
+/// an <see cref="ArticleLinks"/>, as when an override is test-rendered, only the <c>url</c>); <c>page_url</c> is always the hosted page.
+/// </para>
 /// </summary>
-public sealed class DigestRenderer(ITemplateSource templates, IOptions<SenderOptions> options)
+public sealed class DigestRenderer(ITemplateSource templates, IOptions<SenderOptions> options, ArticleLinks? links = null)
 {
     public const string SubjectTemplate = "digest.subject.sbn";
     public const string HtmlTemplate = "digest.html.sbn";
@@ -96,7 +100,7 @@ public sealed class DigestRenderer(ITemplateSource templates, IOptions<SenderOpt
             ["view_url"] = viewUrl ?? "",
             ["preheader"] = Preheader(articles),
             ["subject"] = "",
-            ["articles"] = articles.Select(a => ArticleModel(a, locale)).ToList(),
+            ["articles"] = articles.Select(a => ArticleModel(a, locale, links)).ToList(),
             ["t"] = t,
             ["recipient"] = new ScriptObject
             {
@@ -108,11 +112,14 @@ public sealed class DigestRenderer(ITemplateSource templates, IOptions<SenderOpt
         };
     }
 
-    private static ScriptObject ArticleModel(IndexedArticle a, DigestLocale locale) => new()
+    private static ScriptObject ArticleModel(IndexedArticle a, DigestLocale locale, ArticleLinks? links) => new()
     {
         ["title"] = a.Title,
         ["summary"] = a.Summary,
         ["url"] = a.Url ?? "",
+        // Where the item links: the url, else the article's page on this app, so every item links somewhere.
+        ["link"] = links?.For(a) ?? a.Url ?? "",
+        ["page_url"] = links?.Page(a.BlobName) ?? "",
         ["topics"] = string.Join(", ", a.Topics.Select(locale.Topic)),
         ["topic_list"] = a.Topics.Select(locale.Topic).ToList(),
         ["language"] = a.Language,

@@ -16,6 +16,7 @@ public static class DigestsServiceCollectionExtensions
         services.AddOptions<DigestOptions>().Bind(configuration.GetSection(DigestOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ScheduleOptions>().Bind(configuration.GetSection(ScheduleOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<DigestRenderer>();
+        services.AddSingleton<ArticleLinks>();
         services.AddSingleton<DigestTemplateOverrides>();
         services.AddSingleton<ITemplateSource>(sp => sp.GetRequiredService<DigestTemplateOverrides>());
         services.AddHostedService<DigestTemplateRefresher>();

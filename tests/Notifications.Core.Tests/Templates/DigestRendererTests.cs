@@ -28,7 +28,7 @@ public sealed class DigestRendererTests
             },
             ["fr"] = new SenderTexts { Sender = "Secrétariat du CTP", Organization = "les rapports de session du Comité technique permanent" },
         },
-    }));
+    }), Notifications.Core.Tests.Digests.ArticleLinksTests.At("https://notify.secretariat.example"));
 
     private static readonly DateTimeOffset Now = new(2026, 11, 26, 7, 0, 0, TimeSpan.Zero);
     internal static readonly DigestPeriod Day = DigestPeriod.For(DigestFrequency.Daily, Now);
