@@ -27,6 +27,9 @@ public sealed class DeskBrowserTests(AzuriteFixture azurite)
     private static readonly AxeRunOptions WcagAA = new()
     {
         RunOnly = new RunOnlyOptions { Type = "tag", Values = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] },
+        // The preview's frames are sandboxed without scripts, so axe cannot run inside them (it would wait for them forever);
+        // what they show is subscribers' mail, checked by the digests' own tests. The frames themselves (titles) are checked here.
+        Iframes = false,
     };
 
     [Fact]
@@ -49,20 +52,23 @@ public sealed class DeskBrowserTests(AzuriteFixture azurite)
             Locale = "en-GB",
             ExtraHTTPHeaders = new Dictionary<string, string> { [ConsolePrincipal.Header] = ConsolePrincipal.Encode(DeskServer.Editor) },
         });
+        context.SetDefaultTimeout(20_000);
         var page = await context.NewPageAsync();
         var problems = new List<string>();
         page.RequestFailed += (_, request) => problems.Add("failed: " + request.Url);
         page.Console += (_, message) =>
         {
-            if (message.Type == "error") problems.Add("console: " + message.Text);
+            if (message.Type == "error") problems.Add("console: " + message.Text + " at " + message.Location);
         };
 
         // The list, empty, and the way to the write form.
+        File.AppendAllText("/tmp/desk/progress.txt", "1\n");
         Assert.Equal(200, (await page.GotoAsync($"{baseAddress}/api/console/articles"))!.Status);
         await page.GetByRole(AriaRole.Link, new() { Name = "Write or upload an article" }).ClickAsync();
         await CheckPageAsync(page, "write", "Write an article");
 
         // Paste the session page as text, and check it.
+        File.AppendAllText("/tmp/desk/progress.txt", "2\n");
         var pasted = await File.ReadAllTextAsync(Path.Combine(Repository.Root, "tests", "Notifications.Core.Tests", "Corpus", "ptc-239-240-pasted.txt"), ct);
         await page.GetByLabel("The body is").SelectOptionAsync("text");
         await page.GetByLabel("Body", new() { Exact = true }).FillAsync(pasted);
@@ -77,23 +83,32 @@ public sealed class DeskBrowserTests(AzuriteFixture azurite)
         await CheckPageAsync(page, "check", "Write an article");
 
         // The preview: English, Russian and French readers, digest and alert, desktop and phone, under the console's CSP.
+        File.AppendAllText("/tmp/desk/progress.txt", "3\n");
         await page.GetByRole(AriaRole.Button, new() { Name = "Preview", Exact = true }).ClickAsync();
         Assert.Equal("Preview", (await page.Locator("h1").InnerTextAsync()).Trim());
-        foreach (var lang in new[] { "en", "ru", "fr" })
+        foreach (var (lang, readers) in new[] { ("en", "English"), ("ru", "Russian"), ("fr", "French") })
         {
+            if (lang != "en") await page.GetByRole(AriaRole.Button, new() { Name = $"Subscribers who read {readers}" }).ClickAsync();
             var section = page.Locator($"section[lang={lang}]");
             Assert.Equal(4, await section.Locator("iframe[sandbox='']").CountAsync());
-            var frame = page.Locator($"section[lang={lang}] iframe.phone").First.ContentFrame;
+            File.AppendAllText("/tmp/desk/progress.txt", "3a\n");
+            var frame = section.Locator("iframe.phone").First.ContentFrame;
             Assert.Contains("239", await frame.Locator("body").InnerTextAsync(), StringComparison.Ordinal);
+            File.AppendAllText("/tmp/desk/progress.txt", "3b\n");
             Assert.Equal(lang != "en", await section.Locator(".desk-mark").CountAsync() > 0);
+            if (lang == "ru")
+            {
+                Assert.Contains("(in English)", await section.Locator(".desk-mark").InnerTextAsync(), StringComparison.Ordinal);
+                await CheckPageAsync(page, "preview-ru", "Preview");
+            }
         }
-        Assert.Contains("(in English)", await page.Locator("section[lang=ru] .desk-mark").First.InnerTextAsync(), StringComparison.Ordinal);
-        Assert.Contains("239", await page.FrameLocator("#preview-page ~ iframe").Locator("body").InnerTextAsync(), StringComparison.Ordinal);
-        Assert.False(await page.Locator("section[lang=en] iframe").First.ContentFrame.Locator("body")
+        Assert.Contains("239", await page.Locator("#preview-page ~ iframe").ContentFrame.Locator("body").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.False(await page.Locator("section[lang=fr] iframe").First.ContentFrame.Locator("body")
             .EvaluateAsync<bool>("b => { try { return !!window.top.document; } catch { return false; } }"), "A preview frame reaches the console page.");
         await CheckPageAsync(page, "preview", "Preview");
 
         // Back to editing keeps everything; a test of the Russian digest goes to the editor only.
+        File.AppendAllText("/tmp/desk/progress.txt", "4\n");
         await page.GetByRole(AriaRole.Button, new() { Name = "Back to editing" }).ClickAsync();
         Assert.Equal(pasted.Replace("\r\n", "\n").Trim(), (await page.GetByLabel("Body", new() { Exact = true }).InputValueAsync()).Trim());
         await page.GetByLabel("Send an instant alert").CheckAsync();
@@ -107,6 +122,7 @@ public sealed class DeskBrowserTests(AzuriteFixture azurite)
         Assert.True(await page.GetByLabel("Send an instant alert").IsCheckedAsync(), "The alert choice was lost after sending a test.");
 
         // Publish: the result says what happened; the alert reaches the instant subscriber; the article's page is public.
+        File.AppendAllText("/tmp/desk/progress.txt", "5\n");
         await page.GetByRole(AriaRole.Button, new() { Name = "Publish", Exact = true }).ClickAsync();
         Assert.Equal("What happened", (await page.Locator("h1").InnerTextAsync()).Trim());
         var result = await page.Locator("main").InnerTextAsync();
@@ -121,6 +137,7 @@ public sealed class DeskBrowserTests(AzuriteFixture azurite)
         Assert.Equal(200, publicPage.Status);
 
         // The list shows it, with where it went; a reload of the result posts nothing again.
+        File.AppendAllText("/tmp/desk/progress.txt", "6\n");
         await page.ReloadAsync();
         Assert.Single(OutboxMail.ReadAll(outbox), m => m.To() == reader.Email);
         await page.GetByRole(AriaRole.Link, new() { Name = "Back to the articles" }).ClickAsync();
@@ -130,6 +147,7 @@ public sealed class DeskBrowserTests(AzuriteFixture azurite)
         await CheckPageAsync(page, "list", "Articles");
 
         // Correct it: "mail it again" is off by default, and the result says it was not mailed again.
+        File.AppendAllText("/tmp/desk/progress.txt", "7\n");
         await row.GetByRole(AriaRole.Link).First.ClickAsync();
         Assert.False(await page.GetByLabel("Mail it again").IsCheckedAsync());
         await page.GetByLabel("Summary", new() { Exact = true }).FillAsync("Corrected: the sessions met in Brussels and online.");
@@ -138,6 +156,7 @@ public sealed class DeskBrowserTests(AzuriteFixture azurite)
         Assert.Contains("not mailed again", await page.Locator("main").InnerTextAsync(), StringComparison.Ordinal);
 
         // Withdraw, after the confirmation step.
+        File.AppendAllText("/tmp/desk/progress.txt", "8\n");
         await page.GetByRole(AriaRole.Link, new() { Name = "Back to the articles" }).ClickAsync();
         await page.Locator("table.desk-table tbody tr").GetByRole(AriaRole.Link, new() { Name = "Withdraw" }).ClickAsync();
         await CheckPageAsync(page, "withdraw", "Withdraw an article");
@@ -145,7 +164,7 @@ public sealed class DeskBrowserTests(AzuriteFixture azurite)
         Assert.Contains("Withdrawn", await page.Locator("main").InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal(410, (await context.APIRequest.GetAsync(baseAddress + articlePage)).Status);
 
-        Assert.Empty(problems);
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
     }
 
     /// <summary>What the SendBatch function does with each queued batch (the queue trigger does not run under Kestrel).</summary>
@@ -175,6 +194,7 @@ public sealed class DeskBrowserTests(AzuriteFixture azurite)
         foreach (var width in Widths)
         {
             await page.SetViewportSizeAsync(width, 900);
+            File.AppendAllText("/tmp/desk/progress.txt", "axe " + name + "\n");
             var axe = await page.RunAxe(WcagAA);
             Assert.True(axe.Violations.Length == 0,
                 $"desk-{name} ({width} px): axe found " + string.Join("; ", axe.Violations.Select(v =>

@@ -24,7 +24,8 @@ public sealed class ArticleFileTests
 
     [Theory]
     [MemberData(nameof(Languages))]
-    public void AFormRoundTripsThroughItsFileAndTheParserReadsEveryField(string language, string title, string summary, string committee, string place)
+    public void AFormRoundTripsThroughItsFileAndTheParserReadsEveryField(
+        string language, string title, string summary, string committee, string place)
     {
         var form = new ArticleForm(title, summary, "https://secretariat.example/news/ptc-243", "e-commerce, data model", language,
             $"committee: {committee}\nnumbers: 243, 244\nstart: 2026-10-19\nend: 2026-10-21\nplace: {place}\nparticipation: hybrid",

@@ -48,11 +48,21 @@ public static class DeskModels
         };
     }).ToList();
 
-    /// <summary>Each subscriber language's digest and alert (subject, HTML for the frames, text part) and the hosted page.</summary>
-    public static ScriptObject Preview(IReadOnlyList<DraftPreview> previews, string hostedPage, IndexedArticle article)
+    /// <summary>
+    /// One subscriber language's digest and alert (subject, HTML for the frames, text part), the choice of the others (with
+    /// whether each reads it in its own language), and the hosted page. One language a page: a page holds at most 100,000
+    /// characters (the templates' limit), and each mail is there twice (desktop and phone).
+    /// </summary>
+    public static ScriptObject Preview(IReadOnlyList<DraftPreview> previews, string shown, string hostedPage, IndexedArticle article)
         => new()
         {
-            ["previews"] = previews.Select(p => new ScriptObject
+            ["preview_languages"] = previews.Select(p => new ScriptObject
+            {
+                ["language"] = p.Language,
+                ["in_language"] = p.InLanguage,
+                ["current"] = p.Language == shown,
+            }).ToList(),
+            ["previews"] = previews.Where(p => p.Language == shown).Select(p => new ScriptObject
             {
                 ["language"] = p.Language,
                 ["in_language"] = p.InLanguage,
@@ -64,6 +74,7 @@ public static class DeskModels
                 },
             }).ToList(),
             ["hosted_page"] = hostedPage,
+            ["article_language"] = article.Language,
         };
 
     private static ScriptObject Mail(string kind, string language, Mail.MailContent mail) => new()

@@ -56,6 +56,7 @@ public sealed class DeskPages(ConsoleGate gate, ConsoleRenderer renderer, Articl
         var name = ValidName(request.Field("name"));
         if (form.Editor.Length == 0 && request.User.Email is { } email) form = form with { Editor = email };
         var action = request.Field("action");
+        if (action.Length == 0 && request.Field("preview_language").Length > 0) action = "preview";
         if (error is not null) return Write(request, form, name, null, error, StatusCodes.Status422UnprocessableEntity);
         if (Empty(form)) return Write(request, form, name, null, action.Length == 0 ? null : "desk.errors.empty", StatusCodes.Status422UnprocessableEntity);
 
@@ -150,7 +151,8 @@ public sealed class DeskPages(ConsoleGate gate, ConsoleRenderer renderer, Articl
             ? (await index.ListAsync(ArticleStatus.Accepted, ct)).Where(a => a.TranslationKey == key && a.BlobName != check.Article.BlobName).ToList()
             : [];
         var model = WriteModel(request, form, name, check, null);
-        model.Import(DeskModels.Preview(previews, pages.Render(check.Article, check.BodyHtml, translations), check.Article));
+        var shown = Localization.Translations.Languages.Contains(request.Field("preview_language")) ? request.Field("preview_language") : request.Language;
+        model.Import(DeskModels.Preview(previews, shown, pages.Render(check.Article, check.BodyHtml, translations), check.Article));
         return renderer.Page(request, "desk.preview.title", "desk-preview.html.sbn", model);
     }
 
