@@ -67,7 +67,7 @@ param maximumInstanceCount int = 100
 @description('Flex Consumption: memory of one instance, in MB.')
 param instanceMemoryMB int = 2048
 
-@description('Client id of the Entra ID app registration for the admin API (App Service authentication in front of the app); empty: authentication stays off, function keys only.')
+@description('Client id of the Entra ID app registration for the admin API and the secretariat console (App Service authentication in front of the app, app roles Editor and Admin); empty: authentication stays off, function keys only, nobody can sign in to the console.')
 param adminAuthClientId string = ''
 
 @description('Tenant of that app registration; empty: the tenant of the deployment.')

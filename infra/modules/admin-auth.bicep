@@ -1,5 +1,9 @@
-// App Service authentication (Easy Auth) with Entra ID in front of the function app, for the admin API: every request
-// needs a token of the app registration, except the routes that must stay anonymous (excludedPaths). Easy Auth matches an
+// App Service authentication (Easy Auth) with Entra ID in front of the function app, for the admin API and the secretariat
+// console (/api/console/*): every request needs a signed-in user or a token of the app registration, except the routes that
+// must stay anonymous (excludedPaths). A browser without a session is sent to the Entra sign-in page (RedirectToLoginPage,
+// provider azureactivedirectory) and comes back to the page it asked for; a script with a bearer token of the registration is
+// let through as before (a script without one now gets 302 to the sign-in page instead of 401). The console authorizes each
+// page by the app roles Editor and Admin (infra/entra/app-roles.json), which arrive in the principal's roles claims. Easy Auth matches an
 // excluded path exactly (no query string), or everything under it when it ends with /*; route parameters ({run}/{variant})
 // therefore need a /* entry. tests/Notifications.Infra.Tests checks this list against the app's anonymous routes.
 // Without a client id the configuration is still deployed, turned off (platform.enabled false): what the Bicep says is
@@ -28,7 +32,8 @@ resource authSettings 'Microsoft.Web/sites/config@2025-03-01' = {
     }
     globalValidation: {
       requireAuthentication: true
-      unauthenticatedClientAction: 'Return401'
+      unauthenticatedClientAction: 'RedirectToLoginPage'
+      redirectToProvider: 'azureactivedirectory'
       excludedPaths: [
         // Subscriber self-service pages (signed links, no sign-in).
         '/api/subscribe'
@@ -37,6 +42,10 @@ resource authSettings 'Microsoft.Web/sites/config@2025-03-01' = {
         '/api/preferences'
         // The digest web view: /api/digests/{run}/{variant}.
         '/api/digests/*'
+        // The public article pages: /api/articles/{*name}.
+        '/api/articles/*'
+        // The console's stylesheet and scripts (the sign-in page needs them; the pages themselves are signed in).
+        '/api/console/static/*'
         // SendGrid's Event Webhook (signed by SendGrid).
         '/api/sendgrid/events'
         // Event Grid delivering BlobCreated to the ArticlePublished blob trigger (blobs_extension system key).
@@ -45,6 +54,11 @@ resource authSettings 'Microsoft.Web/sites/config@2025-03-01' = {
     }
     httpSettings: {
       requireHttps: true
+    }
+    login: {
+      // The sign-in comes back only to this app's own pages.
+      allowedExternalRedirectUrls: []
+      preserveUrlFragmentsForLogins: false
     }
     identityProviders: enabled
       ? {

@@ -19,6 +19,9 @@ public sealed class DemoCommandTests(AzuriteFixture azurite) : IDisposable
 
         Assert.True(first.ExitCode == 0, first.ToString());
         Assert.Contains("Sent now: 5 messages", first.Output);
+        // The newcomer's next step: the console on notify serve, and how to sign in to it.
+        Assert.Contains("Console: run `notify serve --as you@secretariat.example --role editor`", first.Output);
+        Assert.Contains("http://127.0.0.1:7071/api/console", first.Output);
         var runFolder = Assert.Single(Directory.GetDirectories(outbox));
         Assert.StartsWith("daily-", Path.GetFileName(runFolder));
         var emls = Directory.GetFiles(runFolder, "*.eml");

@@ -8,7 +8,9 @@ namespace Notifications.Infra.Tests;
 /// <summary>
 /// App Service authentication (Easy Auth, infra/modules/admin-auth.bicep) never locks out what must stay anonymous: every
 /// anonymous HTTP function of functions.metadata and the Event Grid delivery path of the blob trigger are excluded, in the
-/// deployed Bicep and in the configuration docs/subscribers.md documents; the admin routes are not.
+/// deployed Bicep and in the configuration docs/subscribers.md documents; the admin routes and the secretariat console's pages
+/// are not (the console's functions are anonymous to the Functions host because the app authorizes them by role from the
+/// platform's principal; only its static files are public). Browsers are sent to the Entra sign-in page.
 /// </summary>
 public sealed partial class EasyAuthTests
 {
@@ -52,7 +54,8 @@ public sealed partial class EasyAuthTests
         var excluded = await BicepExcludedPathsAsync();
 
         Assert.True(settings["globalValidation"]!["requireAuthentication"]!.GetValue<bool>());
-        Assert.Equal("Return401", settings["globalValidation"]!["unauthenticatedClientAction"]!.GetValue<string>());
+        Assert.Equal("RedirectToLoginPage", settings["globalValidation"]!["unauthenticatedClientAction"]!.GetValue<string>());
+        Assert.Equal("azureactivedirectory", settings["globalValidation"]!["redirectToProvider"]!.GetValue<string>());
         Assert.Equal("[variables('enabled')]", settings["platform"]!["enabled"]!.GetValue<string>());
         var adminPaths = HttpRoutes().Where(r => r.AuthLevel != "Anonymous").Select(r => r.Path).ToList();
         Assert.NotEmpty(adminPaths);
@@ -60,6 +63,40 @@ public sealed partial class EasyAuthTests
         var template = await Bicep.MainTemplateAsync();
         Assert.Equal("", template["parameters"]!["adminAuthClientId"]!["defaultValue"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task ConsolePagesNeedASignedInUserAndOnlyTheirStaticFilesArePublic()
+    {
+        var excluded = await BicepExcludedPathsAsync();
+        var console = HttpRoutes().Select(r => r.Path).Where(IsConsolePage).ToList();
+
+        Assert.Contains("/api/console", console);
+        Assert.Contains("/api/console/maintenance", console);
+        Assert.All(console, p => Assert.False(IsExcluded(p, excluded), $"{p} is a console page but authentication excludes it."));
+        Assert.True(IsExcluded("/api/console/static/console.css", excluded));
+        Assert.Contains("/api/articles/*", excluded);
+    }
+
+    [Fact]
+    public void AppRolesOfTheRegistrationAreTheConsolesRoles()
+    {
+        using var roles = JsonDocument.Parse(File.ReadAllText(Path.Combine(Repository.Root, "infra", "entra", "app-roles.json")));
+
+        var values = roles.RootElement.EnumerateArray().Select(r => r.GetProperty("value").GetString()).Order(StringComparer.Ordinal).ToArray();
+
+        Assert.Equal(Enum.GetNames<Notifications.Web.ConsoleRole>().Order(StringComparer.Ordinal), values);
+        Assert.All(roles.RootElement.EnumerateArray(), r =>
+        {
+            Assert.True(Guid.TryParse(r.GetProperty("id").GetString(), out _));
+            Assert.True(r.GetProperty("isEnabled").GetBoolean());
+            Assert.Equal(["User"], r.GetProperty("allowedMemberTypes").EnumerateArray().Select(t => t.GetString()));
+        });
+    }
+
+    /// <summary>A page of the console: anonymous to the Functions host, signed in through the platform (its static files aside).</summary>
+    private static bool IsConsolePage(string path)
+        => (path == "/api/console" || path.StartsWith("/api/console/", StringComparison.Ordinal))
+            && !path.StartsWith("/api/console/static/", StringComparison.Ordinal);
 
     [Theory]
     [InlineData("/api/subscribe", "/api/subscribe", true)]
@@ -84,7 +121,7 @@ public sealed partial class EasyAuthTests
     /// <summary>Every path that must stay anonymous, as a request would have it: route parameters filled in.</summary>
     private static IReadOnlyList<string> AnonymousPaths()
     {
-        var paths = HttpRoutes().Where(r => r.AuthLevel == "Anonymous").Select(r => r.Path).ToList();
+        var paths = HttpRoutes().Where(r => r.AuthLevel == "Anonymous" && !IsConsolePage(r.Path)).Select(r => r.Path).ToList();
         Assert.Contains("/api/sendgrid/events", paths);
         Assert.Contains(paths, p => p.StartsWith("/api/digests/", StringComparison.Ordinal));
         if (Functions().Any(f => f.GetProperty("bindings").EnumerateArray().Any(b => b.GetProperty("type").GetString() == "blobTrigger"

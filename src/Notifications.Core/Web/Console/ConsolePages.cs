@@ -45,7 +45,8 @@ public sealed class ConsolePages(ConsoleGate gate)
             Path = Home,
             HttpOnly = true,
             SameSite = SameSiteMode.Lax,
-            Secure = request.IsHttps,
+            // Behind App Service's front end the worker may see plain HTTP; the front end says what the browser used.
+            Secure = request.IsHttps || string.Equals(request.Headers["X-Forwarded-Proto"].ToString(), "https", StringComparison.OrdinalIgnoreCase),
             MaxAge = LanguageCookieLifetime,
             IsEssential = true,
         });
