@@ -13,7 +13,7 @@ namespace Notifications.Articles;
 public static partial class ArticleWarningText
 {
     /// <summary>The section of the language files that holds the warnings' texts.</summary>
-    public const string Section = "article_warnings";
+    public const string Group = "article_warnings";
 
     /// <summary>Argument that chooses the message's variant.</summary>
     public const string Variant = "variant";
@@ -23,7 +23,7 @@ public static partial class ArticleWarningText
     {
         ArgumentNullException.ThrowIfNull(warning);
         var t = Translations.For(language);
-        var prefix = $"{Section}.{warning.Code}.";
+        var prefix = $"{Group}.{warning.Code}.";
         var messageKey = warning.Args is { } a && a.TryGetValue(Variant, out var variant) ? $"message_{variant}" : "message";
         if (!t.TryGet(prefix + messageKey, out var message) || !t.TryGet(prefix + "hint", out var hint)
             || !Fillable(message, warning.Args) || !Fillable(hint, warning.Args))
@@ -33,8 +33,8 @@ public static partial class ArticleWarningText
 
     /// <summary>True when every language has a message and a hint for <paramref name="code"/>.</summary>
     public static bool HasTexts(string code)
-        => Translations.Languages.All(l => Translations.For(l).TryGet($"{Section}.{code}.message", out _)
-            && Translations.For(l).TryGet($"{Section}.{code}.hint", out _));
+        => Translations.Languages.All(l => Translations.For(l).TryGet($"{Group}.{code}.message", out _)
+            && Translations.For(l).TryGet($"{Group}.{code}.hint", out _));
 
     /// <summary>Every value the text names is in <paramref name="args"/> (a warning stored before warnings carried values has none).</summary>
     private static bool Fillable(string text, IReadOnlyDictionary<string, string>? args)

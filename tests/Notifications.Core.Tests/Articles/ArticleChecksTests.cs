@@ -137,6 +137,7 @@ public sealed class ArticleChecksTests
     [InlineData("The 243rd session of the Permanent Technical Committee")]
     [InlineData("the 243rd session of the permanent technical committee.")]
     [InlineData("  THE 243RD SESSION — of the Permanent Technical Committee! ")]
+    [InlineData("The 243rd session/of the Permanent-Technical-Committee")]
     [InlineData("243rd session of the Permanent Technical Committee")]
     [InlineData("The 243rd session of the Permanent Technical Committee was held.")]
     public void ASummaryThatOnlyRepeatsTheTitleIsAWarning(string summary)

@@ -39,7 +39,7 @@ public sealed partial class ArticleWarningTextTests
             from code in ArticleWarningCodes.All
             from language in Translations.Languages
             from part in new[] { "message", "hint" }
-            let key = $"{ArticleWarningText.Section}.{code}.{part}"
+            let key = $"{ArticleWarningText.Group}.{code}.{part}"
             where !Translations.For(language).TryGet(key, out var text) || string.IsNullOrWhiteSpace(text)
             select $"checks.{language}.json: {key}").ToList();
 
@@ -53,7 +53,7 @@ public sealed partial class ArticleWarningTextTests
         var made = OneOfEach().Select(w => w.Code).ToHashSet();
         Assert.Equal(ArticleWarningCodes.All.Order(), made.Order());
         // Every text in the section belongs to a known code (no leftovers from a renamed one).
-        var codes = Translations.For("en").Section(ArticleWarningText.Section).Keys.Select(k => k[..k.IndexOf('.')]).ToHashSet();
+        var codes = Translations.For("en").Section(ArticleWarningText.Group).Keys.Select(k => k[..k.IndexOf('.')]).ToHashSet();
         Assert.Equal(ArticleWarningCodes.All.Order(), codes.Order());
     }
 

@@ -108,7 +108,8 @@ public sealed partial class LogRedactionEndToEndTests(AzuriteFixture azurite) : 
         // Articles, as the blob trigger ingests them: one accepted, two rejected with the address as their editor.
         await PublishAsync(host, "2026/ptc-241.md", "---\ntitle: PTC closes its 241st session\npublished: 2026-11-20\ntopics: [e-commerce]\n---\nBody.\n");
         await PublishAsync(host, "2026/untitled.md", $"---\neditor: {Address}\ntopics: [e-commerce]\n---\nA body without a title.\n", IngestOutcome.Rejected);
-        await PublishAsync(host, "2026/display-name.md", $"---\ntitle: Quoted\neditor: Aziz Karimov <{Address}>\n---\nBody.\n", IngestOutcome.Rejected);
+        // "Name <address>" is accepted; with text after the brackets it is not, and the rejection quotes the address.
+        await PublishAsync(host, "2026/display-name.md", $"---\ntitle: Quoted\neditor: Aziz Karimov <{Address}> (press)\n---\nBody.\n", IngestOutcome.Rejected);
 
         // The digest: SendGrid first refuses it with an error that names the address (the batch fails), then the rerun sends it.
         host.Time.Advance(TimeSpan.FromHours(1));
