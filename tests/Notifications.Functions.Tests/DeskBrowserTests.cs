@@ -58,17 +58,16 @@ public sealed class DeskBrowserTests(AzuriteFixture azurite)
         page.RequestFailed += (_, request) => problems.Add("failed: " + request.Url);
         page.Console += (_, message) =>
         {
-            if (message.Type == "error") problems.Add("console: " + message.Text + " at " + message.Location);
+            // Chromium asks every site for /favicon.ico; the console has none (404), which is no fault of a desk page.
+            if (message.Type == "error" && !message.Location.Contains("/favicon.ico", StringComparison.Ordinal)) problems.Add("console: " + message.Text + " at " + message.Location);
         };
 
         // The list, empty, and the way to the write form.
-        File.AppendAllText("/tmp/desk/progress.txt", "1\n");
         Assert.Equal(200, (await page.GotoAsync($"{baseAddress}/api/console/articles"))!.Status);
         await page.GetByRole(AriaRole.Link, new() { Name = "Write or upload an article" }).ClickAsync();
         await CheckPageAsync(page, "write", "Write an article");
 
         // Paste the session page as text, and check it.
-        File.AppendAllText("/tmp/desk/progress.txt", "2\n");
         var pasted = await File.ReadAllTextAsync(Path.Combine(Repository.Root, "tests", "Notifications.Core.Tests", "Corpus", "ptc-239-240-pasted.txt"), ct);
         await page.GetByLabel("The body is").SelectOptionAsync("text");
         await page.GetByLabel("Body", new() { Exact = true }).FillAsync(pasted);
@@ -83,7 +82,6 @@ public sealed class DeskBrowserTests(AzuriteFixture azurite)
         await CheckPageAsync(page, "check", "Write an article");
 
         // The preview: English, Russian and French readers, digest and alert, desktop and phone, under the console's CSP.
-        File.AppendAllText("/tmp/desk/progress.txt", "3\n");
         await page.GetByRole(AriaRole.Button, new() { Name = "Preview", Exact = true }).ClickAsync();
         Assert.Equal("Preview", (await page.Locator("h1").InnerTextAsync()).Trim());
         foreach (var (lang, readers) in new[] { ("en", "English"), ("ru", "Russian"), ("fr", "French") })
@@ -91,10 +89,8 @@ public sealed class DeskBrowserTests(AzuriteFixture azurite)
             if (lang != "en") await page.GetByRole(AriaRole.Button, new() { Name = $"Subscribers who read {readers}" }).ClickAsync();
             var section = page.Locator($"section[lang={lang}]");
             Assert.Equal(4, await section.Locator("iframe[sandbox='']").CountAsync());
-            File.AppendAllText("/tmp/desk/progress.txt", "3a\n");
             var frame = section.Locator("iframe.phone").First.ContentFrame;
             Assert.Contains("239", await frame.Locator("body").InnerTextAsync(), StringComparison.Ordinal);
-            File.AppendAllText("/tmp/desk/progress.txt", "3b\n");
             Assert.Equal(lang != "en", await section.Locator(".desk-mark").CountAsync() > 0);
             if (lang == "ru")
             {
@@ -108,7 +104,6 @@ public sealed class DeskBrowserTests(AzuriteFixture azurite)
         await CheckPageAsync(page, "preview", "Preview");
 
         // Back to editing keeps everything; a test of the Russian digest goes to the editor only.
-        File.AppendAllText("/tmp/desk/progress.txt", "4\n");
         await page.GetByRole(AriaRole.Button, new() { Name = "Back to editing" }).ClickAsync();
         Assert.Equal(pasted.Replace("\r\n", "\n").Trim(), (await page.GetByLabel("Body", new() { Exact = true }).InputValueAsync()).Trim());
         await page.GetByLabel("Send an instant alert").CheckAsync();
@@ -122,7 +117,6 @@ public sealed class DeskBrowserTests(AzuriteFixture azurite)
         Assert.True(await page.GetByLabel("Send an instant alert").IsCheckedAsync(), "The alert choice was lost after sending a test.");
 
         // Publish: the result says what happened; the alert reaches the instant subscriber; the article's page is public.
-        File.AppendAllText("/tmp/desk/progress.txt", "5\n");
         await page.GetByRole(AriaRole.Button, new() { Name = "Publish", Exact = true }).ClickAsync();
         Assert.Equal("What happened", (await page.Locator("h1").InnerTextAsync()).Trim());
         var result = await page.Locator("main").InnerTextAsync();
@@ -137,7 +131,6 @@ public sealed class DeskBrowserTests(AzuriteFixture azurite)
         Assert.Equal(200, publicPage.Status);
 
         // The list shows it, with where it went; a reload of the result posts nothing again.
-        File.AppendAllText("/tmp/desk/progress.txt", "6\n");
         await page.ReloadAsync();
         Assert.Single(OutboxMail.ReadAll(outbox), m => m.To() == reader.Email);
         await page.GetByRole(AriaRole.Link, new() { Name = "Back to the articles" }).ClickAsync();
@@ -147,7 +140,6 @@ public sealed class DeskBrowserTests(AzuriteFixture azurite)
         await CheckPageAsync(page, "list", "Articles");
 
         // Correct it: "mail it again" is off by default, and the result says it was not mailed again.
-        File.AppendAllText("/tmp/desk/progress.txt", "7\n");
         await row.GetByRole(AriaRole.Link).First.ClickAsync();
         Assert.False(await page.GetByLabel("Mail it again").IsCheckedAsync());
         await page.GetByLabel("Summary", new() { Exact = true }).FillAsync("Corrected: the sessions met in Brussels and online.");
@@ -156,7 +148,6 @@ public sealed class DeskBrowserTests(AzuriteFixture azurite)
         Assert.Contains("not mailed again", await page.Locator("main").InnerTextAsync(), StringComparison.Ordinal);
 
         // Withdraw, after the confirmation step.
-        File.AppendAllText("/tmp/desk/progress.txt", "8\n");
         await page.GetByRole(AriaRole.Link, new() { Name = "Back to the articles" }).ClickAsync();
         await page.Locator("table.desk-table tbody tr").GetByRole(AriaRole.Link, new() { Name = "Withdraw" }).ClickAsync();
         await CheckPageAsync(page, "withdraw", "Withdraw an article");
@@ -194,7 +185,6 @@ public sealed class DeskBrowserTests(AzuriteFixture azurite)
         foreach (var width in Widths)
         {
             await page.SetViewportSizeAsync(width, 900);
-            File.AppendAllText("/tmp/desk/progress.txt", "axe " + name + "\n");
             var axe = await page.RunAxe(WcagAA);
             Assert.True(axe.Violations.Length == 0,
                 $"desk-{name} ({width} px): axe found " + string.Join("; ", axe.Violations.Select(v =>
