@@ -59,7 +59,8 @@ public sealed class DeskBrowserTests(AzuriteFixture azurite)
         page.Console += (_, message) =>
         {
             // Chromium asks every site for /favicon.ico; the console has none (404), which is no fault of a desk page.
-            if (message.Type == "error" && !message.Location.Contains("/favicon.ico", StringComparison.Ordinal)) problems.Add("console: " + message.Text + " at " + message.Location);
+            if (message.Type == "error" && !message.Location.Contains("/favicon.ico", StringComparison.Ordinal))
+                problems.Add("console: " + message.Text + " at " + message.Location);
         };
 
         // The list, empty, and the way to the write form.

@@ -16,7 +16,10 @@ public sealed class DeskRoutesTests(AzuriteFixture azurite)
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private static readonly string[] Routes =
-        ["/api/console/articles", "/api/console/articles/write", "/api/console/articles/withdraw?name=2026/x.en.md", "/api/console/articles/result?name=2026/x.en.md"];
+        [
+            "/api/console/articles", "/api/console/articles/write", "/api/console/articles/withdraw?name=2026/x.en.md",
+            "/api/console/articles/result?name=2026/x.en.md",
+        ];
 
     [Fact]
     public async Task EveryDeskRouteRefusesAnonymousAndRoleLessUsers()
@@ -101,7 +104,8 @@ public sealed class DeskRoutesTests(AzuriteFixture azurite)
         var response = await editor.PostAsync("/api/console/articles/write", WriteForm(token,
         [
             ("title", "PTC 243 <session>"), ("summary", "Short & sweet"), ("url", "https://www.wcoomd.example/ptc-243"),
-            ("topics", "data model"), ("topics", "e-commerce"), ("language", "fr"), ("slug", "ptc-243"), ("session", "committee_abbreviation: PTC\nnumbers: 243"),
+            ("topics", "data model"), ("topics", "e-commerce"), ("language", "fr"), ("slug", "ptc-243"),
+            ("session", "committee_abbreviation: PTC\nnumbers: 243"),
             ("published", "next tuesday"), ("alert", "on"), ("format", "text"), ("body", body), ("action", "publish"),
         ]), Ct);
         var html = await response.Content.ReadAsStringAsync(Ct);

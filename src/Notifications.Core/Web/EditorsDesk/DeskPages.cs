@@ -136,7 +136,8 @@ public sealed class DeskPages(ConsoleGate gate, ConsoleRenderer renderer, Articl
         var asked = request.Http.Query["name"].ToString();
         if (asked.Length == 0) return Write(request, new ArticleForm(Editor: request.User.Email ?? ""), null, null, null);
         if (ValidName(asked) is not { } name || await desk.OpenAsync(name, ct) is not { } stored)
-            return renderer.Page(request, "desk.missing.title", "desk-missing.html.sbn", new ScriptObject { ["name"] = asked.Length > MaxNameLength ? "" : asked },
+            return renderer.Page(request, "desk.missing.title", "desk-missing.html.sbn",
+                new ScriptObject { ["name"] = asked.Length > MaxNameLength ? "" : asked },
                 StatusCodes.Status404NotFound);
         var form = ArticleFile.Read(stored.BlobName, stored.Content) with { Resend = false };
         return Write(request, form, stored.BlobName, await desk.CheckAsync(stored, ct), null);
