@@ -28,23 +28,81 @@ public static class ArticlesCommands
             Description = "Article files: Markdown with front matter, HTML, or text copied from a web page.",
             Arity = ArgumentArity.OneOrMore
         };
-        var publish = new Command("publish", "Upload files into the articles container and ingest them, as the blob trigger would.") { files };
+        var folder = new Option<string?>("--folder")
+        {
+            Description = "The folder in the articles container to publish into, e.g. 2026 (default: the path below a folder named 'articles', " +
+                "else none)."
+        };
+        var publish = new Command("publish",
+            "Upload files into the articles container and ingest them, as the blob trigger would (the editors' desk's path): says whether each was " +
+            "accepted, held, rejected or corrected, for how many subscribers its alert was queued, and the editorial warnings.")
+            { files, folder, CliContext.JsonOption };
         publish.SetAction((parse, ct) => cli.RunAsync(parse, async services =>
         {
-            var publisher = services.GetRequiredService<ArticlePublisher>();
-            var published = services.GetRequiredService<ArticlePublished>();
-            var rejected = 0;
+            var desk = services.GetRequiredService<ArticleDesk>();
+            var outcomes = new List<PublicationOutcome>();
             foreach (var file in parse.GetValue(files)!)
             {
                 if (!file.Exists) throw new FileNotFoundException(null, file.FullName);
-                await using (var stream = file.OpenRead())
-                    await publisher.PublishAsync(file.Name, stream, ct);
-                var result = await published.IngestAsync(file.Name, ct);
-                if (await WriteResultAsync(cli, result)) rejected++;
+                var name = ArticleBlobName.Check(BlobNameOf(file, parse.GetValue(folder)));
+                outcomes.Add(await desk.PublishAsync(new ArticleDraft(name, await File.ReadAllBytesAsync(file.FullName, ct)), ct));
             }
+            var rejected = outcomes.Count(o => o.Rejection is not null);
+            if (parse.GetValue(CliContext.JsonOption))
+                await cli.WriteJsonAsync(outcomes);
+            else
+                foreach (var outcome in outcomes)
+                    await WriteOutcomeAsync(cli, outcome);
             return rejected == 0 ? 0 : 1;
         }));
         return publish;
+    }
+
+    /// <summary>
+    /// The blob name of a file to publish: under <paramref name="folder"/> when given; else its path below the nearest folder named
+    /// <c>articles</c> (<c>articles/2026/ptc-243.en.md</c> → <c>2026/ptc-243.en.md</c>); else its file name.
+    /// </summary>
+    public static string BlobNameOf(FileInfo file, string? folder)
+    {
+        if (!string.IsNullOrWhiteSpace(folder))
+            return folder.Trim().Replace('\\', '/').Trim('/') + "/" + file.Name;
+        for (var dir = file.Directory; dir is not null; dir = dir.Parent)
+            if (dir.Name == "articles")
+                return Path.GetRelativePath(dir.FullName, file.FullName).Replace(Path.DirectorySeparatorChar, '/');
+        return file.Name;
+    }
+
+    /// <summary>
+    /// What publishing did, as the desk says it: one line on stdout (accepted, updated, draft, duplicate… with "held until", "alert queued
+    /// for N subscribers", "not mailed again; choose resend to mail it"), or the rejection on stderr (message, line, hint); then the
+    /// warnings on stderr.
+    /// </summary>
+    private static async Task WriteOutcomeAsync(CliContext cli, PublicationOutcome o)
+    {
+        if (o.Rejection is not null)
+        {
+            await WriteResultAsync(cli, new IngestResult(o.BlobName, o.Outcome, o.Article));
+            return;
+        }
+        var facts = new List<string>();
+        if (o.HeldUntil is { } held)
+            facts.Add($"held until {held.UtcDateTime.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture)} UTC");
+        if (o.Correction)
+            facts.Add(o.MailedAgain ? "correction mailed again" : "not mailed again; choose resend to mail it");
+        if (o.AlertRecipients is { } n and > 0)
+            facts.Add($"alert queued for {n} subscriber{(n == 1 ? "" : "s")}");
+        var detail = o.Outcome switch
+        {
+            IngestOutcome.Duplicate => $" - same content as {o.Article?.DuplicateOf}; not sent again",
+            IngestOutcome.Draft => $" - {o.Article?.Title} (draft: not sent)",
+            IngestOutcome.Withdrawn => " - the file was deleted; withdrawn: no digest or alert not yet sent will carry it",
+            IngestOutcome.Missing => " - no such file",
+            _ => $" - {o.Article?.Title}",
+        };
+        var said = facts.Count > 0 ? "; " + string.Join("; ", facts) : "";
+        await cli.Out.WriteLineAsync($"{o.BlobName}: {o.Outcome.ToString().ToLowerInvariant()}{detail}{said}");
+        foreach (var w in o.Warnings)
+            await cli.Error.WriteLineAsync($"warning: {o.BlobName}: {Describe(w)}");
     }
 
     private static Command List(CliContext cli)

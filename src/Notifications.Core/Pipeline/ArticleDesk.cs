@@ -100,14 +100,13 @@ public sealed class ArticleDesk(
     /// <summary>Writes the draft into <c>articles</c> and ingests it as the blob trigger does (alert included); says what happened.</summary>
     /// <remarks>The one path: <see cref="ArticlePublisher"/> writes the blob, <see cref="ArticlePublished.IngestAsync"/> ingests it (the blob
     /// trigger that follows finds it unchanged). <see cref="PublicationOutcome.AlertRecipients"/> is the planned recipients of the alert run
-    /// this publication created (none when its group's alert had gone before, or it is held); a correction of an article already in digests
+    /// this publication created (none when its group's alert had gone before, or it is held); a file larger than Articles:MaxBytes is
+    /// written and rejected by ingest ("too-large"), as a dropped file would be; a correction of an article already in digests
     /// is <see cref="PublicationOutcome.Correction"/>, and <see cref="PublicationOutcome.MailedAgain"/> only with <c>resend: true</c>.</remarks>
     public async Task<PublicationOutcome> PublishAsync(ArticleDraft draft, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(draft);
         ArticleBlobName.Check(draft.BlobName);
-        if (draft.Content.Length > options.Value.MaxBytes)
-            throw new ArgumentException($"The file is larger than Articles:MaxBytes ({options.Value.MaxBytes} bytes); split it or remove embedded images.");
         var before = (await index.GetAsync(draft.BlobName, ct))?.Article;
         var checkedBefore = (await EvaluateAsync(draft, ct)).Check;
         var alertsBefore = await ExistingAlertsAsync(checkedBefore.Article!, ct);
@@ -119,7 +118,8 @@ public sealed class ArticleDesk(
         var article = result.Article;
 
         int? alertRecipients = null;
-        if (result.Outcome is IngestOutcome.Accepted or IngestOutcome.Updated && article is { Status: ArticleStatus.Accepted, AvailableAt: { } at } && at <= now)
+        if (result.Outcome is IngestOutcome.Accepted or IngestOutcome.Updated
+            && article is { Status: ArticleStatus.Accepted, AvailableAt: { } at } && at <= now)
         {
             var key = DigestPeriod.Alert(article).Key;
             if (!alertsBefore.Contains(key) && await runs.GetAsync(DigestFrequency.Instant, key, ct) is { } run)
@@ -151,7 +151,8 @@ public sealed class ArticleDesk(
     public async Task<string> SendTestAsync(ArticleDraft draft, bool alert, string language, string to, CancellationToken ct = default)
     {
         if (!DigestLocale.Languages.Contains(language))
-            throw new ArgumentException($"'{language}' is not a subscriber language; use one of {string.Join(", ", DigestLocale.Languages)}.", nameof(language));
+            throw new ArgumentException($"'{language}' is not a subscriber language; use one of {string.Join(", ", DigestLocale.Languages)}.",
+                nameof(language));
         var address = EmailAddress.Normalize(to);
         var evaluated = await EvaluateAsync(draft, ct);
         if (evaluated.Check.Article is not { Status: not ArticleStatus.Rejected } article)
@@ -161,7 +162,9 @@ public sealed class ArticleDesk(
         var (digest, alertContent, _) = Render(shown, evaluated.Translations.Append(shown).ToList(), language, now);
         var sample = DigestSamples.Recipient(language, address, links.Unsubscribe(DigestSamples.SampleId), links.Preferences(DigestSamples.SampleId))
             with { SubscriberId = ids.Of(address) };
-        var runId = "send-test-" + now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
+        // Unique per message, so two tests in one second are two files in the outbox.
+        var runId = $"send-test-{now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}-" +
+            Convert.ToHexStringLower(Guid.NewGuid().ToByteArray())[..6];
         _limit.Take(address);
         try
         {
@@ -185,7 +188,8 @@ public sealed class ArticleDesk(
         var content = await publisher.ReadAsync(blobName, max, ct);
         if (content is null) return null;
         if (content.Length > max)
-            throw new InvalidOperationException($"'{blobName}' is larger than Articles:MaxBytes ({max} bytes): it cannot be opened in the desk, and ingest rejects it.");
+            throw new InvalidOperationException($"'{blobName}' is larger than Articles:MaxBytes ({max} bytes): " +
+                "it cannot be opened in the desk, and ingest rejects it.");
         return new ArticleDraft(blobName, content);
     }
 
@@ -204,7 +208,8 @@ public sealed class ArticleDesk(
         var (record, parsed) = DraftEvaluation.Evaluate(parser, draft, previous, all, time.GetUtcNow());
         if (parsed is null)
             return new Evaluated(new DraftCheck(record, "", record.Rejection, []), []);
-        var translations = all.Where(a => a.BlobName != draft.BlobName && a.Status == ArticleStatus.Accepted && a.TranslationKey == record.TranslationKey).ToList();
+        var translations = all.Where(a => a.BlobName != draft.BlobName && a.Status == ArticleStatus.Accepted && a.TranslationKey == record.TranslationKey)
+            .ToList();
         var warnings = record.WarningList.Concat(checks.Check(parsed, await FactsAsync(record, translations, ct))).ToList();
         return new Evaluated(new DraftCheck(record, parsed.BodyHtml, null, warnings), translations);
     }

@@ -1,3 +1,4 @@
+using Azure.Storage.Blobs.Models;
 using Notifications.Articles;
 using Notifications.Digests;
 using Notifications.Storage;
@@ -18,7 +19,8 @@ public sealed class ArticleTrails(DigestRunStore runs, DigestArchive archive, Ar
     public const int MaxDigestRuns = 60;
     public const int MaxAlertRuns = 500;
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(1);
-    private (DateTimeOffset At, IReadOnlyDictionary<string, IReadOnlyList<ArticleTrail>> Trails)? _cached;
+    private sealed record Cached(DateTimeOffset At, IReadOnlyDictionary<string, IReadOnlyList<ArticleTrail>> Trails);
+    private volatile Cached? _cached;
 
     public async Task<IReadOnlyDictionary<string, IReadOnlyList<ArticleTrail>>> ReadAsync(CancellationToken ct = default)
     {
@@ -34,7 +36,8 @@ public sealed class ArticleTrails(DigestRunStore runs, DigestArchive archive, Ar
             foreach (var blob in byGroup[run.ArticleGroup])
                 carried.Add((blob, TrailOf(run, alert: true)));
 
-        var digestRuns = recent.Where(r => r.Frequency != Subscribers.DigestFrequency.Instant && r.Status is not (DigestRunStatus.Open or DigestRunStatus.Planning))
+        var digestRuns = recent
+            .Where(r => r.Frequency != Subscribers.DigestFrequency.Instant && r.Status is not (DigestRunStatus.Open or DigestRunStatus.Planning))
             .Take(MaxDigestRuns).ToList();
         var perRun = new List<string>[digestRuns.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, digestRuns.Count), new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct },
@@ -47,7 +50,7 @@ public sealed class ArticleTrails(DigestRunStore runs, DigestArchive archive, Ar
             .GroupBy(t => t.Blob, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => (IReadOnlyList<ArticleTrail>)g.Select(t => t.Trail).DistinctBy(t => t.RunId).OrderByDescending(t => t.At).ToList(),
                 StringComparer.Ordinal);
-        _cached = (now, trails);
+        _cached = new Cached(now, trails);
         return trails;
     }
 
@@ -58,7 +61,7 @@ public sealed class ArticleTrails(DigestRunStore runs, DigestArchive archive, Ar
     private async Task<List<string>> ArticlesOfAsync(string runId, CancellationToken ct)
     {
         var variants = new List<string>();
-        await foreach (var blob in storage.Digests.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, runId + "/", ct))
+        await foreach (var blob in storage.Digests.GetBlobsAsync(BlobTraits.None, BlobStates.None, runId + "/", ct))
             if (blob.Name.EndsWith("/rendering.json", StringComparison.Ordinal))
                 variants.Add(blob.Name[(runId.Length + 1)..^"/rendering.json".Length]);
         var blobs = new List<string>();

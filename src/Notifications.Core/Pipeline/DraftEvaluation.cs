@@ -28,7 +28,8 @@ internal static class DraftEvaluation
         var record = new IndexedArticle(draft.BlobName, ArticleStatus.Accepted, a.Title, a.Summary, a.Language, a.Topics, a.Published, a.Url, hash,
             previous?.AcceptedAt, null, null, a.Format, a.Session, a.Slug ?? a.TranslationOf ?? TranslationKeyOf(draft.BlobName), null, a.Editor, a.Alert,
             Warnings: a.Warnings);
-        var owner = index.FirstOrDefault(o => o.ContentHash == hash && o.BlobName != draft.BlobName && o.Status is ArticleStatus.Accepted or ArticleStatus.Draft);
+        var owner = index.FirstOrDefault(o => o.ContentHash == hash && o.BlobName != draft.BlobName
+            && o.Status is ArticleStatus.Accepted or ArticleStatus.Draft);
         if (owner is not null)
             return (record with { Status = ArticleStatus.Duplicate, DuplicateOf = owner.BlobName }, a);
         if (a.Draft)

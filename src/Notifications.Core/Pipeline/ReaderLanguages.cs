@@ -11,7 +11,8 @@ namespace Notifications.Pipeline;
 public sealed class ReaderLanguages(SubscriberStore store, TimeProvider time)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(5);
-    private (DateTimeOffset At, IReadOnlyCollection<string> Languages)? _cached;
+    private sealed record Cached(DateTimeOffset At, IReadOnlyCollection<string> Languages);
+    private volatile Cached? _cached;
 
     public async Task<IReadOnlyCollection<string>> GetAsync(CancellationToken ct = default)
     {
@@ -33,7 +34,7 @@ public sealed class ReaderLanguages(SubscriberStore store, TimeProvider time)
             }
             while (continuation is not null);
         }
-        _cached = (now, read);
+        _cached = new Cached(now, read);
         return read;
     }
 }
