@@ -164,7 +164,14 @@ public sealed class DeskPages(ConsoleGate gate, ConsoleRenderer renderer, Articl
         if (check.Article is null) return Write(request, form, name, check, "desk.errors.rejected_test", StatusCodes.Status422UnprocessableEntity);
         var language = Localization.Translations.Languages.Contains(request.Field("test_language")) ? request.Field("test_language") : request.Language;
         var alert = request.Field("test_kind") != "digest";
-        await desk.SendTestAsync(draft, alert, language, to, ct);
+        try
+        {
+            await desk.SendTestAsync(draft, alert, language, to, ct);
+        }
+        catch (SendTestLimitException)
+        {
+            return Write(request, form, name, check, "desk.errors.test_limit", StatusCodes.Status429TooManyRequests);
+        }
         logger.LogInformation("Desk: a test {Kind} in {Language} of {BlobName} went to the signed-in editor.", alert ? "alert" : "digest", language,
             draft.BlobName);
         var model = WriteModel(request, form, name, check, null);
