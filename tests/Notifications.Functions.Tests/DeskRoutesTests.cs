@@ -94,6 +94,35 @@ public sealed class DeskRoutesTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task ANewArticleNeverOverwritesAnotherWithTheSameTitleAndAPastedPageIsNamedByItsHeadlineAndLanguage()
+    {
+        await using var app = await StartAsync(TestSettings.For(azurite), Ct);
+        using var editor = Client(app, Editor);
+        var articles = app.Services.GetRequiredService<StorageResources>().Articles;
+
+        async Task<string> SaveDraftAsync(params (string Name, string Value)[] fields)
+        {
+            var token = TokenOf(await editor.GetStringAsync("/api/console/articles/write", Ct));
+            using var response = await editor.PostAsync("/api/console/articles/write", WriteForm(token, [.. fields, ("action", "draft")]), Ct);
+            Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
+            return Uri.UnescapeDataString(System.Text.RegularExpressions.Regex.Match(response.Headers.Location!.OriginalString, "name=([^&]+)").Groups[1].Value);
+        }
+
+        var first = await SaveDraftAsync(("title", "PTC closes its 243rd session"), ("language", "en"), ("body", "First text."));
+        var second = await SaveDraftAsync(("title", "PTC closes its 243rd session"), ("language", "en"), ("body", "Another text."));
+        var pasted = await SaveDraftAsync(("format", "text"), ("body",
+            "Le Comité technique permanent a tenu sa 243e session\n\nLe Comité technique permanent de l'Organisation mondiale des " +
+            "douanes s'est réuni à Bruxelles du 25 au 27 avril pour sa 243e session et a examiné les travaux en cours."));
+
+        Assert.NotEqual(first, second);
+        Assert.EndsWith("/ptc-closes-its-243rd-session.en.md", first, StringComparison.Ordinal);
+        Assert.EndsWith("/ptc-closes-its-243rd-session-2.en.md", second, StringComparison.Ordinal);
+        var kept = (await articles.GetBlobClient(first).DownloadContentAsync(Ct)).Value.Content.ToString();
+        Assert.Contains("First text.", kept, StringComparison.Ordinal);
+        Assert.Matches(@"^\d{4}/le-comite-technique-permanent[a-z0-9-]*\.fr\.(md|txt)$", pasted);
+    }
+
+    [Fact]
     public async Task AFormWithAnErrorComesBackWithEverythingTheEditorTyped()
     {
         await using var app = await StartAsync(TestSettings.For(azurite), Ct);

@@ -32,10 +32,18 @@ public sealed class HtmlEscapingTemplateContext : TemplateContext
             BuiltinObject.SetValue("include", new RawIncludeFunction(include), readOnly: true);
     }
 
+    /// <summary>
+    /// Writes markup as it is and any other value HTML-encoded. Strings (markup and text) are written whole: the
+    /// <see cref="TemplateContext.LimitToString"/> cut is for objects turned into text, and would silently cut a long page
+    /// or an article body in a form field (what the editor saves next would lose its end).
+    /// </summary>
     public override TemplateContext Write(SourceSpan span, object? textAsObject)
-        => textAsObject is RawHtml raw
-            ? base.Write(span, raw.Value)
-            : base.Write(span, WebUtility.HtmlEncode(ObjectToString(textAsObject)));
+        => textAsObject switch
+        {
+            RawHtml raw => Write(raw.Value),
+            string text => Write(WebUtility.HtmlEncode(text)),
+            _ => base.Write(span, WebUtility.HtmlEncode(ObjectToString(textAsObject))),
+        };
 
     /// <summary>The limits every rendering context gets, HTML or not.</summary>
     public static TemplateContext ApplyLimits(TemplateContext context)

@@ -31,6 +31,17 @@ public sealed class TemplateSetTests
             With("<div>{{ body }}</div>").RenderHtml("t.sbn", new ScriptObject { ["body"] = new RawHtml("<em>ok</em>") }));
 
     [Fact]
+    public void LongMarkupAndLongTextAreWrittenWhole()
+    {
+        // A console page around a long article, and the article's body in a form field: nothing may be cut at 100,000 characters.
+        var markup = "<p>" + new string('a', 150_000) + "</p>";
+        var text = new string('b', 149_999) + "<end>";
+        var html = With("<main>{{ body }}</main><textarea>{{ value }}</textarea>")
+            .RenderHtml("t.sbn", new ScriptObject { ["body"] = new RawHtml(markup), ["value"] = text });
+        Assert.Equal($"<main>{markup}</main><textarea>{new string('b', 149_999)}&lt;end&gt;</textarea>", html);
+    }
+
+    [Fact]
     public void TextTemplatesAreNotEscaped()
         => Assert.Equal("a < b & c", With("{{ v }}").RenderText("t.sbn", new ScriptObject { ["v"] = "a < b & c" }));
 

@@ -18,7 +18,7 @@ namespace Notifications.Web;
 /// (or the form's <c>name</c>). A state-changing POST answers 303 to the result page, so reloading it posts nothing again.
 /// </summary>
 public sealed class DeskPages(ConsoleGate gate, ConsoleRenderer renderer, ArticleDesk desk, ArticlePages pages, ArticleIndex index,
-    TopicCatalog catalog, IOptions<ArticleOptions> options, TimeProvider time, ILogger<DeskPages> logger)
+    TopicCatalog catalog, IOptions<ArticleOptions> options, TimeProvider time, ILogger<DeskPages> logger, ArticleParser parser)
 {
     public const string ListPath = "/api/console/articles";
     public const string WritePath = "/api/console/articles/write";
@@ -85,6 +85,7 @@ public sealed class DeskPages(ConsoleGate gate, ConsoleRenderer renderer, Articl
                 if (action == "schedule" && !(DateTimeOffset.TryParse(form.Published, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
                     && at > time.GetUtcNow()))
                     return Write(request, form, name, await desk.CheckAsync(draft, ct), "desk.errors.schedule", StatusCodes.Status422UnprocessableEntity);
+                if (name is null) draft = draft with { BlobName = await FreeNameAsync(draft.BlobName, ct) };
                 var outcome = await desk.PublishAsync(draft, ct);
                 logger.LogInformation("Desk: {Action} of {BlobName} by an editor: {Outcome}.", action, outcome.BlobName, outcome.Outcome);
                 return ConsoleRenderer.SeeOther(ResultUrl(outcome));
@@ -209,8 +210,49 @@ public sealed class DeskPages(ConsoleGate gate, ConsoleRenderer renderer, Articl
 
     private ArticleDraft Draft(ArticleForm form, string? name)
     {
-        var (content, _) = ArticleFile.Compose(form);
-        return new ArticleDraft(name ?? ArticleFile.NameFor(form, time.GetUtcNow()), content);
+        var (content, extension) = ArticleFile.Compose(form);
+        return new ArticleDraft(name ?? NewName(form, content, extension), content);
+    }
+
+    /// <summary>
+    /// A new article's name from its title and language; from the ones the pipeline reads in the file when the editor typed none
+    /// (a pasted page names itself by its headline and detected language), with the extension of the file as composed.
+    /// </summary>
+    private string NewName(ArticleForm form, byte[] content, string extension)
+    {
+        var naming = form;
+        if (form.Slug.Length == 0 && (form.Title.Length == 0 || form.Language.Length == 0))
+        {
+            try
+            {
+                var parsed = parser.Parse("draft" + extension, content);
+                naming = form with
+                {
+                    Title = form.Title.Length > 0 ? form.Title : parsed.Title,
+                    Language = form.Language.Length > 0 ? form.Language : parsed.Language,
+                };
+            }
+            catch (ArticleRejectedException)
+            {
+                // The check shows why; the name falls back to the body's first line.
+            }
+        }
+        return Path.ChangeExtension(ArticleFile.NameFor(naming, time.GetUtcNow()), extension);
+    }
+
+    /// <summary>
+    /// <paramref name="proposed"/>, or the first of <c>slug-2.en.md</c>, <c>slug-3.en.md</c>, … that no article has: a new
+    /// article never overwrites another one that happens to have the same title (that would be a correction of the wrong article).
+    /// </summary>
+    private async Task<string> FreeNameAsync(string proposed, CancellationToken ct)
+    {
+        var slash = proposed.LastIndexOf('/');
+        var dot = proposed.IndexOf('.', slash + 1);
+        var (stem, rest) = dot > 0 ? (proposed[..dot], proposed[dot..]) : (proposed, "");
+        var candidate = proposed;
+        for (var n = 2; await index.GetAsync(candidate, ct) is not null; n++)
+            candidate = $"{stem}-{n.ToString(CultureInfo.InvariantCulture)}{rest}";
+        return candidate;
     }
 
     private static bool Empty(ArticleForm form) => form.Title.Length == 0 && form.Body.Trim().Length == 0;
