@@ -85,7 +85,8 @@ public sealed class ArticleParser(HtmlArticleReader html, TopicClassifier topics
             var bodyText = string.Join("\n\n", body.Split("\n\n", StringSplitOptions.RemoveEmptyEntries)
                 .Select(block => Markdig.Markdown.ToPlainText(block, Markdown).Trim()).Where(block => block.Length > 0));
             return Build(ArticleFormat.Markdown, fields, title, titleLine, bodyHtml, bodyText, editor,
-                "Add a line 'title: ...' to the front matter, or start the text with a '# Title' heading.") with { EditorName = editorName };
+                "Add a line 'title: ...' to the front matter, or start the text with a '# Title' heading.") with
+            { EditorName = editorName };
         }
         catch (ArticleRejectedException e) when (e.Editor is null && editor is not null)
         {

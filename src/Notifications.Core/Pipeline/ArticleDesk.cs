@@ -161,7 +161,8 @@ public sealed class ArticleDesk(
         var shown = AsSent(article, now);
         var (digest, alertContent, _) = Render(shown, evaluated.Translations.Append(shown).ToList(), language, now);
         var sample = DigestSamples.Recipient(language, address, links.Unsubscribe(DigestSamples.SampleId), links.Preferences(DigestSamples.SampleId))
-            with { SubscriberId = ids.Of(address) };
+            with
+        { SubscriberId = ids.Of(address) };
         // Unique per message, so two tests in one second are two files in the outbox.
         var runId = $"send-test-{now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}-" +
             Convert.ToHexStringLower(Guid.NewGuid().ToByteArray())[..6];

@@ -177,8 +177,13 @@ public sealed class ArticleChecksTests
     {
         var everything = Good with
         {
-            Title = new string('T', 100), Url = null, BodyHtml = "", Session = Good.Session with { EndDate = new(2024, 11, 19) },
-            Topics = ["a", "b", "c", "d"], Published = null, Summary = new string('T', 100),
+            Title = new string('T', 100),
+            Url = null,
+            BodyHtml = "",
+            Session = Good.Session with { EndDate = new(2024, 11, 19) },
+            Topics = ["a", "b", "c", "d"],
+            Published = null,
+            Summary = new string('T', 100),
         };
         Assert.Equal(
             [
