@@ -105,7 +105,8 @@ public sealed class DeskRoutesTests(AzuriteFixture azurite)
             var token = TokenOf(await editor.GetStringAsync("/api/console/articles/write", Ct));
             using var response = await editor.PostAsync("/api/console/articles/write", WriteForm(token, [.. fields, ("action", "draft")]), Ct);
             Assert.Equal(HttpStatusCode.SeeOther, response.StatusCode);
-            return Uri.UnescapeDataString(System.Text.RegularExpressions.Regex.Match(response.Headers.Location!.OriginalString, "name=([^&]+)").Groups[1].Value);
+            var location = response.Headers.Location!.OriginalString;
+            return Uri.UnescapeDataString(System.Text.RegularExpressions.Regex.Match(location, "name=([^&]+)").Groups[1].Value);
         }
 
         var first = await SaveDraftAsync(("title", "PTC closes its 243rd session"), ("language", "en"), ("body", "First text."));
@@ -120,6 +121,25 @@ public sealed class DeskRoutesTests(AzuriteFixture azurite)
         var kept = (await articles.GetBlobClient(first).DownloadContentAsync(Ct)).Value.Content.ToString();
         Assert.Contains("First text.", kept, StringComparison.Ordinal);
         Assert.Matches(@"^\d{4}/le-comite-technique-permanent[a-z0-9-]*\.fr\.(md|txt)$", pasted);
+    }
+
+    [Fact]
+    public async Task AFieldTheFileCannotHoldIsNamedInTheEditorsLanguage()
+    {
+        await using var app = await StartAsync(TestSettings.For(azurite), Ct);
+        using var editor = Client(app, Editor);
+        var token = TokenOf(await editor.GetStringAsync("/api/console/articles/write?lang=ru", Ct));
+
+        var response = await editor.PostAsync("/api/console/articles/write?lang=ru", WriteForm(token,
+            [("title", "ПТК"), ("body", "Текст."), ("session", "город Брюссель"), ("action", "check")]), Ct);
+        var html = await response.Content.ReadAsStringAsync(Ct);
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        var box = WebUtility.HtmlDecode(html[html.IndexOf("box error", StringComparison.Ordinal)..]);
+        Assert.Contains("Строка сессии «город Брюссель» не имеет вида «имя: значение»", box, StringComparison.Ordinal);
+        Assert.DoesNotContain("is not 'name: value'", html, StringComparison.Ordinal);
+        Assert.Contains("name=\"session\" rows=\"4\" class=\"desk-short\" aria-describedby=\"session-hint\" aria-invalid=\"true\"", html,
+            StringComparison.Ordinal);
     }
 
     [Fact]

@@ -172,7 +172,7 @@ public static class ArticleFile
             if (!SessionFields.Contains(name))
                 throw new ArticleFormException("session",
                     $"The session line '{raw}' is not 'name: value' with a known name. Write one field per line, e.g. 'committee: Permanent Technical " +
-                    $"Committee' or 'numbers: 243, 244'; the names are {string.Join(", ", SessionFields)}.");
+                    $"Committee' or 'numbers: 243, 244'; the names are {string.Join(", ", SessionFields)}.", raw);
             if (raw[(colon + 1)..].Trim() is { Length: > 0 } value) fields.Add((name, value));
         }
         if (fields.Count == 0) return;

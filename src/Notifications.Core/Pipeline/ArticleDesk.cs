@@ -107,6 +107,8 @@ public sealed class ArticleDesk(
     {
         ArgumentNullException.ThrowIfNull(draft);
         ArticleBlobName.Check(draft.BlobName);
+        // What the editor sees next (the list's "where it went") includes what this publication queued.
+        _trails.Forget();
         var before = (await index.GetAsync(draft.BlobName, ct))?.Article;
         var checkedBefore = (await EvaluateAsync(draft, ct)).Check;
         var alertsBefore = await ExistingAlertsAsync(checkedBefore.Article!, ct);
@@ -137,6 +139,7 @@ public sealed class ArticleDesk(
     public async Task<PublicationOutcome> WithdrawAsync(string blobName, CancellationToken ct = default)
     {
         ArticleBlobName.Check(blobName);
+        _trails.Forget();
         await publisher.DeleteAsync(blobName, ct);
         var result = await published.IngestAsync(blobName, ct);
         logger.LogInformation("Desk withdrew {BlobName}: {Outcome}", blobName, result.Outcome);

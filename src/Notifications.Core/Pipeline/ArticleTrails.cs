@@ -54,6 +54,9 @@ public sealed class ArticleTrails(DigestRunStore runs, DigestArchive archive, Ar
         return trails;
     }
 
+    /// <summary>Drops the kept answer: the next read is fresh (after this instance published or withdrew something).</summary>
+    public void Forget() => _cached = null;
+
     private static ArticleTrail TrailOf(DigestRun run, bool alert)
         => new(run.RunId, run.Frequency, run.UpdatedAt, run.RecipientCount, alert, run.Status);
 

@@ -32,18 +32,13 @@ public sealed class HtmlEscapingTemplateContext : TemplateContext
             BuiltinObject.SetValue("include", new RawIncludeFunction(include), readOnly: true);
     }
 
-    /// <summary>
-    /// Writes markup as it is and any other value HTML-encoded. Strings (markup and text) are written whole: the
-    /// <see cref="TemplateContext.LimitToString"/> cut is for objects turned into text, and would silently cut a long page
-    /// or an article body in a form field (what the editor saves next would lose its end).
-    /// </summary>
     public override TemplateContext Write(SourceSpan span, object? textAsObject)
-        => textAsObject switch
-        {
-            RawHtml raw => Write(raw.Value),
-            string text => Write(WebUtility.HtmlEncode(text)),
-            _ => base.Write(span, WebUtility.HtmlEncode(ObjectToString(textAsObject))),
-        };
+        => textAsObject is RawHtml raw
+            ? base.Write(span, raw.Value)
+            : base.Write(span, WebUtility.HtmlEncode(ObjectToString(textAsObject)));
+
+    /// <summary>The longest text a rendering writes: 4 Mi characters.</summary>
+    public const int MaxOutputCharacters = 4 * 1024 * 1024;
 
     /// <summary>The limits every rendering context gets, HTML or not.</summary>
     public static TemplateContext ApplyLimits(TemplateContext context)
@@ -54,7 +49,9 @@ public sealed class HtmlEscapingTemplateContext : TemplateContext
         context.LoopLimit = 10_000;
         context.RecursiveLimit = 20;
         context.ObjectRecursionLimit = 20;
-        context.LimitToString = 100_000;
+        // Scriban cuts any string longer than this, the whole rendered page included, and ends it with "...". A console page shows
+        // an article (at most Articles:MaxBytes, 1 MiB by default) in its form field and again in its preview: room for that.
+        context.LimitToString = MaxOutputCharacters;
         return context;
     }
 

@@ -192,4 +192,18 @@ public sealed class ArticleDeskPublishingTests(AzuriteFixture azurite)
         Assert.Equal((DigestFrequency.Instant, true, 1, DigestRunStatus.Completed), (en[1].Frequency, en[1].Alert, en[1].Recipients, en[1].Status));
         Assert.Equal([DigestPeriod.Alert(published.Article!).RunId], trails["2026/ptc.fr.md"].Where(t => t.Alert).Select(t => t.RunId));
     }
+
+    [Fact]
+    public async Task TheTrailsReadRightAfterPublishingShowTheAlertItQueued()
+    {
+        await using var host = await StartAsync();
+        await AddInstantAsync(host, "instant@customs.example");
+        var desk = host.Get<ArticleDesk>();
+        Assert.Empty(await desk.TrailsAsync(Ct));
+
+        var published = await desk.PublishAsync(Draft("2026/ptc-244.en.md", "PTC opens its 244th session"), Ct);
+        var trails = await desk.TrailsAsync(Ct);
+
+        Assert.Equal([DigestPeriod.Alert(published.Article!).RunId], trails["2026/ptc-244.en.md"].Select(t => t.RunId));
+    }
 }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Notifications.Articles;
+using Notifications.Localization;
 using Notifications.Pipeline;
 using Notifications.Topics;
 using Scriban.Runtime;
@@ -68,7 +69,7 @@ public sealed class DeskPages(ConsoleGate gate, ConsoleRenderer renderer, Articl
         catch (ArticleFormException e)
         {
             var model = WriteModel(request, form, name, null, "desk.errors.field");
-            model["error_detail"] = e.Message;
+            model["error_detail"] = FormProblem(e, request.Language);
             model["invalid"] = e.Field;
             return renderer.Page(request, name is null ? "desk.write.title" : "desk.write.edit_title", "desk-write.html.sbn", model,
                 StatusCodes.Status422UnprocessableEntity);
@@ -253,6 +254,16 @@ public sealed class DeskPages(ConsoleGate gate, ConsoleRenderer renderer, Articl
         for (var n = 2; await index.GetAsync(candidate, ct) is not null; n++)
             candidate = $"{stem}-{n.ToString(CultureInfo.InvariantCulture)}{rest}";
         return candidate;
+    }
+
+    /// <summary>What is wrong with one field, in the editor's language (the exception's own message is English, for the CLI and logs).</summary>
+    private static string FormProblem(ArticleFormException e, string language)
+    {
+        var words = Translations.For(language);
+        if (e.Line is { } line)
+            return words["desk.errors.session_line"].Replace("{line}", line, StringComparison.Ordinal);
+        var label = words.TryGet($"desk.write.{e.Field}_label", out var text) ? text : e.Field;
+        return words["desk.errors.line_break"].Replace("{field}", label, StringComparison.Ordinal);
     }
 
     private static bool Empty(ArticleForm form) => form.Title.Length == 0 && form.Body.Trim().Length == 0;
