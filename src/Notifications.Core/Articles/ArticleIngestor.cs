@@ -27,6 +27,7 @@ public sealed record IngestResult(string BlobName, IngestOutcome Outcome, Indexe
 public sealed class ArticleIngestor(
     StorageResources storage,
     ArticleIndex index,
+    ArticlePublisher files,
     ArticleParser parser,
     ArticleRejectionNotifier notifier,
     IOptions<ArticleOptions> options,
@@ -43,7 +44,7 @@ public sealed class ArticleIngestor(
     private async Task<IngestResult> IngestOnceAsync(string blobName, CancellationToken ct)
     {
         await storage.EnsureCreatedAsync();
-        var content = await DownloadAsync(blobName, options.Value.MaxBytes + 1, ct);
+        var content = await files.ReadAsync(blobName, options.Value.MaxBytes, ct);
         if (content is null)
             return await WithdrawAsync(blobName, ct);
 
@@ -156,26 +157,6 @@ public sealed class ArticleIngestor(
         }
         logger.LogWarning("Article blob {BlobName} does not exist; nothing to ingest", blobName);
         return new IngestResult(blobName, IngestOutcome.Missing, null);
-    }
-
-    /// <summary>The blob's bytes, reading at most <paramref name="limit"/> of them; null when the blob does not exist.</summary>
-    private async Task<byte[]?> DownloadAsync(string blobName, int limit, CancellationToken ct)
-    {
-        try
-        {
-            var download = await storage.Articles.GetBlobClient(blobName).DownloadStreamingAsync(cancellationToken: ct);
-            await using var stream = download.Value.Content;
-            var buffer = new MemoryStream();
-            var chunk = new byte[81920];
-            int read;
-            while (buffer.Length < limit && (read = await stream.ReadAsync(chunk.AsMemory(0, (int)Math.Min(chunk.Length, limit - buffer.Length)), ct)) > 0)
-                buffer.Write(chunk, 0, read);
-            return buffer.ToArray();
-        }
-        catch (RequestFailedException e) when (e.ErrorCode == BlobErrorCode.BlobNotFound)
-        {
-            return null;
-        }
     }
 
     /// <summary>Writes the report next to a rejected file; removes a stale one when a rejected file was fixed.</summary>

@@ -4,7 +4,10 @@ using Notifications.Storage;
 
 namespace Notifications.Articles;
 
-/// <summary>What an editor does: put a file into the <c>articles</c> container, take it out, or open it to edit.</summary>
+/// <summary>
+/// The files of the <c>articles</c> container: what an editor does (put a file in, take it out, open it to edit), and the one
+/// bounded read that ingest, the desk and the article pages share.
+/// </summary>
 public sealed class ArticlePublisher(StorageResources storage)
 {
     public async Task PublishAsync(string blobName, Stream content, CancellationToken ct = default)

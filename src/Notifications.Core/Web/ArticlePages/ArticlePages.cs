@@ -25,7 +25,7 @@ namespace Notifications.Web;
 /// </summary>
 public sealed partial class ArticlePages(
     ArticleIndex index,
-    StorageResources storage,
+    ArticlePublisher files,
     IOptions<ArticleOptions> articleOptions,
     ArticleParser parser,
     HtmlArticleReader sanitizer,
@@ -40,8 +40,6 @@ public sealed partial class ArticlePages(
 
     /// <summary>The subscriber pages' policy, with images that the article carries inline (data: URLs; remote ones are never kept).</summary>
     public const string ContentSecurityPolicy = PageResults.ContentSecurityPolicy + "; img-src data:";
-
-    private readonly ArticleBlobReader _files = new(storage, articleOptions);
 
     /// <summary>GET/HEAD of <c>/api/articles/{*name}</c>.</summary>
     public async Task<IResult> ShowAsync(HttpRequest request, string name, CancellationToken ct = default)
@@ -67,7 +65,8 @@ public sealed partial class ArticlePages(
                 return NotFound(pageLang);
         }
 
-        var content = await _files.ReadAsync(name, ct);
+        // At most MaxBytes + 1 bytes: a file that grew past the limit is refused by the parser rather than cut.
+        var content = await files.ReadAsync(name, articleOptions.Value.MaxBytes, ct);
         if (content is null)
             return Withdrawn(pageLang);
         Article parsed;
@@ -90,7 +89,7 @@ public sealed partial class ArticlePages(
             ? (await index.ListAvailableAsync(DateTimeOffset.UnixEpoch, now.AddSeconds(1), ct, key))
                 .Where(t => t.BlobName != article.BlobName && t.AvailableAt <= now).ToList()
             : [];
-        return new ArticlePageResult(200, Render(article, parsed.BodyHtml, translations), LanguageOf(article), $"public, max-age={CacheSeconds}");
+        return Page(200, Render(article, parsed.BodyHtml, translations), LanguageOf(article), $"public, max-age={CacheSeconds}");
     }
 
     /// <summary>The page's HTML for an article and its body (the desk previews a draft with it); <paramref name="translations"/>
@@ -175,12 +174,24 @@ public sealed partial class ArticlePages(
         return int.MaxValue;
     }
 
+    /// <summary>
+    /// An article page with the subscriber pages' security headers (<see cref="PageResults"/>), a policy that also lets the
+    /// article's inline images show (<see cref="ContentSecurityPolicy"/>), and its cache lifetime.
+    /// </summary>
+    private static HtmlResult Page(int status, string html, string lang, string cacheControl)
+        => new(status, html, lang, headers =>
+        {
+            PageResults.ApplySecurityHeaders(headers);
+            headers.ContentSecurityPolicy = ContentSecurityPolicy;
+            headers.CacheControl = cacheControl;
+        });
+
     private IResult NotFound(string lang) => Message(404, lang, "error", "article_page.not_found_title", "article_page.not_found_text");
 
     private IResult Withdrawn(string lang) => Message(410, lang, "warning", "article_page.withdrawn_title", "article_page.withdrawn_text");
 
     /// <summary>A page with a heading and one paragraph (the subscriber pages' message), never cached.</summary>
-    private ArticlePageResult Message(int status, string lang, string kind, string titleKey, string textKey)
+    private HtmlResult Message(int status, string lang, string kind, string titleKey, string textKey)
     {
         var words = Translations.For(lang);
         var body = templates.RenderHtml("page-message.html.sbn", new ScriptObject
@@ -192,6 +203,6 @@ public sealed partial class ArticlePages(
             ["link_href"] = "",
             ["link_text"] = "",
         });
-        return new ArticlePageResult(status, Layout(lang, words[titleKey], body, ""), lang, "no-store");
+        return Page(status, Layout(lang, words[titleKey], body, ""), lang, "no-store");
     }
 }

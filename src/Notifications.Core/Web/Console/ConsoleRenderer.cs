@@ -52,7 +52,7 @@ public sealed class ConsoleRenderer(TemplateSet templates, IOptions<SenderOption
             ["sign_in_url"] = "",
         });
 
-    private HtmlConsolePage Render(HttpRequest request, ConsoleUser? user, string language, string token, int status, string titleKey,
+    private HtmlResult Render(HttpRequest request, ConsoleUser? user, string language, string token, int status, string titleKey,
         string template, ScriptObject model)
     {
         var translation = Translations.For(language);
@@ -75,7 +75,7 @@ public sealed class ConsoleRenderer(TemplateSet templates, IOptions<SenderOption
             ["return_to"] = ConsolePages.LocalReturnPath((request.Path.Value ?? "") + request.QueryString.Value),
             ["body"] = new RawHtml(body),
         });
-        return new HtmlConsolePage(status, html, language);
+        return new HtmlResult(status, html, language, ApplySecurityHeaders);
     }
 
     /// <summary>The console's headers on any answer.</summary>
@@ -86,22 +86,6 @@ public sealed class ConsoleRenderer(TemplateSet templates, IOptions<SenderOption
         headers.XFrameOptions = "DENY";
         headers["Referrer-Policy"] = "no-referrer";
         headers.CacheControl = "no-store";
-    }
-
-    private sealed class HtmlConsolePage(int status, string html, string lang) : IResult
-    {
-        public async Task ExecuteAsync(HttpContext context)
-        {
-            var response = context.Response;
-            response.StatusCode = status;
-            ApplySecurityHeaders(response.Headers);
-            response.ContentType = "text/html; charset=utf-8";
-            response.Headers.ContentLanguage = lang;
-            var bytes = Encoding.UTF8.GetBytes(html);
-            response.ContentLength = bytes.Length;
-            if (!HttpMethods.IsHead(context.Request.Method))
-                await response.Body.WriteAsync(bytes, context.RequestAborted);
-        }
     }
 
     private sealed class SecuredRedirect(string location) : IResult

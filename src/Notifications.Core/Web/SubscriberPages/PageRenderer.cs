@@ -28,7 +28,7 @@ internal sealed class PageRenderer(TemplateSet templates, IOptions<SenderOptions
             ["body"] = new RawHtml(body),
             ["t"] = t,
         });
-        return new HtmlPage(status, html, lang);
+        return new HtmlResult(status, html, lang, PageResults.ApplySecurityHeaders);
     }
 
     /// <summary>A page with a heading and paragraphs (<paramref name="kind"/>: notice, warning or error), and a link when given.</summary>

@@ -36,20 +36,3 @@ public static class PageResults
         }
     }
 }
-
-/// <summary>A rendered page: UTF-8 HTML in <paramref name="lang"/>, with the pages' headers and its length; no body for HEAD.</summary>
-internal sealed class HtmlPage(int status, string html, string lang) : IResult
-{
-    public async Task ExecuteAsync(HttpContext context)
-    {
-        var response = context.Response;
-        response.StatusCode = status;
-        PageResults.ApplySecurityHeaders(response.Headers);
-        response.ContentType = "text/html; charset=utf-8";
-        response.Headers.ContentLanguage = lang;
-        var bytes = Encoding.UTF8.GetBytes(html);
-        response.ContentLength = bytes.Length;
-        if (!HttpMethods.IsHead(context.Request.Method))
-            await response.Body.WriteAsync(bytes, context.RequestAborted);
-    }
-}

@@ -4,19 +4,17 @@ using Microsoft.AspNetCore.Http;
 namespace Notifications.Web;
 
 /// <summary>
-/// An article page: UTF-8 HTML with the subscriber pages' security headers (<see cref="PageResults"/>), a policy that also lets
-/// the article's inline images show (<see cref="ArticlePages.ContentSecurityPolicy"/>), its language, its length and its cache
-/// lifetime; no body for HEAD.
+/// A rendered page, as every server-rendered adapter answers (subscriber pages, console, article pages): UTF-8 HTML with its
+/// status, language and length, and the headers its adapter sets (<paramref name="headers"/>: security policy, caching); no body
+/// for HEAD.
 /// </summary>
-internal sealed class ArticlePageResult(int status, string html, string lang, string cacheControl) : IResult
+internal sealed class HtmlResult(int status, string html, string lang, Action<IHeaderDictionary> headers) : IResult
 {
     public async Task ExecuteAsync(HttpContext context)
     {
         var response = context.Response;
         response.StatusCode = status;
-        PageResults.ApplySecurityHeaders(response.Headers);
-        response.Headers.ContentSecurityPolicy = ArticlePages.ContentSecurityPolicy;
-        response.Headers.CacheControl = cacheControl;
+        headers(response.Headers);
         response.ContentType = "text/html; charset=utf-8";
         response.Headers.ContentLanguage = lang;
         var bytes = Encoding.UTF8.GetBytes(html);
