@@ -150,6 +150,21 @@ public sealed partial class ConsoleFoundationTests(AzuriteFixture azurite)
         Assert.Contains("Signed in as ops@secretariat.example", html, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task TheMissingRoleIsNamedInTheUsersLanguageWithItsNameInTheDirectory()
+    {
+        await using var app = await StartConsoleAsync(platformAuthentication: true);
+        using var http = Client(app);
+
+        using var russian = await http.SendAsync(Get("/api/console/maintenance?lang=ru", Editor), Ct);
+        using var french = await http.SendAsync(Get("/api/console/maintenance?lang=fr", Editor), Ct);
+
+        Assert.Equal(HttpStatusCode.Forbidden, russian.StatusCode);
+        var refusal = WebUtility.HtmlDecode(await russian.Content.ReadAsStringAsync(Ct));
+        Assert.Contains("нет роли «Администратор» (Admin)", refusal, StringComparison.Ordinal);
+        Assert.Contains("rôle «\u00a0Administrateur\u00a0» (Admin)", WebUtility.HtmlDecode(await french.Content.ReadAsStringAsync(Ct)), StringComparison.Ordinal);
+    }
+
     // --- The maintenance page and anti-forgery tokens ---
 
     [Fact]

@@ -85,7 +85,8 @@ public sealed partial class ArticleChecks(TimeProvider time, IOptions<ArticleOpt
         if (article.Topics.Count <= max) return null;
         var topics = string.Join(", ", article.Topics);
         return Warning(ArticleWarningCodes.ManyTopics,
-            $"The article has {article.Topics.Count} topics ({topics}); with more than {max} it reaches almost every subscriber.",
+            $"The article has {article.Topics.Count} topics ({ArticleWarningText.Names("topics", topics, "en")}); with more than {max} it reaches " +
+                "almost every subscriber.",
             $"Keep only the topics the article is really about (at most {max}) in the front matter, e.g. 'topics: [e-commerce, data model]'.",
             ("count", Number(article.Topics.Count)), ("topics", topics), ("max", Number(max)));
     }
@@ -124,7 +125,8 @@ public sealed partial class ArticleChecks(TimeProvider time, IOptions<ArticleOpt
         if (missing.Count == 0) return null;
         var languages = string.Join(", ", missing);
         return Warning(ArticleWarningCodes.MissingTranslations,
-            $"No translation in a language subscribers read ({languages}): they will get this article in {article.Language}.",
+            $"No translation in a language subscribers read ({ArticleWarningText.Names("languages", languages, "en")}): they will get this " +
+                $"article in {ArticleWarningText.Names("language", article.Language, "en")}.",
             "Publish a translation with the same 'slug' (or 'translation_of') and its own 'language:', or leave it: they get this version, " +
                 "marked with its language.",
             ("languages", languages), ("language", article.Language));

@@ -28,7 +28,25 @@ public static partial class ArticleWarningText
         if (!t.TryGet(prefix + messageKey, out var message) || !t.TryGet(prefix + "hint", out var hint)
             || !Fillable(message, warning.Args) || !Fillable(hint, warning.Args))
             return (warning.Message, warning.Hint);
-        return (Fill(message, warning.Args), Fill(hint, warning.Args));
+        return (Fill(message, warning.Args, t.Language), Fill(hint, warning.Args, t.Language));
+    }
+
+    /// <summary>
+    /// A value as the reader reads it: the topics (<c>topics</c>: keys, comma-separated) by their names, and the languages
+    /// (<c>languages</c>, <c>language</c>: codes) by their names in <paramref name="language"/>; any other value as it is.
+    /// </summary>
+    public static string Names(string name, string value, string language)
+    {
+        var prefix = name switch
+        {
+            "topics" => "topics.",
+            "languages" or "language" => "language_names.",
+            _ => null,
+        };
+        if (prefix is null) return value;
+        var t = Translations.For(language);
+        return string.Join(", ", value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(v => t.TryGet(prefix + v, out var named) ? named : v));
     }
 
     /// <summary>True when every language has a message and a hint for <paramref name="code"/>.</summary>
@@ -41,8 +59,10 @@ public static partial class ArticleWarningText
         => Placeholder().Matches(text).All(m => args is not null && args.ContainsKey(m.Groups[1].Value));
 
     /// <summary>In one pass, so a value that looks like a placeholder (a topic typed as "{max}") stays as it is.</summary>
-    private static string Fill(string text, IReadOnlyDictionary<string, string>? args)
-        => args is null ? text : Placeholder().Replace(text, m => args.TryGetValue(m.Groups[1].Value, out var value) ? value : m.Value);
+    private static string Fill(string text, IReadOnlyDictionary<string, string>? args, string language)
+        => args is null
+            ? text
+            : Placeholder().Replace(text, m => args.TryGetValue(m.Groups[1].Value, out var value) ? Names(m.Groups[1].Value, value, language) : m.Value);
 
     [GeneratedRegex(@"\{([a-z_]+)\}")]
     private static partial Regex Placeholder();

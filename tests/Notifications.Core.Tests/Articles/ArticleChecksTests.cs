@@ -163,9 +163,9 @@ public sealed class ArticleChecksTests
     public void ATranslationGroupMissingALanguageSubscribersReadIsAWarningNamingTheLanguages()
     {
         var w = Single(Good, ArticleWarningCodes.MissingTranslations, new ArticleCheckFacts(["fr", "en", "ru"], ["en"]));
-        Assert.Equal("No translation in a language subscribers read (ru, fr): they will get this article in en.", w.Message);
+        Assert.Equal("No translation in a language subscribers read (Russian, French): they will get this article in English.", w.Message);
         Assert.Equal("ru, fr", w.Args!["languages"]);
-        Assert.Contains("fr", Single(Good, ArticleWarningCodes.MissingTranslations, new ArticleCheckFacts(["en", "ru", "fr"], ["en", "ru"])).Message);
+        Assert.Contains("(French)", Single(Good, ArticleWarningCodes.MissingTranslations, new ArticleCheckFacts(["en", "ru", "fr"], ["en", "ru"])).Message);
         None(Good, ArticleWarningCodes.MissingTranslations, new ArticleCheckFacts(["en", "ru"], ["en", "ru", "fr"]));
         // The article's own language counts even when the index does not know the group yet.
         None(Good, ArticleWarningCodes.MissingTranslations, new ArticleCheckFacts(["en"], []));

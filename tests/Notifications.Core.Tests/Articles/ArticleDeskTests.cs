@@ -90,7 +90,7 @@ public sealed class ArticleDeskTests(AzuriteFixture azurite)
         var check = await desk.CheckAsync(Draft("2026/ptc-243.en.md", "PTC closes its 243rd session"), Ct);
 
         var missing = Assert.Single(check.Warnings, w => w.Code == "missing-translations");
-        Assert.Contains("(ru)", missing.Message);
+        Assert.Contains("(Russian)", missing.Message);
     }
 
     [Fact]

@@ -139,4 +139,19 @@ public sealed partial class ArticleWarningTextTests
 
     [GeneratedRegex(@"\{[a-z_]+\}")]
     private static partial Regex Placeholder();
+
+    [Fact]
+    public void TopicsAndLanguagesAreNamedInTheReadersLanguage()
+    {
+        var topics = new ArticleWarning(ArticleWarningCodes.ManyTopics, "", null, "",
+            new Dictionary<string, string> { ["count"] = "4", ["topics"] = "data model, e-commerce, green customs, disaster relief", ["max"] = "3" });
+        var languages = new ArticleWarning(ArticleWarningCodes.MissingTranslations, "", null, "",
+            new Dictionary<string, string> { ["languages"] = "ru, fr", ["language"] = "en" });
+
+        Assert.Contains("Модель данных, Электронная торговля, Зелёная таможня", ArticleWarningText.For(topics, "ru").Message, StringComparison.Ordinal);
+        Assert.Contains("(русский, французский)", ArticleWarningText.For(languages, "ru").Message, StringComparison.Ordinal);
+        Assert.Contains("«английский»", ArticleWarningText.For(languages, "ru").Message, StringComparison.Ordinal);
+        Assert.Contains("(russe, français)", ArticleWarningText.For(languages, "fr").Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("data model", ArticleWarningText.For(topics, "fr").Message, StringComparison.Ordinal);
+    }
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
+using Notifications.Localization;
 
 namespace Notifications.Web;
 
@@ -38,7 +39,8 @@ public sealed class ConsoleGate(IConfiguration configuration, ConsoleAntiForgery
         if (ConsolePrincipal.Read(request, PlatformAuthentication) is not { } user)
             return (null, renderer.SignInRequired(request, language, PlatformAuthentication));
         if (!user.Has(role))
-            return (null, renderer.Refused(request, user, language, StatusCodes.Status403Forbidden, "console.refused.role", role.ToString()));
+            return (null, renderer.Refused(request, user, language, StatusCodes.Status403Forbidden, "console.refused.role",
+                Translations.For(language)[$"console.roles.{role}"]));
         IFormCollection? form = null;
         if (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method))
         {
