@@ -41,6 +41,22 @@ public sealed class FunctionsMetadataTests
         { "ConsoleLanguage", "console/language", "post", "Anonymous" },
         { "ConsoleStatic", "console/static/{file}", "get", "Anonymous" },
         { "ConsoleMaintenance", "console/maintenance", "get,post", "Anonymous" },
+        { "ConsoleDashboard", "console/dashboard", "get", "Anonymous" },
+        { "ConsoleSubscribers", "console/subscribers", "get", "Anonymous" },
+        { "ConsoleSegmentExport", "console/subscribers/export", "get", "Anonymous" },
+        { "ConsoleSubscriber", "console/subscribers/{id}", "get,post", "Anonymous" },
+        { "SendManageLink", "manage/subscribers/{id}/manage-link", "post", "Function" },
+        { "ChangeSubscriberAddress", "manage/subscribers/{id}/address", "post", "Function" },
+        { "ConfirmAddress", "address", "get,post", "Anonymous" },
+        { "ConsoleImport", "console/import", "get,post", "Anonymous" },
+        { "ConsoleImportResult", "console/import/result", "get", "Anonymous" },
+        { "ConsoleMembers", "console/members", "get,post", "Anonymous" },
+        { "ConsoleRuns", "console/runs", "get,post", "Anonymous" },
+        { "ConsoleRun", "console/runs/{run}", "get,post", "Anonymous" },
+        { "ConsoleRunDigest", "console/runs/{run}/digest/{variant}", "get", "Anonymous" },
+        { "ConsoleTemplates", "console/templates", "get", "Anonymous" },
+        { "ConsoleTemplate", "console/templates/{name}", "get,post", "Anonymous" },
+        { "ConsoleTemplatePreview", "console/templates/{name}/preview", "get", "Anonymous" },
     };
 
     [Fact]

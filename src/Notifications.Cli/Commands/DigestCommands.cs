@@ -10,7 +10,7 @@ using Notifications.Web;
 
 namespace Notifications.Cli.Commands;
 
-public static class DigestCommands
+public static partial class DigestCommands
 {
     public static Command Create(CliContext cli)
     {

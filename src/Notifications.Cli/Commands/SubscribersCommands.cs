@@ -14,7 +14,7 @@ namespace Notifications.Cli.Commands;
 /// A subscriber is named by address or by id (the 32 hex characters of a keyed hash of the address, <see cref="SubscriberIds"/>).
 /// Changes are audited as "cli:" + the user name.
 /// </summary>
-public static class SubscribersCommands
+public static partial class SubscribersCommands
 {
     private static string Actor => "cli:" + Environment.UserName;
 

@@ -124,6 +124,13 @@ public sealed class DeliveryOptions
     /// decides with <c>notify digest resume &lt;run&gt; --resend-uncertain</c>.
     /// </summary>
     public bool ResendUncertainAfterQuietPeriod { get; set; }
+
+    /// <summary>
+    /// Whether SendGrid tracks opens (a pixel) and clicks (rewritten links) for this deployment. Off by default: readers are officials
+    /// of member administrations, and tracking is personal data (docs/admins.md, "Tracking, honestly"). When off, the console and the
+    /// CLI show "not tracked" instead of zero opens and clicks.
+    /// </summary>
+    public bool TrackOpensAndClicks { get; set; }
 }
 
 /// <summary>The SendGrid client's settings (section <c>SendGrid</c>).</summary>

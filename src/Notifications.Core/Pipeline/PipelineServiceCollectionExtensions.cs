@@ -20,6 +20,7 @@ public static class PipelineServiceCollectionExtensions
         services.AddSingleton<BatchDue>();
         services.AddSingleton<ConfirmationRequested>();
         services.AddSingleton<DayPassed>();
+        services.AddSingleton<RunArchive>();
         return services;
     }
 }

@@ -12,6 +12,13 @@ public sealed record Consent(string Source, DateTimeOffset GivenAt, DateTimeOffs
 /// <param name="TimeZone">IANA time zone id, e.g. Asia/Tashkent.</param>
 /// <param name="ConfirmationSentAt">When the last confirmation email (double opt-in) went out; limits resends across restarts.</param>
 /// <param name="DeliveryHour">Their own local hour (0–23) for digests; null: Schedule:DeliveryHour.</param>
+/// <param name="ChosenBySubscriber">
+/// The preferences the subscriber set themselves on the preferences page (<see cref="SubscriberFields"/>: frequency, topics,
+/// language, time_zone, delivery_hour). An import does not overwrite them unless the admin says so.
+/// </param>
+/// <param name="StatusReason">Why the status is what it is, e.g. the bounce's SMTP reason ("550 5.1.1 …"); empty when not known.</param>
+/// <param name="StatusChangedAt">When the status last changed (set by <see cref="SubscriberStore.UpdateAsync"/>); null: since creation.</param>
+/// <param name="Member">The key of the member administration (<see cref="MemberOptions"/>) the subscriber is linked to; empty: none.</param>
 public sealed record Subscriber(
     string Id,
     string Email,
@@ -27,9 +34,16 @@ public sealed record Subscriber(
     string TimeZone = "UTC",
     Consent? Consent = null,
     DateTimeOffset? ConfirmationSentAt = null,
-    int? DeliveryHour = null)
+    int? DeliveryHour = null,
+    IReadOnlyList<string>? ChosenBySubscriber = null,
+    string StatusReason = "",
+    DateTimeOffset? StatusChangedAt = null,
+    string Member = "")
 {
     public IReadOnlyList<string> TopicList => Topics ?? [];
+
+    /// <summary>The fields of <see cref="ChosenBySubscriber"/>, never null.</summary>
+    public IReadOnlyList<string> ChosenFields => ChosenBySubscriber ?? [];
 
     /// <summary>
     /// This record with each given (already validated) value in place; a null leaves the field as it is. The delivery hour, whose
@@ -51,6 +65,18 @@ public sealed record Subscriber(
             Status = status ?? Status,
             DeliveryHour = deliveryHour is { } hour ? hour.Value : DeliveryHour,
         };
+}
+
+/// <summary>The preference fields a subscriber can choose themselves (<see cref="Subscriber.ChosenBySubscriber"/>), named as CSV columns.</summary>
+public static class SubscriberFields
+{
+    public const string Frequency = "frequency";
+    public const string Topics = "topics";
+    public const string Language = "language";
+    public const string TimeZone = "time_zone";
+    public const string DeliveryHour = "delivery_hour";
+
+    public static readonly IReadOnlyList<string> SelfChosen = [Frequency, Topics, Language, TimeZone, DeliveryHour];
 }
 
 /// <summary>

@@ -152,6 +152,13 @@ public sealed class SubscriberStore(StorageResources storage, SubscriberRules ru
             };
             if (after == current.Subscriber) return (current.Subscriber, after);
             after = after with { UpdatedAt = time.GetUtcNow() };
+            if (after.Status != current.Subscriber.Status)
+                after = after with
+                {
+                    StatusChangedAt = after.UpdatedAt,
+                    // A reason belongs to the status it explains: a change that does not give a new one clears it.
+                    StatusReason = after.StatusReason == current.Subscriber.StatusReason ? "" : after.StatusReason,
+                };
             if (after.Status != SubscriberStatus.Active)
                 await LogChangesAsync([after.Id], ct);
             try
@@ -347,6 +354,10 @@ public sealed class SubscriberStore(StorageResources storage, SubscriberRules ru
         ["ConfirmationSentAt"] = s.ConfirmationSentAt,
         // Null (the default hour) leaves the row without the property, so an update (a replace) removes a stored hour.
         ["DeliveryHour"] = s.DeliveryHour,
+        ["ChosenBySubscriber"] = s.ChosenFields.Count > 0 ? string.Join(',', s.ChosenFields) : null,
+        ["StatusReason"] = s.StatusReason.Length > 0 ? s.StatusReason : null,
+        ["StatusChangedAt"] = s.StatusChangedAt,
+        ["Member"] = s.Member.Length > 0 ? s.Member : null,
     };
 
     private static Subscriber FromEntity(TableEntity e) => new(
@@ -366,5 +377,9 @@ public sealed class SubscriberStore(StorageResources storage, SubscriberRules ru
             ? new Consent(source, e.GetDateTimeOffset("ConsentAt") ?? default, e.GetDateTimeOffset("ConfirmedAt"))
             : null,
         e.GetDateTimeOffset("ConfirmationSentAt"),
-        e.GetInt32("DeliveryHour"));
+        e.GetInt32("DeliveryHour"),
+        e.GetString("ChosenBySubscriber") is { Length: > 0 } chosen ? chosen.Split(',', StringSplitOptions.RemoveEmptyEntries) : null,
+        e.GetString("StatusReason") ?? "",
+        e.GetDateTimeOffset("StatusChangedAt"),
+        e.GetString("Member") ?? "");
 }

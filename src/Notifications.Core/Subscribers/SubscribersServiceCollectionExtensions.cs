@@ -20,6 +20,7 @@ public static class SubscribersServiceCollectionExtensions
         services.AddSingleton<SubscriberIds>();
         services.AddSingleton<IRecipientIds>(sp => sp.GetRequiredService<SubscriberIds>());
         services.AddSingleton<SubscriberStore>();
+        services.AddSingleton<SubscriberSearchIndex>();
         services.AddSingleton<SubscriberAudit>();
         // What Delivery asks of subscribers, through Mail's interfaces (Delivery never names Subscribers).
         services.AddSingleton<IRecipientHistory>(sp => sp.GetRequiredService<SubscriberAudit>());

@@ -31,6 +31,16 @@ public static class WebServiceCollectionExtensions
         services.AddSingleton<MaintenancePage>();
         services.AddSingleton<DeskPages>();
         services.AddSingleton<ArticlePages>();
+        // The console for admins (issue 16): one folder per screen.
+        services.AddSingleton<DashboardPage>();
+        services.AddSingleton<SubscriberSearchPage>();
+        services.AddSingleton<SubscriberProfilePage>();
+        services.AddSingleton<AddressChangePage>();
+        services.AddSingleton<SubscriberActionsApi>();
+        services.AddSingleton<ImportPage>();
+        services.AddSingleton<MembersPage>();
+        services.AddSingleton<RunsPage>();
+        services.AddSingleton<TemplatesPage>();
         return services;
     }
 }
