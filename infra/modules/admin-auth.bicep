@@ -40,6 +40,8 @@ resource authSettings 'Microsoft.Web/sites/config@2025-03-01' = {
         '/api/confirm'
         '/api/unsubscribe'
         '/api/preferences'
+        // Where a subscriber's new address confirms an address change an admin started (signed link).
+        '/api/address'
         // The digest web view: /api/digests/{run}/{variant}.
         '/api/digests/*'
         // The public article pages: /api/articles/{*name}.
