@@ -45,21 +45,3 @@ public sealed record SubscriberQuery(
 /// <summary>One page of a search, and how many match in all (the segment's live count).</summary>
 public sealed record SubscriberSearchResult(int Total, IReadOnlyList<SubscriberCard> Items);
 
-/// <summary>
-/// The subscriber search index (issue 16; design in docs/architecture.md, figures in docs/benchmarks.md): search as you type over
-/// 100k subscribers without a table scan per keystroke.
-/// </summary>
-public sealed class SubscriberSearchIndex
-{
-    /// <summary>One page of the subscribers that match, sorted, and the total that match.</summary>
-    public Task<SubscriberSearchResult> SearchAsync(SubscriberQuery query, CancellationToken ct = default)
-        => throw new NotImplementedException("search helper");
-
-    /// <summary>Every subscriber's card (for counts and charts: the dashboard, coverage, the segment export's ids).</summary>
-    public Task<IReadOnlyList<SubscriberCard>> AllAsync(CancellationToken ct = default)
-        => throw new NotImplementedException("search helper");
-
-    /// <summary>Builds the index again from the subscribers table (<c>notify subscribers reindex</c>); returns the number of cards.</summary>
-    public Task<int> RebuildAsync(CancellationToken ct = default)
-        => throw new NotImplementedException("search helper");
-}
