@@ -70,6 +70,7 @@ internal sealed class SubscriberIndexState
     {
         var order = Sorted(query.Sort);
         var needle = SubscriberSearchText.Fold(query.Text?.Trim());
+        var organization = SubscriberSearchText.Fold(query.Organization?.Trim());
         var language = query.Language is { Length: > 0 } l ? l.Trim() : null;
         var country = query.Country is { Length: > 0 } c ? c.Trim() : null;
         var member = query.Member is { Length: > 0 } m ? m.Trim() : null;
@@ -88,6 +89,7 @@ internal sealed class SubscriberIndexState
             if (member is not null && !string.Equals(card.Member, member, StringComparison.OrdinalIgnoreCase)) continue;
             if (topic is not null && card.Topics.Count > 0 && !card.Topics.Contains(topic)) continue;
             if (needle.Length > 0 && !x.Text.Contains(needle, StringComparison.Ordinal)) continue;
+            if (organization.Length > 0 && !x.Organization.Contains(organization, StringComparison.Ordinal)) continue;
             if (total >= skip && items.Count < take) items.Add(card);
             total++;
         }

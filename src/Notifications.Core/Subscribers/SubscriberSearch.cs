@@ -27,7 +27,8 @@ public enum SubscriberSort { Name, Email, Organization, Country, Status, Created
 /// A search: <paramref name="Text"/> matches a substring of the address, name or organisation, ignoring case and accents ("uzbek"
 /// finds "Uzbekistan"; "hmrc" finds "HMRC"; "evenu" finds "Revenue"); every other part is a filter as in
 /// <see cref="SubscriberFilter"/> (a topic matches subscribers who chose it or chose no topic). <paramref name="Member"/> is a member
-/// administration's key (<see cref="MemberOptions"/>).
+/// administration's key (<see cref="MemberOptions"/>). <paramref name="Organization"/> matches a substring of the organisation only, in
+/// the same way as the text.
 /// </summary>
 public sealed record SubscriberQuery(
     string? Text = null,
@@ -40,7 +41,8 @@ public sealed record SubscriberQuery(
     SubscriberSort Sort = SubscriberSort.Name,
     bool Descending = false,
     int Skip = 0,
-    int Take = 50);
+    int Take = 50,
+    string? Organization = null);
 
 /// <summary>One page of a search, and how many match in all (the segment's live count).</summary>
 public sealed record SubscriberSearchResult(int Total, IReadOnlyList<SubscriberCard> Items);
