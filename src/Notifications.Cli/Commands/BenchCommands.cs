@@ -45,6 +45,7 @@ public static class BenchCommands
         }, commandSettings: OwnStorage(prefix), startStorage: true));
         bench.Subcommands.Add(ingest);
         bench.Subcommands.Add(Fanout(cli));
+        bench.Subcommands.Add(SearchBenchCommand.Create(cli, OwnStorage("bench" + Guid.NewGuid().ToString("N")[..8])));
         return bench;
     }
 
