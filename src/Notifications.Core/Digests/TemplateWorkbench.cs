@@ -257,8 +257,9 @@ public sealed partial class TemplateWorkbench(
     private static string Normalize(string text)
         => (text.Length > 0 && text[0] == '\uFEFF' ? text[1..] : text).Replace("\r\n", "\n", StringComparison.Ordinal);
 
+    /// <summary>The same ETag, quoted (as response headers give it) or not (as blob listings give it).</summary>
     private static bool Same(ETag? current, string? expected)
-        => current is { } etag ? etag.ToString() == expected : string.IsNullOrEmpty(expected);
+        => current is { } etag ? etag.ToString().Trim('"') == expected?.Trim('"') : string.IsNullOrEmpty(expected);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Template override {Template} saved ({Bytes} bytes); the version it replaced is kept")]
     private partial void LogSaved(string template, int bytes);

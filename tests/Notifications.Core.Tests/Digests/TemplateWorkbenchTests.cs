@@ -100,12 +100,16 @@ public sealed class TemplateWorkbenchTests(AzuriteFixture azurite)
         var first = await workbench.SaveAsync(Footer, FooterSaying("First footer"), null, "a", Ct);
         Assert.True((await workbench.SaveAsync(Footer, FooterSaying("Their footer"), first.ETag, "b", Ct)).Done);
 
+        var opened = await workbench.OpenAsync(Footer, Ct);
+        Assert.True((await workbench.SaveAsync(Footer, FooterSaying("Their footer again"), opened!.Entry.ETag, "b", Ct)).Done,
+            "The ETag the opened template carries (from the listing) did not allow a save.");
+
         var stale = await workbench.SaveAsync(Footer, FooterSaying("My footer"), first.ETag, "a", Ct);
         var blind = await workbench.SaveAsync(Footer, FooterSaying("My footer"), null, "a", Ct);
 
         Assert.Equal((false, true), (stale.Done, stale.Conflict));
         Assert.Equal((false, true), (blind.Done, blind.Conflict));
-        Assert.Contains("Their footer", await StoredAsync(host, Footer));
+        Assert.Contains("Their footer again", await StoredAsync(host, Footer));
     }
 
     [Fact]
