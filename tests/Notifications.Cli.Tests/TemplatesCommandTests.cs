@@ -73,7 +73,8 @@ public sealed class TemplatesCommandTests(AzuriteFixture azurite) : IDisposable
 
         var removed = await CliRun.RunAsync(settings, "templates", "remove", "digest-footer.html.sbn", "--yes");
         Assert.True(removed.ExitCode == 0, removed.ToString());
-        Assert.Contains("{{ t.unsubscribe }}", (await CliRun.RunAsync(settings, "templates", "show", "digest-footer.html.sbn")).Output, StringComparison.Ordinal);
+        Assert.Contains("{{ t.unsubscribe }}", (await CliRun.RunAsync(settings, "templates", "show", "digest-footer.html.sbn")).Output,
+            StringComparison.Ordinal);
         // The removed override is the newest kept version.
         using var after = JsonDocument.Parse((await CliRun.RunAsync(settings, "templates", "history", "digest-footer.html.sbn", "--json")).Output);
         var newest = after.RootElement[0].GetProperty("id").GetString()!;
