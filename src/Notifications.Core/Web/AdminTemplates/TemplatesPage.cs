@@ -27,8 +27,11 @@ public sealed partial class TemplatesPage(
     TimeProvider time,
     ILogger<TemplatesPage> logger)
 {
-    /// <summary>The cap of a template form: the largest override (<see cref="DigestTemplateOverrides.MaxTemplateBytes"/>) with room to spare.</summary>
-    public const int FormMaxBytes = DigestTemplateOverrides.MaxTemplateBytes * 2 + 16 * 1024;
+    /// <summary>
+    /// The cap of a template form: the largest override (<see cref="DigestTemplateOverrides.MaxTemplateBytes"/>) URL-encoded (up to three
+    /// characters a byte: Cyrillic text is all %XX) with room for the other fields; a larger text is refused by the checks, with a message.
+    /// </summary>
+    public const int FormMaxBytes = DigestTemplateOverrides.MaxTemplateBytes * 3 + 16 * 1024;
 
     /// <summary>The preview's own headers: it may be framed by the console (same origin) only, and runs no script.</summary>
     public const string PreviewPolicy =
