@@ -272,6 +272,8 @@ public sealed partial class DigestTemplateOverrides : ITemplateSource
         {
             await foreach (var blob in _storage.Templates.GetBlobsAsync(new GetBlobsOptions(), ct))
             {
+                if (blob.Name.StartsWith(TemplateHistory.Prefix, StringComparison.Ordinal))
+                    continue; // earlier versions (TemplateHistory), never overrides
                 if (blob.Name.EndsWith(ReportSuffix, StringComparison.Ordinal))
                     reports.Add(blob.Name);
                 else if (blob.Name.EndsWith(".sbn", StringComparison.Ordinal))

@@ -20,6 +20,8 @@ public static class DigestsServiceCollectionExtensions
         services.AddSingleton<DigestTemplateOverrides>();
         services.AddSingleton<ITemplateSource>(sp => sp.GetRequiredService<DigestTemplateOverrides>());
         services.AddHostedService<DigestTemplateRefresher>();
+        services.AddSingleton<TemplateHistory>();
+        services.AddSingleton<TemplateWorkbench>();
         services.AddSingleton<DigestArchive>();
         services.AddSingleton<DigestRunStore>();
         services.AddSingleton<DigestPlanner>();

@@ -5,7 +5,8 @@ using Notifications.Web;
 namespace Notifications.Functions.Web;
 
 /// <summary>
-/// The template editor. Anonymous to the Functions host: App Service authentication stands in front and the page checks the Admin role (<see cref="ConsoleGate"/>).
+/// The template editor. Anonymous to the Functions host: App Service authentication stands in front and the page checks the Admin role
+/// (<see cref="ConsoleGate"/>).
 /// </summary>
 public sealed class AdminTemplates(TemplatesPage page)
 {
