@@ -44,6 +44,7 @@ public sealed class StorageResources
         RejectedArticles = blobs.GetBlobContainerClient(o.RejectedArticlesContainer);
         Digests = blobs.GetBlobContainerClient(o.DigestsContainer);
         Templates = blobs.GetBlobContainerClient(o.TemplatesContainer);
+        Imports = blobs.GetBlobContainerClient(o.ImportsContainer);
         ArticleIndex = tables.GetTableClient(o.ArticleIndexTable);
         Subscribers = tables.GetTableClient(o.SubscribersTable);
         DigestRuns = tables.GetTableClient(o.DigestRunsTable);
@@ -71,6 +72,8 @@ public sealed class StorageResources
     public BlobContainerClient Digests { get; }
     /// <summary>Template overrides uploaded by admins, and the reports on those that were rejected.</summary>
     public BlobContainerClient Templates { get; }
+    /// <summary>Import files between the console's preview and apply, and import results (<see cref="Subscribers.ImportUploads"/>).</summary>
+    public BlobContainerClient Imports { get; }
     public TableClient ArticleIndex { get; }
     public TableClient Subscribers { get; }
     public TableClient DigestRuns { get; }
@@ -109,6 +112,7 @@ public sealed class StorageResources
             RejectedArticles.DeleteIfExistsAsync(),
             Digests.DeleteIfExistsAsync(),
             Templates.DeleteIfExistsAsync(),
+            Imports.DeleteIfExistsAsync(),
             ArticleIndex.DeleteAsync(),
             Subscribers.DeleteAsync(),
             DigestRuns.DeleteAsync(),
@@ -133,6 +137,7 @@ public sealed class StorageResources
             RejectedArticles.CreateIfNotExistsAsync(),
             Digests.CreateIfNotExistsAsync(),
             Templates.CreateIfNotExistsAsync(),
+            Imports.CreateIfNotExistsAsync(),
             ArticleIndex.CreateIfNotExistsAsync(),
             Subscribers.CreateIfNotExistsAsync(),
             DigestRuns.CreateIfNotExistsAsync(),
