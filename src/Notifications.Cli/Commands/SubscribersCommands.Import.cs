@@ -14,7 +14,10 @@ public static partial class SubscribersCommands
             Description = "A CSV file (UTF-8, header row): email, name, organization, country, language, frequency, topics (';' separated), " +
                 "time_zone, status, delivery_hour."
         };
-        var dryRun = new Option<bool>("--dry-run") { Description = "Show what each row would do (new, changed old → new, unchanged, refused); write nothing." };
+        var dryRun = new Option<bool>("--dry-run")
+        {
+            Description = "Show what each row would do (new, changed old → new, unchanged, refused); write nothing."
+        };
         var overwrite = new Option<bool>("--overwrite-self-chosen")
         {
             Description = "Let the file replace preferences subscribers chose themselves (frequency, topics, language, time zone, delivery hour); " +
@@ -89,7 +92,8 @@ public static partial class SubscribersCommands
             foreach (var r in rows)
                 await cli.Out.WriteLineAsync(
                     $"{(r.Country.Length > 0 ? r.Country : "--"),-8}{r.Active,7}{r.Pending,8}{r.Bounced,8}{r.Other,6}  " +
-                    $"{(r.OnlyBouncedContacts ? "only-bounced" : r.NoActiveContact ? "no-active" : "ok"),-13}{(r.Key.Length > 0 ? r.Key : "*"),-12}{r.Organization}");
+                    $"{(r.OnlyBouncedContacts ? "only-bounced" : r.NoActiveContact ? "no-active" : "ok"),-13}" +
+                    $"{(r.Key.Length > 0 ? r.Key : "*"),-12}{r.Organization}");
             var withoutActive = rows.Count(r => r.Configured && r.NoActiveContact);
             var onlyBounced = rows.Count(r => r.Configured && r.OnlyBouncedContacts);
             var members = rows.Count(r => r.Configured);
@@ -112,7 +116,8 @@ public static partial class SubscribersCommands
         {
             Description = "Link every subscriber who is not linked yet and whose organization is an administration's name or alias."
         };
-        var link = new Command("link", "Link a subscriber to a member administration (or unlink with --member \"\"), or link all by organization with --matching.")
+        var link = new Command("link",
+            "Link a subscriber to a member administration (or unlink with --member \"\"), or link all by organization with --matching.")
         {
             email, member, matching,
         };

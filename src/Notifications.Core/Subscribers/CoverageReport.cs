@@ -29,8 +29,7 @@ public sealed class CoverageReport(SubscriberStore store, MemberDirectory member
     /// <summary>The report with the English names.</summary>
     public Task<IReadOnlyList<CoverageRow>> BuildAsync(CancellationToken ct = default) => BuildAsync("en", ct);
 
-    /// <summary>Configured administrations first, by country, then organizations nobody configured; within each by country then name,
-    /// subscribers without a country last. Names in <paramref name="language"/> (en, ru, fr).</summary>
+    /// <summary>By country, then name; subscribers without a country last. Names in <paramref name="language"/> (en, ru, fr).</summary>
     public async Task<IReadOnlyList<CoverageRow>> BuildAsync(string language, CancellationToken ct = default)
     {
         var rows = new Dictionary<string, Tally>(StringComparer.Ordinal);
@@ -60,8 +59,7 @@ public sealed class CoverageReport(SubscriberStore store, MemberDirectory member
         }
 
         return rows.Values
-            .OrderBy(t => !t.Configured)
-            .ThenBy(t => t.Country.Length == 0)
+            .OrderBy(t => t.Country.Length == 0)
             .ThenBy(t => t.Country, StringComparer.Ordinal)
             .ThenBy(t => t.Organization, StringComparer.OrdinalIgnoreCase)
             .ThenBy(t => t.Organization, StringComparer.Ordinal)

@@ -22,7 +22,8 @@ public static class ImportFieldChanges
         Add(SubscriberFields.Topics, before is null ? null : string.Join(";", before.TopicList), string.Join(";", after.TopicList));
         Add(SubscriberFields.TimeZone, before?.TimeZone, after.TimeZone);
         Add("status", before is null ? null : Lower(before.Status), Lower(after.Status));
-        Add(SubscriberFields.DeliveryHour, before is null ? null : Hour(before.DeliveryHour), after.DeliveryHour is null && before is null ? "" : Hour(after.DeliveryHour));
+        Add(SubscriberFields.DeliveryHour, before is null ? null : Hour(before.DeliveryHour),
+            after.DeliveryHour is null && before is null ? "" : Hour(after.DeliveryHour));
         Add("member", before?.Member, after.Member);
         return changes;
     }

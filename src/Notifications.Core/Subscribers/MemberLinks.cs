@@ -22,7 +22,9 @@ public sealed partial class MemberLinks(SubscriberStore store, SubscriberAudit a
         if (!string.IsNullOrWhiteSpace(key))
             target = members.Find(key)?.EffectiveKey ?? throw new InvalidSubscriberException("member",
                 $"no member administration has the key '{key.Trim()}'; the keys are " +
-                    (members.All.Count == 0 ? "none: configure Members:Administrations first." : string.Join(", ", members.All.Select(a => a.EffectiveKey)) + "."));
+                    (members.All.Count == 0
+                        ? "none: configure Members:Administrations first."
+                        : string.Join(", ", members.All.Select(a => a.EffectiveKey)) + "."));
         var result = await store.UpdateAsync(store.IdOf(email), s => s with { Member = target }, ct);
         if (result is not { } r) return null;
         if (r.Before.Member != r.After.Member)

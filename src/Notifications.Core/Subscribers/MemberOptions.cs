@@ -104,7 +104,9 @@ public sealed partial class MemberOptionsValidator : IValidateOptions<MemberOpti
                 errors.Add($"{setting}:Key '{key}' must be lowercase letters, digits and hyphens (at most 40), e.g. uz or gb-hmrc.");
             else if (!keys.TryAdd(key, i))
                 errors.Add($"{setting}:Key '{key}' is also the key of {MemberOptions.Section}:Administrations:{keys[key]}" +
-                    (a.Key.Trim().Length == 0 ? " (a key defaults to the country code): give each administration of one country its own Key." : ": keys are unique."));
+                    (a.Key.Trim().Length == 0
+                        ? " (a key defaults to the country code): give each administration of one country its own Key."
+                        : ": keys are unique."));
             foreach (var spelling in a.Spellings.Select(MemberDirectory.Normalize).Where(s => s.Length > 0).Distinct())
                 if (spellings.TryGetValue(spelling, out var other) && other != i)
                     errors.Add($"{setting}: the name or alias '{spelling}' is also one of {MemberOptions.Section}:Administrations:{other}; " +

@@ -53,7 +53,8 @@ public sealed record ImportError(int Row, string? Email, string Field, string Me
 /// CreatedAt and the consent stay. A preference the subscriber chose themselves (<see cref="Subscriber.ChosenBySubscriber"/>: frequency,
 /// topics, language, time zone, delivery hour) keeps the subscriber's value unless the import is told to overwrite self-chosen
 /// preferences; the preview row says which were kept (<see cref="ImportPreviewRow.KeptSelfChosen"/>). A subscriber who is not linked to a
-/// member administration is linked when their organization is one's name or alias (<see cref="MemberDirectory"/>). The status of a subscriber who unsubscribed or complained is theirs: an import that would change
+/// member administration is linked when their organization is one's name or alias (<see cref="MemberDirectory"/>).
+/// The status of a subscriber who unsubscribed or complained is theirs: an import that would change
 /// it is an error on that row.
 /// </para>
 /// <para>

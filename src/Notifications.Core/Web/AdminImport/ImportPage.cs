@@ -39,7 +39,8 @@ public sealed partial class ImportPage(ConsoleGate gate, ConsoleRenderer rendere
                 model["mode"] = "result";
                 model["gone"] = stored is null;
                 model["result_id"] = resultId;
-                return renderer.Page(entered, "admin_import.result_title", Template, model, stored is null ? StatusCodes.Status404NotFound : StatusCodes.Status200OK);
+                return renderer.Page(entered, "admin_import.result_title", Template, model,
+                    stored is null ? StatusCodes.Status404NotFound : StatusCodes.Status200OK);
             }
             return Form(entered, "", [], overwrite: false);
         }

@@ -93,7 +93,8 @@ public sealed class MembersPage(ConsoleGate gate, ConsoleRenderer renderer, Cove
         ["pending"] = row.Pending,
         ["bounced"] = row.Bounced,
         ["other"] = row.Other,
-        ["state"] = translation[row.OnlyBouncedContacts ? "admin_members.only_bounced" : row.NoActiveContact ? "admin_members.no_active" : "admin_members.covered"],
+        ["state"] = translation[
+            row.OnlyBouncedContacts ? "admin_members.only_bounced" : row.NoActiveContact ? "admin_members.no_active" : "admin_members.covered"],
         ["tag"] = row.OnlyBouncedContacts || row.NoActiveContact ? "bad" : "ok",
     };
 
