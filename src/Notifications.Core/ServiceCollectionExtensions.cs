@@ -38,6 +38,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IPersonalDataStore>(sp => sp.GetRequiredService<DeliveryEvents>());
         services.AddSingleton<IPersonalDataStore>(sp => sp.GetRequiredService<SubscribeRequestStore>());
         services.AddSingleton<IPersonalDataStore>(sp => sp.GetRequiredService<SubscriberSearchIndex>());
+        services.AddSingleton<IPersonalDataStore>(sp => sp.GetRequiredService<ImportUploads>());
 
         services.AddDigests(configuration);
         services.AddPipeline();

@@ -16,6 +16,7 @@ public static class TestSettings
             ["Storage:DigestsContainer"] = p + "-digests",
             ["Storage:TemplatesContainer"] = p + "-templates",
             ["Storage:SubscriberIndexContainer"] = p + "-subscriber-index",
+            ["Storage:ImportsContainer"] = p + "-imports",
             ["Storage:ArticleIndexTable"] = p + "ArticleIndex",
             ["Storage:SubscribersTable"] = p + "Subscribers",
             ["Storage:DigestRunsTable"] = p + "DigestRuns",

@@ -142,6 +142,7 @@ public static class BenchCommands
         ["Storage:DeliveryCountersTable"] = prefix + "DeliveryCounters",
         ["Storage:TemplatesContainer"] = prefix + "-templates",
         ["Storage:SubscriberIndexContainer"] = prefix + "-subscriber-index",
+        ["Storage:ImportsContainer"] = prefix + "-imports",
         ["Storage:SendBatchesQueue"] = prefix + "-send-batches",
         ["Delivery:Mode"] = "Outbox",
         ["Delivery:OutboxPath"] = Path.Combine(Path.GetTempPath(), prefix),

@@ -39,6 +39,7 @@ public static partial class SubscribersCommands
         subscribers.Subcommands.Add(Import(cli));
         subscribers.Subcommands.Add(Export(cli));
         subscribers.Subcommands.Add(Coverage(cli));
+        subscribers.Subcommands.Add(Link(cli));
         subscribers.Subcommands.Add(MigrateIds(cli));
         subscribers.Subcommands.Add(Reindex(cli));
         subscribers.Subcommands.Add(PendingSubscriptionCommands.SendConfirmations(cli));
@@ -209,50 +210,6 @@ public static partial class SubscribersCommands
         return command;
     }
 
-    private static Command Import(CliContext cli)
-    {
-        var file = new Argument<FileInfo>("file")
-        {
-            Description = "A CSV file (UTF-8, header row): email, name, organization, country, language, frequency, topics (';' separated), " +
-                "time_zone, status, delivery_hour."
-        };
-        var dryRun = new Option<bool>("--dry-run") { Description = "Check every row and say what would change; write nothing." };
-        var overrideSuppression = OverrideSuppressionOption();
-        var import = new Command("import", string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Add or update subscribers from a CSV " +
-            $"file (at most {SubscriberCsv.MaxRows:N0} rows); rows with errors are skipped and reported. Exit code 1 when any row has an error."))
-        {
-            file, dryRun, overrideSuppression, CliContext.JsonOption,
-        };
-        import.SetAction((parse, ct) => cli.RunAsync(parse, async services =>
-        {
-            var path = parse.GetValue(file)!;
-            if (!path.Exists) throw new FileNotFoundException(null, path.FullName);
-            ImportReport report;
-            await using (var stream = path.OpenRead())
-                report = await services.GetRequiredService<SubscriberCsv>().ImportAsync(
-                    stream, parse.GetValue(dryRun), Actor, ct, parse.GetValue(overrideSuppression));
-            if (parse.GetValue(CliContext.JsonOption))
-            {
-                await cli.WriteJsonAsync(report);
-                return report.Errors.Count == 0 ? 0 : 1;
-            }
-            if (report.Errors.Any(e => e.Field == "file" || e.Row <= 1))
-                await cli.Out.WriteLineAsync($"Nothing imported from {path.Name}: the file was refused.");
-            else
-                await cli.Out.WriteLineAsync(report.DryRun
-                    ? $"Dry run of {path.Name}: {report.Rows} rows; {report.Created} to create, {report.Updated} to update, {report.Unchanged} " +
-                        $"unchanged, {report.Skipped} with errors. Nothing was written."
-                    : $"Imported {path.Name}: {report.Rows} rows; {report.Created} created, {report.Updated} updated, {report.Unchanged} " +
-                        $"unchanged, {report.Skipped} skipped for errors.");
-            foreach (var e in report.Errors)
-                await cli.Error.WriteLineAsync(e.Row <= 1 && e.Email is null
-                    ? $"error: {path.Name}{(e.Row == 1 ? " (header)" : "")}: {e.Message}"
-                    : $"error: row {e.Row}{(e.Email is { } m ? $" ({m})" : "")}, {e.Field}: {e.Message}");
-            return report.Errors.Count == 0 ? 0 : 1;
-        }));
-        return import;
-    }
-
     private static Command Export(CliContext cli)
     {
         var output = new Option<FileInfo?>("--out", "-o") { Description = "Write to this file (UTF-8 with BOM, for Excel); standard output when not given." };
@@ -285,37 +242,6 @@ public static partial class SubscribersCommands
             return 0;
         }));
         return export;
-    }
-
-    private static Command Coverage(CliContext cli)
-    {
-        var coverage = new Command(
-            "coverage",
-            "How many officials of each member administration subscribe, including configured administrations (Members:Administrations) with none.")
-        {
-            CliContext.JsonOption
-        };
-        coverage.SetAction((parse, ct) => cli.RunAsync(parse, async services =>
-        {
-            var rows = await services.GetRequiredService<CoverageReport>().BuildAsync(ct);
-            if (parse.GetValue(CliContext.JsonOption))
-            {
-                await cli.WriteJsonAsync(rows);
-                return 0;
-            }
-            await cli.Out.WriteLineAsync($"{"country",-8}{"active",7}{"pending",8}{"other",6}  organization");
-            foreach (var r in rows)
-                await cli.Out.WriteLineAsync(
-                    $"{(r.Country.Length > 0 ? r.Country : "--"),-8}{r.Active,7}{r.Pending,8}{r.Other,6}  {r.Organization}{(r.Configured ? "" : " *")}");
-            var withoutActive = rows.Count(r => r.Configured && r.Active == 0);
-            var members = rows.Count(r => r.Configured);
-            await cli.Out.WriteLineAsync($"{members} member administrations configured, {withoutActive} of them without an active subscriber.");
-            if (rows.Any(r => !r.Configured))
-                await cli.Out.WriteLineAsync(
-                    "* named by subscribers but not in the configured list (Members:Administrations): a new member, or a misspelt organization?");
-            return 0;
-        }));
-        return coverage;
     }
 
     private static Command MigrateIds(CliContext cli)

@@ -67,6 +67,10 @@ public sealed class StorageOptions : IValidatableObject
     [Required, RegularExpression(ContainerName, ErrorMessage = "Storage:TemplatesContainer must be a valid blob container name.")]
     public string TemplatesContainer { get; set; } = "templates";
 
+    /// <summary>CSV files uploaded to the console's import page between preview and apply, and their results; each kept at most a day.</summary>
+    [Required, RegularExpression(ContainerName, ErrorMessage = "Storage:ImportsContainer must be a valid blob container name.")]
+    public string ImportsContainer { get; set; } = "imports";
+
     [Required, RegularExpression(TableName,
         ErrorMessage = "Storage:ArticleIndexTable must be a valid table name (3-63 letters and digits, starting with a letter).")]
     public string ArticleIndexTable { get; set; } = "ArticleIndex";

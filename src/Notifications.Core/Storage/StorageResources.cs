@@ -45,6 +45,7 @@ public sealed class StorageResources
         Digests = blobs.GetBlobContainerClient(o.DigestsContainer);
         Templates = blobs.GetBlobContainerClient(o.TemplatesContainer);
         SubscriberIndex = blobs.GetBlobContainerClient(o.SubscriberIndexContainer);
+        Imports = blobs.GetBlobContainerClient(o.ImportsContainer);
         ArticleIndex = tables.GetTableClient(o.ArticleIndexTable);
         Subscribers = tables.GetTableClient(o.SubscribersTable);
         DigestRuns = tables.GetTableClient(o.DigestRunsTable);
@@ -74,6 +75,8 @@ public sealed class StorageResources
     public BlobContainerClient Templates { get; }
     /// <summary>The subscriber search index's snapshot and change logs (<see cref="Subscribers.SubscriberSearchIndex"/>).</summary>
     public BlobContainerClient SubscriberIndex { get; }
+    /// <summary>Import files between the console's preview and apply, and import results (<see cref="Subscribers.ImportUploads"/>).</summary>
+    public BlobContainerClient Imports { get; }
     public TableClient ArticleIndex { get; }
     public TableClient Subscribers { get; }
     public TableClient DigestRuns { get; }
@@ -113,6 +116,7 @@ public sealed class StorageResources
             Digests.DeleteIfExistsAsync(),
             Templates.DeleteIfExistsAsync(),
             SubscriberIndex.DeleteIfExistsAsync(),
+            Imports.DeleteIfExistsAsync(),
             ArticleIndex.DeleteAsync(),
             Subscribers.DeleteAsync(),
             DigestRuns.DeleteAsync(),
@@ -138,6 +142,7 @@ public sealed class StorageResources
             Digests.CreateIfNotExistsAsync(),
             Templates.CreateIfNotExistsAsync(),
             SubscriberIndex.CreateIfNotExistsAsync(),
+            Imports.CreateIfNotExistsAsync(),
             ArticleIndex.CreateIfNotExistsAsync(),
             Subscribers.CreateIfNotExistsAsync(),
             DigestRuns.CreateIfNotExistsAsync(),

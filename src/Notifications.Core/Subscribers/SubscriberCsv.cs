@@ -13,8 +13,14 @@ namespace Notifications.Subscribers;
 /// <param name="Errors">Every problem found; a row with one is skipped. A problem with the file itself (header, size, encoding) means
 /// nothing was imported.</param>
 /// <param name="DryRun">True when nothing was written.</param>
-public sealed record ImportReport(int Rows, int Created, int Updated, int Unchanged, IReadOnlyList<ImportError> Errors, bool DryRun)
+/// <param name="Preview">Every data row: what the import does (or would do) with it, field by field (<see cref="ImportPreviewRow"/>).</param>
+/// <param name="OverwriteSelfChosen">Whether the import could overwrite preferences subscribers chose themselves.</param>
+public sealed record ImportReport(int Rows, int Created, int Updated, int Unchanged, IReadOnlyList<ImportError> Errors, bool DryRun,
+    IReadOnlyList<ImportPreviewRow>? Preview = null, bool OverwriteSelfChosen = false)
 {
+    /// <summary>The rows, never null.</summary>
+    public IReadOnlyList<ImportPreviewRow> PreviewRows => Preview ?? [];
+
     /// <summary>Rows skipped because of an error.</summary>
     public int Skipped => Errors.Where(e => e.Row > 1).Select(e => e.Row).Distinct().Count();
 }
@@ -44,7 +50,11 @@ public sealed record ImportError(int Row, string? Email, string Field, string Me
 /// An address not known yet creates a subscriber (consent source "import"; name and organization required; defaults as for an
 /// admin: en, daily, active, all topics, UTC, the default delivery hour). A known address updates only the columns that are present
 /// and not empty: an empty cell keeps the value (topics and a delivery hour cannot be cleared by import: use the API or the CLI), and
-/// CreatedAt and the consent stay. The status of a subscriber who unsubscribed or complained is theirs: an import that would change
+/// CreatedAt and the consent stay. A preference the subscriber chose themselves (<see cref="Subscriber.ChosenBySubscriber"/>: frequency,
+/// topics, language, time zone, delivery hour) keeps the subscriber's value unless the import is told to overwrite self-chosen
+/// preferences; the preview row says which were kept (<see cref="ImportPreviewRow.KeptSelfChosen"/>). A subscriber who is not linked to a
+/// member administration is linked when their organization is one's name or alias (<see cref="MemberDirectory"/>).
+/// The status of a subscriber who unsubscribed or complained is theirs: an import that would change
 /// it is an error on that row.
 /// </para>
 /// <para>
@@ -58,7 +68,8 @@ public sealed record ImportError(int Row, string? Email, string Field, string Me
 /// such subscriber's history gets a "suppression overridden" entry with the actor and the reason.
 /// </para>
 /// </summary>
-public sealed class SubscriberCsv(SubscriberStore store, SubscriberRules rules, SubscriberAudit audit, Suppressions suppressions, TimeProvider time)
+public sealed class SubscriberCsv(SubscriberStore store, SubscriberRules rules, SubscriberAudit audit, Suppressions suppressions, MemberDirectory members,
+    TimeProvider time)
 {
     public const int MaxRows = 10_000;
     public const int MaxFileBytes = 32 * 1024 * 1024;
@@ -92,7 +103,9 @@ public sealed class SubscriberCsv(SubscriberStore store, SubscriberRules rules, 
     };
 
     /// <param name="overrideSuppression">Why erased (suppressed) addresses in the file may be added again; null refuses their rows.</param>
-    public async Task<ImportReport> ImportAsync(Stream csv, bool dryRun, string actor, CancellationToken ct = default, string? overrideSuppression = null)
+    /// <param name="overwriteSelfChosen">Whether the file's values replace preferences subscribers chose themselves (off: theirs are kept).</param>
+    public async Task<ImportReport> ImportAsync(Stream csv, bool dryRun, string actor, CancellationToken ct = default, string? overrideSuppression = null,
+        bool overwriteSelfChosen = false)
     {
         ArgumentNullException.ThrowIfNull(csv);
         ArgumentException.ThrowIfNullOrWhiteSpace(actor);
@@ -163,19 +176,21 @@ public sealed class SubscriberCsv(SubscriberStore store, SubscriberRules rules, 
         var errors = new List<ImportError>();
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         var toWrite = new List<(Subscriber Subscriber, bool SetsStatus)>();
+        var preview = new List<ImportPreviewRow>(rows.Count);
         int created = 0, updated = 0, unchanged = 0;
         foreach (var row in rows)
         {
-            var result = Apply(row, existing, seen, now, errors, suppressed, overrideReason, overridden);
-            switch (result.Outcome)
+            var result = Apply(row, existing, seen, now, errors, suppressed, overrideReason, overridden, overwriteSelfChosen);
+            preview.Add(result.Preview);
+            switch (result.Preview.Outcome)
             {
-                case Outcome.Created: created++; toWrite.Add((result.Subscriber!, true)); break;
-                case Outcome.Updated: updated++; toWrite.Add((result.Subscriber!, result.SetsStatus)); break;
-                case Outcome.Unchanged: unchanged++; break;
+                case ImportRowOutcome.New: created++; toWrite.Add((result.Subscriber!, true)); break;
+                case ImportRowOutcome.Changed: updated++; toWrite.Add((result.Subscriber!, result.SetsStatus)); break;
+                case ImportRowOutcome.Unchanged: unchanged++; break;
             }
         }
 
-        var report = new ImportReport(rows.Count, created, updated, unchanged, errors, dryRun);
+        var report = new ImportReport(rows.Count, created, updated, unchanged, errors, dryRun, preview, overwriteSelfChosen);
         if (dryRun) return report;
 
         var written = 0;
@@ -250,8 +265,6 @@ public sealed class SubscriberCsv(SubscriberStore store, SubscriberRules rules, 
     public static string Unneutralise(string value)
         => value.Length > 1 && value[0] == '\'' && FormulaStarts.Contains(value[1]) ? value[1..] : value;
 
-    private enum Outcome { Error, Created, Updated, Unchanged }
-
     private sealed record RawRow(int Line, string?[] Values)
     {
         public string? this[string column]
@@ -264,12 +277,15 @@ public sealed class SubscriberCsv(SubscriberStore store, SubscriberRules rules, 
         }
     }
 
-    private (Outcome Outcome, Subscriber? Subscriber, bool SetsStatus) Apply(RawRow row, Dictionary<string, Subscriber> existing,
+    private (ImportPreviewRow Preview, Subscriber? Subscriber, bool SetsStatus) Apply(RawRow row, Dictionary<string, Subscriber> existing,
         Dictionary<string, int> seen, DateTimeOffset now, List<ImportError> errors,
-        IReadOnlyDictionary<string, Suppression> suppressed, string? overrideReason, List<Suppression> overridden)
+        IReadOnlyDictionary<string, Suppression> suppressed, string? overrideReason, List<Suppression> overridden, bool overwriteSelfChosen)
     {
         var before = errors.Count;
         string? masked = null;
+        var shown = row["email"]?.Trim() ?? "";
+        (ImportPreviewRow, Subscriber?, bool) Refuse()
+            => (new ImportPreviewRow(row.Line, shown, ImportRowOutcome.Refused, [], [], errors.Skip(before).ToList()), null, false);
         void Error(string field, string message) => errors.Add(new ImportError(row.Line, masked, field, message));
         T? Check<T>(string column, Func<string, T> rule)
         {
@@ -295,6 +311,7 @@ public sealed class SubscriberCsv(SubscriberStore store, SubscriberRules rules, 
             {
                 email = SubscriberEmail.Normalize(raw);
                 masked = EmailAddress.Mask(email);
+                shown = email;
             }
             catch (InvalidSubscriberException e)
             {
@@ -329,7 +346,7 @@ public sealed class SubscriberCsv(SubscriberStore store, SubscriberRules rules, 
                 : $"the subscriber marked a digest as spam; an import cannot make them {Lower(s)}. Leave the cell empty (or " +
                     $"'{Lower(current.Status)}') to import the rest of the row.");
 
-        if (errors.Count > before) return (Outcome.Error, null, false);
+        if (errors.Count > before) return Refuse();
 
         if (current is null)
         {
@@ -337,24 +354,57 @@ public sealed class SubscriberCsv(SubscriberStore store, SubscriberRules rules, 
             {
                 var added = store.Create(new NewSubscriber(email!, name!, organization!, language ?? "en", frequency ?? DigestFrequency.Daily,
                     status ?? SubscriberStatus.Active, country, topics, timeZone, deliveryHour), "import");
+                added = added with { Member = members.Match(added.Organization)?.EffectiveKey ?? "" };
                 existing[added.Id] = added;
                 if (suppression is not null) overridden.Add(suppression);
-                return (Outcome.Created, added, true);
+                return (new ImportPreviewRow(row.Line, shown, ImportRowOutcome.New, ImportFieldChanges.Of(null, added), [], []), added, true);
             }
             catch (InvalidSubscriberException e)
             {
                 Error(e.Field, e.Message);
-                return (Outcome.Error, null, false);
+                return Refuse();
+            }
+        }
+
+        // The subscriber's own choices win unless the admin said otherwise; the preview names each one kept.
+        var kept = new List<ImportFieldChange>();
+        if (!overwriteSelfChosen)
+        {
+            var chosen = current.ChosenFields;
+            if (frequency is { } f && chosen.Contains(SubscriberFields.Frequency) && f != current.Frequency)
+            {
+                kept.Add(new ImportFieldChange(SubscriberFields.Frequency, Lower(current.Frequency), Lower(f)));
+                frequency = null;
+            }
+            topics = Keep(SubscriberFields.Topics, topics, current.TopicList, t => string.Join(";", t), (a, b) => a.SequenceEqual(b));
+            language = Keep(SubscriberFields.Language, language, current.Language, l => l);
+            timeZone = Keep(SubscriberFields.TimeZone, timeZone, current.TimeZone, z => z);
+            if (deliveryHour is { } wanted && chosen.Contains(SubscriberFields.DeliveryHour) && wanted != current.DeliveryHour)
+            {
+                kept.Add(new ImportFieldChange(SubscriberFields.DeliveryHour, ImportFieldChanges.Hour(current.DeliveryHour), ImportFieldChanges.Hour(wanted)));
+                deliveryHour = null;
+            }
+
+            T? Keep<T>(string field, T? value, T stored, Func<T, string> show, Func<T, T, bool>? same = null) where T : class
+            {
+                if (value is null || !chosen.Contains(field)) return value;
+                if (same?.Invoke(value, stored) ?? EqualityComparer<T>.Default.Equals(value, stored)) return value;
+                kept.Add(new ImportFieldChange(field, show(stored), show(value)));
+                return default;
             }
         }
 
         // An empty cell keeps the hour (deliveryHour is null): a row cannot reset it to the default.
         var after = current.With(name, organization, country, language, frequency, topics, timeZone, status,
             deliveryHour is { } hour ? new FieldChange<int?>(hour) : null);
-        if (Same(current, after)) return (Outcome.Unchanged, null, false);
+        if (members.Find(after.Member) is null && members.Match(after.Organization) is { } member)
+            after = after with { Member = member.EffectiveKey };
+        if (Same(current, after))
+            return (new ImportPreviewRow(row.Line, shown, ImportRowOutcome.Unchanged, [], kept, []), null, false);
         after = after with { UpdatedAt = now };
         existing[id!] = after;
-        return (Outcome.Updated, after, status is not null);
+        return (new ImportPreviewRow(row.Line, shown, ImportRowOutcome.Changed, ImportFieldChanges.Of(current, after), kept, []), after,
+            status is not null);
 
         string? Required(string field)
         {
@@ -379,7 +429,7 @@ public sealed class SubscriberCsv(SubscriberStore store, SubscriberRules rules, 
     private static bool Same(Subscriber a, Subscriber b)
         => a.Name == b.Name && a.Organization == b.Organization && a.Country == b.Country && a.Language == b.Language
            && a.Frequency == b.Frequency && a.TopicList.SequenceEqual(b.TopicList) && a.TimeZone == b.TimeZone && a.Status == b.Status
-           && a.DeliveryHour == b.DeliveryHour;
+           && a.DeliveryHour == b.DeliveryHour && a.Member == b.Member;
 
     private static Dictionary<string, string> Counts(ImportReport report, int written) => new()
     {

@@ -31,6 +31,9 @@ public static class SubscribersServiceCollectionExtensions
         services.AddSingleton<SubscriberAdmin>();
         services.AddSingleton<SubscriberCsv>();
         services.AddSingleton<CoverageReport>();
+        services.AddSingleton<MemberDirectory>();
+        services.AddSingleton<MemberLinks>();
+        services.AddSingleton<ImportUploads>();
         services.AddOptions<MemberOptions>().Bind(configuration.GetSection(MemberOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<MemberOptions>, MemberOptionsValidator>();
         services.AddOptions<TokenOptions>().Bind(configuration.GetSection(TokenOptions.Section)).ValidateOnStart();

@@ -293,7 +293,7 @@ public sealed class SubscriptionSelfService
         var timeZone = change.TimeZone is null ? null : SubscriberRules.TimeZone(change.TimeZone);
         FieldChange<int?>? deliveryHour = change.DeliveryHour is null ? null : new(SubscriberRules.DeliveryHour(change.DeliveryHour));
 
-        var result = await store.UpdateAsync(verified.SubscriberId, s => s with
+        var result = await store.UpdateAsync(verified.SubscriberId, s => Chosen(s, s with
         {
             Frequency = frequency ?? s.Frequency,
             Topics = topics is null || topics.SequenceEqual(s.TopicList) ? s.Topics : topics,
@@ -301,7 +301,7 @@ public sealed class SubscriptionSelfService
             TimeZone = timeZone ?? s.TimeZone,
             DeliveryHour = deliveryHour is { } hour ? hour.Value : s.DeliveryHour,
             Status = change.UnsubscribeAll ? SubscriberStatus.Unsubscribed : s.Status,
-        }, ct);
+        }), ct);
         if (result is not { } r) return null;
         var changes = SubscriberAudit.Diff(r.Before, r.After);
         if (changes.Count > 0)
@@ -312,5 +312,22 @@ public sealed class SubscriptionSelfService
             logger.LogInformation("Subscriber {SubscriberId} changed their preferences: {Fields}", r.After.Id, string.Join(", ", changes.Keys));
         }
         return new PreferencesResult(r.Before, r.After, changes);
+    }
+
+    /// <summary>
+    /// The changed record with each preference the subscriber changed marked as theirs (<see cref="Subscriber.ChosenBySubscriber"/>),
+    /// added to those they chose before, so that an import does not overwrite it. A preference saved as it was is not marked: the form
+    /// sends every field, and a value the subscriber left alone is not one they chose.
+    /// </summary>
+    private static Subscriber Chosen(Subscriber before, Subscriber after)
+    {
+        var changed = new List<string>();
+        if (before.Frequency != after.Frequency) changed.Add(SubscriberFields.Frequency);
+        if (!before.TopicList.SequenceEqual(after.TopicList)) changed.Add(SubscriberFields.Topics);
+        if (before.Language != after.Language) changed.Add(SubscriberFields.Language);
+        if (before.TimeZone != after.TimeZone) changed.Add(SubscriberFields.TimeZone);
+        if (before.DeliveryHour != after.DeliveryHour) changed.Add(SubscriberFields.DeliveryHour);
+        if (changed.All(before.ChosenFields.Contains)) return after;
+        return after with { ChosenBySubscriber = SubscriberFields.SelfChosen.Where(f => before.ChosenFields.Contains(f) || changed.Contains(f)).ToList() };
     }
 }

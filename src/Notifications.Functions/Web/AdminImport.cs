@@ -5,7 +5,8 @@ using Notifications.Web;
 namespace Notifications.Functions.Web;
 
 /// <summary>
-/// CSV import with a per-row preview, and the member administrations. Anonymous to the Functions host: App Service authentication stands in front and the page checks the Admin role (<see cref="ConsoleGate"/>).
+/// CSV import with a per-row preview, and the member administrations. Anonymous to the Functions host: App Service authentication
+/// stands in front and the page checks the Admin role (<see cref="ConsoleGate"/>).
 /// </summary>
 public sealed class AdminImport(ImportPage import, MembersPage members)
 {

@@ -29,7 +29,10 @@ public sealed class CoverageReportTests(AzuriteFixture azurite)
         var rows = await host.Get<CoverageReport>().BuildAsync(Ct);
 
         Assert.Equal(
-            [new CoverageRow("State Customs Committee", "AZ", 0, 0, 0, true), new CoverageRow("Customs Committee of Uzbekistan", "UZ", 1, 0, 0, true)],
+            [
+                new CoverageRow("az", "State Customs Committee", "AZ", 0, 0, 0, 0, true),
+                new CoverageRow("uz", "Customs Committee of Uzbekistan", "UZ", 1, 0, 0, 0, true),
+            ],
             rows);
     }
 
@@ -51,12 +54,12 @@ public sealed class CoverageReportTests(AzuriteFixture azurite)
 
         Assert.Equal(
         [
-            new CoverageRow("Administration générale des douanes", "BE", 0, 0, 1, false),
-            new CoverageRow("Belgian Customs", "BE", 1, 0, 0, false),
+            new CoverageRow("", "Administration générale des douanes", "BE", 0, 0, 1, 0, false),
+            new CoverageRow("", "Belgian Customs", "BE", 1, 0, 0, 0, false),
             // Matched ignoring case and spaces; the configured spelling is shown.
-            new CoverageRow("Customs Committee of Uzbekistan", "UZ", 1, 1, 2, true),
+            new CoverageRow("uz", "Customs Committee of Uzbekistan", "UZ", 1, 1, 0, 2, true),
             // Subscribers without a country come last.
-            new CoverageRow("Unknown Customs", "", 1, 0, 0, false),
+            new CoverageRow("", "Unknown Customs", "", 1, 0, 0, 0, false),
         ], rows);
         Assert.Equal(4, rows[2].Total);
     }

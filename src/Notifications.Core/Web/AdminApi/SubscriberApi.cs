@@ -124,7 +124,8 @@ public sealed class SubscriberApi(SubscriberAdmin admin, SubscriberStore store, 
         => IdProblem(id, out var key) ?? (await admin.EraseAsync(key, ActorOf(request), ct) is not null ? TypedResults.NoContent() : NotFound(key));
 
     /// <summary>
-    /// POST text/csv: upsert by email, up to 10,000 rows in one call; <c>?dryRun=true</c> validates every row and writes nothing.
+    /// POST text/csv: upsert by email, up to 10,000 rows in one call; <c>?dryRun=true</c> validates every row and writes nothing
+    /// (the response previews each row); <c>?overwriteSelfChosen=true</c> lets the file replace preferences subscribers chose themselves.
     /// 200 with the report (row-level errors included) when every row is valid, 422 with the same report when some are not.
     /// </summary>
     public async Task<IResult> ImportAsync(HttpRequest request, CancellationToken ct)
@@ -133,12 +134,16 @@ public sealed class SubscriberApi(SubscriberAdmin admin, SubscriberStore store, 
         if (dryRunText is not null && !bool.TryParse(dryRunText, out _))
             return Problems.BadRequest("dryRun", $"dryRun '{dryRunText}' must be true or false.");
         var dryRun = dryRunText is not null && bool.Parse(dryRunText);
+        var overwriteText = NullIfEmpty(request.Query["overwriteSelfChosen"]);
+        if (overwriteText is not null && !bool.TryParse(overwriteText, out _))
+            return Problems.BadRequest("overwriteSelfChosen", $"overwriteSelfChosen '{overwriteText}' must be true or false.");
         if (!IsMediaType(request, "text/csv"))
             return Problems.Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type.",
                 "The import takes CSV: send the file with Content-Type: text/csv.", "Content-Type");
         try
         {
-            var report = await csv.ImportAsync(request.Body, dryRun, ActorOf(request), ct, NullIfEmpty(request.Query["overrideSuppression"]));
+            var report = await csv.ImportAsync(request.Body, dryRun, ActorOf(request), ct, NullIfEmpty(request.Query["overrideSuppression"]),
+                overwriteText is not null && bool.Parse(overwriteText));
             var json = ImportResponse.From(report);
             return report.Errors.Count == 0 ? (IResult)TypedResults.Ok(json) : TypedResults.UnprocessableEntity(json);
         }
