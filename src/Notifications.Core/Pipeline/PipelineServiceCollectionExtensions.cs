@@ -21,6 +21,9 @@ public static class PipelineServiceCollectionExtensions
         services.AddSingleton<ConfirmationRequested>();
         services.AddSingleton<DayPassed>();
         services.AddSingleton<RunArchive>();
+        services.AddSingleton<AttentionReport>();
+        services.AddSingleton<DueForecast>();
+        services.AddSingleton<Dashboard>();
         return services;
     }
 }
