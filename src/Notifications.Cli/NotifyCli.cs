@@ -23,6 +23,7 @@ public static class NotifyCli
             ArticlesCommands.Create(context),
             SubscribersCommands.Create(context),
             DigestCommands.Create(context),
+            DashboardCommand.Create(context),
             DeliverCommand.Create(context),
             AzuriteCommands.Create(context),
             BenchCommands.Create(context),
