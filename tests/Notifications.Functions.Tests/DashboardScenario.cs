@@ -51,7 +51,7 @@ internal static class DashboardScenario
         for (var i = 0; i < 2; i++) sendGrid.EnqueueAnswer(400, Refusal);
         var run = await services.GetRequiredService<DigestRunner>().RunAsync(DigestFrequency.Daily, DateTimeOffset.UtcNow.AddMinutes(1), ct);
         Assert.Equal(DigestRunStatus.Paused, run.Status);
-        var bounce = await services.GetRequiredService<SubscriberEventHandler>().HandleAsync(new RecipientEvent(
+        var bounce = await services.GetRequiredService<IRecipientEventHandler>().HandleAsync(new RecipientEvent(
             settings.SubscriberIdOf("official3@customs.example"), RecipientFact.Bounced, "sendgrid", "bounce", "evt-1", "official3@customs.example"), ct);
         Assert.Equal(RecipientEventOutcome.Changed, bounce);
         return run.RunId;

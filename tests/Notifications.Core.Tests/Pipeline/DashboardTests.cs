@@ -39,7 +39,7 @@ public sealed class DashboardTests(AzuriteFixture azurite)
         for (var i = 0; i < 2; i++) sendGrid.EnqueueAnswer(400, "The from address does not match a verified Sender Identity.");
         var run = await host.Get<DigestRunner>().RunAsync(DigestFrequency.Daily, ct: Ct);
         Assert.Equal(DigestRunStatus.Paused, run.Status);
-        var bounced = await host.Get<SubscriberEventHandler>().HandleAsync(new RecipientEvent(settings.SubscriberIdOf("official3@customs.example"),
+        var bounced = await host.Get<IRecipientEventHandler>().HandleAsync(new RecipientEvent(settings.SubscriberIdOf("official3@customs.example"),
             RecipientFact.Bounced, "sendgrid", "bounce", "evt-1", "official3@customs.example"), Ct);
         Assert.Equal(RecipientEventOutcome.Changed, bounced);
         var storage = host.Get<StorageResources>();
