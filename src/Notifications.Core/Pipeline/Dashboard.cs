@@ -1,3 +1,4 @@
+using Notifications.Digests;
 using Notifications.Subscribers;
 
 namespace Notifications.Pipeline;
@@ -22,7 +23,7 @@ public sealed record DashboardReport(
 /// </summary>
 public sealed class Dashboard(AttentionReport attention, DueForecast forecast, RunArchive archive, SubscriberSearchIndex index, TimeProvider time)
 {
-    /// <summary>How many of the latest runs the dashboard lists.</summary>
+    /// <summary>How many of the latest runs the dashboard lists (leaving out completed runs without recipients).</summary>
     public const int LastRuns = 10;
 
     public async Task<DashboardReport> ReadAsync(CancellationToken ct = default)
@@ -30,7 +31,9 @@ public sealed class Dashboard(AttentionReport attention, DueForecast forecast, R
         var now = time.GetUtcNow();
         var cards = await index.AllAsync(ct);
         var due = forecast.Next(cards, now, out var unknownZones);
-        var runs = await archive.ListAsync(null, LastRuns, ct);
+        // Runs that mailed nobody and are done (an alert nobody wanted, an hour with nobody due) would crowd out the ones that matter.
+        var runs = (await archive.ListAsync(null, LastRuns * 3, ct))
+            .Where(r => r.RecipientCount > 0 || r.Status != DigestRunStatus.Completed).Take(LastRuns).ToList();
         var byStatus = Enum.GetValues<SubscriberStatus>().ToDictionary(s => s, s => 0);
         foreach (var card in cards) byStatus[card.Status]++;
         return new DashboardReport(now, await attention.ReadAsync(cards, now, ct), due, unknownZones, runs,
