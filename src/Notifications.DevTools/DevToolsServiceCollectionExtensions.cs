@@ -13,6 +13,7 @@ public static class DevToolsServiceCollectionExtensions
         services.AddSingleton<DemoScenario>();
         services.AddSingleton<IngestBenchmark>();
         services.AddSingleton<FanoutBenchmark>();
+        services.AddSingleton<SearchBenchmark>();
         return services;
     }
 }

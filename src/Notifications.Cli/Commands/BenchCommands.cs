@@ -45,6 +45,7 @@ public static class BenchCommands
         }, commandSettings: OwnStorage(prefix), startStorage: true));
         bench.Subcommands.Add(ingest);
         bench.Subcommands.Add(Fanout(cli));
+        bench.Subcommands.Add(SearchBenchCommand.Create(cli, OwnStorage("bench" + Guid.NewGuid().ToString("N")[..8])));
         return bench;
     }
 
@@ -140,6 +141,7 @@ public static class BenchCommands
         ["Storage:DeliveryEventsTable"] = prefix + "DeliveryEvents",
         ["Storage:DeliveryCountersTable"] = prefix + "DeliveryCounters",
         ["Storage:TemplatesContainer"] = prefix + "-templates",
+        ["Storage:SubscriberIndexContainer"] = prefix + "-subscriber-index",
         ["Storage:SendBatchesQueue"] = prefix + "-send-batches",
         ["Delivery:Mode"] = "Outbox",
         ["Delivery:OutboxPath"] = Path.Combine(Path.GetTempPath(), prefix),
