@@ -21,6 +21,8 @@ public static class PipelineServiceCollectionExtensions
         services.AddSingleton<ConfirmationRequested>();
         services.AddSingleton<DayPassed>();
         services.AddSingleton<RunArchive>();
+        services.AddSingleton<RunCancellation>();
+        services.AddSingleton<RunTimeGuard>();
         return services;
     }
 }
