@@ -22,6 +22,7 @@ public static class PipelineServiceCollectionExtensions
         services.AddSingleton<DayPassed>();
         services.AddSingleton<RunArchive>();
         services.AddSingleton<RunCancellation>();
+        services.AddSingleton<RunDetails>();
         services.AddSingleton<RunTimeGuard>();
         return services;
     }
