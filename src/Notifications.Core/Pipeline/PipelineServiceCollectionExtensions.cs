@@ -24,6 +24,9 @@ public static class PipelineServiceCollectionExtensions
         services.AddSingleton<AttentionReport>();
         services.AddSingleton<DueForecast>();
         services.AddSingleton<Dashboard>();
+        services.AddSingleton<RunCancellation>();
+        services.AddSingleton<RunDetails>();
+        services.AddSingleton<RunTimeGuard>();
         return services;
     }
 }
