@@ -45,7 +45,8 @@ public sealed class SubscribersSearchCommandTests(AzuriteFixture azurite) : IDis
         Assert.Contains("j.smith@hmrc.example", Assert.Single(revenue.OutputLines));
         Assert.True(societe.ExitCode == 0, societe.ToString());
         var json = Assert.Single(JsonDocument.Parse(societe.Output).RootElement.EnumerateArray());
-        Assert.Equal(("m.dupont@douane.example", "admin"), (json.GetProperty("email").GetString(), json.GetProperty("consent").GetProperty("source").GetString()));
+        Assert.Equal(("m.dupont@douane.example", "admin"),
+            (json.GetProperty("email").GetString(), json.GetProperty("consent").GetProperty("source").GetString()));
         Assert.Contains("d.karimova@customs.uz.example  Dilnoza Karimova (Customs Committee of Uzbekistan)  [uz]", Assert.Single(member.OutputLines));
         Assert.Contains("Marie Dupont", Assert.Single(limited.OutputLines));
         Assert.Contains("1 of 3 shown", limited.Error);

@@ -7,7 +7,7 @@ namespace Notifications.Subscribers;
 internal sealed class SubscriberIndexState
 {
     private readonly Dictionary<string, Indexed> _cards = new(StringComparer.Ordinal);
-    private readonly Dictionary<SubscriberSort, Indexed[]> _sorted = [];
+    private readonly Dictionary<SubscriberSort, SortedView> _views = [];
 
     private sealed record Indexed(SubscriberCard Card, string Text, string Name, string Organization);
 
@@ -19,7 +19,7 @@ internal sealed class SubscriberIndexState
     {
         _cards[card.Id] = new Indexed(card, SubscriberSearchText.Of(card), SubscriberSearchText.Fold(card.Name),
             SubscriberSearchText.Fold(card.Organization));
-        _sorted.Clear();
+        _views.Clear();
     }
 
     /// <summary>
@@ -61,15 +61,15 @@ internal sealed class SubscriberIndexState
     private void Remove(string id)
     {
         _cards.Remove(id);
-        _sorted.Clear();
+        _views.Clear();
     }
 
     /// <summary>One page of the matching cards in the query's order, and how many match.</summary>
     /// <param name="topic">The query's topic as a key (already resolved from any spelling), or null.</param>
     public SubscriberSearchResult Search(SubscriberQuery query, string? topic)
     {
-        var order = Sorted(query.Sort);
-        var needle = SubscriberSearchText.Fold(query.Text?.Trim());
+        var view = View(query.Sort);
+        var needle = new string(SubscriberSearchText.Fold(query.Text?.Trim()).Where(c => !char.IsControl(c)).ToArray());
         var organization = SubscriberSearchText.Fold(query.Organization?.Trim());
         var language = query.Language is { Length: > 0 } l ? l.Trim() : null;
         var country = query.Country is { Length: > 0 } c ? c.Trim() : null;
@@ -78,9 +78,12 @@ internal sealed class SubscriberIndexState
         var take = Math.Max(0, query.Take);
         var items = new List<SubscriberCard>(Math.Min(take, 1000));
         var total = 0;
-        for (var i = 0; i < order.Length; i++)
+        var rows = needle.Length > 0 ? view.Matching(needle) : null;
+        var count = rows?.Count ?? view.Rows.Length;
+        for (var i = 0; i < count; i++)
         {
-            var x = order[query.Descending ? order.Length - 1 - i : i];
+            var k = query.Descending ? count - 1 - i : i;
+            var x = view.Rows[rows is null ? k : rows[k]];
             var card = x.Card;
             if (query.Status is { } status && card.Status != status) continue;
             if (query.Frequency is { } frequency && card.Frequency != frequency) continue;
@@ -88,7 +91,6 @@ internal sealed class SubscriberIndexState
             if (country is not null && !string.Equals(card.Country, country, StringComparison.OrdinalIgnoreCase)) continue;
             if (member is not null && !string.Equals(card.Member, member, StringComparison.OrdinalIgnoreCase)) continue;
             if (topic is not null && card.Topics.Count > 0 && !card.Topics.Contains(topic)) continue;
-            if (needle.Length > 0 && !x.Text.Contains(needle, StringComparison.Ordinal)) continue;
             if (organization.Length > 0 && !x.Organization.Contains(organization, StringComparison.Ordinal)) continue;
             if (total >= skip && items.Count < take) items.Add(card);
             total++;
@@ -96,9 +98,58 @@ internal sealed class SubscriberIndexState
         return new SubscriberSearchResult(total, items);
     }
 
+    /// <summary>
+    /// The cards in one order, with their folded texts joined into one string (rows apart by a character no text has): a substring
+    /// search is one vectorised scan of that string rather than a visit to 100,000 objects, then only the rows it hit are read.
+    /// </summary>
+    private sealed class SortedView(Indexed[] rows)
+    {
+        private const char RowSeparator = '\u0002';
+        private readonly string _texts = string.Join(RowSeparator, rows.Select(r => r.Text));
+        private readonly int[] _starts = Starts(rows);
+
+        public Indexed[] Rows { get; } = rows;
+
+        /// <summary>The rows (ascending) whose text contains the needle.</summary>
+        public List<int> Matching(string needle)
+        {
+            var hits = new List<int>();
+            var from = 0;
+            while (from < _texts.Length)
+            {
+                var at = _texts.IndexOf(needle, from, StringComparison.Ordinal);
+                if (at < 0) break;
+                var row = Array.BinarySearch(_starts, at);
+                if (row < 0) row = ~row - 1;
+                hits.Add(row);
+                from = row + 1 < _starts.Length ? _starts[row + 1] : _texts.Length;
+            }
+            return hits;
+        }
+
+        private static int[] Starts(Indexed[] rows)
+        {
+            var starts = new int[rows.Length];
+            var at = 0;
+            for (var i = 0; i < rows.Length; i++)
+            {
+                starts[i] = at;
+                at += rows[i].Text.Length + 1;
+            }
+            return starts;
+        }
+    }
+
+    private SortedView View(SubscriberSort sort)
+    {
+        if (_views.TryGetValue(sort, out var view)) return view;
+        view = new SortedView(Sorted(sort));
+        _views[sort] = view;
+        return view;
+    }
+
     private Indexed[] Sorted(SubscriberSort sort)
     {
-        if (_sorted.TryGetValue(sort, out var sorted)) return sorted;
         var all = _cards.Values.ToArray();
         Comparison<Indexed> byEmail = (a, b) => string.CompareOrdinal(a.Card.Email, b.Card.Email);
         Comparison<Indexed> compare = sort switch
@@ -112,7 +163,6 @@ internal sealed class SubscriberIndexState
             _ => (a, b) => Then(0, a, b),
         };
         Array.Sort(all, compare);
-        _sorted[sort] = all;
         return all;
 
         // Ties (and the Name order itself) by name, then by address: one order, whatever the dictionary's.

@@ -18,8 +18,9 @@ public sealed record SearchQueryFigure(string Kind, string Query, int Matches, d
 /// <param name="IndexOpsPerChange">Blob operations of the index per change (the append).</param>
 /// <param name="IndexBytesPerChange">Bytes appended to the change log per change.</param>
 /// <param name="CatchUpMs">Another instance's search after all those changes (it reads only what was appended).</param>
+/// <param name="FreshnessCheckMs">The one storage operation in every search (the live log's properties) alone, median: the floor.</param>
 public sealed record SearchSizeFigures(int Subscribers, double ColdLoadMs, double RebuildMs, long SnapshotBytes, IReadOnlyList<SearchQueryFigure> Queries,
-    int Changes, double UpdateMs, double FloorMs, double IndexOpsPerChange, double IndexBytesPerChange, double CatchUpMs);
+    int Changes, double UpdateMs, double FloorMs, double IndexOpsPerChange, double IndexBytesPerChange, double CatchUpMs, double FreshnessCheckMs);
 
 /// <summary>
 /// The subscriber search index (<c>notify bench search</c>): N generated subscribers (names and organisations with accents, three
@@ -58,7 +59,8 @@ public sealed class SearchBenchmark(IServiceProvider services, StorageResources 
             var rebuild = Stopwatch.StartNew();
             await index.RebuildAsync(ct);
             var rebuildMs = rebuild.Elapsed.TotalMilliseconds;
-            var snapshotBytes = (await storage.SubscriberIndex.GetBlobClient("snapshot.jsonl.gz").GetPropertiesAsync(cancellationToken: ct)).Value.ContentLength;
+            var snapshotBytes = (await storage.SubscriberIndex.GetBlobClient("snapshot.jsonl.gz").GetPropertiesAsync(cancellationToken: ct))
+                .Value.ContentLength;
 
             // Another instance: nothing in memory.
             var other = ActivatorUtilities.CreateInstance<SubscriberSearchIndex>(services);
@@ -67,6 +69,7 @@ public sealed class SearchBenchmark(IServiceProvider services, StorageResources 
             var coldMs = cold.Elapsed.TotalMilliseconds;
 
             progress($"{size:N0}: queries...");
+            var freshness = await FreshnessCheckAsync(runs, ct);
             var queries = new List<SearchQueryFigure>();
             foreach (var (kind, query) in Queries())
                 queries.Add(await MeasureAsync(other, kind, query, runs, ct));
@@ -76,7 +79,7 @@ public sealed class SearchBenchmark(IServiceProvider services, StorageResources 
             var catchUp = Stopwatch.StartNew();
             await other.SearchAsync(new SubscriberQuery("ka"), ct);
             figures.Add(new SearchSizeFigures(size, coldMs, rebuildMs, snapshotBytes, queries, changes, updateMs, floorMs, ops, bytes,
-                catchUp.Elapsed.TotalMilliseconds));
+                catchUp.Elapsed.TotalMilliseconds, freshness));
         }
         return figures;
     }
@@ -134,6 +137,23 @@ public sealed class SearchBenchmark(IServiceProvider services, StorageResources 
         updates.Sort();
         floors.Sort();
         return (updates[changes / 2], floors[changes / 2], ops, bytes);
+    }
+
+    private async Task<double> FreshnessCheckAsync(int runs, CancellationToken ct)
+    {
+        string? live = null;
+        await foreach (var blob in storage.SubscriberIndex.GetBlobsAsync(new Azure.Storage.Blobs.Models.GetBlobsOptions { Prefix = "log-" }, ct))
+            live = blob.Name;
+        var client = storage.SubscriberIndex.GetBlobClient(live ?? throw new InvalidOperationException("The index has no change log."));
+        var times = new List<double>(runs);
+        for (var i = 0; i < runs; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            await client.GetPropertiesAsync(cancellationToken: ct);
+            times.Add(watch.Elapsed.TotalMilliseconds);
+        }
+        times.Sort();
+        return times[runs / 2];
     }
 
     private async Task<long> LogBytesAsync(CancellationToken ct)
