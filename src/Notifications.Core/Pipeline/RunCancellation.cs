@@ -27,7 +27,8 @@ public sealed class RunCancellation(DigestRunStore runs, DeliveryLedger ledger, 
         DigestRun? cancelled = null;
         for (var attempt = 0; cancelled is null; attempt++)
         {
-            var run = await runs.GetAsync(frequency, key, ct) ?? throw new ArgumentException($"There is no run {runId}; `notify digest status` lists the runs.");
+            var run = await runs.GetAsync(frequency, key, ct)
+                ?? throw new ArgumentException($"There is no run {runId}; `notify digest status --since all` lists the runs.");
             if (run.Status is not (DigestRunStatus.Open or DigestRunStatus.Planned or DigestRunStatus.Paused))
                 throw new InvalidOperationException(run.Status switch
                 {
