@@ -24,6 +24,7 @@ public static class NotifyCli
             SubscribersCommands.Create(context),
             DigestCommands.Create(context),
             TemplatesCommands.Create(context),
+            DashboardCommand.Create(context),
             DeliverCommand.Create(context),
             AzuriteCommands.Create(context),
             BenchCommands.Create(context),

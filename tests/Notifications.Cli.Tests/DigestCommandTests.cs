@@ -79,12 +79,12 @@ public sealed class DigestCommandTests(AzuriteFixture azurite) : IDisposable
         var runId = "daily-" + at.UtcDateTime.ToString("yyyy-MM-dd'T'HH", CultureInfo.InvariantCulture);
 
         // An hour before: not their hour yet (and today's was before they subscribed).
-        var early = await CliRun.RunAsync(settings, "digest", "run", "--due", "--at", at.AddHours(-1).ToString("O"), "--json");
+        var early = await CliRun.RunAsync(settings, "digest", "run", "--due", "--at", at.AddHours(-1).ToString("O"), "--yes", "--json");
         Assert.True(early.ExitCode == 0, early.ToString());
         Assert.False(Directory.Exists(outbox), "Mailed before the subscriber's hour.");
 
-        var first = await CliRun.RunAsync(settings, "digest", "run", "--due", "--at", at.ToString("O"), "--json");
-        var second = await CliRun.RunAsync(settings, "digest", "run", "--due", "--at", at.AddMinutes(30).ToString("O"), "--json");
+        var first = await CliRun.RunAsync(settings, "digest", "run", "--due", "--at", at.ToString("O"), "--yes", "--json");
+        var second = await CliRun.RunAsync(settings, "digest", "run", "--due", "--at", at.AddMinutes(30).ToString("O"), "--yes", "--json");
 
         Assert.True(first.ExitCode == 0, first.ToString());
         using (var json = JsonDocument.Parse(first.Output))

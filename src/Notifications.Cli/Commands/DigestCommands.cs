@@ -20,6 +20,7 @@ public static partial class DigestCommands
         digest.Subcommands.Add(Status(cli));
         digest.Subcommands.Add(DigestPreviewCommands.Preview(cli));
         digest.Subcommands.Add(DigestPreviewCommands.SendTest(cli));
+        digest.Subcommands.Add(Cancel(cli));
         return digest;
     }
 
@@ -39,7 +40,7 @@ public static partial class DigestCommands
             "Plan digests and send their batches here and now (the timer and SendBatch in one go). --frequency: the run of the UTC day (or ISO " +
                 "week) for everyone " +
             "of that frequency; --due: the hourly timer's runs. Running it again sends nothing twice.")
-            { frequency, due, at, CliContext.JsonOption };
+            { frequency, due, at, FarFromNowYes, CliContext.JsonOption };
         run.Validators.Add(result =>
         {
             if ((result.GetResult(frequency) is null) == (result.GetResult(due) is null))
@@ -52,6 +53,8 @@ public static partial class DigestCommands
                     ? parsed
                     : throw new ArgumentException($"--at '{text}' is not an ISO-8601 instant, e.g. 2026-11-26T07:00:00Z.")
                 : null;
+            if (services.GetRequiredService<RunTimeGuard>().Check(instant) is { } far && !parse.GetValue(FarFromNowYes))
+                throw new ArgumentException($"--at is far from now: {far.Explanation} Run it anyway with --yes.");
             var runner = services.GetRequiredService<DigestRunner>();
             if (!parse.GetValue(due))
                 return await WriteResultAsync(cli, parse, await runner.RunAsync(DigestPeriod.ParseFrequency(parse.GetValue(frequency)!), instant, ct));
@@ -97,10 +100,13 @@ public static partial class DigestCommands
             Description = "The run id, e.g. daily-2026-11-26T07; none: the runs of the last 2 days that mailed someone or are not finished.",
             Arity = ArgumentArity.ZeroOrOne
         };
-        var status = new Command("status", "Where a run stands: batches planned, sent, failed, uncertain; recipients; SendGrid event counters.")
-            { runId, CliContext.JsonOption };
+        var status = new Command("status", "Where a run stands: batches planned, sent, failed, uncertain; recipients; SendGrid event counters. " +
+            "--since: the runs archive (every run since a date, with its figures and rates).")
+            { runId, ArchiveSince, ArchivePage, CliContext.JsonOption };
         status.SetAction((parse, ct) => cli.RunAsync(parse, async services =>
         {
+            if (parse.GetResult(ArchiveSince) is not null)
+                return await WriteArchiveAsync(cli, parse, services, ct);
             if (parse.GetValue(runId) is not { } id)
             {
                 var recent = (await services.GetRequiredService<DigestRunStore>().ListRecentAsync(

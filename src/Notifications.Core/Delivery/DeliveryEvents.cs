@@ -26,7 +26,8 @@ public sealed record DeliveryEvent(
     string? RunId,
     string? BatchId,
     string? SubscriberId,
-    string? PlanId = null)
+    string? PlanId = null,
+    string? Url = null)
 {
     /// <summary>The counter the event adds to: its name, except that a bounce of type "blocked" counts as "blocked".</summary>
     public string CounterName
@@ -181,27 +182,78 @@ public sealed class DeliveryEvents(StorageResources storage, TimeProvider time, 
     }
 
     /// <summary>Adds to a run's counter, safe against concurrent increments (ETag retries).</summary>
-    public async Task IncrementAsync(string runId, string counter, long by, CancellationToken ct = default)
+    public Task IncrementAsync(string runId, string counter, long by, CancellationToken ct = default)
+        => IncrementRowAsync(TableKey.Encode(runId), counter, by, null, ct);
+
+    /// <summary>
+    /// Adds to a batch's counter of one event (partition <c>&lt;run&gt;|batches</c>, row <c>&lt;batch&gt;.&lt;event&gt;</c>): the runs archive's
+    /// per-variant figures (a batch is of one variant).
+    /// </summary>
+    public Task IncrementBatchAsync(string runId, string batchId, string counter, long by, CancellationToken ct = default)
+        => IncrementRowAsync(TableKey.Encode(runId) + BatchesSuffix, TableKey.Encode(batchId) + "." + counter, by, null, ct);
+
+    /// <summary>
+    /// Adds clicks on a link of a run (partition <c>&lt;run&gt;|links</c>, row: a hash of the link). The link is kept without its query and
+    /// fragment (<see cref="LinkOf"/>), which may carry a subscriber's token: what is stored says which page, not who.
+    /// </summary>
+    public Task IncrementLinkAsync(string runId, string link, long by, CancellationToken ct = default)
+        => IncrementRowAsync(TableKey.Encode(runId) + LinksSuffix,
+            Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(link)))[..32], by, link, ct);
+
+    /// <summary>The clicked link as stored: scheme, host and path only; null when it is not an absolute http(s) address.</summary>
+    public static string? LinkOf(string? url)
+        => url is { Length: > 0 } && Uri.TryCreate(url.Trim(), UriKind.Absolute, out var u) && u.Scheme is "http" or "https"
+            ? u.GetLeftPart(UriPartial.Path)[..Math.Min(u.GetLeftPart(UriPartial.Path).Length, 2000)]
+            : null;
+
+    /// <summary>A run's clicks per link, most clicked first.</summary>
+    public async Task<IReadOnlyList<(string Link, long Clicks)>> LinkClicksAsync(string runId, CancellationToken ct = default)
     {
         await storage.EnsureCreatedAsync();
-        var partition = TableKey.Encode(runId);
+        var list = new List<(string, long)>();
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {TableKey.Encode(runId) + LinksSuffix}");
+        await foreach (var e in storage.DeliveryCounters.QueryAsync<TableEntity>(filter, select: ["Url", "Count"], cancellationToken: ct))
+            list.Add((e.GetString("Url") ?? "", e.GetInt64("Count") ?? 0));
+        return list.OrderByDescending(l => l.Item2).ThenBy(l => l.Item1, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>A run's event counts per batch (batch id → event name → count).</summary>
+    public async Task<IReadOnlyDictionary<string, IReadOnlyDictionary<string, long>>> BatchCountersAsync(string runId, CancellationToken ct = default)
+    {
+        await storage.EnsureCreatedAsync();
+        var counts = new Dictionary<string, Dictionary<string, long>>(StringComparer.Ordinal);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {TableKey.Encode(runId) + BatchesSuffix}");
+        await foreach (var e in storage.DeliveryCounters.QueryAsync<TableEntity>(filter, select: ["RowKey", "Count"], cancellationToken: ct))
+        {
+            var dot = e.RowKey.LastIndexOf('.');
+            if (dot <= 0) continue;
+            var batch = counts.TryGetValue(e.RowKey[..dot], out var b) ? b : counts[e.RowKey[..dot]] = new Dictionary<string, long>(StringComparer.Ordinal);
+            batch[e.RowKey[(dot + 1)..]] = e.GetInt64("Count") ?? 0;
+        }
+        return counts.ToDictionary(c => c.Key, c => (IReadOnlyDictionary<string, long>)c.Value, StringComparer.Ordinal);
+    }
+
+    private const string BatchesSuffix = "|batches";
+    private const string LinksSuffix = "|links";
+
+    private async Task IncrementRowAsync(string partition, string row, long by, string? url, CancellationToken ct)
+    {
+        await storage.EnsureCreatedAsync();
         for (var attempt = 1; ; attempt++)
         {
-            var row = await storage.DeliveryCounters.GetEntityIfExistsAsync<TableEntity>(partition, counter, cancellationToken: ct);
+            var existing = await storage.DeliveryCounters.GetEntityIfExistsAsync<TableEntity>(partition, row, cancellationToken: ct);
             try
             {
-                if (row.HasValue && row.Value is { } current)
-                    await storage.DeliveryCounters.UpdateEntityAsync(new TableEntity(partition, counter)
-                    {
-                        ["Count"] = (current.GetInt64("Count") ?? 0) + by,
-                        ["UpdatedAt"] = time.GetUtcNow(),
-                    }, current.ETag, TableUpdateMode.Replace, ct);
+                var entity = new TableEntity(partition, row)
+                {
+                    ["Count"] = (existing.HasValue && existing.Value is { } current ? current.GetInt64("Count") ?? 0 : 0) + by,
+                    ["UpdatedAt"] = time.GetUtcNow(),
+                };
+                if (url is not null) entity["Url"] = url;
+                if (existing.HasValue && existing.Value is { } before)
+                    await storage.DeliveryCounters.UpdateEntityAsync(entity, before.ETag, TableUpdateMode.Replace, ct);
                 else
-                    await storage.DeliveryCounters.AddEntityAsync(new TableEntity(partition, counter)
-                    {
-                        ["Count"] = by,
-                        ["UpdatedAt"] = time.GetUtcNow(),
-                    }, ct);
+                    await storage.DeliveryCounters.AddEntityAsync(entity, ct);
                 return;
             }
             catch (RequestFailedException x) when (x.Status is 409 or 412 or 404)

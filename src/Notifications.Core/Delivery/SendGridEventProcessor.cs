@@ -98,7 +98,10 @@ public sealed class SendGridEventProcessor(
             {
                 var list = counter.ToList();
                 if (counter.Key.RunId is { } runId)
+                {
                     await events.IncrementAsync(runId, counter.Key.CounterName, list.Count, ct);
+                    await CountDetailsAsync(runId, counter.Key.CounterName, list, ct);
+                }
                 await events.MarkProcessedAsync(list, ct);
                 foreach (var c in list) claimed.TryRemove(c.Event.EventId, out _);
             }
@@ -110,6 +113,16 @@ public sealed class SendGridEventProcessor(
         }
         await events.PruneIfDueAsync(ct);
         return new SendGridEventSummary(summary.New, summary.Duplicates, summary.Changed, summary.Unknown);
+    }
+
+    /// <summary>The runs archive's details of counted events: per batch (so per variant), and per clicked link.</summary>
+    private async Task CountDetailsAsync(string runId, string counter, IReadOnlyList<EventClaim> counted, CancellationToken ct)
+    {
+        foreach (var batch in counted.Where(c => c.Event.BatchId is { Length: > 0 and <= 64 }).GroupBy(c => c.Event.BatchId!))
+            await events.IncrementBatchAsync(runId, batch.Key, counter, batch.Count(), ct);
+        if (counter == "click")
+            foreach (var link in counted.Where(c => c.Event.Url is not null).GroupBy(c => c.Event.Url!))
+                await events.IncrementLinkAsync(runId, link.Key, link.Count(), ct);
     }
 
     private async Task<RecipientEventOutcome> ApplyAsync(DeliveryEvent e, string? recipientId, CancellationToken ct)

@@ -43,6 +43,7 @@ public sealed class SendGridMessageBuilder(IOptions<DeliveryOptions> delivery)
             }).ToList(),
             Categories = ["digest", batch.Category],
             CustomArgs = new Dictionary<string, string> { ["run_id"] = batch.RunId, ["batch_id"] = batch.BatchId },
+            TrackingSettings = Tracking(d.TrackOpensAndClicks),
         };
         if (batch.PlanId is { Length: > 0 } planId)
             message.CustomArgs["plan_id"] = planId;
@@ -51,6 +52,16 @@ public sealed class SendGridMessageBuilder(IOptions<DeliveryOptions> delivery)
         CheckLimits(message);
         return message;
     }
+
+    /// <summary>
+    /// Open and click tracking as <c>Delivery:TrackOpensAndClicks</c> says, set on every request either way, so that the SendGrid
+    /// account's own default never decides it. Clicks are tracked in the HTML only (the plain text keeps its links readable).
+    /// </summary>
+    public static TrackingSettings Tracking(bool on) => new()
+    {
+        OpenTracking = new OpenTracking { Enable = on },
+        ClickTracking = new ClickTracking { Enable = on, EnableText = false },
+    };
 
     /// <summary>"&lt;https://…/api/unsubscribe?token=…&gt;", plus "&lt;mailto:…&gt;" when Delivery:UnsubscribeMailto is set.</summary>
     public string ListUnsubscribe(string unsubscribeUrl)

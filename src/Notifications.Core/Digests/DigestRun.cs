@@ -15,6 +15,11 @@ public enum DigestRunStatus
     Completed,
     /// <summary>Too many batches failed in a row: sending stopped until <c>notify digest resume</c>.</summary>
     Paused,
+    /// <summary>
+    /// Cancelled by an admin before it was all sent (<c>notify digest cancel</c>, the runs archive): its unsent batches are Cancelled and
+    /// never sent, and their recipients' windows are put back, so their next digest carries what this one would have.
+    /// </summary>
+    Cancelled,
 }
 
 /// <summary>

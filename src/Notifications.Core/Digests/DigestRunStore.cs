@@ -87,6 +87,20 @@ public sealed class DigestRunStore(StorageResources storage, TimeProvider time)
         return list.OrderByDescending(r => r.UpdatedAt).ToList();
     }
 
+    /// <summary>
+    /// Every run updated since <paramref name="since"/> (all when null), newest first (by last change): the runs archive. Runs are one
+    /// per period and alert (a few thousand a year), read whole and sorted here, since the table cannot order by time.
+    /// </summary>
+    public async Task<IReadOnlyList<DigestRun>> ListAllAsync(DateTimeOffset? since, CancellationToken ct = default)
+    {
+        await storage.EnsureCreatedAsync();
+        var filter = since is { } from ? TableClient.CreateQueryFilter($"UpdatedAt ge {from.UtcDateTime}") : null;
+        var list = new List<DigestRun>();
+        await foreach (var e in storage.DigestRuns.QueryAsync<TableEntity>(filter, cancellationToken: ct))
+            list.Add(FromEntity(e));
+        return list.OrderByDescending(r => r.UpdatedAt).ThenBy(r => r.RunId, StringComparer.Ordinal).ToList();
+    }
+
     public async Task<DigestRun?> GetAsync(DigestFrequency frequency, string periodKey, CancellationToken ct = default)
     {
         await storage.EnsureCreatedAsync();

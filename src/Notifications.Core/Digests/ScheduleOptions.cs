@@ -42,4 +42,13 @@ public sealed class ScheduleOptions
         ErrorMessage = "Schedule:PlanningLease must be between 00:01:00 and 01:00:00 (how long a run stays claimed by a planner that may have " +
             "stopped, before it is planned again), e.g. 00:10:00.")]
     public TimeSpan PlanningLease { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// A run started by hand for an instant further than this from now (<c>notify digest run --at</c>, the runs archive's form) asks for
+    /// confirmation first: it moves every recipient's digest window to that instant (<see cref="Pipeline.RunTimeGuard"/>).
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:05:00", "7.00:00:00", ParseLimitsInInvariantCulture = true,
+        ErrorMessage = "Schedule:ConfirmRunsFarFromNow must be between 00:05:00 and 7.00:00:00 (how far from now a run started by hand may be " +
+            "set without a confirmation), e.g. 02:00:00.")]
+    public TimeSpan ConfirmRunsFarFromNow { get; set; } = TimeSpan.FromHours(2);
 }

@@ -199,7 +199,7 @@ public sealed class DigestRunner(
             var last = index == batches.Count - 1;
             run = await RecordAsync(run, [result0], ct, allSentSoFar: last && othersSent
                 && results.All(r => r.Outcome is BatchOutcome.Sent or BatchOutcome.AlreadySent or BatchOutcome.Cancelled));
-            if (run.Status is DigestRunStatus.Paused) break;
+            if (run.Status is DigestRunStatus.Paused or DigestRunStatus.Cancelled) break;
         }
         var result = Result(run, results);
         logger.LogInformation("Run {RunId}: {BatchesSent} batches sent now ({RecipientsSent} recipients), {AlreadySent} already sent, {Failed} " +

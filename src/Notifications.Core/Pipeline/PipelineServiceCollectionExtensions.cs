@@ -21,6 +21,12 @@ public static class PipelineServiceCollectionExtensions
         services.AddSingleton<ConfirmationRequested>();
         services.AddSingleton<DayPassed>();
         services.AddSingleton<RunArchive>();
+        services.AddSingleton<AttentionReport>();
+        services.AddSingleton<DueForecast>();
+        services.AddSingleton<Dashboard>();
+        services.AddSingleton<RunCancellation>();
+        services.AddSingleton<RunDetails>();
+        services.AddSingleton<RunTimeGuard>();
         return services;
     }
 }

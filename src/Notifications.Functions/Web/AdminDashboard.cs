@@ -5,7 +5,8 @@ using Notifications.Web;
 namespace Notifications.Functions.Web;
 
 /// <summary>
-/// The admins' dashboard. Anonymous to the Functions host: App Service authentication stands in front and the page checks the Admin role (<see cref="ConsoleGate"/>).
+/// The admins' dashboard. Anonymous to the Functions host: App Service authentication stands in front and the page checks the Admin
+/// role (<see cref="ConsoleGate"/>).
 /// </summary>
 public sealed class AdminDashboard(DashboardPage page)
 {

@@ -5,7 +5,8 @@ using Notifications.Web;
 namespace Notifications.Functions.Web;
 
 /// <summary>
-/// The runs archive and its actions. Anonymous to the Functions host: App Service authentication stands in front and the page checks the Admin role (<see cref="ConsoleGate"/>).
+/// The runs archive and its actions. Anonymous to the Functions host: App Service authentication stands in front and the page checks
+/// the Admin role (<see cref="ConsoleGate"/>).
 /// </summary>
 public sealed class AdminRuns(RunsPage page)
 {
@@ -21,6 +22,7 @@ public sealed class AdminRuns(RunsPage page)
 
     [Function("ConsoleRunDigest")]
     public Task<IResult> RunDigest(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console/runs/{run}/digest/{variant}")] HttpRequest request, string run, string variant, CancellationToken ct)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console/runs/{run}/digest/{variant}")] HttpRequest request, string run, string variant,
+        CancellationToken ct)
         => page.DigestAsync(request, run, variant, ct);
 }

@@ -3,13 +3,13 @@ using Microsoft.AspNetCore.Http;
 namespace Notifications.Web;
 
 /// <summary>
-/// The console's own routes besides the desk: its home (<c>/api/console</c>: editors go on to the articles), the language switch
+/// The console's own routes besides the desk: its home (<c>/api/console</c>: admins go on to the dashboard, editors to the articles), the language switch
 /// (<c>POST /api/console/language</c>: remembered in <see cref="ConsoleGate.LanguageCookie"/>, then back to the page it came from)
 /// and the static files (<see cref="ConsoleStaticFiles"/>).
 /// </summary>
 public sealed class ConsolePages(ConsoleGate gate)
 {
-    /// <summary>Where the console starts: the articles list for an editor (and an admin).</summary>
+    /// <summary>Where the console starts: the dashboard for an admin, the articles list for an editor.</summary>
     public const string Home = "/api/console";
 
     /// <summary>The first page an editor sees.</summary>
@@ -18,14 +18,18 @@ public sealed class ConsolePages(ConsoleGate gate)
     /// <summary>How long the language choice is remembered.</summary>
     public static readonly TimeSpan LanguageCookieLifetime = TimeSpan.FromDays(365);
 
+    /// <summary>The first page an admin sees: what needs attention (<see cref="DashboardPage"/>).</summary>
+    public const string DashboardPath = "/api/console/dashboard";
+
     /// <summary>
-    /// <c>GET /api/console</c>: 303 to the articles for an editor; 401 with how to sign in for nobody; 403 with whom to ask for a
-    /// signed-in person without a console role.
+    /// <c>GET /api/console</c>: 303 to the dashboard for an admin, to the articles for an editor; 401 with how to sign in for nobody;
+    /// 403 with whom to ask for a signed-in person without a console role.
     /// </summary>
     public async Task<IResult> HomeAsync(HttpRequest request, CancellationToken ct)
     {
-        var (_, refusal) = await gate.EnterAsync(request, ConsoleRole.Editor, ct);
-        return refusal ?? ConsoleRenderer.SeeOther(ArticlesPath);
+        var (entered, refusal) = await gate.EnterAsync(request, ConsoleRole.Editor, ct);
+        if (entered is null) return refusal!;
+        return ConsoleRenderer.SeeOther(entered.User.Has(ConsoleRole.Admin) ? DashboardPath : ArticlesPath);
     }
 
     /// <summary>

@@ -140,7 +140,8 @@ public sealed class SendGridEventWebhook(
             : "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(raw)));
         var timestamp = element.TryGetProperty("timestamp", out var t) && TryUnixSeconds(t, out var at) ? at : time.GetUtcNow();
         return new DeliveryEvent(eventId, name.Trim().ToLowerInvariant(), Text(element, "type"), Text(element, "reason"), Text(element, "email"),
-            timestamp, Text(element, "run_id"), Text(element, "batch_id"), Text(element, "subscriber_id"), Text(element, "plan_id"));
+            timestamp, Text(element, "run_id"), Text(element, "batch_id"), Text(element, "subscriber_id"), Text(element, "plan_id"),
+            DeliveryEvents.LinkOf(Text(element, "url")));
     }
 
     private static string? Text(JsonElement element, string name)
