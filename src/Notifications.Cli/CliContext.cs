@@ -284,7 +284,8 @@ public sealed class CliContext(TextWriter output, TextWriter error, IReadOnlyDic
 
     private static string? Describe(Exception e) => e switch
     {
-        InvalidSubscriberException or InvalidEmailAddressException or ArticleRejectedException or TemplateException or StorageUnavailableException => e.Message,
+        InvalidSubscriberException i => i.ForAdmin,
+        InvalidEmailAddressException or ArticleRejectedException or TemplateException or StorageUnavailableException => e.Message,
         OptionsValidationException o => "configuration: " + string.Join(" ", o.Failures),
         AggregateException a when a.InnerExceptions.All(i => i is OptionsValidationException) =>
             "configuration: " + string.Join(" ", a.InnerExceptions.Cast<OptionsValidationException>().SelectMany(o => o.Failures)),

@@ -423,8 +423,8 @@ public static partial class SubscribersCommands
     private static ArgumentException Unknown(string idOrEmail)
     {
         var value = idOrEmail.Trim();
-        var name = value.Contains('@') ? EmailAddress.Mask(value) : value;
-        return new ArgumentException($"no subscriber {name}; `notify subscribers list` shows who there is.");
+        // The admin's own terminal: the address in full (masking belongs in logs).
+        return new ArgumentException($"no subscriber {value}; `notify subscribers list` shows who there is.");
     }
 
     /// <summary>"09:00", or "default (08:00)" with the configured Schedule:DeliveryHour.</summary>
