@@ -51,6 +51,9 @@ public sealed class CliContext(TextWriter output, TextWriter error, IReadOnlyDic
     public TextWriter Out { get; } = output;
     public TextWriter Error { get; } = error;
 
+    /// <summary>Where a typed confirmation is read (<c>subscribers remove</c> without <c>--yes</c>).</summary>
+    public TextReader In { get; init; } = TextReader.Null;
+
     /// <summary>Runs a command body against a started host; failures become one line on stderr and exit code 1.</summary>
     public async Task<int> RunAsync(ParseResult parse, Func<IServiceProvider, Task<int>> body,
         IReadOnlyDictionary<string, string?>? commandSettings = null, bool startStorage = false)

@@ -40,6 +40,7 @@ public static partial class SubscribersCommands
         subscribers.Subcommands.Add(Export(cli));
         subscribers.Subcommands.Add(Coverage(cli));
         subscribers.Subcommands.Add(MigrateIds(cli));
+        AddProfileCommands(subscribers, cli);
         subscribers.Subcommands.Add(PendingSubscriptionCommands.SendConfirmations(cli));
         subscribers.Subcommands.Add(PendingSubscriptionCommands.PurgePending(cli));
         return subscribers;
@@ -182,14 +183,16 @@ public static partial class SubscribersCommands
         var remove = new Command(
             "remove",
             "Erase a subscriber (GDPR erasure): the address and the name go everywhere (record, unsent batches, webhook events, error texts, audit " +
-                "details); a suppression entry (keyed hash, reason, date) stays.")
+                "details); a suppression entry (keyed hash, reason, date) stays. Asks for the subscriber's address, typed, unless --yes.")
         {
-            who
+            who, YesOption
         };
         remove.SetAction((parse, ct) => cli.RunAsync(parse, async services =>
         {
             var idOrEmail = parse.GetValue(who)!;
             Check(idOrEmail);
+            if (!parse.GetValue(YesOption) && !await ConfirmErasureAsync(cli, services, idOrEmail.Trim(), ct))
+                return 1;
             var report = await services.GetRequiredService<SubscriberAdmin>().EraseAsync(idOrEmail.Trim(), Actor, ct) ?? throw Unknown(idOrEmail);
             await cli.Out.WriteLineAsync(report.AlreadyErased
                 ? $"Subscriber {report.Id} was erased already; looked again for copies of their address and name."

@@ -90,7 +90,9 @@ public sealed partial class AddressChanges(
         return change;
     }
 
-    /// <summary>The change a link names, when it is still waiting and not expired; the token's own problems throw <see cref="InvalidTokenException"/>.</summary>
+    /// <summary>
+    /// The change a link names, when it is still waiting and not expired; the token's own problems throw <see cref="InvalidTokenException"/>.
+    /// </summary>
     public async Task<PendingAddressChange?> ReadAsync(string? token, CancellationToken ct = default)
     {
         var verified = tokens.Verify(token, TokenPurpose.AddressChange);
@@ -136,7 +138,8 @@ public sealed partial class AddressChanges(
     {
         var removed = await RemovePendingAsync(subscriber.Id, ct);
         if (subscriber.Email is { Length: > 0 } email)
-            await foreach (var e in storage.AddressChanges.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"NewEmail eq {email}"), cancellationToken: ct))
+            await foreach (var e in storage.AddressChanges.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"NewEmail eq {email}"),
+                cancellationToken: ct))
             {
                 await storage.AddressChanges.DeleteEntityAsync(e.PartitionKey, e.RowKey, ETag.All, ct);
                 removed++;
