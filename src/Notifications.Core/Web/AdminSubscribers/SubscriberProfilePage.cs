@@ -206,7 +206,7 @@ public sealed class SubscriberProfilePage(
                 ["value"] = k, ["label"] = Topics.TopicCatalog.Label(k, r.Language), ["checked"] = chosenTopics.Contains(k),
             }).ToList(),
             ["errors"] = errors.Select(e => new ScriptObject { ["field"] = e.Key, ["message"] = e.Value }).ToList(),
-            ["error"] = errors.ToDictionary(e => e.Key, e => e.Value).Aggregate(new ScriptObject(), (o, e) => { o[e.Key] = e.Value; return o; }),
+            ["error"] = ErrorsByField(errors),
             ["new_email"] = r.Field("new_email"),
             ["done"] = done,
             ["pending_email"] = pending?.NewEmail ?? "",
@@ -226,6 +226,18 @@ public sealed class SubscriberProfilePage(
             }).ToList(),
         };
     }
+
+    /// <summary>Every field the template may ask about (templates are strict: an unknown member is an error), "" when it has no error.</summary>
+    private static ScriptObject ErrorsByField(Dictionary<string, string> errors)
+    {
+        var o = new ScriptObject();
+        foreach (var field in FormFields) o[field] = "";
+        foreach (var (field, message) in errors) o[field] = message;
+        return o;
+    }
+
+    private static readonly string[] FormFields =
+        ["name", "organization", "country", "language", "frequency", "time_zone", "delivery_hour", "topics", "newEmail", "confirm", "status", "action"];
 
     private static ScriptObject Preference(Translation t, string field, string value, HashSet<string> chosen) => new()
     {
