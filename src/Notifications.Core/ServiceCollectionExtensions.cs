@@ -39,6 +39,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IPersonalDataStore>(sp => sp.GetRequiredService<SubscribeRequestStore>());
         services.AddSingleton<IPersonalDataStore>(sp => sp.GetRequiredService<AddressChanges>());
         services.AddSingleton<IPersonalDataStore>(sp => sp.GetRequiredService<RecipientTimeline>());
+        services.AddSingleton<IPersonalDataStore>(sp => sp.GetRequiredService<SubscriberSearchIndex>());
 
         services.AddDigests(configuration);
         services.AddPipeline();

@@ -45,7 +45,7 @@ public static class StorageScan
             var client = blobs.GetBlobContainerClient(container.Name);
             await foreach (var blob in client.GetBlobsAsync(cancellationToken: ct))
             {
-                var bytes = (await client.GetBlobClient(blob.Name).DownloadContentAsync(ct)).Value.Content.ToArray();
+                var bytes = Gunzipped((await client.GetBlobClient(blob.Name).DownloadContentAsync(ct)).Value.Content.ToArray());
                 foreach (var needle in needles)
                     if (Contains(blob.Name, needle) || Contains(bytes, needle)) found.Add($"blob {container.Name}/{blob.Name}: {needle}");
             }
@@ -65,6 +65,16 @@ public static class StorageScan
             }
         }
         return found;
+    }
+
+    /// <summary>The bytes, and after them their decompressed form when they are gzip (the search index's snapshot is).</summary>
+    public static byte[] Gunzipped(byte[] bytes)
+    {
+        if (bytes is not [0x1f, 0x8b, ..]) return bytes;
+        using var gzip = new System.IO.Compression.GZipStream(new MemoryStream(bytes), System.IO.Compression.CompressionMode.Decompress);
+        using var plain = new MemoryStream();
+        gzip.CopyTo(plain);
+        return [.. bytes, .. plain.ToArray()];
     }
 
     /// <summary>Each binary property, and the binary properties named &lt;name&gt;0, &lt;name&gt;1, ... joined (TableBinary).</summary>

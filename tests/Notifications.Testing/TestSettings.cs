@@ -15,6 +15,7 @@ public static class TestSettings
             ["Storage:RejectedArticlesContainer"] = p + "-articles-rejected",
             ["Storage:DigestsContainer"] = p + "-digests",
             ["Storage:TemplatesContainer"] = p + "-templates",
+            ["Storage:SubscriberIndexContainer"] = p + "-subscriber-index",
             ["Storage:ArticleIndexTable"] = p + "ArticleIndex",
             ["Storage:SubscribersTable"] = p + "Subscribers",
             ["Storage:DigestRunsTable"] = p + "DigestRuns",

@@ -140,6 +140,7 @@ public static class BenchCommands
         ["Storage:DeliveryEventsTable"] = prefix + "DeliveryEvents",
         ["Storage:DeliveryCountersTable"] = prefix + "DeliveryCounters",
         ["Storage:TemplatesContainer"] = prefix + "-templates",
+        ["Storage:SubscriberIndexContainer"] = prefix + "-subscriber-index",
         ["Storage:SendBatchesQueue"] = prefix + "-send-batches",
         ["Delivery:Mode"] = "Outbox",
         ["Delivery:OutboxPath"] = Path.Combine(Path.GetTempPath(), prefix),

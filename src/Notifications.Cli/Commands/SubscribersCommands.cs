@@ -22,7 +22,7 @@ public static partial class SubscribersCommands
     {
         var subscribers = new Command("subscribers", "Manage subscribers: the officials of member administrations who receive digests.");
         subscribers.Subcommands.Add(Add(cli));
-        subscribers.Subcommands.Add(List(cli));
+        subscribers.Subcommands.Add(SearchList(cli));
         subscribers.Subcommands.Add(Show(cli));
         subscribers.Subcommands.Add(Update(cli));
         subscribers.Subcommands.Add(Remove(cli));
@@ -41,6 +41,7 @@ public static partial class SubscribersCommands
         subscribers.Subcommands.Add(Coverage(cli));
         subscribers.Subcommands.Add(MigrateIds(cli));
         AddProfileCommands(subscribers, cli);
+        subscribers.Subcommands.Add(Reindex(cli));
         subscribers.Subcommands.Add(PendingSubscriptionCommands.SendConfirmations(cli));
         subscribers.Subcommands.Add(PendingSubscriptionCommands.PurgePending(cli));
         return subscribers;
@@ -79,28 +80,6 @@ public static partial class SubscribersCommands
             return 0;
         }));
         return add;
-    }
-
-    private static Command List(CliContext cli)
-    {
-        var filters = new Filters();
-        var list = new Command("list", "List subscribers, optionally only some.") { CliContext.JsonOption };
-        filters.AddTo(list);
-        list.SetAction((parse, ct) => cli.RunAsync(parse, async services =>
-        {
-            var all = (await services.GetRequiredService<SubscriberStore>().ListAsync(filters.Parse(parse, services), ct))
-                .OrderBy(s => s.Email, StringComparer.Ordinal).ToList();
-            if (parse.GetValue(CliContext.JsonOption))
-                await cli.WriteJsonAsync<IReadOnlyList<SubscriberJson>>(
-                    all.Select(SubscriberJson.From).ToList(),
-                    SubscriberApiJson.Default.IReadOnlyListSubscriberJson);
-            else
-                foreach (var s in all)
-                    await cli.Out.WriteLineAsync($"{Lower(s.Status),-12} {Lower(s.Frequency),-7} {s.Language} " +
-                        $"{(s.Country.Length > 0 ? s.Country : "--")}  {s.Email}  {s.Name} ({s.Organization})");
-            return 0;
-        }));
-        return list;
     }
 
     private static Command Show(CliContext cli)

@@ -120,6 +120,10 @@ public sealed class StorageOptions : IValidatableObject
         ErrorMessage = "Storage:SubscribeConfirmationsQueue must be a valid queue name (3-63 lowercase letters, digits, hyphens).")]
     public string SubscribeConfirmationsQueue { get; set; } = "subscribe-confirmations";
 
+    /// <summary>The subscriber search index: a snapshot blob and append blobs of changes (<see cref="Subscribers.SubscriberSearchIndex"/>).</summary>
+    [Required, RegularExpression(ContainerName, ErrorMessage = "Storage:SubscriberIndexContainer must be a valid blob container name.")]
+    public string SubscriberIndexContainer { get; set; } = "subscriber-index";
+
     IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
     {
         if (_connectionError is not null)

@@ -44,6 +44,7 @@ public sealed class StorageResources
         RejectedArticles = blobs.GetBlobContainerClient(o.RejectedArticlesContainer);
         Digests = blobs.GetBlobContainerClient(o.DigestsContainer);
         Templates = blobs.GetBlobContainerClient(o.TemplatesContainer);
+        SubscriberIndex = blobs.GetBlobContainerClient(o.SubscriberIndexContainer);
         ArticleIndex = tables.GetTableClient(o.ArticleIndexTable);
         Subscribers = tables.GetTableClient(o.SubscribersTable);
         DigestRuns = tables.GetTableClient(o.DigestRunsTable);
@@ -73,6 +74,8 @@ public sealed class StorageResources
     public BlobContainerClient Digests { get; }
     /// <summary>Template overrides uploaded by admins, and the reports on those that were rejected.</summary>
     public BlobContainerClient Templates { get; }
+    /// <summary>The subscriber search index's snapshot and change logs (<see cref="Subscribers.SubscriberSearchIndex"/>).</summary>
+    public BlobContainerClient SubscriberIndex { get; }
     public TableClient ArticleIndex { get; }
     public TableClient Subscribers { get; }
     public TableClient DigestRuns { get; }
@@ -115,6 +118,7 @@ public sealed class StorageResources
             RejectedArticles.DeleteIfExistsAsync(),
             Digests.DeleteIfExistsAsync(),
             Templates.DeleteIfExistsAsync(),
+            SubscriberIndex.DeleteIfExistsAsync(),
             ArticleIndex.DeleteAsync(),
             Subscribers.DeleteAsync(),
             DigestRuns.DeleteAsync(),
@@ -141,6 +145,7 @@ public sealed class StorageResources
             RejectedArticles.CreateIfNotExistsAsync(),
             Digests.CreateIfNotExistsAsync(),
             Templates.CreateIfNotExistsAsync(),
+            SubscriberIndex.CreateIfNotExistsAsync(),
             ArticleIndex.CreateIfNotExistsAsync(),
             Subscribers.CreateIfNotExistsAsync(),
             DigestRuns.CreateIfNotExistsAsync(),

@@ -27,7 +27,8 @@ public enum SubscriberSort { Name, Email, Organization, Country, Status, Created
 /// A search: <paramref name="Text"/> matches a substring of the address, name or organisation, ignoring case and accents ("uzbek"
 /// finds "Uzbekistan"; "hmrc" finds "HMRC"; "evenu" finds "Revenue"); every other part is a filter as in
 /// <see cref="SubscriberFilter"/> (a topic matches subscribers who chose it or chose no topic). <paramref name="Member"/> is a member
-/// administration's key (<see cref="MemberOptions"/>).
+/// administration's key (<see cref="MemberOptions"/>). <paramref name="Organization"/> matches a substring of the organisation only, in
+/// the same way as the text.
 /// </summary>
 public sealed record SubscriberQuery(
     string? Text = null,
@@ -40,26 +41,9 @@ public sealed record SubscriberQuery(
     SubscriberSort Sort = SubscriberSort.Name,
     bool Descending = false,
     int Skip = 0,
-    int Take = 50);
+    int Take = 50,
+    string? Organization = null);
 
 /// <summary>One page of a search, and how many match in all (the segment's live count).</summary>
 public sealed record SubscriberSearchResult(int Total, IReadOnlyList<SubscriberCard> Items);
 
-/// <summary>
-/// The subscriber search index (issue 16; design in docs/architecture.md, figures in docs/benchmarks.md): search as you type over
-/// 100k subscribers without a table scan per keystroke.
-/// </summary>
-public sealed class SubscriberSearchIndex
-{
-    /// <summary>One page of the subscribers that match, sorted, and the total that match.</summary>
-    public Task<SubscriberSearchResult> SearchAsync(SubscriberQuery query, CancellationToken ct = default)
-        => throw new NotImplementedException("search helper");
-
-    /// <summary>Every subscriber's card (for counts and charts: the dashboard, coverage, the segment export's ids).</summary>
-    public Task<IReadOnlyList<SubscriberCard>> AllAsync(CancellationToken ct = default)
-        => throw new NotImplementedException("search helper");
-
-    /// <summary>Builds the index again from the subscribers table (<c>notify subscribers reindex</c>); returns the number of cards.</summary>
-    public Task<int> RebuildAsync(CancellationToken ct = default)
-        => throw new NotImplementedException("search helper");
-}

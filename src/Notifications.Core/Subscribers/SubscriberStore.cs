@@ -18,9 +18,10 @@ public sealed record SubscriberFilter(
 /// The subscribers table, keyed by the subscriber id (a keyed hash of the address, <see cref="SubscriberIds"/>). One partition: the list
 /// is small enough, and it lets imports write 100 rows per transaction. Changes are ETag-guarded read-modify-writes.
 /// </summary>
-public sealed class SubscriberStore(StorageResources storage, SubscriberRules rules, SubscriberIds ids, TimeProvider time)
+public sealed class SubscriberStore(StorageResources storage, SubscriberRules rules, SubscriberIds ids, SubscriberSearchIndex index, TimeProvider time)
 {
-    private const string Partition = "subscriber";
+    /// <summary>The partition of the subscriber rows (the search index reads it when it builds itself from the table).</summary>
+    internal const string Partition = "subscriber";
 
     /// <summary>
     /// Rows "old id → new id" left by <c>notify subscribers migrate-ids</c> (row key: the unsalted id a subscriber had before ids were
@@ -64,6 +65,7 @@ public sealed class SubscriberStore(StorageResources storage, SubscriberRules ru
                 Address = subscriber.Email,
             };
         }
+        await index.RecordAsync(SubscriberIndexEntry.Card(subscriber), ct);
         return subscriber;
     }
 
@@ -77,8 +79,11 @@ public sealed class SubscriberStore(StorageResources storage, SubscriberRules ru
         await storage.EnsureCreatedAsync();
         await LogChangesAsync(subscribers.Where(s => s.Status != SubscriberStatus.Active).Select(s => s.Id), ct);
         foreach (var chunk in subscribers.Chunk(100))
+        {
             await storage.Subscribers.SubmitTransactionAsync(
                 chunk.Select(s => new TableTransactionAction(TableTransactionActionType.UpsertReplace, ToEntity(s))), ct);
+            await index.RecordAsync(chunk.Select(SubscriberIndexEntry.Card).ToList(), ct);
+        }
         return subscribers.Count;
     }
 
@@ -91,6 +96,7 @@ public sealed class SubscriberStore(StorageResources storage, SubscriberRules ru
         await storage.EnsureCreatedAsync();
         await LogChangesAsync(rows.Where(r => r.SetsStatus && r.Subscriber.Status != SubscriberStatus.Active).Select(r => r.Subscriber.Id), ct);
         foreach (var chunk in rows.Chunk(100))
+        {
             await storage.Subscribers.SubmitTransactionAsync(chunk.Select(row =>
             {
                 var entity = ToEntity(row.Subscriber);
@@ -99,6 +105,9 @@ public sealed class SubscriberStore(StorageResources storage, SubscriberRules ru
                         entity.Remove(field);
                 return new TableTransactionAction(TableTransactionActionType.UpsertMerge, entity);
             }), ct);
+            // A merge keeps what the row does not set (the status, when the import did not set it): so does the index's entry.
+            await index.RecordAsync(chunk.Select(row => SubscriberIndexEntry.Merge(row.Subscriber, row.SetsStatus)).ToList(), ct);
+        }
     }
 
     /// <summary>Builds a valid record from input (normalising every field) without writing it.</summary>
@@ -166,6 +175,7 @@ public sealed class SubscriberStore(StorageResources storage, SubscriberRules ru
             try
             {
                 await storage.Subscribers.UpdateEntityAsync(ToEntity(after), current.ETag, TableUpdateMode.Replace, ct);
+                await index.RecordAsync(SubscriberIndexEntry.Card(after), ct);
                 return (current.Subscriber, after);
             }
             catch (RequestFailedException e) when (e.Status is 412 or 404)
@@ -182,6 +192,7 @@ public sealed class SubscriberStore(StorageResources storage, SubscriberRules ru
         await LogChangesAsync([id], ct);
         // The SDK answers a missing entity with its 404 response rather than an exception.
         var response = await storage.Subscribers.DeleteEntityAsync(Partition, id, ETag.All, ct);
+        await index.RecordAsync(index.Removal(id), ct);
         return response.Status != 404;
     }
 
@@ -210,12 +221,17 @@ public sealed class SubscriberStore(StorageResources storage, SubscriberRules ru
             if (subscriber.UpdatedAt > (copy.Value.GetDateTimeOffset("UpdatedAt") ?? default))
                 await storage.Subscribers.UpdateEntityAsync(ToEntity(subscriber with { Id = newId }), copy.Value.ETag, TableUpdateMode.Replace, ct);
         }
+        // Idempotent in the index too: the card changed last wins there as well.
+        await index.RecordAsync(SubscriberIndexEntry.Card(subscriber with { Id = newId }), ct);
         await storage.Subscribers.UpsertEntityAsync(new TableEntity(AliasPartition, subscriber.Id) { ["Id"] = newId }, TableUpdateMode.Replace, ct);
     }
 
     /// <summary>Deletes the row under the old id once everything moved (no departure logged: the subscriber did not leave).</summary>
     public async Task DeleteOldRowAsync(string oldId, CancellationToken ct = default)
-        => await storage.Subscribers.DeleteEntityAsync(Partition, oldId, ETag.All, ct);
+    {
+        await storage.Subscribers.DeleteEntityAsync(Partition, oldId, ETag.All, ct);
+        await index.RecordAsync(index.Removal(oldId), ct);
+    }
 
     /// <summary>
     /// The subscribers with changes logged since <paramref name="since"/> (give or take a few minutes of clock difference), each with
@@ -362,7 +378,7 @@ public sealed class SubscriberStore(StorageResources storage, SubscriberRules ru
         ["Member"] = s.Member.Length > 0 ? s.Member : null,
     };
 
-    private static Subscriber FromEntity(TableEntity e) => new(
+    internal static Subscriber FromEntity(TableEntity e) => new(
         e.RowKey,
         e.GetString("Email"),
         e.GetString("Name"),

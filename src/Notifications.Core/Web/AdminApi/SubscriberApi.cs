@@ -21,7 +21,8 @@ namespace Notifications.Web;
 /// <see cref="ImportResponse"/> and <see cref="CoverageJson"/>. All of them go through <see cref="SubscriberApiJson"/>.
 /// </para>
 /// </summary>
-public sealed class SubscriberApi(SubscriberAdmin admin, SubscriberStore store, SubscriberCsv csv, CoverageReport coverage, IConfiguration configuration)
+public sealed class SubscriberApi(SubscriberAdmin admin, SubscriberStore store, SubscriberSearchIndex index, SubscriberCsv csv, CoverageReport coverage,
+    IConfiguration configuration)
 {
     /// <summary>Set by App Service to <c>True</c> when its authentication (Easy Auth) is on: only then is the principal header the platform's.</summary>
     public const string PlatformAuthenticationSetting = "WEBSITE_AUTH_ENABLED";
@@ -37,7 +38,11 @@ public sealed class SubscriberApi(SubscriberAdmin admin, SubscriberStore store, 
     private static readonly string[] PatchFields = ["name", "organization", "country", "language", "frequency", "topics", "timeZone", "status", "deliveryHour"];
     private static readonly string[] CreateFields = ["email", .. PatchFields];
 
-    /// <summary>GET: one page of subscribers, filtered by status, frequency, language, organization, country, topic.</summary>
+    /// <summary>
+    /// GET: one page of subscribers, filtered by status, frequency, language, organization, country, topic; with <c>q</c> (a substring of
+    /// address, name or organisation), <c>organization</c> (a substring), <c>member</c>, <c>sort</c> or <c>order</c>, a search through the
+    /// index (<see cref="SubscriberApiSearch"/>) answered as a <see cref="SubscriberSearchApiPage"/> with the total.
+    /// </summary>
     public async Task<IResult> ListAsync(HttpRequest request, CancellationToken ct)
     {
         try
@@ -47,6 +52,8 @@ public sealed class SubscriberApi(SubscriberAdmin admin, SubscriberStore store, 
             var pageSize = DefaultPageSize;
             if (NullIfEmpty(q["pageSize"]) is { } size && (!int.TryParse(size, out pageSize) || pageSize is < 1 or > MaxPageSize))
                 return Problems.BadRequest("pageSize", $"pageSize '{size}' must be a whole number from 1 to {MaxPageSize}.");
+            if (SubscriberApiSearch.Asks(q))
+                return TypedResults.Ok(await SubscriberApiSearch.SearchAsync(q, filter, pageSize, index, store, ct));
             var (items, continuation) = await store.QueryAsync(filter, NullIfEmpty(q["continuation"]), pageSize, ct);
             return TypedResults.Ok(new SubscriberListPage(items.Select(SubscriberJson.From).ToList(), continuation));
         }

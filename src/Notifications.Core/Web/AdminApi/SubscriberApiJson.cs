@@ -13,6 +13,7 @@ namespace Notifications.Web;
 [JsonSerializable(typeof(IReadOnlyList<SubscriberJson>))]
 [JsonSerializable(typeof(SubscriberHistoryJson))]
 [JsonSerializable(typeof(SubscriberListPage))]
+[JsonSerializable(typeof(SubscriberSearchApiPage))]
 [JsonSerializable(typeof(NewSubscriberRequest))]
 [JsonSerializable(typeof(SubscriberChangesRequest))]
 [JsonSerializable(typeof(ImportResponse))]
