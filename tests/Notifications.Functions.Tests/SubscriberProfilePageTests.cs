@@ -208,6 +208,37 @@ public sealed partial class SubscriberProfilePageTests(AzuriteFixture azurite) :
         Assert.Equal(SubscriberStatus.Active, (await app.Services.GetRequiredService<SubscriberStore>().GetAsync(s.Id, Ct))!.Status);
     }
 
+    [Fact]
+    public async Task TheListSearchesFiltersSortsAndExportsTheSegmentWithoutJavaScript()
+    {
+        var (app, s) = await StartAsync();
+        await using var _ = app;
+        var admin = app.Services.GetRequiredService<SubscriberAdmin>();
+        await admin.CreateAsync(new NewSubscriber("b.asanov@customs.kg.example", "Bakyt Asanov", "State Customs Service of Kyrgyzstan", "ru",
+            DigestFrequency.Daily, Country: "KG"), "test", Ct);
+        await admin.CreateAsync(new NewSubscriber("j.smith@hmrc.example", "Jane Smith", "HM Revenue and Customs"), "test", Ct);
+        await admin.SuspendAsync("b.asanov@customs.kg.example", "test", Ct);
+        using var client = DeskServer.Client(app, DeskServer.Admin);
+
+        var all = await client.GetStringAsync("/api/console/subscribers?q=KYRGYZ&sort=email", Ct);
+        var active = await client.GetStringAsync("/api/console/subscribers?q=kyrgyz&status=active", Ct);
+        var bad = await client.GetAsync("/api/console/subscribers?q=kyrgyz&country=XX", Ct);
+        var csv = await client.GetAsync("/api/console/subscribers/export?q=kyrgyz&status=active", Ct);
+
+        Assert.Contains("2 subscribers in this segment", all);
+        Assert.True(all.IndexOf("b.asanov@customs.kg.example", StringComparison.Ordinal) < all.IndexOf(s.Email, StringComparison.Ordinal));
+        Assert.DoesNotContain("j.smith@hmrc.example", all);
+        Assert.Contains("1 subscriber in this segment", active);
+        Assert.Contains($"href=\"/api/console/subscribers/{s.Id}\"", active);
+        Assert.Contains("/api/console/subscribers/export?q=kyrgyz&amp;status=active", active);
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("value=\"XX\"", await bad.Content.ReadAsStringAsync(Ct));
+        Assert.Equal("text/csv", csv.Content.Headers.ContentType?.MediaType);
+        var lines = (await csv.Content.ReadAsStringAsync(Ct)).TrimStart('\uFEFF').Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(string.Join(",", SubscriberCsv.ExportColumns), lines[0]);
+        Assert.StartsWith(s.Email + ",Olga Karimova,", Assert.Single(lines.Skip(1)));
+    }
+
     [GeneratedRegex("chosen by the subscriber</span>")]
     private static partial Regex SelfChosen();
 
