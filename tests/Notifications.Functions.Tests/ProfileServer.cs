@@ -30,7 +30,8 @@ internal static class ProfileServer
             app.MapMethods("/api/console/subscribers/export", get, (HttpRequest r, CancellationToken t) => Functions(r).SegmentExport(r, t));
             app.MapMethods("/api/console/subscribers/{id}", getPost, (HttpRequest r, string id, CancellationToken t) => Functions(r).Subscriber(r, id, t));
             app.MapPost("/api/manage/subscribers/{id}/manage-link", (HttpRequest r, string id, CancellationToken t) => Functions(r).SendManageLink(r, id, t));
-            app.MapPost("/api/manage/subscribers/{id}/address", (HttpRequest r, string id, CancellationToken t) => Functions(r).ChangeSubscriberAddress(r, id, t));
+            app.MapPost("/api/manage/subscribers/{id}/address",
+                (HttpRequest r, string id, CancellationToken t) => Functions(r).ChangeSubscriberAddress(r, id, t));
             app.MapMethods("/api/address", getPost, (HttpRequest r, CancellationToken t) => Functions(r).ConfirmAddress(r, t));
             app.MapPost("/api/sendgrid/events",
                 (HttpRequest r, CancellationToken t) => r.HttpContext.RequestServices.GetRequiredService<SendGridEventWebhook>().HandleAsync(r, t));

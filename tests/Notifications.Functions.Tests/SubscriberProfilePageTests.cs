@@ -46,7 +46,8 @@ public sealed partial class SubscriberProfilePageTests(AzuriteFixture azurite) :
         await using var _ = app;
         await app.Services.GetRequiredService<SubscriberStore>().UpdateAsync(s.Id, x => x with { ChosenBySubscriber = [SubscriberFields.Frequency] }, Ct);
         await app.Services.GetRequiredService<IRecipientEventHandler>().HandleAsync(new RecipientEvent(s.Id, RecipientFact.Bounced, "sendgrid", "bounce",
-            "ev-1", s.Email, "550 5.1.1 <o.karimova@customs.kg.example>: Recipient address rejected", new DateTimeOffset(2026, 11, 20, 6, 1, 0, TimeSpan.Zero)), Ct);
+            "ev-1", s.Email, "550 5.1.1 <o.karimova@customs.kg.example>: Recipient address rejected",
+            new DateTimeOffset(2026, 11, 20, 6, 1, 0, TimeSpan.Zero)), Ct);
         using var client = DeskServer.Client(app, DeskServer.Admin);
 
         var html = await client.GetStringAsync($"/api/console/subscribers/{s.Id}", Ct);
@@ -152,7 +153,8 @@ public sealed partial class SubscriberProfilePageTests(AzuriteFixture azurite) :
         using var admin = DeskServer.Client(app, DeskServer.Admin);
         using var anyone = DeskServer.Client(app, null);
 
-        var (requested, _) = await PostAsync(admin, $"/api/console/subscribers/{s.Id}", ("action", "change_address"), ("new_email", "olga.k@customs.kg.example"));
+        var (requested, _) = await PostAsync(admin, $"/api/console/subscribers/{s.Id}", ("action", "change_address"),
+            ("new_email", "olga.k@customs.kg.example"));
         Assert.Equal(HttpStatusCode.SeeOther, requested.StatusCode);
         Assert.Contains("Waiting for olga.k@customs.kg.example to confirm", await admin.GetStringAsync(requested.Headers.Location!.OriginalString, Ct));
         var mail = Assert.Single(OutboxMail.ReadAll(_outbox));

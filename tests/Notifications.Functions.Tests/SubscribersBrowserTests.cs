@@ -68,7 +68,10 @@ public sealed class SubscribersBrowserTests(AzuriteFixture azurite) : IDisposabl
                 },
             });
             var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
-            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/sendgrid/events") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/sendgrid/events")
+            {
+                Content = new StringContent(body, Encoding.UTF8, "application/json"),
+            };
             request.Headers.Add(SendGridEventWebhook.TimestampHeader, timestamp);
             request.Headers.Add(SendGridEventWebhook.SignatureHeader, Convert.ToBase64String(
                 _key.SignData(Encoding.UTF8.GetBytes(timestamp + body), HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence)));
