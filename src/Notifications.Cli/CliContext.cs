@@ -51,6 +51,9 @@ public sealed class CliContext(TextWriter output, TextWriter error, IReadOnlyDic
     public TextWriter Out { get; } = output;
     public TextWriter Error { get; } = error;
 
+    /// <summary>Where a typed confirmation is read (<c>subscribers remove</c> without <c>--yes</c>).</summary>
+    public TextReader In { get; init; } = TextReader.Null;
+
     /// <summary>Runs a command body against a started host; failures become one line on stderr and exit code 1.</summary>
     public async Task<int> RunAsync(ParseResult parse, Func<IServiceProvider, Task<int>> body,
         IReadOnlyDictionary<string, string?>? commandSettings = null, bool startStorage = false)
@@ -284,7 +287,8 @@ public sealed class CliContext(TextWriter output, TextWriter error, IReadOnlyDic
 
     private static string? Describe(Exception e) => e switch
     {
-        InvalidSubscriberException or InvalidEmailAddressException or ArticleRejectedException or TemplateException or StorageUnavailableException => e.Message,
+        InvalidSubscriberException i => i.ForAdmin,
+        InvalidEmailAddressException or ArticleRejectedException or TemplateException or StorageUnavailableException => e.Message,
         OptionsValidationException o => "configuration: " + string.Join(" ", o.Failures),
         AggregateException a when a.InnerExceptions.All(i => i is OptionsValidationException) =>
             "configuration: " + string.Join(" ", a.InnerExceptions.Cast<OptionsValidationException>().SelectMany(o => o.Failures)),

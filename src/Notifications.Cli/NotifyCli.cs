@@ -8,14 +8,16 @@ public static class NotifyCli
 {
     /// <param name="settings">Settings that override every other source (tests use them).</param>
     /// <param name="ct">Cancels a long-running command (`serve`); Ctrl+C does the same from a terminal.</param>
+    /// <param name="input">Where a confirmation is read (the typed address of <c>subscribers remove</c>); the console's input when null.</param>
     public static async Task<int> RunAsync(
         string[] args,
         TextWriter output,
         TextWriter error,
         IReadOnlyDictionary<string, string?>? settings = null,
-        CancellationToken ct = default)
+        CancellationToken ct = default,
+        TextReader? input = null)
     {
-        var context = new CliContext(output, error, settings ?? new Dictionary<string, string?>());
+        var context = new CliContext(output, error, settings ?? new Dictionary<string, string?>()) { In = input ?? Console.In };
         var root = new RootCommand("notify: publish articles, manage subscribers and run digests of the Notifications pipeline.")
         {
             CliContext.VerboseOption,

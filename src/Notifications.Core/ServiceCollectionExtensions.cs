@@ -37,6 +37,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IPersonalDataStore>(sp => sp.GetRequiredService<DeliveryLedger>());
         services.AddSingleton<IPersonalDataStore>(sp => sp.GetRequiredService<DeliveryEvents>());
         services.AddSingleton<IPersonalDataStore>(sp => sp.GetRequiredService<SubscribeRequestStore>());
+        services.AddSingleton<IPersonalDataStore>(sp => sp.GetRequiredService<AddressChanges>());
+        services.AddSingleton<IPersonalDataStore>(sp => sp.GetRequiredService<RecipientTimeline>());
         services.AddSingleton<IPersonalDataStore>(sp => sp.GetRequiredService<SubscriberSearchIndex>());
         services.AddSingleton<IPersonalDataStore>(sp => sp.GetRequiredService<ImportUploads>());
 

@@ -8,11 +8,16 @@ public sealed record CliRun(int ExitCode, string Output, string Error)
     public IReadOnlyList<string> ErrorLines => Lines(Error);
     public IReadOnlyList<string> OutputLines => Lines(Output);
 
-    public static async Task<CliRun> RunAsync(IReadOnlyDictionary<string, string?> settings, params string[] args)
+    public static Task<CliRun> RunAsync(IReadOnlyDictionary<string, string?> settings, params string[] args)
+        => RunWithInputAsync(settings, "", args);
+
+    /// <summary>A run whose input (a typed confirmation) is <paramref name="input"/>.</summary>
+    public static async Task<CliRun> RunWithInputAsync(IReadOnlyDictionary<string, string?> settings, string input, params string[] args)
     {
         await using var output = new StringWriter();
         await using var error = new StringWriter();
-        var code = await NotifyCli.RunAsync(args, output, error, settings);
+        using var reader = new StringReader(input);
+        var code = await NotifyCli.RunAsync(args, output, error, settings, input: reader);
         return new CliRun(code, output.ToString(), error.ToString());
     }
 

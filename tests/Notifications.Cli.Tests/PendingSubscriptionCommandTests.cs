@@ -63,8 +63,8 @@ public sealed class PendingSubscriptionCommandTests(AzuriteFixture azurite) : ID
             await host.Get<SubscriptionSelfService>().SubscribeAsync("l.peeters@douane.example", "Lotte Peeters", "Belgian Customs",
                 "BE", "fr", DigestFrequency.Weekly, null, "203.0.113.9", TestContext.Current.CancellationToken);
 
-        var remove = await CliRun.RunAsync(settings, "subscribers", "remove", "l.peeters@douane.example");
-        var again = await CliRun.RunAsync(settings, "subscribers", "remove", "l.peeters@douane.example");
+        var remove = await CliRun.RunAsync(settings, "subscribers", "remove", "l.peeters@douane.example", "--yes");
+        var again = await CliRun.RunAsync(settings, "subscribers", "remove", "l.peeters@douane.example", "--yes");
         var add = await CliRun.RunAsync(
             settings, "subscribers", "add", "--email", "l.peeters@douane.example", "--name", "Lotte Peeters", "--organization", "Belgian Customs");
 

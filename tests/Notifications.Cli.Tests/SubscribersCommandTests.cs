@@ -81,7 +81,8 @@ public sealed class SubscribersCommandTests(AzuriteFixture azurite) : IDisposabl
         var line = Assert.Single(second.ErrorLines);
         Assert.StartsWith("error: ", line);
         Assert.Contains("already exists", line);
-        Assert.Contains("j***@hmrc.example", line);
+        // The admin's own terminal names the address in full (issue 16: masking belongs in logs, not in the admin's tools).
+        Assert.Contains("'jane.smith@hmrc.example' already exists", line);
 
         var list = await CliRun.RunAsync(settings, "subscribers", "list", "--json");
         var only = Assert.Single(JsonDocument.Parse(list.Output).RootElement.EnumerateArray());

@@ -28,6 +28,8 @@ public static class TestSettings
             ["Storage:DeliveryCountersTable"] = p + "DeliveryCounters",
             ["Storage:SuppressionsTable"] = p + "Suppressions",
             ["Storage:SubscribeRequestsTable"] = p + "SubscribeRequests",
+            ["Storage:AddressChangesTable"] = p + "AddressChanges",
+            ["Storage:RecipientTimelineTable"] = p + "RecipientTimeline",
             ["Storage:SubscribeConfirmationsQueue"] = p + "-subscribe-confirmations",
             ["Delivery:Mode"] = "Outbox",
             ["Delivery:OutboxPath"] = outboxPath ?? Path.Combine(Path.GetTempPath(), "notifications-tests", p, "outbox"),

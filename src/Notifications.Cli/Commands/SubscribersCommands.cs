@@ -41,6 +41,7 @@ public static partial class SubscribersCommands
         subscribers.Subcommands.Add(Coverage(cli));
         subscribers.Subcommands.Add(Link(cli));
         subscribers.Subcommands.Add(MigrateIds(cli));
+        AddProfileCommands(subscribers, cli);
         subscribers.Subcommands.Add(Reindex(cli));
         subscribers.Subcommands.Add(PendingSubscriptionCommands.SendConfirmations(cli));
         subscribers.Subcommands.Add(PendingSubscriptionCommands.PurgePending(cli));
@@ -162,14 +163,16 @@ public static partial class SubscribersCommands
         var remove = new Command(
             "remove",
             "Erase a subscriber (GDPR erasure): the address and the name go everywhere (record, unsent batches, webhook events, error texts, audit " +
-                "details); a suppression entry (keyed hash, reason, date) stays.")
+                "details); a suppression entry (keyed hash, reason, date) stays. Asks for the subscriber's address, typed, unless --yes.")
         {
-            who
+            who, YesOption
         };
         remove.SetAction((parse, ct) => cli.RunAsync(parse, async services =>
         {
             var idOrEmail = parse.GetValue(who)!;
             Check(idOrEmail);
+            if (!parse.GetValue(YesOption) && !await ConfirmErasureAsync(cli, services, idOrEmail.Trim(), ct))
+                return 1;
             var report = await services.GetRequiredService<SubscriberAdmin>().EraseAsync(idOrEmail.Trim(), Actor, ct) ?? throw Unknown(idOrEmail);
             await cli.Out.WriteLineAsync(report.AlreadyErased
                 ? $"Subscriber {report.Id} was erased already; looked again for copies of their address and name."
@@ -328,8 +331,8 @@ public static partial class SubscribersCommands
     private static ArgumentException Unknown(string idOrEmail)
     {
         var value = idOrEmail.Trim();
-        var name = value.Contains('@') ? EmailAddress.Mask(value) : value;
-        return new ArgumentException($"no subscriber {name}; `notify subscribers list` shows who there is.");
+        // The admin's own terminal: the address in full (masking belongs in logs).
+        return new ArgumentException($"no subscriber {value}; `notify subscribers list` shows who there is.");
     }
 
     /// <summary>"09:00", or "default (08:00)" with the configured Schedule:DeliveryHour.</summary>

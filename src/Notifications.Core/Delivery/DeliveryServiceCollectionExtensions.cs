@@ -32,6 +32,7 @@ public static class DeliveryServiceCollectionExtensions
         services.AddSingleton<SendBatchQueue>();
         services.AddSingleton<DeliveryEvents>();
         services.AddSingleton<SendGridEventProcessor>();
+        services.AddSingleton<RecipientTimeline>();
         services.AddSingleton<IValidateOptions<SendGridOptions>, SendGridWebhookKeyValidator>();
         services.AddSingleton<DeliveryEvidence>();
         services.AddSingleton<EmailActivityLookup>();

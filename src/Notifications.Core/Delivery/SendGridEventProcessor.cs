@@ -35,6 +35,7 @@ public sealed class SendGridEventProcessor(
     UncertainBatchResolver uncertain,
     IRecipientDirectory directory,
     IRecipientEventHandler handler,
+    RecipientTimeline timeline,
     ILogger<SendGridEventProcessor> logger)
 {
     /// <summary>Who reports the events: the actor of whatever they change.</summary>
@@ -83,6 +84,9 @@ public sealed class SendGridEventProcessor(
                     }
                     claimed[e.EventId] = claim;
                     Interlocked.Increment(ref summary.New);
+                    // The subscriber's own timeline (profile page): the digests they were in, with what happened to them.
+                    if (target is not null)
+                        await timeline.RecordAsync(target, e, token);
                     switch (await ApplyAsync(e, target, token))
                     {
                         case RecipientEventOutcome.Changed: Interlocked.Increment(ref summary.Changed); break;
@@ -134,7 +138,7 @@ public sealed class SendGridEventProcessor(
             logger.LogInformation("SendGrid {Event} event {EventId} names no subscriber and no usable address", e.Event, e.EventId);
             return RecipientEventOutcome.UnknownRecipient;
         }
-        return await handler.HandleAsync(new RecipientEvent(recipientId, fact, Source, e.Event, e.EventId, e.Email), ct);
+        return await handler.HandleAsync(new RecipientEvent(recipientId, fact, Source, e.Event, e.EventId, e.Email, e.Reason, e.Timestamp), ct);
     }
 
     /// <summary>What an event says of its recipient, if anything (see the class summary for the rules).</summary>

@@ -28,6 +28,7 @@ public static class DigestsServiceCollectionExtensions
         services.AddSingleton<DigestWatermarks>();
         services.AddSingleton<DigestSchedule>();
         services.AddSingleton<SubscriberIdMigration>();
+        services.AddSingleton<SubscriberAddressMove>();
         return services;
     }
 }

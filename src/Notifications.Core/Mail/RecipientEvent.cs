@@ -20,7 +20,10 @@ public enum RecipientFact
 /// <param name="Event">The provider's name of the event (bounce, dropped, spamreport, unsubscribe, group_unsubscribe).</param>
 /// <param name="EventId">The provider's id of the event, for the logs.</param>
 /// <param name="Email">The address the event named, if any: for a masked log line only.</param>
-public sealed record RecipientEvent(string RecipientId, RecipientFact Fact, string Source, string Event, string EventId, string? Email);
+/// <param name="Reason">The provider's reason, if any (a bounce's SMTP answer "550 5.1.1 …", a drop's "Bounced Address").</param>
+/// <param name="At">When the provider says it happened; null when it does not say.</param>
+public sealed record RecipientEvent(string RecipientId, RecipientFact Fact, string Source, string Event, string EventId, string? Email,
+    string? Reason = null, DateTimeOffset? At = null);
 
 /// <summary>What applying a <see cref="RecipientEvent"/> did.</summary>
 public enum RecipientEventOutcome

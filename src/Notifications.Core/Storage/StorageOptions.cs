@@ -110,6 +110,14 @@ public sealed class StorageOptions : IValidatableObject
     [Required, RegularExpression(TableName, ErrorMessage = "Storage:SubscribeRequestsTable must be a valid table name.")]
     public string SubscribeRequestsTable { get; set; } = "SubscribeRequests";
 
+    /// <summary>Address changes an admin started, waiting for the new address to confirm (profile; the new address until then).</summary>
+    [Required, RegularExpression(TableName, ErrorMessage = "Storage:AddressChangesTable must be a valid table name.")]
+    public string AddressChangesTable { get; set; } = "AddressChanges";
+
+    /// <summary>Per subscriber, the digest runs SendGrid reported events for (delivered, opened, bounced…), for the admin's profile page.</summary>
+    [Required, RegularExpression(TableName, ErrorMessage = "Storage:RecipientTimelineTable must be a valid table name.")]
+    public string RecipientTimelineTable { get; set; } = "RecipientTimeline";
+
     /// <summary>The queue of confirmation emails to send. The SubscribeConfirmation trigger reads the same setting
     /// (<c>%Storage:SubscribeConfirmationsQueue%</c>).</summary>
     [Required, RegularExpression(ContainerName,

@@ -56,6 +56,8 @@ public sealed class StorageResources
         DeliveryCounters = tables.GetTableClient(o.DeliveryCountersTable);
         Suppressions = tables.GetTableClient(o.SuppressionsTable);
         SubscribeRequests = tables.GetTableClient(o.SubscribeRequestsTable);
+        AddressChanges = tables.GetTableClient(o.AddressChangesTable);
+        RecipientTimeline = tables.GetTableClient(o.RecipientTimelineTable);
         SubscribeConfirmations = queues.GetQueueClient(o.SubscribeConfirmationsQueue);
         SubscribeConfirmationsPoison = queues.GetQueueClient(o.SubscribeConfirmationsQueue + "-poison");
     }
@@ -92,6 +94,10 @@ public sealed class StorageResources
     public TableClient Suppressions { get; }
     /// <summary>Subscribe requests waiting for their confirmation link (the subscriber record is not touched until then).</summary>
     public TableClient SubscribeRequests { get; }
+    /// <summary>Address changes waiting for the new address to confirm them (<see cref="StorageOptions.AddressChangesTable"/>).</summary>
+    public TableClient AddressChanges { get; }
+    /// <summary>Per subscriber, per run, the SendGrid events of their digest (<see cref="StorageOptions.RecipientTimelineTable"/>).</summary>
+    public TableClient RecipientTimeline { get; }
     /// <summary>One message per subscribe request (its key only, never the address): the confirmation email to send.</summary>
     public QueueClient SubscribeConfirmations { get; }
     public QueueClient SubscribeConfirmationsPoison { get; }
@@ -129,6 +135,8 @@ public sealed class StorageResources
             DeliveryCounters.DeleteAsync(),
             Suppressions.DeleteAsync(),
             SubscribeRequests.DeleteAsync(),
+            AddressChanges.DeleteAsync(),
+            RecipientTimeline.DeleteAsync(),
             SubscribeConfirmations.DeleteIfExistsAsync(),
             SubscribeConfirmationsPoison.DeleteIfExistsAsync());
         lock (_gate) _created = null;
@@ -155,6 +163,8 @@ public sealed class StorageResources
             DeliveryCounters.CreateIfNotExistsAsync(),
             Suppressions.CreateIfNotExistsAsync(),
             SubscribeRequests.CreateIfNotExistsAsync(),
+            AddressChanges.CreateIfNotExistsAsync(),
+            RecipientTimeline.CreateIfNotExistsAsync(),
             SubscribeConfirmations.CreateIfNotExistsAsync(),
             SubscribeConfirmationsPoison.CreateIfNotExistsAsync());
     }

@@ -51,6 +51,9 @@ public sealed class SubscriptionLinks(IOptionsMonitor<LinkOptions> options, Subs
     /// <summary>The confirmation link of one subscribe request: confirming it applies that request and no other.</summary>
     public string Confirm(string subscriberId, string requestId) => Link("confirm", tokens.IssueConfirm(subscriberId, requestId));
 
+    /// <summary>The link that confirms one pending address change, mailed to the new address (<see cref="AddressChanges"/>).</summary>
+    public string AddressChange(string subscriberId, string requestId) => Link("address", tokens.IssueAddressChange(subscriberId, requestId));
+
     public string Unsubscribe(string subscriberId) => Link("unsubscribe", tokens.Issue(subscriberId, TokenPurpose.Unsubscribe));
 
     public string Preferences(string subscriberId) => Link("preferences", tokens.Issue(subscriberId, TokenPurpose.Preferences));

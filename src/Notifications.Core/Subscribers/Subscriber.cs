@@ -106,4 +106,15 @@ public sealed class InvalidSubscriberException(string field, string message) : E
 
     /// <summary>The address is already a subscriber's: a conflict with what is stored, not invalid input.</summary>
     public bool IsConflict { get; init; }
+
+    /// <summary>
+    /// The full address the message speaks of (masked in the message, which may reach a log): the admin's own tools (the CLI, the
+    /// console) print the message with it in place (<see cref="ForAdmin"/>).
+    /// </summary>
+    public string? Address { get; init; }
+
+    /// <summary>The message as an admin's tool shows it: the masked address replaced by the full one.</summary>
+    public string ForAdmin => Address is { Length: > 0 } address
+        ? Message.Replace(Notifications.Mail.EmailAddress.Mask(address), address, StringComparison.Ordinal)
+        : Message;
 }

@@ -13,14 +13,18 @@ namespace Notifications.Subscribers;
 /// </list>
 /// A subscriber only ever moves "down": Pending, Active and Suspended may become Bounced; anything but Unsubscribed and Complained
 /// may become Unsubscribed or Complained; Unsubscribed and Complained stay as they are. Every change is audited, the actor being who
-/// reported it (<c>sendgrid</c>), with the event's name.
+/// reported it (<c>sendgrid</c>), with the event's name. The subscriber keeps why and when (<see cref="Subscriber.StatusReason"/>: the
+/// provider's reason, e.g. the bounce's "550 5.1.1 …", else the event's name; <see cref="Subscriber.StatusChangedAt"/>: the event's time),
+/// so that the admin's profile page can say why they no longer receive digests.
 /// </summary>
 public sealed class SubscriberEventHandler(SubscriberStore subscribers, SubscriberAudit audit, ILogger<SubscriberEventHandler> logger) : IRecipientEventHandler
 {
     public async Task<RecipientEventOutcome> HandleAsync(RecipientEvent e, CancellationToken ct)
     {
         var (status, action) = TargetOf(e.Fact);
-        var result = await subscribers.UpdateAsync(e.RecipientId, s => Rank(status) > Rank(s.Status) ? s with { Status = status } : s, ct);
+        var reason = ReasonOf(e);
+        var result = await subscribers.UpdateAsync(e.RecipientId,
+            s => Rank(status) > Rank(s.Status) ? s with { Status = status, StatusReason = reason, StatusChangedAt = e.At ?? s.StatusChangedAt } : s, ct);
         if (result is not { } r)
         {
             logger.LogInformation("SendGrid {Event} event {EventId} for {Email}: no such subscriber", e.Event, e.EventId, EmailAddress.Mask(e.Email ?? ""));
@@ -28,11 +32,22 @@ public sealed class SubscriberEventHandler(SubscriberStore subscribers, Subscrib
         }
         if (r.Before.Status == r.After.Status)
             return RecipientEventOutcome.NoChange;
-        var changes = new Dictionary<string, string>(SubscriberAudit.Diff(r.Before, r.After)) { ["event"] = e.Event };
+        var changes = new Dictionary<string, string>(SubscriberAudit.Diff(r.Before, r.After)) { ["event"] = e.Event, ["reason"] = reason };
         await audit.RecordAsync(r.After.Id, e.Source, action, changes, ct);
         logger.LogInformation("Subscriber {SubscriberId} ({Email}) {Action} after a SendGrid {Event} event",
             r.After.Id, EmailAddress.Mask(r.After.Email), action, e.Event);
         return RecipientEventOutcome.Changed;
+    }
+
+    /// <summary>The longest reason kept (a provider's SMTP answer can be long).</summary>
+    public const int MaxReasonLength = 500;
+
+    /// <summary>Why, in the provider's words: its reason (one line, at most <see cref="MaxReasonLength"/> characters), else the event's name.</summary>
+    public static string ReasonOf(RecipientEvent e)
+    {
+        var reason = string.Join(' ', (e.Reason ?? "").Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        if (reason.Length == 0) reason = e.Event;
+        return reason.Length > MaxReasonLength ? reason[..MaxReasonLength] + "…" : reason;
     }
 
     /// <summary>What a fact makes of the subscriber, and the audit's name for it.</summary>

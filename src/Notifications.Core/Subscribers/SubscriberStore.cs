@@ -61,7 +61,8 @@ public sealed class SubscriberStore(StorageResources storage, SubscriberRules ru
         {
             throw new InvalidSubscriberException("email", $"A subscriber with email '{EmailAddress.Mask(subscriber.Email)}' already exists.")
             {
-                IsConflict = true
+                IsConflict = true,
+                Address = subscriber.Email,
             };
         }
         await index.RecordAsync(SubscriberIndexEntry.Card(subscriber), ct);
@@ -164,7 +165,8 @@ public sealed class SubscriberStore(StorageResources storage, SubscriberRules ru
             if (after.Status != current.Subscriber.Status)
                 after = after with
                 {
-                    StatusChangedAt = after.UpdatedAt,
+                    // When it happened, if the change says (a provider's event time), else now.
+                    StatusChangedAt = after.StatusChangedAt != current.Subscriber.StatusChangedAt ? after.StatusChangedAt : after.UpdatedAt,
                     // A reason belongs to the status it explains: a change that does not give a new one clears it.
                     StatusReason = after.StatusReason == current.Subscriber.StatusReason ? "" : after.StatusReason,
                 };

@@ -47,6 +47,8 @@ public static class SubscribersServiceCollectionExtensions
         services.AddSingleton<SubscribeRequestStore>();
         services.AddSingleton<SubscribeConfirmationQueue>();
         services.AddSingleton<SubscribeConfirmationSender>();
+        services.AddSingleton<ManageLinkMailer>();
+        services.AddSingleton<AddressChanges>();
         return services;
     }
 }

@@ -16,6 +16,11 @@ public enum TokenPurpose
     Unsubscribe,
     /// <summary>Open the preferences page (frequency, language). Never expires.</summary>
     Preferences,
+    /// <summary>
+    /// Confirm an address change an admin started (<see cref="AddressChanges"/>), from the new address; it names the change (a request id).
+    /// Expires after <see cref="TokenOptions.ConfirmationLifetime"/>.
+    /// </summary>
+    AddressChange,
 }
 
 /// <summary>A token whose signature, purpose and expiry have been checked.</summary>
@@ -83,7 +88,9 @@ public sealed class SubscriptionTokens
     }
 
     /// <summary>A token for <paramref name="subscriberId"/> (32 lowercase hex characters), signed with the current key.</summary>
-    public string Issue(string subscriberId, TokenPurpose purpose) => Issue(subscriberId, purpose, null);
+    public string Issue(string subscriberId, TokenPurpose purpose) => purpose == TokenPurpose.AddressChange
+        ? throw new ArgumentException("An address-change token names its change: use IssueAddressChange.", nameof(purpose))
+        : Issue(subscriberId, purpose, null);
 
     /// <summary>A confirmation token for one subscribe request (<paramref name="requestId"/>: 32 lowercase hex characters)
     /// of <paramref name="subscriberId"/>.</summary>
@@ -91,6 +98,14 @@ public sealed class SubscriptionTokens
     {
         ArgumentNullException.ThrowIfNull(requestId);
         return Issue(subscriberId, TokenPurpose.Confirm, requestId);
+    }
+
+    /// <summary>An address-change token for one pending change (<paramref name="requestId"/>: 32 lowercase hex characters) of
+    /// <paramref name="subscriberId"/>; it expires like a confirmation.</summary>
+    public string IssueAddressChange(string subscriberId, string requestId)
+    {
+        ArgumentNullException.ThrowIfNull(requestId);
+        return Issue(subscriberId, TokenPurpose.AddressChange, requestId);
     }
 
     private string Issue(string subscriberId, TokenPurpose purpose, string? requestId)
@@ -103,7 +118,7 @@ public sealed class SubscriptionTokens
         if (!Enum.IsDefined(purpose))
             throw new ArgumentOutOfRangeException(nameof(purpose), purpose, "Unknown token purpose.");
 
-        var expires = purpose == TokenPurpose.Confirm ? (time.GetUtcNow() + confirmationLifetime).ToUnixTimeSeconds() : 0;
+        var expires = purpose is TokenPurpose.Confirm or TokenPurpose.AddressChange ? (time.GetUtcNow() + confirmationLifetime).ToUnixTimeSeconds() : 0;
         var kid = Encoding.ASCII.GetBytes(currentKeyId);
         var token = new byte[FixedBytes + kid.Length + (requestId is null ? 0 : IdBytes)];
         var at = 0;
@@ -173,7 +188,10 @@ public sealed class SubscriptionTokens
             at += IdBytes;
         }
         var purposeByte = bytes[at++];
-        if (!Enum.IsDefined((TokenPurpose)purposeByte) || (withRequest && (TokenPurpose)purposeByte != TokenPurpose.Confirm))
+        // A request id only in a confirmation or an address change; an address change always names one.
+        if (!Enum.IsDefined((TokenPurpose)purposeByte)
+            || (withRequest && (TokenPurpose)purposeByte is not (TokenPurpose.Confirm or TokenPurpose.AddressChange))
+            || (!withRequest && (TokenPurpose)purposeByte == TokenPurpose.AddressChange))
             throw Malformed();
         var purpose = (TokenPurpose)purposeByte;
         var expires = BinaryPrimitives.ReadInt64BigEndian(bytes.Slice(at, 8));

@@ -6,7 +6,8 @@ namespace Notifications.Functions.Web;
 
 /// <summary>
 /// Subscribers in the console (search, segment export, profile with actions), their admin-API twins, and the page where a new
-/// address confirms an address change. Anonymous to the Functions host: App Service authentication stands in front and the page checks the Admin role (<see cref="ConsoleGate"/>).
+/// address confirms an address change. Anonymous to the Functions host: App Service authentication stands in front and the page
+/// checks the Admin role (<see cref="ConsoleGate"/>).
 /// </summary>
 public sealed class AdminSubscribers(SubscriberSearchPage list, SubscriberProfilePage profile, AddressChangePage address, SubscriberActionsApi api)
 {
