@@ -106,6 +106,33 @@ public sealed class RunsBrowserTests(AzuriteFixture azurite)
         await CheckPageAsync(page, errors, "runs-far", "Runs archive");
     }
 
+    [Fact]
+    public async Task TheRenderedDigestIsServedSandboxedAndAnUnknownRunIsNotFound()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var settings = TestSettings.For(azurite);
+        settings[ConsolePrincipal.PlatformAuthenticationSetting] = "true";
+        await using var app = await StartAsync(settings, MapRuns, ct);
+        var runId = await PausedRunAsync(app.Services, ct);
+        using var http = new HttpClient { BaseAddress = new Uri(BaseAddress(app)) };
+        http.DefaultRequestHeaders.Add(ConsolePrincipal.Header, ConsolePrincipal.Encode(new ConsoleUser("ops@secretariat.example",
+            "ops@secretariat.example", new HashSet<ConsoleRole> { ConsoleRole.Admin })));
+
+        using var digest = await http.GetAsync($"/api/console/runs/{runId}/digest/en", ct);
+        using var unknown = await http.GetAsync("/api/console/runs/daily-2031-01-01", ct);
+        using var badVariant = await http.GetAsync($"/api/console/runs/{runId}/digest/..%2Fen", ct);
+        using var noToken = await http.PostAsync($"/api/console/runs/{runId}",
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["action"] = "cancel", ["confirm"] = "yes" }), ct);
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, digest.StatusCode);
+        Assert.StartsWith("sandbox;", digest.Headers.GetValues("Content-Security-Policy").Single(), StringComparison.Ordinal);
+        Assert.Contains("PTC closes its session", await digest.Content.ReadAsStringAsync(ct), StringComparison.Ordinal);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, badVariant.StatusCode);
+        Assert.False(noToken.IsSuccessStatusCode, "A POST without the anti-forgery token was accepted.");
+        Assert.Equal(DigestRunStatus.Paused, await StatusAsync(app.Services, runId, ct));
+    }
+
     /// <summary>A daily run planned for three subscribers, then paused (as after failures in a row), its batch still unsent.</summary>
     private static async Task<string> PausedRunAsync(IServiceProvider services, CancellationToken ct)
     {

@@ -250,6 +250,9 @@ public static partial class DigestCommands
             await cli.Error.WriteLineAsync(
                 $"error: run {r.RunId} paused after repeated failures; the hourly timer retries it after the failed batches' backoff " +
                 $"(until the lateness limit), or fix the cause, then `notify digest resume {r.RunId}`.");
+        if (r.Status == DigestRunStatus.Cancelled && !quiet && !(json ?? parse.GetValue(CliContext.JsonOption)))
+            await cli.Out.WriteLineAsync($"Run {r.RunId} was cancelled by an admin: nothing more of it is sent; its recipients' next digest carries " +
+                "its articles.");
         if (r.BatchesFailed + r.BatchesUncertain > 0 || r.Status == DigestRunStatus.Paused) return ExitCodes.Failed;
         return r.PlanningHeldUntil is null ? ExitCodes.Ok : ExitCodes.TryLater;
     }
