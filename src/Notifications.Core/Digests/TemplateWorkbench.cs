@@ -198,7 +198,8 @@ public sealed partial class TemplateWorkbench(
         var (preview, problems) = await PreviewAsync(name, language, version, address, ct);
         if (preview is null) return (null, problems);
         var recipient = DigestSamples.Recipient(preview.Language, address, links.Unsubscribe(DigestSamples.SampleId),
-            links.Preferences(DigestSamples.SampleId)) with { SubscriberId = ids.Of(address) };
+            links.Preferences(DigestSamples.SampleId)) with
+        { SubscriberId = ids.Of(address) };
         // Unique per message, so two tests in one second are two files in the outbox.
         var runId = $"send-test-{time.GetUtcNow().ToString("yyyyMMdd-HHmmss", System.Globalization.CultureInfo.InvariantCulture)}-" +
             Convert.ToHexStringLower(Guid.NewGuid().ToByteArray())[..6];

@@ -65,47 +65,47 @@ public sealed partial class TemplatesPage(
         switch (entered.Field("action"))
         {
             case "check":
-                {
-                    var problems = await workbench.CheckAsync(name, form.Source, ct);
-                    return await EditAsync(entered, document, form with { Problems = problems, Checked = problems.Count == 0 }, ct,
-                        problems.Count > 0 ? StatusCodes.Status422UnprocessableEntity : StatusCodes.Status200OK);
-                }
+            {
+                var problems = await workbench.CheckAsync(name, form.Source, ct);
+                return await EditAsync(entered, document, form with { Problems = problems, Checked = problems.Count == 0 }, ct,
+                    problems.Count > 0 ? StatusCodes.Status422UnprocessableEntity : StatusCodes.Status200OK);
+            }
             case "save":
+            {
+                var change = await workbench.SaveAsync(name, form.Source, form.ETag, entered.User.Name, ct);
+                if (change.Done)
                 {
-                    var change = await workbench.SaveAsync(name, form.Source, form.ETag, entered.User.Name, ct);
-                    if (change.Done)
-                    {
-                        LogChanged("saved", name);
-                        return ConsoleRenderer.SeeOther($"/api/console/templates/{name}?done=saved");
-                    }
-                    return await EditAsync(entered, document, form with { Problems = change.Problems, Conflict = change.Conflict }, ct,
-                        change.Conflict ? StatusCodes.Status409Conflict : StatusCodes.Status422UnprocessableEntity);
+                    LogChanged("saved", name);
+                    return ConsoleRenderer.SeeOther($"/api/console/templates/{name}?done=saved");
                 }
+                return await EditAsync(entered, document, form with { Problems = change.Problems, Conflict = change.Conflict }, ct,
+                    change.Conflict ? StatusCodes.Status409Conflict : StatusCodes.Status422UnprocessableEntity);
+            }
             case "rollback" when entered.Field("confirmed") == "yes":
+            {
+                var version = entered.Field("version");
+                if (await workbench.RollBackAsync(name, version, form.ETag, entered.User.Name, ct) is not { } change)
+                    return await NotFoundAsync(entered, ct);
+                if (change.Done)
                 {
-                    var version = entered.Field("version");
-                    if (await workbench.RollBackAsync(name, version, form.ETag, entered.User.Name, ct) is not { } change)
-                        return await NotFoundAsync(entered, ct);
-                    if (change.Done)
-                    {
-                        LogChanged("rolled back", name);
-                        return ConsoleRenderer.SeeOther($"/api/console/templates/{name}?done=rolled_back");
-                    }
-                    return await EditAsync(entered, document, new TemplateForm(document.Source, document.Entry.ETag ?? "")
-                    { Problems = change.Problems, Conflict = change.Conflict, Version = version }, ct,
-                        change.Conflict ? StatusCodes.Status409Conflict : StatusCodes.Status422UnprocessableEntity);
+                    LogChanged("rolled back", name);
+                    return ConsoleRenderer.SeeOther($"/api/console/templates/{name}?done=rolled_back");
                 }
+                return await EditAsync(entered, document, new TemplateForm(document.Source, document.Entry.ETag ?? "")
+                { Problems = change.Problems, Conflict = change.Conflict, Version = version }, ct,
+                    change.Conflict ? StatusCodes.Status409Conflict : StatusCodes.Status422UnprocessableEntity);
+            }
             case "remove" when entered.Field("confirmed") == "yes":
+            {
+                var change = await workbench.RemoveAsync(name, form.ETag, entered.User.Name, ct);
+                if (change.Done)
                 {
-                    var change = await workbench.RemoveAsync(name, form.ETag, entered.User.Name, ct);
-                    if (change.Done)
-                    {
-                        LogChanged("removed", name);
-                        return ConsoleRenderer.SeeOther($"/api/console/templates/{name}?done=removed");
-                    }
-                    return await EditAsync(entered, document, new TemplateForm(document.Source, document.Entry.ETag ?? "") { Conflict = true }, ct,
-                        StatusCodes.Status409Conflict);
+                    LogChanged("removed", name);
+                    return ConsoleRenderer.SeeOther($"/api/console/templates/{name}?done=removed");
                 }
+                return await EditAsync(entered, document, new TemplateForm(document.Source, document.Entry.ETag ?? "") { Conflict = true }, ct,
+                    StatusCodes.Status409Conflict);
+            }
             case "send-test":
                 return await SendTestAsync(entered, document, form, ct);
             default:
