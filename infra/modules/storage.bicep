@@ -19,6 +19,8 @@ var appContainerNames = [
   'articles-rejected'
   'templates'
   'digests'
+  'imports'
+  'subscriber-index'
 ]
 // The SendBatch queue trigger's queue, and the poison queue the Functions host moves a message to after host.json's
 // extensions.queues.maxDequeueCount failed attempts; then the SubscribeConfirmation trigger's queue and its poison queue.
@@ -39,6 +41,8 @@ var tableNames = [
   'DeliveryCounters'
   'Suppressions'
   'SubscribeRequests'
+  'AddressChanges'
+  'RecipientTimeline'
 ]
 
 resource account 'Microsoft.Storage/storageAccounts@2026-09-01' = {

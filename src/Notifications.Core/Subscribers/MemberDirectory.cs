@@ -20,7 +20,7 @@ public sealed class MemberDirectory
         foreach (var a in administrations)
         {
             byKey.TryAdd(a.EffectiveKey, a);
-            foreach (var spelling in a.Spellings.Select(Normalize).Where(s => s.Length > 0))
+            foreach (var spelling in a.Spellings().Select(Normalize).Where(s => s.Length > 0))
                 bySpelling.TryAdd(spelling, a);
         }
     }

@@ -53,7 +53,7 @@ public sealed class MemberAdministration
         => Organization.Trim().Length > 0 ? Organization.Trim() : Names.GetValueOrDefault("en")?.Trim() ?? "";
 
     /// <summary>Every spelling that maps to this administration: the names in every language and the aliases.</summary>
-    public IEnumerable<string> Spellings => new[] { Organization }.Concat(Names.Values).Concat(Aliases).Where(s => !string.IsNullOrWhiteSpace(s));
+    public IEnumerable<string> Spellings() => new[] { Organization }.Concat(Names.Values).Concat(Aliases).Where(s => !string.IsNullOrWhiteSpace(s));
 }
 
 /// <summary>
@@ -107,7 +107,7 @@ public sealed partial class MemberOptionsValidator : IValidateOptions<MemberOpti
                     (a.Key.Trim().Length == 0
                         ? " (a key defaults to the country code): give each administration of one country its own Key."
                         : ": keys are unique."));
-            foreach (var spelling in a.Spellings.Select(MemberDirectory.Normalize).Where(s => s.Length > 0).Distinct())
+            foreach (var spelling in a.Spellings().Select(MemberDirectory.Normalize).Where(s => s.Length > 0).Distinct())
                 if (spellings.TryGetValue(spelling, out var other) && other != i)
                     errors.Add($"{setting}: the name or alias '{spelling}' is also one of {MemberOptions.Section}:Administrations:{other}; " +
                         "a spelling must map to one administration.");

@@ -26,7 +26,10 @@ public sealed class LogRedactionTests
             Keys = { [keyId] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)) },
             CurrentKeyId = keyId,
         });
-        return new SubscriptionTokens(options, TimeProvider.System).Issue(SubscriberIds.LegacyOf(Email), purpose);
+        var tokens = new SubscriptionTokens(options, TimeProvider.System);
+        return purpose == TokenPurpose.AddressChange
+            ? tokens.IssueAddressChange(SubscriberIds.LegacyOf(Email), "3f9a0c4e5b6d7a8b9c0d1e2f3a4b5c6d")
+            : tokens.Issue(SubscriberIds.LegacyOf(Email), purpose);
     }
 
     private static ServiceProvider Logging(LogCapture capture, bool redaction)
