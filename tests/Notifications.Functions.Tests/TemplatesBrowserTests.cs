@@ -100,7 +100,8 @@ public sealed class TemplatesBrowserTests(AzuriteFixture azurite)
             "b => { const s = document.createElement('script'); s.textContent = 'document.body.dataset.ran = 1'; b.append(s); return b.dataset.ran === '1'; }"),
             "A script ran inside a preview frame.");
         await page.GetByRole(AriaRole.Link, new() { Name = "Russian", Exact = true }).ClickAsync();
-        await page.WaitForURLAsync("**?preview=ru#preview");
+        // The page and both preview frames load before the URL counts as reached: allow for a loaded machine.
+        await page.WaitForURLAsync("**?preview=ru#preview", new() { Timeout = 60_000 });
         Assert.Contains("Постоянный технический комитет", await page.Locator("iframe.templates-desktop").ContentFrame.Locator("body").InnerTextAsync(),
             StringComparison.Ordinal);
         await CheckPageAsync(page, "edit", "Edit a template");
@@ -117,7 +118,7 @@ public sealed class TemplatesBrowserTests(AzuriteFixture azurite)
         await page.GotoAsync($"{baseAddress}/api/console/templates/digest-footer.html.sbn");
         await page.GetByLabel("Template text (Scriban)").FillAsync(Footer("Second version for"));
         await page.GetByRole(AriaRole.Button, new() { Name = "Check and save" }).ClickAsync();
-        await page.WaitForURLAsync("**?done=saved");
+        await page.WaitForURLAsync("**?done=saved", new() { Timeout = 60_000 });
         Assert.Contains("Second version for", await page.Locator("iframe.phone").ContentFrame.Locator("body").InnerTextAsync(), StringComparison.Ordinal);
         var history = page.Locator("#history ~ .table-wrap tbody tr");
         Assert.Equal(1, await history.CountAsync());

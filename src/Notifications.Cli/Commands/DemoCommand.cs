@@ -8,7 +8,8 @@ namespace Notifications.Cli.Commands;
 public static class DemoCommand
 {
     /// <summary>Where the demo points a newcomer next: the secretariat console on <c>notify serve</c>, and how to sign in to it.</summary>
-    public const string ConsoleLine = "Console: run `notify serve --as you@secretariat.example --role editor` (add --role admin for maintenance), " +
+    public const string ConsoleLine = "Console: run `notify serve --as you@secretariat.example --role editor` " +
+        "(add --role admin for the dashboard, subscribers, import, runs and templates), " +
         "then open http://127.0.0.1:7071/api/console (signed in as that user; loopback only).";
 
     public static Command Create(CliContext cli)
