@@ -50,7 +50,9 @@ public sealed class TemplateHistory(StorageResources storage, TimeProvider time)
         {
             // No container yet: no history.
         }
-        return versions.OrderByDescending(v => v.Id, StringComparer.Ordinal).ToList();
+        // Newest first by when each version was replaced (full precision): ids carry only the second it was saved, and two saves,
+        // a rollback and a removal can fall in the same second.
+        return versions.OrderByDescending(v => v.ReplacedAt).ThenByDescending(v => v.Id, StringComparer.Ordinal).ToList();
     }
 
     /// <summary>The text of one kept version; null when there is none of that id.</summary>
