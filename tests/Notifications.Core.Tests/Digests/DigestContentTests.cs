@@ -100,8 +100,8 @@ public sealed class DigestContentTests
 
     [Theory]
     [InlineData("en", "You follow all topics · as soon as published")]
-    [InlineData("ru", "Все темы · сразу после публикации")]
-    [InlineData("fr", "Tous les thèmes · dès la publication")]
+    [InlineData("ru", "Ваши темы: все · сразу после публикации")]
+    [InlineData("fr", "Vos thèmes\u00A0: tous · dès la publication")]
     public void AVariantWithoutTopicsFollowsThemAll(string language, string follows)
         => Assert.Contains(follows, Renderer.Render(Alert, Reports(1, language), language).Text);
 
