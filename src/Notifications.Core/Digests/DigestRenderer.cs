@@ -33,18 +33,20 @@ public sealed class DigestRenderer(ITemplateSource templates, IOptions<SenderOpt
     /// <param name="viewUrl">The absolute address where this rendering can be read in a browser (the "view in browser" link); none: no link.</param>
     /// <param name="correction">A correction alert: its subject and heading say "Correction: &lt;title&gt;" (<c>correction_title</c>).</param>
     /// <param name="keys">The rendering's placeholder keys; none: fresh random ones (a rendering made again, the same, passes its own).</param>
+    /// <param name="webView">The page version read in a browser (<c>web_view</c>): no greeting, no "view in browser", no mail-only markup.</param>
     public MailContent Render(DigestPeriod period, IReadOnlyList<IndexedArticle> articles, string language = "en", string? viewUrl = null,
-        bool correction = false, MailPlaceholders? keys = null)
-        => Render(templates.Templates, period, articles, language, viewUrl, correction, keys);
+        bool correction = false, MailPlaceholders? keys = null, bool webView = false)
+        => Render(templates.Templates, period, articles, language, viewUrl, correction, keys, webView);
 
     /// <summary>The same with a given template set: how an override is test-rendered before it is used.</summary>
     public MailContent Render(TemplateSet set, DigestPeriod period, IReadOnlyList<IndexedArticle> articles, string language, string? viewUrl = null,
-        bool correction = false, MailPlaceholders? keys = null)
+        bool correction = false, MailPlaceholders? keys = null, bool webView = false)
     {
         // Keys of this rendering only: no article (written before it) can contain them.
         keys ??= MailPlaceholders.New();
         var locale = DigestLocale.For(language);
-        var model = Model(period, articles.Select(MergeFieldText.Inert).ToList(), locale, viewUrl, keys, correction);
+        var model = Model(period, articles.Select(MergeFieldText.Inert).ToList(), locale, webView ? null : viewUrl, keys, correction);
+        model["web_view"] = webView;
         var subject = OneLine(set.RenderText(SubjectTemplate, model));
         // A correction says so in its subject, whatever an override's subject template writes.
         if (correction && !subject.StartsWith(locale.Text("correction"), StringComparison.Ordinal))
@@ -98,6 +100,7 @@ public sealed class DigestRenderer(ITemplateSource templates, IOptions<SenderOpt
             ["greeting_html"] = new RawHtml(string.Join(keys.NameHtml, greeting.Select(System.Net.WebUtility.HtmlEncode))),
             ["greeting_text"] = string.Join(keys.NameText, greeting),
             ["view_url"] = viewUrl ?? "",
+            ["web_view"] = false,
             ["preheader"] = Preheader(articles),
             ["subject"] = "",
             ["articles"] = articles.Select(a => ArticleModel(a, locale, links)).ToList(),
