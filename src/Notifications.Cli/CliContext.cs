@@ -43,9 +43,14 @@ public sealed class CliContext(TextWriter output, TextWriter error, IReadOnlyDic
         ["Digest:Sender"] = "PTC Secretariat",
         ["Digest:Organization"] = "the Permanent Technical Committee's session reports",
         ["Digest:Languages:ru:Sender"] = "Секретариат ПТК",
-        ["Digest:Languages:ru:Organization"] = "отчётов о сессиях Постоянного технического комитета",
+        // Russian and French name the subscription as a title, in quotes: «Отчёты о сессиях …», « Comptes rendus … ».
+        ["Digest:Languages:ru:Organization"] = "Отчёты о сессиях Постоянного технического комитета",
         ["Digest:Languages:fr:Sender"] = "Secrétariat du CTP",
-        ["Digest:Languages:fr:Organization"] = "des comptes rendus des sessions du Comité technique permanent",
+        ["Digest:Languages:fr:Organization"] = "Comptes rendus des sessions du Comité technique permanent",
+        ["Digest:ContactAddress"] = "ptc@secretariat.example",
+        ["Digest:PostalAddress"] = "World Customs Organization, Rue du Marché 30, 1210 Brussels, Belgium",
+        ["Digest:Languages:ru:PostalAddress"] = "Всемирная таможенная организация, Рю дю Марше 30, 1210 Брюссель, Бельгия",
+        ["Digest:Languages:fr:PostalAddress"] = "Organisation mondiale des douanes, Rue du Marché 30, 1210 Bruxelles, Belgique",
     };
 
     public TextWriter Out { get; } = output;

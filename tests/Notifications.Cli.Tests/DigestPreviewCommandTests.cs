@@ -27,7 +27,7 @@ public sealed class DigestPreviewCommandTests(AzuriteFixture azurite) : IDisposa
         var html = await File.ReadAllTextAsync(Path.Combine(folder, "digest.html"), TestContext.Current.CancellationToken);
         var text = await File.ReadAllTextAsync(Path.Combine(folder, "digest.txt"), TestContext.Current.CancellationToken);
         var subject = await File.ReadAllTextAsync(Path.Combine(folder, "subject.txt"), TestContext.Current.CancellationToken);
-        Assert.StartsWith("3 новых отчёта о сессиях: неделя с ", subject);
+        Assert.StartsWith("Постоянный технический комитет завершил 239-ю и 240-ю сессии — и ещё 2 отчёта", subject);
         Assert.Contains("<html lang=\"ru\"", html);
         // The placeholders are filled with a sample recipient and working-looking links.
         Assert.Contains("Здравствуйте, Дильноза Каримова!", html);

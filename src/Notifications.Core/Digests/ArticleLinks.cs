@@ -22,6 +22,18 @@ public sealed class ArticleLinks(IOptionsMonitor<LinkOptions> options)
         return options.CurrentValue.BaseUrl.Trim().TrimEnd('/') + Route + path;
     }
 
+    /// <summary>
+    /// Where the web view of a digest sends a reader who wants to manage a subscription (the manage-link request page) or to
+    /// subscribe, in the view's language: "{BaseUrl}/api/manage-link?lang=ru", "{BaseUrl}/api/subscribe?lang=ru".
+    /// </summary>
+    public string ManageLinkRequest(string language) => SubscriberPage("/api/manage-link", language);
+
+    /// <inheritdoc cref="ManageLinkRequest"/>
+    public string Subscribe(string language) => SubscriberPage("/api/subscribe", language);
+
+    private string SubscriberPage(string route, string language)
+        => options.CurrentValue.BaseUrl.Trim().TrimEnd('/') + route + "?lang=" + Uri.EscapeDataString(language);
+
     /// <summary>The article's <c>url</c> when it has an absolute http(s) one, else its hosted page.</summary>
     public string For(IndexedArticle article)
         => article.Url is { Length: > 0 } url && Uri.TryCreate(url, UriKind.Absolute, out var u) && u.Scheme is "http" or "https"

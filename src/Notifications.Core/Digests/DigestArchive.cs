@@ -55,8 +55,9 @@ public sealed class DigestArchive(StorageResources storage)
             var parts = await Task.WhenAll(Download($"{runId}/{variant}/subject.txt", ct), Download($"{runId}/{variant}/digest.txt", ct));
             var details = (await html).Value;
             // Archived before keys had a nonce (no metadata): its keys are the legacy ones.
+            // Its greeting key (a language) only when rendered with one.
             var keys = details.Details.Metadata.TryGetValue(KeysNonce, out var nonce) && nonce.Length > 0
-                ? new MailPlaceholders(nonce)
+                ? new MailPlaceholders(nonce, details.Details.Metadata.TryGetValue(KeysLanguage, out var language) && language.Length > 0 ? language : null)
                 : MailPlaceholders.Legacy;
             return new MailContent(parts[0], details.Content.ToString(), parts[1], keys);
         }
@@ -69,8 +70,16 @@ public sealed class DigestArchive(StorageResources storage)
     /// <summary>The blob metadata of digest.html that holds the nonce of the rendering's keys (<see cref="MailPlaceholders"/>).</summary>
     private const string KeysNonce = "keysnonce";
 
+    /// <summary>The blob metadata of digest.html that holds the language of the rendering's greeting key, when it has one.</summary>
+    private const string KeysLanguage = "keyslanguage";
+
     private static Dictionary<string, string>? KeysMetadata(MailPlaceholders? keys)
-        => keys is { Nonce.Length: > 0 } ? new Dictionary<string, string> { [KeysNonce] = keys.Nonce } : null;
+    {
+        if (keys is not { Nonce.Length: > 0 }) return null;
+        var metadata = new Dictionary<string, string> { [KeysNonce] = keys.Nonce };
+        if (keys.Language is { Length: > 0 } language) metadata[KeysLanguage] = language;
+        return metadata;
+    }
 
     private Task Upload(string name, string content, string contentType, CancellationToken ct, IDictionary<string, string>? metadata = null)
         => storage.Digests.GetBlobClient(name).UploadAsync(BinaryData.FromString(content),

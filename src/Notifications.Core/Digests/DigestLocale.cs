@@ -91,6 +91,31 @@ public sealed class DigestLocale
     /// <summary>"3 new session reports", "3 новых отчёта о сессиях", "3 nouveaux rapports de session".</summary>
     public string NewSessionReports(int n) => string.Format(CultureInfo.InvariantCulture, _words.Plural("digest_counts.new_session_reports", n), n);
 
+    /// <summary>"and 3 more reports", "и ещё 3 отчёта", "et 3 autres rapports": what a subject adds after the first title.</summary>
+    public string MoreReports(int n) => string.Format(CultureInfo.InvariantCulture, _words.Plural("digest_counts.more_reports", n), n);
+
+    /// <summary>How often the mail comes, as the footer says it: "daily", "еженедельно", "dès la publication".</summary>
+    public string HowOften(DigestFrequency frequency) => Text(frequency switch
+    {
+        DigestFrequency.Weekly => "how_often_weekly",
+        DigestFrequency.Instant => "how_often_instant",
+        _ => "how_often_daily",
+    });
+
+    /// <summary>
+    /// "You follow: e-commerce, data model · daily" (the variant's topics, in a list: a name is lower-cased when only its first letter
+    /// is a capital, so "SAFE Framework" and "Модель данных ВТамО" stay as written), or "You follow all topics · daily".
+    /// </summary>
+    public string Follows(IReadOnlyList<string> topics, DigestFrequency frequency)
+        => topics.Count == 0
+            ? Format("follows_all", HowOften(frequency))
+            : Format("follows", string.Join(", ", topics.Select(t => InList(Topic(t)))), HowOften(frequency));
+
+    private static string InList(string name)
+        => name.Length > 1 && char.IsUpper(name[0]) && !name.Skip(1).Any(char.IsUpper)
+            ? char.ToLower(name[0], CultureInfo.InvariantCulture) + name[1..]
+            : name;
+
     /// <summary>One line: "3 new session reports: 26 November 2026".</summary>
     public string Subject(int articleCount, DigestPeriod period) => $"{NewSessionReports(articleCount)}{Text("colon")} {PeriodLabel(period)}";
 

@@ -19,6 +19,12 @@ namespace Notifications.Digests;
 /// inline here (PreMailer.Net), keeping the media queries for small screens in a &lt;style&gt; block.
 /// </para>
 /// <para>
+/// The subject (<c>subject_line</c>) leads with the first article's title; the preheader says what the subject does not; the footer says
+/// why the reader receives it and what they follow (<c>follows</c>, the variant's topics), who sends it, with the contact and postal
+/// addresses (<see cref="SenderOptions"/>). The greeting is a placeholder each recipient's own greeting fills in (no name: one that needs none).
+/// <c>web_view</c> is the web view's rendering: no greeting, no "view in browser".
+/// </para>
+/// <para>
 /// Each article's <c>link</c> is where its item points: its <c>url</c>, else its hosted page (<see cref="ArticleLinks"/>; without
 /// an <see cref="ArticleLinks"/>, as when an override is test-rendered, only the <c>url</c>); <c>page_url</c> is always the hosted page.
 /// </para>
@@ -33,20 +39,22 @@ public sealed class DigestRenderer(ITemplateSource templates, IOptions<SenderOpt
     /// <param name="viewUrl">The absolute address where this rendering can be read in a browser (the "view in browser" link); none: no link.</param>
     /// <param name="correction">A correction alert: its subject and heading say "Correction: &lt;title&gt;" (<c>correction_title</c>).</param>
     /// <param name="keys">The rendering's placeholder keys; none: fresh random ones (a rendering made again, the same, passes its own).</param>
-    /// <param name="webView">The page version read in a browser (<c>web_view</c>): no greeting, no "view in browser", no mail-only markup.</param>
+    /// <param name="topics">The variant's topics, for the footer's "You follow: …"; none or empty: every topic.</param>
+    /// <param name="webView">The web view's rendering (<c>web_view</c>): no greeting, no "view in browser", and the footer links to the
+    /// manage-link request and subscribe pages instead of one recipient's links.</param>
     public MailContent Render(DigestPeriod period, IReadOnlyList<IndexedArticle> articles, string language = "en", string? viewUrl = null,
-        bool correction = false, MailPlaceholders? keys = null, bool webView = false)
-        => Render(templates.Templates, period, articles, language, viewUrl, correction, keys, webView);
+        bool correction = false, MailPlaceholders? keys = null, IReadOnlyList<string>? topics = null, bool webView = false)
+        => Render(templates.Templates, period, articles, language, viewUrl, correction, keys, topics, webView);
 
     /// <summary>The same with a given template set: how an override is test-rendered before it is used.</summary>
     public MailContent Render(TemplateSet set, DigestPeriod period, IReadOnlyList<IndexedArticle> articles, string language, string? viewUrl = null,
-        bool correction = false, MailPlaceholders? keys = null, bool webView = false)
+        bool correction = false, MailPlaceholders? keys = null, IReadOnlyList<string>? topics = null, bool webView = false)
     {
-        // Keys of this rendering only: no article (written before it) can contain them.
-        keys ??= MailPlaceholders.New();
         var locale = DigestLocale.For(language);
-        var model = Model(period, articles.Select(MergeFieldText.Inert).ToList(), locale, webView ? null : viewUrl, keys, correction);
-        model["web_view"] = webView;
+        // Keys of this rendering only: no article (written before it) can contain them. The language gives the greeting key its words.
+        keys = (keys ?? MailPlaceholders.New()) with { Language = locale.Language };
+        var inert = articles.Select(MergeFieldText.Inert).ToList();
+        var model = Model(period, inert, locale, viewUrl, keys, correction, topics ?? [], webView);
         var subject = OneLine(set.RenderText(SubjectTemplate, model));
         // A correction says so in its subject, whatever an override's subject template writes.
         if (correction && !subject.StartsWith(locale.Text("correction"), StringComparison.Ordinal))
@@ -58,7 +66,7 @@ public sealed class DigestRenderer(ITemplateSource templates, IOptions<SenderOpt
 
     /// <summary>Everything the templates see. Names are snake_case; <c>t</c> holds the fixed texts of the language.</summary>
     private ScriptObject Model(DigestPeriod period, IReadOnlyList<IndexedArticle> articles, DigestLocale locale,
-        string? viewUrl, MailPlaceholders keys, bool correction)
+        string? viewUrl, MailPlaceholders keys, bool correction, IReadOnlyList<string> topics, bool webView)
     {
         var o = options.Value;
         var lang = locale.Language;
@@ -72,23 +80,27 @@ public sealed class DigestRenderer(ITemplateSource templates, IOptions<SenderOpt
         var t = new ScriptObject();
         foreach (var (key, value) in locale.Texts) t[key] = value;
 
-        var greeting = locale.Text("greeting").Split("{0}");
         // "Correction: <title>" (a correction alert carries its one article); empty otherwise.
         var correctionTitle = correction && articles.Count > 0 ? locale.Format("correction_title", OneLine(articles[0].Title)) : "";
         return new ScriptObject
         {
             ["lang"] = lang,
+            ["dir"] = DirectionOf(lang),
+            ["web_view"] = webView,
             ["sender"] = o.SenderIn(lang),
             ["organization"] = organization,
             ["footer"] = o.FooterIn(lang),
+            ["contact_address"] = o.ContactAddressIn(lang),
+            ["postal_address"] = o.PostalAddressIn(lang),
             ["frequency"] = period.Frequency.ToString().ToLowerInvariant(),
-            ["frequency_label"] = period.Frequency.ToString().ToLowerInvariant(),
+            ["frequency_label"] = locale.HowOften(period.Frequency),
             ["digest_name"] = digestName,
             ["period_label"] = locale.PeriodLabel(period),
             // For a heading: "Week of 23 November 2026".
             ["period_title"] = correction ? correctionTitle : Capitalized(locale.PeriodLabel(period)),
             ["correction"] = correction,
             ["correction_title"] = correctionTitle,
+            ["subject_line"] = SubjectLine(period, articles, locale, correction),
             ["article_count"] = articles.Count,
             ["new_reports"] = locale.NewReports(articles.Count),
             ["new_session_reports"] = locale.NewSessionReports(articles.Count),
@@ -96,12 +108,17 @@ public sealed class DigestRenderer(ITemplateSource templates, IOptions<SenderOpt
                 ? locale.Text("correction_intro")
                 : locale.Format(period.Frequency == DigestFrequency.Instant ? "alert_intro" : "intro", locale.NewReports(articles.Count)),
             ["why"] = locale.Format("why", digestName.ToLowerInvariant(), organization),
-            // Rendered once for everyone: each recipient's own values replace these placeholders at send time.
-            ["greeting_html"] = new RawHtml(string.Join(keys.NameHtml, greeting.Select(System.Net.WebUtility.HtmlEncode))),
-            ["greeting_text"] = string.Join(keys.NameText, greeting),
+            // "You follow: e-commerce, data model · daily": the variant's topics (or every topic) and how often it comes.
+            ["follows"] = locale.Follows(topics, period.Frequency),
+            ["topics"] = topics.Select(locale.Topic).ToList(),
+            // Rendered once for everyone: each recipient's greeting ("Dear Anna," or, without a name, "Hello,") replaces these at send time.
+            ["greeting_html"] = new RawHtml(keys.GreetingHtml),
+            ["greeting_text"] = keys.GreetingText,
             ["view_url"] = viewUrl ?? "",
-            ["web_view"] = false,
-            ["preheader"] = Preheader(articles),
+            // The web view's footer links: the manage-link request and the subscribe page, in this language (none without links).
+            ["manage_link_url"] = links?.ManageLinkRequest(lang) ?? "",
+            ["subscribe_url"] = links?.Subscribe(lang) ?? "",
+            ["preheader"] = Preheader(period, articles, locale, correction),
             ["subject"] = "",
             ["articles"] = articles.Select(a => ArticleModel(a, locale, links)).ToList(),
             ["t"] = t,
@@ -115,21 +132,31 @@ public sealed class DigestRenderer(ITemplateSource templates, IOptions<SenderOpt
         };
     }
 
-    private static ScriptObject ArticleModel(IndexedArticle a, DigestLocale locale, ArticleLinks? links) => new()
+    private static ScriptObject ArticleModel(IndexedArticle a, DigestLocale locale, ArticleLinks? links)
     {
-        ["title"] = a.Title,
-        ["summary"] = a.Summary,
-        ["url"] = a.Url ?? "",
-        // Where the item links: the url, else the article's page on this app, so every item links somewhere.
-        ["link"] = links?.For(a) ?? a.Url ?? "",
-        ["page_url"] = links?.Page(a.BlobName) ?? "",
-        ["topics"] = string.Join(", ", a.Topics.Select(locale.Topic)),
-        ["topic_list"] = a.Topics.Select(locale.Topic).ToList(),
-        ["language"] = a.Language,
-        ["language_note"] = locale.LanguageNote(a.Language),
-        ["published_label"] = a.Published is { } p ? locale.Date(DateOnly.FromDateTime(p.UtcDateTime)) : "",
-        ["session"] = SessionModel(a.SessionOrNone, locale),
-    };
+        // An article in another language than the mail carries its own lang (and dir) on its title and summary (WCAG 2.1 SC 3.1.2).
+        var code = (a.Language ?? "").Trim().ToLowerInvariant();
+        var foreign = code.Length > 0 && code != locale.Language ? code : "";
+        // Every article has a date: its own, else when it was accepted (a pasted page), else when it became available.
+        var date = a.Published ?? a.AcceptedAt ?? a.AvailableAt;
+        return new ScriptObject
+        {
+            ["title"] = a.Title,
+            ["summary"] = a.Summary,
+            ["url"] = a.Url ?? "",
+            // Where the item links: the url, else the article's page on this app, so every item links somewhere.
+            ["link"] = links?.For(a) ?? a.Url ?? "",
+            ["page_url"] = links?.Page(a.BlobName) ?? "",
+            ["topics"] = string.Join(", ", a.Topics.Select(locale.Topic)),
+            ["topic_list"] = a.Topics.Select(locale.Topic).ToList(),
+            ["language"] = a.Language,
+            ["lang"] = foreign,
+            ["dir"] = foreign.Length > 0 ? DirectionOf(foreign) : "",
+            ["language_note"] = locale.LanguageNote(a.Language),
+            ["published_label"] = date is { } p ? locale.Date(DateOnly.FromDateTime(p.UtcDateTime)) : "",
+            ["session"] = SessionModel(a.SessionOrNone, locale),
+        };
+    }
 
     /// <summary>The session an article reports on, for templates: each field, and <c>label</c>, one line that says it all.</summary>
     private static ScriptObject SessionModel(SessionInfo s, DigestLocale locale) => new()
@@ -145,15 +172,61 @@ public sealed class DigestRenderer(ITemplateSource templates, IOptions<SenderOpt
         ["label"] = locale.SessionLine(s),
     };
 
+    /// <summary>"rtl" for the right-to-left scripts' languages, else "ltr".</summary>
+    private static string DirectionOf(string language) => language is "ar" or "he" or "fa" or "ur" or "ps" or "yi" ? "rtl" : "ltr";
+
+    /// <summary>How long a subject may be: about what inboxes show before they cut it.</summary>
+    public const int SubjectLength = 78;
+
+    /// <summary>
+    /// A subject that tells one mail from the next: the first article's title, "— and 3 more reports" when there are more
+    /// ("Correction: &lt;title&gt;" for a correction), the title cut at a word so that the whole fits <see cref="SubjectLength"/>.
+    /// </summary>
+    private static string SubjectLine(DigestPeriod period, IReadOnlyList<IndexedArticle> articles, DigestLocale locale, bool correction)
+    {
+        if (articles.Count == 0) return locale.Subject(0, period);
+        var title = OneLine(articles[0].Title);
+        if (correction) return Fitted(title, t => locale.Format("correction_title", t));
+        return articles.Count == 1 ? Fitted(title, t => t) : Fitted(title, t => locale.Format("subject_more", t, locale.MoreReports(articles.Count - 1)));
+    }
+
+    /// <summary><paramref name="shape"/> of the title, the title cut at a word (with "…") where the whole would be longer than a subject.</summary>
+    private static string Fitted(string title, Func<string, string> shape)
+    {
+        var whole = shape(title);
+        if (whole.Length <= SubjectLength) return whole;
+        return shape(CutAtWord(title, Math.Max(20, SubjectLength - (whole.Length - title.Length) - 1)));
+    }
+
+    /// <summary>The text cut at the last word boundary within <paramref name="max"/> characters, with "…"; as it is when short enough.</summary>
+    private static string CutAtWord(string text, int max)
+    {
+        if (text.Length <= max) return text;
+        var cut = text.LastIndexOf(' ', max);
+        return text[..(cut > max / 2 ? cut : max)].TrimEnd(' ', ',', ';', ':', '·', '—', '–', '-') + "…";
+    }
+
     private static string Capitalized(string text) => text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
 
-    /// <summary>What mail clients show after the subject: the first titles, cut at a word near 150 characters.</summary>
-    private static string Preheader(IReadOnlyList<IndexedArticle> articles)
+    /// <summary>
+    /// What mail clients show after the subject, saying what the subject does not: for a digest, its date and the other titles; for
+    /// one article (an alert, a correction, a digest of one), its session line and the start of its summary. Cut at a word near 150.
+    /// </summary>
+    private static string Preheader(DigestPeriod period, IReadOnlyList<IndexedArticle> articles, DigestLocale locale, bool correction)
     {
-        var text = string.Join(" · ", articles.Take(3).Select(a => OneLine(a.Title)));
-        if (text.Length <= 150) return text;
-        var cut = text.LastIndexOf(' ', 150);
-        return text[..(cut > 80 ? cut : 150)].TrimEnd(' ', '·') + "…";
+        var parts = new List<string>();
+        if (articles.Count > 1)
+        {
+            parts.Add(Capitalized(locale.PeriodLabel(period)));
+            parts.AddRange(articles.Skip(1).Select(a => OneLine(a.Title)));
+        }
+        else if (articles.Count == 1)
+        {
+            if (correction) parts.Add(locale.Text("correction_intro"));
+            if (locale.SessionLine(articles[0].SessionOrNone) is { Length: > 0 } session) parts.Add(session);
+            parts.Add(OneLine(articles[0].Summary));
+        }
+        return CutAtWord(string.Join(" · ", parts.Where(p => p.Length > 0)), 150);
     }
 
     /// <summary>

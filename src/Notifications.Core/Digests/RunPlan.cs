@@ -235,8 +235,10 @@ internal sealed class RunPlan(
             var correction = corrected is not null;
             await Task.WhenAll(
                 archive.SaveAsync(run.RunId, group.Id,
-                    renderer.Render(group.Shown, group.Articles, group.Variant.Language, links.ViewDigest(run.RunId, group.Id), correction), ct),
-                archive.SaveRenderingAsync(run.RunId, group.Id, new DigestRendering(group.Shown, group.Variant.Language, correction, group.Articles), ct));
+                    renderer.Render(group.Shown, group.Articles, group.Variant.Language, links.ViewDigest(run.RunId, group.Id), correction,
+                        topics: group.Variant.Topics), ct),
+                archive.SaveRenderingAsync(run.RunId, group.Id,
+                    new DigestRendering(group.Shown, group.Variant.Language, correction, group.Articles, group.Variant.Topics), ct));
             group.Rendered = true;
             Renderings++;
             Articles.UnionWith(group.Articles.Select(a => a.BlobName));

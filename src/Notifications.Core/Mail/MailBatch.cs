@@ -14,8 +14,12 @@ public sealed record PlannedRecipient(string SubscriberId, string Email, string 
 /// (subject, HTML, text), so a key must be something no article can contain: each rendering draws its own random
 /// <see cref="Nonce"/> (<c>%unsubscribe_url_3f9a…%</c>), and the content carries it (<see cref="MailContent.Placeholders"/>) to the
 /// transports, which substitute exactly those keys. <see cref="Legacy"/> are the keys of digests archived before keys had a nonce.
+/// <para>
+/// A rendering in a <see cref="Language"/> also has a greeting key: "Dear Anna," for a recipient with a name, and a greeting that needs
+/// none ("Hello,") for one without (never "Dear ,"); the words are the language's <c>digest.greeting_named</c> and <c>digest.greeting</c>.
+/// </para>
 /// </summary>
-public sealed record MailPlaceholders(string Nonce)
+public sealed record MailPlaceholders(string Nonce, string? Language = null)
 {
     /// <summary>The keys without a nonce (<c>%unsubscribe_url%</c>): only for digests archived before nonces, still being sent.</summary>
     public static MailPlaceholders Legacy { get; } = new("");
@@ -27,6 +31,8 @@ public sealed record MailPlaceholders(string Nonce)
     public string NameText => Key("recipient_name_text");
     public string UnsubscribeUrl => Key("unsubscribe_url");
     public string PreferencesUrl => Key("preferences_url");
+    public string GreetingHtml => Key("recipient_greeting_html");
+    public string GreetingText => Key("recipient_greeting_text");
 
     private string Key(string name) => Nonce.Length == 0 ? $"%{name}%" : $"%{name}_{Nonce}%";
 
@@ -34,13 +40,32 @@ public sealed record MailPlaceholders(string Nonce)
     /// The per-recipient values of these keys. The name has an HTML-encoded form for the HTML part and a plain one for the text part,
     /// so neither needs escaping at send time.
     /// </summary>
-    public IReadOnlyDictionary<string, string> ValuesFor(Recipient recipient) => new Dictionary<string, string>
+    public IReadOnlyDictionary<string, string> ValuesFor(Recipient recipient)
     {
-        [NameHtml] = System.Net.WebUtility.HtmlEncode(recipient.Name),
-        [NameText] = recipient.Name,
-        [UnsubscribeUrl] = recipient.UnsubscribeUrl ?? "",
-        [PreferencesUrl] = recipient.PreferencesUrl ?? "",
-    };
+        var values = new Dictionary<string, string>
+        {
+            [NameHtml] = System.Net.WebUtility.HtmlEncode(recipient.Name),
+            [NameText] = recipient.Name,
+            [UnsubscribeUrl] = recipient.UnsubscribeUrl ?? "",
+            [PreferencesUrl] = recipient.PreferencesUrl ?? "",
+        };
+        if (Language is { Length: > 0 } language)
+        {
+            var greeting = Greeting(language, recipient.Name);
+            values[GreetingHtml] = System.Net.WebUtility.HtmlEncode(greeting);
+            values[GreetingText] = greeting;
+        }
+        return values;
+    }
+
+    /// <summary>"Dear Anna," for a name; "Hello," without one (or one that is only spaces).</summary>
+    public static string Greeting(string language, string? name)
+    {
+        var words = Notifications.Localization.Translations.For(language);
+        return string.IsNullOrWhiteSpace(name)
+            ? words["digest.greeting"]
+            : string.Format(System.Globalization.CultureInfo.InvariantCulture, words["digest.greeting_named"], name.Trim());
+    }
 
     /// <summary>Each key replaced by its value in one pass (a value is never searched for keys again), as SendGrid does.</summary>
     public static string Apply(string content, IReadOnlyDictionary<string, string> values)

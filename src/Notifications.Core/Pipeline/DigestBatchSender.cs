@@ -106,7 +106,8 @@ public sealed class DigestBatchSender(
                 rendering.Language,
                 links.ViewDigest(runId, id),
                 rendering.Correction,
-                new MailPlaceholders(nonce));
+                new MailPlaceholders(nonce),
+                rendering.Topics);
             await Task.WhenAll(
                 archive.SaveAsync(runId, id, content, ct),
                 archive.SaveRenderingAsync(runId, id, rendering with { Articles = left }, ct));

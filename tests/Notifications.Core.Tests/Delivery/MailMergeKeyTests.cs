@@ -95,7 +95,7 @@ public sealed class MailMergeKeyTests(AzuriteFixture azurite)
     {
         await using var host = await TestHost.StartAsync(TestSettings.For(azurite), new DateTimeOffset(2026, 11, 26, 6, 0, 0, TimeSpan.Zero));
         var archive = host.Get<DigestArchive>();
-        var keys = MailPlaceholders.New();
+        var keys = MailPlaceholders.New() with { Language = "ru" };
         await archive.SaveAsync("daily-2026-11-26", "en", new MailContent("S", $"<a href=\"{keys.UnsubscribeUrl}\">x</a>", "T", keys), Ct);
         // As archived before keys had a nonce: the same blobs, no metadata.
         var storage = host.Get<Notifications.Storage.StorageResources>();
@@ -148,9 +148,9 @@ public sealed class MailMergeKeyTests(AzuriteFixture azurite)
     {
         Assert.Contains($"href=\"{preferences}\"", html);
         Assert.Contains($"Unsubscribe: {unsubscribe}", text);
-        Assert.Contains($"Change your preferences: {preferences}", text);
+        Assert.Contains($"Manage your subscription: {preferences}", text);
         var htmlRest = html.Replace($"href=\"{unsubscribe}\"", "").Replace($"href=\"{preferences}\"", "");
-        var textRest = Regex.Replace(text, $@"(?m)^(Unsubscribe: {Regex.Escape(unsubscribe)}|Change your preferences: {Regex.Escape(preferences)})\r?$", "");
+        var textRest = Regex.Replace(text, $@"(?m)^(Unsubscribe: {Regex.Escape(unsubscribe)}|Manage your subscription: {Regex.Escape(preferences)})\r?$", "");
         foreach (var url in new[] { unsubscribe, preferences })
         {
             var token = url[(url.IndexOf("token=", StringComparison.Ordinal) + 6)..];

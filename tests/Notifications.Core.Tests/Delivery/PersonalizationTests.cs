@@ -52,8 +52,10 @@ public sealed class PersonalizationTests(AzuriteFixture azurite)
         // The rendering's own keys (random per rendering): as the digest archive recorded them.
         var keys = (await host.Get<DigestArchive>().LoadAsync("daily-2026-11-26", ct: Ct))!.Placeholders!;
         Assert.Matches("^[0-9a-f]{32}$", keys.Nonce);
-        Assert.Contains(keys.NameHtml, html);
-        Assert.Contains(keys.NameText, text);
+        // The greeting is each recipient's own ("Dear Jane Smith,"), in the rendering's language.
+        Assert.Equal("en", keys.Language);
+        Assert.Contains(keys.GreetingHtml, html);
+        Assert.Contains(keys.GreetingText, text);
         Assert.Contains($"href=\"{keys.UnsubscribeUrl}\"", html);
         Assert.Contains("Unsubscribe: " + keys.UnsubscribeUrl, text);
 
@@ -62,7 +64,7 @@ public sealed class PersonalizationTests(AzuriteFixture azurite)
             var email = p.GetProperty("to")[0].GetProperty("email").GetString()!;
             var id = host.Get<SubscriberStore>().IdOf(email);
             var substitutions = p.GetProperty("substitutions");
-            Assert.Equal(4, substitutions.EnumerateObject().Count());
+            Assert.Equal(6, substitutions.EnumerateObject().Count());
             var unsubscribe = substitutions.GetProperty(keys.UnsubscribeUrl).GetString()!;
             Assert.StartsWith("https://digests.secretariat.example/api/unsubscribe?token=", unsubscribe);
             Assert.StartsWith("https://digests.secretariat.example/api/preferences?token=", substitutions.GetProperty(keys.PreferencesUrl).GetString());
@@ -74,6 +76,8 @@ public sealed class PersonalizationTests(AzuriteFixture azurite)
             {
                 Assert.Equal("Anne &lt;Dupont&gt; &amp; Co", substitutions.GetProperty(keys.NameHtml).GetString());
                 Assert.Equal("Anne <Dupont> & Co", substitutions.GetProperty(keys.NameText).GetString());
+                Assert.Equal("Dear Anne &lt;Dupont&gt; &amp; Co,", substitutions.GetProperty(keys.GreetingHtml).GetString());
+                Assert.Equal("Dear Anne <Dupont> & Co,", substitutions.GetProperty(keys.GreetingText).GetString());
             }
         }
     }

@@ -19,14 +19,22 @@ public sealed class DigestRendererTests
     {
         Sender = "PTC Secretariat",
         Organization = "the Permanent Technical Committee's session reports",
+        ContactAddress = "ptc@secretariat.example",
+        PostalAddress = "World Customs Organization, Rue du Marché 30, 1210 Brussels, Belgium",
         Languages =
         {
             ["ru"] = new SenderTexts
             {
                 Sender = "Секретариат ПТК",
-                Organization = "отчёты о сессиях Постоянного технического комитета"
+                Organization = "Отчёты о сессиях Постоянного технического комитета",
+                PostalAddress = "Всемирная таможенная организация, Рю дю Марше 30, 1210 Брюссель, Бельгия",
             },
-            ["fr"] = new SenderTexts { Sender = "Secrétariat du CTP", Organization = "les rapports de session du Comité technique permanent" },
+            ["fr"] = new SenderTexts
+            {
+                Sender = "Secrétariat du CTP",
+                Organization = "Rapports de session du Comité technique permanent",
+                PostalAddress = "Organisation mondiale des douanes, Rue du Marché 30, 1210 Bruxelles, Belgique",
+            },
         },
     }), Notifications.Core.Tests.Digests.ArticleLinksTests.At("https://notify.secretariat.example"));
 
@@ -89,7 +97,8 @@ public sealed class DigestRendererTests
     [MemberData(nameof(Languages))]
     public void DailyDigestMatchesGoldenFiles(string language)
     {
-        var digest = WithoutNonce(Renderer.Render(Day, DailyArticles(language), language, ViewUrl + language));
+        var digest = WithoutNonce(Renderer.Render(Day, DailyArticles(language), language, ViewUrl + language,
+            topics: ["e-commerce", "data model", "non-intrusive inspection"]));
         GoldenFile.Matches($"tests/Notifications.Core.Tests/Golden/daily-{language}.html", digest.Html);
         GoldenFile.Matches($"tests/Notifications.Core.Tests/Golden/daily-{language}.txt", digest.Text);
         GoldenFile.Matches($"tests/Notifications.Core.Tests/Golden/daily-{language}.subject.txt", digest.Subject + "\n");
@@ -118,23 +127,37 @@ public sealed class DigestRendererTests
         GoldenFile.Matches($"tests/Notifications.Core.Tests/Golden/alert-{language}.subject.txt", alert.Subject + "\n");
     }
 
+    [Theory]
+    [MemberData(nameof(Languages))]
+    public void CorrectionAlertMatchesGoldenFiles(string language)
+    {
+        var correction = WithoutNonce(Renderer.Render(
+            DigestPeriod.Alert("ptc-241-242", new DateTimeOffset(2026, 11, 27, 9, 30, 0, TimeSpan.Zero), "hash2"), [PtcReport(language)], language,
+            "https://notify.secretariat.example/api/digests/instant-fedcba9876543210/" + language, correction: true, topics: ["e-commerce"]));
+        GoldenFile.Matches($"tests/Notifications.Core.Tests/Golden/correction-{language}.html", correction.Html);
+        GoldenFile.Matches($"tests/Notifications.Core.Tests/Golden/correction-{language}.txt", correction.Text);
+        GoldenFile.Matches($"tests/Notifications.Core.Tests/Golden/correction-{language}.subject.txt", correction.Subject + "\n");
+    }
+
     [Fact]
     public void TheDefaultLanguageIsEnglishAsBefore()
     {
         var digest = Renderer.Render(Day, DailyArticles("en"));
-        Assert.Equal("3 new session reports: 26 November 2026", digest.Subject);
+        Assert.Equal("PTC closes its 239th and 240th sessions — and 2 more reports", digest.Subject);
         Assert.Contains("<html lang=\"en\"", digest.Html);
         Assert.Contains("3 new reports since the last digest.", digest.Text);
     }
 
     [Fact]
-    public void SubjectsAreLocalisedWithPluralsAndThePeriod()
+    public void SubjectsLeadWithTheFirstTitleAndCountTheRestWithPlurals()
     {
-        Assert.Equal("1 new session report: week of 23 November 2026", Renderer.Render(Week, [PtcReport("en")], "en").Subject);
-        Assert.Equal("3 новых отчёта о сессиях: 26 ноября 2026", Renderer.Render(Day, DailyArticles("ru"), "ru").Subject);
-        Assert.Equal("1 новый отчёт о сессиях: неделя с 23 ноября 2026", Renderer.Render(Week, [PtcReport("ru")], "ru").Subject);
-        Assert.Equal("3 nouveaux rapports de session\u00A0: 26 novembre 2026", Renderer.Render(Day, DailyArticles("fr"), "fr").Subject);
-        Assert.Equal("1 nouveau rapport de session\u00A0: semaine du 23 novembre 2026", Renderer.Render(Week, [PtcReport("fr")], "fr").Subject);
+        Assert.Equal("PTC closes its 239th and 240th sessions", Renderer.Render(Week, [PtcReport("en")], "en").Subject);
+        Assert.Equal("Постоянный технический комитет завершил 239-ю и 240-ю сессии — и ещё 2 отчёта",
+            Renderer.Render(Day, DailyArticles("ru"), "ru").Subject);
+        Assert.Equal("Постоянный технический комитет завершил 239-ю и 240-ю сессии", Renderer.Render(Week, [PtcReport("ru")], "ru").Subject);
+        // 83 characters whole: the title is cut at a word so that the subject fits.
+        Assert.Equal("Le Comité technique permanent clôt ses 239e et 240e… — et 2 autres rapports", Renderer.Render(Day, DailyArticles("fr"), "fr").Subject);
+        Assert.Equal("Le Comité technique permanent clôt ses 239e et 240e sessions", Renderer.Render(Week, [PtcReport("fr")], "fr").Subject);
     }
 
     [Fact]
@@ -175,8 +198,9 @@ public sealed class DigestRendererTests
     {
         var ru = WithoutNonce(Renderer.Render(Day, DailyArticles("ru"), "ru", ViewUrl + "ru"));
         Assert.Contains("<html lang=\"ru\"", ru.Html);
-        Assert.Contains("Здравствуйте, %recipient_name_html%!", ru.Html);
-        Assert.Contains("Здравствуйте, %recipient_name_text%!", ru.Text);
+        Assert.Contains("%recipient_greeting_html%", ru.Html);
+        Assert.Contains("%recipient_greeting_text%", ru.Text);
+        Assert.Equal("ru", ru.Placeholders!.Language);
         Assert.Contains("3 новых отчёта с момента предыдущего обзора.", ru.Text);
         Assert.Contains("Открыть обзор в браузере", ru.Html);
         Assert.Contains("Отписаться: %unsubscribe_url%", ru.Text);
@@ -186,7 +210,7 @@ public sealed class DigestRendererTests
         Assert.DoesNotContain("Unsubscribe", ru.Html);
 
         var fr = WithoutNonce(Renderer.Render(Day, DailyArticles("fr"), "fr"));
-        Assert.Contains("Bonjour %recipient_name_text%,", fr.Text);
+        Assert.Contains("%recipient_greeting_text%", fr.Text);
         Assert.Contains("3 nouveaux rapports depuis la dernière synthèse.", fr.Text);
         Assert.Contains("Publié le 16 octobre 2026", fr.Text);
         Assert.Contains("Se désabonner\u00A0: %unsubscribe_url%", fr.Text);
@@ -213,7 +237,7 @@ public sealed class DigestRendererTests
         Assert.Contains("@media only screen and (max-width: 480px)", html);
         Assert.DoesNotContain(".summary {", html);
         Assert.Contains("<div class=\"preheader\" style=\"display: none", html);
-        Assert.Contains("PTC closes its 239th and 240th sessions · Harmonized System Committee holds its 78th session", html);
+        Assert.Contains("26 November 2026 · Harmonized System Committee holds its 78th session · Семинар по неинтрузивному досмотру", html);
         Assert.Contains("role=\"presentation\"", html);
         Assert.Contains("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">", html);
     }
@@ -249,7 +273,7 @@ public sealed class DigestRendererTests
 
     [Fact]
     public void UnknownLanguageFallsBackToEnglish()
-        => Assert.Equal("3 new session reports: 26 November 2026", Renderer.Render(Day, DailyArticles("en"), "de").Subject);
+        => Assert.Equal("PTC closes its 239th and 240th sessions — and 2 more reports", Renderer.Render(Day, DailyArticles("en"), "de").Subject);
 
     [Fact]
     public void SubjectStaysOneLineWhateverTheTemplateSays()
@@ -269,11 +293,11 @@ public sealed class DigestRendererTests
     {
         var digest = Renderer.Render(Day, DailyArticles("en"));
         var keys = digest.Placeholders!;
-        Assert.Contains(keys.NameHtml, digest.Html);
+        Assert.Contains(keys.GreetingHtml, digest.Html);
         Assert.Contains(keys.UnsubscribeUrl, digest.Html);
         Assert.Contains(keys.PreferencesUrl, digest.Html);
-        Assert.Contains(keys.NameText, digest.Text);
-        Assert.DoesNotContain(keys.NameText, digest.Html);
+        Assert.Contains(keys.GreetingText, digest.Text);
+        Assert.DoesNotContain(keys.GreetingText, digest.Html);
         // Each rendering has keys of its own, and none is the guessable legacy one.
         Assert.NotEqual(keys.Nonce, Renderer.Render(Day, DailyArticles("en")).Placeholders!.Nonce);
         Assert.DoesNotContain(MailPlaceholders.Legacy.UnsubscribeUrl, digest.Html);

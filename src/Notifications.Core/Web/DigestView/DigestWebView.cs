@@ -33,13 +33,14 @@ public sealed partial class DigestWebView(DigestArchive archive, DigestRenderer 
     /// <summary>The page version of a rendering (<c>web_view</c>), its links those of <see cref="ForPage"/>.</summary>
     public string Page(DigestRendering rendering)
     {
-        var page = renderer.Render(rendering.Shown, rendering.Articles, rendering.Language, correction: rendering.Correction, webView: true);
+        var page = renderer.Render(rendering.Shown, rendering.Articles, rendering.Language, correction: rendering.Correction, topics: rendering.Topics,
+            webView: true);
         return page.Placeholders!.Apply(page.Html, ForPage(DigestLocale.For(rendering.Language).Language));
     }
 
     /// <summary>
     /// Nobody in particular: no name, and in place of one recipient's links the manage-link request (preferences) and the subscribe
-    /// page (unsubscribe), both in the page's language.
+    /// page (unsubscribe), both in the page's language (what a rendering archived as mail HTML links to when shown as a page).
     /// </summary>
     private Recipient ForPage(string language)
         => new("", "", "", links.Subscribe(language), $"{links.BaseUrl}/api/manage-link?lang={Uri.EscapeDataString(language)}");
