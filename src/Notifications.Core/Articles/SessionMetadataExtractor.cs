@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using Notifications.Localization;
 
 namespace Notifications.Articles;
 
@@ -217,7 +218,12 @@ public static partial class SessionMetadataExtractor
 
     // ---- public API --------------------------------------------------------------------------------------------------
 
-    /// <summary>Reads the session metadata; a field found in <paramref name="title"/> wins over the body.</summary>
+    /// <summary>
+    /// Reads the session metadata; a field found in <paramref name="title"/> wins over the body. Bodies and cities of the
+    /// glossary are stored as their English terms, whatever the article's language or case ("Всемирной таможенной организации"
+    /// → "World Customs Organization", "ВТамО" → "WCO", "Брюсселе" → "Brussels"), so that pages and mails name them in their
+    /// reader's language; others as written.
+    /// </summary>
     public static SessionInfo Extract(string title, string text)
     {
         title ??= string.Empty;
@@ -248,14 +254,14 @@ public static partial class SessionMetadataExtractor
         var place = First(ctx.Local, Finder(PlaceEn(), ParsePlaceEn), Finder(PlaceRu(), ParsePlaceRu), Finder(PlaceFr(), ParsePlaceFr));
 
         return new SessionInfo(
-            org?.Value.Name,
-            OrganizationAbbreviation(ctx, org, committee, committeeFinders),
-            committee?.Value.Name,
-            committee is null ? null : committee.Value.Abbr ?? AbbreviationElsewhere(ctx, committeeFinders, committee.Value.Name, c => c.Abbr),
+            Glossary.Canonical(org?.Value.Name),
+            Glossary.Canonical(OrganizationAbbreviation(ctx, org, committee, committeeFinders)),
+            Glossary.Canonical(committee?.Value.Name),
+            Glossary.Canonical(committee is null ? null : committee.Value.Abbr ?? AbbreviationElsewhere(ctx, committeeFinders, committee.Value.Name, c => c.Abbr)),
             sessions?.Value ?? [],
             dates?.Value.Start,
             dates?.Value.End,
-            place?.Value,
+            Glossary.Canonical(place?.Value),
             ReadParticipation(ctx, place is not null));
     }
 
