@@ -226,6 +226,20 @@ public static partial class SessionMetadataExtractor
     /// </summary>
     public static SessionInfo Extract(string title, string text)
     {
+        var s = ExtractAsWritten(title, text);
+        return s.IsEmpty ? s : s with
+        {
+            Organization = Glossary.Canonical(s.Organization),
+            OrganizationAbbreviation = Glossary.Canonical(s.OrganizationAbbreviation),
+            Committee = Glossary.Canonical(s.Committee),
+            CommitteeAbbreviation = Glossary.Canonical(s.CommitteeAbbreviation),
+            Place = Glossary.Canonical(s.Place),
+        };
+    }
+
+    /// <summary>The session metadata in the article's own words and case ("Брюсселе", "Постоянного технического комитета").</summary>
+    public static SessionInfo ExtractAsWritten(string title, string text)
+    {
         title ??= string.Empty;
         text ??= string.Empty;
         if (string.IsNullOrWhiteSpace(title) && string.IsNullOrWhiteSpace(text))
@@ -254,14 +268,14 @@ public static partial class SessionMetadataExtractor
         var place = First(ctx.Local, Finder(PlaceEn(), ParsePlaceEn), Finder(PlaceRu(), ParsePlaceRu), Finder(PlaceFr(), ParsePlaceFr));
 
         return new SessionInfo(
-            Glossary.Canonical(org?.Value.Name),
-            Glossary.Canonical(OrganizationAbbreviation(ctx, org, committee, committeeFinders)),
-            Glossary.Canonical(committee?.Value.Name),
-            Glossary.Canonical(committee is null ? null : committee.Value.Abbr ?? AbbreviationElsewhere(ctx, committeeFinders, committee.Value.Name, c => c.Abbr)),
+            org?.Value.Name,
+            OrganizationAbbreviation(ctx, org, committee, committeeFinders),
+            committee?.Value.Name,
+            committee is null ? null : committee.Value.Abbr ?? AbbreviationElsewhere(ctx, committeeFinders, committee.Value.Name, c => c.Abbr),
             sessions?.Value ?? [],
             dates?.Value.Start,
             dates?.Value.End,
-            Glossary.Canonical(place?.Value),
+            place?.Value,
             ReadParticipation(ctx, place is not null));
     }
 
