@@ -147,15 +147,19 @@ public sealed class DigestLocale
 
     /// <summary>
     /// "PTC 239th/240th sessions · 25–27 April 2023 · Brussels and online", "ПТК 239-я/240-я сессии · 25–27 апреля 2023 ·
-    /// Брюссель и онлайн", "CTP 239e/240e sessions · 25–27 avril 2023 · Bruxelles et en ligne": whatever parts the article
-    /// states, in words that need no grammatical case.
+    /// Брюссель и онлайн", "CTP 239e/240e sessions · 25–27 avril 2023 · Bruxelles et en ligne", "Политическая комиссия · 95-я
+    /// сессия · Баку": whatever parts the article states, in words that need no grammatical case.
     /// </summary>
     public string SessionLine(SessionInfo s)
     {
         var committee = Committee(s);
         var numbers = SessionNumbers(s.Sessions);
         var dates = s.StartDate is { } start ? DateRange(start, s.EndDate) : "";
-        return string.Join(" · ", new[] { string.Join(" ", new[] { committee, numbers }.Where(p => p != "")), dates, Place(s) }.Where(p => p != ""));
+        // "PTC 239th/240th sessions", but "Политическая комиссия · 95-я сессия": a name before the numbers would need a case.
+        var who = committee.Contains(' ', StringComparison.Ordinal)
+            ? new[] { committee, numbers }
+            : [string.Join(" ", new[] { committee, numbers }.Where(p => p != ""))];
+        return string.Join(" · ", who.Append(dates).Append(Place(s)).Where(p => p != ""));
     }
 
     // ---- Articles ----

@@ -93,8 +93,8 @@ public sealed class SessionLineLanguageTests
 
     [Theory]
     [InlineData("en", "HSC 71st session")]
-    [InlineData("ru", "Комитет по Гармонизированной системе 71-я сессия")]
-    [InlineData("fr", "Comité du Système harmonisé 71e session")]
+    [InlineData("ru", "Комитет по Гармонизированной системе · 71-я сессия")]
+    [InlineData("fr", "Comité du Système harmonisé · 71e session")]
     public void AnEnglishAbbreviationWithoutATranslationGivesWayToTheCommitteesName(string language, string expected)
     {
         var s = new SessionInfo(null, null, "Harmonized System Committee", "HSC", [71], null, null, null, Participation.Unknown);
