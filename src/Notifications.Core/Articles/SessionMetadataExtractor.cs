@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using Notifications.Localization;
 
 namespace Notifications.Articles;
 
@@ -217,8 +218,27 @@ public static partial class SessionMetadataExtractor
 
     // ---- public API --------------------------------------------------------------------------------------------------
 
-    /// <summary>Reads the session metadata; a field found in <paramref name="title"/> wins over the body.</summary>
+    /// <summary>
+    /// Reads the session metadata; a field found in <paramref name="title"/> wins over the body. Bodies and cities of the
+    /// glossary are stored as their English terms, whatever the article's language or case ("Всемирной таможенной организации"
+    /// → "World Customs Organization", "ВТамО" → "WCO", "Брюсселе" → "Brussels"), so that pages and mails name them in their
+    /// reader's language; others as written.
+    /// </summary>
     public static SessionInfo Extract(string title, string text)
+    {
+        var s = ExtractAsWritten(title, text);
+        return s.IsEmpty ? s : s with
+        {
+            Organization = Glossary.Canonical(s.Organization),
+            OrganizationAbbreviation = Glossary.Canonical(s.OrganizationAbbreviation),
+            Committee = Glossary.Canonical(s.Committee),
+            CommitteeAbbreviation = Glossary.Canonical(s.CommitteeAbbreviation),
+            Place = Glossary.Canonical(s.Place),
+        };
+    }
+
+    /// <summary>The session metadata in the article's own words and case ("Брюсселе", "Постоянного технического комитета").</summary>
+    public static SessionInfo ExtractAsWritten(string title, string text)
     {
         title ??= string.Empty;
         text ??= string.Empty;

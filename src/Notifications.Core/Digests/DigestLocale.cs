@@ -128,8 +128,12 @@ public sealed class DigestLocale
     public string SessionNumbers(IReadOnlyList<int> sessions)
         => sessions.Count == 0 ? "" : string.Join("/", sessions.Select(Ordinal)) + " " + Text(sessions.Count == 1 ? "session_one" : "session_many");
 
-    /// <summary>"Brussels and online", "Brussels", "online" (the place as the article names it).</summary>
-    public string Place(SessionInfo s) => (s.Place, s.Participation) switch
+    /// <summary>
+    /// "Brussels and online", "Брюссель и онлайн", "Bruxelles et en ligne", "online": a city of the glossary in the reader's
+    /// language and in the nominative (also when the article or an older stored record wrote "Брюсселе"); another place as
+    /// written.
+    /// </summary>
+    public string Place(SessionInfo s) => (s.Place is { } p ? Glossary.Localize(p, Language) : null, s.Participation) switch
     {
         ({ } place, Participation.Hybrid) => Format("and_online", place),
         ({ } place, _) => place,
@@ -137,13 +141,50 @@ public sealed class DigestLocale
         _ => "",
     };
 
-    /// <summary>"PTC 239th/240th sessions · 25–27 April 2023 · Brussels and online": whatever parts the article states.</summary>
+    /// <summary>
+    /// The committee as the session line names it, in the reader's language: its abbreviation ("PTC", "ПТК", "CTP") when the
+    /// glossary has one, else its name ("Политическая комиссия"); a committee the glossary does not know as the article wrote it.
+    /// </summary>
+    public string Committee(SessionInfo s)
+    {
+        var abbreviation = Glossary.KeyOf(s.CommitteeAbbreviation);
+        if (abbreviation is not null)
+            return Glossary.Term(abbreviation, Language);
+        if (Glossary.KeyOf(s.Committee) is { } name)
+        {
+            if (Glossary.Keys.Contains(name + "_abbreviation"))
+                return Glossary.Term(name + "_abbreviation", Language);
+            // "HSC" is English: an English reader gets it, others the committee's name in their language.
+            return s.CommitteeAbbreviation is { } written && Language == Translations.Fallback ? written : Glossary.Term(name, Language);
+        }
+        return s.CommitteeAbbreviation ?? s.Committee ?? "";
+    }
+
+    /// <summary>The organisation's abbreviation in the reader's language ("WCO", "ВТамО", "OMD"); another one as written.</summary>
+    public string Organization(SessionInfo s)
+    {
+        if (Glossary.KeyOf(s.OrganizationAbbreviation) is { } abbreviation)
+            return Glossary.Term(abbreviation, Language);
+        if (Glossary.KeyOf(s.Organization) is { } name)
+            return Glossary.Keys.Contains(name + "_abbreviation") ? Glossary.Term(name + "_abbreviation", Language) : Glossary.Term(name, Language);
+        return s.OrganizationAbbreviation ?? s.Organization ?? "";
+    }
+
+    /// <summary>
+    /// "PTC 239th/240th sessions · 25–27 April 2023 · Brussels and online", "ПТК 239-я/240-я сессии · 25–27 апреля 2023 ·
+    /// Брюссель и онлайн", "CTP 239e/240e sessions · 25–27 avril 2023 · Bruxelles et en ligne", "Политическая комиссия · 95-я
+    /// сессия · Баку": whatever parts the article states, in words that need no grammatical case.
+    /// </summary>
     public string SessionLine(SessionInfo s)
     {
-        var committee = s.CommitteeAbbreviation ?? s.Committee ?? "";
+        var committee = Committee(s);
         var numbers = SessionNumbers(s.Sessions);
         var dates = s.StartDate is { } start ? DateRange(start, s.EndDate) : "";
-        return string.Join(" · ", new[] { string.Join(" ", new[] { committee, numbers }.Where(p => p != "")), dates, Place(s) }.Where(p => p != ""));
+        // "PTC 239th/240th sessions", but "Политическая комиссия · 95-я сессия": a name before the numbers would need a case.
+        var who = committee.Contains(' ', StringComparison.Ordinal)
+            ? new[] { committee, numbers }
+            : [string.Join(" ", new[] { committee, numbers }.Where(p => p != ""))];
+        return string.Join(" · ", who.Append(dates).Append(Place(s)).Where(p => p != ""));
     }
 
     // ---- Articles ----

@@ -34,7 +34,11 @@ public sealed class TopicOptions
             "douane verte", "économie circulaire"
         ],
         ["performance management"] = ["performance management", "управление эффективностью", "gestion de la performance"],
-        ["time release study"] = ["time release study", "TRS", "изучение времени выпуска", "étude sur le temps nécessaire"],
+        ["time release study"] =
+        [
+            "time release study", "TRS",
+            "изучение времени выпуска", "исследование времени выпуска", "исследования времени выпуска", "étude sur le temps nécessaire"
+        ],
         ["data exchange"] = ["data exchange", "regulatory data exchange", "обмен данными", "обмена данными", "échange de données"],
         ["disaster relief"] = ["disaster relief", "humanitarian", "стихийных бедствий", "secours en cas de catastrophe"],
     };

@@ -148,7 +148,7 @@ public sealed partial class ArticleWarningTextTests
         var languages = new ArticleWarning(ArticleWarningCodes.MissingTranslations, "", null, "",
             new Dictionary<string, string> { ["languages"] = "ru, fr", ["language"] = "en" });
 
-        Assert.Contains("Модель данных, Электронная торговля, Зелёная таможня", ArticleWarningText.For(topics, "ru").Message, StringComparison.Ordinal);
+        Assert.Contains("Модель данных, Электронная торговля, «Зелёная» таможня", ArticleWarningText.For(topics, "ru").Message, StringComparison.Ordinal);
         Assert.Contains("(русский, французский)", ArticleWarningText.For(languages, "ru").Message, StringComparison.Ordinal);
         Assert.Contains("«английский»", ArticleWarningText.For(languages, "ru").Message, StringComparison.Ordinal);
         Assert.Contains("(russe, français)", ArticleWarningText.For(languages, "fr").Message, StringComparison.Ordinal);

@@ -5,7 +5,7 @@ namespace Notifications.Core.Tests.Articles;
 
 public sealed class SessionMetadataExtractorTests
 {
-    private static SessionInfo Body(string text) => SessionMetadataExtractor.Extract("", text);
+    private static SessionInfo Body(string text) => SessionMetadataExtractor.ExtractAsWritten("", text);
 
     private static DateOnly D(int year, int month, int day) => new(year, month, day);
 
@@ -29,7 +29,7 @@ public sealed class SessionMetadataExtractorTests
             Secretariat of the Regional Customs Cooperation Programme
             """;
 
-        var info = SessionMetadataExtractor.Extract("", text);
+        var info = SessionMetadataExtractor.ExtractAsWritten("", text);
 
         Assert.Equal(new SessionInfo("World Customs Organization", "WCO", "Harmonized System Committee", "HSC", info.Sessions,
             D(2023, 3, 13), D(2023, 3, 22), "Brussels", Participation.Hybrid), info);
@@ -50,7 +50,7 @@ public sealed class SessionMetadataExtractorTests
             Постоянный секретариат
             """;
 
-        var info = SessionMetadataExtractor.Extract(title, text);
+        var info = SessionMetadataExtractor.ExtractAsWritten(title, text);
 
         Assert.Equal("Всемирной таможенной организации", info.Organization);
         Assert.Equal("ВТамО", info.OrganizationAbbreviation);
@@ -82,7 +82,7 @@ public sealed class SessionMetadataExtractorTests
     [Fact]
     public void FieldsFoundInTheTitleWinOverTheBody()
     {
-        var info = SessionMetadataExtractor.Extract(
+        var info = SessionMetadataExtractor.ExtractAsWritten(
             "The 83rd session of the Policy Commission was held on 5 December 2022 in Tashkent",
             "The Enforcement Committee will meet for its 40th session from 10 to 12 March 2023 in Brussels.");
 
@@ -96,7 +96,7 @@ public sealed class SessionMetadataExtractorTests
     [Fact]
     public void BodyFillsWhatTheTitleDoesNotSay()
     {
-        var info = SessionMetadataExtractor.Extract(
+        var info = SessionMetadataExtractor.ExtractAsWritten(
             "Enforcement Committee wraps up its 42nd session",
             "The meeting was held from 6 to 8 March 2024 in Brussels.");
 
@@ -144,8 +144,8 @@ public sealed class SessionMetadataExtractorTests
     [Fact]
     public void EmptyInputGivesNone()
     {
-        Assert.True(SessionMetadataExtractor.Extract("", "").IsEmpty);
-        Assert.True(SessionMetadataExtractor.Extract("   ", "\n\n").IsEmpty);
+        Assert.True(SessionMetadataExtractor.ExtractAsWritten("", "").IsEmpty);
+        Assert.True(SessionMetadataExtractor.ExtractAsWritten("   ", "\n\n").IsEmpty);
     }
 
     // ---- organisation ------------------------------------------------------------------------------------------------
@@ -181,7 +181,7 @@ public sealed class SessionMetadataExtractorTests
     [Fact]
     public void FindsTheOrganisationAbbreviationInParenthesesElsewhere()
     {
-        var info = SessionMetadataExtractor.Extract(
+        var info = SessionMetadataExtractor.ExtractAsWritten(
             "Report from the World Customs Organization",
             "The Secretariat of the World Customs Organization (WCO) prepared the documents.");
         Assert.Equal("World Customs Organization", info.Organization);
@@ -256,7 +256,7 @@ public sealed class SessionMetadataExtractorTests
     [Fact]
     public void FindsTheCommitteeAbbreviationInParenthesesElsewhere()
     {
-        var info = SessionMetadataExtractor.Extract(
+        var info = SessionMetadataExtractor.ExtractAsWritten(
             "Permanent Technical Committee closes its session",
             "The Permanent Technical Committee (PTC) adopted several instruments.");
         Assert.Equal("Permanent Technical Committee", info.Committee);
@@ -266,7 +266,7 @@ public sealed class SessionMetadataExtractorTests
     [Fact]
     public void FindsTheCommitteeAbbreviationUnderAnotherGrammaticalCase()
     {
-        var info = SessionMetadataExtractor.Extract(
+        var info = SessionMetadataExtractor.ExtractAsWritten(
             "Постоянный технический комитет завершил 241-ю и 242-ю сессии",
             "Сессии Постоянного технического комитета (ПТК) прошли в Брюсселе.");
         Assert.Equal("Постоянный технический комитет", info.Committee);
@@ -312,7 +312,7 @@ public sealed class SessionMetadataExtractorTests
 
     [Fact]
     public void ReadsSessionPairWrittenWithSlash()
-        => Assert.Equal([239, 240], SessionMetadataExtractor.Extract("The 239th/240th sessions of the PTC", "").Sessions);
+        => Assert.Equal([239, 240], SessionMetadataExtractor.ExtractAsWritten("The 239th/240th sessions of the PTC", "").Sessions);
 
     [Theory]
     [InlineData("The Committee endorsed the 4th edition of the Compendium.")]
@@ -518,7 +518,7 @@ public sealed class SessionMetadataExtractorTests
             sb.Append(pieces[i % pieces.Length]);
         var text = sb.ToString();
 
-        var error = Record.Exception(() => SessionMetadataExtractor.Extract(text[..200], text));
+        var error = Record.Exception(() => SessionMetadataExtractor.ExtractAsWritten(text[..200], text));
 
         Assert.Null(error);
         Assert.All(typeof(SessionMetadataExtractor).GetMethods(System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)

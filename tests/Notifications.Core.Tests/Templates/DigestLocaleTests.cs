@@ -115,8 +115,8 @@ public sealed class DigestLocaleTests
         var s = new SessionInfo("World Customs Organization", "WCO", "Permanent Technical Committee", "PTC", [239, 240],
             new DateOnly(2023, 4, 25), new DateOnly(2023, 4, 27), "Brussels", Participation.Hybrid);
         Assert.Equal("PTC 239th/240th sessions · 25–27 April 2023 · Brussels and online", En.SessionLine(s));
-        Assert.Equal("PTC 239-я/240-я сессии · 25–27 апреля 2023 · Brussels и онлайн", Ru.SessionLine(s));
-        Assert.Equal("PTC 239e/240e sessions · 25–27 avril 2023 · Brussels et en ligne", Fr.SessionLine(s));
+        Assert.Equal("ПТК 239-я/240-я сессии · 25–27 апреля 2023 · Брюссель и онлайн", Ru.SessionLine(s));
+        Assert.Equal("CTP 239e/240e sessions · 25–27 avril 2023 · Bruxelles et en ligne", Fr.SessionLine(s));
 
         var one = s with
         {
@@ -126,9 +126,9 @@ public sealed class DigestLocaleTests
             CommitteeAbbreviation = null,
             Committee = "Harmonized System Committee"
         };
-        Assert.Equal("Harmonized System Committee 78th session · 25–27 April 2023 · online", En.SessionLine(one));
-        Assert.Equal("Harmonized System Committee 78-я сессия · 25–27 апреля 2023 · онлайн", Ru.SessionLine(one));
-        Assert.Equal("Harmonized System Committee 78e session · 25–27 avril 2023 · en ligne", Fr.SessionLine(one));
+        Assert.Equal("Harmonized System Committee · 78th session · 25–27 April 2023 · online", En.SessionLine(one));
+        Assert.Equal("Комитет по Гармонизированной системе · 78-я сессия · 25–27 апреля 2023 · онлайн", Ru.SessionLine(one));
+        Assert.Equal("Comité du Système harmonisé · 78e session · 25–27 avril 2023 · en ligne", Fr.SessionLine(one));
 
         Assert.Equal("", En.SessionLine(SessionInfo.None));
         Assert.Equal("Tashkent", En.SessionLine(SessionInfo.None with { Place = "Tashkent", Participation = Participation.InPerson }));

@@ -165,15 +165,15 @@ public sealed class DigestRendererTests
     {
         Assert.Contains("PTC 239th/240th sessions · 25–27 April 2023 · Brussels and online", Renderer.Render(Day, DailyArticles("en"), "en").Text);
         Assert.Contains("HSC 78th session · 30 September – 2 October 2026 · online", Renderer.Render(Day, DailyArticles("en"), "en").Text);
-        Assert.Contains("30 December 2026 – 2 January 2027 · Ташкент", Renderer.Render(Day, DailyArticles("en"), "en").Text);
+        Assert.Contains("30 December 2026 – 2 January 2027 · Tashkent", Renderer.Render(Day, DailyArticles("en"), "en").Text);
 
         var ru = Renderer.Render(Day, DailyArticles("ru"), "ru").Text;
         Assert.Contains("ПТК 239-я/240-я сессии · 25–27 апреля 2023 · Брюссель и онлайн", ru);
-        Assert.Contains("HSC 78-я сессия · 30 сентября – 2 октября 2026 · онлайн", ru);
+        Assert.Contains("Комитет по Гармонизированной системе · 78-я сессия · 30 сентября – 2 октября 2026 · онлайн", ru);
 
         var fr = Renderer.Render(Day, DailyArticles("fr"), "fr").Text;
         Assert.Contains("CTP 239e/240e sessions · 25–27 avril 2023 · Bruxelles et en ligne", fr);
-        Assert.Contains("HSC 78e session · 30 septembre – 2 octobre 2026 · en ligne", fr);
+        Assert.Contains("Comité du Système harmonisé · 78e session · 30 septembre – 2 octobre 2026 · en ligne", fr);
     }
 
     [Fact]

@@ -52,7 +52,7 @@ public sealed class TopicResolutionTests(AzuriteFixture azurite)
         Assert.Equal(["en@customs.example", "fr@customs.example", "ru@customs.example"], sendGrid.Accepted.SelectMany(r => r.Recipients).Order());
         Assert.Contains("Data model, Green customs, Non-intrusive inspection", HtmlFor(sendGrid, "en@customs.example"));
         Assert.Contains(
-            "Модель данных, Зелёная таможня, Неинтрузивный досмотр", HtmlFor(sendGrid, "ru@customs.example"));
+            "Модель данных, «Зелёная» таможня, Неинтрузивный контроль", HtmlFor(sendGrid, "ru@customs.example"));
         Assert.Contains("Modèle de données, Douane verte, Inspection non intrusive", HtmlFor(sendGrid, "fr@customs.example"));
         // The slug is never shown (the item links to the page of wco-workshop.md, a name without it).
         Assert.DoesNotContain("data-model", HtmlFor(sendGrid, "en@customs.example"));
