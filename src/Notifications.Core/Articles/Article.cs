@@ -5,6 +5,8 @@ public enum ArticleFormat { Markdown, Html, Text }
 /// <summary>An article as parsed from its blob: what digests show, and what the lifecycle needs.</summary>
 /// <param name="Editor">The address from front matter <c>editor</c> (normalised): who is told when the file is rejected.</param>
 /// <param name="EditorName">The name from <c>editor: Name &lt;address&gt;</c>, for display; null when the field gave only an address.</param>
+/// <param name="News">Front matter <c>news: true</c>: the editor says the article is news even though its session ended long ago
+/// (<see cref="ArticleOptions.NewsWindow"/>).</param>
 public sealed record Article(
     string Title,
     string Summary,
@@ -22,7 +24,8 @@ public sealed record Article(
     string? TranslationOf = null,
     bool Alert = false,
     IReadOnlyList<ArticleWarning>? Warnings = null,
-    string? EditorName = null);
+    string? EditorName = null,
+    bool News = false);
 
 public enum ArticleStatus
 {
@@ -46,6 +49,9 @@ public enum ArticleStatus
 /// <param name="Correction">This version corrects one already in digests and says <c>resend: true</c>: instant subscribers get a
 /// correction alert (once per corrected version), and the next digests carry it again.</param>
 /// <param name="Warnings">What the pipeline ignored in an accepted file (an unknown topic or field), for the editor.</param>
+/// <param name="NotNews">Its session ended long before it entered digests and the editor did not say <c>news: true</c>
+/// (<see cref="NewsWindowRule"/>): accepted, with its article page, but left out of every digest and alert
+/// (<see cref="ArticleIndex.ListAvailableAsync"/>).</param>
 public sealed record IndexedArticle(
     string BlobName,
     ArticleStatus Status,
@@ -66,7 +72,8 @@ public sealed record IndexedArticle(
     string? Editor = null,
     bool Alert = false,
     bool Correction = false,
-    IReadOnlyList<ArticleWarning>? Warnings = null)
+    IReadOnlyList<ArticleWarning>? Warnings = null,
+    bool NotNews = false)
 {
     public SessionInfo SessionOrNone => Session ?? SessionInfo.None;
 

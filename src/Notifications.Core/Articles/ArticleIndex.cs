@@ -92,11 +92,13 @@ public sealed class ArticleIndex(StorageResources storage, TimeProvider time, To
 
     /// <summary>
     /// Accepted articles that enter digests in [from, to), oldest first. An article whose file was deleted meanwhile is
-    /// marked Withdrawn here and left out: a deletion withdraws it from every digest not yet planned.
+    /// marked Withdrawn here and left out: a deletion withdraws it from every digest not yet planned. An article that is not news
+    /// (<see cref="IndexedArticle.NotNews"/>: its session ended long ago) is left out too, unless <paramref name="includeNotNews"/>
+    /// (its article page lists its translations).
     /// </summary>
     /// <param name="translationKey">Only this article and its translations (an instant alert).</param>
     public async Task<IReadOnlyList<IndexedArticle>> ListAvailableAsync(
-        DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default, string? translationKey = null)
+        DateTimeOffset from, DateTimeOffset to, CancellationToken ct = default, string? translationKey = null, bool includeNotNews = false)
     {
         await storage.EnsureCreatedAsync();
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and Status eq {nameof(ArticleStatus.Accepted)}")
@@ -105,7 +107,8 @@ public sealed class ArticleIndex(StorageResources storage, TimeProvider time, To
             filter += " and " + TableClient.CreateQueryFilter($"TranslationKey eq {translationKey}");
         var candidates = new List<(IndexedArticle Article, ETag ETag)>();
         await foreach (var e in storage.ArticleIndex.QueryAsync<TableEntity>(filter, cancellationToken: ct))
-            candidates.Add((ToArticle(e), e.ETag));
+            if (ToArticle(e) is var article && (includeNotNews || !article.NotNews))
+                candidates.Add((article, e.ETag));
 
         var stillPublished = await Task.WhenAll(candidates.Select(async c =>
         {
@@ -171,6 +174,7 @@ public sealed class ArticleIndex(StorageResources storage, TimeProvider time, To
         ["RejectionLine"] = a.Rejection?.Line,
         ["RejectionHint"] = a.Rejection?.Hint,
         ["Warnings"] = a.WarningList.Count > 0 ? JsonSerializer.Serialize(a.WarningList, Json) : null,
+        ["NotNews"] = a.NotNews,
     };
 
     private IndexedArticle ToArticle(TableEntity e) => new(
@@ -195,5 +199,6 @@ public sealed class ArticleIndex(StorageResources storage, TimeProvider time, To
         e.GetString("Editor"),
         e.GetBoolean("Alert") ?? false,
         e.GetBoolean("Correction") ?? false,
-        e.GetString("Warnings") is { Length: > 0 } warnings ? JsonSerializer.Deserialize<List<ArticleWarning>>(warnings, Json) : null);
+        e.GetString("Warnings") is { Length: > 0 } warnings ? JsonSerializer.Deserialize<List<ArticleWarning>>(warnings, Json) : null,
+        e.GetBoolean("NotNews") ?? false);
 }

@@ -134,7 +134,8 @@ public sealed class ArticleIngestor(
             : a.Published is { } published && published > now ? published : now;
         // Resent after it went out (not while it was held): a correction, which instant subscribers are alerted to as one.
         var correction = a.Resend && wasAvailable && previous!.AvailableAt <= now;
-        return (record with { AcceptedAt = previous?.AcceptedAt ?? now, AvailableAt = availableAt, Correction = correction },
+        var accepted = record with { AcceptedAt = previous?.AcceptedAt ?? now, AvailableAt = availableAt, Correction = correction };
+        return (NewsWindowRule.Apply(accepted, a, options.Value.NewsWindow),
             previous?.Status == ArticleStatus.Accepted ? IngestOutcome.Updated : IngestOutcome.Accepted);
     }
 

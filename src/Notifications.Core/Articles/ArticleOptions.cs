@@ -27,6 +27,15 @@ public sealed class ArticleOptions
     [Range(7, 3650, ErrorMessage = "Articles:CheckSessionAgeDays must be between 7 and 3650 days.")]
     public int CheckSessionAgeDays { get; set; } = 30;
 
+    /// <summary>
+    /// An article about a session that ended longer than this before it enters digests (its acceptance, or a later published date) is
+    /// not news: it is accepted with a warning and keeps its article page, but no digest or alert carries it unless its front matter says
+    /// <c>news: true</c> (default 60 days; <see cref="NewsWindowRule"/>).
+    /// </summary>
+    [Range(typeof(TimeSpan), "1.00:00:00", "3650.00:00:00", ParseLimitsInInvariantCulture = true,
+        ErrorMessage = "Articles:NewsWindow must be between 1.00:00:00 and 3650.00:00:00 (how long after its session an article is still news), e.g. 60.00:00:00.")]
+    public TimeSpan NewsWindow { get; set; } = TimeSpan.FromDays(60);
+
     /// <summary>The checks warn when an article has more than this many topics (default 3): it reaches nearly everyone.</summary>
     [Range(1, 50, ErrorMessage = "Articles:CheckTopicCount must be between 1 and 50.")]
     public int CheckTopicCount { get; set; } = 3;

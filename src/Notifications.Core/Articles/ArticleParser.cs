@@ -31,7 +31,6 @@ public sealed class ArticleParser(HtmlArticleReader html, TopicClassifier topics
 {
     private static readonly MarkdownPipeline Markdown = new MarkdownPipelineBuilder().DisableHtml().Build();
     public const int MaxTitleLength = 300;
-    private const int SummaryLength = 300;
     /// <summary>At most this many warnings are kept for one file (front matter is bounded only by Articles:MaxBytes).</summary>
     public const int MaxWarnings = 20;
 
@@ -42,6 +41,7 @@ public sealed class ArticleParser(HtmlArticleReader html, TopicClassifier topics
         {
             ArticleFormat.Html => FromExtracted(ArticleFormat.Html, html.Read(text), "Give the page an <h1> heading (or a <title>)."),
             ArticleFormat.Text => FromExtracted(ArticleFormat.Text, PlainTextArticleReader.Read(text), "Put the title on the first line of the text."),
+            _ when IsPastedText(blobName) => FromPastedWithFrontMatter(text),
             _ => FromMarkdown(text),
         };
     }
@@ -97,6 +97,31 @@ public sealed class ArticleParser(HtmlArticleReader html, TopicClassifier topics
     private Article FromExtracted(ArticleFormat format, ExtractedContent content, string titleHint)
         => Build(format, FrontMatter.Empty, content.Title, null, content.BodyHtml, content.BodyText, null, titleHint);
 
+    /// <summary>A .txt file is pasted text even under a front matter block (an editor adds <c>news: true</c> or topics to a pasted page).</summary>
+    private static bool IsPastedText(string blobName) => Path.GetExtension(blobName).ToLowerInvariant() is ".txt" or ".text";
+
+    private Article FromPastedWithFrontMatter(string text)
+    {
+        var (fields, body) = SplitFrontMatter(text);
+        string? editor = null;
+        try
+        {
+            (editor, var editorName) = fields.Editor();
+            var content = PlainTextArticleReader.Read(body);
+            var title = fields.SingleLine("title") ?? content.Title;
+            var bodyText = fields.SingleLine("title") is null || content.Title is null ? content.BodyText : content.Title + "\n\n" + content.BodyText;
+            var bodyHtml = fields.SingleLine("title") is null || content.Title is null
+                ? content.BodyHtml
+                : "<p>" + System.Net.WebUtility.HtmlEncode(content.Title) + "</p>\n" + content.BodyHtml;
+            return Build(ArticleFormat.Text, fields, title, fields.LineOf("title"), bodyHtml, bodyText, editor,
+                "Add a line 'title: ...' to the front matter, or put the title on the first line of the text.") with { EditorName = editorName };
+        }
+        catch (ArticleRejectedException e) when (e.Editor is null && editor is not null)
+        {
+            throw new ArticleRejectedException(e.Rejection, editor);
+        }
+    }
+
     private Article Build(
         ArticleFormat format,
         FrontMatter fields,
@@ -113,23 +138,28 @@ public sealed class ArticleParser(HtmlArticleReader html, TopicClassifier topics
         if (title.Length > MaxTitleLength)
             throw Reject("title-too-long", $"The title is {title.Length} characters long; at most {MaxTitleLength} are allowed.", titleLine,
                 "Put a short title first; the rest belongs in the summary or the text.");
+        // The first line of a page copied from a website is often a whole sentence: it is read for the session, topics and language, and
+        // shortened to a headline. A title the editor wrote (front matter, a Markdown heading) is kept as written.
+        var sentence = title;
+        if (format != ArticleFormat.Markdown && fields.SingleLine("title") is null)
+            title = PastedHeadline.Shorten(title, options.Value.CheckTitleLength);
 
-        var summary = fields.SingleLine("summary") ?? FirstParagraph(bodyText);
-        var language = fields.SingleLine("language")?.ToLowerInvariant() ?? LanguageDetector.Detect(title + "\n" + bodyText);
+        var language = fields.SingleLine("language")?.ToLowerInvariant() ?? LanguageDetector.Detect(sentence + "\n" + bodyText);
         if (!IsLanguageCode(language))
             throw Reject("invalid-language", $"language '{language}' is not a two-letter language code.", fields.LineOf("language"),
                 "Use a code such as en, ru or fr.");
         var warnings = fields.UnknownFields().ToList();
-        var topicList = TopicsOf(fields, title + "\n" + bodyText, warnings);
+        var topicList = TopicsOf(fields, sentence, bodyText, warnings);
         var url = fields.SingleLine("url");
         if (url is not null && !(Uri.TryCreate(url, UriKind.Absolute, out var u) && (u.Scheme == Uri.UriSchemeHttps || u.Scheme == Uri.UriSchemeHttp)))
             throw Reject("invalid-url", $"url '{url}' is not an absolute http(s) address.", fields.LineOf("url"),
                 "Give the full address of the article, starting with https://.");
-        var session = fields.Session(SessionMetadataExtractor.Extract(title, bodyText), warnings);
+        var session = fields.Session(SessionMetadataExtractor.Extract(sentence, bodyText), warnings);
+        var summary = fields.SingleLine("summary") ?? ArticleSummary.Of(bodyText, sentence, session);
 
         return new Article(title, summary, language, topicList, fields.Date("published"), url, bodyHtml, format, session,
             Draft: fields.Bool("draft"), Resend: fields.Bool("resend"), Editor: editor,
-            Slug: fields.SingleLine("slug"), TranslationOf: fields.SingleLine("translation_of"), Alert: fields.Bool("alert"),
+            Slug: fields.SingleLine("slug"), TranslationOf: fields.SingleLine("translation_of"), Alert: fields.Bool("alert"), News: fields.Bool("news"),
             Warnings: warnings.Count > 0 ? warnings.Take(MaxWarnings).ToList() : null);
     }
 
@@ -137,7 +167,7 @@ public sealed class ArticleParser(HtmlArticleReader html, TopicClassifier topics
     /// The front matter's topics as topic keys. An unknown one is left out with a warning naming the known topics (a typo should
     /// not reject the report, nor lose its subscribers); when none is known, or none is given, the topics come from the text.
     /// </summary>
-    private IReadOnlyList<string> TopicsOf(FrontMatter fields, string text, List<ArticleWarning> warnings)
+    private IReadOnlyList<string> TopicsOf(FrontMatter fields, string title, string body, List<ArticleWarning> warnings)
     {
         var given = fields.Topics();
         var known = given.Select(catalog.Resolve).OfType<string>().Distinct().ToList();
@@ -150,7 +180,7 @@ public sealed class ArticleParser(HtmlArticleReader html, TopicClassifier topics
                 "Write a known topic (its name in English, Russian or French, or a slug such as data-model), or ask an administrator to add it to " +
                     "Articles:Topics.",
                 TopicArgs(unknown, fromText)));
-        return known.Count > 0 ? known : topics.Classify(text);
+        return known.Count > 0 ? known : topics.Classify(title, body);
     }
 
     /// <summary>The unknown-topic warning's values; the variant says the topics came from the text.</summary>
@@ -180,13 +210,6 @@ public sealed class ArticleParser(HtmlArticleReader html, TopicClassifier topics
             offset += line.Length + 1;
         }
         return null;
-    }
-
-    private static string FirstParagraph(string bodyText)
-    {
-        var first = bodyText.Split("\n\n", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "";
-        var paragraph = string.Join(' ', first.Split((char[])['\r', '\n', ' ', '\t', '\u2028', '\u2029'], StringSplitOptions.RemoveEmptyEntries));
-        return paragraph.Length <= SummaryLength ? paragraph : paragraph[..SummaryLength].TrimEnd() + "…";
     }
 
     private static bool IsLanguageCode(string value) => value.Length == 2 && value.All(char.IsAsciiLetterLower);
@@ -237,7 +260,7 @@ public sealed class ArticleParser(HtmlArticleReader html, TopicClassifier topics
 
         /// <summary>The fields a front matter may have; anything else is left out with a warning.</summary>
         private static readonly string[] Fields =
-            ["title", "published", "language", "topics", "summary", "url", "editor", "draft", "resend", "slug", "translation_of", "alert", "session"];
+            ["title", "published", "language", "topics", "summary", "url", "editor", "draft", "resend", "slug", "translation_of", "alert", "session", "news"];
 
         /// <summary>The session block's fields; <c>location</c>, <c>venue</c> and <c>city</c> are read as <c>place</c>.</summary>
         private static readonly string[] SessionFields =

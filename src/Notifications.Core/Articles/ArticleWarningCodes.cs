@@ -15,6 +15,10 @@ public static class ArticleWarningCodes
     /// <summary>Parser: a field of the <c>session:</c> block it does not know was ignored.</summary>
     public const string UnknownSessionField = "unknown-session-field";
 
+    /// <summary>Ingest: the session ended longer than <see cref="ArticleOptions.NewsWindow"/> before the article entered digests and the
+    /// editor did not say <c>news: true</c>: no digest or alert carries it (<see cref="NewsWindowRule"/>).</summary>
+    public const string NotNews = "not-news";
+
     /// <summary>Checks: the title is longer than <see cref="ArticleOptions.CheckTitleLength"/>.</summary>
     public const string LongTitle = "long-title";
 
@@ -36,8 +40,8 @@ public static class ArticleWarningCodes
     /// <summary>Checks: subscribers read a language the article's translation group does not have.</summary>
     public const string MissingTranslations = "missing-translations";
 
-    /// <summary>Every code, the parser's first, then the checks' in the order <see cref="ArticleChecks.Check"/> gives them.</summary>
+    /// <summary>Every code, the parser's first, then the ingestor's, then the checks' in the order <see cref="ArticleChecks.Check"/> gives them.</summary>
     public static IReadOnlyList<string> All { get; } =
-        [UnknownTopic, UnknownField, UnknownSessionField, LongTitle, NoLinkNoBody, OldSession, ManyTopics, NoPublishedDate, SummaryRepeatsTitle,
+        [UnknownTopic, UnknownField, UnknownSessionField, NotNews, LongTitle, NoLinkNoBody, OldSession, ManyTopics, NoPublishedDate, SummaryRepeatsTitle,
         MissingTranslations];
 }

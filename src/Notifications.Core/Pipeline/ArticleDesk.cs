@@ -209,7 +209,7 @@ public sealed class ArticleDesk(
         ArticleBlobName.Check(draft.BlobName);
         var previous = (await index.GetAsync(draft.BlobName, ct))?.Article;
         var all = await index.ListAsync(ct: ct);
-        var (record, parsed) = DraftEvaluation.Evaluate(parser, draft, previous, all, time.GetUtcNow());
+        var (record, parsed) = DraftEvaluation.Evaluate(parser, draft, previous, all, time.GetUtcNow(), options.Value.NewsWindow);
         if (parsed is null)
             return new Evaluated(new DraftCheck(record, "", record.Rejection, []), []);
         var translations = all.Where(a => a.BlobName != draft.BlobName && a.Status == ArticleStatus.Accepted && a.TranslationKey == record.TranslationKey)

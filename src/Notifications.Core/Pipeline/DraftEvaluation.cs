@@ -5,13 +5,14 @@ namespace Notifications.Pipeline;
 
 /// <summary>
 /// What <see cref="ArticleIngestor"/> would record for a file, worked out without writing anything: the same parse, the same
-/// duplicate rule (another article in the index holds the same content, accepted or draft), the same draft, held and correction rules.
+/// duplicate rule (another article in the index holds the same content, accepted or draft), the same draft, held, correction and news-window rules.
 /// </summary>
 internal static class DraftEvaluation
 {
     /// <summary>The record the ingestor would write for <paramref name="draft"/>, and the parsed article (null when rejected).</summary>
     public static (IndexedArticle Record, Article? Parsed) Evaluate(
-        ArticleParser parser, ArticleDraft draft, IndexedArticle? previous, IReadOnlyList<IndexedArticle> index, DateTimeOffset now)
+        ArticleParser parser, ArticleDraft draft, IndexedArticle? previous, IReadOnlyList<IndexedArticle> index, DateTimeOffset now,
+        TimeSpan newsWindow)
     {
         var hash = Convert.ToHexStringLower(SHA256.HashData(draft.Content));
         Article a;
@@ -40,7 +41,8 @@ internal static class DraftEvaluation
             ? previous!.AvailableAt
             : a.Published is { } published && published > now ? published : now;
         var correction = a.Resend && wasAvailable && previous!.AvailableAt <= now;
-        return (record with { AcceptedAt = previous?.AcceptedAt ?? now, AvailableAt = availableAt, Correction = correction }, a);
+        return (NewsWindowRule.Apply(record with { AcceptedAt = previous?.AcceptedAt ?? now, AvailableAt = availableAt, Correction = correction }, a,
+            newsWindow), a);
     }
 
     /// <summary>The ingestor's translation key of a file without a slug: the name up to its first dot ("2026/ptc.ru.md" → "2026/ptc").</summary>

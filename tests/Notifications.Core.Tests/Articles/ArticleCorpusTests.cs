@@ -30,6 +30,10 @@ public sealed class ArticleCorpusTests(AzuriteFixture azurite)
         Assert.Equal(expected.GetProperty("status").GetString(), StatusOf(a));
         Check(expected, "format", e => Assert.Equal(e.GetString(), a.Format.ToString().ToLowerInvariant()));
         Check(expected, "title", e => Assert.Equal(e.GetString(), a.Title));
+        Check(expected, "titleShorterThan", e => Assert.True(a.Title.Length < e.GetInt32(), $"{a.Title.Length} characters: {a.Title}"));
+        Check(expected, "summaryStartsWith", e => Assert.StartsWith(e.GetString()!, a.Summary, StringComparison.Ordinal));
+        Check(expected, "topicsAtMost", e => Assert.True(a.Topics.Count <= e.GetInt32(), string.Join(", ", a.Topics)));
+        Check(expected, "notNews", e => Assert.Equal(e.GetBoolean(), a.NotNews));
         Check(expected, "language", e => Assert.Equal(e.GetString(), a.Language));
         Check(expected, "topics", e => Assert.Equal(e.EnumerateArray().Select(t => t.GetString()).Order(), a.Topics.Order()));
         Check(expected, "topicsInclude", e => Assert.Superset(e.EnumerateArray().Select(t => t.GetString()!).ToHashSet(), a.Topics.ToHashSet()));

@@ -29,7 +29,11 @@ public sealed partial class ArticleWarningTextTests
             SessionInfo.None with { EndDate = new(2020, 1, 1) });
         var checks = new ArticleChecks(new FakeTimeProvider(new DateTimeOffset(2026, 12, 6, 0, 0, 0, TimeSpan.Zero)), Options.Create(new ArticleOptions()))
             .Check(article, new ArticleCheckFacts(["en", "ru", "fr"], ["en"]));
-        return [.. parsed.Warnings!, .. fromText.Warnings!, .. checks];
+        var old = Parser.Parse("c.md", Encoding.UTF8.GetBytes("---\ntitle: T\nsession:\n  end: 2020-01-01\n---\nBody.\n"));
+        var record = new IndexedArticle("c.md", ArticleStatus.Accepted, old.Title, old.Summary, old.Language, old.Topics, null, null, "h",
+            new DateTimeOffset(2026, 12, 6, 0, 0, 0, TimeSpan.Zero), null, new DateTimeOffset(2026, 12, 6, 0, 0, 0, TimeSpan.Zero));
+        var notNews = NewsWindowRule.Apply(record, old, new ArticleOptions().NewsWindow).WarningList;
+        return [.. parsed.Warnings!, .. fromText.Warnings!, .. notNews, .. checks];
     }
 
     [Fact]

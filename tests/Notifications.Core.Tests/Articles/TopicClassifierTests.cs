@@ -14,13 +14,13 @@ public sealed class TopicClassifierTests
     [Fact]
     public void ReturnsTopicsInTheOrderTheyFirstAppear()
     {
-        var topics = Default.Classify("Delegates discussed the WCO Data Model, then e-commerce, then the data model again and green customs.");
+        var topics = Default.Mentions("Delegates discussed the WCO Data Model, then e-commerce, then the data model again and green customs.");
         Assert.Equal(["data model", "e-commerce", "green customs"], topics);
     }
 
     [Fact]
     public void MatchesKeywordsCaseInsensitively()
-        => Assert.Equal(["e-commerce", "trade facilitation"], Default.Classify("E-COMMERCE and Trade Facilitation were on the agenda."));
+        => Assert.Equal(["e-commerce", "trade facilitation"], Default.Mentions("E-COMMERCE and Trade Facilitation were on the agenda."));
 
     [Theory]
     [InlineData("The PTC examined NII equipment.", new[] { "non-intrusive inspection" })]
@@ -28,7 +28,7 @@ public sealed class TopicClassifierTests
     [InlineData("The WTO TFA entered into force.", new[] { "trade facilitation" })]
     [InlineData("A new TRS Online System was shown.", new[] { "time release study" })]
     public void MatchesCapitalKeywordsAsWholeWords(string text, string[] topics)
-        => Assert.Equal(topics, Default.Classify(text));
+        => Assert.Equal(topics, Default.Mentions(text));
 
     [Theory]
     [InlineData("The Nii family visited.")]
@@ -37,51 +37,51 @@ public sealed class TopicClassifierTests
     [InlineData("A trs file was sent.")]
     [InlineData("Antfarm and Utrs.")]
     public void DoesNotMatchCapitalKeywordsInsideWordsOrInOtherCase(string text)
-        => Assert.Empty(Default.Classify(text));
+        => Assert.Empty(Default.Mentions(text));
 
     [Fact]
     public void MatchesRussianAndFrenchKeywords()
     {
         Assert.Equal(["e-commerce", "data model"],
-            Default.Classify("Обсуждались вопросы электронной торговли и модели данных."));
-        Assert.Equal(["green customs", "data exchange"], Default.Classify("La douane verte et l'échange de données."));
-        Assert.Equal(["non-intrusive inspection"], Default.Classify("Применение неинтрузивных средств контроля."));
+            Default.Mentions("Обсуждались вопросы электронной торговли и модели данных."));
+        Assert.Equal(["green customs", "data exchange"], Default.Mentions("La douane verte et l'échange de données."));
+        Assert.Equal(["non-intrusive inspection"], Default.Mentions("Применение неинтрузивных средств контроля."));
     }
 
     [Fact]
     public void MatchesKeywordsInsideLongerWords()
-        => Assert.Equal(["disaster relief"], Default.Classify("Humanitarians and customs worked together."));
+        => Assert.Equal(["disaster relief"], Default.Mentions("Humanitarians and customs worked together."));
 
     [Fact]
     public void ReturnsEachTopicOnceWhenSeveralKeywordsMatch()
-        => Assert.Equal(["trade facilitation"], Default.Classify("The Trade Facilitation Agreement (TFA) supports trade facilitation."));
+        => Assert.Equal(["trade facilitation"], Default.Mentions("The Trade Facilitation Agreement (TFA) supports trade facilitation."));
 
     [Fact]
     public void ReturnsNothingForEmptyOrUnrelatedText()
     {
-        Assert.Empty(Default.Classify(""));
-        Assert.Empty(Default.Classify("The weather in Brussels was pleasant."));
+        Assert.Empty(Default.Mentions(""));
+        Assert.Empty(Default.Mentions("The weather in Brussels was pleasant."));
     }
 
     [Fact]
     public void LowerCasesTopicKeysFromConfiguration()
     {
         var classifier = With(new() { ["Rules of Origin"] = ["rules of origin", "ROO"], ["Valuation"] = ["customs valuation"] });
-        Assert.Equal(["valuation", "rules of origin"], classifier.Classify("Customs valuation and ROO were debated, then rules of origin."));
+        Assert.Equal(["valuation", "rules of origin"], classifier.Mentions("Customs valuation and ROO were debated, then rules of origin."));
     }
 
     [Fact]
     public void IgnoresEmptyKeywordsAndTopicsWithoutKeywords()
     {
         var classifier = With(new() { ["empty"] = [], ["blank"] = ["", "  "], ["security"] = ["security"] });
-        Assert.Equal(["security"], classifier.Classify("Supply chain security."));
+        Assert.Equal(["security"], classifier.Mentions("Supply chain security."));
     }
 
     [Fact]
     public void TopicsThatStartAtTheSamePlaceKeepTheConfiguredOrder()
     {
         var classifier = With(new() { ["b"] = ["data"], ["a"] = ["data exchange"] });
-        Assert.Equal(["b", "a"], classifier.Classify("data exchange"));
+        Assert.Equal(["b", "a"], classifier.Mentions("data exchange"));
     }
 
     [Fact]
@@ -95,6 +95,40 @@ public sealed class TopicClassifierTests
         Assert.Equal(
             ["performance management", "non-intrusive inspection", "disaster relief", "green customs", "data model", "data exchange",
                 "time release study", "e-commerce"],
-            Default.Classify(text));
+            Default.Mentions(text));
     }
+
+    [Fact]
+    public void AnArticleGetsAtMostThreeTopicsTheBestFirst()
+    {
+        const string body = """
+            Delegates discussed performance management, non-intrusive inspection (NII) and the role of customs in disaster relief.
+            The Committee also heard an update on the data model and on cross-border e-commerce.
+
+            The Committee prepares instruments and guidance on trade facilitation for the Council.
+            """;
+        Assert.Equal(["performance management", "non-intrusive inspection", "disaster relief"], Default.Classify("PTC met in Brussels", body));
+    }
+
+    [Fact]
+    public void ATopicInTheTitleOutweighsOneMentionedOnceInPassing()
+        => Assert.Equal(["non-intrusive inspection"], Default.Classify("Regional workshop on non-intrusive inspection",
+            "Experts compared scanners. They also touched on e-commerce parcels at the end of the second day."));
+
+    [Fact]
+    public void ATopicMentionedAgainAndAgainIsKeptBesideTheTitlesOne()
+        => Assert.Equal(["green customs", "e-commerce"], Default.Classify("Green customs on the agenda",
+            "E-commerce parcels and their packaging; e-commerce returns; e-commerce platforms and green customs."));
+
+    [Fact]
+    public void ANameAndItsAbbreviationSideBySideAreOneMention()
+    {
+        var both = Default.Scores("", "non-intrusive inspection (NII) was discussed");
+        var name = Default.Scores("", "non-intrusive inspection was discussed");
+        Assert.Equal(name.Single().Score, both.Single().Score, 6);
+    }
+
+    [Fact]
+    public void NothingMentionedNothingInferred()
+        => Assert.Empty(Default.Classify("The weather", "It was pleasant in Brussels."));
 }

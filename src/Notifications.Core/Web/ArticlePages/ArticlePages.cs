@@ -86,7 +86,7 @@ public sealed partial class ArticlePages(
         // The other accepted, available articles of its group (one whose file is gone is marked withdrawn and left out).
         var now = time.GetUtcNow();
         var translations = article.TranslationKey is { } key
-            ? (await index.ListAvailableAsync(DateTimeOffset.UnixEpoch, now.AddSeconds(1), ct, key))
+            ? (await index.ListAvailableAsync(DateTimeOffset.UnixEpoch, now.AddSeconds(1), ct, key, includeNotNews: true))
                 .Where(t => t.BlobName != article.BlobName && t.AvailableAt <= now).ToList()
             : [];
         return Page(200, Render(article, parsed.BodyHtml, translations), LanguageOf(article), $"public, max-age={CacheSeconds}");
