@@ -92,7 +92,8 @@ public static class ArticlesCommands
         if (o.AlertRecipients is { } n and > 0)
             facts.Add($"alert queued for {n} subscriber{(n == 1 ? "" : "s")}");
         if (o.AlertWaitsUntil is { } waits)
-            facts.Add($"alert waits for translations until {waits.UtcDateTime.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture)} UTC");
+            facts.Add("alert waits for translations until " +
+                $"{waits.UtcDateTime.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture)} UTC");
         var detail = o.Outcome switch
         {
             IngestOutcome.Duplicate => $" - same content as {o.Article?.DuplicateOf}; not sent again",

@@ -58,7 +58,9 @@ public sealed class DigestPlanner(
         if (period.IsAlert)
         {
             // Up to and including the run's instant (a second more: storage compares instants coarser than ticks).
-            alertGroup = await articles.ListAvailableAsync(run.WindowEnd.AddYears(-1), run.WindowEnd.AddSeconds(1), ct, translationKey: run.ArticleGroup);
+            // Then to the tick: a translation available after the run's instant has an alert of its own (Pipeline's TranslationAlerts).
+            alertGroup = (await articles.ListAvailableAsync(run.WindowEnd.AddYears(-1), run.WindowEnd.AddSeconds(1), ct, translationKey: run.ArticleGroup))
+                .Where(a => a.AvailableAt <= run.WindowEnd).ToList();
             // A late translation's alert: to the readers of its language only (the others had the group's alert).
             lateLanguage = alertGroup.Select(a => a.Language).Distinct(StringComparer.Ordinal)
                 .FirstOrDefault(l => DigestPeriod.LateTranslationKey(run.ArticleGroup, l) == period.Key);

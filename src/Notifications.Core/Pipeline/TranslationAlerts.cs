@@ -29,9 +29,9 @@ public sealed class TranslationAlerts(ArticleIndex articles, DigestRunStore runs
             return new GroupAlerts([], due);
 
         var planned = new List<DigestRun> { await runner.PlannedRunAsync(period!, now, group, ct) };
-        // The languages the group's alert carried (a correction's was, in its earlier version); the others came late.
-        var end = planned[0].WindowEnd.AddSeconds(1);
-        var carried = members.Where(a => a.AvailableAt < end || a.Correction).Select(a => a.Language).ToHashSet(StringComparer.Ordinal);
+        // The languages the group's alert carried; the others came late.
+        var end = planned[0].WindowEnd;
+        var carried = members.Where(a => CarriedBy(a, end)).Select(a => a.Language).ToHashSet(StringComparer.Ordinal);
         foreach (var late in members.Where(a => !carried.Contains(a.Language)).GroupBy(a => a.Language, StringComparer.Ordinal))
             planned.Add(await runner.PlannedRunAsync(
                 DigestPeriod.LateTranslation(group, late.Key, late.Min(a => a.AvailableAt!.Value)), now, group, ct));
@@ -55,6 +55,13 @@ public sealed class TranslationAlerts(ArticleIndex articles, DigestRunStore runs
         var period = DigestPeriod.Alert(group, members.Min(a => a.AvailableAt!.Value));
         return (members, period, await runs.GetAsync(DigestFrequency.Instant, period.Key, ct));
     }
+
+    /// <summary>
+    /// Whether the group's alert, planned for <paramref name="end"/>, carried the file: accepted by then and not held past it. Its first
+    /// acceptance, not when it became available, since a correction that says resend: true makes it available again later.
+    /// </summary>
+    private static bool CarriedBy(IndexedArticle a, DateTimeOffset end)
+        => (a.AcceptedAt ?? a.AvailableAt!.Value) <= end && !(a.Published is { } published && published > end);
 
     /// <summary>
     /// When the group's alert is due: the grace period after its first file was accepted, or its earliest publication date if later
