@@ -161,7 +161,7 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
         }
         // The triggers' container and queues (%Storage:...% in their bindings): the same settings StorageOptions reads, so
         // the triggers and the code cannot name different ones. The Functions host has no default for a %setting%: without
-        // these, it cannot index ArticlePublished, SendBatch and SubscribeConfirmation. Values: storage.bicep's names.
+        // these, it cannot index ArticlePublished, SendBatch, SubscribeConfirmation and AlertDue. Values: storage.bicep's names.
         {
           name: 'Storage__ArticlesContainer'
           value: 'articles'
@@ -173,6 +173,10 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
         {
           name: 'Storage__SubscribeConfirmationsQueue'
           value: 'subscribe-confirmations'
+        }
+        {
+          name: 'Storage__AlertsDueQueue'
+          value: 'alerts-due'
         }
         {
           name: 'Delivery__Mode'

@@ -23,12 +23,14 @@ var appContainerNames = [
   'subscriber-index'
 ]
 // The SendBatch queue trigger's queue, and the poison queue the Functions host moves a message to after host.json's
-// extensions.queues.maxDequeueCount failed attempts; then the SubscribeConfirmation trigger's queue and its poison queue.
+// extensions.queues.maxDequeueCount failed attempts; then the SubscribeConfirmation trigger's queue and its poison queue; then the AlertDue trigger's (alerts waiting for translations).
 var queueNames = [
   'send-batches'
   'send-batches-poison'
   'subscribe-confirmations'
   'subscribe-confirmations-poison'
+  'alerts-due'
+  'alerts-due-poison'
 ]
 var tableNames = [
   'ArticleIndex'

@@ -65,6 +65,24 @@ public sealed class OptionsValidationTests(AzuriteFixture azurite)
         Assert.Contains("Delivery:UncertainQuietPeriod must be between 00:05:00 and 7.00:00:00", e.Message);
     }
 
+    [Theory]
+    [InlineData("-00:01:00")]
+    [InlineData("01:00:01")]
+    public async Task AnAlertGracePeriodOutOfRangeFailsTheStart(string value)
+    {
+        var settings = TestSettings.For(azurite);
+        settings["Schedule:AlertGracePeriod"] = value;
+        var e = await Assert.ThrowsAsync<OptionsValidationException>(() => TestHost.StartAsync(settings));
+        Assert.Contains("Schedule:AlertGracePeriod must be between 00:00:00 and 01:00:00", e.Message);
+    }
+
+    [Fact]
+    public async Task TheAlertGracePeriodIsTenMinutesUnlessSet()
+    {
+        await using var host = await TestHost.StartAsync(TestSettings.For(azurite));
+        Assert.Equal(TimeSpan.FromMinutes(10), host.Get<IOptions<ScheduleOptions>>().Value.AlertGracePeriod);
+    }
+
     [Fact]
     public async Task TheDigestSectionGivesTheSenderToMailAndTheTemplateRefreshToDigests()
     {

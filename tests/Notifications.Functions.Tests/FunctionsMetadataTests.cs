@@ -65,7 +65,7 @@ public sealed class FunctionsMetadataTests
         var names = Functions().Select(f => f.GetProperty("name").GetString()).Order(StringComparer.Ordinal).ToArray();
 
         Assert.Equal(HttpFunctions().Select(row => row.Data.Item1)
-            .Concat(["ArticlePublished", "HourlyDigests", "SendBatch", "SubscribeConfirmation", "PurgePendingSubscriptions"])
+            .Concat(["ArticlePublished", "HourlyDigests", "SendBatch", "AlertDue", "SubscribeConfirmation", "PurgePendingSubscriptions"])
             .Order(StringComparer.Ordinal), names);
     }
 
@@ -77,6 +77,19 @@ public sealed class FunctionsMetadataTests
         Assert.Equal("queueTrigger", binding.GetProperty("type").GetString());
         Assert.Equal("%Storage:SendBatchesQueue%", binding.GetProperty("queueName").GetString());
         Assert.Equal("send-batches", Resolve(binding.GetProperty("queueName").GetString()!, SampleSettings()));
+        Assert.Equal("AzureWebJobsStorage", binding.GetProperty("connection").GetString());
+    }
+
+    [Fact]
+    public void AlertDueIsAQueueTriggerOnTheAlertsDueQueue()
+    {
+        var function = Function("AlertDue");
+        var binding = Assert.Single(function.GetProperty("bindings").EnumerateArray());
+
+        Assert.Equal("Notifications.Functions.AlertDue.AlertDueTrigger.Run", function.GetProperty("entryPoint").GetString());
+        Assert.Equal("queueTrigger", binding.GetProperty("type").GetString());
+        Assert.Equal("%Storage:AlertsDueQueue%", binding.GetProperty("queueName").GetString());
+        Assert.Equal("alerts-due", Resolve(binding.GetProperty("queueName").GetString()!, SampleSettings()));
         Assert.Equal("AzureWebJobsStorage", binding.GetProperty("connection").GetString());
     }
 
@@ -179,6 +192,7 @@ public sealed class FunctionsMetadataTests
     {
         { "ArticlePublished", "path", nameof(StorageOptions.ArticlesContainer) },
         { "SendBatch", "queueName", nameof(StorageOptions.SendBatchesQueue) },
+        { "AlertDue", "queueName", nameof(StorageOptions.AlertsDueQueue) },
         { "SubscribeConfirmation", "queueName", nameof(StorageOptions.SubscribeConfirmationsQueue) },
     };
 

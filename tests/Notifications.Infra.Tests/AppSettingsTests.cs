@@ -85,6 +85,7 @@ public sealed class AppSettingsTests
         Assert.Equal($"\"{storage.ArticlesContainer}\"", bicep["Storage__ArticlesContainer"]);
         Assert.Equal($"\"{storage.SendBatchesQueue}\"", bicep["Storage__SendBatchesQueue"]);
         Assert.Equal($"\"{storage.SubscribeConfirmationsQueue}\"", bicep["Storage__SubscribeConfirmationsQueue"]);
+        Assert.Equal($"\"{storage.AlertsDueQueue}\"", bicep["Storage__AlertsDueQueue"]);
         Assert.Equal("\"SendGrid\"", bicep["Delivery__Mode"]);
         Assert.Equal("\"k1\"", bicep["Tokens__CurrentKeyId"]);
         Assert.Contains("Authorization=AAD", bicep["APPLICATIONINSIGHTS_AUTHENTICATION_STRING"], StringComparison.Ordinal);

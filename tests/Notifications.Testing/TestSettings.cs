@@ -24,6 +24,7 @@ public static class TestSettings
             ["Storage:DeliveryLedgerTable"] = p + "DeliveryLedger",
             ["Storage:AuditTable"] = p + "Audit",
             ["Storage:SendBatchesQueue"] = p + "-send-batches",
+            ["Storage:AlertsDueQueue"] = p + "-alerts-due",
             ["Storage:DeliveryEventsTable"] = p + "DeliveryEvents",
             ["Storage:DeliveryCountersTable"] = p + "DeliveryCounters",
             ["Storage:SuppressionsTable"] = p + "Suppressions",

@@ -91,6 +91,9 @@ public static class ArticlesCommands
             facts.Add(o.MailedAgain ? "correction mailed again" : "not mailed again; choose resend to mail it");
         if (o.AlertRecipients is { } n and > 0)
             facts.Add($"alert queued for {n} subscriber{(n == 1 ? "" : "s")}");
+        if (o.AlertWaitsUntil is { } waits)
+            facts.Add("alert waits for translations until " +
+                $"{waits.UtcDateTime.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture)} UTC");
         var detail = o.Outcome switch
         {
             IngestOutcome.Duplicate => $" - same content as {o.Article?.DuplicateOf}; not sent again",

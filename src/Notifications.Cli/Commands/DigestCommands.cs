@@ -17,6 +17,7 @@ public static partial class DigestCommands
         var digest = new Command("digest", "Run digests, resume them, and see where they stand.");
         digest.Subcommands.Add(Run(cli));
         digest.Subcommands.Add(Resume(cli));
+        digest.Subcommands.Add(Alerts(cli));
         digest.Subcommands.Add(Status(cli));
         digest.Subcommands.Add(DigestPreviewCommands.Preview(cli));
         digest.Subcommands.Add(DigestPreviewCommands.SendTest(cli));
@@ -91,6 +92,31 @@ public static partial class DigestCommands
                 parse,
                 await services.GetRequiredService<DigestRunner>().ResumeAsync(parse.GetValue(runId)!, parse.GetValue(resendUncertain), ct))));
         return resume;
+    }
+
+    /// <summary><c>notify digest alerts</c>: the AlertDue function's twin.</summary>
+    private static Command Alerts(CliContext cli)
+    {
+        var alerts = new Command("alerts",
+            "Plan and send the alerts whose wait for translations has ended, waiting on the alerts-due queue (the AlertDue function's twin; "
+            + "the hourly timer, `digest run --due`, catches them too). A message still waiting is not visible yet: nothing is planned early.");
+        alerts.SetAction((parse, ct) => cli.RunAsync(parse, async services =>
+        {
+            var drained = await services.GetRequiredService<AlertDue>().PlanWaitingAsync(ct);
+            var runner = services.GetRequiredService<DigestRunner>();
+            if (drained.Handled == 0)
+                await cli.Out.WriteLineAsync("No alert is due on the alerts-due queue.");
+            else
+                await cli.Out.WriteLineAsync($"{drained.Handled} translation groups due: {drained.Runs.Count} alert runs planned or found planned.");
+            foreach (var run in drained.Runs.DistinctBy(r => r.RunId))
+            {
+                var sent = await runner.ResumeAsync(run.RunId, resendUncertain: false, ct);
+                await cli.Out.WriteLineAsync($"{sent.RunId}: {sent.Status.ToString().ToLowerInvariant()}, {sent.PlannedRecipients} recipients, " +
+                    $"{sent.BatchesSentNow} batches sent now");
+            }
+            return ExitCodes.Ok;
+        }));
+        return alerts;
     }
 
     private static Command Status(CliContext cli)

@@ -49,6 +49,16 @@ public sealed record DigestPeriod(DigestFrequency Frequency, string Key, DateOnl
     public static DigestPeriod Alert(string groupKey, DateTimeOffset availableAt, string? correctedVersion = null)
         => new(DigestFrequency.Instant, AlertKey(groupKey, correctedVersion), DateOnly.FromDateTime(availableAt.UtcDateTime));
 
+    /// <summary>
+    /// The alert of a translation accepted after its group's alert was planned: one run per group and language, to that language's
+    /// readers only (<see cref="LateTranslationKey"/>), so a redelivered trigger or the hourly timer alerts it once.
+    /// </summary>
+    public static DigestPeriod LateTranslation(string groupKey, string language, DateTimeOffset availableAt)
+        => new(DigestFrequency.Instant, LateTranslationKey(groupKey, language), DateOnly.FromDateTime(availableAt.UtcDateTime));
+
+    /// <summary>The key of a late translation's alert run: of the group and the translation's language.</summary>
+    public static string LateTranslationKey(string groupKey, string language) => AlertKey(groupKey + "\nlanguage " + language);
+
     /// <summary>The alert run of an indexed article: its correction alert when this version is a correction.</summary>
     public static DigestPeriod Alert(Articles.IndexedArticle article)
         => Alert(article.TranslationKey ?? article.BlobName, article.AvailableAt!.Value, article.Correction ? article.ContentHash : null);

@@ -54,11 +54,17 @@ public sealed class DigestPlanner(
 
         IReadOnlyList<IndexedArticle> alertGroup = [];
         IndexedArticle? corrected = null;
+        string? lateLanguage = null;
         if (period.IsAlert)
         {
             // Up to and including the run's instant (a second more: storage compares instants coarser than ticks).
-            alertGroup = await articles.ListAvailableAsync(run.WindowEnd.AddYears(-1), run.WindowEnd.AddSeconds(1), ct, translationKey: run.ArticleGroup);
-            if (period.Key != DigestPeriod.AlertKey(run.ArticleGroup))
+            // Then to the tick: a translation available after the run's instant has an alert of its own (Pipeline's TranslationAlerts).
+            alertGroup = (await articles.ListAvailableAsync(run.WindowEnd.AddYears(-1), run.WindowEnd.AddSeconds(1), ct, translationKey: run.ArticleGroup))
+                .Where(a => a.AvailableAt <= run.WindowEnd).ToList();
+            // A late translation's alert: to the readers of its language only (the others had the group's alert).
+            lateLanguage = alertGroup.Select(a => a.Language).Distinct(StringComparer.Ordinal)
+                .FirstOrDefault(l => DigestPeriod.LateTranslationKey(run.ArticleGroup, l) == period.Key);
+            if (lateLanguage is null && period.Key != DigestPeriod.AlertKey(run.ArticleGroup))
             {
                 // A correction alert: of the one corrected version its key names; none when that version is gone (corrected again, withdrawn).
                 corrected = alertGroup.FirstOrDefault(a => a.Correction && DigestPeriod.AlertKey(run.ArticleGroup, a.ContentHash) == period.Key);
@@ -70,7 +76,7 @@ public sealed class DigestPlanner(
 
         // Subscribers in id order, decided a watermark shard at a time; the shards are read alongside, in one query.
         await using var shards = watermarks.StreamAsync(ct).GetAsyncEnumerator(ct);
-        var plan = new RunPlan(claimed, period, alertGroup, corrected, shards, articles, watermarks, schedule, renderer, archive, ledger, links,
+        var plan = new RunPlan(claimed, period, alertGroup, corrected, lateLanguage, shards, articles, watermarks, schedule, renderer, archive, ledger, links,
             delivery.Value.BatchSize, scheduleOptions.Value.FirstDigestLookBack, logger);
         var shard = new List<(Subscriber Subscriber, DateTimeOffset Version)>();
         await foreach (var s in subscribers.StreamAsync(period.IsAlert ? null : period.Frequency, ct))

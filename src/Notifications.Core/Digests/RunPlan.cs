@@ -13,6 +13,7 @@ namespace Notifications.Digests;
 /// </summary>
 /// <param name="alertGroup">An alert's article and its translations; empty for a digest.</param>
 /// <param name="corrected">A correction alert's corrected article: only those whose alert carries it get one.</param>
+/// <param name="lateLanguage">A late translation's alert: only the readers of this language get it; null otherwise.</param>
 /// <param name="shards">The watermark shards in prefix order, read alongside the subscribers.</param>
 /// <param name="batchSize">Recipients per batch (<see cref="DeliveryOptions.BatchSize"/>).</param>
 /// <param name="lookBack">How far back a subscriber's first digest reaches (<see cref="ScheduleOptions.FirstDigestLookBack"/>).</param>
@@ -21,6 +22,7 @@ internal sealed class RunPlan(
     DigestPeriod period,
     IReadOnlyList<IndexedArticle> alertGroup,
     IndexedArticle? corrected,
+    string? lateLanguage,
     IAsyncEnumerator<WatermarkShard> shards,
     ArticleIndex articles,
     DigestWatermarks watermarks,
@@ -129,6 +131,7 @@ internal sealed class RunPlan(
         foreach (var (s, version) in shard)
         {
             if (s.Status != SubscriberStatus.Active) continue;
+            if (lateLanguage is not null && s.Language != lateLanguage) continue; // the others had the group's alert
             var mark = marks.Get(s.Id);
             var from = mark?.StartFor(run.RunId);
             var due = DueOf(s, from);

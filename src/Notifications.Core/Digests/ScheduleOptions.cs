@@ -44,6 +44,17 @@ public sealed class ScheduleOptions
     public TimeSpan PlanningLease { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>
+    /// How long an accepted article's alert waits for its translations: the alert of a translation group is planned this long after its
+    /// first file was accepted (or at its publication date, if later), so that each reader gets their own language. A translation
+    /// accepted after that is alerted on its own, once, to its language's readers. At most an hour, so that the hourly timer catches an
+    /// alert whose delayed trigger was lost well within the lateness limit; 00:00:00 alerts at once.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00", ParseLimitsInInvariantCulture = true,
+        ErrorMessage = "Schedule:AlertGracePeriod must be between 00:00:00 and 01:00:00 (how long an alert waits for the translations of its " +
+            "article after the first file is accepted), e.g. 00:10:00.")]
+    public TimeSpan AlertGracePeriod { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
     /// A run started by hand for an instant further than this from now (<c>notify digest run --at</c>, the runs archive's form) asks for
     /// confirmation first: it moves every recipient's digest window to that instant (<see cref="Pipeline.RunTimeGuard"/>).
     /// </summary>

@@ -35,7 +35,11 @@ public sealed record PublicationOutcome(
     int? AlertRecipients,
     bool Correction,
     bool MailedAgain,
-    IReadOnlyList<ArticleWarning> Warnings);
+    IReadOnlyList<ArticleWarning> Warnings)
+{
+    /// <summary>When its group's alert goes, while it waits for translations (<c>Schedule:AlertGracePeriod</c>); null otherwise.</summary>
+    public DateTimeOffset? AlertWaitsUntil { get; init; }
+}
 
 /// <summary>Where an article went: one run that carried it.</summary>
 public sealed record ArticleTrail(string RunId, DigestFrequency Frequency, DateTimeOffset At, int Recipients, bool Alert, DigestRunStatus Status);
@@ -120,19 +124,24 @@ public sealed class ArticleDesk(
         var article = result.Article;
 
         int? alertRecipients = null;
+        DateTimeOffset? alertWaitsUntil = null;
         if (result.Outcome is IngestOutcome.Accepted or IngestOutcome.Updated
             && article is { Status: ArticleStatus.Accepted, AvailableAt: { } at } && at <= now)
         {
-            var key = DigestPeriod.Alert(article).Key;
-            if (!alertsBefore.Contains(key) && await runs.GetAsync(DigestFrequency.Instant, key, ct) is { } run)
-                alertRecipients = run.RecipientCount;
+            // The alert run this publication created: the group's (or the correction's), or its own as a late translation.
+            var group = article.TranslationKey ?? article.BlobName;
+            foreach (var key in new[] { DigestPeriod.Alert(article).Key, DigestPeriod.LateTranslationKey(group, article.Language) })
+                if (alertRecipients is null && !alertsBefore.Contains(key) && await runs.GetAsync(DigestFrequency.Instant, key, ct) is { } run)
+                    alertRecipients = run.RecipientCount;
+            if (alertRecipients is null)
+                alertWaitsUntil = await published.AlertWaitsUntilAsync(article, ct);
         }
         var correction = result.Outcome == IngestOutcome.Updated && before is { Status: ArticleStatus.Accepted, AvailableAt: { } was } && was <= now;
         IReadOnlyList<ArticleWarning> warnings = article is { Status: not ArticleStatus.Rejected } ? checkedBefore.Warnings : [];
         logger.LogInformation("Desk published {BlobName}: {Outcome}", draft.BlobName, result.Outcome);
         return new PublicationOutcome(draft.BlobName, result.Outcome, article, article?.Status == ArticleStatus.Rejected ? article.Rejection : null,
             article is { Status: ArticleStatus.Accepted, AvailableAt: { } available } && available > now ? available : null,
-            alertRecipients, correction, correction && article!.Correction, warnings);
+            alertRecipients, correction, correction && article!.Correction, warnings) { AlertWaitsUntil = alertWaitsUntil };
     }
 
     /// <summary>Deletes the file from <c>articles</c> and ingests the deletion as the blob trigger does (withdrawn).</summary>
@@ -250,7 +259,8 @@ public sealed class ArticleDesk(
         var existing = new HashSet<string>(StringComparer.Ordinal);
         if (draft.Status == ArticleStatus.Rejected) return existing;
         var group = draft.TranslationKey ?? draft.BlobName;
-        foreach (var key in new[] { DigestPeriod.AlertKey(group), DigestPeriod.AlertKey(group, draft.ContentHash) })
+        foreach (var key in new[] { DigestPeriod.AlertKey(group), DigestPeriod.AlertKey(group, draft.ContentHash),
+                     DigestPeriod.LateTranslationKey(group, draft.Language) })
             if (await runs.GetAsync(DigestFrequency.Instant, key, ct) is not null)
                 existing.Add(key);
         return existing;

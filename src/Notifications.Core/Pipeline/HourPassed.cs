@@ -16,6 +16,7 @@ namespace Notifications.Pipeline;
 /// </summary>
 public sealed class HourPassed(
     DigestRunner runner,
+    TranslationAlerts alerts,
     DigestRunStore runs,
     ArticleIndex articles,
     SendBatchQueue queue,
@@ -88,13 +89,17 @@ public sealed class HourPassed(
             due[run.RunId] = run;
         }
 
-        // Alerts that ingesting did not plan: articles held until their date, or a trigger that stopped after ingesting.
+        // Alerts that ingesting did not plan: articles held until their date, groups whose wait for translations ended (the alerts-due
+        // message is the quicker way), late translations, or a trigger that stopped after ingesting.
+        var groups = new HashSet<string>(StringComparer.Ordinal);
         foreach (var article in await articles.ListAvailableAsync(hour - lateness, at.AddSeconds(1), ct))
         {
             var group = article.TranslationKey ?? article.BlobName;
-            var period = DigestPeriod.Alert(article);
-            if (due.ContainsKey(period.RunId)) continue;
-            due[period.RunId] = await runner.PlannedRunAsync(period, at, group, ct);
+            if (article.Correction && DigestPeriod.Alert(article) is var correction && !due.ContainsKey(correction.RunId))
+                due[correction.RunId] = await runner.PlannedRunAsync(correction, at, group, ct);
+            if (!groups.Add(group)) continue;
+            foreach (var run in (await alerts.PlanDueAsync(group, at, ct)).Runs)
+                due.TryAdd(run.RunId, run);
         }
         return due.Values.ToList();
     }

@@ -6,7 +6,7 @@ public static class PipelineServiceCollectionExtensions
 {
     /// <summary>
     /// What the triggers and their CLI twins call: one entry per trigger (<see cref="ArticlePublished"/>, <see cref="HourPassed"/>,
-    /// <see cref="BatchDue"/>, <see cref="ConfirmationRequested"/>, <see cref="DayPassed"/>), over <see cref="DigestRunner"/>,
+    /// <see cref="BatchDue"/>, <see cref="AlertDue"/>, <see cref="ConfirmationRequested"/>, <see cref="DayPassed"/>), over <see cref="DigestRunner"/>,
     /// <see cref="DigestBatchSender"/> and <see cref="FailedBatchHealer"/>.
     /// </summary>
     public static IServiceCollection AddPipeline(this IServiceCollection services)
@@ -14,6 +14,9 @@ public static class PipelineServiceCollectionExtensions
         services.AddSingleton<FailedBatchHealer>();
         services.AddSingleton<DigestRunner>();
         services.AddSingleton<DigestBatchSender>();
+        services.AddSingleton<TranslationAlerts>();
+        services.AddSingleton<AlertDueQueue>();
+        services.AddSingleton<AlertDue>();
         services.AddSingleton<ArticlePublished>();
         services.AddSingleton<ArticleDesk>();
         services.AddSingleton<HourPassed>();

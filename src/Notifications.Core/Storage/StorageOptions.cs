@@ -93,6 +93,14 @@ public sealed class StorageOptions : IValidatableObject
         ErrorMessage = "Storage:SendBatchesQueue must be a valid queue name (3-63 lowercase letters, digits, hyphens).")]
     public string SendBatchesQueue { get; set; } = "send-batches";
 
+    /// <summary>
+    /// The queue of alerts waiting for their translations: one message per translation group, visible when its grace period ends
+    /// (<c>Schedule:AlertGracePeriod</c>). The AlertDue trigger reads the same setting (<c>%Storage:AlertsDueQueue%</c>).
+    /// </summary>
+    [Required, RegularExpression(ContainerName,
+        ErrorMessage = "Storage:AlertsDueQueue must be a valid queue name (3-63 lowercase letters, digits, hyphens).")]
+    public string AlertsDueQueue { get; set; } = "alerts-due";
+
     [Required, RegularExpression(TableName, ErrorMessage = "Storage:AuditTable must be a valid table name.")]
     public string AuditTable { get; set; } = "SubscriberAudit";
 

@@ -40,6 +40,8 @@ public sealed class StorageResources
         }
         SendBatches = queues.GetQueueClient(o.SendBatchesQueue);
         SendBatchesPoison = queues.GetQueueClient(o.SendBatchesQueue + "-poison");
+        AlertsDue = queues.GetQueueClient(o.AlertsDueQueue);
+        AlertsDuePoison = queues.GetQueueClient(o.AlertsDueQueue + "-poison");
         Articles = blobs.GetBlobContainerClient(o.ArticlesContainer);
         RejectedArticles = blobs.GetBlobContainerClient(o.RejectedArticlesContainer);
         Digests = blobs.GetBlobContainerClient(o.DigestsContainer);
@@ -70,6 +72,9 @@ public sealed class StorageResources
 
     public QueueClient SendBatches { get; }
     public QueueClient SendBatchesPoison { get; }
+    /// <summary>One message per translation group whose alert waits for its translations (its key only), visible when the wait ends.</summary>
+    public QueueClient AlertsDue { get; }
+    public QueueClient AlertsDuePoison { get; }
     public BlobContainerClient Articles { get; }
     public BlobContainerClient RejectedArticles { get; }
     public BlobContainerClient Digests { get; }
@@ -138,7 +143,9 @@ public sealed class StorageResources
             AddressChanges.DeleteAsync(),
             RecipientTimeline.DeleteAsync(),
             SubscribeConfirmations.DeleteIfExistsAsync(),
-            SubscribeConfirmationsPoison.DeleteIfExistsAsync());
+            SubscribeConfirmationsPoison.DeleteIfExistsAsync(),
+            AlertsDue.DeleteIfExistsAsync(),
+            AlertsDuePoison.DeleteIfExistsAsync());
         lock (_gate) _created = null;
     }
 
@@ -166,6 +173,8 @@ public sealed class StorageResources
             AddressChanges.CreateIfNotExistsAsync(),
             RecipientTimeline.CreateIfNotExistsAsync(),
             SubscribeConfirmations.CreateIfNotExistsAsync(),
-            SubscribeConfirmationsPoison.CreateIfNotExistsAsync());
+            SubscribeConfirmationsPoison.CreateIfNotExistsAsync(),
+            AlertsDue.CreateIfNotExistsAsync(),
+            AlertsDuePoison.CreateIfNotExistsAsync());
     }
 }

@@ -37,8 +37,15 @@ public sealed class ArticleDeskPublishingTests(AzuriteFixture azurite)
             await host.Get<SubscriberStore>().AddAsync(new NewSubscriber(email, "Reader", "Customs", Frequency: DigestFrequency.Instant), Ct);
     }
 
+    /// <summary>The AlertDue function, when the group's wait for translations ends (Schedule:AlertGracePeriod, 10 minutes).</summary>
+    private static async Task AlertDueAsync(TestHost host, string group)
+    {
+        host.Time.Advance(TimeSpan.FromMinutes(10));
+        await host.Get<AlertDue>().PlanAsync(new AlertDueMessage(group), Ct);
+    }
+
     [Fact]
-    public async Task PublishWritesTheBlobIngestsItAndSaysHowManyTheAlertWasQueuedFor()
+    public async Task PublishWritesTheBlobIngestsItAndSaysWhenTheAlertGoesAndHowManyItWasQueuedFor()
     {
         await using var host = await StartAsync();
         await AddInstantAsync(host, "a@customs.example", "b@customs.example");
@@ -47,7 +54,10 @@ public sealed class ArticleDeskPublishingTests(AzuriteFixture azurite)
         var outcome = await host.Get<ArticleDesk>().PublishAsync(draft, Ct);
         var trigger = await host.Get<ArticlePublished>().IngestAsync(draft.BlobName, Ct);
 
-        Assert.Equal((IngestOutcome.Accepted, 2, (DateTimeOffset?)null), (outcome.Outcome, outcome.AlertRecipients, outcome.HeldUntil));
+        // The alert waits 10 minutes for translations.
+        Assert.Equal((IngestOutcome.Accepted, (int?)null, (DateTimeOffset?)null), (outcome.Outcome, outcome.AlertRecipients, outcome.HeldUntil));
+        Assert.Equal(Morning.AddMinutes(10), outcome.AlertWaitsUntil);
+        await AlertDueAsync(host, "2026/ptc-243");
         Assert.Equal((false, false, (ArticleRejection?)null), (outcome.Correction, outcome.MailedAgain, outcome.Rejection));
         Assert.Contains(outcome.Warnings, w => w.Code == ArticleWarningCodes.UnknownField);
         Assert.Equal(ArticleStatus.Accepted, (await host.Get<ArticleIndex>().GetAsync(draft.BlobName, Ct))!.Value.Article.Status);
@@ -55,9 +65,10 @@ public sealed class ArticleDeskPublishingTests(AzuriteFixture azurite)
         var run = await host.Get<DigestRunStore>().GetAsync(DigestFrequency.Instant, DigestPeriod.Alert(outcome.Article!).Key, Ct);
         Assert.Equal(2, run!.RecipientCount);
 
-        // A translation of an article whose alert has gone: accepted, no alert of its own (the group was alerted once).
+        // A translation of an article whose alert has gone: accepted, and alerted at once to its language's readers only (none here).
+        host.Time.Advance(TimeSpan.FromMinutes(1));
         var translation = await host.Get<ArticleDesk>().PublishAsync(Draft("2026/ptc-243.fr.md", "Le CTP clôt sa 243e session", "language: fr\n"), Ct);
-        Assert.Equal((IngestOutcome.Accepted, (int?)null), (translation.Outcome, translation.AlertRecipients));
+        Assert.Equal((IngestOutcome.Accepted, (int?)0, (DateTimeOffset?)null), (translation.Outcome, translation.AlertRecipients, translation.AlertWaitsUntil));
     }
 
     [Fact]
@@ -99,6 +110,7 @@ public sealed class ArticleDeskPublishingTests(AzuriteFixture azurite)
         await AddInstantAsync(host, "a@customs.example");
         var desk = host.Get<ArticleDesk>();
         await desk.PublishAsync(Draft("2026/ptc.en.md", "PTC closes"), Ct);
+        await AlertDueAsync(host, "2026/ptc");
         host.Time.Advance(TimeSpan.FromHours(1));
 
         var quiet = await desk.PublishAsync(Draft("2026/ptc.en.md", "PTC closes", body: "Corrected: the committee met for three days."), Ct);
@@ -180,6 +192,7 @@ public sealed class ArticleDeskPublishingTests(AzuriteFixture azurite)
         var desk = host.Get<ArticleDesk>();
         var published = await desk.PublishAsync(Draft("2026/ptc.en.md", "PTC closes"), Ct);
         await desk.PublishAsync(Draft("2026/ptc.fr.md", "Le CTP clôt", "language: fr\n"), Ct);
+        await AlertDueAsync(host, "2026/ptc"); // within the grace: one alert for both
         await host.Get<SendBatchQueue>().DrainAsync(async (m, token) => await host.Get<BatchDue>().SendAsync(m, token), TimeSpan.FromMinutes(5), Ct);
         host.Time.Advance(TimeSpan.FromHours(2));
         var daily = await host.Get<DigestRunner>().RunAsync(DigestFrequency.Daily, ct: Ct);
@@ -196,7 +209,8 @@ public sealed class ArticleDeskPublishingTests(AzuriteFixture azurite)
     [Fact]
     public async Task TheTrailsReadRightAfterPublishingShowTheAlertItQueued()
     {
-        await using var host = await StartAsync();
+        // An alert queued by the publication itself: without a wait for translations.
+        await using var host = await StartAsync(s => s["Schedule:AlertGracePeriod"] = "00:00:00");
         await AddInstantAsync(host, "instant@customs.example");
         var desk = host.Get<ArticleDesk>();
         Assert.Empty(await desk.TrailsAsync(Ct));

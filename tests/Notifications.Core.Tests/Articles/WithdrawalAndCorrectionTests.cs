@@ -27,6 +27,8 @@ public sealed class WithdrawalAndCorrectionTests(AzuriteFixture azurite)
         var sendGrid = await FakeSendGrid.StartAsync();
         var settings = TestSettings.For(azurite).WithSendGrid(sendGrid);
         settings["Delivery:RequestsPerSecond"] = "0";
+        // What happens to an alert once it is queued: no wait for translations here (TranslationAlertTests has that).
+        settings["Schedule:AlertGracePeriod"] = "00:00:00";
         configure?.Invoke(settings);
         return (await TestHost.StartAsync(settings, Morning), sendGrid);
     }

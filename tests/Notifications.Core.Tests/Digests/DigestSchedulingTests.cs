@@ -333,7 +333,7 @@ public sealed class DigestSchedulingTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task PublishedArticleAlertsInstantSubscribersOfItsTopicsAtOnce()
+    public async Task PublishedArticleAlertsInstantSubscribersOfItsTopicsWhenItsWaitForTranslationsEnds()
     {
         var day0 = Utc("2026-11-27T10:00Z");
         await using var p = await Pipeline.StartAsync(azurite, day0);
@@ -342,7 +342,11 @@ public sealed class DigestSchedulingTests(AzuriteFixture azurite)
         await p.SubscribeAsync("daily@customs.example", "UTC");
 
         await p.PublishAsync("Urgent notice", "topics: [e-commerce]");
-        // The queue the blob trigger filled, as the SendBatch function drains it.
+        await p.Get<SendBatchQueue>().DrainAsync((m, t) => p.Get<BatchDue>().SendAsync(m, t), TimeSpan.FromMinutes(1), Ct);
+        Assert.Empty(p.SendGrid.Accepted); // it waits Schedule:AlertGracePeriod (10 minutes) for translations
+        // The alerts-due message the blob trigger left becomes visible: the AlertDue function plans the alert; SendBatch sends it.
+        p.Host.Time.SetUtcNow(day0.AddMinutes(10));
+        await p.Get<AlertDue>().PlanAsync(new AlertDueMessage("urgent-notice"), Ct);
         await p.Get<SendBatchQueue>().DrainAsync((m, t) => p.Get<BatchDue>().SendAsync(m, t), TimeSpan.FromMinutes(1), Ct);
         await p.TicksAsync(day0.AddHours(1), day0.AddHours(3)); // the timer finds the alert sent: nothing more
 
@@ -366,7 +370,9 @@ public sealed class DigestSchedulingTests(AzuriteFixture azurite)
 
         await p.PublishAsync("Customs systems outage", "topics: [e-commerce]\nalert: true");
         await p.PublishAsync("Ordinary report", "topics: [e-commerce]");
-        await p.TickAsync(day0); // the alerts the ingest planned go out (here inline; in Azure through the queue)
+        // The alerts go when their wait for translations ends (here the timer running late catches them, inline; in Azure the
+        // alerts-due queue's AlertDue function plans them then, and SendBatch sends them).
+        await p.TickAsync(day0.AddMinutes(10));
 
         var alert = p.Mails.Where(m => m.Text.Contains("Customs systems outage")).SelectMany(m => m.To).Order().ToList();
         Assert.Equal(["daily-ecommerce@customs.example", "instant@customs.example", "weekly-all@customs.example"], alert);
@@ -404,7 +410,7 @@ public sealed class DigestSchedulingTests(AzuriteFixture azurite)
         await using var p = await Pipeline.StartAsync(azurite, day0);
         var reader = await p.SubscribeAsync("reader@customs.example", "UTC", DigestFrequency.Instant);
         await p.PublishAsync("Alerted report");
-        await p.TickAsync(day0);
+        await p.TickAsync(day0.AddMinutes(10)); // its wait for translations ended
         await p.ChangeAsync(reader, s => s with { Frequency = DigestFrequency.Daily });
         p.Host.Time.SetUtcNow(day0.AddHours(2));
         await p.PublishAsync("Later report");
@@ -413,7 +419,7 @@ public sealed class DigestSchedulingTests(AzuriteFixture azurite)
         await p.TicksAsync(day0.AddHours(3), day0.AddDays(1).AddHours(9));
 
         var mails = p.MailsTo("reader@customs.example");
-        Assert.Equal([day0, Utc("2026-11-28T08:00Z")], mails.Select(m => m.At));
+        Assert.Equal([day0.AddMinutes(10), Utc("2026-11-28T08:00Z")], mails.Select(m => m.At));
         Assert.Contains("Later report", mails[1].Text);
         Assert.DoesNotContain("Alerted report", mails[1].Text);
     }

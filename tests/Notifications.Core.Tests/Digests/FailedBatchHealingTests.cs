@@ -172,6 +172,8 @@ public sealed class FailedBatchHealingTests(AzuriteFixture azurite)
         s.Host.Time.SetUtcNow(ten);
         await s.Host.Get<ArticlePublisher>().PublishAsync("urgent.md", new MemoryStream(Encoding.UTF8.GetBytes("---\ntitle: Urgent notice\n---\nBody.\n")), Ct);
         Assert.Equal(IngestOutcome.Accepted, (await s.Host.Get<ArticlePublished>().IngestAsync("urgent.md", Ct)).Outcome);
+        s.Host.Time.SetUtcNow(ten.AddMinutes(10)); // its wait for translations ends: the AlertDue function plans and queues it
+        await s.Host.Get<AlertDue>().PlanAsync(new AlertDueMessage("urgent"), Ct);
         s.FailNextSend();
         await s.DrainAsync();   // SendBatch: the alert's batch fails, its run pauses
         var runId = (await s.Host.Get<DigestRunStore>().ListRecentAsync(Morning, Ct)).Single(r => r.Frequency == DigestFrequency.Instant).RunId;
