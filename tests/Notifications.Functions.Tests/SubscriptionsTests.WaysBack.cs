@@ -74,7 +74,8 @@ public sealed partial class SubscriptionsTests
 
         var invalid = await CallAsync(c, (f, r, t) => f.ManageLink(r, t), "POST", "?lang=ru", body: ManageLinkForm("not-an-address", token));
         var first = await CallAsync(c, (f, r, t) => f.ManageLink(r, t), "POST", "?lang=ru", body: ManageLinkForm(Email, token));
-        var second = await CallAsync(c, (f, r, t) => f.ManageLink(r, t), "POST", "?lang=ru", body: ManageLinkForm(Email.ToUpperInvariant(), token), remote: OtherClient);
+        var second = await CallAsync(c, (f, r, t) => f.ManageLink(r, t), "POST", "?lang=ru",
+            body: ManageLinkForm(Email.ToUpperInvariant(), token), remote: OtherClient);
 
         Assert.Equal(400, invalid.Status);
         Assert.Contains("aria-invalid=\"true\"", invalid.Body);
@@ -168,9 +169,11 @@ public sealed partial class SubscriptionsTests
         var page = await CallAsync(c, (f, r, t) => f.Unsubscribe(r, t), "GET", "?token=" + tokens.Issue(before.Id, TokenPurpose.Unsubscribe));
         Assert.Contains(Email, page.Body);
         Assert.Contains("name=\"action\" value=\"weekly\"", page.Body);
-        var weekly = await CallAsync(c, (f, r, t) => f.Unsubscribe(r, t), "POST", "?token=" + tokens.Issue(before.Id, TokenPurpose.Unsubscribe), body: "action=weekly");
+        var weekly = await CallAsync(c, (f, r, t) => f.Unsubscribe(r, t), "POST", "?token=" + tokens.Issue(before.Id, TokenPurpose.Unsubscribe),
+            body: "action=weekly");
         Assert.Contains("one digest a week", weekly.Body);
-        Assert.Equal((SubscriberStatus.Active, DigestFrequency.Weekly), ((await c.Store.GetAsync(before.Id, ct))!.Status, (await c.Store.GetAsync(before.Id, ct))!.Frequency));
+        var kept = (await c.Store.GetAsync(before.Id, ct))!;
+        Assert.Equal((SubscriberStatus.Active, DigestFrequency.Weekly), (kept.Status, kept.Frequency));
 
         // After: the unsubscribed page offers it, in the subscriber's language.
         var query = "?token=" + tokens.Issue(after.Id, TokenPurpose.Unsubscribe);

@@ -216,7 +216,8 @@ public sealed partial class SubscriptionsTests(AzuriteFixture azurite)
         // The unknown address got a confirmation, the active one its manage link (from the queue, after the same answer); the
         // pending one nothing (a confirmation went to it less than the resend interval ago).
         Assert.Equal(mailsBefore + 2, Mails(c).Count);
-        Assert.Single(Mails(c), m => m.Message.Recipient().Address == "known@customs.example" && m.Text.Contains("/api/preferences?token=", StringComparison.Ordinal));
+        Assert.Single(Mails(c), m => m.Message.Recipient().Address == "known@customs.example"
+            && m.Text.Contains("/api/preferences?token=", StringComparison.Ordinal));
         Assert.Equal(SubscriberStatus.Active, (await c.Store.FindByEmailAsync("known@customs.example", ct))!.Status);
 
         // The JSON form of the API answers the same way for all.

@@ -23,7 +23,9 @@ public enum ConfirmationSendOutcome
 /// Sends the confirmation email of one subscribe request, off the request path (the SubscribeConfirmation queue function,
 /// <c>notify subscribers send-confirmations</c>): here, not in the form's answer, the address is looked up. A new address, an
 /// unsubscribed one and a pending one get the email, at most one per <see cref="SelfServiceOptions.ConfirmationResendInterval"/>;
-/// any other gets nothing. The email echoes nothing the requester typed, and its To has no display name: the name is applied only
+/// an active one gets its manage link instead (<see cref="ManageLinkMailer"/>, within the same limit); any other gets nothing. A
+/// manage-link request (<see cref="SubscribeConfirmationMessage.ManageLinkRequest"/>) mails the manage link the same way.
+/// The email echoes nothing the requester typed, and its To has no display name: the name is applied only
 /// when the link is confirmed. Idempotent: the request's ETag claim lets one handler send.
 /// </summary>
 public sealed class SubscribeConfirmationSender(

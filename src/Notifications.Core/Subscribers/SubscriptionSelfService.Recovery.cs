@@ -39,7 +39,8 @@ public sealed partial class SubscriptionSelfService
 
     /// <summary>
     /// From the unsubscribe link: undo the unsubscribe (<paramref name="frequency"/> null), or "send me weekly instead"
-    /// (<see cref="DigestFrequency.Weekly"/>), before or after unsubscribing. See <see cref="ResubscribeAsync(string, DigestFrequency?, string, CancellationToken)"/>.
+    /// (<see cref="DigestFrequency.Weekly"/>), before or after unsubscribing.
+    /// See <see cref="ResubscribeAsync(string, DigestFrequency?, string, CancellationToken)"/>.
     /// </summary>
     /// <exception cref="InvalidTokenException">The token is damaged or for another purpose: nothing changes.</exception>
     public Task<ResubscribeResult> KeepFromUnsubscribeLinkAsync(string? token, DigestFrequency? frequency, CancellationToken ct = default)
@@ -80,7 +81,8 @@ public sealed partial class SubscriptionSelfService
             case SubscriberStatus.Active:
                 if (frequency is not { } f || f == subscriber.Frequency)
                     return new ResubscribeResult(ResubscribeOutcome.StillActive, subscriber);
-                return new ResubscribeResult(ResubscribeOutcome.StillActive, await ChangeAsync(id, s => s with { Frequency = f }, via, "updated", ct) ?? subscriber);
+                var changed = await ChangeAsync(id, s => s with { Frequency = f }, via, "updated", ct);
+                return new ResubscribeResult(ResubscribeOutcome.StillActive, changed ?? subscriber);
             case SubscriberStatus.Unsubscribed when await CanUndoUnsubscribeAsync(subscriber, ct):
                 var after = await ChangeAsync(id, s => s.Status == SubscriberStatus.Unsubscribed
                     ? s with { Status = SubscriberStatus.Active, Frequency = frequency ?? s.Frequency }
