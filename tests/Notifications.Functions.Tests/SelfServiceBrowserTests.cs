@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
-using Notifications.Pipeline;
 using Notifications.Subscribers;
 using Notifications.Testing;
 using Notifications.Web;
@@ -120,20 +119,20 @@ public sealed partial class SelfServiceBrowserTests(AzuriteFixture azurite)
         await page.GetByRole(AriaRole.Heading, new PageGetByRoleOptions { Name = t["pending_title"] }).WaitForAsync();
         // The confirmation went out a moment ago: the manage link waits for the resend interval (zero here, see the settings).
         var manage = Assert.Single(await DrainAsync(app, outbox, ct), m => m.Recipient().Address == inactiveEmail);
-        Assert.Contains("/api/preferences?token=", manage.TextBody, StringComparison.Ordinal);
-        Assert.DoesNotContain("/api/confirm?token=", manage.TextBody, StringComparison.Ordinal);
+        Assert.Contains("/api/preferences?token=", manage.TextBody ?? "", StringComparison.Ordinal);
+        Assert.DoesNotContain("/api/confirm?token=", manage.TextBody ?? "", StringComparison.Ordinal);
         Assert.Empty(await context.CookiesAsync());
     }
 
     private static async Task<List<MimeKit.MimeMessage>> DrainAsync(WebApplication app, string outbox, CancellationToken ct)
     {
         var before = Directory.Exists(outbox) ? Directory.GetFiles(outbox, "*.eml", SearchOption.AllDirectories).ToHashSet() : [];
-        await app.Services.GetRequiredService<ConfirmationRequested>().SendWaitingAsync(ct);
+        await app.Services.GetRequiredService<Notifications.Pipeline.ConfirmationRequested>().SendWaitingAsync(ct);
         return Directory.GetFiles(outbox, "*.eml", SearchOption.AllDirectories).Where(p => !before.Contains(p)).Select(OutboxMail.Read).ToList();
     }
 
     private static string Link(MimeKit.MimeMessage mail, string route)
-        => Regex.Match(mail.TextBody, $@"https?://[^\s""<>]+/api/{route}\?token=[A-Za-z0-9_-]+").Value is { Length: > 0 } link
+        => Regex.Match(mail.TextBody ?? "", $@"https?://[^\s""<>]+/api/{route}\?token=[A-Za-z0-9_-]+").Value is { Length: > 0 } link
             ? link
             : throw new InvalidOperationException($"No {route} link in the mail.");
 
