@@ -51,6 +51,7 @@ public sealed class AnonymousRequestBoundsTests(AzuriteFixture azurite) : IDispo
         { "confirm", true },
         { "unsubscribe", true }, { "unsubscribe", false },
         { "preferences", true }, { "preferences", false },
+        { "manage-link", true }, { "manage-link", false },
         { "webhook", true }, { "webhook", false },
     };
 
@@ -359,6 +360,9 @@ public sealed class AnonymousRequestBoundsTests(AzuriteFixture azurite) : IDispo
                 return await InvokeAsync(host, "POST", Token(TokenPurpose.Preferences, s.Id), body, length, "application/x-www-form-urlencoded",
                     null, null, acceptLanguage, (f, r) => f.Get<Subscriptions>(r).Preferences(r, Ct));
             }
+            case "manage-link":
+                return await InvokeAsync(host, "POST", "", body, length, "application/x-www-form-urlencoded",
+                    null, null, acceptLanguage, (f, r) => f.Get<Subscriptions>(r).ManageLink(r, Ct));
             case "webhook":
             {
                 var timestamp = (signedAt ?? host.Time.GetUtcNow()).ToUnixTimeSeconds().ToString();

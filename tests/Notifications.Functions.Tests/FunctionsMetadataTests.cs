@@ -32,6 +32,7 @@ public sealed class FunctionsMetadataTests
         { "Confirm", "confirm", "get,post", "Anonymous" },
         { "Unsubscribe", "unsubscribe", "get,post", "Anonymous" },
         { "Preferences", "preferences", "get,post", "Anonymous" },
+        { "ManageLink", "manage-link", "get,post", "Anonymous" },
         { "SendGridEvents", "sendgrid/events", "post", "Anonymous" },
         { "DeskArticles", "console/articles", "get,head", "Anonymous" },
         { "DeskWrite", "console/articles/write", "get,head,post", "Anonymous" },

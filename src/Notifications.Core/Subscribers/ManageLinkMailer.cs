@@ -26,9 +26,13 @@ public sealed partial class ManageLinkMailer(
     /// <summary>The mail category (SendGrid category, outbox name).</summary>
     public const string Category = "manage-link";
 
-    /// <summary>Sends the mail; null when there is no such subscriber.</summary>
+    /// <summary>
+    /// Sends the mail; null when there is no such subscriber. <paramref name="requestedOnline"/>: the subscriber asked for it
+    /// themselves (the manage-link request page, or the subscribe form filled in again), so the mail says so instead of "you asked
+    /// the Secretariat", and that whoever did not ask may ignore it.
+    /// </summary>
     /// <exception cref="InvalidSubscriberException">The subscriber bounced or complained (field <c>status</c>).</exception>
-    public async Task<Subscriber?> SendAsync(string subscriberId, string actor, CancellationToken ct = default)
+    public async Task<Subscriber?> SendAsync(string subscriberId, string actor, CancellationToken ct = default, bool requestedOnline = false)
     {
         if (await store.GetAsync(subscriberId, ct) is not { } subscriber) return null;
         if (subscriber.Status is SubscriberStatus.Bounced or SubscriberStatus.Complained)
@@ -41,6 +45,9 @@ public sealed partial class ManageLinkMailer(
             ["sender"] = sender.Value.Sender,
             ["organization"] = sender.Value.Organization,
             ["name"] = subscriber.Name,
+            ["greeting_key"] = subscriber.Name.Trim().Length > 0 ? "admin_subscribers.manage_mail.greeting" : "self_service.manage_mail.greeting_no_name",
+            ["online"] = requestedOnline,
+            ["requested_key"] = requestedOnline ? "self_service.manage_mail.requested_online" : "admin_subscribers.manage_mail.requested",
             ["preferences"] = links.Preferences(subscriber.Id),
             ["unsubscribe"] = links.Unsubscribe(subscriber.Id),
         };

@@ -4,8 +4,17 @@ using Notifications.Storage;
 
 namespace Notifications.Subscribers;
 
-/// <summary>One message on the subscribe-confirmations queue: the key of a subscribe request, never the address.</summary>
-public sealed record SubscribeConfirmationMessage(string SubscriberId, string RequestId);
+/// <summary>
+/// One message on the subscribe-confirmations queue: the key of a subscribe request, never the address; or, with
+/// <see cref="ManageLinkRequest"/> as its request id, "mail this subscriber their manage link" (the manage-link request page).
+/// </summary>
+public sealed record SubscribeConfirmationMessage(string SubscriberId, string RequestId)
+{
+    /// <summary>The request id of a manage-link request (a subscribe request's id is 32 hex digits, so the two never meet).</summary>
+    public const string ManageLinkRequest = "manage-link";
+
+    public bool IsManageLinkRequest => RequestId == ManageLinkRequest;
+}
 
 /// <summary>
 /// The subscribe-confirmations queue: the subscribe form puts one message per request on it, and the SubscribeConfirmation

@@ -23,7 +23,9 @@ public enum ConfirmationSendOutcome
 /// Sends the confirmation email of one subscribe request, off the request path (the SubscribeConfirmation queue function,
 /// <c>notify subscribers send-confirmations</c>): here, not in the form's answer, the address is looked up. A new address, an
 /// unsubscribed one and a pending one get the email, at most one per <see cref="SelfServiceOptions.ConfirmationResendInterval"/>;
-/// any other gets nothing. The email echoes nothing the requester typed, and its To has no display name: the name is applied only
+/// an active one gets its manage link instead (<see cref="ManageLinkMailer"/>, within the same limit); any other gets nothing. A
+/// manage-link request (<see cref="SubscribeConfirmationMessage.ManageLinkRequest"/>) mails the manage link the same way.
+/// The email echoes nothing the requester typed, and its To has no display name: the name is applied only
 /// when the link is confirmed. Idempotent: the request's ETag claim lets one handler send.
 /// </summary>
 public sealed class SubscribeConfirmationSender(
@@ -32,6 +34,7 @@ public sealed class SubscribeConfirmationSender(
     SubscriptionLinks links,
     TemplateSet templates,
     IMailTransport transport,
+    ManageLinkMailer manageLinks,
     IOptions<SenderOptions> sender,
     IOptions<TokenOptions> tokenOptions,
     IOptions<SelfServiceOptions> options,
@@ -43,11 +46,20 @@ public sealed class SubscribeConfirmationSender(
     /// <exception cref="MailNotSentException">The email could not be sent: the claims are given back, and the message is tried again.</exception>
     public async Task<ConfirmationSendOutcome> SendAsync(SubscribeConfirmationMessage message, CancellationToken ct = default)
     {
+        if (message.IsManageLinkRequest)
+            return await SendManageLinkAsync(message.SubscriberId, "a manage-link request", ct);
         if (await requests.GetAsync(message.SubscriberId, message.RequestId, ct) is not { Handled: false } request || request.ExpiresAt <= time.GetUtcNow())
             return ConfirmationSendOutcome.Gone;
         var masked = EmailAddress.Mask(request.Candidate.Email);
 
         var existing = await store.GetAsync(request.SubscriberId, ct);
+        if (existing is { Status: SubscriberStatus.Active })
+        {
+            // Already subscribed: a confirmation would change nothing they could not change themselves, so they get their manage link.
+            var outcome = await SendManageLinkAsync(request.SubscriberId, "a subscribe request of an active subscriber", ct);
+            await requests.MarkHandledAsync(request, ct);
+            return outcome;
+        }
         if (existing is { Status: not (SubscriberStatus.Pending or SubscriberStatus.Unsubscribed) })
         {
             logger.LogInformation("Subscribe request for {Email}, which is {Status}: nothing sent", masked, existing.Status);
@@ -89,6 +101,43 @@ public sealed class SubscribeConfirmationSender(
             return ConfirmationSendOutcome.Sent;
         }
         logger.LogInformation("Sent the confirmation email to {Email}", masked);
+        return ConfirmationSendOutcome.Sent;
+    }
+
+    /// <summary>
+    /// The manage link (preferences and unsubscribe) to a subscriber's own address, at most one mail per
+    /// <see cref="SelfServiceOptions.ConfirmationResendInterval"/> (the same slot as confirmations); nothing for an unknown address, a
+    /// bounced one (it would not arrive) or one that complained (no mail goes to them).
+    /// </summary>
+    private async Task<ConfirmationSendOutcome> SendManageLinkAsync(string subscriberId, string what, CancellationToken ct)
+    {
+        if (await store.GetAsync(subscriberId, ct) is not { Status: not (SubscriberStatus.Bounced or SubscriberStatus.Complained) } subscriber)
+        {
+            logger.LogInformation("Nothing sent for {What}: no subscriber that may be mailed", what);
+            return ConfirmationSendOutcome.NotNeeded;
+        }
+        var (slot, previous) = await requests.TryClaimResendSlotAsync(subscriberId, options.Value.ConfirmationResendInterval, ct);
+        if (!slot)
+        {
+            logger.LogInformation("Nothing sent for {What} of subscriber {SubscriberId}: a mail went out less than {Interval} ago",
+                what, subscriberId, options.Value.ConfirmationResendInterval);
+            return ConfirmationSendOutcome.SentRecently;
+        }
+        var slotAt = time.GetUtcNow();
+        try
+        {
+            await manageLinks.SendAsync(subscriber.Id, SubscriptionSelfService.Actor, ct, requestedOnline: true);
+        }
+        catch (Exception e) when (e is not (OperationCanceledException or MailOutcomeUnknownException))
+        {
+            logger.LogError(e, "Could not mail subscriber {SubscriberId} their manage link; the message will be tried again", subscriberId);
+            await requests.ReleaseResendSlotAsync(subscriberId, slotAt, previous, CancellationToken.None);
+            throw;
+        }
+        catch (MailOutcomeUnknownException e)
+        {
+            logger.LogError(e, "The manage link mail to subscriber {SubscriberId} may or may not have gone; not tried again", subscriberId);
+        }
         return ConfirmationSendOutcome.Sent;
     }
 

@@ -42,6 +42,8 @@ public static class SubscribersServiceCollectionExtensions
         services.AddOptions<LinkOptions>().Bind(configuration.GetSection(LinkOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<LinkOptions>, LinkOptionsValidator>();
         services.AddOptions<SelfServiceOptions>().Bind(configuration.GetSection(SelfServiceOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SelfServiceRecoveryOptions>().Bind(configuration.GetSection(SelfServiceRecoveryOptions.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<SubscriptionLinks>();
         services.AddSingleton<SubscriptionSelfService>();
         services.AddSingleton<SubscribeRequestStore>();

@@ -62,7 +62,7 @@ public sealed record PreferencesResult(Subscriber Before, Subscriber After, IRea
 /// (<see cref="SubscriptionTokens"/>); every change is audited with actor <c>subscriber</c>. The answers never tell whether
 /// an address is known. The HTTP side is <see cref="SubscriptionPages"/>.
 /// </summary>
-public sealed class SubscriptionSelfService
+public sealed partial class SubscriptionSelfService
 {
     public const string Actor = "subscriber";
     public const string ConsentSource = "self-service";
@@ -75,6 +75,7 @@ public sealed class SubscriptionSelfService
     private readonly SubscribeRequestStore requests;
     private readonly SubscribeConfirmationQueue confirmations;
     private readonly IOptions<TokenOptions> tokenOptions;
+    private readonly IOptions<SelfServiceRecoveryOptions> recovery;
     private readonly TimeProvider time;
     private readonly ILogger<SubscriptionSelfService> logger;
 
@@ -87,9 +88,11 @@ public sealed class SubscriptionSelfService
         SubscribeConfirmationQueue confirmations,
         IOptions<TokenOptions> tokenOptions,
         IOptions<SelfServiceOptions> options,
+        IOptions<SelfServiceRecoveryOptions> recovery,
         TimeProvider time,
         ILogger<SubscriptionSelfService> logger)
     {
+        this.recovery = recovery;
         this.store = store;
         this.rules = rules;
         this.audit = audit;

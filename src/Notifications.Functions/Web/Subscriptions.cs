@@ -29,4 +29,9 @@ public sealed class Subscriptions(SubscriptionPages pages)
     public Task<IResult> Preferences([HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", Route = "preferences")] HttpRequest request,
         CancellationToken ct)
         => pages.PreferencesAsync(request, ct);
+
+    [Function("ManageLink")]
+    public Task<IResult> ManageLink([HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", Route = "manage-link")] HttpRequest request,
+        CancellationToken ct)
+        => pages.ManageLinkAsync(request, ct);
 }

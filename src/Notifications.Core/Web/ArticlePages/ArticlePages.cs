@@ -202,6 +202,8 @@ public sealed partial class ArticlePages(
             ["paragraphs"] = new[] { words[textKey] },
             ["link_href"] = "",
             ["link_text"] = "",
+            ["manage_href"] = "",
+            ["manage_text"] = "",
         });
         return Page(status, Layout(lang, words[titleKey], body, ""), lang, "no-store");
     }

@@ -46,7 +46,8 @@ internal sealed class FormPages(PageRenderer renderer, TopicCatalog catalog, IOp
         };
         return renderer.Page(status, lang, t["preferences_title"], "page-preferences.html.sbn", new ScriptObject
         {
-            ["email"] = EmailAddress.Mask(subscriber.Email),
+            // Their own link: their own address, in full.
+            ["email"] = subscriber.Email,
             ["token"] = token,
             ["saved"] = saved ?? "",
             ["error"] = error ?? "",

@@ -10,7 +10,8 @@ namespace Notifications.Web;
 internal sealed class MessagePages(PageRenderer renderer, IOptions<RequestLimitOptions> requestLimits, TimeProvider time, ILogger logger)
 {
     public IResult NotFound(string lang)
-        => renderer.Message(404, lang, PageWords.For(lang)["not_found_title"], "error", [PageWords.For(lang)["not_found_text"]]);
+        => renderer.Message(404, lang, PageWords.For(lang)["not_found_title"], "error", [PageWords.For(lang)["not_found_text"]],
+            offerManageLink: true);
 
     public IResult MethodNotAllowed(string lang, string allow)
         => PageResults.WithHeader(
@@ -67,7 +68,8 @@ internal sealed class MessagePages(PageRenderer renderer, IOptions<RequestLimitO
         (string Href, string Text)? link = e.Problem == TokenProblem.Expired && purpose == TokenPurpose.Confirm
             ? ($"subscribe?lang={lang}", t["subscribe_again_link"])
             : null;
-        return renderer.Message(e.Problem == TokenProblem.Expired ? 410 : 400, lang, t["invalid_link_title"], "error", paragraphs, link);
+        return renderer.Message(e.Problem == TokenProblem.Expired ? 410 : 400, lang, t["invalid_link_title"], "error", paragraphs, link,
+            offerManageLink: true);
     }
 
     /// <summary>The digest web view's 404, in <paramref name="lang"/>.</summary>

@@ -31,8 +31,13 @@ internal sealed class PageRenderer(TemplateSet templates, IOptions<SenderOptions
         return new HtmlResult(status, html, lang, PageResults.ApplySecurityHeaders);
     }
 
-    /// <summary>A page with a heading and paragraphs (<paramref name="kind"/>: notice, warning or error), and a link when given.</summary>
-    public IResult Message(int status, string lang, string heading, string kind, IReadOnlyList<string> paragraphs, (string Href, string Text)? link = null)
+    /// <summary>
+    /// A page with a heading and paragraphs (<paramref name="kind"/>: notice, warning or error), and a link when given; with
+    /// <paramref name="offerManageLink"/>, a last link to the manage-link request page (<see cref="ManageLinkPage"/>), so that a
+    /// broken or expired link is never a dead end.
+    /// </summary>
+    public IResult Message(int status, string lang, string heading, string kind, IReadOnlyList<string> paragraphs, (string Href, string Text)? link = null,
+        bool offerManageLink = false)
         => Page(status, lang, heading, "page-message.html.sbn", new ScriptObject
         {
             ["heading"] = heading,
@@ -40,5 +45,7 @@ internal sealed class PageRenderer(TemplateSet templates, IOptions<SenderOptions
             ["paragraphs"] = paragraphs,
             ["link_href"] = link?.Href ?? "",
             ["link_text"] = link?.Text ?? "",
+            ["manage_href"] = offerManageLink ? ManageLinkPage.Href(lang) : "",
+            ["manage_text"] = offerManageLink ? PageWords.For(lang)["manage_link_offer"] : "",
         });
 }

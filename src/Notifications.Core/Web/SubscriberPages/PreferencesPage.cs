@@ -4,9 +4,14 @@ using Notifications.Subscribers;
 
 namespace Notifications.Web;
 
-/// <summary><c>/api/preferences</c>. GET: the preferences form. POST: saves it and shows it again, saved, with a message.</summary>
+/// <summary>
+/// <c>/api/preferences</c>. GET: the preferences form; for a subscription that is not active, why, and the way back instead of a form
+/// that would save nothing (<see cref="ResubscribePages"/>). POST: saves the form and shows it again, saved, with a message; a post whose
+/// field <c>action</c> is <c>resubscribe</c> subscribes again (at once within the grace period after unsubscribing, else double opt-in).
+/// </summary>
 internal sealed class PreferencesPage(
-    SubscriptionSelfService service, IOptions<RequestLimitOptions> requestLimits, FormPages forms, MessagePages messages)
+    SubscriptionSelfService service, IOptions<RequestLimitOptions> requestLimits, FormPages forms, MessagePages messages,
+    ResubscribePages resubscribe)
 {
     public async Task<IResult> HandleAsync(HttpRequest request, CancellationToken ct)
     {
@@ -17,7 +22,10 @@ internal sealed class PreferencesPage(
             if (HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
             {
                 var found = await service.GetPreferencesAsync(token, ct);
-                return found is null ? messages.NotFound(fallback) : forms.Preferences(200, found, token, null, null);
+                if (found is null) return messages.NotFound(fallback);
+                return found.Status == SubscriberStatus.Active
+                    ? forms.Preferences(200, found, token, null, null)
+                    : await resubscribe.InactiveAsync(found, token, null, ct);
             }
             if (!HttpMethods.IsPost(request.Method))
                 return messages.MethodNotAllowed(fallback, "GET, POST");
@@ -40,6 +48,13 @@ internal sealed class PreferencesPage(
             {
                 return forms.Preferences(400, current, token, null, PageWords.For(current.Language)["error_body"]);
             }
+            if (form["action"].ToString() is "undo" or "resubscribe")
+            {
+                var outcome = await service.ResubscribeFromPreferencesLinkAsync(token, ct);
+                return outcome is { Outcome: ResubscribeOutcome.Reactivated, Subscriber: { } back }
+                    ? forms.Preferences(200, back, token, PageWords.For(back.Language)["resubscribed_text"], null)
+                    : resubscribe.Outcome(outcome, fallback);
+            }
             var change = PageRequests.Preferences(form);
             try
             {
@@ -47,7 +62,9 @@ internal sealed class PreferencesPage(
                 if (result is null) return messages.NotFound(fallback);
                 var t = PageWords.For(result.After.Language);
                 var unsubscribedNow = result.Before.Status != SubscriberStatus.Unsubscribed && result.After.Status == SubscriberStatus.Unsubscribed;
-                return forms.Preferences(200, result.After, token, unsubscribedNow ? t["saved_unsubscribed"] : t["saved_text"], null);
+                if (result.After.Status != SubscriberStatus.Active)
+                    return await resubscribe.InactiveAsync(result.After, token, unsubscribedNow ? t["saved_unsubscribed"] : t["saved_text"], ct);
+                return forms.Preferences(200, result.After, token, t["saved_text"], null);
             }
             catch (InvalidSubscriberException e)
             {

@@ -10,11 +10,11 @@ using Notifications.Topics;
 namespace Notifications.Web;
 
 /// <summary>
-/// The subscriber's pages (<c>/api/subscribe</c>, <c>/api/confirm</c>, <c>/api/unsubscribe</c>, <c>/api/preferences</c>):
+/// The subscriber's pages (<c>/api/subscribe</c>, <c>/api/confirm</c>, <c>/api/unsubscribe</c>, <c>/api/preferences</c>, <c>/api/manage-link</c>):
 /// server-rendered HTML from the <c>page-*.html.sbn</c> templates, in English, Russian or French, with no script, no cookie
 /// and no external resource. Links carry their signed token in the query string; forms post back to the same address.
 /// The functions and <c>notify serve</c> call these methods; each page is its own class (<see cref="SubscribePage"/>,
-/// <see cref="ConfirmPage"/>, <see cref="UnsubscribePage"/>, <see cref="PreferencesPage"/>), and the behaviour behind them is
+/// <see cref="ConfirmPage"/>, <see cref="UnsubscribePage"/>, <see cref="PreferencesPage"/>, <see cref="ManageLinkPage"/>), and the behaviour behind them is
 /// <see cref="SubscriptionSelfService"/>.
 /// </summary>
 public sealed class SubscriptionPages
@@ -25,6 +25,7 @@ public sealed class SubscriptionPages
     private readonly ConfirmPage _confirm;
     private readonly UnsubscribePage _unsubscribe;
     private readonly PreferencesPage _preferences;
+    private readonly ManageLinkPage _manageLink;
 
     public SubscriptionPages(
         SubscriptionSelfService service,
@@ -35,6 +36,8 @@ public sealed class SubscriptionPages
         TopicCatalog catalog,
         IOptions<SenderOptions> sender,
         IOptions<ScheduleOptions> schedule,
+        IOptions<SelfServiceRecoveryOptions> recovery,
+        IOptions<TokenOptions> tokenOptions,
         TimeProvider time,
         ILogger<SubscriptionPages> logger)
     {
@@ -44,8 +47,10 @@ public sealed class SubscriptionPages
         _messages = new MessagePages(renderer, requestLimits, time, logger);
         _subscribe = new SubscribePage(service, limits, requestLimits, renderer, forms, _messages);
         _confirm = new ConfirmPage(service, tokens, sender, renderer, _messages);
-        _unsubscribe = new UnsubscribePage(service, requestLimits, renderer, _messages);
-        _preferences = new PreferencesPage(service, requestLimits, forms, _messages);
+        var resubscribe = new ResubscribePages(service, recovery, renderer, _messages);
+        _unsubscribe = new UnsubscribePage(service, requestLimits, renderer, _messages, resubscribe);
+        _preferences = new PreferencesPage(service, requestLimits, forms, _messages, resubscribe);
+        _manageLink = new ManageLinkPage(service, requestLimits, recovery, renderer, _messages, new PageFormToken(tokenOptions, time), time, logger);
     }
 
     /// <summary>GET: the subscribe form. POST (form or JSON): a subscribe request; the answer never tells whether the address was known.</summary>
@@ -59,6 +64,12 @@ public sealed class SubscriptionPages
 
     /// <summary>GET: the preferences form. POST: saves it and shows it again, saved, with a message.</summary>
     public Task<IResult> PreferencesAsync(HttpRequest request, CancellationToken ct) => _preferences.HandleAsync(request, ct);
+
+    /// <summary>
+    /// GET: "Email me a link to manage my subscription" (one address field). POST: the link is mailed to that address if it is a
+    /// subscriber's; the answer is the same either way.
+    /// </summary>
+    public Task<IResult> ManageLinkAsync(HttpRequest request, CancellationToken ct) => _manageLink.HandleAsync(request, ct);
 
     /// <summary>
     /// For a page that reads no body of its own (confirm: the token is in the query): a declared body over
