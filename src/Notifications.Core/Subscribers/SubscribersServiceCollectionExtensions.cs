@@ -43,6 +43,7 @@ public static class SubscribersServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<LinkOptions>, LinkOptionsValidator>();
         services.AddOptions<SelfServiceOptions>().Bind(configuration.GetSection(SelfServiceOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<SubscriptionLinks>();
+        services.AddSingleton<SubscribeFormCheck>();
         services.AddSingleton<SubscriptionSelfService>();
         services.AddSingleton<SubscribeRequestStore>();
         services.AddSingleton<SubscribeConfirmationQueue>();
