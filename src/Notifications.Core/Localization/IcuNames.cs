@@ -67,26 +67,26 @@ public static class IcuNames
     /// <summary>The loaded ICU libraries and the few C functions used (ICU's C API suffixes each symbol with its major version).</summary>
     private sealed class Icu
     {
-        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl, CharSet = CharSet.Unicode)]
         private delegate IntPtr DateOpen(int timeStyle, int dateStyle, byte[] locale, [MarshalAs(UnmanagedType.LPWStr)] string zone, int zoneLength,
             [MarshalAs(UnmanagedType.LPWStr)] string pattern, int patternLength, ref int status);
 
-        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl, CharSet = CharSet.Unicode)]
         private delegate int DateFormat(IntPtr format, double date, [Out] char[] result, int capacity, IntPtr position, ref int status);
 
-        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl, CharSet = CharSet.Unicode)]
         private delegate void Close(IntPtr handle);
 
-        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl, CharSet = CharSet.Unicode)]
         private delegate int DisplayCountry(byte[] locale, byte[] displayLocale, [Out] char[] result, int capacity, ref int status);
 
-        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl, CharSet = CharSet.Unicode)]
         private delegate IntPtr OpenCountryZones(byte[] country, ref int status);
 
-        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl, CharSet = CharSet.Unicode)]
         private delegate IntPtr EnumNext(IntPtr enumeration, out int length, ref int status);
 
-        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl, CharSet = CharSet.Unicode)]
         private delegate IntPtr IsoCountriesList();
 
         private const int PatternStyle = -2; // UDAT_PATTERN
