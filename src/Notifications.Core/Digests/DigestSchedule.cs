@@ -17,7 +17,8 @@ public sealed record DueDigest(DateTimeOffset Slot, DateTimeOffset WindowStart, 
 /// as arguments, and time zones are IANA ids resolved with <see cref="TimeZoneInfo"/> (the host's zone and WEBSITE_TIME_ZONE play no part).
 /// </summary>
 /// <remarks>
-/// <para>A slot is the subscriber's local delivery time: every local day (daily) or every <see cref="ScheduleOptions.WeeklyDay"/> (weekly) at
+/// <para>A slot is the subscriber's local delivery time: every local day (daily) or every week on their own weekly day, else
+/// <see cref="ScheduleOptions.WeeklyDay"/> (weekly), at
 /// the subscriber's delivery hour, or <see cref="ScheduleOptions.DeliveryHour"/>.</para>
 /// <para>Daylight saving time: a delivery hour that does not exist that day (02:00 in Brussels on the spring-forward day) is the first
 /// instant after the gap (03:00 CEST, 01:00 UTC); an hour that happens twice (01:00 in New York on the fall-back day) is its first
@@ -43,10 +44,10 @@ public sealed class DigestSchedule(IOptions<ScheduleOptions> options)
     /// <param name="lastWindowEnd">The <see cref="DueDigest.WindowEnd"/> of their last planned digest; null before their first.</param>
     /// <exception cref="ArgumentException">An unknown time zone id, a delivery hour outside 0–23, or a frequency that is not a digest.</exception>
     public DueDigest? Due(DigestFrequency frequency, string timeZone, int? deliveryHour,
-        DateTimeOffset createdAt, DateTimeOffset? lastWindowEnd, DateTimeOffset now)
+        DateTimeOffset createdAt, DateTimeOffset? lastWindowEnd, DateTimeOffset now, DayOfWeek? weeklyDay = null)
     {
         var o = options.Value;
-        var slot = Latest(frequency, FindZone(timeZone), Hour(deliveryHour), now);
+        var slot = Latest(frequency, FindZone(timeZone), Hour(deliveryHour), now, weeklyDay);
         if (lastWindowEnd >= slot.Instant)
             return null; // already covered
         if (slot.Instant <= createdAt)
@@ -59,15 +60,16 @@ public sealed class DigestSchedule(IOptions<ScheduleOptions> options)
     }
 
     /// <summary>The subscriber's latest slot at or before <paramref name="at"/>.</summary>
-    public DateTimeOffset LatestSlot(DigestFrequency frequency, string timeZone, int? deliveryHour, DateTimeOffset at)
-        => Latest(frequency, FindZone(timeZone), Hour(deliveryHour), at).Instant;
+    public DateTimeOffset LatestSlot(DigestFrequency frequency, string timeZone, int? deliveryHour, DateTimeOffset at, DayOfWeek? weeklyDay = null)
+        => Latest(frequency, FindZone(timeZone), Hour(deliveryHour), at, weeklyDay).Instant;
 
     /// <summary>The subscriber's first slot after <paramref name="after"/>, e.g. to tell them when their next digest comes.</summary>
-    public DateTimeOffset NextSlot(DigestFrequency frequency, string timeZone, int? deliveryHour, DateTimeOffset after)
-        => SlotsBetween(frequency, timeZone, deliveryHour, after, DateTimeOffset.MaxValue).First();
+    public DateTimeOffset NextSlot(DigestFrequency frequency, string timeZone, int? deliveryHour, DateTimeOffset after, DayOfWeek? weeklyDay = null)
+        => SlotsBetween(frequency, timeZone, deliveryHour, after, DateTimeOffset.MaxValue, weeklyDay).First();
 
     /// <summary>The subscriber's slots in (<paramref name="after"/>, <paramref name="through"/>], in order.</summary>
-    public IEnumerable<DateTimeOffset> SlotsBetween(DigestFrequency frequency, string timeZone, int? deliveryHour, DateTimeOffset after, DateTimeOffset through)
+    public IEnumerable<DateTimeOffset> SlotsBetween(DigestFrequency frequency, string timeZone, int? deliveryHour, DateTimeOffset after, DateTimeOffset through,
+        DayOfWeek? weeklyDay = null)
     {
         var zone = FindZone(timeZone);
         var hour = Hour(deliveryHour);
@@ -77,7 +79,7 @@ public sealed class DigestSchedule(IOptions<ScheduleOptions> options)
         IEnumerable<DateTimeOffset> Iterate()
         {
             // Start a little before `after`'s local day and walk forward; slot instants increase with their local day.
-            var day = AlignBack(frequency, LocalDay(zone, after).AddDays(-1));
+            var day = AlignBack(frequency, LocalDay(zone, after).AddDays(-1), weeklyDay);
             while (day < DateOnly.MaxValue.AddDays(-step))
             {
                 var instant = LocalDelivery(zone, day, hour);
@@ -130,11 +132,11 @@ public sealed class DigestSchedule(IOptions<ScheduleOptions> options)
             : throw new ArgumentOutOfRangeException(nameof(deliveryHour), hour, $"delivery hour {hour} is not a local hour; use 0 to 23.");
     }
 
-    private LocalSlot Latest(DigestFrequency frequency, TimeZoneInfo zone, int hour, DateTimeOffset at)
+    private LocalSlot Latest(DigestFrequency frequency, TimeZoneInfo zone, int hour, DateTimeOffset at, DayOfWeek? weeklyDay)
     {
         var step = Step(frequency);
         // From the day after `at`'s local day backwards: the first slot at or before `at` (one or two steps at most).
-        for (var day = AlignBack(frequency, LocalDay(zone, at).AddDays(1)); ; day = day.AddDays(-step))
+        for (var day = AlignBack(frequency, LocalDay(zone, at).AddDays(1), weeklyDay); ; day = day.AddDays(-step))
         {
             var instant = LocalDelivery(zone, day, hour);
             if (instant <= at)
@@ -142,9 +144,12 @@ public sealed class DigestSchedule(IOptions<ScheduleOptions> options)
         }
     }
 
-    /// <summary>The day itself for daily digests; the latest <see cref="ScheduleOptions.WeeklyDay"/> on or before it for weekly ones.</summary>
-    private DateOnly AlignBack(DigestFrequency frequency, DateOnly day)
-        => frequency == DigestFrequency.Weekly ? day.AddDays(-(((int)day.DayOfWeek - (int)options.Value.WeeklyDay + 7) % 7)) : day;
+    /// <summary>The day itself for daily digests; for weekly ones the latest <paramref name="weeklyDay"/> (the subscriber's own), else
+    /// <see cref="ScheduleOptions.WeeklyDay"/>, on or before it.</summary>
+    private DateOnly AlignBack(DigestFrequency frequency, DateOnly day, DayOfWeek? weeklyDay)
+        => frequency == DigestFrequency.Weekly
+            ? day.AddDays(-(((int)day.DayOfWeek - (int)(weeklyDay ?? options.Value.WeeklyDay) + 7) % 7))
+            : day;
 
     private static int Step(DigestFrequency frequency) => frequency switch
     {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Notifications.Subscribers;
 using Notifications.Templates;
 
 namespace Notifications.Digests;
@@ -27,6 +28,7 @@ public static class DigestsServiceCollectionExtensions
         services.AddSingleton<DigestPlanner>();
         services.AddSingleton<DigestWatermarks>();
         services.AddSingleton<DigestSchedule>();
+        services.AddSingleton<IDeliveryDefaults, ScheduleDefaults>();
         services.AddSingleton<SubscriberIdMigration>();
         services.AddSingleton<SubscriberAddressMove>();
         return services;

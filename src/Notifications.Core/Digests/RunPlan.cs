@@ -180,7 +180,7 @@ internal sealed class RunPlan(
             DueDigest? digest;
             try
             {
-                digest = schedule.Due(period.Frequency, s.TimeZone, s.DeliveryHour, s.CreatedAt, from, run.WindowEnd);
+                digest = schedule.Due(period.Frequency, s.TimeZone, s.DeliveryHour, s.CreatedAt, from, run.WindowEnd, s.WeeklyDay);
             }
             catch (ArgumentException e)
             {

@@ -25,7 +25,8 @@ public enum ConfirmationSendOutcome
 /// unsubscribed one and a pending one get the email, at most one per <see cref="SelfServiceOptions.ConfirmationResendInterval"/>;
 /// an active one gets its manage link instead (<see cref="ManageLinkMailer"/>, within the same limit); any other gets nothing. A
 /// manage-link request (<see cref="SubscribeConfirmationMessage.ManageLinkRequest"/>) mails the manage link the same way.
-/// The email echoes nothing the requester typed, and its To has no display name: the name is applied only
+/// The email repeats what was chosen from lists (frequency, day and hour, time zone, topics, language: see
+/// <see cref="SubscribeChoices"/>) and echoes nothing the requester typed, and its To has no display name: the name is applied only
 /// when the link is confirmed. Idempotent: the request's ETag claim lets one handler send.
 /// </summary>
 public sealed class SubscribeConfirmationSender(
@@ -39,7 +40,8 @@ public sealed class SubscribeConfirmationSender(
     IOptions<TokenOptions> tokenOptions,
     IOptions<SelfServiceOptions> options,
     TimeProvider time,
-    ILogger<SubscribeConfirmationSender> logger)
+    ILogger<SubscribeConfirmationSender> logger,
+    IDeliveryDefaults? defaults = null)
 {
     public const string Category = SubscriptionSelfService.ConfirmationCategory;
 
@@ -150,6 +152,9 @@ public sealed class SubscribeConfirmationSender(
             ["organization"] = sender.Value.Organization,
             ["link"] = links.Confirm(request.SubscriberId, request.RequestId),
             ["days"] = Math.Max(1, (int)Math.Round(lifetime.TotalDays)),
+            // What was chosen, repeated so the person can check it before confirming (nothing typed: no name, no organisation).
+            ["chosen"] = SubscribeChoices.Lines(request.Candidate, defaults),
+            ["colon"] = request.Candidate.Language == "fr" ? "\u00a0: " : ": ",
         };
         var content = new MailContent(
             string.Join(' ', templates.RenderText("subscribe-confirm.subject.sbn", model).Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries)).Trim(),

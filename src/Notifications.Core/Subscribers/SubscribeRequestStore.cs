@@ -212,6 +212,10 @@ public sealed class SubscribeRequestStore(StorageResources storage, TimeProvider
         ["Language"] = r.Candidate.Language,
         ["Frequency"] = r.Candidate.Frequency.ToString(),
         ["Topics"] = string.Join(',', r.Candidate.TopicList),
+        ["TimeZone"] = r.Candidate.TimeZone,
+        ["DeliveryHour"] = r.Candidate.DeliveryHour,
+        ["WeeklyDay"] = r.Candidate.WeeklyDay?.ToString(),
+        ["Member"] = r.Candidate.Member.Length > 0 ? r.Candidate.Member : null,
         ["CreatedAt"] = r.CreatedAt,
         ["ExpiresAt"] = r.ExpiresAt,
         ["ConfirmationSentAt"] = r.ConfirmationSentAt,
@@ -233,7 +237,11 @@ public sealed class SubscribeRequestStore(StorageResources storage, TimeProvider
             createdAt,
             e.GetString("Country") ?? "",
             (e.GetString("Topics") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries),
-            Consent: new Consent(SubscriptionSelfService.ConsentSource, createdAt, null));
+            e.GetString("TimeZone") ?? "UTC",
+            Consent: new Consent(SubscriptionSelfService.ConsentSource, createdAt, null),
+            DeliveryHour: e.GetInt32("DeliveryHour"),
+            Member: e.GetString("Member") ?? "",
+            WeeklyDay: SubscriberRules.StoredWeeklyDay(e.GetString("WeeklyDay")));
         return new SubscribeRequest(e.PartitionKey, e.RowKey, candidate, createdAt, e.GetDateTimeOffset("ExpiresAt") ?? createdAt,
             e.GetDateTimeOffset("ConfirmationSentAt"), e.GetBoolean("Handled") ?? false);
     }

@@ -19,6 +19,7 @@ public sealed record Consent(string Source, DateTimeOffset GivenAt, DateTimeOffs
 /// <param name="StatusReason">Why the status is what it is, e.g. the bounce's SMTP reason ("550 5.1.1 …"); empty when not known.</param>
 /// <param name="StatusChangedAt">When the status last changed (set by <see cref="SubscriberStore.UpdateAsync"/>); null: since creation.</param>
 /// <param name="Member">The key of the member administration (<see cref="MemberOptions"/>) the subscriber is linked to; empty: none.</param>
+/// <param name="WeeklyDay">The day their weekly digest comes, in their time zone; null: Schedule:WeeklyDay.</param>
 public sealed record Subscriber(
     string Id,
     string Email,
@@ -38,7 +39,8 @@ public sealed record Subscriber(
     IReadOnlyList<string>? ChosenBySubscriber = null,
     string StatusReason = "",
     DateTimeOffset? StatusChangedAt = null,
-    string Member = "")
+    string Member = "",
+    DayOfWeek? WeeklyDay = null)
 {
     public IReadOnlyList<string> TopicList => Topics ?? [];
 
@@ -87,6 +89,7 @@ public readonly record struct FieldChange<T>(T Value);
 
 /// <summary>What an admin (or an import row, or a subscribe form) gives to create a subscriber.</summary>
 /// <param name="DeliveryHour">The subscriber's own local hour (0–23) for digests; null: the default, <c>Schedule:DeliveryHour</c>.</param>
+/// <param name="WeeklyDay">The day of their weekly digest; null: the default, <c>Schedule:WeeklyDay</c>.</param>
 public sealed record NewSubscriber(
     string Email,
     string Name,
@@ -97,7 +100,8 @@ public sealed record NewSubscriber(
     string? Country = null,
     IReadOnlyList<string>? Topics = null,
     string? TimeZone = null,
-    int? DeliveryHour = null);
+    int? DeliveryHour = null,
+    DayOfWeek? WeeklyDay = null);
 
 /// <summary>Input that cannot become a subscriber; the message names the field and what to do.</summary>
 public sealed class InvalidSubscriberException(string field, string message) : Exception(message)

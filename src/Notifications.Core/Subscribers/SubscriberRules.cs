@@ -70,6 +70,23 @@ public sealed class SubscriberRules(TopicCatalog catalog)
             $"time zone '{value}' is not an IANA time zone id; use one such as Europe/Brussels or Asia/Tashkent.");
     }
 
+    /// <summary>The day of a weekly digest from text: an English day name ("monday", "Mon" is not enough) or ISO 1–7 (Monday = 1);
+    /// null (the default, <c>Schedule:WeeklyDay</c>) when empty.</summary>
+    public static DayOfWeek? WeeklyDay(string? value)
+    {
+        var text = (value ?? "").Trim();
+        if (text.Length == 0) return null;
+        if (text.Length == 1 && text[0] is >= '1' and <= '7')
+            return (DayOfWeek)((text[0] - '0') % 7);
+        if (!text.All(char.IsAsciiDigit) && Enum.TryParse<DayOfWeek>(text, ignoreCase: true, out var day) && Enum.IsDefined(day))
+            return day;
+        throw new InvalidSubscriberException("weeklyDay", $"weeklyDay '{value}' is not a day of the week; use monday … sunday, or empty for the default.");
+    }
+
+    /// <summary>A stored weekly day (its English name); null when absent or unreadable.</summary>
+    public static DayOfWeek? StoredWeeklyDay(string? stored)
+        => Enum.TryParse<DayOfWeek>(stored, out var day) && Enum.IsDefined(day) ? day : null;
+
     /// <summary>What a delivery hour must be; the error of every surface (API, CSV, CLI, preferences) says it.</summary>
     public const string DeliveryHourRule =
         "deliveryHour must be a whole hour from 0 to 23 (the local hour digests go out in the subscriber's time zone), or empty for the default";

@@ -121,7 +121,7 @@ public sealed class SubscriberStore(StorageResources storage, SubscriberRules ru
             SubscriberRules.Language(input.Language), input.Frequency, input.Status, now, now,
             SubscriberRules.Country(input.Country), rules.Topics(input.Topics), SubscriberRules.TimeZone(input.TimeZone),
             new Consent(consentSource, now, input.Status == SubscriberStatus.Active ? now : null),
-            DeliveryHour: SubscriberRules.DeliveryHour(input.DeliveryHour));
+            DeliveryHour: SubscriberRules.DeliveryHour(input.DeliveryHour), WeeklyDay: input.WeeklyDay);
     }
 
     public async Task<Subscriber?> GetAsync(string id, CancellationToken ct = default)
@@ -376,6 +376,7 @@ public sealed class SubscriberStore(StorageResources storage, SubscriberRules ru
         ["StatusReason"] = s.StatusReason.Length > 0 ? s.StatusReason : null,
         ["StatusChangedAt"] = s.StatusChangedAt,
         ["Member"] = s.Member.Length > 0 ? s.Member : null,
+        ["WeeklyDay"] = s.WeeklyDay?.ToString(),
     };
 
     internal static Subscriber FromEntity(TableEntity e) => new(
@@ -399,5 +400,6 @@ public sealed class SubscriberStore(StorageResources storage, SubscriberRules ru
         e.GetString("ChosenBySubscriber") is { Length: > 0 } chosen ? chosen.Split(',', StringSplitOptions.RemoveEmptyEntries) : null,
         e.GetString("StatusReason") ?? "",
         e.GetDateTimeOffset("StatusChangedAt"),
-        e.GetString("Member") ?? "");
+        e.GetString("Member") ?? "",
+        SubscriberRules.StoredWeeklyDay(e.GetString("WeeklyDay")));
 }

@@ -45,6 +45,7 @@ public static class SubscribersServiceCollectionExtensions
         services.AddOptions<SelfServiceRecoveryOptions>().Bind(configuration.GetSection(SelfServiceRecoveryOptions.Section))
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<SubscriptionLinks>();
+        services.AddSingleton<SubscribeFormCheck>();
         services.AddSingleton<SubscriptionSelfService>();
         services.AddSingleton<SubscribeRequestStore>();
         services.AddSingleton<SubscribeConfirmationQueue>();

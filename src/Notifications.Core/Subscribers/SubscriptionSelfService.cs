@@ -70,6 +70,7 @@ public sealed partial class SubscriptionSelfService
 
     private readonly SubscriberStore store;
     private readonly SubscriberRules rules;
+    private readonly SubscribeFormCheck check;
     private readonly SubscriberAudit audit;
     private readonly SubscriptionTokens tokens;
     private readonly SubscribeRequestStore requests;
@@ -82,6 +83,7 @@ public sealed partial class SubscriptionSelfService
     public SubscriptionSelfService(
         SubscriberStore store,
         SubscriberRules rules,
+        SubscribeFormCheck check,
         SubscriberAudit audit,
         SubscriptionTokens tokens,
         SubscribeRequestStore requests,
@@ -95,6 +97,7 @@ public sealed partial class SubscriptionSelfService
         this.recovery = recovery;
         this.store = store;
         this.rules = rules;
+        this.check = check;
         this.audit = audit;
         this.tokens = tokens;
         this.requests = requests;
@@ -115,10 +118,43 @@ public sealed partial class SubscriptionSelfService
         string? email, string? name, string? organization, string? country, string? language, DigestFrequency frequency,
         IReadOnlyList<string>? topics, string? clientAddress, CancellationToken ct = default)
     {
+        try
+        {
+            return await SubscribeAsync(
+                new SubscribeForm(email, name, organization, country, language, frequency.ToString().ToLowerInvariant(), topics), clientAddress, ct);
+        }
+        catch (InvalidSubscribeFormException e)
+        {
+            throw e.Errors[0];
+        }
+    }
+
+    /// <summary>
+    /// The subscriber a subscribe form describes, when every field is valid; it depends only on the input and reads nothing, so the
+    /// form can be checked before a request is counted against any limit.
+    /// </summary>
+    /// <exception cref="InvalidSubscribeFormException">Every field that is wrong, at once.</exception>
+    public Subscriber Check(SubscribeForm form) => check.Candidate(form, ConsentSource);
+
+    /// <summary>
+    /// The language the page of a confirmation link speaks: its subscribe request's (what the person chose on the form), else the
+    /// subscriber's; null when neither is found (the page then follows the browser).
+    /// </summary>
+    public async Task<string?> LanguageOfAsync(VerifiedToken verified, CancellationToken ct = default)
+    {
+        if (verified.RequestId is { } requestId && await requests.GetAsync(verified.SubscriberId, requestId, ct) is { } request)
+            return request.Candidate.Language;
+        return (await store.GetAsync(verified.SubscriberId, ct))?.Language;
+    }
+
+    /// <summary>A subscribe request from the public form, as <see cref="SubscribeAsync(string?, string?, string?, string?, string?,
+    /// DigestFrequency, IReadOnlyList{string}?, string?, CancellationToken)"/>, with the time zone, delivery hour, weekly day and
+    /// member administration the form also asks for.</summary>
+    /// <exception cref="InvalidSubscribeFormException">Every field that is wrong, at once; nothing is written.</exception>
+    public async Task<SubscribeOutcome> SubscribeAsync(SubscribeForm form, string? clientAddress, CancellationToken ct = default)
+    {
         // Validates every field (the same rules as the admin API) before anything is read or written.
-        var candidate = store.Create(
-            new NewSubscriber(email ?? "", name ?? "", organization ?? "", language ?? "", frequency, SubscriberStatus.Pending, country, topics),
-            ConsentSource);
+        var candidate = Check(form);
         var now = time.GetUtcNow();
         var request = new SubscribeRequest(candidate.Id, SubscribeRequestStore.NewRequestId(), candidate, now, now + tokenOptions.Value.ConfirmationLifetime);
         await requests.AddAsync(request, ct);
@@ -221,6 +257,10 @@ public sealed partial class SubscriptionSelfService
         Language = request.Candidate.Language,
         Frequency = request.Candidate.Frequency,
         Topics = request.Candidate.TopicList.SequenceEqual(s.TopicList) ? s.Topics : request.Candidate.Topics,
+        TimeZone = request.Candidate.TimeZone,
+        DeliveryHour = request.Candidate.DeliveryHour,
+        WeeklyDay = request.Candidate.WeeklyDay,
+        Member = request.Candidate.Member.Length > 0 ? request.Candidate.Member : s.Member,
     };
 
     /// <summary>A confirmation link sent before subscribe requests existed (it names only the subscriber): Pending → Active,

@@ -1,3 +1,4 @@
+using Notifications.Subscribers;
 using Notifications.Templates;
 using Notifications.Testing;
 using Scriban.Runtime;
@@ -24,7 +25,15 @@ public sealed class SubscribeConfirmationMailTests
         ["days"] = 7,
         // What someone typed on the form: the templates must not show it.
         ["name"] = Lure,
+        // What they chose from the lists: repeated so they can check it before confirming.
+        ["chosen"] = SubscribeChoices.Lines(Candidate(language), null),
+        ["colon"] = language == "fr" ? "\u00a0: " : ": ",
     };
+
+    private static Subscriber Candidate(string language) => new(
+        "id", "new@customs.example", Lure, Lure, language, DigestFrequency.Weekly, SubscriberStatus.Pending,
+        DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, "UZ", ["e-commerce", "data model"], "Asia/Tashkent",
+        DeliveryHour: 9, WeeklyDay: DayOfWeek.Wednesday);
 
     [Theory]
     [MemberData(nameof(Languages))]
@@ -38,8 +47,16 @@ public sealed class SubscribeConfirmationMailTests
         var text = templates.RenderText("subscribe-confirm.txt.sbn", model);
 
         Assert.All(new[] { subject, html, text }, part => Assert.DoesNotContain("locked", part, StringComparison.OrdinalIgnoreCase));
+        var expected = language switch
+        {
+            "ru" => new[] { "еженедельно: среда, 09:00", "Ташкент (Узбекистан)", "Русский" },
+            "fr" => ["chaque mercredi à 09:00", "Tachkent (Ouzbékistan)", "Français"],
+            _ => ["every Wednesday at 09:00", "Tashkent (Uzbekistan)", "English"],
+        };
         GoldenFile.Matches($"tests/Notifications.Core.Tests/Golden/subscribe-confirm-{language}.html", html);
         GoldenFile.Matches($"tests/Notifications.Core.Tests/Golden/subscribe-confirm-{language}.txt", text);
         GoldenFile.Matches($"tests/Notifications.Core.Tests/Golden/subscribe-confirm-{language}.subject.txt", subject + "\n");
+        Assert.All(expected, e => Assert.Contains(e, text));
+
     }
 }

@@ -22,6 +22,8 @@ public static class ConsoleStaticFiles
         ["console.css"] = "text/css; charset=utf-8",
         ["console.js"] = "text/javascript; charset=utf-8",
         ["htmx.min.js"] = "text/javascript; charset=utf-8",
+        // The public subscribe form's one script (it preselects the browser's time zone); served here so it shares the allow-list.
+        ["subscribe-zone.js"] = "text/javascript; charset=utf-8",
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     private static readonly Lazy<FrozenDictionary<string, byte[]>> Contents = new(() => Types.Keys.ToFrozenDictionary(n => n, Load, StringComparer.Ordinal));

@@ -44,6 +44,19 @@ public sealed class ClientRateLimiter(int limit, TimeSpan window, TimeProvider t
         }
     }
 
+    /// <summary>Gives back the latest request counted for <paramref name="key"/> (one that turned out not to count, e.g. a form with errors).</summary>
+    public void Release(string key)
+    {
+        lock (gate)
+        {
+            if (!hits.TryGetValue(key, out var queue) || queue.Count == 0) return;
+            // The latest is the last in the queue: rebuild without it (a queue holds at most Limit entries).
+            var kept = queue.Take(queue.Count - 1).ToList();
+            queue.Clear();
+            foreach (var at in kept) queue.Enqueue(at);
+        }
+    }
+
     private void Prune(Queue<DateTimeOffset> queue, DateTimeOffset now)
     {
         while (queue.Count > 0 && now - queue.Peek() >= window)

@@ -14,7 +14,8 @@ namespace Notifications.Web;
 internal sealed class PageRenderer(TemplateSet templates, IOptions<SenderOptions> sender)
 {
     /// <summary>A page from a body template and its model.</summary>
-    public IResult Page(int status, string lang, string title, string template, ScriptObject model)
+    /// <param name="headers">The security headers; null: <see cref="PageResults.ApplySecurityHeaders"/> (no script at all).</param>
+    public IResult Page(int status, string lang, string title, string template, ScriptObject model, Action<IHeaderDictionary>? headers = null)
     {
         var t = PageWords.ObjectFor(lang);
         model["lang"] = lang;
@@ -28,7 +29,7 @@ internal sealed class PageRenderer(TemplateSet templates, IOptions<SenderOptions
             ["body"] = new RawHtml(body),
             ["t"] = t,
         });
-        return new HtmlResult(status, html, lang, PageResults.ApplySecurityHeaders);
+        return new HtmlResult(status, html, lang, headers ?? PageResults.ApplySecurityHeaders);
     }
 
     /// <summary>

@@ -7,16 +7,21 @@ namespace Notifications.Web;
 
 /// <summary>What a subscribe request carries, from the form or from JSON (where a field left out is null).</summary>
 internal sealed record SubscribeValues(
-    string? Email, string? Name, string? Organization, string? Country, string Language, string? Frequency, IReadOnlyList<string>? Topics)
+    string? Email, string? Name, string? Organization, string? Country, string Language, string? Frequency, IReadOnlyList<string>? Topics,
+    string? TimeZone = null, string? DeliveryHour = null, string? WeeklyDay = null, string? Member = null)
 {
     public static SubscribeValues Empty(string lang) => new("", "", "", "", lang, "daily", []);
+
+    /// <summary>The values as the form Core checks.</summary>
+    public SubscribeForm Form => new(Email, Name, Organization, Country, Language, Frequency, Topics, TimeZone, DeliveryHour, WeeklyDay, Member);
 }
 
 /// <summary>What the pages read from a request: the link's token, the subscribe form or JSON body, the preferences form.</summary>
 internal static class PageRequests
 {
     /// <summary>The fields a JSON subscribe request may have.</summary>
-    public static readonly string[] SubscribeFields = ["email", "name", "organization", "country", "language", "frequency", "topics"];
+    public static readonly string[] SubscribeFields =
+        ["email", "name", "organization", "country", "language", "frequency", "topics", "timeZone", "deliveryHour", "weeklyDay", "member"];
 
     /// <summary>The signed token of a link (<c>?token=</c>); empty when there is none.</summary>
     public static string TokenOf(HttpRequest request) => request.Query["token"].ToString();
@@ -29,7 +34,8 @@ internal static class PageRequests
     public static SubscribeValues Subscribe(IFormCollection form, string lang) => new(
         form["email"].ToString(), form["name"].ToString(), form["organization"].ToString(), form["country"].ToString(),
         form["language"].ToString() is { Length: > 0 } l ? l : lang, form["frequency"].ToString(),
-        form["topics"].Where(t => !string.IsNullOrEmpty(t)).Select(t => t!).ToList());
+        form["topics"].Where(t => !string.IsNullOrEmpty(t)).Select(t => t!).ToList(),
+        form["time_zone"].ToString(), form["delivery_hour"].ToString(), form["weekly_day"].ToString(), form["member"].ToString());
 
     /// <summary>
     /// A JSON subscribe body's values (the language is <paramref name="lang"/> when it has none), or the RFC 7807 problem that names
@@ -64,7 +70,8 @@ internal static class PageRequests
         }
         string? Field(string name) => body.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
         return (new SubscribeValues(Field("email"), Field("name"), Field("organization"), Field("country"), Field("language") ?? lang, Field("frequency"),
-            body.TryGetProperty("topics", out var topics) ? topics.EnumerateArray().Select(t => t.GetString()!).ToList() : null), null);
+            body.TryGetProperty("topics", out var topics) ? topics.EnumerateArray().Select(t => t.GetString()!).ToList() : null,
+            Field("timeZone"), Field("deliveryHour"), Field("weeklyDay"), Field("member")), null);
     }
 
     /// <summary>The preferences form as a change: an empty field leaves its value as it is.</summary>

@@ -27,8 +27,10 @@ public sealed class SubscribeRateLimitOptions
 /// <item>per client address, <see cref="SubscribeRateLimitOptions.ClientRequestsPerHour"/> (generous), checked before the body is read,
 /// so a flood is answered without reading anything;</item>
 /// <item>per client address and normalised email, <see cref="SelfServiceOptions.SubscribeRequestsPerHour"/>, checked after the
-/// body is parsed and before anything is looked up or sent. Requests whose address is not valid count only in the first.</item>
+/// body is parsed and checked, and before anything is looked up or sent.</item>
 /// </list>
+/// A request with a field that is not valid counts in neither: the first is given back (<see cref="ReleaseClient"/>), the second is
+/// not asked.
 /// Both are sliding one-hour windows in memory, per instance (see <see cref="ClientRateLimiter"/>).
 /// </summary>
 public sealed class SubscribeRateLimits(
@@ -50,6 +52,9 @@ public sealed class SubscribeRateLimits(
         logger.LogWarning("Subscribe posts from one client exceed {Limit} an hour: answered 429 until {RetryAt:u}", _clients.Limit, retryAt);
         return false;
     }
+
+    /// <summary>Gives the client's post back: it was not a valid request (validation answered it), and only valid ones count.</summary>
+    public void ReleaseClient(HttpRequest request) => _clients.Release(ClientAddress.Of(request) ?? "unknown");
 
     /// <summary>
     /// The second limit, after parsing: false (and when to try again) when this client asked for this address too often. An

@@ -39,14 +39,16 @@ public sealed class SubscriptionPages
         IOptions<SelfServiceRecoveryOptions> recovery,
         IOptions<TokenOptions> tokenOptions,
         TimeProvider time,
-        ILogger<SubscriptionPages> logger)
+        ILogger<SubscriptionPages> logger,
+        MemberDirectory members,
+        DigestSchedule digestSchedule)
     {
         var renderer = new PageRenderer(templates, sender);
-        var forms = new FormPages(renderer, catalog, schedule, time);
+        var forms = new FormPages(renderer, catalog, members, schedule, time);
         _requestLimits = requestLimits;
         _messages = new MessagePages(renderer, requestLimits, time, logger);
         _subscribe = new SubscribePage(service, limits, requestLimits, renderer, forms, _messages);
-        _confirm = new ConfirmPage(service, tokens, sender, renderer, _messages);
+        _confirm = new ConfirmPage(service, tokens, sender, renderer, _messages, digestSchedule, time);
         var resubscribe = new ResubscribePages(service, recovery, renderer, _messages);
         _unsubscribe = new UnsubscribePage(service, requestLimits, renderer, _messages, resubscribe);
         _preferences = new PreferencesPage(service, requestLimits, forms, _messages, resubscribe);
