@@ -85,10 +85,10 @@ public sealed class PreferencesBrowserTests(AzuriteFixture azurite)
         Assert.True(scrollWidth <= 320, $"At 320 px the page is {scrollWidth} px wide: something overflows horizontally.");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(screenshots, "preferences-320.png"), FullPage = true });
 
-        // The unsubscribe page's button works in the browser too (a same-origin POST, allowed by form-action 'self'); beside it, for a
-        // daily subscription, "send me weekly instead".
+        // The unsubscribe page's one button works in the browser too (a same-origin POST, allowed by form-action 'self'); the
+        // subscription is weekly now, so there is no "send me weekly instead" beside it.
         await page.GotoAsync(links.Unsubscribe(subscriber.Id));
-        Assert.Equal(2, await page.GetByRole(AriaRole.Button).CountAsync());
+        Assert.Equal(1, await page.GetByRole(AriaRole.Button).CountAsync());
         await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = "Отписаться" }).ClickAsync();
         await page.GetByRole(AriaRole.Heading, new PageGetByRoleOptions { Name = "Вы отписаны" }).WaitForAsync();
         Assert.Equal("Вы отписаны", (await page.Locator("h1").InnerTextAsync()).Trim());
