@@ -47,7 +47,7 @@ public sealed class ArticlesPublishCommandTests(AzuriteFixture azurite) : IDispo
         settings["Schedule:AlertGracePeriod"] = "00:00:02"; // the alerts-due queue's delay is real time
         Assert.Equal(0, (await CliRun.RunAsync(settings, "subscribers", "add", "--email", "instant@customs.example", "--name", "Instant",
             "--organization", "Customs", "--frequency", "instant")).ExitCode);
-        var ptc = _temp.Write(Path.Combine("2026", "ptc-243.en.md"), Md("PTC closes its 243rd session"));
+        var ptc = _temp.Write("ptc-243.en.md", Md("PTC closes its 243rd session"));
 
         var publish = await CliRun.RunAsync(settings, "articles", "publish", ptc);
         var early = await CliRun.RunAsync(settings, "digest", "alerts");
@@ -77,7 +77,8 @@ public sealed class ArticlesPublishCommandTests(AzuriteFixture azurite) : IDispo
         var json = await CliRun.RunAsync(settings, "articles", "publish", bare, "--folder", "2026", "--json");
 
         Assert.Equal(1, publish.ExitCode);
-        Assert.Equal(["2026/bare.md: accepted - Bare"], publish.OutputLines);
+        // Its alert (to nobody here) waits Schedule:AlertGracePeriod for translations.
+        Assert.Matches(@"^2026/bare\.md: accepted - Bare; alert waits for translations until [0-9: -]+ UTC$", Assert.Single(publish.OutputLines));
         Assert.Equal("error: 2026/bad.md rejected (invalid-alert, line 3): alert 'maybe' is not true or false. Write 'alert: true' or 'alert: false'.",
             publish.ErrorLines[0]);
         Assert.Contains(publish.ErrorLines, l => l.StartsWith("warning: 2026/bare.md: no-published-date", StringComparison.Ordinal));
