@@ -102,6 +102,7 @@ public sealed class ArticlesLifecycleCommandTests(AzuriteFixture azurite) : IDis
     {
         var outbox = _temp.Combine("outbox");
         var settings = TestSettings.For(azurite, outbox);
+        settings["Schedule:AlertGracePeriod"] = "00:00:00"; // the alert is queued at once, then its article withdrawn
         Assert.Equal(0, (await CliRun.RunAsync(settings, "subscribers", "add", "--email", "instant@customs.example", "--name", "Instant",
             "--organization", "Org", "--frequency", "instant")).ExitCode);
         Assert.Equal(0, (await CliRun.RunAsync(settings, "articles", "publish",

@@ -20,6 +20,8 @@ public sealed class ArticlesPublishCommandTests(AzuriteFixture azurite) : IDispo
     public async Task PublishSaysAcceptedAlertQueuedHeldAndCorrectionAndKeepsTheFolderBelowArticles()
     {
         var settings = TestSettings.For(azurite, _temp.Combine("outbox"));
+        settings["Schedule:AlertGracePeriod"] = "00:00:00"; // no wait for translations: the alert is queued by the publication
+
         Assert.Equal(0, (await CliRun.RunAsync(settings, "subscribers", "add", "--email", "instant@customs.example", "--name", "Instant",
             "--organization", "Customs", "--frequency", "instant")).ExitCode);
         Directory.CreateDirectory(_temp.Combine("articles", "2026"));
@@ -39,6 +41,32 @@ public sealed class ArticlesPublishCommandTests(AzuriteFixture azurite) : IDispo
     }
 
     [Fact]
+    public async Task PublishSaysTheAlertWaitsForTranslationsAndDigestAlertsSendsItOnceTheWaitEnds()
+    {
+        var settings = TestSettings.For(azurite, _temp.Combine("outbox"));
+        settings["Schedule:AlertGracePeriod"] = "00:00:02"; // the alerts-due queue's delay is real time
+        Assert.Equal(0, (await CliRun.RunAsync(settings, "subscribers", "add", "--email", "instant@customs.example", "--name", "Instant",
+            "--organization", "Customs", "--frequency", "instant")).ExitCode);
+        var ptc = _temp.Write("ptc-243.en.md", Md("PTC closes its 243rd session"));
+
+        var publish = await CliRun.RunAsync(settings, "articles", "publish", ptc);
+        var early = await CliRun.RunAsync(settings, "digest", "alerts");
+        await Task.Delay(TimeSpan.FromSeconds(3), TestContext.Current.CancellationToken);
+        var due = await CliRun.RunAsync(settings, "digest", "alerts");
+        var again = await CliRun.RunAsync(settings, "digest", "alerts");
+
+        Assert.True(publish.ExitCode == 0, publish.ToString());
+        Assert.Matches(@"^ptc-243\.en\.md: accepted - PTC closes its 243rd session; alert waits for translations until \d{4}-\d\d-\d\d \d\d:\d\d UTC$",
+            Assert.Single(publish.OutputLines));
+        Assert.Equal(["No alert is due on the alerts-due queue."], early.OutputLines);
+        Assert.True(due.ExitCode == 0, due.ToString());
+        Assert.Equal("1 translation groups due: 1 alert runs planned or found planned.", due.OutputLines[0]);
+        Assert.Matches(@"^instant-[0-9a-f]{16}: completed, 1 recipients, 1 batches sent now$", due.OutputLines[1]);
+        Assert.Equal(["No alert is due on the alerts-due queue."], again.OutputLines);
+        Assert.Single(Directory.EnumerateFiles(_temp.Combine("outbox"), "*.eml", SearchOption.AllDirectories));
+    }
+
+    [Fact]
     public async Task PublishPrintsTheRejectionAndTheWarningsAndJsonPrintsTheOutcomes()
     {
         var settings = TestSettings.For(azurite, _temp.Combine("outbox"));
@@ -49,7 +77,8 @@ public sealed class ArticlesPublishCommandTests(AzuriteFixture azurite) : IDispo
         var json = await CliRun.RunAsync(settings, "articles", "publish", bare, "--folder", "2026", "--json");
 
         Assert.Equal(1, publish.ExitCode);
-        Assert.Equal(["2026/bare.md: accepted - Bare"], publish.OutputLines);
+        // Its alert (to nobody here) waits Schedule:AlertGracePeriod for translations.
+        Assert.Matches(@"^2026/bare\.md: accepted - Bare; alert waits for translations until [0-9: -]+ UTC$", Assert.Single(publish.OutputLines));
         Assert.Equal("error: 2026/bad.md rejected (invalid-alert, line 3): alert 'maybe' is not true or false. Write 'alert: true' or 'alert: false'.",
             publish.ErrorLines[0]);
         Assert.Contains(publish.ErrorLines, l => l.StartsWith("warning: 2026/bare.md: no-published-date", StringComparison.Ordinal));

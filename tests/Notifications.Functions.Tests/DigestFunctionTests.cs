@@ -3,9 +3,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Notifications.Articles;
 using Notifications.Digests;
 using Notifications.Delivery;
+using Notifications.Functions.AlertDue;
 using Notifications.Functions.ArticlePublished;
 using Notifications.Functions.BatchDue;
 using Notifications.Functions.HourPassed;
+using Notifications.Pipeline;
 using Notifications.Subscribers;
 using Notifications.Testing;
 
@@ -114,7 +116,7 @@ public sealed class DigestFunctionTests(AzuriteFixture azurite)
     }
 
     [Fact]
-    public async Task PublishedArticleReachesInstantSubscribersThroughTheQueueWithinMinutes()
+    public async Task PublishedArticleReachesInstantSubscribersThroughTheQueuesOnceItsWaitForTranslationsEnds()
     {
         var ct = TestContext.Current.CancellationToken;
         await using var sendGrid = await FakeSendGrid.StartAsync();
@@ -129,6 +131,13 @@ public sealed class DigestFunctionTests(AzuriteFixture azurite)
         var blob = host.Get<Notifications.Storage.StorageResources>().Articles.GetBlobClient("workshop.md");
         await ActivatorUtilities.CreateInstance<ArticleBlobTrigger>(host.Services).Run(blob, ct);
         await ActivatorUtilities.CreateInstance<ArticleBlobTrigger>(host.Services).Run(blob, ct); // delivered twice
+        await DeliverQueuedAsync(host, ct);
+        Assert.Empty(sendGrid.Accepted); // the alert waits Schedule:AlertGracePeriod (10 minutes) for translations
+        // The alerts-due message becomes visible then: the AlertDue function, as the host would call it (twice: at-least-once).
+        host.Time.Advance(TimeSpan.FromMinutes(10));
+        var message = AlertDueQueue.Serialize(new AlertDueMessage("workshop"));
+        await ActivatorUtilities.CreateInstance<AlertDueTrigger>(host.Services).Run(message, ct);
+        await ActivatorUtilities.CreateInstance<AlertDueTrigger>(host.Services).Run(message, ct);
         await DeliverQueuedAsync(host, ct);
 
         var request = Assert.Single(sendGrid.Accepted);

@@ -24,6 +24,22 @@ public sealed class DigestPeriodTests
     }
 
     [Fact]
+    public void ALateTranslationsAlertIsOneRunPerGroupAndLanguageApartFromTheGroupsAndItsCorrections()
+    {
+        var at = DateTimeOffset.Parse("2026-11-27T10:40:00Z");
+        var french = DigestPeriod.LateTranslation("2026/ptc-243", "fr", at);
+
+        Assert.True(french.IsAlert);
+        Assert.Matches("^instant-[0-9a-f]{16}$", french.RunId);
+        Assert.Equal(french.RunId, DigestPeriod.LateTranslation("2026/ptc-243", "fr", at.AddHours(1)).RunId);
+        Assert.Equal(5, new[]
+        {
+            french.Key, DigestPeriod.LateTranslationKey("2026/ptc-243", "ru"), DigestPeriod.AlertKey("2026/ptc-243"),
+            DigestPeriod.AlertKey("2026/ptc-243", "fr"), DigestPeriod.LateTranslationKey("2026/ptc-244", "fr"),
+        }.Distinct().Count());
+    }
+
+    [Fact]
     public void UnknownFrequencyIsNamedInTheError()
         => Assert.Contains("monthly", Assert.Throws<ArgumentException>(() => DigestPeriod.ParseFrequency("monthly")).Message);
 }

@@ -87,8 +87,9 @@ public static class DeskModels
     };
 
     /// <summary>The result page after publishing, saving a draft or withdrawing: what happened, from the index and the outcome.</summary>
+    /// <param name="alertWaitsUntil">When its group's alert goes, while it waits for translations; null otherwise.</param>
     public static ScriptObject Outcome(string blobName, string outcome, IndexedArticle? article, int? alertRecipients, bool correction,
-        bool mailedAgain, DateTimeOffset now, string lang)
+        bool mailedAgain, DateTimeOffset now, string lang, DateTimeOffset? alertWaitsUntil = null)
     {
         var status = article is null ? "" : DeskArticleList.StatusOf(article, now);
         return new ScriptObject
@@ -103,6 +104,7 @@ public static class DeskModels
             ["rejection"] = Rejection(article?.Rejection),
             ["warnings"] = Warnings(article?.WarningList ?? [], lang),
             ["alert_recipients"] = alertRecipients ?? -1,
+            ["alert_waits_until"] = alertWaitsUntil is { } waits && waits > now ? DeskTime.Format(waits) : "",
             ["correction"] = correction,
             ["mailed_again"] = mailedAgain,
             ["public"] = status is "accepted" or "held",

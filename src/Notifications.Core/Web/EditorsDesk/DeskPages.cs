@@ -127,9 +127,11 @@ public sealed class DeskPages(ConsoleGate gate, ConsoleRenderer renderer, Articl
             return renderer.Page(request, "desk.missing.title", "desk-missing.html.sbn", new ScriptObject { ["name"] = "" }, StatusCodes.Status404NotFound);
         var outcome = Enum.TryParse<IngestOutcome>(query["outcome"], out var o) && Enum.IsDefined(o) ? o.ToString().ToLowerInvariant() : "";
         int? recipients = int.TryParse(query["alert"], NumberStyles.None, CultureInfo.InvariantCulture, out var r) ? r : null;
+        DateTimeOffset? waits = long.TryParse(query["waits"], NumberStyles.None, CultureInfo.InvariantCulture, out var w)
+            && w < DateTimeOffset.MaxValue.ToUnixTimeSeconds() ? DateTimeOffset.FromUnixTimeSeconds(w) : null;
         var row = await index.GetAsync(name, ct);
         var model = DeskModels.Outcome(name, outcome, row?.Article, recipients, query["correction"] == "1", query["mailed"] == "1", time.GetUtcNow(),
-            request.Language);
+            request.Language, waits);
         return renderer.Page(request, "desk.result.title", "desk-result.html.sbn", model);
     }
 
@@ -276,6 +278,7 @@ public sealed class DeskPages(ConsoleGate gate, ConsoleRenderer renderer, Articl
     {
         var url = $"{ResultPath}?name={Uri.EscapeDataString(outcome.BlobName)}&outcome={outcome.Outcome}";
         if (outcome.AlertRecipients is { } n) url += "&alert=" + n.ToString(CultureInfo.InvariantCulture);
+        if (outcome.AlertWaitsUntil is { } waits) url += "&waits=" + waits.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
         if (outcome.Correction) url += "&correction=1";
         if (outcome.MailedAgain) url += "&mailed=1";
         return url;
