@@ -56,7 +56,8 @@ public sealed class ArticleSummaryTests
     [Fact]
     public void AShortLabelIsNotASummary()
     {
-        const string body = "The PTC met in Brussels from 25 to 27 April 2023.\n\nFor reference:\n\nThe Committee prepares guidance on trade facilitation for the Council.";
+        const string body = "The PTC met in Brussels from 25 to 27 April 2023.\n\nFor reference:\n\n" +
+            "The Committee prepares guidance on trade facilitation for the Council.";
         Assert.Equal("The Committee prepares guidance on trade facilitation for the Council.", ArticleSummary.Of(body, PastedTitle, Ptc239));
     }
 
