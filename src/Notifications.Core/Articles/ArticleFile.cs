@@ -32,8 +32,8 @@ public sealed record ArticleForm(
 
 /// <summary>
 /// Between the desk's form and the file the pipeline reads: <see cref="Compose"/> writes the file (Markdown with front matter;
-/// pasted text or uploaded HTML as is when no field is filled, else turned into Markdown under the front matter, since the parser
-/// reads front matter only in Markdown), <see cref="Read"/> reads a stored file back into fields, and <see cref="NameFor"/>
+/// pasted text or uploaded HTML as is when no field is filled; else pasted text stays text under a front matter block in a .txt, and
+/// HTML is turned into Markdown under the front matter), <see cref="Read"/> reads a stored file back into fields, and <see cref="NameFor"/>
 /// proposes the blob name (<c>2026/ptc-243.en.md</c>).
 /// Every value is written as a double-quoted YAML scalar (quotes, colons, <c>#</c>, <c>---</c> and brackets stay text); a line break in a
 /// one-line field is refused (<see cref="ArticleFormException"/>). Front matter fields the parser does not know are not kept by
@@ -58,15 +58,15 @@ public static class ArticleFile
         if (KeepsFormat(form, body))
             return (Encoding.UTF8.GetBytes(body), Extension(form.Format));
 
+        // Pasted text stays pasted text under the front matter (the parser reads a front matter block above a .txt): its first line is
+        // still read as the page's headline sentence, shortened as for any pasted page, unless the form gives a title.
+        if (form.Format == ArticleFormat.Text)
+            return (Encoding.UTF8.GetBytes(new StringBuilder("---\n").Append(frontMatter).Append("---\n").Append(body.TrimEnd('\n')).Append('\n').ToString()),
+                ".txt");
+
         var title = form.Title;
         var markdown = body;
-        if (form.Format == ArticleFormat.Text)
-        {
-            var extracted = PlainTextArticleReader.Read(body);
-            title = string.IsNullOrWhiteSpace(title) ? extracted.Title ?? "" : title;
-            markdown = string.Join("\n\n", extracted.BodyText.Split("\n\n").Select(ArticleMarkdown.Escape));
-        }
-        else if (form.Format == ArticleFormat.Html)
+        if (form.Format == ArticleFormat.Html)
         {
             var extracted = HtmlReader.Value.Read(body);
             title = string.IsNullOrWhiteSpace(title) ? extracted.Title ?? "" : title;
@@ -87,11 +87,12 @@ public static class ArticleFile
         var format = ArticleParser.FormatOf(blobName, text);
         if (format != ArticleFormat.Markdown || !text.StartsWith("---\n", StringComparison.Ordinal))
             return new ArticleForm(Body: text, Format: format);
+        var bodyFormat = ArticleParser.IsPastedText(blobName) ? ArticleFormat.Text : ArticleFormat.Markdown;
 
         var lines = text.Split('\n');
         var end = Array.FindIndex(lines, 1, l => l.TrimEnd() is "---" or "...");
         if (end < 0 || Mapping(string.Join('\n', lines[1..end])) is not { } map)
-            return new ArticleForm(Body: text, Format: ArticleFormat.Markdown);
+            return new ArticleForm(Body: text, Format: bodyFormat);
         var body = string.Join('\n', lines[(end + 1)..]);
         if (body.StartsWith('\n')) body = body[1..];
 
@@ -99,7 +100,7 @@ public static class ArticleFile
             Title: Scalar(map, "title"), Summary: Scalar(map, "summary"), Url: Scalar(map, "url"), Topics: List(map, "topics"),
             Language: Scalar(map, "language"), Session: SessionLines(map), Published: Scalar(map, "published"),
             Alert: IsTrue(Scalar(map, "alert")), Draft: IsTrue(Scalar(map, "draft")), Resend: IsTrue(Scalar(map, "resend")),
-            Editor: Scalar(map, "editor"), Slug: Scalar(map, "slug"), Body: body, Format: ArticleFormat.Markdown,
+            Editor: Scalar(map, "editor"), Slug: Scalar(map, "slug"), Body: body, Format: bodyFormat,
             TranslationOf: Scalar(map, "translation_of"));
     }
 
@@ -113,7 +114,7 @@ public static class ArticleFile
         var language = (form.Language ?? "").Trim().ToLowerInvariant();
         var part = language.Length == 2 && language.All(char.IsAsciiLetterLower) ? "." + language : "";
         var body = (form.Body ?? "").Replace("\r\n", "\n");
-        var extension = KeepsFormat(form, body) ? Extension(form.Format) : ".md";
+        var extension = KeepsFormat(form, body) || form.Format == ArticleFormat.Text ? Extension(form.Format) : ".md";
         return $"{now.UtcDateTime.Year.ToString(CultureInfo.InvariantCulture)}/{slug}{part}{extension}";
     }
 

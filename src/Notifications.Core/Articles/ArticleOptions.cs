@@ -33,7 +33,8 @@ public sealed class ArticleOptions
     /// <c>news: true</c> (default 60 days; <see cref="NewsWindowRule"/>).
     /// </summary>
     [Range(typeof(TimeSpan), "1.00:00:00", "3650.00:00:00", ParseLimitsInInvariantCulture = true,
-        ErrorMessage = "Articles:NewsWindow must be between 1.00:00:00 and 3650.00:00:00 (how long after its session an article is still news), e.g. 60.00:00:00.")]
+        ErrorMessage =
+            "Articles:NewsWindow must be between 1.00:00:00 and 3650.00:00:00 (how long after its session an article is still news), e.g. 60.00:00:00.")]
     public TimeSpan NewsWindow { get; set; } = TimeSpan.FromDays(60);
 
     /// <summary>The checks warn when an article has more than this many topics (default 3): it reaches nearly everyone.</summary>

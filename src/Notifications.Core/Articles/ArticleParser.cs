@@ -98,7 +98,7 @@ public sealed class ArticleParser(HtmlArticleReader html, TopicClassifier topics
         => Build(format, FrontMatter.Empty, content.Title, null, content.BodyHtml, content.BodyText, null, titleHint);
 
     /// <summary>A .txt file is pasted text even under a front matter block (an editor adds <c>news: true</c> or topics to a pasted page).</summary>
-    private static bool IsPastedText(string blobName) => Path.GetExtension(blobName).ToLowerInvariant() is ".txt" or ".text";
+    public static bool IsPastedText(string blobName) => Path.GetExtension(blobName).ToLowerInvariant() is ".txt" or ".text";
 
     private Article FromPastedWithFrontMatter(string text)
     {

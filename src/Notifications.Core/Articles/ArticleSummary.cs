@@ -19,7 +19,7 @@ public static partial class ArticleSummary
     public const int MaxLength = 300;
 
     /// <summary>A sentence with at least this share of its words in the title or session line repeats them.</summary>
-    public const double RepeatShare = 0.6;
+    public const double RepeatShare = 0.5;
 
     /// <summary>A paragraph needs this many words to be a summary.</summary>
     public const int MinWords = 6;
@@ -27,7 +27,8 @@ public static partial class ArticleSummary
     private static readonly string[] Cultures = ["en", "ru", "fr"];
 
     /// <summary>That a session met is what the session line says: the words for it count as said (en, ru, fr).</summary>
-    private const string MeetingWords = "session sessions meeting delegates delegations сессия сессии заседание делегаты делегатов séance réunion délégués";
+    private const string MeetingWords = "session sessions meeting delegates delegations headquarters "
+        + "сессия сессии заседание делегаты делегатов штаб-квартире séance réunion délégués siège";
 
     /// <summary>Words too common to say anything (only words of 4 letters or more are compared).</summary>
     private static readonly HashSet<string> Common = new(StringComparer.Ordinal)

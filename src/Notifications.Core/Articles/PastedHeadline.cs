@@ -125,12 +125,13 @@ public static partial class PastedHeadline
     private const string Day = @"(?<![\d\p{L}])\d{1,2}(?:st|nd|rd|th|er|-?го)?";
 
     /// <summary>"from 25 to 27 April 2023", "on 3 March 2026", "25–27 апреля 2023 года", "с 14 по 16 октября", "du 4 au 5 novembre 2026".</summary>
-    [GeneratedRegex(@"(?:\b(?:from|on|between|du|le|les|с|со)\s+)?" + Day + @"(?:\s+(?:" + Months + @"))?(?:\s*(?:to|and|au|et|по|и|-|–|—)\s*" + Day + @")?\s+(?:"
-        + Months + @")(?:,?\s+\d{4}(?:\s+(?:года|г\.))?)?", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"(?:\b(?:from|on|between|du|le|les|с|со)\s+)?" + Day + @"(?:\s+(?:" + Months + @"))?"
+        + @"(?:\s*(?:to|and|au|et|по|и|-|–|—)\s*" + Day + @")?\s+(?:" + Months + @")(?:,?\s+\d{4}(?:\s+(?:года|г\.))?)?", RegexOptions.IgnoreCase)]
     private static partial Regex DatePhrase();
 
     [GeneratedRegex(@",?\s*\b(?:with\s+online\s+participation|and\s+online|in\s+(?:a\s+)?hybrid\s+format|в\s+гибридном\s+формате|" +
-        @"с\s+онлайн-участием|с\s+участием\s+онлайн|в\s+смешанном\s+формате|и\s+онлайн|en\s+format\s+hybride|avec\s+participation\s+en\s+ligne|et\s+en\s+ligne)\b", RegexOptions.IgnoreCase)]
+        @"с\s+онлайн-участием|с\s+участием\s+онлайн|в\s+смешанном\s+формате|и\s+онлайн|en\s+format\s+hybride|" +
+        @"avec\s+participation\s+en\s+ligne|et\s+en\s+ligne)\b", RegexOptions.IgnoreCase)]
     private static partial Regex Participation();
 
     /// <summary>"The 239th/240th sessions of the PTC were held in Brussels" → "PTC held its 239th/240th sessions in Brussels".</summary>

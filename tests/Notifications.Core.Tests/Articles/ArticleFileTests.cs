@@ -121,13 +121,16 @@ public sealed class ArticleFileTests
     }
 
     [Fact]
-    public void PastedTextWithFieldsBecomesMarkdownUnderFrontMatterWithTheSameWords()
+    public void PastedTextWithFieldsStaysPastedTextUnderFrontMatterWithTheSameWords()
     {
         const string pasted = "PTC closes its 243rd session\n\n*Delegates* met in [Brussels] #1 & agreed:\n\n1. first item\n- a dash\n";
-        var (content, extension) = ArticleFile.Compose(new ArticleForm(Topics: "e-commerce", Format: ArticleFormat.Text, Body: pasted));
-        var article = Parser.Parse("a.md", content);
+        var form = new ArticleForm(Topics: "e-commerce", Format: ArticleFormat.Text, Body: pasted);
+        var (content, extension) = ArticleFile.Compose(form);
+        var article = Parser.Parse("a.txt", content);
 
-        Assert.Equal(".md", extension);
+        Assert.Equal(".txt", extension);
+        Assert.Equal(ArticleFormat.Text, article.Format);
+        Assert.Equal(form with { Body = pasted }, ArticleFile.Read("2026/a.txt", content));
         Assert.Equal("PTC closes its 243rd session", article.Title);
         Assert.Equal(["e-commerce"], article.Topics);
         Assert.Contains("<p>*Delegates* met in [Brussels] #1 &amp; agreed:</p>", article.BodyHtml);

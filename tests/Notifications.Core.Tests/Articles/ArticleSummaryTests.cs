@@ -56,7 +56,8 @@ public sealed class ArticleSummaryTests
     [Fact]
     public void AShortLabelIsNotASummary()
     {
-        const string body = "The PTC met in Brussels from 25 to 27 April 2023.\n\nFor reference:\n\nThe Committee prepares guidance on trade facilitation for the Council.";
+        const string body = "The PTC met in Brussels from 25 to 27 April 2023.\n\nFor reference:\n\n" +
+            "The Committee prepares guidance on trade facilitation for the Council.";
         Assert.Equal("The Committee prepares guidance on trade facilitation for the Council.", ArticleSummary.Of(body, PastedTitle, Ptc239));
     }
 
@@ -68,5 +69,20 @@ public sealed class ArticleSummaryTests
         Assert.True(summary.Length <= ArticleSummary.MaxLength + 1, summary);
         Assert.EndsWith("…", summary);
         Assert.StartsWith(summary[..^1], body);
+    }
+
+    [Fact]
+    public void TheDemosPastedPageStartsItsSummaryWithWhatTheCommitteeDid()
+    {
+        var hs = new SessionInfo("World Customs Organization", "WCO", "Harmonized System Committee", "HSC", [78], new DateOnly(2026, 11, 9),
+            new DateOnly(2026, 11, 13), "Brussels", Participation.Hybrid);
+        const string body = """
+            The Harmonized System Committee met for five days at headquarters in Brussels, with several delegations following the discussions online.
+
+            Members settled a series of classification questions and prepared amendments for the next edition of the nomenclature.
+            """;
+
+        const string title = "The 78th session of the Harmonized System Committee (HSC) was held in Brussels";
+        Assert.StartsWith("Members settled", ArticleSummary.Of(body, title, hs));
     }
 }

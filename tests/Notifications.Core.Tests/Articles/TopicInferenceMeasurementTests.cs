@@ -64,7 +64,8 @@ public sealed partial class TopicInferenceMeasurementTests(ITestOutputHelper out
         using var expected = JsonDocument.Parse(File.ReadAllText(Path.Combine(Corpus, "expected.json")));
         foreach (var file in expected.RootElement.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.Object))
             if (file.Value.TryGetProperty("topicsAbout", out var about))
-                yield return Measure(file.Name, File.ReadAllBytes(Path.Combine(Corpus, file.Name)), about.EnumerateArray().Select(t => t.GetString()!).ToList());
+                yield return Measure(file.Name, File.ReadAllBytes(Path.Combine(Corpus, file.Name)),
+                    about.EnumerateArray().Select(t => t.GetString()!).ToList());
         foreach (var path in Directory.GetFiles(Samples).Order(StringComparer.Ordinal))
         {
             var name = Path.GetFileName(path);
