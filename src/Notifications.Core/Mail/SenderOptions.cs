@@ -21,7 +21,10 @@ public sealed class SenderOptions : IValidatableObject
     /// <summary>Where a reader writes to the secretariat, shown in every digest's footer (e.g. "ptc@secretariat.example"); empty: not shown.</summary>
     public string? ContactAddress { get; set; }
 
-    /// <summary>The secretariat's postal address, one line, shown in every digest's footer (e.g. "Rue du Marché 30, 1210 Brussels, Belgium"); empty: not shown.</summary>
+    /// <summary>
+    /// The secretariat's postal address, one line, shown in every digest's footer (e.g. "Rue du Marché 30, 1210 Brussels, Belgium");
+    /// empty: not shown.
+    /// </summary>
     public string PostalAddress { get; set; } = "";
 
     /// <summary>

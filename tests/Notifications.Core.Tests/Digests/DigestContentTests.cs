@@ -68,7 +68,8 @@ public sealed class DigestContentTests
         Assert.Equal("PTC closes its 241st and 242nd sessions", Renderer.Render(Alert, [Report("PTC closes its 241st and 242nd sessions")], "en").Subject);
         Assert.Equal("Correction: PTC closes its 241st and 242nd sessions",
             Renderer.Render(Alert, [Report("PTC closes its 241st and 242nd sessions")], "en", correction: true).Subject);
-        Assert.Equal("Исправление: ПТК завершил 241-ю сессию", Renderer.Render(Alert, [Report("ПТК завершил 241-ю сессию", "ru")], "ru", correction: true).Subject);
+        Assert.Equal("Исправление: ПТК завершил 241-ю сессию",
+            Renderer.Render(Alert, [Report("ПТК завершил 241-ю сессию", "ru")], "ru", correction: true).Subject);
         Assert.Equal("Rectificatif\u00A0: Le CTP clôt sa 241e session",
             Renderer.Render(Alert, [Report("Le CTP clôt sa 241e session", "fr")], "fr", correction: true).Subject);
     }
@@ -83,7 +84,8 @@ public sealed class DigestContentTests
 
         var session = new SessionInfo("World Customs Organization", "WCO", "Permanent Technical Committee", "PTC", [241, 242],
             new DateOnly(2026, 11, 24), new DateOnly(2026, 11, 26), "Brussels", Participation.Hybrid);
-        var alert = Renderer.Render(Alert, [Report("PTC closes its 241st and 242nd sessions", summary: "Delegates endorsed the data model.", session: session)], "en");
+        var alert = Renderer.Render(
+            Alert, [Report("PTC closes its 241st and 242nd sessions", summary: "Delegates endorsed the data model.", session: session)], "en");
         Assert.Equal("PTC 241st/242nd sessions · 24–26 November 2026 · Brussels and online · Delegates endorsed the data model.", Preheader(alert.Html));
     }
 
@@ -100,8 +102,8 @@ public sealed class DigestContentTests
 
     [Theory]
     [InlineData("en", "You follow all topics · as soon as published")]
-    [InlineData("ru", "Все темы · сразу после публикации")]
-    [InlineData("fr", "Tous les thèmes · dès la publication")]
+    [InlineData("ru", "Ваши темы: все · сразу после публикации")]
+    [InlineData("fr", "Vos thèmes\u00A0: tous · dès la publication")]
     public void AVariantWithoutTopicsFollowsThemAll(string language, string follows)
         => Assert.Contains(follows, Renderer.Render(Alert, Reports(1, language), language).Text);
 
@@ -110,7 +112,8 @@ public sealed class DigestContentTests
         "PTC Secretariat · World Customs Organization, Rue du Marché 30, 1210 Brussels, Belgium", "Contact: ptc@secretariat.example")]
     [InlineData("ru", "Вы получаете этот ежедневный обзор, потому что подписаны на рассылку «Отчёты о сессиях Постоянного технического комитета».",
         "Секретариат ПТК · Всемирная таможенная организация, Рю дю Марше 30, 1210 Брюссель, Бельгия", "Связаться с нами: ptc@secretariat.example")]
-    [InlineData("fr", "Vous recevez cette synthèse quotidienne parce que vous êtes abonné(e) à la liste «\u00A0Rapports de session du Comité technique permanent\u00A0».",
+    [InlineData("fr",
+        "Vous recevez cette synthèse quotidienne parce que vous êtes abonné(e) à la liste «\u00A0Rapports de session du Comité technique permanent\u00A0».",
         "Secrétariat du CTP · Organisation mondiale des douanes, Rue du Marché 30, 1210 Bruxelles, Belgique", "Contact\u00A0: ptc@secretariat.example")]
     public void TheFooterSaysWhyInWholeSentencesAndWhoSendsItWithTheirAddresses(string language, string why, string sender, string contact)
     {
