@@ -10,7 +10,8 @@ namespace Notifications.Cli.Tests;
 /// <summary>
 /// Every kind of mail the pipeline sends (the daily digest, the instant alert, a mixed-language alert: an English reader alerted to a
 /// Russian article, a correction alert, the subscribe confirmation), in en, ru and fr, as the outbox writes it, scored by
-/// SpamAssassin's local tests (<c>spamassassin -t -L</c>: no network tests): no rule may add or take a point. Needs Debian's spamassassin: skipped without it, failed instead when REQUIRE_SPAMASSASSIN=1 (CI).
+/// SpamAssassin's local tests (<c>spamassassin -t -L</c>: no network tests): no rule may add or take a point. Needs Debian's
+/// spamassassin: skipped without it, failed instead when REQUIRE_SPAMASSASSIN=1 (CI).
 /// </summary>
 public sealed partial class SpamAssassinTests(AzuriteFixture azurite) : IDisposable
 {
