@@ -8,9 +8,10 @@ using Notifications.Testing;
 namespace Notifications.Cli.Tests;
 
 /// <summary>
-/// Every kind of mail the pipeline sends (the daily digest, the instant alert, a correction alert, the subscribe confirmation), in
-/// en, ru and fr, as the outbox writes it, scored by SpamAssassin's local tests (<c>spamassassin -t -L</c>: no network tests):
-/// no rule may add or take a point. Needs Debian's spamassassin: skipped without it, failed instead when REQUIRE_SPAMASSASSIN=1 (CI).
+/// Every kind of mail the pipeline sends (the daily digest, the instant alert, a mixed-language alert: an English reader alerted to a
+/// Russian article, a correction alert, the subscribe confirmation), in en, ru and fr, as the outbox writes it, scored by
+/// SpamAssassin's local tests (<c>spamassassin -t -L</c>: no network tests): no rule may add or take a point. Needs Debian's
+/// spamassassin: skipped without it, failed instead when REQUIRE_SPAMASSASSIN=1 (CI).
 /// </summary>
 public sealed partial class SpamAssassinTests(AzuriteFixture azurite) : IDisposable
 {
@@ -27,9 +28,11 @@ public sealed partial class SpamAssassinTests(AzuriteFixture azurite) : IDisposa
             await RunAsync(settings, "subscribers", "add", "--email", $"{frequency}.{language}@customs.example",
                 "--name", $"Official {language}", "--organization", "Customs Administration", "--language", language, "--frequency", frequency,
                 "--topics", TopicOf(language));
+        // A mixed-language alert: an English reader who follows the topic of the Russian article.
+        await RunAsync(settings, "subscribers", "add", "--email", "instant.mixed@customs.example", "--name", "Official mixed",
+            "--organization", "Customs Administration", "--language", "en", "--frequency", "instant", "--topics", TopicOf("ru"));
         foreach (var language in Languages)
-            Assert.Equal(0, (await CliRun.RunAsync(
-                settings, "articles", "publish", _temp.Write($"ptc-243-{language}.md", Article(language, "4.2", resend: false)))).ExitCode);
+            await RunAsync(settings, "articles", "publish", _temp.Write($"ptc-243-{language}.md", Article(language, "4.2", resend: false)));
         Assert.Equal(0, (await CliRun.RunAsync(settings, "deliver")).ExitCode);
         // A correction the editor asks to resend: instant subscribers get a correction alert.
         Assert.Equal(0, (await CliRun.RunAsync(settings, "articles", "publish", _temp.Write("ptc-243-en.md", Article("en", "4.3", resend: true)))).ExitCode);
@@ -50,8 +53,9 @@ public sealed partial class SpamAssassinTests(AzuriteFixture azurite) : IDisposa
                 if (Math.Abs(score) >= 0.05)
                     points.Add($"{Path.GetRelativePath(outbox, mail)}: {rule} {score.ToString(CultureInfo.InvariantCulture)}");
 
-        // 3 daily digests, 3 alerts, 1 correction alert, 3 confirmations.
-        Assert.Equal(10, mails.Length);
+        // 3 daily digests, 3 alerts, 1 mixed-language alert, 1 correction alert, 3 confirmations.
+        Assert.True(mails.Length == 11, $"{mails.Length} mails:\n" + string.Join("\n", mails.Select(m => Path.GetRelativePath(outbox, m))));
+        Assert.Contains(mails, m => File.ReadAllText(m).Contains("instant.mixed@customs.example", StringComparison.Ordinal));
         Assert.True(points.Count == 0, "SpamAssassin content points:\n" + string.Join("\n", points));
     }
 

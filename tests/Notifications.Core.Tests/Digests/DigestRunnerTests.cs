@@ -415,6 +415,14 @@ public sealed class DigestRunnerTests(AzuriteFixture azurite)
         Assert.DoesNotContain("%recipient_", page.Body);
         Assert.DoesNotContain("%unsubscribe_url", page.Body);
         Assert.DoesNotContain("token=", page.Body);
+        // A page, not the mail: a main landmark, no "view in browser" or greeting, and links to the manage-link request and the
+        // subscribe page in the digest's language.
+        Assert.Contains("<main", page.Body);
+        Assert.DoesNotContain("mso", page.Body);
+        Assert.DoesNotContain("/api/digests/", page.Body);
+        Assert.DoesNotContain("class=\"greeting\"", page.Body);
+        Assert.Contains("http://127.0.0.1:7071/api/manage-link?lang=en", page.Body);
+        Assert.Contains("http://127.0.0.1:7071/api/subscribe?lang=en", page.Body);
     }
 
     /// <summary>The process dies while the request is in flight: nobody knows whether SendGrid got it.</summary>

@@ -235,7 +235,7 @@ public sealed class DigestRendererTests
         Assert.Contains("style=\"", html);
         Assert.Contains("max-width: 640px", html);
         Assert.Contains("@media only screen and (max-width: 480px)", html);
-        Assert.DoesNotContain(".summary {", html);
+        Assert.DoesNotContain(".summary { margin", html);
         Assert.Contains("<div class=\"preheader\" style=\"display: none", html);
         Assert.Contains("26 November 2026 · Harmonized System Committee holds its 78th session · Семинар по неинтрузивному досмотру", html);
         Assert.Contains("role=\"presentation\"", html);
