@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Notifications.Articles;
+using Notifications.Localization;
 using Notifications.Templates;
 using Scriban.Runtime;
 using Notifications.Mail;
@@ -161,13 +162,14 @@ public sealed class DigestRenderer(ITemplateSource templates, IOptions<SenderOpt
     /// <summary>The session an article reports on, for templates: each field, and <c>label</c>, one line that says it all.</summary>
     private static ScriptObject SessionModel(SessionInfo s, DigestLocale locale) => new()
     {
-        ["committee"] = s.Committee ?? "",
-        ["committee_abbreviation"] = s.CommitteeAbbreviation ?? "",
-        ["organization"] = s.Organization ?? "",
-        ["organization_abbreviation"] = s.OrganizationAbbreviation ?? "",
+        // In the reader's language where the glossary knows the term (stored values are English, or as the article wrote them).
+        ["committee"] = s.Committee is { } committee ? Glossary.Localize(committee, locale.Language) : "",
+        ["committee_abbreviation"] = s.CommitteeAbbreviation is null && s.Committee is null ? "" : locale.Committee(s),
+        ["organization"] = s.Organization is { } organization ? Glossary.Localize(organization, locale.Language) : "",
+        ["organization_abbreviation"] = s.OrganizationAbbreviation is null && s.Organization is null ? "" : locale.Organization(s),
         ["numbers"] = locale.SessionNumbers(s.Sessions),
         ["dates"] = s.StartDate is { } start ? locale.DateRange(start, s.EndDate) : "",
-        ["place"] = s.Place ?? "",
+        ["place"] = s.Place is { } place ? Glossary.Localize(place, locale.Language) : "",
         ["participation"] = s.Participation == Participation.Unknown ? "" : s.Participation.ToString().ToLowerInvariant(),
         ["label"] = locale.SessionLine(s),
     };

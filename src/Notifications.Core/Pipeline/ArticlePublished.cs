@@ -43,7 +43,8 @@ public sealed class ArticlePublished(
     public async Task<DigestRunResult?> AlertAsync(IndexedArticle article, CancellationToken ct = default)
     {
         var now = time.GetUtcNow();
-        if (article is not { Status: ArticleStatus.Accepted, AvailableAt: { } available } || available > now) return null;
+        // An article about a session that ended long ago is not news (NotNews): no alert, and no empty alert run either.
+        if (article is not { Status: ArticleStatus.Accepted, AvailableAt: { } available, NotNews: false } || available > now) return null;
         var group = article.TranslationKey ?? article.BlobName;
         if (article.Correction)
             return await runner.EnqueueAsync(await runner.PlannedRunAsync(DigestPeriod.Alert(article), now, group, ct), ct);
@@ -66,7 +67,8 @@ public sealed class ArticlePublished(
 
     /// <summary>When the alert of <paramref name="article"/>'s group is due, while it waits for translations; null otherwise.</summary>
     public async Task<DateTimeOffset?> AlertWaitsUntilAsync(IndexedArticle article, CancellationToken ct = default)
-        => article is { Status: ArticleStatus.Accepted, AvailableAt: { } available } && available <= time.GetUtcNow() && !article.Correction
+        => article is { Status: ArticleStatus.Accepted, AvailableAt: { } available, NotNews: false } && available <= time.GetUtcNow()
+            && !article.Correction
             ? (await alerts.WaitsUntilAsync(article.TranslationKey ?? article.BlobName, time.GetUtcNow(), ct))
             : null;
 }
