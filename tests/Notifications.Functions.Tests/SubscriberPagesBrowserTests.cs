@@ -157,7 +157,7 @@ public sealed class SubscriberPagesBrowserTests(AzuriteFixture azurite)
     {
         await page.GetByLabel(t["email_label"]).FillAsync(email);
         await page.GetByLabel(t["name_label"]).FillAsync("Katrien Janssens");
-        await page.GetByLabel(t["organization_label"]).FillAsync("Belgian Customs");
+        await page.GetByLabel(t["organization_other_label"]).FillAsync("Belgian Customs");
     }
 
     /// <summary>
@@ -212,6 +212,7 @@ public sealed class SubscriberPagesBrowserTests(AzuriteFixture azurite)
             var view = app.Services.GetRequiredService<DigestWebView>();
             app.MapMethods("/api/subscribe", [HttpMethods.Get, HttpMethods.Post],
                 (HttpRequest request, CancellationToken token) => pages.SubscribeAsync(request, token));
+            app.MapGet("/api/console/static/{file}", (string file) => ConsoleStaticFiles.Serve(file));
             app.MapMethods("/api/confirm", [HttpMethods.Get, HttpMethods.Post],
                 (HttpRequest request, CancellationToken token) => pages.WithBodyLimitAsync(request, pages.ConfirmAsync, token));
             app.MapGet("/api/digests/{run}/{variant}",

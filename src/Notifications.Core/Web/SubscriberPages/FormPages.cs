@@ -23,7 +23,7 @@ internal sealed class FormPages(
         var language = SubscriberRules.Languages.Contains(values.Language.Trim().ToLowerInvariant()) ? values.Language.Trim().ToLowerInvariant() : lang;
         var fieldErrors = new ScriptObject();
         var summary = new List<ScriptObject>();
-        foreach (var e in errors.DistinctBy(e => e.Field))
+        foreach (var e in errors.DistinctBy(e => e.Field).OrderBy(e => Array.IndexOf(FormOrder, e.Field) is var i and >= 0 ? i : FormOrder.Length))
         {
             var id = FieldId(e.Field);
             var text = FieldError(lang, e.Field);
@@ -64,6 +64,10 @@ internal sealed class FormPages(
         PageResults.ApplySecurityHeaders(headers);
         headers.ContentSecurityPolicy = SubscribeContentSecurityPolicy;
     }
+
+    /// <summary>The fields in the order the form shows them, so the error list reads top to bottom.</summary>
+    private static readonly string[] FormOrder =
+        ["email", "name", "member", "organization", "country", "language", "frequency", "time_zone", "deliveryHour", "weeklyDay", "topics"];
 
     /// <summary>The form's id of a field an error names.</summary>
     private static string FieldId(string field) => field switch
