@@ -22,6 +22,8 @@ internal sealed class FormPages(
         var frequency = string.IsNullOrWhiteSpace(values.Frequency) ? "daily" : values.Frequency.Trim().ToLowerInvariant();
         var language = SubscriberRules.Languages.Contains(values.Language.Trim().ToLowerInvariant()) ? values.Language.Trim().ToLowerInvariant() : lang;
         var fieldErrors = new ScriptObject();
+        foreach (var field in FormOrder)
+            fieldErrors[FieldId(field)] = "";
         var summary = new List<ScriptObject>();
         foreach (var e in errors.DistinctBy(e => e.Field).OrderBy(e => Array.IndexOf(FormOrder, e.Field) is var i and >= 0 ? i : FormOrder.Length))
         {
