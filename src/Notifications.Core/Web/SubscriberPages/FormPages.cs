@@ -38,6 +38,7 @@ internal sealed class FormPages(
         return renderer.Page(status, lang, errors.Count > 0 ? t["error_summary_title"] + " · " + t["subscribe_title"] : t["subscribe_title"],
             "page-subscribe.html.sbn", new ScriptObject
             {
+                ["page_footer"] = t["footer_subscribe"],
                 ["errors"] = summary,
                 ["field_errors"] = fieldErrors,
                 ["email"] = values.Email,
