@@ -247,6 +247,21 @@ public sealed class AnonymousRequestBoundsTests(AzuriteFixture azurite) : IDispo
     }
 
     [Fact]
+    public async Task FormsWithMistakesCountTowardNoLimitAndValidOnesDo()
+    {
+        await using var host = await StartAsync(s => s["SelfService:ClientRequestsPerHour"] = "2");
+        var office = IPAddress.Parse("198.51.100.24");
+
+        // Ten tries with a typo in the address: each answered with the form and its errors, none counted.
+        for (var i = 0; i < 10; i++)
+            Assert.Equal(400, (await SubscribeAsync(host, "a.karimov@@customs.example", office)).Status);
+        // The client's share is still whole: two valid requests pass, the third is over it.
+        Assert.Equal(200, (await SubscribeAsync(host, "one@customs.example", office)).Status);
+        Assert.Equal(200, (await SubscribeAsync(host, "two@customs.example", office)).Status);
+        Assert.Equal(429, (await SubscribeAsync(host, "three@customs.example", office)).Status);
+    }
+
+    [Fact]
     public async Task TheCountedAddressIsTheConnectionsNeverAClientsForwardedFor()
     {
         await using var host = await StartAsync(s => s["SelfService:ClientRequestsPerHour"] = "2");

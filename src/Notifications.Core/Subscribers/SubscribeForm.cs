@@ -61,7 +61,17 @@ public sealed class SubscribeFormCheck(SubscriberStore store, SubscriberRules ru
         var candidate = store.Create(
             new NewSubscriber(email, name, organization, language, frequency, SubscriberStatus.Pending, country, topics, zone, hour, weeklyDay),
             consentSource);
-        return candidate with { Member = member?.EffectiveKey ?? members.Match(organization)?.EffectiveKey ?? "" };
+        // The time fields the form gave are the subscriber's own choice: confirming applies them (and an import keeps them); a
+        // request without them (an older form, the JSON API) leaves a subscriber's stored ones as they are.
+        var chosen = new List<string>();
+        if (!Blank(form.TimeZone)) chosen.Add(SubscriberFields.TimeZone);
+        if (form.DeliveryHour is not null) chosen.Add(SubscriberFields.DeliveryHour);
+        if (form.WeeklyDay is not null) chosen.Add(SubscriberFields.WeeklyDay);
+        return candidate with
+        {
+            Member = member?.EffectiveKey ?? members.Match(organization)?.EffectiveKey ?? "",
+            ChosenBySubscriber = chosen.Count > 0 ? chosen : null,
+        };
     }
 
     private static bool Blank(string? value) => string.IsNullOrWhiteSpace(value);

@@ -216,6 +216,7 @@ public sealed class SubscribeRequestStore(StorageResources storage, TimeProvider
         ["DeliveryHour"] = r.Candidate.DeliveryHour,
         ["WeeklyDay"] = r.Candidate.WeeklyDay?.ToString(),
         ["Member"] = r.Candidate.Member.Length > 0 ? r.Candidate.Member : null,
+        ["ChosenBySubscriber"] = r.Candidate.ChosenFields.Count > 0 ? string.Join(',', r.Candidate.ChosenFields) : null,
         ["CreatedAt"] = r.CreatedAt,
         ["ExpiresAt"] = r.ExpiresAt,
         ["ConfirmationSentAt"] = r.ConfirmationSentAt,
@@ -240,6 +241,7 @@ public sealed class SubscribeRequestStore(StorageResources storage, TimeProvider
             e.GetString("TimeZone") ?? "UTC",
             Consent: new Consent(SubscriptionSelfService.ConsentSource, createdAt, null),
             DeliveryHour: e.GetInt32("DeliveryHour"),
+            ChosenBySubscriber: e.GetString("ChosenBySubscriber") is { Length: > 0 } chosen ? chosen.Split(',', StringSplitOptions.RemoveEmptyEntries) : null,
             Member: e.GetString("Member") ?? "",
             WeeklyDay: SubscriberRules.StoredWeeklyDay(e.GetString("WeeklyDay")));
         return new SubscribeRequest(e.PartitionKey, e.RowKey, candidate, createdAt, e.GetDateTimeOffset("ExpiresAt") ?? createdAt,

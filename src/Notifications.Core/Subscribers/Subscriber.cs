@@ -77,6 +77,7 @@ public static class SubscriberFields
     public const string Language = "language";
     public const string TimeZone = "time_zone";
     public const string DeliveryHour = "delivery_hour";
+    public const string WeeklyDay = "weekly_day";
 
     public static readonly IReadOnlyList<string> SelfChosen = [Frequency, Topics, Language, TimeZone, DeliveryHour];
 }

@@ -257,11 +257,15 @@ public sealed partial class SubscriptionSelfService
         Language = request.Candidate.Language,
         Frequency = request.Candidate.Frequency,
         Topics = request.Candidate.TopicList.SequenceEqual(s.TopicList) ? s.Topics : request.Candidate.Topics,
-        TimeZone = request.Candidate.TimeZone,
-        DeliveryHour = request.Candidate.DeliveryHour,
-        WeeklyDay = request.Candidate.WeeklyDay,
+        TimeZone = Chose(request, SubscriberFields.TimeZone) ? request.Candidate.TimeZone : s.TimeZone,
+        DeliveryHour = Chose(request, SubscriberFields.DeliveryHour) ? request.Candidate.DeliveryHour : s.DeliveryHour,
+        WeeklyDay = Chose(request, SubscriberFields.WeeklyDay) ? request.Candidate.WeeklyDay : s.WeeklyDay,
         Member = request.Candidate.Member.Length > 0 ? request.Candidate.Member : s.Member,
+        ChosenBySubscriber = request.Candidate.ChosenFields.Count > 0 ? s.ChosenFields.Union(request.Candidate.ChosenFields).ToList() : s.ChosenBySubscriber,
     };
+
+    /// <summary>Whether the request's form gave this field (<see cref="SubscribeFormCheck"/>): else the stored value stays.</summary>
+    private static bool Chose(SubscribeRequest request, string field) => request.Candidate.ChosenFields.Contains(field);
 
     /// <summary>A confirmation link sent before subscribe requests existed (it names only the subscriber): Pending → Active,
     /// with the time of confirmation in the consent.</summary>

@@ -87,7 +87,8 @@ internal sealed class ConfirmPage(
         var culture = CultureInfo.GetCultureInfo(lang);
         var zone = subscriber.TimeZone is "UTC" or "" ? "UTC" : IcuNames.ExemplarCity(subscriber.TimeZone, lang) ?? subscriber.TimeZone;
         return t["confirmed_first_digest"]
-            .Replace("{date}", local.ToString("D", culture), StringComparison.Ordinal)
+            // Russian without the weekday: «придёт 9 декабря 2026» needs no case the day name would (в среду).
+            .Replace("{date}", local.ToString(lang == "ru" ? "d MMMM yyyy" : "D", culture), StringComparison.Ordinal)
             .Replace("{time}", local.ToString("HH:mm", CultureInfo.InvariantCulture), StringComparison.Ordinal)
             .Replace("{zone}", zone, StringComparison.Ordinal);
     }

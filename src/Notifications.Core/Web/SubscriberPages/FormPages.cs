@@ -22,8 +22,10 @@ internal sealed class FormPages(
         var frequency = string.IsNullOrWhiteSpace(values.Frequency) ? "daily" : values.Frequency.Trim().ToLowerInvariant();
         var language = SubscriberRules.Languages.Contains(values.Language.Trim().ToLowerInvariant()) ? values.Language.Trim().ToLowerInvariant() : lang;
         var fieldErrors = new ScriptObject();
+        foreach (var field in FormOrder)
+            fieldErrors[FieldId(field)] = "";
         var summary = new List<ScriptObject>();
-        foreach (var e in errors.DistinctBy(e => e.Field))
+        foreach (var e in errors.DistinctBy(e => e.Field).OrderBy(e => Array.IndexOf(FormOrder, e.Field) is var i and >= 0 ? i : FormOrder.Length))
         {
             var id = FieldId(e.Field);
             var text = FieldError(lang, e.Field);
@@ -36,6 +38,7 @@ internal sealed class FormPages(
         return renderer.Page(status, lang, errors.Count > 0 ? t["error_summary_title"] + " · " + t["subscribe_title"] : t["subscribe_title"],
             "page-subscribe.html.sbn", new ScriptObject
             {
+                ["page_footer"] = t["footer_subscribe"],
                 ["errors"] = summary,
                 ["field_errors"] = fieldErrors,
                 ["email"] = values.Email,
@@ -64,6 +67,10 @@ internal sealed class FormPages(
         PageResults.ApplySecurityHeaders(headers);
         headers.ContentSecurityPolicy = SubscribeContentSecurityPolicy;
     }
+
+    /// <summary>The fields in the order the form shows them, so the error list reads top to bottom.</summary>
+    private static readonly string[] FormOrder =
+        ["email", "name", "member", "organization", "country", "language", "frequency", "time_zone", "deliveryHour", "weeklyDay", "topics"];
 
     /// <summary>The form's id of a field an error names.</summary>
     private static string FieldId(string field) => field switch

@@ -27,6 +27,8 @@ internal sealed class PageRenderer(TemplateSet templates, IOptions<SenderOptions
             ["title"] = title,
             ["sender"] = sender.Value.Sender,
             ["body"] = new RawHtml(body),
+            // A page may say something else in the footer (the subscribe form: its one script); else "no cookies, no scripts".
+            ["footer"] = model.TryGetValue("page_footer", out var footer) && footer is string text ? text : t["footer"],
             ["t"] = t,
         });
         return new HtmlResult(status, html, lang, headers ?? PageResults.ApplySecurityHeaders);
