@@ -40,6 +40,8 @@ resource authSettings 'Microsoft.Web/sites/config@2025-03-01' = {
         '/api/confirm'
         '/api/unsubscribe'
         '/api/preferences'
+        // "Email me a link to manage my subscription" (the form for a subscriber who lost their link).
+        '/api/manage-link'
         // Where a subscriber's new address confirms an address change an admin started (signed link).
         '/api/address'
         // The digest web view: /api/digests/{run}/{variant}.

@@ -49,6 +49,7 @@ public sealed class DigestPreviewCommandTests(AzuriteFixture azurite) : IDisposa
             title: Regional workshop on customs laboratories held in Almaty
             summary: Laboratory experts compared methods & equipment.
             topics: [green customs]
+            news: true
             ---
             The workshop was held from 30 September to 2 October 2026 in Almaty.
             """);

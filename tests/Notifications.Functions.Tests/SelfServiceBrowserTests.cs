@@ -114,7 +114,7 @@ public sealed partial class SelfServiceBrowserTests(AzuriteFixture azurite)
         await page.GotoAsync($"{baseAddress}/api/subscribe?lang={lang}");
         await page.GetByLabel(t["email_label"]).FillAsync(inactiveEmail);
         await page.GetByLabel(t["name_label"]).FillAsync("Aziz Karimov");
-        await page.GetByLabel(t["organization_label"]).FillAsync("State Customs Committee");
+        await page.GetByLabel(t["organization_other_label"]).FillAsync("State Customs Committee");
         await page.GetByRole(AriaRole.Button, new PageGetByRoleOptions { Name = t["subscribe_button"] }).ClickAsync();
         await page.GetByRole(AriaRole.Heading, new PageGetByRoleOptions { Name = t["pending_title"] }).WaitForAsync();
         // The confirmation went out a moment ago: the manage link waits for the resend interval (zero here, see the settings).

@@ -22,7 +22,8 @@ public static class SubscribeChoices
         var when = candidate.Frequency switch
         {
             DigestFrequency.Instant => t["confirmation_mail.time_instant"],
-            DigestFrequency.Weekly => t["confirmation_mail.time_weekly"].Replace("{day}", day, StringComparison.Ordinal).Replace("{time}", hour, StringComparison.Ordinal),
+            DigestFrequency.Weekly => t["confirmation_mail.time_weekly"]
+                .Replace("{day}", day, StringComparison.Ordinal).Replace("{time}", hour, StringComparison.Ordinal),
             _ => t["confirmation_mail.time_daily"].Replace("{time}", hour, StringComparison.Ordinal),
         };
         var topics = candidate.TopicList.Count == 0

@@ -45,7 +45,8 @@ public sealed class SubscribeFormCheck(SubscriberStore store, SubscriberRules ru
         var language = Try(() => SubscriberRules.Language(form.Language), "en");
         var member = form.Member?.Trim() is { Length: > 0 } key && key != SubscribeForm.OtherMember
             ? members.Find(key) ?? Try<MemberAdministration?>(
-                () => throw new InvalidSubscriberException("member", $"member '{key}' is not one of the configured administrations; choose one or 'other'."), null)
+                () => throw new InvalidSubscriberException(
+                    "member", $"member '{key}' is not one of the configured administrations; choose one or 'other'."), null)
             : null;
         var name = Try(() => rules.Name(form.Name), "");
         var organization = Try(() => rules.Organization(Blank(form.Organization) && member is not null ? member.NameIn(language) : form.Organization), "");

@@ -29,6 +29,7 @@ public sealed class WeeklyDayTests
         var longAgo = wednesday.AddDays(-60);
 
         Assert.NotNull(Schedule.Due(DigestFrequency.Weekly, "Asia/Tashkent", 9, longAgo, wednesday.AddDays(-7), wednesday, DayOfWeek.Wednesday));
-        Assert.Null(Schedule.Due(DigestFrequency.Weekly, "Asia/Tashkent", 9, longAgo, wednesday.AddDays(-7), wednesday.AddDays(-2).AddHours(1), DayOfWeek.Wednesday));
+        Assert.Null(Schedule.Due(
+            DigestFrequency.Weekly, "Asia/Tashkent", 9, longAgo, wednesday.AddDays(-7), wednesday.AddDays(-2).AddHours(1), DayOfWeek.Wednesday));
     }
 }

@@ -30,7 +30,8 @@ public sealed class SubscribeFormTests(AzuriteFixture azurite)
         Assert.Equal(
             new[] { "country", "deliveryHour", "email", "frequency", "language", "member", "name", "organization", "time_zone", "topics", "weeklyDay" },
             e.Errors.Select(x => x.Field).Order(StringComparer.Ordinal));
-        Assert.Equal(0, await host.Get<SubscribeConfirmationQueue>().DrainAsync((_, _) => Task.FromResult(ConfirmationSendOutcome.Sent), TimeSpan.FromSeconds(5), Ct));
+        Assert.Equal(0, await host.Get<SubscribeConfirmationQueue>().DrainAsync(
+            (_, _) => Task.FromResult(ConfirmationSendOutcome.Sent), TimeSpan.FromSeconds(5), Ct));
     }
 
     [Fact]

@@ -147,8 +147,9 @@ public sealed partial class ArticlePages(
         {
             ["lang"] = lang,
             ["title"] = title,
-            ["sender"] = sender.Value.Sender,
+            ["sender"] = sender.Value.SenderIn(lang),
             ["body"] = new RawHtml(body),
+            ["footer"] = t["footer"],
             ["t"] = t,
         });
         var end = html.IndexOf("</head>", StringComparison.Ordinal);

@@ -60,7 +60,8 @@ internal sealed class FormPages(
     }
 
     /// <summary>The subscribe form's policy: the pages' own, plus this site's scripts (the one that preselects the browser's time zone).</summary>
-    public const string SubscribeContentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'";
+    public const string SubscribeContentSecurityPolicy
+        = "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'";
 
     private static void SubscribeHeaders(IHeaderDictionary headers)
     {
@@ -141,7 +142,8 @@ internal sealed class FormPages(
 
     /// <summary>What is wrong with <paramref name="field"/>, in <paramref name="lang"/>; the general error when there are no words for it.</summary>
     public static string FieldError(string lang, string field)
-        => PageWords.For(lang).TryGetValue("error_" + field switch { "deliveryHour" => "delivery_hour", "weeklyDay" => "weekly_day", _ => field }, out var message)
+        => PageWords.For(lang).TryGetValue(
+            "error_" + field switch { "deliveryHour" => "delivery_hour", "weeklyDay" => "weekly_day", _ => field }, out var message)
             ? message
             : PageWords.For(lang)["error_body"];
 
