@@ -114,7 +114,8 @@ public sealed class ArticleParser(HtmlArticleReader html, TopicClassifier topics
                 ? content.BodyHtml
                 : "<p>" + System.Net.WebUtility.HtmlEncode(content.Title) + "</p>\n" + content.BodyHtml;
             return Build(ArticleFormat.Text, fields, title, fields.LineOf("title"), bodyHtml, bodyText, editor,
-                "Add a line 'title: ...' to the front matter, or put the title on the first line of the text.") with { EditorName = editorName };
+                "Add a line 'title: ...' to the front matter, or put the title on the first line of the text.") with
+            { EditorName = editorName };
         }
         catch (ArticleRejectedException e) when (e.Editor is null && editor is not null)
         {

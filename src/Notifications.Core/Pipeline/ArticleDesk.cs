@@ -141,7 +141,8 @@ public sealed class ArticleDesk(
         logger.LogInformation("Desk published {BlobName}: {Outcome}", draft.BlobName, result.Outcome);
         return new PublicationOutcome(draft.BlobName, result.Outcome, article, article?.Status == ArticleStatus.Rejected ? article.Rejection : null,
             article is { Status: ArticleStatus.Accepted, AvailableAt: { } available } && available > now ? available : null,
-            alertRecipients, correction, correction && article!.Correction, warnings) { AlertWaitsUntil = alertWaitsUntil };
+            alertRecipients, correction, correction && article!.Correction, warnings)
+        { AlertWaitsUntil = alertWaitsUntil };
     }
 
     /// <summary>Deletes the file from <c>articles</c> and ingests the deletion as the blob trigger does (withdrawn).</summary>

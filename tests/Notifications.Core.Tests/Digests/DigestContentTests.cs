@@ -154,7 +154,7 @@ public sealed class DigestContentTests
         Assert.DoesNotContain("class=\"greeting\"", view.Html);
         Assert.DoesNotContain(view.Placeholders!.GreetingHtml, view.Html);
         Assert.DoesNotContain(view.Placeholders.GreetingText, view.Text);
-        Assert.DoesNotContain("Открыть обзор в браузере", view.Text);
+        Assert.DoesNotContain("Открыть это письмо в браузере", view.Text);
         Assert.Contains("href=\"https://notify.secretariat.example/api/manage-link?lang=ru\"", view.Html);
         Assert.Contains("href=\"https://notify.secretariat.example/api/subscribe?lang=ru\"", view.Html);
         Assert.DoesNotContain(view.Placeholders.UnsubscribeUrl, view.Html);
@@ -162,7 +162,7 @@ public sealed class DigestContentTests
         // The mail has them.
         var mail = Renderer.Render(Day, Reports(2, "ru"), "ru", "https://notify.secretariat.example/api/digests/daily-2026-11-26/ru");
         Assert.Contains("class=\"greeting\"", mail.Html);
-        Assert.Contains("Открыть обзор в браузере", mail.Text);
+        Assert.Contains("Открыть это письмо в браузере", mail.Text);
     }
 
     [Fact]

@@ -202,7 +202,7 @@ public sealed class DigestRendererTests
         Assert.Contains("%recipient_greeting_text%", ru.Text);
         Assert.Equal("ru", ru.Placeholders!.Language);
         Assert.Contains("3 новых отчёта с момента предыдущего обзора.", ru.Text);
-        Assert.Contains("Открыть обзор в браузере", ru.Html);
+        Assert.Contains("Открыть это письмо в браузере", ru.Html);
         Assert.Contains("Отписаться: %unsubscribe_url%", ru.Text);
         Assert.Contains("Секретариат ПТК · Ежедневный обзор · 26 ноября 2026", ru.Text);
         Assert.Contains("Опубликовано 16 октября 2026 · Электронная торговля, Модель данных", ru.Text);
@@ -221,10 +221,10 @@ public sealed class DigestRendererTests
     {
         var with = Renderer.Render(Day, DailyArticles("en"), "en", "https://notify.example/api/digests/daily-2026-11-26/en?a=1&b=2");
         Assert.Contains("href=\"https://notify.example/api/digests/daily-2026-11-26/en?a=1&amp;b=2\"", with.Html);
-        Assert.Contains("View this digest in your browser: https://notify.example/api/digests/daily-2026-11-26/en?a=1&b=2", with.Text);
+        Assert.Contains("View this email in your browser: https://notify.example/api/digests/daily-2026-11-26/en?a=1&b=2", with.Text);
         var without = Renderer.Render(Day, DailyArticles("en"), "en");
-        Assert.DoesNotContain("View this digest in your browser", without.Html);
-        Assert.DoesNotContain("View this digest in your browser", without.Text);
+        Assert.DoesNotContain("View this email in your browser", without.Html);
+        Assert.DoesNotContain("View this email in your browser", without.Text);
     }
 
     [Fact]
