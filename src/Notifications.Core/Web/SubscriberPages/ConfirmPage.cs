@@ -62,7 +62,7 @@ internal sealed class ConfirmPage(
             ConfirmOutcome.AlreadyConfirmed => renderer.Message(200, lang, t["already_title"], "notice",
                 [t["already_text"], FirstDigest(subscriber!, lang), t["confirmed_manage"]]),
             ConfirmOutcome.NotReactivated => renderer.Message(200, lang, t["not_reactivated_title"], "warning",
-                [t["not_reactivated_text"], t["not_reactivated_help"] + " " + sender.Value.Sender + "."]),
+                [t["not_reactivated_text"], t["not_reactivated_help"] + " " + sender.Value.SenderIn(lang) + "."]),
             _ => messages.NotFound(lang),
         };
     }

@@ -25,7 +25,7 @@ internal sealed class PageRenderer(TemplateSet templates, IOptions<SenderOptions
         {
             ["lang"] = lang,
             ["title"] = title,
-            ["sender"] = sender.Value.Sender,
+            ["sender"] = sender.Value.SenderIn(lang),
             ["body"] = new RawHtml(body),
             // A page may say something else in the footer (the subscribe form: its one script); else "no cookies, no scripts".
             ["footer"] = model.TryGetValue("page_footer", out var footer) && footer is string text ? text : t["footer"],
