@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text;
-
 namespace Notifications.Localization;
 
 /// <summary>
@@ -121,21 +118,15 @@ public static class Glossary
     }
 
     /// <summary>
-    /// A text's words as they compare: lower case, without accents (ё is е), "-isation" as "-ization"; anything but letters
-    /// and digits separates words.
+    /// A text's words as they compare: folded (<see cref="TextFolding"/>: lower case, without accents, ё is е), "-isation" as
+    /// "-ization"; anything but letters and digits separates words.
     /// </summary>
     private static string[] Words(string text)
     {
-        var decomposed = text.Normalize(NormalizationForm.FormD);
-        var sb = new StringBuilder(decomposed.Length);
-        foreach (var c in decomposed)
-        {
-            var category = CharUnicodeInfo.GetUnicodeCategory(c);
-            if (category is UnicodeCategory.NonSpacingMark or UnicodeCategory.SpacingCombiningMark or UnicodeCategory.EnclosingMark)
-                continue;
-            sb.Append(char.IsLetterOrDigit(c) ? char.ToLowerInvariant(c) : ' ');
-        }
-        return sb.ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries)
+        var folded = TextFolding.Fold(text).ToCharArray();
+        for (var i = 0; i < folded.Length; i++)
+            if (!char.IsLetterOrDigit(folded[i])) folded[i] = ' ';
+        return new string(folded).Split(' ', StringSplitOptions.RemoveEmptyEntries)
             .Select(w => w.EndsWith("isation", StringComparison.Ordinal) || w.EndsWith("isations", StringComparison.Ordinal)
                 ? w.Replace("isation", "ization", StringComparison.Ordinal)
                 : w)

@@ -1,5 +1,4 @@
-using System.Globalization;
-using System.Text;
+using Notifications.Localization;
 
 namespace Notifications.Subscribers;
 
@@ -9,29 +8,8 @@ namespace Notifications.Subscribers;
 /// </summary>
 public static class SubscriberSearchText
 {
-    /// <summary>The folded form of <paramref name="value"/>; empty for null.</summary>
-    public static string Fold(string? value)
-    {
-        if (string.IsNullOrEmpty(value)) return "";
-        var decomposed = value.Normalize(NormalizationForm.FormD);
-        var folded = new StringBuilder(decomposed.Length);
-        foreach (var c in decomposed)
-        {
-            if (CharUnicodeInfo.GetUnicodeCategory(c) is UnicodeCategory.NonSpacingMark or UnicodeCategory.EnclosingMark) continue;
-            switch (char.ToLowerInvariant(c))
-            {
-                case 'ß': folded.Append("ss"); break;
-                case 'æ': folded.Append("ae"); break;
-                case 'œ': folded.Append("oe"); break;
-                case 'ø': folded.Append('o'); break;
-                case 'ł': folded.Append('l'); break;
-                case 'đ': folded.Append('d'); break;
-                case 'ı': folded.Append('i'); break;
-                case var lower: folded.Append(lower); break;
-            }
-        }
-        return folded.ToString();
-    }
+    /// <summary>The folded form of <paramref name="value"/> (<see cref="TextFolding.Fold"/>); empty for null.</summary>
+    public static string Fold(string? value) => TextFolding.Fold(value);
 
     /// <summary>What a card is searched by: address, name and organisation, folded, kept apart so that no match spans two of them.</summary>
     public static string Of(SubscriberCard card) => Fold(card.Email) + "\u0001" + Fold(card.Name) + "\u0001" + Fold(card.Organization);
