@@ -26,6 +26,11 @@ public sealed partial class SpamAssassinTests(AzuriteFixture azurite) : IDisposa
         var settings = TestSettings.For(azurite, outbox);
         // Alerts go at once here (no wait for translations): this test scores the mail, not when it goes.
         settings["Schedule:AlertGracePeriod"] = "00:00:00";
+        // MIXED_ES ("too many es are not es") fires on a mail with more than 20 Latin "e" when the other e-like letters (Cyrillic "е")
+        // outnumber them 1.4 to 10 times: a Russian mail whose Latin letters are only its links. The local default contact address
+        // (ptc@secretariat.example, 6 Latin "e" in text and HTML) left a Russian alert at 17, four random token letters from the rule; a
+        // deployment's own address is short (the WCO's has none), so this test scores the mail with one like it.
+        settings["Digest:ContactAddress"] = "ptc@wco.invalid";
         foreach (var (language, frequency) in Languages.SelectMany(l => new[] { (l, "daily"), (l, "instant") }))
             await RunAsync(settings, "subscribers", "add", "--email", $"{frequency}.{language}@customs.example",
                 "--name", $"Official {language}", "--organization", "Customs Administration", "--language", language, "--frequency", frequency,
