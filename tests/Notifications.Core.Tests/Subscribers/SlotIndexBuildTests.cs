@@ -45,7 +45,8 @@ public sealed class SlotIndexBuildTests(AzuriteFixture azurite)
 
             // Not built: the tick reads every daily subscriber, as before the index.
             var due = await index.StreamDueAsync(DigestFrequency.Daily, [brussels], host.Time.GetUtcNow(), Ct).CollectAsync();
-            Assert.Equal(all.Where(s => s.Frequency == DigestFrequency.Daily).Select(s => s.Id).Order(StringComparer.Ordinal), due.Select(d => d.Subscriber.Id));
+            Assert.Equal(all.Where(s => s.Frequency == DigestFrequency.Daily).Select(s => s.Id).Order(StringComparer.Ordinal),
+                due.Select(d => d.Subscriber.Id));
             Assert.Equal(1, index.Reads.FullReads);
             steps.Add(await index.ContinueBuildAsync(2, Ct));
         }
@@ -102,7 +103,8 @@ public sealed class SlotIndexBuildTests(AzuriteFixture azurite)
         await using var host = await TestHost.StartAsync(settings);
         var store = host.Get<SubscriberStore>();
         var index = host.Get<SubscriberSlotIndex>();
-        var first = (await store.ListAsync(Ct)).OrderBy(s => s.Id, StringComparer.Ordinal).Last(s => s.Status == SubscriberStatus.Active && s.Frequency == DigestFrequency.Daily);
+        var first = (await store.ListAsync(Ct)).OrderBy(s => s.Id, StringComparer.Ordinal)
+            .Last(s => s.Status == SubscriberStatus.Active && s.Frequency == DigestFrequency.Daily);
         host.Time.Advance(TimeSpan.FromMinutes(1));
         await store.UpdateAsync(first.Id, s => s with { TimeZone = "Asia/Almaty" }, Ct);
 

@@ -36,7 +36,8 @@ public sealed class SlotIndexReadTests(AzuriteFixture azurite)
 
         var due = await index.StreamDueAsync(DigestFrequency.Daily, [BrusselsDefault, TashkentNine], host.Time.GetUtcNow().AddHours(-1), Ct).CollectAsync();
 
-        var expected = all.Where(s => SlotGroup.Of(s) is { } g && (g == BrusselsDefault || g == TashkentNine)).OrderBy(s => s.Id, StringComparer.Ordinal).ToList();
+        var expected = all.Where(s => SlotGroup.Of(s) is { } g && (g == BrusselsDefault || g == TashkentNine))
+            .OrderBy(s => s.Id, StringComparer.Ordinal).ToList();
         Assert.NotEmpty(expected);
         Assert.Equal(expected.Select(s => s.Id), due.Select(d => d.Subscriber.Id));
         foreach (var (card, version) in due)
@@ -232,7 +233,8 @@ public sealed class SlotIndexReadTests(AzuriteFixture azurite)
         await using var __ = host;
         var index = host.Get<SubscriberSlotIndex>();
         await host.Get<SubscriberStore>().UpdateAsync(host.Get<SubscriberStore>().IdOf("s1@x.example"), s => s with { Name = "New" }, Ct);
-        var logged = (await host.IndexRowsAsync(Ct)).Where(e => e.PartitionKey.StartsWith("w-", StringComparison.Ordinal)).Select(e => e.PartitionKey).Distinct().Count();
+        var logged = (await host.IndexRowsAsync(Ct)).Where(e => e.PartitionKey.StartsWith("w-", StringComparison.Ordinal))
+            .Select(e => e.PartitionKey).Distinct().Count();
 
         var early = await index.KeepUpAsync(host.Time.GetUtcNow().AddDays(2), Ct);
         var late = await index.KeepUpAsync(host.Time.GetUtcNow().AddDays(3).AddHours(1), Ct);
