@@ -227,6 +227,27 @@ public sealed class SlotIndexReadTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task CardsOverManyPagesAndGroupsComeOutInIdOrderEachOnce()
+    {
+        await using var host = await TestHost.StartAsync(TestSettings.For(azurite));
+        var store = host.Get<SubscriberStore>();
+        var index = host.Get<SubscriberSlotIndex>();
+        // Two topics each: every subscriber has a card in two of the alert's groups; ~106 cards per partition, pages of 100 (30 groups).
+        await store.UpsertManyAsync(Enumerable.Range(0, 1700).Select(i => new NewSubscriber($"s{i}@x.example", $"S {i}", "Org",
+            Frequency: DigestFrequency.Instant, Topics: ["data model", "e-commerce"])).ToList(), Ct);
+        Assert.True(await index.ContinueBuildAsync(50_000, Ct));
+        host.Time.Advance(TimeSpan.FromHours(3));
+        var topics = new Notifications.Topics.TopicOptions().Topics.Keys.ToList();
+
+        var followers = await index.StreamFollowersAsync(topics, everyFrequency: true, host.Time.GetUtcNow().AddHours(-2), Ct).CollectAsync();
+
+        Assert.Equal(1700, followers.Count);
+        Assert.Equal(followers.Select(f => f.Subscriber.Id).Order(StringComparer.Ordinal), followers.Select(f => f.Subscriber.Id));
+        Assert.Equal(1700, followers.Select(f => f.Subscriber.Id).Distinct().Count());
+        Assert.Equal(3 * (topics.Count + 1) * 16, index.Reads.CardPartitions);
+    }
+
+    [Fact]
     public async Task KeepingUpDeletesTheWriteLogOlderThanThreeDays()
     {
         var (host, _) = await SeededAsync(azurite);
