@@ -28,6 +28,7 @@ public static class DigestsServiceCollectionExtensions
         services.AddSingleton<DigestPlanner>();
         services.AddSingleton<DigestWatermarks>();
         services.AddSingleton<DigestSchedule>();
+        services.AddSingleton<DueSlots>();
         services.AddSingleton<IDeliveryDefaults, ScheduleDefaults>();
         services.AddSingleton<SubscriberIdMigration>();
         services.AddSingleton<SubscriberAddressMove>();
