@@ -29,6 +29,7 @@ public static class DigestsServiceCollectionExtensions
         services.AddSingleton<DigestWatermarks>();
         services.AddSingleton<DigestSchedule>();
         services.AddSingleton<DueSlots>();
+        services.AddSingleton<DigestCandidates>();
         services.AddSingleton<IDeliveryDefaults, ScheduleDefaults>();
         services.AddSingleton<SubscriberIdMigration>();
         services.AddSingleton<SubscriberAddressMove>();
