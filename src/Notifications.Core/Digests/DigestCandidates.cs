@@ -13,7 +13,7 @@ namespace Notifications.Digests;
 /// <item>an hourly run: the slot index's cards of the slot groups due in its <see cref="TickWindow"/> (<see cref="DueSlots"/>), with the
 /// subscribers written since the window's start (the table's truth, of any frequency: only the run's frequency is kept);</item>
 /// <item>an alert: the cards of the topic groups of its articles' topics (and of "all topics"), of instant subscribers, or of every
-/// frequency when an article says <c>alert: true</c>, with the subscribers written in the last <see cref="AlertWrittenWithin"/>;</item>
+/// frequency when an article says <c>alert: true</c>, with the subscribers written in the last <see cref="SubscriberSlotIndex.AlertWrittenSince"/>;</item>
 /// <item>a run started by hand, or any run while the index is off (<see cref="ScheduleOptions.UseSlotIndex"/>) or not built yet: every
 /// subscriber of the frequency (of every frequency for an alert), read from the subscribers table.</item>
 /// </list>
@@ -31,9 +31,6 @@ public sealed class DigestCandidates(
 {
     /// <summary>How many subscribers one run indexes before it plans, while the index is not built.</summary>
     public const int BuildStep = 50_000;
-
-    /// <summary>An alert also considers the subscribers written this recently (a change the index may not show yet).</summary>
-    public static readonly TimeSpan AlertWrittenWithin = TimeSpan.FromHours(2);
 
     /// <summary>The run's candidates with the version the sender checks departures against.</summary>
     public async IAsyncEnumerable<(Subscriber Subscriber, DateTimeOffset Version)> StreamAsync(
@@ -58,11 +55,11 @@ public sealed class DigestCandidates(
         if (period.IsAlert)
         {
             var topics = alertGroup.SelectMany(a => a.Topics).Select(t => t.ToLowerInvariant()).Distinct(StringComparer.Ordinal).ToList();
-            return index.StreamFollowersAsync(topics, alertGroup.Any(a => a.Alert), time.GetUtcNow() - AlertWrittenWithin, ct);
+            return index.StreamFollowersAsync(topics, alertGroup.Any(a => a.Alert), time.GetUtcNow() - SubscriberSlotIndex.AlertWrittenSince, ct);
         }
         var window = await TickWindow.OfAsync(runs, period.Frequency, run.WindowEnd, options.Value.LatenessLimit, ct);
         var groups = (await index.ListSlotGroupsAsync(period.Frequency, ct))
-            .Where(g => dueSlots.IsDue(g.Frequency, g.TimeZone, g.DeliveryHour, g.WeeklyDay, window.From, window.At)).ToList();
+            .Where(g => dueSlots.IsDue(g, window)).ToList();
         logger.LogInformation("Run {RunId} reads {Count} due slot groups of the index and the subscribers written since {Since:u}",
             run.RunId, groups.Count, window.WrittenSince);
         return index.StreamDueAsync(period.Frequency, groups, window.WrittenSince, ct);

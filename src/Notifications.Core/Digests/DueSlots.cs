@@ -11,6 +11,10 @@ namespace Notifications.Digests;
 /// </summary>
 public sealed class DueSlots(DigestSchedule schedule, ILogger<DueSlots> logger)
 {
+    /// <summary>True when the slot group has a slot in the tick's window (<see cref="TickWindow.From"/>, <see cref="TickWindow.At"/>].</summary>
+    public bool IsDue(SlotGroup group, TickWindow window)
+        => IsDue(group.Frequency, group.TimeZone, group.DeliveryHour, group.WeeklyDay, window.From, window.At);
+
     /// <summary>
     /// True when a group of <paramref name="frequency"/> in <paramref name="timeZone"/> at <paramref name="deliveryHour"/> (null: the
     /// default) on <paramref name="weeklyDay"/> (null: the default) has a slot in (<paramref name="from"/>, <paramref name="at"/>].

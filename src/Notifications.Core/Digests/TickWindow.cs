@@ -5,7 +5,7 @@ namespace Notifications.Digests;
 /// <see cref="From"/> (<see cref="DueSlots"/>), and the subscribers written since <see cref="WrittenSince"/>.
 /// </summary>
 /// <param name="From">The hour of the latest earlier hourly run of the frequency that got planned within the lateness limit, else H minus
-/// <see cref="ScheduleOptions.LatenessLimit"/>. Replanning a run finds the same one.</param>
+/// <see cref="ScheduleOptions.LatenessLimit"/> (exclusive: a slot exactly that late is still due). Replanning a run finds the same one.</param>
 /// <param name="At">The run's hour H.</param>
 public sealed record TickWindow(DateTimeOffset From, DateTimeOffset At)
 {
@@ -20,6 +20,7 @@ public sealed record TickWindow(DateTimeOffset From, DateTimeOffset At)
     {
         var earliest = hour - latenessLimit;
         var previous = await runs.LatestPlannedHourlyAsync(frequency, earliest, hour, ct);
-        return new TickWindow(previous ?? earliest, hour);
+        // No such run: every slot a full read still finds due, the one exactly at the lateness limit included.
+        return new TickWindow(previous ?? earliest.AddTicks(-1), hour);
     }
 }
