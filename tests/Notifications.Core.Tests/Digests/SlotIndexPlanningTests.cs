@@ -230,6 +230,27 @@ public sealed class SlotIndexPlanningTests(AzuriteFixture azurite)
         }
     }
 
+    [Fact]
+    public async Task HourlyTicksSweepTheWholeIdSpaceInSlotIndexSweepDaysRepairingCardsLostLongAgo()
+    {
+        var day0 = Utc("2026-11-27T00:00Z");
+        await using var p = await SlotIndexTicks.StartAsync(azurite, day0.AddDays(-2), useSlotIndex: true,
+            s => s["Schedule:SlotIndexSweepDays"] = "1");
+        var readers = new List<Subscriber>();
+        for (var i = 0; i < 8; i++)
+            readers.Add(await p.SubscribeAsync($"reader{i}@customs.example", "Europe/Brussels"));
+        await p.TickAsync(day0.AddDays(-2).AddHours(1));
+        // Lost long ago (older than any write-log read): their cards and locators.
+        var lost = readers.Take(4).Select(r => r.Id).ToHashSet();
+        foreach (var row in (await p.Host.IndexRowsAsync(Ct)).Where(e => lost.Contains(e.RowKey) && !e.PartitionKey.StartsWith("w-", StringComparison.Ordinal)))
+            await p.Host.Table().DeleteEntityAsync(row.PartitionKey, row.RowKey, Azure.ETag.All, Ct);
+
+        await p.TicksAsync(day0, day0.AddHours(23));
+
+        foreach (var reader in readers)
+            await p.Host.AssertIndexedAsync(reader.Id, Ct);
+    }
+
     private static List<DateTimeOffset> At(IEnumerable<(DateTimeOffset At, string To, string Text)> mails, string email)
         => mails.Where(m => m.To == email).Select(m => m.At).ToList();
 }
