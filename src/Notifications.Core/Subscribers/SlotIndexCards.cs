@@ -69,7 +69,8 @@ public sealed partial class SubscriberSlotIndex
         await SubmitByPartitionAsync(widened, TableTransactionActionType.UpsertReplace, ct);
         await SubmitByPartitionAsync(work.Where(w => w.After is not null)
             .SelectMany(w => w.New.Select(g => CardEntity(g, w.After!))).ToList(), TableTransactionActionType.UpsertReplace, ct);
-        var stale = work.SelectMany(w => (w.Old?.Groups ?? []).Except(w.New).Select(g => (Partition: SlotIndexKeys.Cards(g, SlotIndexKeys.BucketOf(w.Id)), w.Id)))
+        var stale = work
+            .SelectMany(w => (w.Old?.Groups ?? []).Except(w.New).Select(g => (Partition: SlotIndexKeys.Cards(g, SlotIndexKeys.BucketOf(w.Id)), w.Id)))
             .ToList();
         await Parallel.ForEachAsync(stale, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct },
             async (card, token) => await Table.DeleteEntityAsync(card.Partition, card.Id, ETag.All, token));
@@ -183,7 +184,8 @@ public sealed partial class SubscriberSlotIndex
             var wanted = bucket.ToHashSet(StringComparer.Ordinal);
             var (first, last) = (wanted.Min(StringComparer.Ordinal)!, wanted.Max(StringComparer.Ordinal)!);
             await foreach (var e in Table.QueryAsync<TableEntity>(
-                               TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {first} and RowKey le {last}"), cancellationToken: token))
+                               TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {first} and RowKey le {last}"),
+                               cancellationToken: token))
                 if (wanted.Contains(e.RowKey)) found[e.RowKey] = ToLocator(e);
         });
         return new Dictionary<string, Locator>(found, StringComparer.Ordinal);
