@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Notifications.Core.Tests.Subscribers;
 using Notifications.Digests;
+using Notifications.Pipeline;
 using Notifications.Subscribers;
 using Notifications.Testing;
 
@@ -249,6 +250,26 @@ public sealed class SlotIndexPlanningTests(AzuriteFixture azurite)
 
         foreach (var reader in readers)
             await p.Host.AssertIndexedAsync(reader.Id, Ct);
+    }
+
+    [Fact]
+    public async Task RunStartedByHandReadsEveryoneNotTheIndex()
+    {
+        var day0 = Utc("2026-11-27T00:00Z");
+        await using var p = await SlotIndexTicks.StartAsync(azurite, day0.AddDays(-2), useSlotIndex: true);
+        var reader = await p.SubscribeAsync("reader@customs.example", "Europe/Brussels");
+        await p.TickAsync(day0.AddDays(-2).AddHours(1)); // builds the index
+        foreach (var row in (await p.Host.IndexRowsAsync(Ct)).Where(e => e.RowKey == reader.Id || e.RowKey.EndsWith(reader.Id, StringComparison.Ordinal)))
+            await p.Host.Table().DeleteEntityAsync(row.PartitionKey, row.RowKey, Azure.ETag.All, Ct); // no card, no trace in the write log
+        p.Host.Time.SetUtcNow(day0.AddHours(2));
+        await p.PublishAsync("Report A");
+        p.Host.Time.SetUtcNow(day0.AddHours(3));
+        var cards = p.Get<SubscriberSlotIndex>().Reads.Cards;
+
+        var manual = await p.Get<DigestRunner>().RunAsync(DigestFrequency.Daily, ct: Ct); // `notify digest run --frequency daily`
+
+        Assert.Equal(1, manual.RecipientsSentNow);
+        Assert.Equal(cards, p.Get<SubscriberSlotIndex>().Reads.Cards);
     }
 
     private static List<DateTimeOffset> At(IEnumerable<(DateTimeOffset At, string To, string Text)> mails, string email)
