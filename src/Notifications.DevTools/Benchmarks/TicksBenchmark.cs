@@ -1,0 +1,183 @@
+using System.Diagnostics;
+using System.Text;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Notifications.Articles;
+using Notifications.Pipeline;
+using Notifications.Storage;
+using Notifications.Subscribers;
+
+namespace Notifications.Benchmarks;
+
+/// <summary>What one hourly tick (or one alert) read and planned.</summary>
+/// <param name="Due">Recipients the tick's daily and weekly runs planned (the alert: its recipients).</param>
+/// <param name="Rows">Entities returned by the subscribers table and the slot index table.</param>
+/// <param name="AllRows">Entities returned by every table (runs, watermarks, ledger, articles... included).</param>
+public sealed record TickReads(DateTimeOffset Hour, int Due, long Rows, long AllRows, long Requests, int Partitions, TimeSpan Wall,
+    TimeSpan Projected, long BusiestPartition, TimeSpan Held);
+
+/// <summary>A day of 24 ticks and the alerts, in one mode (<c>Schedule:UseSlotIndex</c> false: before; true: after).</summary>
+public sealed record TicksMode(string Name, bool UseSlotIndex, IReadOnlyList<TickReads> Ticks, TickReads Alert, TickReads EveryFollowerAlert,
+    long PeakWorkingSet, long PrepareRows)
+{
+    public TickReads BusiestByDue => Ticks.MaxBy(t => t.Due)!;
+    public TickReads MostRows => Ticks.MaxBy(t => t.Rows)!;
+    public TickReads FewestRows => Ticks.MinBy(t => t.Rows)!;
+    public long MedianRows => Ticks.Select(t => t.Rows).Order().ElementAt(Ticks.Count / 2);
+    public long RowsPerDay => Ticks.Sum(t => t.Rows);
+    public int DuePerDay => Ticks.Sum(t => t.Due);
+}
+
+public sealed record TicksBenchmarkResult(int Subscribers, int Daily, int Weekly, int Instant, bool Throttled, DateTimeOffset Day,
+    TicksMode Before, TicksMode After)
+{
+    public double BeforeRowsPerDayOverN => (double)Before.RowsPerDay / Subscribers;
+    public double AfterRowsPerDayOverN => (double)After.RowsPerDay / Subscribers;
+
+    /// <summary>
+    /// The busiest tick's time under the Azure targets at <paramref name="n"/> subscribers, scaling its per-partition reads linearly
+    /// (same spread of zones, hours and frequencies): max(busiest partition / 2,000, all / 20,000) seconds.
+    /// </summary>
+    public static TimeSpan ProjectAt(TickReads tick, int measuredN, int n)
+    {
+        var k = (double)n / measuredN;
+        return TimeSpan.FromSeconds(Math.Max(tick.BusiestPartition * k / TableReadMeter.PartitionTarget, tick.Rows * k / TableReadMeter.AccountTarget));
+    }
+}
+
+/// <summary>
+/// <c>notify bench ticks</c>: N subscribers spread over the member administrations' zones (<see cref="TicksPopulation"/>), then, in
+/// each mode, an instant alert, an <c>alert: true</c> alert and the 24 hourly ticks of one day (<see cref="HourPassed.RunDueAsync"/>,
+/// sent to <see cref="SendGridSink"/>), counting the entities every table read returns (<see cref="TableReadMeter"/>). Before
+/// (<c>Schedule:UseSlotIndex=false</c>) runs on day D, after on day D + 1, on the same subscribers (the after day is a steady state:
+/// its first tick's window starts at the before day's last). Each mode has a host of its own, on a clock the benchmark sets.
+/// </summary>
+public sealed class TicksBenchmark(IConfiguration configuration)
+{
+    private readonly TableReadMeter _meter = new();
+
+    /// <summary>Runs before the after mode's day, with its services (e.g. the slot index built); returns nothing.</summary>
+    public Func<IServiceProvider, CancellationToken, Task>? PrepareIndex { get; init; }
+
+    public async Task<TicksBenchmarkResult> RunAsync(int n, bool throttle, Action<string>? progress = null, CancellationToken ct = default)
+    {
+        var day = new DateTimeOffset(DateTime.UtcNow.Date.AddDays(2), TimeSpan.Zero);
+        var clock = new BenchClock(day.AddDays(-1));
+        var subscribersTable = configuration["Storage:SubscribersTable"] ?? "Subscribers";
+        var slotsTable = configuration["Storage:SubscriberSlotsTable"] ?? "SubscriberSlots";
+        bool Counted(string table) => table == subscribersTable || table == slotsTable;
+
+        int daily = 0, weekly = 0, instant = 0;
+        TicksMode before, after;
+        using (var seeding = await StartAsync(false, clock, ct))
+        {
+            progress?.Invoke($"Seeding {n:N0} subscribers over {TicksPopulation.Zones.Count} zones...");
+            var store = seeding.Services.GetRequiredService<SubscriberStore>();
+            await seeding.Services.GetRequiredService<StorageResources>().EnsureCreatedAsync();
+            var counts = new int[3];
+            await Parallel.ForEachAsync(Enumerable.Range(0, (n + 999) / 1000), new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct },
+                async (chunk, token) =>
+                {
+                    var people = Enumerable.Range(chunk * 1000, Math.Min(1000, n - chunk * 1000))
+                        .Select(i => TicksPopulation.Subscriber(i, store.IdOf, day.AddDays(-30))).ToList();
+                    foreach (var p in people) Interlocked.Increment(ref counts[(int)p.Frequency]);
+                    await store.WriteManyAsync(people, token);
+                });
+            (daily, weekly, instant) = (counts[(int)DigestFrequency.Daily], counts[(int)DigestFrequency.Weekly], counts[(int)DigestFrequency.Instant]);
+            await seeding.StopAsync(ct);
+        }
+        _meter.Throttle = throttle;
+        before = await RunModeAsync("before", false, day, clock, Counted, progress, ct);
+        after = await RunModeAsync("after", true, day.AddDays(1), clock, Counted, progress, ct);
+        return new TicksBenchmarkResult(n, daily, weekly, instant, throttle, day, before, after);
+    }
+
+    private async Task<TicksMode> RunModeAsync(string name, bool useSlotIndex, DateTimeOffset day, BenchClock clock, Func<string, bool> counted,
+        Action<string>? progress, CancellationToken ct)
+    {
+        clock.Now = day.AddHours(-1);
+        using var host = await StartAsync(useSlotIndex, clock, ct);
+        var services = host.Services;
+        long prepareRows = 0;
+        if (useSlotIndex && PrepareIndex is { } prepare)
+        {
+            progress?.Invoke($"{name}: building the slot index...");
+            _meter.Reset();
+            await prepare(services, ct);
+            prepareRows = _meter.Snapshot().Entities(counted);
+        }
+        PeakMemory.Reset();
+        progress?.Invoke($"{name}: alerts...");
+        var alert = await AlertAsync(services, clock, day.AddMinutes(-50), $"bench/{name}-instant.md", "", counted, ct);
+        var everyone = await AlertAsync(services, clock, day.AddMinutes(-40), $"bench/{name}-everyone.md", "alert: true\n", counted, ct);
+        var hourPassed = services.GetRequiredService<HourPassed>();
+        var ticks = new List<TickReads>();
+        for (var h = 0; h < 24; h++)
+        {
+            var at = day.AddHours(h);
+            clock.Now = at.AddMinutes(1);
+            _meter.Reset();
+            var watch = Stopwatch.StartNew();
+            var results = await hourPassed.RunDueAsync(at, ct);
+            var wall = watch.Elapsed;
+            var due = results.Where(r => r.RunId.StartsWith("daily", StringComparison.Ordinal) || r.RunId.StartsWith("weekly", StringComparison.Ordinal))
+                .Sum(r => r.PlannedRecipients);
+            ticks.Add(Reads(at, due, wall, counted));
+            progress?.Invoke($"{name}: tick {at:HH}:00 UTC: {due:N0} due, {ticks[^1].Rows:N0} subscriber/index rows read, {wall.TotalSeconds:F2} s");
+        }
+        var peak = PeakMemory.Read();
+        await host.StopAsync(ct);
+        return new TicksMode(name, useSlotIndex, ticks, alert, everyone, peak, prepareRows);
+    }
+
+    /// <summary>An article published and ingested at <paramref name="at"/>, its alert planned (what is measured); its batches go at the next tick.</summary>
+    private async Task<TickReads> AlertAsync(IServiceProvider services, BenchClock clock, DateTimeOffset at, string blob, string frontMatter,
+        Func<string, bool> counted, CancellationToken ct)
+    {
+        clock.Now = at;
+        var text = $"---\ntitle: Alert {blob}\npublished: {at.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}\ntopics: [e-commerce]\n{frontMatter}" +
+            "summary: Delegates agreed the next steps on e-commerce.\n---\n" +
+            string.Concat(Enumerable.Repeat("The Working Party on e-commerce met in Brussels and agreed the next steps. ", 10));
+        await services.GetRequiredService<ArticlePublisher>().PublishAsync(blob, new MemoryStream(Encoding.UTF8.GetBytes(text)), ct);
+        var ingestor = services.GetRequiredService<ArticleIngestor>();
+        var ingested = await ingestor.IngestAsync(blob, ct);
+        if (ingested is not { Outcome: IngestOutcome.Accepted, Article: { } article })
+            throw new InvalidOperationException($"The benchmark's article {blob} was not accepted ({ingested.Outcome}).");
+        _meter.Reset();
+        var watch = Stopwatch.StartNew();
+        var run = await services.GetRequiredService<ArticlePublished>().AlertAsync(article, ct);
+        return Reads(at, run?.PlannedRecipients ?? 0, watch.Elapsed, counted);
+    }
+
+    private TickReads Reads(DateTimeOffset at, int due, TimeSpan wall, Func<string, bool> counted)
+    {
+        var reads = _meter.Snapshot();
+        var ours = reads.Partitions.Where(p => counted(p.Table)).ToList();
+        return new TickReads(at, due, reads.Entities(counted), reads.Entities(), reads.Requests(counted), ours.Count, wall,
+            reads.ProjectedParallel(counted), ours.Count == 0 ? 0 : ours.Max(p => p.Entities), _meter.Held);
+    }
+
+    private async Task<IHost> StartAsync(bool useSlotIndex, BenchClock clock, CancellationToken ct)
+    {
+        var config = new ConfigurationManager();
+        config.AddConfiguration(configuration);
+        config.AddInMemoryCollection(new Dictionary<string, string?> { ["Schedule:UseSlotIndex"] = useSlotIndex ? "true" : "false" });
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, Configuration = config });
+        builder.Logging.SetMinimumLevel(LogLevel.Error);
+        builder.Services.AddNotifications(builder.Configuration);
+        builder.Services.AddSingleton<TimeProvider>(clock);
+        builder.Services.AddSingleton(new TablePipelinePolicy(_meter));
+        var host = builder.Build();
+        await host.StartAsync(ct);
+        return host;
+    }
+
+    /// <summary>The benchmark's clock: the hour it says, whatever the wall clock.</summary>
+    private sealed class BenchClock(DateTimeOffset now) : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = now;
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
+}
