@@ -45,6 +45,7 @@ var tableNames = [
   'SubscribeRequests'
   'AddressChanges'
   'RecipientTimeline'
+  'SubscriberSlots'
 ]
 
 resource account 'Microsoft.Storage/storageAccounts@2026-09-01' = {

@@ -40,6 +40,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IPersonalDataStore>(sp => sp.GetRequiredService<AddressChanges>());
         services.AddSingleton<IPersonalDataStore>(sp => sp.GetRequiredService<RecipientTimeline>());
         services.AddSingleton<IPersonalDataStore>(sp => sp.GetRequiredService<SubscriberSearchIndex>());
+        services.AddSingleton<IPersonalDataStore>(sp => sp.GetRequiredService<SubscriberSlotIndex>());
         services.AddSingleton<IPersonalDataStore>(sp => sp.GetRequiredService<ImportUploads>());
 
         services.AddDigests(configuration);

@@ -31,6 +31,7 @@ public static class TestSettings
             ["Storage:SubscribeRequestsTable"] = p + "SubscribeRequests",
             ["Storage:AddressChangesTable"] = p + "AddressChanges",
             ["Storage:RecipientTimelineTable"] = p + "RecipientTimeline",
+            ["Storage:SubscriberSlotsTable"] = p + "SubscriberSlots",
             ["Storage:SubscribeConfirmationsQueue"] = p + "-subscribe-confirmations",
             ["Delivery:Mode"] = "Outbox",
             ["Delivery:OutboxPath"] = outboxPath ?? Path.Combine(Path.GetTempPath(), "notifications-tests", p, "outbox"),

@@ -88,12 +88,17 @@ public static partial class SubscribersCommands
     private static Command Reindex(CliContext cli)
     {
         var reindex = new Command("reindex",
-            "Build the subscriber search index again from the subscribers table (after a restore, or when a logged error said it missed a change).");
+            "Build the subscriber search index and the slot index again from the subscribers table (after a restore, or when a logged error said " +
+            "it missed a change).");
         reindex.SetAction((parse, ct) => cli.RunAsync(parse, async services =>
         {
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             var cards = await services.GetRequiredService<SubscriberSearchIndex>().RebuildAsync(ct);
             await cli.Out.WriteLineAsync($"Search index rebuilt: {cards} subscribers in " +
+                $"{System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s.");
+            started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var indexed = await services.GetRequiredService<SubscriberSlotIndex>().RebuildAsync(ct);
+            await cli.Out.WriteLineAsync($"Slot index rebuilt: {indexed} subscribers in " +
                 $"{System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s.");
             return 0;
         }));

@@ -126,6 +126,13 @@ public sealed class StorageOptions : IValidatableObject
     [Required, RegularExpression(TableName, ErrorMessage = "Storage:RecipientTimelineTable must be a valid table name.")]
     public string RecipientTimelineTable { get; set; } = "RecipientTimeline";
 
+    /// <summary>
+    /// The slot index (<see cref="Subscribers.SubscriberSlotIndex"/>): a card of every Active subscriber in their slot and topic groups, so
+    /// that an hourly tick reads only the subscribers due then and an alert only the followers of its topics.
+    /// </summary>
+    [Required, RegularExpression(TableName, ErrorMessage = "Storage:SubscriberSlotsTable must be a valid table name.")]
+    public string SubscriberSlotsTable { get; set; } = "SubscriberSlots";
+
     /// <summary>The queue of confirmation emails to send. The SubscribeConfirmation trigger reads the same setting
     /// (<c>%Storage:SubscribeConfirmationsQueue%</c>).</summary>
     [Required, RegularExpression(ContainerName,

@@ -64,6 +64,7 @@ public sealed class StorageResources
         SubscribeRequests = tables.GetTableClient(o.SubscribeRequestsTable);
         AddressChanges = tables.GetTableClient(o.AddressChangesTable);
         RecipientTimeline = tables.GetTableClient(o.RecipientTimelineTable);
+        SubscriberSlots = tables.GetTableClient(o.SubscriberSlotsTable);
         SubscribeConfirmations = queues.GetQueueClient(o.SubscribeConfirmationsQueue);
         SubscribeConfirmationsPoison = queues.GetQueueClient(o.SubscribeConfirmationsQueue + "-poison");
     }
@@ -107,6 +108,8 @@ public sealed class StorageResources
     public TableClient AddressChanges { get; }
     /// <summary>Per subscriber, per run, the SendGrid events of their digest (<see cref="StorageOptions.RecipientTimelineTable"/>).</summary>
     public TableClient RecipientTimeline { get; }
+    /// <summary>The slot index's cards, groups, locators, write log and build state (<see cref="StorageOptions.SubscriberSlotsTable"/>).</summary>
+    public TableClient SubscriberSlots { get; }
     /// <summary>One message per subscribe request (its key only, never the address): the confirmation email to send.</summary>
     public QueueClient SubscribeConfirmations { get; }
     public QueueClient SubscribeConfirmationsPoison { get; }
@@ -146,6 +149,7 @@ public sealed class StorageResources
             SubscribeRequests.DeleteAsync(),
             AddressChanges.DeleteAsync(),
             RecipientTimeline.DeleteAsync(),
+            SubscriberSlots.DeleteAsync(),
             SubscribeConfirmations.DeleteIfExistsAsync(),
             SubscribeConfirmationsPoison.DeleteIfExistsAsync(),
             AlertsDue.DeleteIfExistsAsync(),
@@ -176,6 +180,7 @@ public sealed class StorageResources
             SubscribeRequests.CreateIfNotExistsAsync(),
             AddressChanges.CreateIfNotExistsAsync(),
             RecipientTimeline.CreateIfNotExistsAsync(),
+            SubscriberSlots.CreateIfNotExistsAsync(),
             SubscribeConfirmations.CreateIfNotExistsAsync(),
             SubscribeConfirmationsPoison.CreateIfNotExistsAsync(),
             AlertsDue.CreateIfNotExistsAsync(),

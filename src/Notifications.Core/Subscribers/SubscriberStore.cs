@@ -18,7 +18,8 @@ public sealed record SubscriberFilter(
 /// The subscribers table, keyed by the subscriber id (a keyed hash of the address, <see cref="SubscriberIds"/>). One partition: the list
 /// is small enough, and it lets imports write 100 rows per transaction. Changes are ETag-guarded read-modify-writes.
 /// </summary>
-public sealed class SubscriberStore(StorageResources storage, SubscriberRules rules, SubscriberIds ids, SubscriberSearchIndex index, TimeProvider time)
+public sealed class SubscriberStore(StorageResources storage, SubscriberRules rules, SubscriberIds ids, SubscriberSearchIndex index,
+    SubscriberSlotIndex slots, TimeProvider time)
 {
     /// <summary>The partition of the subscriber rows (the search index reads it when it builds itself from the table).</summary>
     internal const string Partition = "subscriber";
@@ -55,6 +56,7 @@ public sealed class SubscriberStore(StorageResources storage, SubscriberRules ru
                 && (await storage.Subscribers.GetEntityIfExistsAsync<TableEntity>(
                     Partition, SubscriberIds.LegacyOf(subscriber.Email), select: ["RowKey"], cancellationToken: ct)).HasValue)
                 throw new RequestFailedException(409, "The address exists under its old id.");
+            await slots.LogWritesAsync([subscriber.Id], ct);
             await storage.Subscribers.AddEntityAsync(ToEntity(subscriber), ct);
         }
         catch (RequestFailedException e) when (e.Status == 409)
@@ -66,6 +68,7 @@ public sealed class SubscriberStore(StorageResources storage, SubscriberRules ru
             };
         }
         await index.RecordAsync(SubscriberIndexEntry.Card(subscriber), ct);
+        await slots.RecordAsync(subscriber, ct);
         return subscriber;
     }
 
@@ -80,9 +83,11 @@ public sealed class SubscriberStore(StorageResources storage, SubscriberRules ru
         await LogChangesAsync(subscribers.Where(s => s.Status != SubscriberStatus.Active).Select(s => s.Id), ct);
         foreach (var chunk in subscribers.Chunk(100))
         {
+            await slots.LogWritesAsync(chunk.Select(s => s.Id), ct);
             await storage.Subscribers.SubmitTransactionAsync(
                 chunk.Select(s => new TableTransactionAction(TableTransactionActionType.UpsertReplace, ToEntity(s))), ct);
             await index.RecordAsync(chunk.Select(SubscriberIndexEntry.Card).ToList(), ct);
+            await slots.RecordAsync(chunk, ct);
         }
         return subscribers.Count;
     }
@@ -97,6 +102,7 @@ public sealed class SubscriberStore(StorageResources storage, SubscriberRules ru
         await LogChangesAsync(rows.Where(r => r.SetsStatus && r.Subscriber.Status != SubscriberStatus.Active).Select(r => r.Subscriber.Id), ct);
         foreach (var chunk in rows.Chunk(100))
         {
+            await slots.LogWritesAsync(chunk.Select(row => row.Subscriber.Id), ct);
             await storage.Subscribers.SubmitTransactionAsync(chunk.Select(row =>
             {
                 var entity = ToEntity(row.Subscriber);
@@ -107,6 +113,8 @@ public sealed class SubscriberStore(StorageResources storage, SubscriberRules ru
             }), ct);
             // A merge keeps what the row does not set (the status, when the import did not set it): so does the index's entry.
             await index.RecordAsync(chunk.Select(row => SubscriberIndexEntry.Merge(row.Subscriber, row.SetsStatus)).ToList(), ct);
+            // The slot index needs the whole merged row: read back.
+            await slots.RecordFromTableAsync(chunk.Select(row => row.Subscriber.Id).ToList(), ct);
         }
     }
 
@@ -172,10 +180,12 @@ public sealed class SubscriberStore(StorageResources storage, SubscriberRules ru
                 };
             if (after.Status != SubscriberStatus.Active)
                 await LogChangesAsync([after.Id], ct);
+            await slots.LogWritesAsync([after.Id], ct);
             try
             {
                 await storage.Subscribers.UpdateEntityAsync(ToEntity(after), current.ETag, TableUpdateMode.Replace, ct);
                 await index.RecordAsync(SubscriberIndexEntry.Card(after), ct);
+                await slots.RecordAsync(after, ct);
                 return (current.Subscriber, after);
             }
             catch (RequestFailedException e) when (e.Status is 412 or 404)
@@ -190,9 +200,11 @@ public sealed class SubscriberStore(StorageResources storage, SubscriberRules ru
     {
         await storage.EnsureCreatedAsync();
         await LogChangesAsync([id], ct);
+        await slots.LogWritesAsync([id], ct);
         // The SDK answers a missing entity with its 404 response rather than an exception.
         var response = await storage.Subscribers.DeleteEntityAsync(Partition, id, ETag.All, ct);
         await index.RecordAsync(index.Removal(id), ct);
+        await slots.RemoveAsync([id], ct);
         return response.Status != 404;
     }
 
@@ -210,6 +222,7 @@ public sealed class SubscriberStore(StorageResources storage, SubscriberRules ru
     public async Task CopyToNewIdAsync(Subscriber subscriber, string newId, CancellationToken ct = default)
     {
         await storage.EnsureCreatedAsync();
+        await slots.LogWritesAsync([newId], ct);
         try
         {
             await storage.Subscribers.AddEntityAsync(ToEntity(subscriber with { Id = newId }), ct);
@@ -223,14 +236,17 @@ public sealed class SubscriberStore(StorageResources storage, SubscriberRules ru
         }
         // Idempotent in the index too: the card changed last wins there as well.
         await index.RecordAsync(SubscriberIndexEntry.Card(subscriber with { Id = newId }), ct);
+        await slots.RecordFromTableAsync([newId], ct);
         await storage.Subscribers.UpsertEntityAsync(new TableEntity(AliasPartition, subscriber.Id) { ["Id"] = newId }, TableUpdateMode.Replace, ct);
     }
 
     /// <summary>Deletes the row under the old id once everything moved (no departure logged: the subscriber did not leave).</summary>
     public async Task DeleteOldRowAsync(string oldId, CancellationToken ct = default)
     {
+        await slots.LogWritesAsync([oldId], ct);
         await storage.Subscribers.DeleteEntityAsync(Partition, oldId, ETag.All, ct);
         await index.RecordAsync(index.Removal(oldId), ct);
+        await slots.RemoveAsync([oldId], ct);
     }
 
     /// <summary>

@@ -21,6 +21,9 @@ public static class SubscribersServiceCollectionExtensions
         services.AddSingleton<IRecipientIds>(sp => sp.GetRequiredService<SubscriberIds>());
         services.AddSingleton<SubscriberStore>();
         services.AddSingleton<SubscriberSearchIndex>();
+        services.AddSingleton<SubscriberSlotIndex>();
+        // Schedule:SlotIndexSweepDays, validated with the rest of the Schedule section by Digests' ScheduleOptions.
+        services.AddOptions<SlotIndexOptions>().Bind(configuration.GetSection("Schedule"));
         services.AddSingleton<SubscriberAudit>();
         // What Delivery asks of subscribers, through Mail's interfaces (Delivery never names Subscribers).
         services.AddSingleton<IRecipientHistory>(sp => sp.GetRequiredService<SubscriberAudit>());
