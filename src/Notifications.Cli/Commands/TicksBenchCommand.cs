@@ -74,5 +74,9 @@ public static class TicksBenchCommand
 /// <summary>Before the after mode: the slot index built (as <c>notify subscribers reindex</c> does), so the day's ticks read it.</summary>
 internal static class SlotIndexPreparation
 {
-    public static Task BuildAsync(IServiceProvider services, CancellationToken ct) => Task.CompletedTask;
+    public static async Task BuildAsync(IServiceProvider services, CancellationToken ct)
+    {
+        var index = services.GetRequiredService<Notifications.Subscribers.SubscriberSlotIndex>();
+        while (!await index.ContinueBuildAsync(50_000, ct)) { }
+    }
 }
