@@ -115,7 +115,7 @@ public sealed class TableReadMeter : HttpPipelinePolicy
         {
             while (reader.Read())
             {
-                if (reader.TokenType != JsonTokenType.PropertyName || reader.CurrentDepth > 2 || !reader.ValueTextEquals("PartitionKey"u8)) continue;
+                if (reader.TokenType != JsonTokenType.PropertyName || reader.CurrentDepth > 3 || !reader.ValueTextEquals("PartitionKey"u8)) continue;
                 if (!reader.Read() || reader.TokenType != JsonTokenType.String) continue;
                 var partition = reader.GetString() ?? "";
                 counts[partition] = counts.GetValueOrDefault(partition) + 1;
