@@ -9,7 +9,8 @@ namespace Notifications.Subscribers;
 /// <param name="Checked">Subscriber rows and locators of the slice compared.</param>
 /// <param name="Repaired">Subscribers whose cards were recorded again (or removed) because they did not match their row.</param>
 /// <param name="WriteLogPartitionsDeleted">Hours of the write log older than its retention, deleted.</param>
-public sealed record SlotIndexUpkeep(int Checked, int Repaired, int WriteLogPartitionsDeleted);
+/// <param name="StrayCards">Cards of the slice in a group their subscriber's locator does not list (two racing writes), deleted.</param>
+public sealed record SlotIndexUpkeep(int Checked, int Repaired, int WriteLogPartitionsDeleted, int StrayCards = 0);
 
 /// <summary>What the index read since the process started (the planner's and the benchmark's evidence of what a tick costs).</summary>
 public sealed class SlotIndexReads
