@@ -11,7 +11,8 @@ namespace Notifications.Digests;
 /// <summary>
 /// Plans one run: who gets which articles, rendered once per variant, written to the ledger as batches before anything is sent.
 /// <list type="bullet">
-/// <item>The hourly timer's runs take the subscribers that <see cref="DigestSchedule"/> says are due at that hour in their own time zone.</item>
+/// <item>The hourly timer's runs take the subscribers that <see cref="DigestSchedule"/> says are due at that hour in their own time zone,
+/// found through the slot index (<see cref="DigestCandidates"/>).</item>
 /// <item>A run started by hand takes every active subscriber of its frequency, with windows ending now.</item>
 /// <item>An instant alert takes the article (and its translations) to the <c>instant</c> subscribers of its topics, and with
 /// <c>alert: true</c> to every subscriber of its topics.</item>
@@ -28,7 +29,7 @@ namespace Notifications.Digests;
 public sealed class DigestPlanner(
     DigestRunStore runs,
     ArticleIndex articles,
-    SubscriberStore subscribers,
+    DigestCandidates candidates,
     DigestWatermarks watermarks,
     DigestSchedule schedule,
     DigestRenderer renderer,
@@ -74,12 +75,13 @@ public sealed class DigestPlanner(
                 return await runs.TryUpdateAsync(claimed with { Status = DigestRunStatus.Completed }, ct);
         }
 
-        // Subscribers in id order, decided a watermark shard at a time; the shards are read alongside, in one query.
+        // Candidates in id order (DigestCandidates: from the slot index, or everyone), decided a watermark shard at a time; the shards are
+        // read alongside, in one query.
         await using var shards = watermarks.StreamAsync(ct).GetAsyncEnumerator(ct);
         var plan = new RunPlan(claimed, period, alertGroup, corrected, lateLanguage, shards, articles, watermarks, schedule, renderer, archive, ledger, links,
             delivery.Value.BatchSize, scheduleOptions.Value.FirstDigestLookBack, logger);
         var shard = new List<(Subscriber Subscriber, DateTimeOffset Version)>();
-        await foreach (var s in subscribers.StreamAsync(period.IsAlert ? null : period.Frequency, ct))
+        await foreach (var s in candidates.StreamAsync(period, claimed, alertGroup, ct))
         {
             if (shard.Count > 0 && DigestWatermarks.ShardOf(s.Subscriber.Id) != DigestWatermarks.ShardOf(shard[0].Subscriber.Id))
             {

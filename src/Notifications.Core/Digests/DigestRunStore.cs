@@ -76,6 +76,30 @@ public sealed class DigestRunStore(StorageResources storage, TimeProvider time)
         return list.OrderBy(r => r.UpdatedAt).ToList();
     }
 
+    /// <summary>
+    /// The hour of the latest hourly run of <paramref name="frequency"/> in [<paramref name="since"/>, <paramref name="before"/>) that got
+    /// planned (Planned, Completed or Paused; not Open or Planning, and not Cancelled: its recipients' windows were put back, so a full read
+    /// finds them due again); null when there is none. One range query on the frequency's partition (a day holds 24).
+    /// </summary>
+    public async Task<DateTimeOffset?> LatestPlannedHourlyAsync(
+        DigestFrequency frequency, DateTimeOffset since, DateTimeOffset before, CancellationToken ct = default)
+    {
+        await storage.EnsureCreatedAsync();
+        var low = DigestPeriod.Hourly(frequency, since).Key;
+        var high = DigestPeriod.Hourly(frequency, before).Key;
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {PartitionOf(frequency)} and RowKey ge {low} and RowKey lt {high}");
+        DateTimeOffset? latest = null;
+        await foreach (var e in storage.DigestRuns.QueryAsync<TableEntity>(filter, select: ["RowKey", "Status", "WindowEnd"], cancellationToken: ct))
+        {
+            var period = new DigestPeriod(frequency, e.RowKey, default);
+            if (!period.IsScheduled || e.GetString("Status") is not (nameof(DigestRunStatus.Planned) or nameof(DigestRunStatus.Completed) or nameof(DigestRunStatus.Paused)))
+                continue;
+            if (e.GetDateTimeOffset("WindowEnd") is { } end && end >= since && end < before && (latest is null || end > latest))
+                latest = end;
+        }
+        return latest;
+    }
+
     /// <summary>The latest runs, newest first (by last change): <c>notify digest status</c> without a run id.</summary>
     public async Task<IReadOnlyList<DigestRun>> ListRecentAsync(DateTimeOffset since, CancellationToken ct = default)
     {

@@ -28,6 +28,8 @@ public static class DigestsServiceCollectionExtensions
         services.AddSingleton<DigestPlanner>();
         services.AddSingleton<DigestWatermarks>();
         services.AddSingleton<DigestSchedule>();
+        services.AddSingleton<DueSlots>();
+        services.AddSingleton<DigestCandidates>();
         services.AddSingleton<IDeliveryDefaults, ScheduleDefaults>();
         services.AddSingleton<SubscriberIdMigration>();
         services.AddSingleton<SubscriberAddressMove>();

@@ -62,4 +62,18 @@ public sealed class ScheduleOptions
         ErrorMessage = "Schedule:ConfirmRunsFarFromNow must be between 00:05:00 and 7.00:00:00 (how far from now a run started by hand may be " +
             "set without a confirmation), e.g. 02:00:00.")]
     public TimeSpan ConfirmRunsFarFromNow { get; set; } = TimeSpan.FromHours(2);
+
+    /// <summary>
+    /// Hourly runs and alerts find their candidates in the slot index (<c>SubscriberSlots</c>: the subscribers due at that hour, or following
+    /// the alert's topics, plus those written since the previous tick). False: every run reads every subscriber, as before the index.
+    /// </summary>
+    public bool UseSlotIndex { get; set; } = true;
+
+    /// <summary>
+    /// In how many days the hourly sweep compares every subscriber with their slot index entries once (each tick checks 1/(days × 24) of
+    /// the ids), re-recording any that are stale.
+    /// </summary>
+    [Range(1, 365, ErrorMessage = "Schedule:SlotIndexSweepDays must be between 1 and 365 (in how many days the hourly sweep checks every " +
+        "subscriber's slot index entries once), e.g. 28.")]
+    public int SlotIndexSweepDays { get; set; } = 28;
 }

@@ -10,7 +10,8 @@ namespace Notifications.Pipeline;
 /// <summary>
 /// An hour passed (the HourlyDigests timer; CLI twin <c>notify digest run --due</c>): the daily and weekly runs of that UTC hour are
 /// planned (whoever is due then in their own time zone), with the alerts of articles that became available without one (held articles
-/// whose date came) and any run whose planner stopped; then failed work heals: the batches of recent runs that
+/// whose date came) and any run whose planner stopped; the slot index is kept up (a slice of its sweep, old write-log partitions
+/// removed); then failed work heals: the batches of recent runs that
 /// <see cref="FailedBatchHealer"/> finds due (failed ones past their backoff, uncertain ones to visit) go again. The timer queues every
 /// batch for <see cref="BatchDue"/> (<see cref="PlanDueAsync"/>); the CLI sends them here and now (<see cref="RunDueAsync"/>).
 /// </summary>
@@ -21,6 +22,7 @@ public sealed class HourPassed(
     ArticleIndex articles,
     SendBatchQueue queue,
     FailedBatchHealer healer,
+    SubscriberSlotIndex slotIndex,
     IOptions<ScheduleOptions> schedule,
     TimeProvider time,
     ILogger<HourPassed> logger)
@@ -101,7 +103,25 @@ public sealed class HourPassed(
             foreach (var run in (await alerts.PlanDueAsync(group, at, ct)).Runs)
                 due.TryAdd(run.RunId, run);
         }
+        await KeepUpSlotIndexAsync(hour, ct);
         return due.Values.ToList();
+    }
+
+    /// <summary>
+    /// After planning, the slot index's upkeep: one slice of the sweep (<see cref="ScheduleOptions.SlotIndexSweepDays"/>) and the write
+    /// log's old partitions. A failure is logged, not thrown: the runs are planned, and the next tick sweeps again.
+    /// </summary>
+    private async Task KeepUpSlotIndexAsync(DateTimeOffset hour, CancellationToken ct)
+    {
+        try
+        {
+            var upkeep = await slotIndex.KeepUpAsync(hour, ct);
+            logger.LogInformation("Slot index upkeep at {Hour:u}: {Upkeep}", hour, upkeep);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Slot index upkeep at {Hour:u} failed; the next tick sweeps on", hour);
+        }
     }
 
     /// <summary>A run whose every batch is Sent or Cancelled (the last one decided by the webhook's evidence), marked completed.</summary>
