@@ -13,16 +13,28 @@ namespace Notifications.Benchmarks;
 
 /// <summary>What one hourly tick (or one alert) read and planned.</summary>
 /// <param name="Due">Recipients the tick's daily and weekly runs planned (the alert: its recipients).</param>
-/// <param name="Rows">Entities returned by the subscribers table and the slot index table.</param>
+/// <param name="Rows">Subscriber rows read: entities of the subscribers table and the slot index's cards (partitions <c>c-…</c>).</param>
+/// <param name="IndexRows">The slot index's other entities: group directory, locators, write log, build meta (none before).</param>
 /// <param name="AllRows">Entities returned by every table (runs, watermarks, ledger, articles... included).</param>
-public sealed record TickReads(DateTimeOffset Hour, int Due, long Rows, long AllRows, long Requests, int Partitions, TimeSpan Wall,
-    TimeSpan Projected, long BusiestPartition, TimeSpan Held);
+/// <param name="Projected">Rows and index rows under Azure's targets, partitions read in parallel (<see cref="TableReads.ProjectedParallel"/>).</param>
+/// <param name="Held">Time the throttle held answers back (<c>--throttle</c>), to compare with <paramref name="Projected"/>.</param>
+public sealed record TickReads(DateTimeOffset Hour, int Due, long Rows, long IndexRows, long AllRows, long Requests, int Partitions, TimeSpan Wall,
+    TimeSpan Projected, long BusiestPartition, TimeSpan Held)
+{
+    /// <summary>The subscriber and index partitions read, for projections.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public IReadOnlyList<PartitionRead> Detail { get; init; } = [];
+}
 
 /// <summary>A day of 24 ticks and the alerts, in one mode (<c>Schedule:UseSlotIndex</c> false: before; true: after).</summary>
 public sealed record TicksMode(string Name, bool UseSlotIndex, IReadOnlyList<TickReads> Ticks, TickReads Alert, TickReads EveryFollowerAlert,
     long PeakWorkingSet, long PrepareRows)
 {
     public TickReads BusiestByDue => Ticks.MaxBy(t => t.Due)!;
+    public long IndexRowsPerDay => Ticks.Sum(t => t.IndexRows);
+
+    /// <summary>The busiest tick projected to 100k, 300k and 1M subscribers (<see cref="TicksBenchmarkResult.ProjectAt"/>), in seconds.</summary>
+    public IReadOnlyDictionary<string, double> ProjectedBusiest { get; init; } = new Dictionary<string, double>();
     public TickReads MostRows => Ticks.MaxBy(t => t.Rows)!;
     public TickReads FewestRows => Ticks.MinBy(t => t.Rows)!;
     public long MedianRows => Ticks.Select(t => t.Rows).Order().ElementAt(Ticks.Count / 2);
@@ -37,13 +49,16 @@ public sealed record TicksBenchmarkResult(int Subscribers, int Daily, int Weekly
     public double AfterRowsPerDayOverN => (double)After.RowsPerDay / Subscribers;
 
     /// <summary>
-    /// The busiest tick's time under the Azure targets at <paramref name="n"/> subscribers, scaling its per-partition reads linearly
-    /// (same spread of zones, hours and frequencies): max(busiest partition / 2,000, all / 20,000) seconds.
+    /// A tick's read time under the Azure targets at <paramref name="n"/> subscribers: its subscriber-row partitions scaled by n / measured
+    /// N (same spread of zones, hours and frequencies: each due group grows in proportion), the index's other partitions (directory,
+    /// write log: not in proportion to N) as measured; partitions read in parallel: max(busiest partition / 2,000, all / 20,000) s.
     /// </summary>
     public static TimeSpan ProjectAt(TickReads tick, int measuredN, int n)
     {
         var k = (double)n / measuredN;
-        return TimeSpan.FromSeconds(Math.Max(tick.BusiestPartition * k / TableReadMeter.PartitionTarget, tick.Rows * k / TableReadMeter.AccountTarget));
+        var scaled = tick.Detail.Select(p => TicksBenchmark.IsSubscriberRow(p) ? p.Entities * k : p.Entities).ToList();
+        return scaled.Count == 0 ? TimeSpan.Zero
+            : TimeSpan.FromSeconds(Math.Max(scaled.Max() / TableReadMeter.PartitionTarget, scaled.Sum() / TableReadMeter.AccountTarget));
     }
 }
 
@@ -57,6 +72,13 @@ public sealed record TicksBenchmarkResult(int Subscribers, int Daily, int Weekly
 public sealed class TicksBenchmark(IConfiguration configuration)
 {
     private readonly TableReadMeter _meter = new();
+    private string _subscribersTable = "Subscribers";
+    private string _slotsTable = "SubscriberSlots";
+
+    /// <summary>A subscriber row: the subscribers table's, or a card of the slot index (partition <c>c-{group}-{bucket}</c>).</summary>
+    internal static bool IsSubscriberRow(PartitionRead p) => p.Partition.StartsWith("c-", StringComparison.Ordinal) || !p.Table.EndsWith("SubscriberSlots", StringComparison.Ordinal);
+
+    private bool Counted(string table) => table == _subscribersTable || table == _slotsTable;
 
     /// <summary>Runs before the after mode's day, with its services (e.g. the slot index built); returns nothing.</summary>
     public Func<IServiceProvider, CancellationToken, Task>? PrepareIndex { get; init; }
@@ -67,7 +89,8 @@ public sealed class TicksBenchmark(IConfiguration configuration)
         var clock = new BenchClock(day.AddDays(-1));
         var subscribersTable = configuration["Storage:SubscribersTable"] ?? "Subscribers";
         var slotsTable = configuration["Storage:SubscriberSlotsTable"] ?? "SubscriberSlots";
-        bool Counted(string table) => table == subscribersTable || table == slotsTable;
+        _subscribersTable = subscribersTable;
+        _slotsTable = slotsTable;
 
         int daily = 0, weekly = 0, instant = 0;
         TicksMode before, after;
@@ -89,12 +112,12 @@ public sealed class TicksBenchmark(IConfiguration configuration)
             await seeding.StopAsync(ct);
         }
         _meter.Throttle = throttle;
-        before = await RunModeAsync("before", false, day, clock, Counted, progress, ct);
-        after = await RunModeAsync("after", true, day.AddDays(1), clock, Counted, progress, ct);
+        before = await RunModeAsync("before", false, n, day, clock, progress, ct);
+        after = await RunModeAsync("after", true, n, day.AddDays(1), clock, progress, ct);
         return new TicksBenchmarkResult(n, daily, weekly, instant, throttle, day, before, after);
     }
 
-    private async Task<TicksMode> RunModeAsync(string name, bool useSlotIndex, DateTimeOffset day, BenchClock clock, Func<string, bool> counted,
+    private async Task<TicksMode> RunModeAsync(string name, bool useSlotIndex, int measuredN, DateTimeOffset day, BenchClock clock,
         Action<string>? progress, CancellationToken ct)
     {
         clock.Now = day.AddHours(-1);
@@ -106,14 +129,14 @@ public sealed class TicksBenchmark(IConfiguration configuration)
             progress?.Invoke($"{name}: building the slot index...");
             _meter.Reset();
             await prepare(services, ct);
-            prepareRows = _meter.Snapshot().Entities(counted);
+            prepareRows = _meter.Snapshot().Entities(Counted);
         }
         PeakMemory.Reset();
         progress?.Invoke($"{name}: alerts...");
         // The day's digest news: one article on every topic (its own alert planned here, not measured), so that everyone due is mailed.
-        await AlertAsync(services, clock, day.AddMinutes(-50), $"bench/{name}-digest.md", "", counted, ct, string.Join(", ", TicksPopulation.Topics));
-        var alert = await AlertAsync(services, clock, day.AddMinutes(-35), $"bench/{name}-instant.md", "", counted, ct);
-        var everyone = await AlertAsync(services, clock, day.AddMinutes(-20), $"bench/{name}-everyone.md", "alert: true\n", counted, ct);
+        await AlertAsync(services, clock, day.AddMinutes(-50), $"bench/{name}-digest.md", "", ct, string.Join(", ", TicksPopulation.Topics));
+        var alert = await AlertAsync(services, clock, day.AddMinutes(-35), $"bench/{name}-instant.md", "", ct);
+        var everyone = await AlertAsync(services, clock, day.AddMinutes(-20), $"bench/{name}-everyone.md", "alert: true\n", ct);
         var hourPassed = services.GetRequiredService<HourPassed>();
         var ticks = new List<TickReads>();
         for (var h = 0; h < 24; h++)
@@ -126,12 +149,17 @@ public sealed class TicksBenchmark(IConfiguration configuration)
             var wall = watch.Elapsed;
             var due = results.Where(r => r.RunId.StartsWith("daily", StringComparison.Ordinal) || r.RunId.StartsWith("weekly", StringComparison.Ordinal))
                 .Sum(r => r.PlannedRecipients);
-            ticks.Add(Reads(at, due, wall, counted));
+            ticks.Add(Reads(at, due, wall));
             progress?.Invoke($"{name}: tick {at:HH}:00 UTC: {due:N0} due, {ticks[^1].Rows:N0} subscriber/index rows read, {wall.TotalSeconds:F2} s");
         }
         var peak = PeakMemory.Read();
         await host.StopAsync(ct);
-        return new TicksMode(name, useSlotIndex, ticks, alert, everyone, peak, prepareRows);
+        var busiest = ticks.MaxBy(t => t.Due)!;
+        return new TicksMode(name, useSlotIndex, ticks, alert, everyone, peak, prepareRows)
+        {
+            ProjectedBusiest = ((int[])[100_000, 300_000, 1_000_000]).ToDictionary(k => k.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                k => Math.Round(TicksBenchmarkResult.ProjectAt(busiest, measuredN, k).TotalSeconds, 2)),
+        };
     }
 
     /// <summary>
@@ -139,7 +167,7 @@ public sealed class TicksBenchmark(IConfiguration configuration)
     /// measured); its batches go at the next tick.
     /// </summary>
     private async Task<TickReads> AlertAsync(IServiceProvider services, BenchClock clock, DateTimeOffset at, string blob, string frontMatter,
-        Func<string, bool> counted, CancellationToken ct, string topics = "e-commerce")
+        CancellationToken ct, string topics = "e-commerce")
     {
         clock.Now = at;
         var text = $"---\ntitle: News {blob}\npublished: {at.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}\ntopics: [{topics}]\n{frontMatter}" +
@@ -154,15 +182,16 @@ public sealed class TicksBenchmark(IConfiguration configuration)
         _meter.Reset();
         var watch = Stopwatch.StartNew();
         var alerts = await services.GetRequiredService<TranslationAlerts>().PlanDueAsync(article.TranslationKey ?? article.BlobName, clock.Now, ct);
-        return Reads(at, alerts.Runs.Sum(r => r.RecipientCount), watch.Elapsed, counted);
+        return Reads(at, alerts.Runs.Sum(r => r.RecipientCount), watch.Elapsed);
     }
 
-    private TickReads Reads(DateTimeOffset at, int due, TimeSpan wall, Func<string, bool> counted)
+    private TickReads Reads(DateTimeOffset at, int due, TimeSpan wall)
     {
         var reads = _meter.Snapshot();
-        var ours = reads.Partitions.Where(p => counted(p.Table)).ToList();
-        return new TickReads(at, due, reads.Entities(counted), reads.Entities(), reads.Requests(counted), ours.Count, wall,
-            reads.ProjectedParallel(counted), ours.Count == 0 ? 0 : ours.Max(p => p.Entities), _meter.Held);
+        var ours = reads.Partitions.Where(p => Counted(p.Table)).ToList();
+        var rows = ours.Where(IsSubscriberRow).Sum(p => p.Entities);
+        return new TickReads(at, due, rows, ours.Sum(p => p.Entities) - rows, reads.Entities(), reads.Requests(Counted), ours.Count, wall,
+            reads.ProjectedParallel(Counted), ours.Count == 0 ? 0 : ours.Max(p => p.Entities), _meter.Held) { Detail = ours };
     }
 
     private async Task<IHost> StartAsync(bool useSlotIndex, BenchClock clock, CancellationToken ct)
