@@ -52,7 +52,7 @@ public static class TicksBenchCommand
                 {
                     var busy = m.BusiestByDue;
                     await cli.Out.WriteLineAsync($"{m.Name,-6} busiest tick {busy.Hour:HH}:00: {busy.Due:N0} due, {busy.Rows:N0} rows + {busy.IndexRows:N0} index, " +
-                        $"{busy.Wall.TotalSeconds:F2} s measured, {busy.Projected.TotalSeconds:F2} s projected (held {busy.Held.TotalSeconds:F2} s)");
+                        $"{busy.Wall.TotalSeconds:F2} s measured, {busy.Projected.TotalSeconds:F2} s projected (all tables {busy.ProjectedAllTables.TotalSeconds:F2} s; throttle held {busy.Held.TotalSeconds:F2} s)");
                     await cli.Out.WriteLineAsync($"       rows per tick: most {m.MostRows.Rows:N0}, median {m.MedianRows:N0}, fewest {m.FewestRows.Rows:N0}; " +
                         $"per day {m.RowsPerDay:N0} = {(double)m.RowsPerDay / r.Subscribers:F2} × N ({m.DuePerDay:N0} mailed); index rows per day " +
                         $"{m.IndexRowsPerDay:N0}");

@@ -17,9 +17,10 @@ namespace Notifications.Benchmarks;
 /// <param name="IndexRows">The slot index's other entities: group directory, locators, write log, build meta (none before).</param>
 /// <param name="AllRows">Entities returned by every table (runs, watermarks, ledger, articles... included).</param>
 /// <param name="Projected">Rows and index rows under Azure's targets, partitions read in parallel (<see cref="TableReads.ProjectedParallel"/>).</param>
-/// <param name="Held">Time the throttle held answers back (<c>--throttle</c>), to compare with <paramref name="Projected"/>.</param>
+/// <param name="Held">Time the throttle held answers back (<c>--throttle</c>; summed over requests), to compare with <paramref name="ProjectedAllTables"/>.</param>
+/// <param name="ProjectedAllTables">The same model over every table the tick read (watermarks, runs, ledger... too).</param>
 public sealed record TickReads(DateTimeOffset Hour, int Due, long Rows, long IndexRows, long AllRows, long Requests, int Partitions, TimeSpan Wall,
-    TimeSpan Projected, long BusiestPartition, TimeSpan Held)
+    TimeSpan Projected, long BusiestPartition, TimeSpan Held, TimeSpan ProjectedAllTables)
 {
     /// <summary>The subscriber and index partitions read, for projections.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
@@ -191,7 +192,7 @@ public sealed class TicksBenchmark(IConfiguration configuration)
         var ours = reads.Partitions.Where(p => Counted(p.Table)).ToList();
         var rows = ours.Where(IsSubscriberRow).Sum(p => p.Entities);
         return new TickReads(at, due, rows, ours.Sum(p => p.Entities) - rows, reads.Entities(), reads.Requests(Counted), ours.Count, wall,
-            reads.ProjectedParallel(Counted), ours.Count == 0 ? 0 : ours.Max(p => p.Entities), _meter.Held) { Detail = ours };
+            reads.ProjectedParallel(Counted), ours.Count == 0 ? 0 : ours.Max(p => p.Entities), _meter.Held, reads.ProjectedParallel()) { Detail = ours };
     }
 
     private async Task<IHost> StartAsync(bool useSlotIndex, BenchClock clock, CancellationToken ct)
