@@ -37,7 +37,7 @@ public static class TicksBenchCommand
             await using var sink = await SendGridSink.StartAsync(port);
             try
             {
-                var benchmark = new TicksBenchmark(services.GetRequiredService<IConfiguration>()) { PrepareIndex = SlotIndexPreparation.BuildAsync };
+                var benchmark = new TicksBenchmark(services.GetRequiredService<IConfiguration>()) { PrepareIndex = SlotIndexPreparation.BuildAsync, Verbose = parse.GetValue(CliContext.VerboseOption) };
                 var r = await benchmark.RunAsync(n, parse.GetValue(throttle), line => cli.Error.WriteLine(line), ct);
                 if (parse.GetValue(CliContext.JsonOption))
                 {

@@ -84,6 +84,9 @@ public sealed class TicksBenchmark(IConfiguration configuration)
     /// <summary>Runs before the after mode's day, with its services (e.g. the slot index built); returns nothing.</summary>
     public Func<IServiceProvider, CancellationToken, Task>? PrepareIndex { get; init; }
 
+    /// <summary>Log what the pipeline does (to stderr), with timestamps.</summary>
+    public bool Verbose { get; init; }
+
     public async Task<TicksBenchmarkResult> RunAsync(int n, bool throttle, Action<string>? progress = null, CancellationToken ct = default)
     {
         var day = new DateTimeOffset(DateTime.UtcNow.Date.AddDays(2), TimeSpan.Zero);
@@ -201,7 +204,13 @@ public sealed class TicksBenchmark(IConfiguration configuration)
         config.AddConfiguration(configuration);
         config.AddInMemoryCollection(new Dictionary<string, string?> { ["Schedule:UseSlotIndex"] = useSlotIndex ? "true" : "false" });
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, Configuration = config });
-        builder.Logging.SetMinimumLevel(LogLevel.Error);
+        builder.Logging.SetMinimumLevel(Verbose ? LogLevel.Information : LogLevel.Error);
+        if (Verbose)
+        {
+            builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss.fff "; });
+            builder.Logging.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+            builder.Logging.AddFilter("System.Net.Http", LogLevel.Warning);
+        }
         builder.Services.AddNotifications(builder.Configuration);
         builder.Services.AddSingleton<TimeProvider>(clock);
         builder.Services.AddSingleton(new TablePipelinePolicy(_meter));
