@@ -45,6 +45,38 @@ public sealed class BenchCommandTests(AzuriteFixture azurite)
         Assert.Equal(before, await CountBenchTablesAsync(tables));
     }
 
+    [Fact]
+    public async Task TicksBenchmarkAfterReadsAboutTheDueSubscribersWhereBeforeReadEveryoneAndLeavesNoTablesBehind()
+    {
+        var settings = TestSettings.For(azurite);
+        var tables = new TableServiceClient(azurite.ConnectionString);
+        var before = await CountBenchTablesAsync(tables);
+
+        var run = await CliRun.RunAsync(settings, "bench", "ticks", "--subscribers", "600", "--json");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        using var json = System.Text.Json.JsonDocument.Parse(run.Output);
+        var r = json.RootElement;
+        Assert.Equal(600, r.GetProperty("subscribers").GetInt32());
+        var (old, now) = (r.GetProperty("before"), r.GetProperty("after"));
+        Assert.Equal(24, old.GetProperty("ticks").GetArrayLength());
+        Assert.Equal(24, now.GetProperty("ticks").GetArrayLength());
+        // The same people are mailed on both days (everyone daily once, the weekly ones due that day).
+        Assert.InRange(now.GetProperty("duePerDay").GetInt32(), r.GetProperty("daily").GetInt32(), r.GetProperty("daily").GetInt32() + r.GetProperty("weekly").GetInt32());
+        // Before: every tick reads every daily and weekly subscriber. After: about once a day each.
+        var (oldDay, nowDay) = (old.GetProperty("rowsPerDay").GetInt64(), now.GetProperty("rowsPerDay").GetInt64());
+        Assert.True(oldDay >= 20L * r.GetProperty("daily").GetInt32(), $"before read {oldDay} rows a day");
+        Assert.True(nowDay * 5 < oldDay, $"after read {nowDay} rows a day, before {oldDay}");
+        // The busiest tick reads about the subscribers it mails (their cards), not everyone.
+        var busiest = now.GetProperty("busiestByDue");
+        var due = busiest.GetProperty("due").GetInt32();
+        Assert.True(due > 0);
+        Assert.InRange(busiest.GetProperty("rows").GetInt64(), due, (long)(due * 1.5) + 20);
+        // An alert reads its followers' cards, not everyone.
+        Assert.True(now.GetProperty("alert").GetProperty("rows").GetInt64() < old.GetProperty("alert").GetProperty("rows").GetInt64());
+        Assert.Equal(before, await CountBenchTablesAsync(tables));
+    }
+
     private static async Task<int> CountBenchTablesAsync(TableServiceClient tables)
     {
         var count = 0;

@@ -37,6 +37,9 @@ public static class TestSettings
             ["Delivery:OutboxPath"] = outboxPath ?? Path.Combine(Path.GetTempPath(), "notifications-tests", p, "outbox"),
             ["Delivery:FromEmail"] = "digests@secretariat.example",
             ["Delivery:FromName"] = "PTC Secretariat",
+            // One batch at a time, as the crash and fault tests script them (a death "at the first batch"); InlineSendConcurrencyTests
+            // cover several at once (production default 4).
+            ["Delivery:InlineSendConcurrency"] = "1",
             ["Digest:Sender"] = "PTC Secretariat",
             ["Digest:Organization"] = "the Permanent Technical Committee's session reports",
             ["Tokens:Keys:t1"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),

@@ -46,6 +46,7 @@ public static class BenchCommands
         bench.Subcommands.Add(ingest);
         bench.Subcommands.Add(Fanout(cli));
         bench.Subcommands.Add(SearchBenchCommand.Create(cli, OwnStorage("bench" + Guid.NewGuid().ToString("N")[..8])));
+        bench.Subcommands.Add(TicksBenchCommand.Create(cli, OwnStorage("bench" + Guid.NewGuid().ToString("N")[..8])));
         return bench;
     }
 
@@ -134,6 +135,7 @@ public static class BenchCommands
         ["Storage:DigestsContainer"] = prefix + "-digests",
         ["Storage:ArticleIndexTable"] = prefix + "ArticleIndex",
         ["Storage:SubscribersTable"] = prefix + "Subscribers",
+        ["Storage:SubscriberSlotsTable"] = prefix + "SubscriberSlots",
         ["Storage:DigestRunsTable"] = prefix + "DigestRuns",
         ["Storage:DigestWatermarksTable"] = prefix + "DigestWatermarks",
         ["Storage:DeliveryLedgerTable"] = prefix + "DeliveryLedger",
@@ -144,6 +146,13 @@ public static class BenchCommands
         ["Storage:SubscriberIndexContainer"] = prefix + "-subscriber-index",
         ["Storage:ImportsContainer"] = prefix + "-imports",
         ["Storage:SendBatchesQueue"] = prefix + "-send-batches",
+        // Every other table and queue of its own too: deleting the benchmark's storage must never touch the store it shares Azurite with.
+        ["Storage:AlertsDueQueue"] = prefix + "-alerts-due",
+        ["Storage:SubscribeConfirmationsQueue"] = prefix + "-subscribe-confirmations",
+        ["Storage:SuppressionsTable"] = prefix + "Suppressions",
+        ["Storage:SubscribeRequestsTable"] = prefix + "SubscribeRequests",
+        ["Storage:AddressChangesTable"] = prefix + "AddressChanges",
+        ["Storage:RecipientTimelineTable"] = prefix + "RecipientTimeline",
         ["Delivery:Mode"] = "Outbox",
         ["Delivery:OutboxPath"] = Path.Combine(Path.GetTempPath(), prefix),
     };

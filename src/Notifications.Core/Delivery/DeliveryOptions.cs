@@ -43,6 +43,13 @@ public sealed class DeliveryOptions
     [Range(1, 1000, ErrorMessage = "Delivery:BatchSize must be between 1 and 1000 (SendGrid's limit of personalizations per request).")]
     public int BatchSize { get; set; } = 1000;
 
+    /// <summary>
+    /// Batches a run sent inline (the hourly timer without the queue, <c>notify digest run</c>) sends at once; the run's record is
+    /// updated after each, one at a time. SendGrid's pace stays <see cref="RequestsPerSecond"/> (one token bucket for all sends).
+    /// </summary>
+    [Range(1, 32, ErrorMessage = "Delivery:InlineSendConcurrency must be between 1 and 32 (batches a run sent inline sends at once), e.g. 4.")]
+    public int InlineSendConcurrency { get; set; } = 4;
+
     // How SendGrid requests are retried and paced: see SendGridResilience for what is retried and what never is.
 
     /// <summary>Retries after the first attempt of a SendGrid request, for 429, 5xx and a connection that could not be made.</summary>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Logging;
@@ -31,11 +32,14 @@ public sealed class DigestBatchSender(
     BatchSender sender,
     ILogger<DigestBatchSender> logger)
 {
-    /// <summary>The renderings one caller went through (the inline loop: a whole plan), each read once.</summary>
+    /// <summary>
+    /// The renderings one caller went through (the inline loop: a whole plan, several batches at once), each read once (twice at
+    /// most when two batches of a variant start together: the same bytes either way).
+    /// </summary>
     public sealed class Loaded
     {
-        internal Dictionary<string, MailContent> Contents { get; } = new(StringComparer.Ordinal);
-        internal Dictionary<string, DigestRendering?> Renderings { get; } = new(StringComparer.Ordinal);
+        internal ConcurrentDictionary<string, MailContent> Contents { get; } = new(StringComparer.Ordinal);
+        internal ConcurrentDictionary<string, DigestRendering?> Renderings { get; } = new(StringComparer.Ordinal);
     }
 
     public async Task<BatchResult> SendAsync(DigestRun run, DeliveryBatch batch, Loaded loaded, CancellationToken ct, bool resendUncertain = false)

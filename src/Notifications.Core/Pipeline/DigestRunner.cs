@@ -187,20 +187,25 @@ public sealed class DigestRunner(
     internal async Task<DigestRunResult> SendAsync(DigestRun run, CancellationToken ct, bool resendUncertain = false, Func<DeliveryBatch, bool>? only = null)
     {
         var loaded = new DigestBatchSender.Loaded();
-        var results = new List<BatchResult>();
         var plan = await ledger.ListAsync(run.RunId, run.PlanId, ct, withRecipientIds: false);
         var batches = only is null ? plan : plan.Where(only).ToList();
         var othersSent = only is null || plan.All(b => only(b) || b.Status is BatchStatus.Sent or BatchStatus.Cancelled);
-        foreach (var (batch, index) in batches.Select((b, i) => (b, i)))
-        {
-            var result0 = await sender.SendAsync(run, batch, loaded, ct, resendUncertain);
-            results.Add(result0);
-            // Complete only after the last batch, and only if every one was sent (now or before) or cancelled.
-            var last = index == batches.Count - 1;
-            run = await RecordAsync(run, [result0], ct, allSentSoFar: last && othersSent
-                && results.All(r => r.Outcome is BatchOutcome.Sent or BatchOutcome.AlreadySent or BatchOutcome.Cancelled));
-            if (run.Status is DigestRunStatus.Paused or DigestRunStatus.Cancelled) break;
-        }
+        // Several batches at once; each outcome recorded on the run one at a time (InlineSendLoop), in the order they finish.
+        var outcomes = new BatchResult?[batches.Count];
+        var recorded = 0;
+        var sending = run;
+        await InlineSendLoop.RunAsync(batches, delivery.Value.InlineSendConcurrency,
+            (batch, token) => sender.SendAsync(sending, batch, loaded, token, resendUncertain),
+            async (index, outcome) =>
+            {
+                outcomes[index] = outcome;
+                recorded++;
+                // Complete only after the last batch, and only if every one was sent (now or before) or cancelled.
+                run = await RecordAsync(run, [outcome], ct, allSentSoFar: recorded == batches.Count && othersSent
+                    && outcomes.All(r => r?.Outcome is BatchOutcome.Sent or BatchOutcome.AlreadySent or BatchOutcome.Cancelled));
+                return run.Status is not (DigestRunStatus.Paused or DigestRunStatus.Cancelled);
+            }, ct);
+        var results = outcomes.OfType<BatchResult>().ToList();
         var result = Result(run, results);
         logger.LogInformation("Run {RunId}: {BatchesSent} batches sent now ({RecipientsSent} recipients), {AlreadySent} already sent, {Failed} " +
             "failed, {Uncertain} uncertain, {Cancelled} cancelled",

@@ -15,19 +15,23 @@ public sealed class StorageResources
     private readonly Lock _gate = new();
     private Task? _created;
 
-    public StorageResources(IOptions<StorageOptions> options)
+    /// <param name="tablePolicies">Extra policies for the table clients (<see cref="TablePipelinePolicy"/>): none in production.</param>
+    public StorageResources(IOptions<StorageOptions> options, IEnumerable<TablePipelinePolicy>? tablePolicies = null)
     {
         var o = options.Value;
         Connection = o.Connection;
         // Base64, as the Functions queue trigger expects by default.
         var queueOptions = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+        var tableOptions = new TableClientOptions();
+        foreach (var policy in tablePolicies ?? [])
+            tableOptions.AddPolicy(policy.Policy, policy.Position);
         BlobServiceClient blobs;
         TableServiceClient tables;
         QueueServiceClient queues;
         if (Connection.ConnectionString is { } connectionString)
         {
             blobs = new BlobServiceClient(connectionString);
-            tables = new TableServiceClient(connectionString);
+            tables = new TableServiceClient(connectionString, tableOptions);
             queues = new QueueServiceClient(connectionString, queueOptions);
         }
         else
@@ -35,7 +39,7 @@ public sealed class StorageResources
             // Identity-based (Azure: the function app's managed identity; shared keys are off on the account).
             Credential = Connection.CreateCredential();
             blobs = new BlobServiceClient(Connection.BlobServiceUri, Credential);
-            tables = new TableServiceClient(Connection.TableServiceUri, Credential);
+            tables = new TableServiceClient(Connection.TableServiceUri, Credential, tableOptions);
             queues = new QueueServiceClient(Connection.QueueServiceUri, Credential, queueOptions);
         }
         SendBatches = queues.GetQueueClient(o.SendBatchesQueue);
