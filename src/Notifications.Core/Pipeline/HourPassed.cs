@@ -109,10 +109,13 @@ public sealed class HourPassed(
 
     /// <summary>
     /// After planning, the slot index's upkeep: one slice of the sweep (<see cref="ScheduleOptions.SlotIndexSweepDays"/>) and the write
-    /// log's old partitions. A failure is logged, not thrown: the runs are planned, and the next tick sweeps again.
+    /// log's old partitions (none while <see cref="ScheduleOptions.UseSlotIndex"/> is off). A failure is logged, not thrown: the runs are
+    /// planned, and the next tick sweeps again.
     /// </summary>
     private async Task KeepUpSlotIndexAsync(DateTimeOffset hour, CancellationToken ct)
     {
+        // Off: ticks read everyone, as before the index; its cards are still written, and the sweep resumes when it is on again.
+        if (!schedule.Value.UseSlotIndex) return;
         try
         {
             var upkeep = await slotIndex.KeepUpAsync(hour, ct);

@@ -11,15 +11,15 @@ public sealed partial class SubscriberSlotIndex
 
     private const int BuildPage = 1000;
 
-    private volatile bool _built;
-
-    /// <summary>True once a build reached the end of the table (remembered by this instance: a built index stays built).</summary>
+    /// <summary>
+    /// True once a build reached the end of the table. Read from the table at every call (one row per tick), not remembered: an index
+    /// emptied or restored under a running instance is built again, never read as if it were whole.
+    /// </summary>
     public async Task<bool> IsBuiltAsync(CancellationToken ct = default)
     {
-        if (_built) return true;
         await storage.EnsureCreatedAsync();
         var meta = await Table.GetEntityIfExistsAsync<TableEntity>(SlotIndexKeys.Meta, SlotIndexKeys.BuildRow, cancellationToken: ct);
-        return _built = meta.HasValue && meta.Value is { } e && e.GetBoolean("Built") == true && e.GetInt32("Format") == FormatVersion;
+        return meta.HasValue && meta.Value is { } e && e.GetBoolean("Built") == true && e.GetInt32("Format") == FormatVersion;
     }
 
     private async Task<bool> BuildStepAsync(int maxSubscribers, CancellationToken ct)
@@ -42,6 +42,9 @@ public sealed partial class SubscriberSlotIndex
     /// <summary>Indexes subscribers after <paramref name="cursor"/> in id order, saving the cursor after each page; marks built at the end.</summary>
     private async Task<(int Read, bool End)> IndexFromAsync(string cursor, int max, CancellationToken ct)
     {
+        // A build from the start writes the directory again too: this instance's memory of the groups it wrote may be of an index
+        // that was emptied since.
+        if (cursor.Length == 0) _knownGroups.Clear();
         var read = 0;
         while (read < max)
         {
@@ -66,14 +69,10 @@ public sealed partial class SubscriberSlotIndex
             {
                 ["Cursor"] = cursor,
                 ["Format"] = FormatVersion,
-                ["Built"] = end || _built,
+                ["Built"] = end,
                 ["BuiltAt"] = end ? time.GetUtcNow() : null,
             }, TableUpdateMode.Merge, ct);
-            if (end)
-            {
-                _built = true;
-                return (read, true);
-            }
+            if (end) return (read, true);
         }
         return (read, false);
     }
