@@ -36,7 +36,8 @@ public sealed class HourPassed(
     public async Task<IReadOnlyList<DigestRunResult>> PlanDueAsync(DateTimeOffset? at = null, CancellationToken ct = default)
     {
         var results = new List<DigestRunResult>();
-        foreach (var run in await DueRunsAsync(at ?? time.GetUtcNow(), ct))
+        var now = at ?? time.GetUtcNow();
+        foreach (var run in await DueRunsAsync(now, ct))
             results.Add(await runner.EnqueueAsync(run, ct));
         foreach (var heal in await healer.DueAsync(ct))
         {
@@ -48,6 +49,8 @@ public sealed class HourPassed(
             await queue.EnqueueAsync(heal.Batches.Select(b => new SendBatchMessage(heal.Run.RunId, heal.Run.PlanId, b.BatchId)), ct);
             logger.LogInformation("Run {RunId}: {Count} batches queued again by the hourly timer", heal.Run.RunId, heal.Batches.Count);
         }
+        // Last: the batches are on their way before the index's upkeep takes its share of the tick.
+        await KeepUpSlotIndexAsync(DigestPeriod.TopOfHour(now), ct);
         return results;
     }
 
@@ -55,7 +58,8 @@ public sealed class HourPassed(
     public async Task<IReadOnlyList<DigestRunResult>> RunDueAsync(DateTimeOffset? at = null, CancellationToken ct = default)
     {
         var results = new List<DigestRunResult>();
-        foreach (var run in await DueRunsAsync(at ?? time.GetUtcNow(), ct))
+        var now = at ?? time.GetUtcNow();
+        foreach (var run in await DueRunsAsync(now, ct))
             // Planned batches; failed and uncertain ones are the healer's, below (failed ones after their backoff).
             results.Add(await runner.SendOrReportAsync(run, ct, b => b.Status is BatchStatus.Planned or BatchStatus.Sent));
         foreach (var heal in await healer.DueAsync(ct))
@@ -71,6 +75,7 @@ public sealed class HourPassed(
             if (index < 0) results.Add(healed);
             else results[index] = healed with { BatchResults = [.. results[index].BatchResults, .. healed.BatchResults] };
         }
+        await KeepUpSlotIndexAsync(DigestPeriod.TopOfHour(now), ct);
         return results;
     }
 
@@ -103,7 +108,6 @@ public sealed class HourPassed(
             foreach (var run in (await alerts.PlanDueAsync(group, at, ct)).Runs)
                 due.TryAdd(run.RunId, run);
         }
-        await KeepUpSlotIndexAsync(hour, ct);
         return due.Values.ToList();
     }
 

@@ -8,7 +8,8 @@ namespace Notifications.Subscribers;
 /// <summary>
 /// The slot index's upkeep: at each hourly tick, one slice of the id space (of 4-hex-digit prefixes, by the hour) is compared with the
 /// subscribers table, so that every subscriber is checked once in <c>Schedule:SlotIndexSweepDays</c> (whatever went wrong, even with no
-/// write logged); and the write log's hours past its retention are deleted.
+/// write logged); once a day, the cards of the day's slices in groups their locators do not list are deleted; and the write log's hours
+/// past its retention are deleted.
 /// </summary>
 public sealed partial class SubscriberSlotIndex
 {
@@ -18,7 +19,11 @@ public sealed partial class SubscriberSlotIndex
     {
         await storage.EnsureCreatedAsync();
         var (from, to) = SliceOf(at);
-        var (checkedCount, repaired, orphans) = await IsBuiltAsync(ct) ? await SweepSliceAsync(from, to, ct) : (0, 0, 0);
+        // Stray cards are looked for once a day, over the day's slices, at its last one (after their rows and locators were compared):
+        // one range query per group and bucket, so once a day rather than at every tick.
+        var slice = SliceIndex(at);
+        var strayFrom = slice % 24 == 23 ? Prefix(slice - 23) : null;
+        var (checkedCount, repaired, orphans) = await IsBuiltAsync(ct) ? await SweepSliceAsync(from, to, strayFrom, ct) : (0, 0, 0);
         var deleted = await DeleteOldWriteLogAsync(at - WriteLogRetention, ct);
         if (repaired > 0 || orphans > 0)
             logger.LogWarning("Slot index sweep {From}..{To}: {Repaired} subscribers re-recorded, {Orphans} stray cards deleted (of {Checked} checked)",
@@ -29,15 +34,24 @@ public sealed partial class SubscriberSlotIndex
     /// <summary>The slice of the id space the sweep checks at this hour: [from, to) of 4-hex-digit prefixes (to "g" for the last one).</summary>
     public (string From, string To) SliceOf(DateTimeOffset at)
     {
-        var slices = Math.Max(1, options.Value.SlotIndexSweepDays) * 24L;
-        var slice = at.UtcTicks / TimeSpan.TicksPerHour % slices;
-        var lo = slice * IdPrefixes / slices;
-        var hi = (slice + 1) * IdPrefixes / slices;
-        return (lo.ToString("x4", CultureInfo.InvariantCulture), hi >= IdPrefixes ? "g" : hi.ToString("x4", CultureInfo.InvariantCulture));
+        var slice = SliceIndex(at);
+        return (Prefix(slice), Prefix(slice + 1));
+    }
+
+    private long Slices => Math.Max(1, options.Value.SlotIndexSweepDays) * 24L;
+
+    private long SliceIndex(DateTimeOffset at) => at.UtcTicks / TimeSpan.TicksPerHour % Slices;
+
+    /// <summary>Where slice <paramref name="slice"/> starts ("g", past every id, for the end of the last one).</summary>
+    private string Prefix(long slice)
+    {
+        var lo = slice * IdPrefixes / Slices;
+        return lo >= IdPrefixes ? "g" : lo.ToString("x4", CultureInfo.InvariantCulture);
     }
 
     /// <summary>Compares the subscribers of [from, to) with their locators and cards; records again whatever does not match.</summary>
-    private async Task<(int Checked, int Repaired, int Orphans)> SweepSliceAsync(string from, string to, CancellationToken ct)
+    /// <param name="strayFrom">Where the stray-card check starts (it ends at <paramref name="to"/>); null: none this time.</param>
+    private async Task<(int Checked, int Repaired, int Orphans)> SweepSliceAsync(string from, string to, string? strayFrom, CancellationToken ct)
     {
         var rows = new Dictionary<string, Subscriber>(StringComparer.Ordinal);
         await foreach (var e in storage.Subscribers.QueryAsync<TableEntity>(
@@ -47,7 +61,7 @@ public sealed partial class SubscriberSlotIndex
         var locators = await ReadLocatorRangeAsync(from, to, ct);
         var ids = rows.Keys.Union(locators.Keys, StringComparer.Ordinal).ToList();
         var repaired = await RepairAsync(ids, rows, locators, ct);
-        var orphans = await DeleteStrayCardsAsync(from, to, ct);
+        var orphans = strayFrom is null ? 0 : await DeleteStrayCardsAsync(strayFrom, to, ct);
         return (ids.Count, repaired, orphans);
     }
 
