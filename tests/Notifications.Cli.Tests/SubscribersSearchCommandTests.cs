@@ -66,4 +66,30 @@ public sealed class SubscribersSearchCommandTests(AzuriteFixture azurite) : IDis
         Assert.StartsWith("Search index rebuilt: 3 subscribers", reindex.Output);
         Assert.Contains("d.karimova@customs.uz.example", Assert.Single(found.OutputLines));
     }
+
+    [Fact]
+    public async Task ReindexBuildsTheSlotIndexOfAStoreFromBeforeIt()
+    {
+        var settings = await SeededAsync();
+        await using (var host = await TestHost.StartAsync(settings))
+        {
+            var slots = host.Get<Notifications.Storage.StorageResources>().SubscriberSlots;
+            await foreach (var e in slots.QueryAsync<Azure.Data.Tables.TableEntity>(select: ["PartitionKey", "RowKey"], cancellationToken: Ct))
+                await slots.DeleteEntityAsync(e.PartitionKey, e.RowKey, Azure.ETag.All, Ct);
+        }
+
+        var reindex = await CliRun.RunAsync(settings, "subscribers", "reindex");
+
+        Assert.True(reindex.ExitCode == 0, reindex.ToString());
+        Assert.Contains("Slot index rebuilt: 3 subscribers", reindex.Output);
+        await using var after = await TestHost.StartAsync(settings);
+        var index = after.Get<SubscriberSlotIndex>();
+        Assert.True(await index.IsBuiltAsync(Ct));
+        var due = new List<Subscriber>();
+        await foreach (var (s, _) in index.StreamDueAsync(DigestFrequency.Daily, [new SlotGroup(DigestFrequency.Daily, "UTC", null, null)],
+                           after.Time.GetUtcNow().AddHours(1), Ct))
+            due.Add(s);
+        Assert.Equal(3, due.Count);
+        Assert.Equal(0, index.Reads.FullReads);
+    }
 }

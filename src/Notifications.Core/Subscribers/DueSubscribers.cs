@@ -6,8 +6,11 @@ namespace Notifications.Subscribers;
 /// <summary>The read side of the slot index: the cards of some groups, merged in id order with the subscribers written since.</summary>
 public sealed partial class SubscriberSlotIndex
 {
-    /// <summary>How many buckets are read ahead of the one being merged (each: one page per group partition at most).</summary>
-    private const int BucketsAhead = 2;
+    /// <summary>
+    /// How many buckets are read ahead of the one being merged, in parallel (a big group's 16 partitions are then read 8 at a time: the
+    /// partition target times 8, near the account's), each holding at most about <see cref="BucketMerge.Budget"/> cards.
+    /// </summary>
+    private const int BucketsAhead = 7;
 
     private async IAsyncEnumerable<(Subscriber Subscriber, DateTimeOffset Version)> StreamCandidatesAsync(IReadOnlyList<string> groupIds,
         Func<Subscriber, bool> matches, DigestFrequency? frequency, DateTimeOffset writtenSince, [EnumeratorCancellation] CancellationToken ct)
@@ -63,7 +66,7 @@ public sealed partial class SubscriberSlotIndex
 
     /// <summary>
     /// The cards of these groups in id order, each id once: bucket after bucket; in a bucket, the group partitions read in parallel and
-    /// merged by row key; the next buckets' first pages fetched meanwhile (a bounded read-ahead: memory stays flat).
+    /// merged by row key; the next buckets read meanwhile (a bounded read-ahead: memory stays flat).
     /// </summary>
     private async IAsyncEnumerable<(Subscriber Subscriber, DateTimeOffset Version)> StreamCardsAsync(IReadOnlyList<string> groupIds,
         [EnumeratorCancellation] CancellationToken ct)
@@ -76,7 +79,7 @@ public sealed partial class SubscriberSlotIndex
             while (true)
             {
                 while (ahead.Count <= BucketsAhead && nextBucket < SlotIndexKeys.Buckets.Length)
-                    ahead.Enqueue(new BucketMerge(this, groupIds, SlotIndexKeys.Buckets[nextBucket++], ct));
+                    ahead.Enqueue(new BucketMerge(Table, Reads, groupIds, SlotIndexKeys.Buckets[nextBucket++], ct));
                 if (!ahead.TryPeek(out var bucket)) yield break;
                 string? last = null;
                 await foreach (var e in bucket.MergeAsync())
@@ -94,46 +97,6 @@ public sealed partial class SubscriberSlotIndex
         {
             while (ahead.TryDequeue(out var left))
                 await left.DisposeAsync();
-        }
-    }
-
-    /// <summary>One bucket's card partitions (one per group), queried at once and merged by row key.</summary>
-    private sealed class BucketMerge : IAsyncDisposable
-    {
-        private readonly List<IAsyncEnumerator<TableEntity>> _readers;
-        private readonly Task<bool>[] _first;
-
-        public BucketMerge(SubscriberSlotIndex index, IReadOnlyList<string> groupIds, char bucket, CancellationToken ct)
-        {
-            _readers = groupIds.Select(g =>
-            {
-                index.Reads.AddCardPartition();
-                return index.Table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {SlotIndexKeys.Cards(g, bucket)}"),
-                    maxPerPage: 1000, cancellationToken: ct).GetAsyncEnumerator(ct);
-            }).ToList();
-            _first = _readers.Select(r => r.MoveNextAsync().AsTask()).ToArray();
-        }
-
-        public async IAsyncEnumerable<TableEntity> MergeAsync()
-        {
-            var queue = new PriorityQueue<int, string>(StringComparer.Ordinal);
-            for (var i = 0; i < _readers.Count; i++)
-                if (await _first[i])
-                    queue.Enqueue(i, _readers[i].Current.RowKey);
-            while (queue.TryDequeue(out var i, out _))
-            {
-                yield return _readers[i].Current;
-                if (await _readers[i].MoveNextAsync())
-                    queue.Enqueue(i, _readers[i].Current.RowKey);
-            }
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            foreach (var first in _first)
-                try { await first; } catch (Exception) { /* already reported to the reader, or abandoned */ }
-            foreach (var reader in _readers)
-                await reader.DisposeAsync();
         }
     }
 

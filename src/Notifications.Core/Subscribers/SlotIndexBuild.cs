@@ -57,7 +57,7 @@ public sealed partial class SubscriberSlotIndex
             if (page.Count > 0)
             {
                 // A subscriber written meanwhile has cards at least as new: the build leaves them (the write log covers a race anyway).
-                await RecordCoreAsync(page.Select(s => (s.Id, (Subscriber?)s)).ToList(), onlyIfNewer: true, ct);
+                await RecordCoreAsync(page.Select(s => (s.Id, (Subscriber?)s)).ToList(), onlyIfNewer: true, ct, contiguous: true);
                 cursor = page[^1].Id;
                 read += page.Count;
             }

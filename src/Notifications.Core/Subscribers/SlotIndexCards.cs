@@ -48,12 +48,13 @@ public sealed partial class SubscriberSlotIndex
     /// The groups first listed on the locator (so that it names every group that may hold a card, whatever happens next), then the new
     /// cards, the deletion of the cards of groups no longer right, and the locator as it now is (last).
     /// </summary>
-    private async Task RecordCoreAsync(IReadOnlyList<(string Id, Subscriber? After)> items, bool onlyIfNewer, CancellationToken ct)
+    /// <param name="contiguous">The items are every subscriber of their id range (a build's page): their locators are read by range.</param>
+    private async Task RecordCoreAsync(IReadOnlyList<(string Id, Subscriber? After)> items, bool onlyIfNewer, CancellationToken ct, bool contiguous = false)
     {
         if (items.Count == 0) return;
         await storage.EnsureCreatedAsync();
         var latest = items.GroupBy(i => i.Id, StringComparer.Ordinal).Select(g => g.Last()).ToList();
-        var locators = await ReadLocatorsAsync(latest.Select(i => i.Id).ToList(), ct);
+        var locators = await ReadLocatorsAsync(latest.Select(i => i.Id).ToList(), ct, contiguous);
         var work = new List<(string Id, Subscriber? After, Locator? Old, IReadOnlyList<string> New)>();
         foreach (var (id, after) in latest)
         {
@@ -69,7 +70,8 @@ public sealed partial class SubscriberSlotIndex
         await SubmitByPartitionAsync(widened, TableTransactionActionType.UpsertReplace, ct);
         await SubmitByPartitionAsync(work.Where(w => w.After is not null)
             .SelectMany(w => w.New.Select(g => CardEntity(g, w.After!))).ToList(), TableTransactionActionType.UpsertReplace, ct);
-        var stale = work.SelectMany(w => (w.Old?.Groups ?? []).Except(w.New).Select(g => (Partition: SlotIndexKeys.Cards(g, SlotIndexKeys.BucketOf(w.Id)), w.Id)))
+        var stale = work
+            .SelectMany(w => (w.Old?.Groups ?? []).Except(w.New).Select(g => (Partition: SlotIndexKeys.Cards(g, SlotIndexKeys.BucketOf(w.Id)), w.Id)))
             .ToList();
         await Parallel.ForEachAsync(stale, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = ct },
             async (card, token) => await Table.DeleteEntityAsync(card.Partition, card.Id, ETag.All, token));
@@ -165,25 +167,32 @@ public sealed partial class SubscriberSlotIndex
     private static Locator ToLocator(TableEntity e)
         => new((e.GetString("Groups") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries), e.GetDateTimeOffset("UpdatedAt") ?? default);
 
-    /// <summary>The locators of these ids: a few point reads, or one key-range query per bucket for many (a build's page is in id order).</summary>
-    private async Task<Dictionary<string, Locator>> ReadLocatorsAsync(IReadOnlyList<string> ids, CancellationToken ct)
+    /// <summary>
+    /// The locators of these ids: point reads; or, for ids that are all there is in their range (a build's page, read in id order), one
+    /// key-range query per bucket.
+    /// </summary>
+    private async Task<Dictionary<string, Locator>> ReadLocatorsAsync(IReadOnlyList<string> ids, CancellationToken ct, bool contiguous = false)
     {
         var found = new ConcurrentDictionary<string, Locator>(StringComparer.Ordinal);
+        if (!contiguous)
+        {
+            await Parallel.ForEachAsync(ids.Distinct(StringComparer.Ordinal), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct },
+                async (id, token) =>
+                {
+                    var row = await Table.GetEntityIfExistsAsync<TableEntity>(SlotIndexKeys.Locators(SlotIndexKeys.BucketOf(id)), id, cancellationToken: token);
+                    if (row.HasValue && row.Value is { } e) found[id] = ToLocator(e);
+                });
+            return new Dictionary<string, Locator>(found, StringComparer.Ordinal);
+        }
         var buckets = ids.GroupBy(SlotIndexKeys.BucketOf).ToList();
         await Parallel.ForEachAsync(buckets, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = ct }, async (bucket, token) =>
         {
             var partition = SlotIndexKeys.Locators(bucket.Key);
-            if (bucket.Count() <= 8)
-            {
-                foreach (var id in bucket)
-                    if (await Table.GetEntityIfExistsAsync<TableEntity>(partition, id, cancellationToken: token) is { HasValue: true, Value: { } e })
-                        found[id] = ToLocator(e);
-                return;
-            }
             var wanted = bucket.ToHashSet(StringComparer.Ordinal);
             var (first, last) = (wanted.Min(StringComparer.Ordinal)!, wanted.Max(StringComparer.Ordinal)!);
             await foreach (var e in Table.QueryAsync<TableEntity>(
-                               TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {first} and RowKey le {last}"), cancellationToken: token))
+                               TableClient.CreateQueryFilter($"PartitionKey eq {partition} and RowKey ge {first} and RowKey le {last}"),
+                               cancellationToken: token))
                 if (wanted.Contains(e.RowKey)) found[e.RowKey] = ToLocator(e);
         });
         return new Dictionary<string, Locator>(found, StringComparer.Ordinal);

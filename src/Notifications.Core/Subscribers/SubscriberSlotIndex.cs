@@ -94,7 +94,8 @@ public sealed partial class SubscriberSlotIndex(
         await storage.EnsureCreatedAsync();
         var groups = new List<SlotGroup>();
         await foreach (var e in Table.QueryAsync<TableEntity>(
-                           TableClient.CreateQueryFilter($"PartitionKey eq {SlotIndexKeys.Directory} and Kind eq {"slot"} and Frequency eq {frequency.ToString()}"),
+                           TableClient.CreateQueryFilter(
+                               $"PartitionKey eq {SlotIndexKeys.Directory} and Kind eq {"slot"} and Frequency eq {frequency.ToString()}"),
                            cancellationToken: ct))
             groups.Add(new SlotGroup(frequency, e.GetString("TimeZone") ?? "UTC", e.GetInt32("DeliveryHour"),
                 SubscriberRules.StoredWeeklyDay(e.GetString("WeeklyDay"))));

@@ -70,7 +70,8 @@ internal static class SlotIndexProbe
     /// </summary>
     public static async Task RestoreCardsAsync(this TestHost host, IReadOnlyList<TableEntity> before, CancellationToken ct)
     {
-        static bool CardOrLocator(TableEntity e) => e.PartitionKey.StartsWith("c-", StringComparison.Ordinal) || e.PartitionKey.StartsWith("l-", StringComparison.Ordinal);
+        static bool CardOrLocator(TableEntity e)
+            => e.PartitionKey.StartsWith("c-", StringComparison.Ordinal) || e.PartitionKey.StartsWith("l-", StringComparison.Ordinal);
         foreach (var e in (await host.IndexRowsAsync(ct)).Where(CardOrLocator))
             await host.Table().DeleteEntityAsync(e.PartitionKey, e.RowKey, Azure.ETag.All, ct);
         foreach (var e in before.Where(CardOrLocator))

@@ -36,7 +36,8 @@ public sealed class SlotIndexReadTests(AzuriteFixture azurite)
 
         var due = await index.StreamDueAsync(DigestFrequency.Daily, [BrusselsDefault, TashkentNine], host.Time.GetUtcNow().AddHours(-1), Ct).CollectAsync();
 
-        var expected = all.Where(s => SlotGroup.Of(s) is { } g && (g == BrusselsDefault || g == TashkentNine)).OrderBy(s => s.Id, StringComparer.Ordinal).ToList();
+        var expected = all.Where(s => SlotGroup.Of(s) is { } g && (g == BrusselsDefault || g == TashkentNine))
+            .OrderBy(s => s.Id, StringComparer.Ordinal).ToList();
         Assert.NotEmpty(expected);
         Assert.Equal(expected.Select(s => s.Id), due.Select(d => d.Subscriber.Id));
         foreach (var (card, version) in due)
@@ -226,13 +227,35 @@ public sealed class SlotIndexReadTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task CardsOverManyPagesAndGroupsComeOutInIdOrderEachOnce()
+    {
+        await using var host = await TestHost.StartAsync(TestSettings.For(azurite));
+        var store = host.Get<SubscriberStore>();
+        var index = host.Get<SubscriberSlotIndex>();
+        // Two topics each: every subscriber has a card in two of the alert's groups; ~106 cards per partition, pages of 100 (30 groups).
+        await store.UpsertManyAsync(Enumerable.Range(0, 1700).Select(i => new NewSubscriber($"s{i}@x.example", $"S {i}", "Org",
+            Frequency: DigestFrequency.Instant, Topics: ["data model", "e-commerce"])).ToList(), Ct);
+        Assert.True(await index.ContinueBuildAsync(50_000, Ct));
+        host.Time.Advance(TimeSpan.FromHours(3));
+        var topics = new Notifications.Topics.TopicOptions().Topics.Keys.ToList();
+
+        var followers = await index.StreamFollowersAsync(topics, everyFrequency: true, host.Time.GetUtcNow().AddHours(-2), Ct).CollectAsync();
+
+        Assert.Equal(1700, followers.Count);
+        Assert.Equal(followers.Select(f => f.Subscriber.Id).Order(StringComparer.Ordinal), followers.Select(f => f.Subscriber.Id));
+        Assert.Equal(1700, followers.Select(f => f.Subscriber.Id).Distinct().Count());
+        Assert.Equal(3 * (topics.Count + 1) * 16, index.Reads.CardPartitions);
+    }
+
+    [Fact]
     public async Task KeepingUpDeletesTheWriteLogOlderThanThreeDays()
     {
         var (host, _) = await SeededAsync(azurite);
         await using var __ = host;
         var index = host.Get<SubscriberSlotIndex>();
         await host.Get<SubscriberStore>().UpdateAsync(host.Get<SubscriberStore>().IdOf("s1@x.example"), s => s with { Name = "New" }, Ct);
-        var logged = (await host.IndexRowsAsync(Ct)).Where(e => e.PartitionKey.StartsWith("w-", StringComparison.Ordinal)).Select(e => e.PartitionKey).Distinct().Count();
+        var logged = (await host.IndexRowsAsync(Ct)).Where(e => e.PartitionKey.StartsWith("w-", StringComparison.Ordinal))
+            .Select(e => e.PartitionKey).Distinct().Count();
 
         var early = await index.KeepUpAsync(host.Time.GetUtcNow().AddDays(2), Ct);
         var late = await index.KeepUpAsync(host.Time.GetUtcNow().AddDays(3).AddHours(1), Ct);
