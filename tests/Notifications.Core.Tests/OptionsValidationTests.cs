@@ -76,6 +76,25 @@ public sealed class OptionsValidationTests(AzuriteFixture azurite)
         Assert.Contains("Schedule:AlertGracePeriod must be between 00:00:00 and 01:00:00", e.Message);
     }
 
+    [Theory]
+    [InlineData("0")]
+    [InlineData("366")]
+    public async Task ASlotIndexSweepDaysOutOfRangeFailsTheStart(string value)
+    {
+        var settings = TestSettings.For(azurite);
+        settings["Schedule:SlotIndexSweepDays"] = value;
+        var e = await Assert.ThrowsAsync<OptionsValidationException>(() => TestHost.StartAsync(settings));
+        Assert.Contains("Schedule:SlotIndexSweepDays must be between 1 and 365", e.Message);
+    }
+
+    [Fact]
+    public async Task TheSlotIndexIsUsedAndSweptOverTwentyEightDaysUnlessSet()
+    {
+        await using var host = await TestHost.StartAsync(TestSettings.For(azurite));
+        var options = host.Get<IOptions<ScheduleOptions>>().Value;
+        Assert.Equal((true, 28), (options.UseSlotIndex, options.SlotIndexSweepDays));
+    }
+
     [Fact]
     public async Task TheAlertGracePeriodIsTenMinutesUnlessSet()
     {

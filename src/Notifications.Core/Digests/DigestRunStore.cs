@@ -92,7 +92,8 @@ public sealed class DigestRunStore(StorageResources storage, TimeProvider time)
         await foreach (var e in storage.DigestRuns.QueryAsync<TableEntity>(filter, select: ["RowKey", "Status", "WindowEnd"], cancellationToken: ct))
         {
             var period = new DigestPeriod(frequency, e.RowKey, default);
-            if (!period.IsScheduled || e.GetString("Status") is not (nameof(DigestRunStatus.Planned) or nameof(DigestRunStatus.Completed) or nameof(DigestRunStatus.Paused)))
+            var status = e.GetString("Status");
+            if (!period.IsScheduled || status is not (nameof(DigestRunStatus.Planned) or nameof(DigestRunStatus.Completed) or nameof(DigestRunStatus.Paused)))
                 continue;
             if (e.GetDateTimeOffset("WindowEnd") is { } end && end >= since && end < before && (latest is null || end > latest))
                 latest = end;

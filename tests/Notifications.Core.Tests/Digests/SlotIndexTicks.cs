@@ -12,11 +12,11 @@ namespace Notifications.Core.Tests.Digests;
 /// (<see cref="HourPassed.RunDueAsync"/>, sending inline), with the slot index on or off (<see cref="ScheduleOptions.UseSlotIndex"/>).
 /// <see cref="BothAsync"/> plays one scenario on two fresh stores, with the index and with a full read, to compare who got what when.
 /// </summary>
-internal sealed class SlotIndexTicks(TestHost host, FakeSendGrid sendGrid) : IAsyncDisposable
+internal sealed class SlotIndexTicks(TestHost host, FakeSendGrid sendGrid, Dictionary<string, string?> settings) : IAsyncDisposable
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    public TestHost Host { get; } = host;
+    public TestHost Host { get; private set; } = host;
     public FakeSendGrid SendGrid { get; } = sendGrid;
 
     /// <summary>Every mail accepted: when (the tick), to whom, and its text.</summary>
@@ -30,7 +30,15 @@ internal sealed class SlotIndexTicks(TestHost host, FakeSendGrid sendGrid) : IAs
         settings["Delivery:RequestsPerSecond"] = "0";
         settings["Schedule:UseSlotIndex"] = useSlotIndex ? "true" : "false";
         configure?.Invoke(settings);
-        return new SlotIndexTicks(await TestHost.StartAsync(settings, start), sendGrid);
+        return new SlotIndexTicks(await TestHost.StartAsync(settings, start), sendGrid, settings);
+    }
+
+    /// <summary>A new process on the same store (what it caches starts empty), its clock where the old one's was.</summary>
+    public async Task RestartAsync()
+    {
+        var now = Host.Time.GetUtcNow();
+        await Host.DisposeAsync();
+        Host = await TestHost.StartAsync(settings, now);
     }
 
     /// <summary>
@@ -53,7 +61,8 @@ internal sealed class SlotIndexTicks(TestHost host, FakeSendGrid sendGrid) : IAs
 
     /// <summary>The report titles a mail names ("Report A1": one word after "Report"): what the comparison looks at (links differ per store).</summary>
     private static string Titles(string text)
-        => string.Join(", ", System.Text.RegularExpressions.Regex.Matches(text, @"Report [A-Za-z0-9]+").Select(m => m.Value).Distinct().Order(StringComparer.Ordinal));
+        => string.Join(", ", System.Text.RegularExpressions.Regex.Matches(text, @"Report [A-Za-z0-9]+")
+            .Select(m => m.Value).Distinct().Order(StringComparer.Ordinal));
 
     public T Get<T>() where T : notnull => Host.Get<T>();
 
