@@ -4,6 +4,8 @@ using Notifications.Testing;
 namespace Notifications.Cli.Tests;
 
 /// <summary>The benchmark as a smoke test: it runs, reports, and cleans up after itself. No timing is asserted.</summary>
+// One at a time: each counts the "bench…" tables and containers left behind, which another benchmark running meanwhile has.
+[Collection("benchmarks")]
 public sealed class BenchCommandTests(AzuriteFixture azurite)
 {
     [Fact]
