@@ -4,6 +4,8 @@ using Notifications.Testing;
 namespace Notifications.Cli.Tests;
 
 /// <summary><c>notify bench search</c> as a smoke test: it measures every kind of query at each size, one append per change, and cleans up.</summary>
+// One at a time: each counts the "bench…" tables and containers left behind, which another benchmark running meanwhile has.
+[Collection("benchmarks")]
 public sealed class SearchBenchCommandTests(AzuriteFixture azurite)
 {
     [Fact]

@@ -37,7 +37,11 @@ public static class TicksBenchCommand
             await using var sink = await SendGridSink.StartAsync(port);
             try
             {
-                var benchmark = new TicksBenchmark(services.GetRequiredService<IConfiguration>()) { PrepareIndex = SlotIndexPreparation.BuildAsync, Verbose = parse.GetValue(CliContext.VerboseOption) };
+                var benchmark = new TicksBenchmark(services.GetRequiredService<IConfiguration>())
+                {
+                    PrepareIndex = SlotIndexPreparation.BuildAsync,
+                    Verbose = parse.GetValue(CliContext.VerboseOption),
+                };
                 var r = await benchmark.RunAsync(n, parse.GetValue(throttle), line => cli.Error.WriteLine(line), ct);
                 if (parse.GetValue(CliContext.JsonOption))
                 {
@@ -51,15 +55,17 @@ public static class TicksBenchCommand
                 foreach (var m in (TicksMode[])[r.Before, r.After])
                 {
                     var busy = m.BusiestByDue;
-                    await cli.Out.WriteLineAsync($"{m.Name,-6} busiest tick {busy.Hour:HH}:00: {busy.Due:N0} due, {busy.Rows:N0} rows + {busy.IndexRows:N0} index, " +
-                        $"{busy.Wall.TotalSeconds:F2} s measured, {busy.Projected.TotalSeconds:F2} s projected (all tables {busy.ProjectedAllTables.TotalSeconds:F2} s; throttle held {busy.Held.TotalSeconds:F2} s)");
+                    await cli.Out.WriteLineAsync($"{m.Name,-6} busiest tick {busy.Hour:HH}:00: {busy.Due:N0} due, {busy.Rows:N0} rows + " +
+                        $"{busy.IndexRows:N0} index, {busy.Wall.TotalSeconds:F2} s measured, {busy.Projected.TotalSeconds:F2} s projected (all tables " +
+                        $"{busy.ProjectedAllTables.TotalSeconds:F2} s; throttle held {busy.Held.TotalSeconds:F2} s)");
                     await cli.Out.WriteLineAsync($"       rows per tick: most {m.MostRows.Rows:N0}, median {m.MedianRows:N0}, fewest {m.FewestRows.Rows:N0}; " +
                         $"per day {m.RowsPerDay:N0} = {(double)m.RowsPerDay / r.Subscribers:F2} × N ({m.DuePerDay:N0} mailed); index rows per day " +
                         $"{m.IndexRowsPerDay:N0}");
                     await cli.Out.WriteLineAsync($"       alert: {m.Alert.Due:N0} recipients, {m.Alert.Rows:N0} rows; alert: true: " +
                         $"{m.EveryFollowerAlert.Due:N0} recipients, {m.EveryFollowerAlert.Rows:N0} rows; peak {m.PeakWorkingSet / 1048576.0:F0} MB" +
                         (m.PrepareRows > 0 ? $"; index build read {m.PrepareRows:N0} rows" : ""));
-                    await cli.Out.WriteLineAsync("       projected busiest tick: " + string.Join(", ", m.ProjectedBusiest.Select(p => $"{p.Key}: {p.Value:F1} s")));
+                    await cli.Out.WriteLineAsync("       projected busiest tick: " +
+                        string.Join(", ", m.ProjectedBusiest.Select(p => $"{p.Key}: {p.Value:F1} s")));
                 }
                 return 0;
             }

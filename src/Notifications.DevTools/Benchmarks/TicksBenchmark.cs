@@ -17,7 +17,9 @@ namespace Notifications.Benchmarks;
 /// <param name="IndexRows">The slot index's other entities: group directory, locators, write log, build meta (none before).</param>
 /// <param name="AllRows">Entities returned by every table (runs, watermarks, ledger, articles... included).</param>
 /// <param name="Projected">Rows and index rows under Azure's targets, partitions read in parallel (<see cref="TableReads.ProjectedParallel"/>).</param>
-/// <param name="Held">Time the throttle held answers back (<c>--throttle</c>; summed over requests), to compare with <paramref name="ProjectedAllTables"/>.</param>
+/// <param name="Held">
+/// Time the throttle held answers back (<c>--throttle</c>; summed over requests), to compare with <paramref name="ProjectedAllTables"/>.
+/// </param>
 /// <param name="ProjectedAllTables">The same model over every table the tick read (watermarks, runs, ledger... too).</param>
 public sealed record TickReads(DateTimeOffset Hour, int Due, long Rows, long IndexRows, long AllRows, long Requests, int Partitions, TimeSpan Wall,
     TimeSpan Projected, long BusiestPartition, TimeSpan Held, TimeSpan ProjectedAllTables)
@@ -77,7 +79,8 @@ public sealed class TicksBenchmark(IConfiguration configuration)
     private string _slotsTable = "SubscriberSlots";
 
     /// <summary>A subscriber row: the subscribers table's, or a card of the slot index (partition <c>c-{group}-{bucket}</c>).</summary>
-    internal static bool IsSubscriberRow(PartitionRead p) => p.Partition.StartsWith("c-", StringComparison.Ordinal) || !p.Table.EndsWith("SubscriberSlots", StringComparison.Ordinal);
+    internal static bool IsSubscriberRow(PartitionRead p)
+        => p.Partition.StartsWith("c-", StringComparison.Ordinal) || !p.Table.EndsWith("SubscriberSlots", StringComparison.Ordinal);
 
     private bool Counted(string table) => table == _subscribersTable || table == _slotsTable;
 
