@@ -123,40 +123,12 @@ public sealed partial class SubscriberSlotIndex
         });
     }
 
-    private static TableEntity CardEntity(string groupId, Subscriber s) => new(SlotIndexKeys.Cards(groupId, SlotIndexKeys.BucketOf(s.Id)), s.Id)
-    {
-        ["Email"] = s.Email,
-        ["Name"] = s.Name,
-        ["Organization"] = s.Organization,
-        ["Country"] = s.Country,
-        ["Language"] = s.Language,
-        ["Frequency"] = s.Frequency.ToString(),
-        ["Topics"] = string.Join(',', s.TopicList),
-        ["TimeZone"] = s.TimeZone,
-        ["DeliveryHour"] = s.DeliveryHour,
-        ["WeeklyDay"] = s.WeeklyDay?.ToString(),
-        ["CreatedAt"] = s.CreatedAt,
-        ["UpdatedAt"] = s.UpdatedAt,
-        ["Member"] = s.Member.Length > 0 ? s.Member : null,
-    };
+    /// <summary>A card: the subscriber's row as the subscribers table holds it, under the group's partition.</summary>
+    private static TableEntity CardEntity(string groupId, Subscriber s)
+        => SubscriberStore.ToEntity(s, SlotIndexKeys.Cards(groupId, SlotIndexKeys.BucketOf(s.Id)));
 
-    /// <summary>A card read back: the subscriber as planning needs them, Active.</summary>
-    internal static Subscriber FromCard(TableEntity e) => new(
-        e.RowKey,
-        e.GetString("Email"),
-        e.GetString("Name"),
-        e.GetString("Organization") ?? "",
-        e.GetString("Language"),
-        Enum.Parse<DigestFrequency>(e.GetString("Frequency")),
-        SubscriberStatus.Active,
-        e.GetDateTimeOffset("CreatedAt") ?? default,
-        e.GetDateTimeOffset("UpdatedAt") ?? default,
-        e.GetString("Country") ?? "",
-        (e.GetString("Topics") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries),
-        e.GetString("TimeZone") ?? "UTC",
-        DeliveryHour: e.GetInt32("DeliveryHour"),
-        Member: e.GetString("Member") ?? "",
-        WeeklyDay: SubscriberRules.StoredWeeklyDay(e.GetString("WeeklyDay")));
+    /// <summary>A card read back: the subscriber as their row said when the card was written (Active: only they have cards).</summary>
+    internal static Subscriber FromCard(TableEntity e) => SubscriberStore.FromEntity(e) with { Status = SubscriberStatus.Active };
 
     /// <summary>Where a subscriber's cards are: the groups, and the <c>UpdatedAt</c> of the subscriber they reflect.</summary>
     private sealed record Locator(IReadOnlyList<string> Groups, DateTimeOffset UpdatedAt);

@@ -369,7 +369,8 @@ public sealed class SubscriberStore(StorageResources storage, SubscriberRules ru
         return moved.HasValue && moved.Value is { } m ? (FromEntity(m), m.ETag) : null;
     }
 
-    private static TableEntity ToEntity(Subscriber s) => new(Partition, s.Id)
+    /// <summary>The row of a subscriber (in <paramref name="partition"/>: the slot index keeps the same row as its cards).</summary>
+    internal static TableEntity ToEntity(Subscriber s, string partition = Partition) => new(partition, s.Id)
     {
         ["Email"] = s.Email,
         ["Name"] = s.Name,
