@@ -198,7 +198,8 @@ public sealed class TicksBenchmark(IConfiguration configuration)
         var ours = reads.Partitions.Where(p => Counted(p.Table)).ToList();
         var rows = ours.Where(IsSubscriberRow).Sum(p => p.Entities);
         return new TickReads(at, due, rows, ours.Sum(p => p.Entities) - rows, reads.Entities(), reads.Requests(Counted), ours.Count, wall,
-            reads.ProjectedParallel(Counted), ours.Count == 0 ? 0 : ours.Max(p => p.Entities), _meter.Held, reads.ProjectedParallel()) { Detail = ours };
+            reads.ProjectedParallel(Counted), ours.Count == 0 ? 0 : ours.Max(p => p.Entities), _meter.Held, reads.ProjectedParallel())
+        { Detail = ours };
     }
 
     private async Task<IHost> StartAsync(bool useSlotIndex, BenchClock clock, CancellationToken ct)
